@@ -1,0 +1,9 @@
+/* sp_version.h - which sippush this is. */
+#ifndef SIPPUSH_SP_VERSION_H
+#define SIPPUSH_SP_VERSION_H
+
+#define SIPPUSH_VERSION "0.1.0"
+
+const char *sp_version(void);
+
+#endif

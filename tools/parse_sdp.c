@@ -1,0 +1,9 @@
+/* parse_sdp.c - JSON output and bench work for sdp (placeholder until the parser lands). */
+#include "cli.h"
+
+int parse_sdp_json(const char *buf, size_t len, json_out *j, sp_error *err)
+{
+    (void)buf, (void)len, (void)j;
+    return sp_fail(err, SP_EINVAL, 0, 0, "sdp parser not built yet");
+}
+long bench_parse_sdp(const char *buf, size_t len) { (void)buf, (void)len; return -1; }
