@@ -110,15 +110,20 @@ int tp_addr_resolve(const char *host, size_t len, uint16_t port, int family, tp_
 
 bool tp_addr_from_sockaddr(tp_addr *out, const struct sockaddr *sa, socklen_t len)
 {
-    memset(out, 0, sizeof *out);
+    socklen_t need;
     if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in))
-        out->len = sizeof(struct sockaddr_in);
+        need = sizeof(struct sockaddr_in);
     else if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6))
-        out->len = sizeof(struct sockaddr_in6);
+        need = sizeof(struct sockaddr_in6);
     else
-        return false;
-    memcpy(&out->ss, sa, out->len);
-    return true;
+        need = 0;
+    /* sa may point into *out (a receive buffer's own address slot). */
+    struct sockaddr_storage copy;
+    memcpy(&copy, sa, need);
+    memset(out, 0, sizeof *out);
+    memcpy(&out->ss, &copy, need);
+    out->len = need;
+    return need != 0;
 }
 
 void tp_addr_any(tp_addr *out, int family, uint16_t port)
