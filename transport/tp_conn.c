@@ -449,7 +449,8 @@ static size_t deliver(tp_conn *c, const char *buf, size_t len)
 static bool hold(tp_conn *c, const char *left, size_t n)
 {
     size_t max_rx = c->tcp->cfg.limits.max_rx;
-    if (n > max_rx) {
+    /* Holding max_rx bytes that are not a frame: it can never complete. */
+    if (n >= max_rx) {
         tp_conn_close_why(c, TP_CLOSE_RX_LIMIT, SP_ELIMIT);
         return false;
     }
@@ -536,6 +537,9 @@ static void read_ready(tp_conn *c)
                 free(c->rx);
                 c->rx = NULL;
                 c->rx_cap = c->rx_off = c->rx_len = 0;
+            } else if (c->rx_len - c->rx_off >= t->cfg.limits.max_rx) {
+                tp_conn_close_why(c, TP_CLOSE_RX_LIMIT, SP_ELIMIT);
+                return;
             }
         }
         if ((size_t)n < room)

@@ -112,6 +112,13 @@ void tp_loop_fd_del(tp_loop *loop, int fd)
 tp_timers *tp_loop_timers(tp_loop *loop) { return &loop->timers; }
 tp_ms tp_loop_now(const tp_loop *loop) { return tp_timers_now(&loop->timers); }
 
+void tp_loop_update_time(tp_loop *loop)
+{
+    tp_ms now = tp_clock_ms();
+    if (now > loop->timers.now)
+        loop->timers.now = now;
+}
+
 void tp_defer_init(tp_defer *d, void (*fn)(void *ctx), void *ctx)
 {
     d->prev = d->next = NULL;
@@ -190,6 +197,7 @@ static unsigned from_epoll(uint32_t ev)
 
 int tp_loop_run_once(tp_loop *loop, int max_wait_ms)
 {
+    tp_loop_update_time(loop);
     run_deferred(loop);
     if (loop->before_sleep)
         loop->before_sleep(loop, loop->before_sleep_ctx);
@@ -197,9 +205,8 @@ int tp_loop_run_once(tp_loop *loop, int max_wait_ms)
     if (n < 0 && errno != EINTR)
         return -errno;
     /* Callbacks see the time the wait ended. */
-    tp_ms now = tp_clock_ms();
-    if (now > loop->timers.now)
-        loop->timers.now = now;
+    tp_loop_update_time(loop);
+    tp_ms now = tp_loop_now(loop);
     for (int i = 0; i < n; i++) {
         int fd = (int)(uint32_t)loop->events[i].data.u64;
         uint32_t gen = (uint32_t)(loop->events[i].data.u64 >> 32);

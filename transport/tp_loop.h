@@ -68,6 +68,9 @@ void tp_loop_fd_del(tp_loop *loop, int fd);
 tp_timers *tp_loop_timers(tp_loop *loop);
 /* The time as of the current iteration (cheap: no system call). */
 tp_ms tp_loop_now(const tp_loop *loop);
+/* Re-reads the clock into the loop's time: for code that arms timers after
+ * blocking outside the loop (the loop does it itself on every wake-up). */
+void tp_loop_update_time(tp_loop *loop);
 
 /* Deferred calls run after the current dispatch, before the loop sleeps,
  * in the order queued. Queueing a call already queued does nothing; a call

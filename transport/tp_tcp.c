@@ -260,6 +260,7 @@ int tp_tcp_connect(tp_tcp *t, const tp_addr *remote, void *ctx, tp_conn **out)
     *out = NULL;
     if (t->count >= t->cfg.limits.max_conns)
         return -EMFILE;
+    tp_loop_update_time(t->loop); /* the connect timeout starts now */
     int fd, r = tp_sock_open(remote, SOCK_STREAM, &fd);
     if (r < 0)
         return r;

@@ -13,9 +13,11 @@
  * with that value as err). A stream parser that keeps its own state may
  * consume part of a frame, e.g. an MSRP body as it arrives. 'buf' is valid
  * only during the call: the buffer behind it is compacted and reused, so keep
- * offsets into the stream, never pointers. At most limits.max_rx unconsumed
- * bytes are held; a peer that sends more without completing a frame is
- * closed (TP_CLOSE_RX_LIMIT).
+ * offsets into the stream, never pointers. A frame of up to limits.max_rx
+ * bytes gets through however it is split; a peer that sends max_rx bytes
+ * without completing a frame is closed (TP_CLOSE_RX_LIMIT). Bytes that
+ * arrive in one read are all shown at once, so a frame's own size limit
+ * (SIP's 513, MSRP's 413) belongs to the framing callback.
  *
  * Sending. tp_conn_write takes segments (header, body, end-line...) and
  * writes them with one sendmsg where possible. Each segment is either copied
@@ -72,7 +74,7 @@ int tp_close_status(tp_close_reason why);
 
 typedef struct tp_tcp_limits {
     size_t max_conns;            /* open at once, both directions; default 1024 */
-    size_t max_rx;               /* unconsumed bytes held per connection; default 65536 */
+    size_t max_rx;               /* unconsumed bytes held per connection (fewer than this); default 65536 */
     size_t max_tx;               /* bytes queued for sending per connection; default 4 MiB */
     size_t tx_high_water;        /* tp_conn_can_write turns false here; default 256 KiB */
     uint32_t connect_timeout_ms; /* outgoing connect; default 10000 */
