@@ -235,21 +235,26 @@ static int match_end(const msrp_parser *p, const char *s, size_t avail, size_t s
     return s[plen + 2] == '\n' ? M_END : M_BAD;
 }
 
-static int body_limit(msrp_parser *p, size_t n, sp_error *err)
+/* How many of the next n body bytes may be handed out; 0 with err set when
+ * none may. */
+static size_t body_allowed(msrp_parser *p, size_t n, sp_error *err)
 {
-    if (!p->is_send && p->body_len + n > p->lim.max_nonsend_body)
-        return fail(p, err, SP_ELIMIT, (size_t)(p->lim.max_nonsend_body - p->body_len), 413,
-                    "body of a non-SEND request too large");
-    return 0;
+    if (p->is_send || p->body_len + n <= p->lim.max_nonsend_body)
+        return n;
+    if (p->body_len >= p->lim.max_nonsend_body) {
+        fail(p, err, SP_ELIMIT, 0, 413, "body of a non-SEND request too large");
+        return 0;
+    }
+    return (size_t)(p->lim.max_nonsend_body - p->body_len);
 }
 
 static int body_out(msrp_parser *p, const char *buf, size_t n, msrp_event *ev, sp_error *err)
 {
     if (n == 0)
         return SP_AGAIN;
-    int rc = body_limit(p, n, err);
-    if (rc < 0)
-        return rc;
+    n = body_allowed(p, n, err);
+    if (n == 0)
+        return SP_ELIMIT;
     p->body_len += n;
     p->offset += n;
     ev->kind = MSRP_EV_BODY;
@@ -261,9 +266,8 @@ static int body_out(msrp_parser *p, const char *buf, size_t n, msrp_event *ev, s
 /* The body ends at buf[n], where the end-line of 'end_len' bytes starts. */
 static int frame_end(msrp_parser *p, const char *buf, size_t n, size_t end_len, msrp_event *ev, sp_error *err)
 {
-    int rc = body_limit(p, n, err);
-    if (rc < 0)
-        return rc;
+    if (body_allowed(p, n, err) < n)
+        return body_out(p, buf, n, ev, err);
     p->body_len += n;
     p->offset += n + end_len;
     p->state = S_HEAD;
@@ -272,6 +276,15 @@ static int frame_end(msrp_parser *p, const char *buf, size_t n, size_t end_len, 
     ev->body = sp_str_make(buf, n);
     ev->flag = buf[n + end_len - 3];
     return (int)(n + end_len);
+}
+
+/* A malformed end-line at buf[c]: the body before it is handed out first, so
+ * what a caller sees does not depend on how the bytes were cut. */
+static int bad_end_line(msrp_parser *p, const char *buf, size_t c, size_t at, msrp_event *ev, sp_error *err)
+{
+    if (c > 0)
+        return body_out(p, buf, c, ev, err);
+    return fail(p, err, SP_EINVAL, at, 400, "end-line not ended by CRLF");
 }
 
 static int parse_body(msrp_parser *p, const char *buf, size_t len, msrp_event *ev, sp_error *err)
@@ -286,7 +299,7 @@ static int parse_body(msrp_parser *p, const char *buf, size_t len, msrp_event *e
         switch (match_end(p, buf, len, 2)) {
         case M_END: return frame_end(p, buf, 0, plen - 2 + 3, ev, err);
         case M_PARTIAL: return SP_AGAIN;
-        case M_BAD: return fail(p, err, SP_EINVAL, plen - 1, 400, "end-line not ended by CRLF");
+        case M_BAD: return bad_end_line(p, buf, 0, plen - 1, ev, err);
         default: break;
         }
     }
@@ -301,7 +314,7 @@ static int parse_body(msrp_parser *p, const char *buf, size_t len, msrp_event *e
         switch (match_end(p, cr, len - c, 0)) {
         case M_END: return frame_end(p, buf, c, plen + 3, ev, err);
         case M_PARTIAL: return body_out(p, buf, c, ev, err);
-        case M_BAD: return fail(p, err, SP_EINVAL, c + plen + 1, 400, "end-line not ended by CRLF");
+        case M_BAD: return bad_end_line(p, buf, c, plen + 1, ev, err);
         default: break;
         }
         i = c + 1;
