@@ -168,25 +168,6 @@ bool sip_ipv6_valid(const char *p, size_t n)
     return elided ? groups <= 7 : groups == 8;
 }
 
-/* hostname = *( domainlabel "." ) toplabel [ "." ]: labels start and end with
- * alphanum, and the top label starts with a letter (§25.1). */
-static bool hostname_valid(const char *p, size_t n)
-{
-    if (p[n - 1] == '.')
-        n--;
-    size_t label = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i < n && p[i] != '.')
-            continue;
-        if (i == label || p[label] == '-' || p[i - 1] == '-')
-            return false;
-        if (i == n && !sip_is(p[label], SIP_C_ALPHA))
-            return false;
-        label = i + 1;
-    }
-    return n > 0;
-}
-
 size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip_lex_err *e)
 {
     size_t start = i;
@@ -199,11 +180,27 @@ size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip
         *type = SIP_HOST_IPV6;
         return i + 1;
     }
-    bool numeric = true;
-    while (i < n && sip_is(p[i], SIP_C_HOST)) {
-        if (!sip_is(p[i], SIP_C_DIGIT) && p[i] != '.')
+    /* hostname = *( domainlabel "." ) toplabel [ "." ]: labels start and end
+     * with alphanum and the top label starts with a letter (§25.1); checked
+     * in the same pass that finds the end */
+    size_t label = i, prev = i;
+    bool numeric = true, labels_ok = true;
+    for (; i < n; i++) {
+        unsigned t = sip_ctype[(unsigned char)p[i]];
+        if (t & SIP_C_DIGIT)
+            continue;
+        if (t & SIP_C_ALPHA) {
             numeric = false;
-        i++;
+        } else if (p[i] == '-') {
+            numeric = false;
+            labels_ok &= i != label;
+        } else if (p[i] == '.') {
+            labels_ok &= i != label && p[i - 1] != '-';
+            prev = label;
+            label = i + 1;
+        } else {
+            break;
+        }
     }
     if (i == start)
         return sip_lex_fail(e, start, "expected host");
@@ -214,7 +211,8 @@ size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip
         *type = SIP_HOST_IPV4;
         return i;
     }
-    if (!hostname_valid(p + start, i - start))
+    size_t top = label == i ? prev : label; /* after one trailing '.', the label before it */
+    if (!labels_ok || p[i - 1] == '-' || !sip_is(p[top], SIP_C_ALPHA))
         return sip_lex_fail(e, start, "malformed host name");
     *type = SIP_HOST_NAME;
     return i;

@@ -4,6 +4,10 @@
 
 #include "sip_lex_impl.h"
 
+/* The characters that matter when splitting a list; everything else is
+ * skipped by one table lookup per byte. */
+static const uint8_t list_special[256] = {[','] = 1, ['"'] = 1, ['<'] = 1};
+
 bool sip_list_next(sp_str *rest, sp_str *item)
 {
     const char *p = rest->p;
@@ -16,23 +20,23 @@ bool sip_list_next(sp_str *rest, sp_str *item)
         return false;
     }
     size_t start = i;
-    bool quoted = false, angle = false;
-    for (; i < n; i++) {
-        char c = p[i];
-        if (quoted) {
-            if (c == '\\' && i + 1 < n)
-                i++;
-            else if (c == '"')
-                quoted = false;
-        } else if (c == '"' && !angle) {
-            quoted = true;
-        } else if (c == '<') {
-            angle = true;
-        } else if (c == '>') {
-            angle = false;
-        } else if (c == ',' && !angle) {
+    for (;;) {
+        while (i < n && !list_special[(unsigned char)p[i]])
+            i++;
+        if (i == n || p[i] == ',')
             break;
+        if (p[i] == '<') {
+            /* a URI holds no '>' (§25.1), and its ',' does not separate */
+            const char *gt = memchr(p + i, '>', n - i);
+            i = gt ? (size_t)(gt - p) + 1 : n;
+            continue;
         }
+        /* a quoted string, escapes included */
+        for (i++; i < n && p[i] != '"'; i++)
+            if (p[i] == '\\' && i + 1 < n)
+                i++;
+        if (i < n)
+            i++;
     }
     *item = sp_str_trim(sip_slice(p, start, i));
     *rest = sip_slice(p, i, n);

@@ -308,6 +308,12 @@ START_TEST(list_splitting)
     rest = G("<a, \"\\");
     ck_assert(sip_list_next(&rest, &item));
     ck_assert_slice(item, "<a, \"\\");
+    /* a stray '>' is an ordinary character */
+    rest = G("a>b, c");
+    ck_assert(sip_list_next(&rest, &item));
+    ck_assert_slice(item, "a>b");
+    ck_assert(sip_list_next(&rest, &item));
+    ck_assert_slice(item, "c");
     rest = G("");
     ck_assert(!sip_list_next(&rest, &item));
     rest = SP_STR_NULL;
