@@ -58,15 +58,21 @@ static bool next_pair(sp_str *rest, char sep, pair *out)
     return true;
 }
 
-static bool find_pair(sp_str list, char sep, sp_str name, pair *found)
+/* How a name=value pair occurs in a list: not by name, by name only, or
+ * with an equal value too (names and values case-insensitive, decoded). */
+enum { PAIR_ABSENT, PAIR_OTHER_VALUE, PAIR_MATCH };
+
+static int find_pair(sp_str list, char sep, const pair *want)
 {
     pair q;
+    int found = PAIR_ABSENT;
     while (next_pair(&list, sep, &q))
-        if (component_eq(q.name, name, true)) {
-            *found = q;
-            return true;
+        if (component_eq(q.name, want->name, true)) {
+            if (component_eq(q.value, want->value, true))
+                return PAIR_MATCH;
+            found = PAIR_OTHER_VALUE;
         }
-    return false;
+    return found;
 }
 
 static size_t count_pairs(sp_str list, char sep)
@@ -92,14 +98,11 @@ static bool must_be_in_both(sp_str name)
  * one of the must-match ones. */
 static bool params_cover(sp_str a, sp_str b)
 {
-    pair q, r;
+    pair q;
     while (next_pair(&a, ';', &q)) {
-        if (find_pair(b, ';', q.name, &r)) {
-            if (!component_eq(q.value, r.value, true))
-                return false;
-        } else if (must_be_in_both(q.name)) {
+        int found = find_pair(b, ';', &q);
+        if (found == PAIR_OTHER_VALUE || (found == PAIR_ABSENT && must_be_in_both(q.name)))
             return false;
-        }
     }
     return true;
 }
@@ -109,9 +112,9 @@ static bool headers_eq(sp_str a, sp_str b)
 {
     if (count_pairs(a, '&') != count_pairs(b, '&'))
         return false;
-    pair q, r;
+    pair q;
     while (next_pair(&a, '&', &q))
-        if (!find_pair(b, '&', q.name, &r) || !component_eq(q.value, r.value, true))
+        if (find_pair(b, '&', &q) != PAIR_MATCH)
             return false;
     return true;
 }
@@ -137,9 +140,9 @@ static bool tel_params_eq(sp_str a, sp_str b)
 {
     if (count_pairs(a, ';') != count_pairs(b, ';'))
         return false;
-    pair q, r;
+    pair q;
     while (next_pair(&a, ';', &q))
-        if (!find_pair(b, ';', q.name, &r) || !component_eq(q.value, r.value, true))
+        if (find_pair(b, ';', &q) != PAIR_MATCH)
             return false;
     return true;
 }
@@ -150,7 +153,8 @@ bool sip_uri_equal(const sip_uri *a, const sip_uri *b)
         return false;
     switch (a->scheme) {
     case SIP_URI_TEL:
-        return tel_number_eq(a->user, b->user) && tel_params_eq(a->params, b->params);
+        return tel_number_eq(a->user, b->user) && tel_params_eq(a->params, b->params) &&
+               tel_params_eq(b->params, a->params);
     case SIP_URI_OTHER:
         return sp_str_caseeq(a->scheme_str, b->scheme_str) && component_eq(a->opaque, b->opaque, false);
     default:
@@ -163,5 +167,5 @@ bool sip_uri_equal(const sip_uri *a, const sip_uri *b)
         return false;
     if (!params_cover(a->params, b->params) || !params_cover(b->params, a->params))
         return false;
-    return headers_eq(a->headers, b->headers);
+    return headers_eq(a->headers, b->headers) && headers_eq(b->headers, a->headers);
 }

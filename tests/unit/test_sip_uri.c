@@ -277,6 +277,9 @@ START_TEST(comparison_equal_sets)
     ck_assert(equal("sip:h;lr", "sip:h;LR"));
     ck_assert(equal("tel:+1-555-0000;ext=1", "tel:+15550000;EXT=1"));
     ck_assert(equal("urn:uuid:1", "URN:uuid:1"));
+    /* duplicated names still compare equal to themselves */
+    ck_assert(equal("sip:h;x=1;x=2?a=1&a=2", "sip:h;x=2;x=1?a=2&a=1"));
+    ck_assert(equal("tel:+1;a=1;a=2", "tel:+1;a=2;a=1"));
 }
 END_TEST
 
@@ -308,6 +311,9 @@ START_TEST(comparison_unequal_sets)
     ck_assert(!equal("tel:+1555", "sip:+1555@h"));
     ck_assert(!equal("urn:a", "urn:b"));
     ck_assert(!equal("urn:a", "tag:a"));
+    ck_assert(!equal("sip:h?a=1&a=1", "sip:h?a=1&a=2"));
+    ck_assert(!equal("sip:h;x=1", "sip:h;x=1;x=2"));
+    ck_assert(!equal("tel:+1;a=1;a=1", "tel:+1;a=1;a=2"));
 }
 END_TEST
 
