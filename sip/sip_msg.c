@@ -374,8 +374,10 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
         if (body_len > max_size - head_len)
             return sp_fail(err, SP_ELIMIT, start + max_size, 513, "message larger than the size limit");
     } else {
+        /* Refused before the body arrives, at the length that announces it. */
         if (msg->content_length > max_size - head_len)
-            return sp_fail(err, SP_ELIMIT, start + max_size, 513, "message larger than the size limit");
+            return sp_fail(err, SP_ELIMIT, (size_t)(hdrs[msg->first[SIP_H_CONTENT_LENGTH] - 1].value.p - buf), 513,
+                           "message larger than the size limit");
         body_len = (size_t)msg->content_length;
         if (body_len > body_avail)
             return SP_AGAIN;
