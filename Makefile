@@ -131,7 +131,7 @@ fuzz: $(AFL_HARNESSES)
 	  n=$$(basename $$h); dict=""; [ -f fuzz/$$n.dict ] && dict="-x fuzz/$$n.dict"; \
 	  mkdir -p $(BUILD)/fuzz-out/$$n; \
 	  echo "fuzzing $$n for $(FUZZ_SECONDS) s"; \
-	  AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+	  AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 	    afl-fuzz -V $(FUZZ_SECONDS) -i fuzz/corpus/$$n -o $(BUILD)/fuzz-out/$$n $$dict -- $$h || exit 1; \
 	  crashes=$$(ls $(BUILD)/fuzz-out/$$n/default/crashes 2>/dev/null | grep -v README | wc -l); \
 	  hangs=$$(ls $(BUILD)/fuzz-out/$$n/default/hangs 2>/dev/null | wc -l); \
