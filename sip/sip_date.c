@@ -5,7 +5,7 @@
 
 #include "sip_lex_impl.h"
 
-static const char names_wkday[] = "monthuwedthufrisatsun";
+static const char names_wkday[] = "montuewedthufrisatsun";
 static const char names_month[] = "janfebmaraprmayjunjulaugsepoctnovdec";
 
 /* The index of a three-letter name in a list (ABNF literals are
