@@ -2,6 +2,7 @@
 #include "push_indirect.h"
 
 #include "push_headers.h"
+#include "push_mime_impl.h"
 #include "push_text_impl.h"
 #include "sip_hdr.h"
 
@@ -36,34 +37,6 @@ static bool read_expiration(sp_str v, time_t *t)
 
 static bool is_ctl_or_space(unsigned char c) { return c <= 0x20 || c == 0x7f; }
 
-/* One phantom header line; returns the index after it, or 0 when malformed.
- * Folded continuation lines (leading SP / HTAB) belong to the value. */
-static size_t header_line(sp_str b, size_t i, sp_str *name, sp_str *value)
-{
-    size_t start = i, colon = 0;
-    for (;;) {
-        const char *lf = memchr(b.p + i, '\n', b.n - i);
-        size_t end = lf ? (size_t)(lf - b.p) : b.n;
-        if (memchr(b.p + i, '\0', end - i))
-            return 0;
-        if (!colon) {
-            const char *c = memchr(b.p + start, ':', end - start);
-            if (!c || c == b.p + start)
-                return 0;
-            colon = (size_t)(c - b.p);
-        }
-        i = lf ? end + 1 : end;
-        if (i >= b.n || (b.p[i] != ' ' && b.p[i] != '\t'))
-            break;
-    }
-    *name = sp_str_trim(sp_str_make(b.p + start, colon - start));
-    *value = sp_str_trim(sp_str_make(b.p + colon + 1, i - colon - 1));
-    for (size_t k = 0; k < name->n; k++)
-        if (is_ctl_or_space((unsigned char)name->p[k]))
-            return 0;
-    return i;
-}
-
 int push_extbody_parse(sp_str content_type, sp_str body, push_extbody *x, sp_error *err)
 {
     sip_media_type mt;
@@ -94,12 +67,10 @@ int push_extbody_parse(sp_str content_type, sp_str body, push_extbody *x, sp_err
     }
 
     /* The phantom headers run to the first empty line or the body's end. */
-    size_t i = 0;
-    while (i < body.n) {
-        if (body.p[i] == '\n' || (body.p[i] == '\r' && i + 1 < body.n && body.p[i + 1] == '\n'))
-            break;
+    size_t i = 0, after;
+    while (i < body.n && !push_mime_blank_line(body, i, &after)) {
         sp_str name, value;
-        size_t next = header_line(body, i, &name, &value);
+        size_t next = push_mime_header_line(body, i, &name, &value);
         if (!next)
             return sp_fail(err, SP_EINVAL, i, 400, "malformed header in the external-body part");
         if (sp_str_caseeq_cstr(name, "Content-Type"))
