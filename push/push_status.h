@@ -13,6 +13,10 @@
 
 #include "push_method.h"
 
+/* What a receiver answers to a push for an application it does not serve:
+ * a 4xx so that a forking proxy still tries the user's other terminals. */
+#define PUSH_STATUS_UNKNOWN_APP 404
+
 typedef enum push_outcome {
     PUSH_OUTCOME_PENDING,   /* 1xx: not final yet */
     PUSH_OUTCOME_DELIVERED,
