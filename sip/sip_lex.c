@@ -1,0 +1,247 @@
+/* sip_lex.c - the character table and the scanning steps shared by the SIP
+ * value parsers (RFC 3261 §25.1). */
+#include "sip_lex_impl.h"
+
+/* Bit i is set when the character belongs to class i of sip_lex_impl.h; the
+ * unit tests check every entry against the grammar's character lists. */
+const uint16_t sip_ctype[256] = {
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x4002, 0x4002, 0x0000, 0x0000, 0x4002, 0x0000, 0x0000,
+    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+    0x4002, 0x7fc1, 0x0800, 0x4000, 0x5780, 0x6801, 0x5380, 0x7fc1, 0x5fc0, 0x5fc0, 0x7fc1, 0x7f81, 0x5180, 0xffc1, 0xffc1, 0x5e80,
+    0xffed, 0xffed, 0xffed, 0xffed, 0xffed, 0xffed, 0xffed, 0xffed, 0xffed, 0xffed, 0x7e00, 0x5080, 0x4800, 0x5180, 0x4800, 0x5c80,
+    0x5000, 0xfff9, 0xfff9, 0xfff9, 0xfff9, 0xfff9, 0xfff9, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1,
+    0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0x7e00, 0x0800, 0x7e00, 0x4000, 0x7fc1,
+    0x6801, 0xfff9, 0xfff9, 0xfff9, 0xfff9, 0xfff9, 0xfff9, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1,
+    0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0xfff1, 0x4800, 0x4000, 0x4800, 0x7fc1, 0x0000,
+    0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000,
+    0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000,
+    0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000,
+    0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000,
+    0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000,
+    0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000,
+    0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000,
+    0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000,
+};
+
+size_t sip_span_escaped(const char *p, size_t i, size_t n, unsigned cls, sip_lex_err *e)
+{
+    while (i < n) {
+        if (sip_is(p[i], cls)) {
+            i++;
+        } else if (p[i] == '%') {
+            if (n - i < 3 || !sip_is(p[i + 1], SIP_C_HEX) || !sip_is(p[i + 2], SIP_C_HEX))
+                return sip_lex_fail(e, i, "malformed %-escape");
+            i += 3;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
+size_t sip_scan_quoted(const char *p, size_t i, size_t n, sip_lex_err *e)
+{
+    size_t open = i++;
+    while (i < n) {
+        char c = p[i];
+        if (sip_is(c, SIP_C_QDTEXT)) {
+            i++;
+        } else if (c == '"') {
+            return i + 1;
+        } else if (c == '\\') {
+            /* quoted-pair: anything but CR and LF (§25.1) */
+            if (i + 1 >= n)
+                break;
+            if (p[i + 1] == '\r' || p[i + 1] == '\n')
+                return sip_lex_fail(e, i + 1, "CR or LF escaped in quoted string");
+            i += 2;
+        } else {
+            return sip_lex_fail(e, i, "control character in quoted string");
+        }
+    }
+    return sip_lex_fail(e, open, "unterminated quoted string");
+}
+
+size_t sip_scan_param(const char *p, size_t i, size_t n, sip_param *prm, sip_lex_err *e)
+{
+    i = sip_skip_ws(p, i, n);
+    size_t start = i;
+    i = sip_span(p, i, n, SIP_C_TOKEN);
+    if (i == start)
+        return sip_lex_fail(e, i, "expected parameter name");
+    prm->name = sip_slice(p, start, i);
+    prm->value = SP_STR_NULL;
+    i = sip_skip_ws(p, i, n);
+    if (i < n && p[i] == '=') {
+        i = sip_skip_ws(p, i + 1, n);
+        size_t v = i;
+        if (i < n && p[i] == '"')
+            i = sip_scan_quoted(p, i, n, e);
+        else
+            i = sip_span(p, i, n, SIP_C_GVAL);
+        if (i == SIP_LEX_BAD)
+            return i;
+        if (i == v)
+            return sip_lex_fail(e, i, "expected parameter value");
+        prm->value = sip_slice(p, v, i);
+        i = sip_skip_ws(p, i, n);
+    }
+    return i;
+}
+
+size_t sip_scan_params(const char *p, size_t i, size_t n, sp_str *params, sip_lex_err *e)
+{
+    *params = SP_STR_NULL;
+    if (i == n)
+        return n;
+    if (p[i] != ';')
+        return sip_lex_fail(e, i, "expected ';' before parameter");
+    size_t first = sip_skip_ws(p, i + 1, n);
+    while (i < n) {
+        if (p[i] != ';')
+            return sip_lex_fail(e, i, "expected ';' between parameters");
+        sip_param prm;
+        i = sip_scan_param(p, i + 1, n, &prm, e);
+        if (i == SIP_LEX_BAD)
+            return i;
+    }
+    *params = sp_str_trim(sip_slice(p, first, n));
+    return n;
+}
+
+/* IPv4address with each part 0..255 (RFC 3986 §3.2.2 dec-octet). */
+static bool ipv4_valid(const char *p, size_t n)
+{
+    size_t i = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (i >= n || p[i] != '.')
+                return false;
+            i++;
+        }
+        size_t start = i;
+        unsigned v = 0;
+        while (i < n && i - start < 3 && sip_is(p[i], SIP_C_DIGIT))
+            v = v * 10 + (unsigned)(p[i++] - '0');
+        if (i == start || v > 255)
+            return false;
+    }
+    return i == n;
+}
+
+bool sip_ipv6_valid(const char *p, size_t n)
+{
+    size_t i = 0;
+    unsigned groups = 0;
+    bool elided = false;
+    if (n >= 2 && p[0] == ':' && p[1] == ':') {
+        elided = true;
+        i = 2;
+    }
+    while (i < n) {
+        size_t start = i;
+        while (i < n && i - start < 5 && sip_is(p[i], SIP_C_HEX))
+            i++;
+        if (i < n && p[i] == '.') {
+            /* the trailing IPv4address counts as two groups */
+            if (!ipv4_valid(p + start, n - start))
+                return false;
+            groups += 2;
+            i = n;
+            break;
+        }
+        if (i == start || i - start > 4)
+            return false;
+        groups++;
+        if (i == n)
+            break;
+        if (p[i] != ':' || i + 1 == n)
+            return false;
+        i++;
+        if (p[i] == ':') {
+            if (elided)
+                return false;
+            elided = true;
+            i++;
+        }
+    }
+    return elided ? groups <= 7 : groups == 8;
+}
+
+/* hostname = *( domainlabel "." ) toplabel [ "." ]: labels start and end with
+ * alphanum, and the top label starts with a letter (§25.1). */
+static bool hostname_valid(const char *p, size_t n)
+{
+    if (p[n - 1] == '.')
+        n--;
+    size_t label = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && p[i] != '.')
+            continue;
+        if (i == label || p[label] == '-' || p[i - 1] == '-')
+            return false;
+        if (i == n && !sip_is(p[label], SIP_C_ALPHA))
+            return false;
+        label = i + 1;
+    }
+    return n > 0;
+}
+
+size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip_lex_err *e)
+{
+    size_t start = i;
+    if (i < n && p[i] == '[') {
+        i++;
+        while (i < n && (sip_is(p[i], SIP_C_HEX) || p[i] == ':' || p[i] == '.'))
+            i++;
+        if (i >= n || p[i] != ']' || !sip_ipv6_valid(p + start + 1, i - start - 1))
+            return sip_lex_fail(e, start, "malformed IPv6 reference");
+        *type = SIP_HOST_IPV6;
+        return i + 1;
+    }
+    bool numeric = true;
+    while (i < n && sip_is(p[i], SIP_C_HOST)) {
+        if (!sip_is(p[i], SIP_C_DIGIT) && p[i] != '.')
+            numeric = false;
+        i++;
+    }
+    if (i == start)
+        return sip_lex_fail(e, start, "expected host");
+    if (numeric) {
+        /* a top label never starts with a digit, so this must be an address */
+        if (!ipv4_valid(p + start, i - start))
+            return sip_lex_fail(e, start, "malformed IPv4 address");
+        *type = SIP_HOST_IPV4;
+        return i;
+    }
+    if (!hostname_valid(p + start, i - start))
+        return sip_lex_fail(e, start, "malformed host name");
+    *type = SIP_HOST_NAME;
+    return i;
+}
+
+size_t sip_scan_uint(const char *p, size_t i, size_t n, uint64_t max, uint64_t *out, sip_lex_err *e)
+{
+    size_t start = i;
+    uint64_t v = 0;
+    while (i < n && sip_is(p[i], SIP_C_DIGIT)) {
+        unsigned d = (unsigned)(p[i] - '0');
+        if (d > max || v > (max - d) / 10)
+            return sip_lex_fail(e, start, "number out of range");
+        v = v * 10 + d;
+        i++;
+    }
+    if (i == start)
+        return sip_lex_fail(e, start, "expected a number");
+    *out = v;
+    return i;
+}
+
+size_t sip_scan_port(const char *p, size_t i, size_t n, uint16_t *port, sip_lex_err *e)
+{
+    uint64_t v;
+    i = sip_scan_uint(p, i, n, 65535, &v, e);
+    if (i != SIP_LEX_BAD)
+        *port = (uint16_t)v;
+    return i;
+}

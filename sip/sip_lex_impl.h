@@ -1,0 +1,122 @@
+/* sip_lex_impl.h - the character classes and scanning steps shared by the
+ * typed header parsers and the URI parser (private).
+ *
+ * Scanners take (p, i, n) and return the index where they stopped, or
+ * SIP_LEX_BAD with *e saying where and why. None reads p[n]. */
+#ifndef SIPPUSH_SIP_LEX_IMPL_H
+#define SIPPUSH_SIP_LEX_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sip_hdr.h"
+#include "sp_str.h"
+
+/* One bit per RFC 3261 §25.1 / §19.1 character set. */
+enum {
+    SIP_C_TOKEN = 1 << 0,   /* token */
+    SIP_C_WS = 1 << 1,      /* SP HTAB CR LF: folding counts as white space */
+    SIP_C_DIGIT = 1 << 2,
+    SIP_C_HEX = 1 << 3,
+    SIP_C_ALPHA = 1 << 4,
+    SIP_C_ALNUM = 1 << 5,
+    SIP_C_UNRES = 1 << 6,   /* unreserved = alphanum / mark */
+    SIP_C_USER = 1 << 7,    /* user, without escapes */
+    SIP_C_PASS = 1 << 8,    /* password, without escapes */
+    SIP_C_PARAM = 1 << 9,   /* paramchar, without escapes */
+    SIP_C_HNV = 1 << 10,    /* hname / hvalue chars, without escapes */
+    SIP_C_WORD = 1 << 11,   /* word (Call-ID) */
+    SIP_C_URIC = 1 << 12,   /* uric plus '[' ']' (opaque URIs) */
+    SIP_C_GVAL = 1 << 13,   /* gen-value when not quoted: token / host */
+    SIP_C_QDTEXT = 1 << 14, /* qdtext, LWS included */
+    SIP_C_HOST = 1 << 15,   /* hostname characters */
+};
+
+extern const uint16_t sip_ctype[256];
+
+#define SIP_LEX_BAD ((size_t)-1)
+
+/* Where and why a scanner stopped on malformed input. */
+typedef struct sip_lex_err {
+    size_t at;
+    const char *why;
+} sip_lex_err;
+
+static inline size_t sip_lex_fail(sip_lex_err *e, size_t at, const char *why)
+{
+    e->at = at;
+    e->why = why;
+    return SIP_LEX_BAD;
+}
+
+static inline bool sip_is(char c, unsigned cls) { return (sip_ctype[(unsigned char)c] & cls) != 0; }
+
+static inline size_t sip_skip_ws(const char *p, size_t i, size_t n)
+{
+    while (i < n && sip_is(p[i], SIP_C_WS))
+        i++;
+    return i;
+}
+
+static inline size_t sip_span(const char *p, size_t i, size_t n, unsigned cls)
+{
+    while (i < n && sip_is(p[i], cls))
+        i++;
+    return i;
+}
+
+/* The value of a hex digit (the caller has checked SIP_C_HEX). */
+static inline unsigned sip_hexval(char c)
+{
+    unsigned u = (unsigned char)c;
+    return u <= '9' ? u - '0' : (u | 0x20) - 'a' + 10;
+}
+
+/* Characters of cls and "%" HEXDIG HEXDIG escapes. */
+size_t sip_span_escaped(const char *p, size_t i, size_t n, unsigned cls, sip_lex_err *e);
+
+/* A quoted-string whose '"' is at p[i]; returns the index after the closing
+ * quote. */
+size_t sip_scan_quoted(const char *p, size_t i, size_t n, sip_lex_err *e);
+
+/* One generic-param (token [EQUAL gen-value]) starting at p[i], SWS around
+ * it skipped: the next character is ';', ',' or the end. */
+size_t sip_scan_param(const char *p, size_t i, size_t n, sip_param *prm, sip_lex_err *e);
+
+/* Parameters ";a;b=c..." from p[i] (at ';') to n. Validates each one and
+ * sets *params to them (after the first ';'), absent when i == n. */
+size_t sip_scan_params(const char *p, size_t i, size_t n, sp_str *params, sip_lex_err *e);
+
+/* A host (hostname, IPv4address or IPv6reference) at p[i]; returns its end. */
+size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip_lex_err *e);
+/* The whole of s is an IPv6address (no brackets). */
+bool sip_ipv6_valid(const char *p, size_t n);
+
+/* ":" port after a host: 1*DIGIT of at most 65535. */
+size_t sip_scan_port(const char *p, size_t i, size_t n, uint16_t *port, sip_lex_err *e);
+
+/* Decimal 1*DIGIT of at most max at p[i]. */
+size_t sip_scan_uint(const char *p, size_t i, size_t n, uint64_t max, uint64_t *out, sip_lex_err *e);
+
+/* The slice p[a..b). */
+static inline sp_str sip_slice(const char *p, size_t a, size_t b) { return sp_str_make(p + a, b - a); }
+
+/* Case-insensitive comparison of a slice with a lower-case literal. */
+static inline bool sip_name_is(sp_str s, const char *lower, size_t len)
+{
+    if (s.n != len)
+        return false;
+    for (size_t k = 0; k < len; k++)
+        if ((char)(s.p[k] | ((s.p[k] >= 'A' && s.p[k] <= 'Z') ? 0x20 : 0)) != lower[k])
+            return false;
+    return true;
+}
+#define SIP_NAME_IS(s, lit) sip_name_is((s), (lit), sizeof(lit) - 1)
+
+static inline int sip_hdr_fail(sp_error *err, size_t offset, const char *reason)
+{
+    return sp_fail(err, SP_EINVAL, offset, 400, reason);
+}
+
+#endif

@@ -1,0 +1,446 @@
+/* sip_msg.c - one pass over a SIP message: start line, header lines, body
+ * framing (RFC 3261 §7, §18.3, §25).
+ *
+ * Lines are found with memchr (vectorised in libc); header names are walked
+ * with a character-class table and classified by sip_hdr_id_of(); values are
+ * checked for control characters eight bytes at a time. Nothing else looks at
+ * a value here: typed parsing is left to sip_hdr.h, on demand.
+ *
+ * Liberal reading, where RFC 3261 §7 allows senders' slips to be tolerated:
+ * a bare LF ends a line like CRLF does, and a Status-Line that ends right
+ * after its code has an empty reason phrase. Everything else follows the
+ * grammar of §25. */
+#include <limits.h>
+#include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
+
+#include "sip_msg.h"
+
+enum { C_TOKEN = 1, C_VISIBLE = 2 };
+#define T (C_TOKEN | C_VISIBLE)
+#define V C_VISIBLE
+
+/* token (§25.1: alphanum - . ! % * _ + ` ' ~) and visible ASCII (%x21-7E). */
+static const uint8_t cls[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, T, V, V, V, T, V, T, V, V, T, T, V, T, T, V,
+    T, T, T, T, T, T, T, T, T, T, V, V, V, V, V, V,
+    V, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T,
+    T, T, T, T, T, T, T, T, T, T, T, V, V, V, V, T,
+    T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T,
+    T, T, T, T, T, T, T, T, T, T, T, V, V, V, T, 0,
+};
+#undef T
+#undef V
+
+#define IS_TOKEN(c) (cls[(unsigned char)(c)] & C_TOKEN)
+#define IS_VISIBLE(c) (cls[(unsigned char)(c)] & C_VISIBLE)
+#define IS_WS(c) ((c) == ' ' || (c) == '\t')
+#define IS_DIGIT(c) ((unsigned char)((c) - '0') < 10)
+
+/* The first byte in [p, e) below 0x20 or equal to 0x7F (CR, LF, HTAB and
+ * the control characters RFC 3261 §25.1 keeps out of TEXT-UTF8char), or
+ * NULL: one pass finds both a header line's end and any control character
+ * in its value. Sixteen bytes at a time with SSE2, eight elsewhere; never
+ * reads at or past e. */
+static inline const char *next_special(const char *p, const char *e)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i below = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+    while (e - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, below), x), _mm_cmpeq_epi8(x, del));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#else
+    /* A byte below 0x20 or equal to 0x7F sets its top bit in the mask
+     * (exact for "is there one", which is all the skip needs). */
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    while (e - p >= 8) {
+        uint64_t w, del;
+        memcpy(&w, p, 8);
+        del = w ^ (ones * 0x7f);
+        if ((((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & highs)
+            break;
+        p += 8;
+    }
+#endif
+    for (; p < e; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
+            return p;
+    }
+    return NULL;
+}
+
+/* The first control character other than HTAB in [p, e), or NULL. */
+static const char *find_ctl(const char *p, const char *e)
+{
+    while ((p = next_special(p, e)) != NULL && *p == '\t')
+        p++;
+    return p;
+}
+
+static int fail_at(sp_error *err, const char *buf, const char *at, const char *reason)
+{
+    return sp_fail(err, SP_EINVAL, (size_t)(at - buf), 400, reason);
+}
+
+/* A byte that stopped a scan: NUL gets its own reason (it is how C-string
+ * bugs further down the line are exploited). */
+static int fail_char(sp_error *err, const char *buf, const char *at, const char *reason)
+{
+    return fail_at(err, buf, at, *at == '\0' ? "NUL byte in header section" : reason);
+}
+
+/* SIP-Version (§7.1): "SIP/2.0", "SIP" case-insensitively. A well-formed
+ * other version is refused with 505 Version Not Supported (§21.5.7), a
+ * malformed one with 400. */
+static int check_version(const char *buf, const char *s, const char *e, sp_error *err)
+{
+    if (e - s == 7 && (s[0] | 0x20) == 's' && (s[1] | 0x20) == 'i' && (s[2] | 0x20) == 'p' &&
+        s[3] == '/' && s[4] == '2' && s[5] == '.' && s[6] == '0')
+        return 0;
+    const char *q = s + 4;
+    bool shaped = e - s >= 7 && (s[0] | 0x20) == 's' && (s[1] | 0x20) == 'i' && (s[2] | 0x20) == 'p' &&
+                  s[3] == '/' && IS_DIGIT(*q);
+    if (shaped) {
+        while (q < e && IS_DIGIT(*q))
+            q++;
+        shaped = q < e && *q == '.' && ++q < e && IS_DIGIT(*q);
+        while (q < e && IS_DIGIT(*q))
+            q++;
+        shaped = shaped && q == e;
+    }
+    if (shaped)
+        return sp_fail(err, SP_EINVAL, (size_t)(s - buf), 505, "bad SIP version: only SIP/2.0 is supported");
+    return fail_char(err, buf, s, "bad SIP version");
+}
+
+/* Request-Line = Method SP Request-URI SP SIP-Version (§7.1, §25.1). */
+static int parse_request_line(const char *buf, const char *p, const char *eol, sip_msg *msg, sp_error *err)
+{
+    const char *q = p;
+    while (IS_TOKEN(*q))
+        q++;
+    if (q == p)
+        return fail_char(err, buf, q, "bad method");
+    if (*q != ' ')
+        return q == eol ? fail_at(err, buf, q, "Request-Line ends after the method")
+                        : fail_char(err, buf, q, "bad character in method");
+    msg->method = sp_str_make(p, (size_t)(q - p));
+    const char *u = ++q;
+    while (IS_VISIBLE(*q))
+        q++;
+    if (q == u)
+        return *q == ' ' ? fail_at(err, buf, q, "more than one SP in Request-Line")
+                         : fail_char(err, buf, q, "empty Request-URI");
+    if (*q != ' ')
+        return q == eol ? fail_at(err, buf, q, "Request-Line has no SIP version")
+                        : fail_char(err, buf, q, "bad character in Request-URI");
+    msg->uri = sp_str_make(u, (size_t)(q - u));
+    q++;
+    if (*q == ' ')
+        return fail_at(err, buf, q, "more than one SP in Request-Line");
+    int rc = check_version(buf, q, eol, err);
+    if (rc)
+        return rc;
+    msg->version = sp_str_make(q, (size_t)(eol - q));
+    msg->is_request = true;
+    return 0;
+}
+
+/* Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§7.2, §25.1). */
+static int parse_status_line(const char *buf, const char *p, const char *eol, sip_msg *msg, sp_error *err)
+{
+    const char *q = p;
+    while (*q != ' ' && q < eol)
+        q++;
+    int rc = check_version(buf, p, q, err);
+    if (rc)
+        return rc;
+    msg->version = sp_str_make(p, (size_t)(q - p));
+    if (q == eol)
+        return fail_at(err, buf, q, "Status-Line has no status code");
+    q++;
+    if (!(IS_DIGIT(q[0]) && IS_DIGIT(q[1]) && IS_DIGIT(q[2])))
+        return fail_char(err, buf, q, "bad status code");
+    if (q + 3 != eol && q[3] != ' ')
+        return fail_char(err, buf, q + 3, IS_DIGIT(q[3]) ? "status code has more than 3 digits" : "bad status code");
+    unsigned status = (unsigned)(q[0] - '0') * 100 + (unsigned)(q[1] - '0') * 10 + (unsigned)(q[2] - '0');
+    if (status < 100 || status > 699)
+        return fail_at(err, buf, q, "status code out of range 100-699");
+    msg->status = status;
+    const char *r = q + 3 == eol ? eol : q + 4;
+    const char *bad = find_ctl(r, eol);
+    if (bad)
+        return fail_char(err, buf, bad, "control character in reason phrase");
+    msg->reason = sp_str_make(r, (size_t)(eol - r));
+    msg->is_request = false;
+    return 0;
+}
+
+static int parse_start_line(const char *buf, const char *p, const char *eol, sip_msg *msg, sp_error *err)
+{
+    if (eol == p)
+        return fail_at(err, buf, p, "empty line before the start line");
+    if (eol - p >= 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' && p[3] == '/')
+        return parse_status_line(buf, p, eol, msg, err);
+    return parse_request_line(buf, p, eol, msg, err);
+}
+
+/* Content-Length = 1*DIGIT (§20.14); every copy must agree (§18.3 frames the
+ * body by it, so two different values leave the message ambiguous). */
+static int parse_content_length(const char *buf, sip_msg *msg, sp_error *err)
+{
+    for (size_t i = (size_t)msg->first[SIP_H_CONTENT_LENGTH] - 1; i < msg->nheaders; i++) {
+        const sip_header *h = &msg->headers[i];
+        if (h->id != SIP_H_CONTENT_LENGTH)
+            continue;
+        if (h->value.n == 0)
+            return fail_at(err, buf, h->value.p, "empty Content-Length");
+        uint64_t v = 0;
+        for (size_t k = 0; k < h->value.n; k++) {
+            unsigned d = (unsigned char)h->value.p[k] - '0';
+            if (d > 9)
+                return fail_at(err, buf, h->value.p + k, "bad character in Content-Length");
+            if (v > (UINT64_MAX - d) / 10)
+                return fail_at(err, buf, h->value.p, "Content-Length overflows");
+            v = v * 10 + d;
+        }
+        if (msg->has_content_length && v != msg->content_length)
+            return fail_at(err, buf, h->value.p, "two different Content-Length values");
+        msg->has_content_length = true;
+        msg->content_length = v;
+    }
+    return 0;
+}
+
+int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, size_t max_hdrs,
+                  const sip_limits *limits, sip_framing framing, sp_error *err)
+{
+    size_t max_size = limits ? limits->max_msg_size : SIP_DEFAULT_MAX_MSG_SIZE;
+    size_t max_h = limits ? limits->max_headers : SIP_DEFAULT_MAX_HEADERS;
+    /* The return value is an int and first[] holds index + 1 in 16 bits. */
+    if (max_size > INT_MAX)
+        max_size = INT_MAX;
+    if (max_h > max_hdrs || !hdrs)
+        max_h = hdrs ? max_hdrs : 0;
+    if (max_h > UINT16_MAX - 1)
+        max_h = UINT16_MAX - 1;
+
+    memset(msg, 0, sizeof *msg);
+    msg->headers = hdrs;
+
+    size_t start = 0;
+    if (framing == SIP_FRAME_STREAM) {
+        /* §7.5: CRLFs before a start line on a stream are ignored (they are
+         * also the keep-alives of RFC 5626 §3.5.1). */
+        while (start < len && (buf[start] == '\n' || (buf[start] == '\r' && start + 1 < len && buf[start + 1] == '\n')))
+            start += buf[start] == '\n' ? 1 : 2;
+        if (start > max_size)
+            return sp_fail(err, SP_ELIMIT, max_size, 513, "too many empty lines before the message");
+        if (start == len || (start + 1 == len && buf[start] == '\r'))
+            return SP_AGAIN;
+    }
+
+    /* Nothing past max_size bytes of the message is ever looked at. */
+    size_t avail = len - start;
+    const char *const end = buf + start + (avail < max_size ? avail : max_size);
+    const char *const first_line = buf + start;
+    sip_header *cur = NULL;
+    size_t n = 0;
+    int rc;
+
+    const char *lf = memchr(first_line, '\n', (size_t)(end - first_line));
+    if (!lf)
+        goto incomplete;
+    const char *eol = lf > first_line && lf[-1] == '\r' ? lf - 1 : lf;
+    if ((rc = parse_start_line(buf, first_line, eol, msg, err)) != 0)
+        return rc;
+
+    const char *line = lf + 1, *head_end;
+    for (;;) {
+        if (line >= end)
+            goto incomplete;
+        char c = *line;
+        if (c == '\n') {
+            head_end = line + 1;
+            break;
+        }
+        if (c == '\r') {
+            if (line + 1 >= end)
+                goto incomplete;
+            if (line[1] == '\n') {
+                head_end = line + 2;
+                break;
+            }
+            return fail_at(err, buf, line, "CR not followed by LF");
+        }
+
+        /* The value starts at q; its line ends at eol (CR or LF), the next
+         * line after lf. */
+        const char *q = line, *name_end = NULL;
+        if (IS_WS(c)) {
+            /* §7.3.1: a line starting with white space continues the value
+             * of the header line before it. */
+            if (!cur)
+                return fail_at(err, buf, line, "continuation line before the first header");
+        } else {
+            /* message-header = header-name HCOLON header-value (§7.3.1, §25.1);
+             * HCOLON allows SP/HTAB before the colon. */
+            if (n == max_h)
+                return sp_fail(err, SP_ELIMIT, (size_t)(line - buf), 513, "too many header lines");
+            while (q < end && IS_TOKEN(*q))
+                q++;
+            name_end = q;
+            while (q < end && IS_WS(*q))
+                q++;
+            if (q == end)
+                goto incomplete;
+            if (*q != ':') {
+                if (name_end == line)
+                    return fail_char(err, buf, q, "bad character in header name");
+                if (q == name_end && *q != '\r' && *q != '\n')
+                    return fail_char(err, buf, q, "bad character in header name");
+                return fail_char(err, buf, q, "header name has no colon");
+            }
+            if (name_end == line)
+                return fail_at(err, buf, q, "empty header name");
+            q++;
+        }
+        while (q < end && IS_WS(*q))
+            q++;
+        eol = q;
+        for (;;) {
+            eol = next_special(eol, end);
+            if (!eol)
+                goto incomplete;
+            if (*eol == '\n')
+                break;
+            if (*eol == '\t') {
+                eol++;
+                continue;
+            }
+            if (*eol == '\r' && eol + 1 < end && eol[1] == '\n')
+                break;
+            if (*eol == '\r' && eol + 1 == end)
+                goto incomplete;
+            return fail_char(err, buf, eol, "control character in header value");
+        }
+        lf = *eol == '\n' ? eol : eol + 1;
+        const char *ve = eol;
+        while (ve > q && IS_WS(ve[-1]))
+            ve--;
+
+        if (!name_end) {
+            if (q < ve) {
+                if (cur->value.n == 0)
+                    cur->value.p = q;
+                cur->value.n = (size_t)(ve - cur->value.p);
+            }
+        } else {
+            cur = &hdrs[n];
+            cur->name = sp_str_make(line, (size_t)(name_end - line));
+            cur->value = sp_str_make(q, (size_t)(ve - q));
+            sip_hdr_id id = sip_hdr_id_of(cur->name);
+            cur->id = (uint16_t)id;
+            if (msg->count[id]++ == 0)
+                msg->first[id] = (uint16_t)(n + 1);
+            n++;
+        }
+        line = lf + 1;
+    }
+    msg->nheaders = n;
+
+    if (msg->count[SIP_H_CONTENT_LENGTH] && (rc = parse_content_length(buf, msg, err)) != 0)
+        return rc;
+
+    /* §18.3: the body's end. */
+    size_t head_len = (size_t)(head_end - first_line);
+    size_t body_avail = len - (size_t)(head_end - buf);
+    size_t body_len;
+    if (framing == SIP_FRAME_DATAGRAM) {
+        if (msg->has_content_length && msg->content_length > body_avail)
+            return fail_at(err, buf, hdrs[msg->first[SIP_H_CONTENT_LENGTH] - 1].value.p,
+                           "Content-Length larger than the message");
+        body_len = msg->has_content_length ? (size_t)msg->content_length : body_avail;
+        if (body_len > max_size - head_len)
+            return sp_fail(err, SP_ELIMIT, start + max_size, 513, "message larger than the size limit");
+    } else {
+        if (msg->content_length > max_size - head_len)
+            return sp_fail(err, SP_ELIMIT, start + max_size, 513, "message larger than the size limit");
+        body_len = (size_t)msg->content_length;
+        if (body_len > body_avail)
+            return SP_AGAIN;
+    }
+    msg->body = sp_str_make(head_end, body_len);
+    msg->length = (size_t)(head_end - buf) + body_len;
+    return (int)msg->length;
+
+incomplete:
+    if (avail > max_size)
+        return sp_fail(err, SP_ELIMIT, start + max_size, 513, "message larger than the size limit");
+    return SP_AGAIN;
+}
+
+const sip_header *sip_msg_find(const sip_msg *msg, sip_hdr_id id)
+{
+    if ((unsigned)id >= SIP_H__COUNT || !msg->first[id])
+        return NULL;
+    return &msg->headers[msg->first[id] - 1];
+}
+
+const sip_header *sip_msg_find_next(const sip_msg *msg, const sip_header *h)
+{
+    if (!h || h < msg->headers || h >= msg->headers + msg->nheaders)
+        return NULL;
+    for (const sip_header *x = h + 1; x < msg->headers + msg->nheaders; x++) {
+        if (x->id != h->id)
+            continue;
+        /* Extension headers share SIP_H_OTHER: their names tell them apart. */
+        if (h->id != SIP_H_OTHER || sp_str_caseeq(x->name, h->name))
+            return x;
+    }
+    return NULL;
+}
+
+const sip_header *sip_msg_find_name(const sip_msg *msg, sp_str name)
+{
+    sip_hdr_id id = sip_hdr_id_of(name);
+    if (id != SIP_H_OTHER)
+        return sip_msg_find(msg, id);
+    for (size_t i = 0; i < msg->nheaders; i++)
+        if (msg->headers[i].id == SIP_H_OTHER && sp_str_caseeq(msg->headers[i].name, name))
+            return &msg->headers[i];
+    return NULL;
+}
+
+size_t sip_value_unfold(sp_str value, char *out, size_t cap)
+{
+    size_t n = 0, ws_run = 0;
+    for (size_t i = 0; i < value.n;) {
+        char c = value.p[i];
+        if (c == '\r' || c == '\n') {
+            /* A fold: it and the white space on both sides become one space. */
+            n -= ws_run;
+            while (i < value.n && (IS_WS(value.p[i]) || value.p[i] == '\r' || value.p[i] == '\n'))
+                i++;
+            c = ' ';
+            ws_run = 0;
+        } else {
+            ws_run = IS_WS(c) ? ws_run + 1 : 0;
+            i++;
+        }
+        if (n < cap)
+            out[n] = c;
+        n++;
+    }
+    return n;
+}

@@ -1,0 +1,92 @@
+/* sip_params.c - comma lists and ";name=value" parameters of header values
+ * (RFC 3261 §7.3.1, §25.1). */
+#include "sip_hdr.h"
+
+#include "sip_lex_impl.h"
+
+bool sip_list_next(sp_str *rest, sp_str *item)
+{
+    const char *p = rest->p;
+    size_t n = rest->p ? rest->n : 0, i = 0;
+    /* skip white space and empty elements */
+    while (i < n && (p[i] == ',' || sip_is(p[i], SIP_C_WS)))
+        i++;
+    if (i == n) {
+        *rest = sp_str_make(p ? p + n : NULL, 0);
+        return false;
+    }
+    size_t start = i;
+    bool quoted = false, angle = false;
+    for (; i < n; i++) {
+        char c = p[i];
+        if (quoted) {
+            if (c == '\\' && i + 1 < n)
+                i++;
+            else if (c == '"')
+                quoted = false;
+        } else if (c == '"' && !angle) {
+            quoted = true;
+        } else if (c == '<') {
+            angle = true;
+        } else if (c == '>') {
+            angle = false;
+        } else if (c == ',' && !angle) {
+            break;
+        }
+    }
+    *item = sp_str_trim(sip_slice(p, start, i));
+    *rest = sip_slice(p, i, n);
+    return true;
+}
+
+bool sip_list_has(sp_str value, sp_str token, bool case_sensitive)
+{
+    sp_str item;
+    while (sip_list_next(&value, &item))
+        if (case_sensitive ? sp_str_eq(item, token) : sp_str_caseeq(item, token))
+            return true;
+    return false;
+}
+
+bool sip_param_next(sp_str *rest, sip_param *param)
+{
+    const char *p = rest->p;
+    size_t n = rest->p ? rest->n : 0;
+    size_t i = sip_skip_ws(p, 0, n);
+    if (i < n && p[i] == ';')
+        i++;
+    if (sip_skip_ws(p, i, n) == n) {
+        *rest = sp_str_make(p ? p + n : NULL, 0);
+        return false;
+    }
+    sip_lex_err e;
+    i = sip_scan_param(p, i, n, param, &e);
+    if (i == SIP_LEX_BAD || (i < n && p[i] != ';')) {
+        *rest = sp_str_make(p + n, 0);
+        return false;
+    }
+    *rest = sip_slice(p, i, n);
+    return true;
+}
+
+bool sip_param_find(sp_str params, const char *name, sp_str *value)
+{
+    sp_str want = sp_str_cstr(name);
+    sip_param prm;
+    while (sip_param_next(&params, &prm))
+        if (sp_str_caseeq(prm.name, want)) {
+            if (value)
+                *value = prm.value;
+            return true;
+        }
+    return false;
+}
+
+sp_str sip_unquote(sp_str s)
+{
+    sip_lex_err e;
+    /* only a whole quoted-string: a final '"' may be an escaped one */
+    if (s.p && s.n >= 2 && s.p[0] == '"' && sip_scan_quoted(s.p, 0, s.n, &e) == s.n)
+        return sp_str_make(s.p + 1, s.n - 2);
+    return s;
+}

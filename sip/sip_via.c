@@ -1,0 +1,125 @@
+/* sip_via.c - one via-parm (RFC 3261 §20.42, §25; rport from RFC 3581). */
+#include "sip_hdr.h"
+
+#include "sip_lex_impl.h"
+
+/* The whole slice is a host (maddr) or an IP address (received). */
+static bool whole_host(sp_str v, bool ip_only)
+{
+    sip_lex_err e;
+    sip_host_type type;
+    if (ip_only && sip_ipv6_valid(v.p, v.n))
+        return true; /* received carries a bare IPv6address */
+    size_t end = sip_scan_host(v.p, 0, v.n, &type, &e);
+    return end == v.n && (!ip_only || type != SIP_HOST_NAME);
+}
+
+static bool all_token(sp_str v) { return v.n > 0 && sip_span(v.p, 0, v.n, SIP_C_TOKEN) == v.n; }
+
+/* The known via-params, each checked and allowed once. */
+static int via_param(sip_via *via, const sip_param *prm, size_t at, sp_error *err)
+{
+    sp_str name = prm->name, v = prm->value;
+    sp_str *slot = NULL;
+    bool ok = true;
+    if (SIP_NAME_IS(name, "branch")) {
+        slot = &via->branch;
+        ok = all_token(v);
+    } else if (SIP_NAME_IS(name, "received")) {
+        slot = &via->received;
+        ok = v.p && whole_host(v, true);
+    } else if (SIP_NAME_IS(name, "rport")) {
+        /* response-port = "rport" [EQUAL 1*DIGIT] (RFC 3581 §3) */
+        slot = &via->rport;
+        uint64_t port;
+        sip_lex_err e;
+        if (v.p)
+            ok = sip_scan_uint(v.p, 0, v.n, 65535, &port, &e) == v.n;
+        else
+            v = sp_str_make(name.p + name.n, 0);
+    } else if (SIP_NAME_IS(name, "maddr")) {
+        slot = &via->maddr;
+        ok = v.p && whole_host(v, false);
+    } else if (SIP_NAME_IS(name, "ttl")) {
+        /* ttl = 1*3DIGIT ; 0 to 255 */
+        slot = &via->ttl;
+        uint64_t ttl;
+        sip_lex_err e;
+        ok = v.p && v.n <= 3 && sip_scan_uint(v.p, 0, v.n, 255, &ttl, &e) == v.n;
+    }
+    if (!slot)
+        return 0;
+    if (!ok)
+        return sip_hdr_fail(err, at, "malformed Via parameter");
+    if (slot->p)
+        return sip_hdr_fail(err, at, "duplicate Via parameter");
+    *slot = v;
+    return 0;
+}
+
+int sip_via_parse(sp_str value, sip_via *via, sp_error *err)
+{
+    const char *p = value.p;
+    size_t n = value.n;
+    sip_lex_err e;
+    *via = (sip_via){0};
+    while (n && sip_is(p[n - 1], SIP_C_WS))
+        n--;
+    /* sent-protocol = protocol-name SLASH protocol-version SLASH transport */
+    size_t i = sip_skip_ws(p, 0, n), start = i;
+    i = sip_span(p, i, n, SIP_C_TOKEN);
+    if (i == start)
+        return sip_hdr_fail(err, i, "expected Via protocol name");
+    i = sip_skip_ws(p, i, n);
+    if (i >= n || p[i] != '/')
+        return sip_hdr_fail(err, i, "expected '/' in Via protocol");
+    size_t version = i = sip_skip_ws(p, i + 1, n);
+    i = sip_span(p, i, n, SIP_C_TOKEN);
+    if (i == version)
+        return sip_hdr_fail(err, i, "expected Via protocol version");
+    via->protocol = sip_slice(p, start, i);
+    i = sip_skip_ws(p, i, n);
+    if (i >= n || p[i] != '/')
+        return sip_hdr_fail(err, i, "expected '/' before Via transport");
+    size_t transport = i = sip_skip_ws(p, i + 1, n);
+    i = sip_span(p, i, n, SIP_C_TOKEN);
+    if (i == transport)
+        return sip_hdr_fail(err, i, "expected Via transport");
+    via->transport = sip_slice(p, transport, i);
+
+    /* LWS sent-by */
+    size_t host = sip_skip_ws(p, i, n);
+    if (host == i)
+        return sip_hdr_fail(err, i, "expected white space before Via sent-by");
+    i = sip_scan_host(p, host, n, &via->host_type, &e);
+    if (i == SIP_LEX_BAD)
+        return sip_hdr_fail(err, e.at, e.why);
+    via->host = sip_slice(p, host, i);
+    i = sip_skip_ws(p, i, n);
+    if (i < n && p[i] == ':') {
+        i = sip_scan_port(p, sip_skip_ws(p, i + 1, n), n, &via->port, &e);
+        if (i == SIP_LEX_BAD)
+            return sip_hdr_fail(err, e.at, e.why);
+        via->has_port = true;
+        i = sip_skip_ws(p, i, n);
+    }
+
+    if (i == n)
+        return 0;
+    if (p[i] != ';')
+        return sip_hdr_fail(err, i, "unexpected character after Via sent-by");
+    size_t first = sip_skip_ws(p, i + 1, n);
+    while (i < n) {
+        if (p[i] != ';')
+            return sip_hdr_fail(err, i, "expected ';' between Via parameters");
+        sip_param prm;
+        size_t at = sip_skip_ws(p, i + 1, n);
+        i = sip_scan_param(p, at, n, &prm, &e);
+        if (i == SIP_LEX_BAD)
+            return sip_hdr_fail(err, e.at, e.why);
+        if (via_param(via, &prm, at, err) != 0)
+            return SP_EINVAL;
+    }
+    via->params = sip_slice(p, first, n);
+    return 0;
+}
