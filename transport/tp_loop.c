@@ -1,0 +1,236 @@
+/* tp_loop.c - epoll backend, fd table, deferred calls and the iteration.
+ * See tp_loop.h for the order of one iteration. */
+#include "tp_loop_impl.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TP_LOOP_MIN_FDS 64
+
+tp_ms tp_clock_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (tp_ms)ts.tv_sec * 1000u + (tp_ms)ts.tv_nsec / 1000000u;
+}
+
+tp_loop *tp_loop_new(void)
+{
+    tp_loop *loop = calloc(1, sizeof *loop);
+    if (!loop)
+        return NULL;
+    loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (loop->epfd < 0) {
+        free(loop);
+        return NULL;
+    }
+    loop->sigfd = -1;
+    sigemptyset(&loop->sigwatched);
+    sigemptyset(&loop->sigblocked);
+    loop->deferred.prev = loop->deferred.next = &loop->deferred;
+    tp_timers_init(&loop->timers, tp_clock_ms());
+    return loop;
+}
+
+void tp_loop_free(tp_loop *loop)
+{
+    if (!loop)
+        return;
+    tp_signal_release(loop);
+    /* Unlink what is still queued so the callers' nodes do not point here. */
+    while (loop->deferred.next != &loop->deferred)
+        tp_defer_cancel(loop->deferred.next);
+    tp_timers_free(&loop->timers);
+    close(loop->epfd);
+    free(loop->fds);
+    free(loop);
+}
+
+static uint32_t to_epoll(unsigned events)
+{
+    return (events & TP_EV_READ ? EPOLLIN : 0u) | (events & TP_EV_WRITE ? EPOLLOUT : 0u);
+}
+
+static int epoll_update(tp_loop *loop, int op, int fd)
+{
+    struct epoll_event ev = {
+        .events = to_epoll(loop->fds[fd].events),
+        .data.u64 = (uint64_t)(uint32_t)fd | (uint64_t)loop->fds[fd].gen << 32,
+    };
+    return epoll_ctl(loop->epfd, op, fd, &ev) == 0 ? 0 : -errno;
+}
+
+int tp_loop_fd_add(tp_loop *loop, int fd, unsigned events, tp_fd_fn fn, void *ctx)
+{
+    if (fd < 0 || !fn)
+        return -EBADF;
+    if ((size_t)fd >= loop->nfds) {
+        size_t n = loop->nfds ? loop->nfds : TP_LOOP_MIN_FDS;
+        while (n <= (size_t)fd)
+            n *= 2;
+        tp_fd_slot *grown = realloc(loop->fds, n * sizeof *grown);
+        if (!grown)
+            return -ENOMEM;
+        memset(grown + loop->nfds, 0, (n - loop->nfds) * sizeof *grown);
+        loop->fds = grown;
+        loop->nfds = n;
+    }
+    tp_fd_slot *s = &loop->fds[fd];
+    if (s->gen)
+        return -EEXIST;
+    if (++loop->gen == 0) /* 0 marks a free slot */
+        loop->gen = 1;
+    *s = (tp_fd_slot){.fn = fn, .ctx = ctx, .events = events, .gen = loop->gen};
+    int r = epoll_update(loop, EPOLL_CTL_ADD, fd);
+    if (r < 0)
+        s->gen = 0;
+    return r;
+}
+
+int tp_loop_fd_set(tp_loop *loop, int fd, unsigned events)
+{
+    if (fd < 0 || (size_t)fd >= loop->nfds || !loop->fds[fd].gen)
+        return -EBADF;
+    if (loop->fds[fd].events == events)
+        return 0;
+    loop->fds[fd].events = events;
+    return epoll_update(loop, EPOLL_CTL_MOD, fd);
+}
+
+void tp_loop_fd_del(tp_loop *loop, int fd)
+{
+    if (fd < 0 || (size_t)fd >= loop->nfds || !loop->fds[fd].gen)
+        return;
+    epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL);
+    loop->fds[fd].gen = 0;
+}
+
+tp_timers *tp_loop_timers(tp_loop *loop) { return &loop->timers; }
+tp_ms tp_loop_now(const tp_loop *loop) { return tp_timers_now(&loop->timers); }
+
+void tp_loop_update_time(tp_loop *loop)
+{
+    tp_ms now = tp_clock_ms();
+    if (now > loop->timers.now)
+        loop->timers.now = now;
+}
+
+void tp_defer_init(tp_defer *d, void (*fn)(void *ctx), void *ctx)
+{
+    d->prev = d->next = NULL;
+    d->fn = fn;
+    d->ctx = ctx;
+}
+
+void tp_loop_defer(tp_loop *loop, tp_defer *d)
+{
+    if (d->next)
+        return;
+    d->prev = loop->deferred.prev;
+    d->next = &loop->deferred;
+    d->prev->next = d;
+    loop->deferred.prev = d;
+}
+
+void tp_defer_cancel(tp_defer *d)
+{
+    if (!d->next)
+        return;
+    d->prev->next = d->next;
+    d->next->prev = d->prev;
+    d->prev = d->next = NULL;
+}
+
+static bool defer_pending(const tp_loop *loop) { return loop->deferred.next != &loop->deferred; }
+
+static void run_deferred(tp_loop *loop)
+{
+    if (!defer_pending(loop))
+        return;
+    /* Move the queue aside: calls queued from now on wait a turn. */
+    tp_defer batch;
+    batch.next = loop->deferred.next;
+    batch.prev = loop->deferred.prev;
+    batch.next->prev = batch.prev->next = &batch;
+    loop->deferred.prev = loop->deferred.next = &loop->deferred;
+    while (batch.next != &batch) {
+        tp_defer *d = batch.next;
+        tp_defer_cancel(d);
+        d->fn(d->ctx);
+    }
+}
+
+void tp_loop_set_before_sleep(tp_loop *loop, tp_loop_fn fn, void *ctx)
+{
+    loop->before_sleep = fn;
+    loop->before_sleep_ctx = ctx;
+}
+
+static int wait_ms(tp_loop *loop, int max_wait_ms)
+{
+    if (defer_pending(loop))
+        return 0;
+    tp_ms next = tp_timers_next(&loop->timers), now = tp_clock_ms();
+    if (next == TP_MS_NEVER)
+        return max_wait_ms;
+    tp_ms until = next > now ? next - now : 0;
+    if (until > INT_MAX)
+        until = INT_MAX;
+    return max_wait_ms >= 0 && (tp_ms)max_wait_ms < until ? max_wait_ms : (int)until;
+}
+
+static unsigned from_epoll(uint32_t ev)
+{
+    unsigned out = 0;
+    if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+        out |= TP_EV_READ;
+    if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+        out |= TP_EV_WRITE;
+    if (ev & EPOLLERR)
+        out |= TP_EV_ERROR;
+    return out;
+}
+
+int tp_loop_run_once(tp_loop *loop, int max_wait_ms)
+{
+    tp_loop_update_time(loop);
+    run_deferred(loop);
+    if (loop->before_sleep)
+        loop->before_sleep(loop, loop->before_sleep_ctx);
+    int n = epoll_wait(loop->epfd, loop->events, TP_LOOP_EVENTS, wait_ms(loop, max_wait_ms));
+    if (n < 0 && errno != EINTR)
+        return -errno;
+    /* Callbacks see the time the wait ended. */
+    tp_loop_update_time(loop);
+    tp_ms now = tp_loop_now(loop);
+    for (int i = 0; i < n; i++) {
+        int fd = (int)(uint32_t)loop->events[i].data.u64;
+        uint32_t gen = (uint32_t)(loop->events[i].data.u64 >> 32);
+        /* An earlier callback of this batch may have removed the fd. */
+        if ((size_t)fd >= loop->nfds || loop->fds[fd].gen != gen)
+            continue;
+        tp_fd_slot *s = &loop->fds[fd];
+        unsigned ev = from_epoll(loop->events[i].events);
+        s->fn(loop, fd, ev, s->ctx);
+    }
+    tp_timers_advance(&loop->timers, now);
+    return 0;
+}
+
+int tp_loop_run(tp_loop *loop)
+{
+    loop->stopping = false;
+    while (!loop->stopping) {
+        int r = tp_loop_run_once(loop, -1);
+        if (r < 0)
+            return r;
+    }
+    loop->stopping = false;
+    return 0;
+}
+
+void tp_loop_stop(tp_loop *loop) { loop->stopping = true; }
