@@ -1,0 +1,59 @@
+/* sip_stateless.h - answering without state, and where answers go
+ * (RFC 3261 §8.2, §18.2.1, §18.2.2, RFC 3581).
+ *
+ * Pure functions over messages and caller buffers; the transaction layer
+ * uses them for its stateless 400/405/420/481/503/513 answers and for
+ * stamping the top Via of requests it keeps. */
+#ifndef SIPPUSH_SIP_STATELESS_H
+#define SIPPUSH_SIP_STATELESS_H
+
+#include <stddef.h>
+
+#include "sip_hdr.h"
+#include "sip_msg.h"
+#include "sip_txn.h"
+#include "sp_str.h"
+
+/* Longest reason phrase a stateless 400 carries (the parser's reason, cleaned). */
+#define SIP_STATELESS_REASON_MAX 96
+
+/* Where a response to a request received from src goes (§18.2.2, RFC 3581
+ * §4): the same connection for stream transports (with received/sent-by as
+ * the fallback the adapter may open), maddr when present, else the source
+ * address with the rport or sent-by port. */
+void sip_response_dest(const sip_via *top_via, const sip_peer *src, sip_peer *dest);
+
+/* Copies the request msg (parsed from buf) into out with its top Via
+ * carrying received=<source> when the sent-by host differs from it (§18.2.1)
+ * or rport is asked, and rport=<source port> in place of an empty rport
+ * (RFC 3581 §4). *copy becomes msg with every slice moved into out. Returns
+ * the copy's length, or -1 when it does not fit or the top Via is unreadable. */
+long sip_via_stamp(const sip_msg *msg, const char *buf, const sip_peer *src,
+                   char *out, size_t cap, sip_msg *copy);
+
+/* A response to a parsed request, built per §8.2.6 with a To tag derived
+ * from the request (so retransmissions get the same answer). reason absent
+ * means the default phrase; headers are extra lines, each ending in CRLF.
+ * Returns the length written, or -1 when it does not fit. */
+long sip_stateless_build(const sip_msg *req, unsigned status, sp_str reason, sp_str headers,
+                         char *out, size_t cap);
+
+/* A To tag for answering req without a transaction: derived from Call-ID,
+ * From tag, CSeq and branch, so a retransmission (and the INVITE a CANCEL
+ * names) gets the same one. 16 hex digits and a NUL. */
+#define SIP_TAG_SIZE 17
+void sip_stateless_tag(const sip_msg *req, char out[SIP_TAG_SIZE]);
+
+/* A 400 (or the status of err, e.g. 513) for bytes that did not parse:
+ * the Via, From, To, Call-ID and CSeq lines that can be found are copied
+ * and the reason phrase says what was wrong. Only requests are answered.
+ * Returns the length written and fills *via with the top Via for routing,
+ * or -1 when no Via can be read (the input is then dropped). */
+long sip_stateless_salvage(const char *buf, size_t len, const sp_error *err,
+                           char *out, size_t cap, sip_via *via);
+
+/* A reason phrase made safe from a static parser reason: printable ASCII
+ * only, at most SIP_STATELESS_REASON_MAX bytes. Returns its length. */
+size_t sip_reason_clean(const char *reason, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,232 @@
+/* sip_txn_tp.c - the transaction layer's environment on tp_loop, UDP and TCP. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sip_txn_tp.h"
+#include "tp_tcp.h"
+#include "tp_udp.h"
+
+/* A timer armed for the layer: a heap entry and the cookie it gives back.
+ * Records are recycled through a free list; all of them are freed with the
+ * adapter. */
+typedef struct txn_tp_timer {
+    tp_timer t;
+    uint64_t cookie;
+    struct sip_txn_tp *owner;
+    struct txn_tp_timer *next_free, *next_all;
+} txn_tp_timer;
+
+struct sip_txn_tp {
+    tp_loop *loop;
+    sip_txn_layer *L;
+    tp_udp *udp;
+    tp_tcp *tcp;
+    tp_addr udp_local, tcp_local;
+    bool has_tcp_listener;
+    txn_tp_timer *free_timers, *all_timers;
+};
+
+void sip_txn_tp_peer(const tp_addr *addr, sip_tp tp, sip_peer *out)
+{
+    memset(out, 0, sizeof *out);
+    out->tp = tp;
+    out->port = tp_addr_port(addr);
+    tp_addr_format_host(addr, out->host, sizeof out->host);
+}
+
+/* --- the environment --------------------------------------------------- */
+
+static uint64_t env_now(void *ctx) { return tp_loop_now(((sip_txn_tp *)ctx)->loop); }
+
+static void timer_fired(tp_timer *t, void *ctx)
+{
+    (void)t;
+    txn_tp_timer *rec = ctx;
+    sip_txn_tp *a = rec->owner;
+    uint64_t cookie = rec->cookie;
+    rec->next_free = a->free_timers; /* back to the pool before the layer can arm another */
+    a->free_timers = rec;
+    sip_txn_timer(a->L, cookie);
+}
+
+static uint64_t env_timer_start(void *ctx, uint64_t delay_ms, uint64_t cookie)
+{
+    sip_txn_tp *a = ctx;
+    txn_tp_timer *rec = a->free_timers;
+    if (rec) {
+        a->free_timers = rec->next_free;
+    } else {
+        rec = calloc(1, sizeof *rec);
+        if (!rec)
+            return 0;
+        rec->owner = a;
+        rec->next_all = a->all_timers;
+        a->all_timers = rec;
+    }
+    tp_timer_init(&rec->t, timer_fired, rec);
+    rec->cookie = cookie;
+    if (tp_timer_start(tp_loop_timers(a->loop), &rec->t, delay_ms) != 0) {
+        rec->next_free = a->free_timers;
+        a->free_timers = rec;
+        return 0;
+    }
+    return (uint64_t)(uintptr_t)rec;
+}
+
+static void env_timer_cancel(void *ctx, uint64_t handle)
+{
+    sip_txn_tp *a = ctx;
+    txn_tp_timer *rec = (txn_tp_timer *)(uintptr_t)handle;
+    if (!tp_timer_armed(&rec->t))
+        return; /* already fired and recycled */
+    tp_timer_stop(tp_loop_timers(a->loop), &rec->t);
+    rec->next_free = a->free_timers;
+    a->free_timers = rec;
+}
+
+static int dest_addr(const sip_peer *dest, tp_addr *out)
+{
+    size_t n = strnlen(dest->host, sizeof dest->host);
+    if (tp_addr_parse(dest->host, n, dest->port, out) >= 0)
+        return 0;
+    /* a host name (maddr, a Route): resolved here, which blocks (tp_addr.h) */
+    return tp_addr_resolve(dest->host, n, dest->port, AF_UNSPEC, out) == 0 ? 0 : -1;
+}
+
+static int env_send(void *ctx, const sip_peer *dest, const char *buf, size_t len)
+{
+    sip_txn_tp *a = ctx;
+    tp_addr to;
+    if (dest->tp == SIP_TP_UDP) {
+        if (!a->udp || dest_addr(dest, &to) != 0)
+            return -1;
+        /* queued: one sendmmsg for all the answers of one wake-up */
+        return tp_udp_queue(a->udp, &to, buf, len) == 0 ? 0 : -1;
+    }
+    if (dest->tp != SIP_TP_TCP || !a->tcp)
+        return -1;
+    /* §18.2.2: the connection the request came on, else one to the address */
+    tp_conn *c = dest->conn ? tp_tcp_find_id(a->tcp, dest->conn) : NULL;
+    if (!c || !tp_conn_is_open(c)) {
+        if (dest_addr(dest, &to) != 0)
+            return -1;
+        c = tp_tcp_find(a->tcp, &to);
+        if (!c && tp_tcp_connect(a->tcp, &to, a, &c) != 0)
+            return -1;
+    }
+    return tp_conn_send(c, buf, len) == 0 ? 0 : -1;
+}
+
+/* --- input ---------------------------------------------------------------- */
+
+static void udp_recv(void *ctx, tp_udp *u, const char *buf, size_t len, const tp_addr *peer)
+{
+    (void)u;
+    sip_txn_tp *a = ctx;
+    sip_peer src;
+    sip_txn_tp_peer(peer, SIP_TP_UDP, &src);
+    sip_txn_receive(a->L, buf, len, &src);
+}
+
+static int tcp_frame(void *ctx, tp_conn *c, const char *buf, size_t len)
+{
+    sip_txn_tp *a = ctx;
+    /* RFC 5626 §4.4.1: a CRLF CRLF ping gets a CRLF pong; lone CRLFs between messages are skipped */
+    if (len >= 4 && !memcmp(buf, "\r\n\r\n", 4)) {
+        tp_conn_send(c, "\r\n", 2);
+        return 4;
+    }
+    if (len >= 2 && !memcmp(buf, "\r\n", 2))
+        return len == 2 ? 0 : 2;
+    sip_header hdrs[SIP_DEFAULT_MAX_HEADERS];
+    sip_msg msg;
+    sp_error err;
+    int n = sip_msg_parse(buf, len, &msg, hdrs, SIP_DEFAULT_MAX_HEADERS, NULL, SIP_FRAME_STREAM, &err);
+    sip_peer src;
+    sip_txn_tp_peer(tp_conn_remote(c), SIP_TP_TCP, &src);
+    src.conn = tp_conn_id(c);
+    if (n == SP_AGAIN)
+        return 0;
+    if (n < 0) {
+        /* the framing is lost: answer what can be answered, then close */
+        sip_txn_receive(a->L, buf, len, &src);
+        return n;
+    }
+    sip_txn_receive(a->L, buf, (size_t)n, &src);
+    return n;
+}
+
+/* --- life cycle ------------------------------------------------------------- */
+
+int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out)
+{
+    sip_txn_tp *a = calloc(1, sizeof *a);
+    if (!a)
+        return -ENOMEM;
+    a->loop = loop;
+    sip_txn_env env = {.ctx = a, .now_ms = env_now, .send = env_send, .timer_start = env_timer_start,
+                       .timer_cancel = env_timer_cancel};
+    a->L = sip_txn_layer_new(&cfg->txn, &env, &cfg->tu);
+    int rc = a->L ? 0 : -ENOMEM;
+    if (rc == 0 && cfg->udp) {
+        tp_udp_config uc;
+        tp_udp_config_default(&uc);
+        uc.on_recv = udp_recv;
+        uc.ctx = a;
+        rc = tp_udp_open(loop, cfg->udp, &uc, &a->udp);
+        if (rc == 0)
+            rc = tp_udp_local(a->udp, &a->udp_local);
+    }
+    if (rc == 0) {
+        tp_tcp_config tc;
+        tp_tcp_config_default(&tc);
+        tc.on_frame = tcp_frame;
+        tc.ctx = a;
+        rc = tp_tcp_new(loop, &tc, &a->tcp);
+        if (rc == 0 && cfg->tcp) {
+            rc = tp_tcp_listen(a->tcp, cfg->tcp, &a->tcp_local);
+            a->has_tcp_listener = rc == 0;
+        }
+    }
+    if (rc != 0) {
+        sip_txn_tp_free(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
+}
+
+void sip_txn_tp_free(sip_txn_tp *a)
+{
+    if (!a)
+        return;
+    sip_txn_layer_free(a->L); /* cancels its timers through the environment */
+    if (a->tcp)
+        tp_tcp_free(a->tcp);
+    if (a->udp)
+        tp_udp_close(a->udp);
+    while (a->all_timers) {
+        txn_tp_timer *rec = a->all_timers;
+        a->all_timers = rec->next_all;
+        if (tp_timer_armed(&rec->t))
+            tp_timer_stop(tp_loop_timers(a->loop), &rec->t);
+        free(rec);
+    }
+    free(a);
+}
+
+sip_txn_layer *sip_txn_tp_layer(const sip_txn_tp *a) { return a->L; }
+
+int sip_txn_tp_local(const sip_txn_tp *a, sip_tp tp, tp_addr *out)
+{
+    if (tp == SIP_TP_UDP && a->udp) {
+        *out = a->udp_local;
+        return 0;
+    }
+    if (tp == SIP_TP_TCP && a->has_tcp_listener) {
+        *out = a->tcp_local;
+        return 0;
+    }
+    return -ENOENT;
+}
