@@ -1,0 +1,62 @@
+/* sdp_lex_impl.h - character classes and word splitting shared by the SDP
+ * parsers (private). */
+#ifndef SIPPUSH_SDP_LEX_IMPL_H
+#define SIPPUSH_SDP_LEX_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sp_str.h"
+
+enum {
+    SDP_C_TOKEN = 1, /* RFC 8866 §9 token-char */
+    SDP_C_DIGIT = 2,
+    SDP_C_HEX = 4,
+    SDP_C_WS = 8,    /* SP, HTAB */
+};
+
+extern const uint8_t sdp_char_class[256];
+
+static inline bool sdp_is(char c, unsigned cls) { return (sdp_char_class[(unsigned char)c] & cls) != 0; }
+
+/* true when s is a non-empty run of characters of class cls. */
+static inline bool sdp_all(sp_str s, unsigned cls)
+{
+    if (s.n == 0)
+        return false;
+    for (size_t i = 0; i < s.n; i++)
+        if (!sdp_is(s.p[i], cls))
+            return false;
+    return true;
+}
+
+static inline bool sdp_is_token(sp_str s) { return sdp_all(s, SDP_C_TOKEN); }
+
+/* Trims SP and HTAB on both sides. */
+static inline sp_str sdp_trim(sp_str s)
+{
+    while (s.n && sdp_is(s.p[0], SDP_C_WS))
+        s.p++, s.n--;
+    while (s.n && sdp_is(s.p[s.n - 1], SDP_C_WS))
+        s.n--;
+    return s;
+}
+
+/* Splits the next white-space separated word off *rest. A double quote opens
+ * a quoted run (a backslash escapes the next byte inside it) in which white
+ * space does not separate. Returns false when only white space is left. */
+bool sdp_word_next(sp_str *rest, sp_str *word);
+
+/* Checks a MIME type with optional ";attr=value" parameters (value a token
+ * or a quoted-string). wildcards admits "*" and type "/" "*" (RFC 4975 §8.6
+ * format-entry). Returns NULL when valid, else where it goes wrong. */
+const char *sdp_mime_error(sp_str mime, bool wildcards);
+
+/* Starts with a prefix, ASCII case-insensitively. */
+static inline bool sdp_has_prefix(sp_str s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return s.n >= n && sp_str_caseeq(sp_str_make(s.p, n), sp_str_make(prefix, n));
+}
+
+#endif
