@@ -169,6 +169,27 @@ long sdp_file_name_decode(sp_str name, char *out, size_t cap)
     return (long)n;
 }
 
+long sdp_file_name_encode(sp_str raw, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    for (size_t i = 0; i < raw.n; i++) {
+        unsigned char c = (unsigned char)raw.p[i];
+        bool escape = c == 0 || c == '\r' || c == '\n' || c == '"' || c == '%' || c == '/' || c == '\\';
+        size_t need = escape ? 3 : 1;
+        if (cap - n < need)
+            return -1;
+        if (escape) {
+            out[n++] = '%';
+            out[n++] = hex[c >> 4];
+            out[n++] = hex[c & 15];
+        } else {
+            out[n++] = (char)c;
+        }
+    }
+    return (long)n;
+}
+
 long sdp_hash_decode(sp_str value, uint8_t *out, size_t cap)
 {
     const char *at;

@@ -38,6 +38,12 @@ int sdp_file_selector_parse(sp_str value, sdp_file_selector *fs, sp_error *err);
  * (RFC 5547 §6). */
 long sdp_file_name_decode(sp_str name, char *out, size_t cap);
 
+/* The other way: a local file name made fit for name:"..." with %HH for
+ * every byte the grammar forbids (NUL, CR, LF, '"', '%') and for '/' and
+ * '\\', which could read as directories (RFC 5547 §6). Returns the length,
+ * or -1 when out is too small. */
+long sdp_file_name_encode(sp_str raw, char *out, size_t cap);
+
 /* The bytes of a hash value ("72:24:5F"), or -1 when malformed or more than
  * cap bytes. */
 long sdp_hash_decode(sp_str value, uint8_t *out, size_t cap);

@@ -517,7 +517,7 @@ int sdp_parse(const char *buf, size_t len, sdp_session *s, sdp_media *media, siz
         for (size_t i = 0; i < s->nmedia; i++)
             if (!media[i].conn.address.p)
                 return fail_at(&ps, media[i].text.p, "no c= line for this media");
-    s->length = len;
+    s->text = sp_str_make(buf, len);
     return (int)len;
 }
 

@@ -85,7 +85,7 @@ typedef struct sdp_session {
     size_t nattrs;
     sdp_media *media;       /* the caller's array */
     size_t nmedia;
-    size_t length;          /* bytes parsed (the whole input) */
+    sp_str text;            /* the whole input (error offsets of typed values count from text.p) */
 } sdp_session;
 
 /* Parses a whole session description buf[0..len). media/max_media and
