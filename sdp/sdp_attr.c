@@ -35,7 +35,7 @@ int sdp_path_parse(sp_str value, sdp_path *path, sp_error *err)
 {
     sp_str rest = value, uri;
     path->n = 0;
-    while (sdp_word_next(&rest, &uri)) {
+    while (sdp_list_next(&rest, &uri)) {
         if (path->n == SDP_PATH_MAX)
             return sp_fail(err, SP_ELIMIT, (size_t)(uri.p - value.p), 488, "path: too many URIs");
         if (!msrp_uri_plausible(uri))
@@ -51,7 +51,7 @@ int sdp_types_parse(sp_str value, sdp_types *types, sp_error *err)
 {
     sp_str rest = value, e;
     types->n = 0;
-    while (sdp_word_next(&rest, &e)) {
+    while (sdp_list_next(&rest, &e)) {
         if (types->n == SDP_TYPES_MAX)
             return sp_fail(err, SP_ELIMIT, (size_t)(e.p - value.p), 488, "accept-types: too many entries");
         const char *at = sdp_mime_error(e, true);

@@ -21,6 +21,12 @@
 #define SDP_PATH_MAX 8   /* URIs in one a=path (the peer plus relays) */
 #define SDP_TYPES_MAX 32 /* entries in one accept-types list */
 
+/* Splits the next item off a white-space separated list (path-list,
+ * format-list, the fmt list of an m= line, selectors). A double quote opens
+ * a quoted run, in which a backslash escapes the next byte and white space
+ * does not separate. Returns false when only white space is left. */
+bool sdp_list_next(sp_str *rest, sp_str *item);
+
 /* a=path:URI *(SP URI), first hop first (RFC 4975 §8.2). */
 typedef struct sdp_path {
     sp_str uri[SDP_PATH_MAX];

@@ -26,7 +26,7 @@ static bool starts_pair(sp_str w)
  * "type: text/plain"). Returns false at the end. */
 static bool next_pair(sp_str *rest, sp_str *word, sp_str *key, sp_str *val)
 {
-    if (!sdp_word_next(rest, word))
+    if (!sdp_list_next(rest, word))
         return false;
     const char *colon = memchr(word->p, ':', word->n);
     if (!colon) {
@@ -39,7 +39,7 @@ static bool next_pair(sp_str *rest, sp_str *word, sp_str *key, sp_str *val)
     if (val->n == 0) {
         sp_str next;
         sp_str saved = *rest;
-        if (sdp_word_next(rest, &next) && !starts_pair(next))
+        if (sdp_list_next(rest, &next) && !starts_pair(next))
             *val = next;
         else
             *rest = saved;

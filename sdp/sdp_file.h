@@ -40,7 +40,7 @@ long sdp_file_name_decode(sp_str name, char *out, size_t cap);
 
 /* The other way: a local file name made fit for name:"..." with %HH for
  * every byte the grammar forbids (NUL, CR, LF, '"', '%') and for '/' and
- * '\\', which could read as directories (RFC 5547 §6). Returns the length,
+ * backslash, which could read as directories (RFC 5547 §6). Returns the length,
  * or -1 when out is too small. */
 long sdp_file_name_encode(sp_str raw, char *out, size_t cap);
 

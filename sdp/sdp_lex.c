@@ -1,5 +1,6 @@
 /* sdp_lex.c - see sdp_lex_impl.h. */
 #include "sdp_lex_impl.h"
+#include "sdp_attr.h"
 
 #include <string.h>
 
@@ -27,7 +28,7 @@ const uint8_t sdp_char_class[256] = {
     ['{'] = T, ['|'] = T, ['}'] = T, ['~'] = T,
 };
 
-bool sdp_word_next(sp_str *rest, sp_str *word)
+bool sdp_list_next(sp_str *rest, sp_str *word)
 {
     const char *p = rest->p, *end = rest->p + rest->n;
     while (p < end && sdp_is(*p, SDP_C_WS))

@@ -42,11 +42,6 @@ static inline sp_str sdp_trim(sp_str s)
     return s;
 }
 
-/* Splits the next white-space separated word off *rest. A double quote opens
- * a quoted run (a backslash escapes the next byte inside it) in which white
- * space does not separate. Returns false when only white space is left. */
-bool sdp_word_next(sp_str *rest, sp_str *word);
-
 /* Checks a MIME type with optional ";attr=value" parameters (value a token
  * or a quoted-string). wildcards admits "*" and type "/" "*" (RFC 4975 §8.6
  * format-entry). Returns NULL when valid, else where it goes wrong. */
