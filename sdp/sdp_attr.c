@@ -22,7 +22,7 @@ static bool msrp_uri_plausible(sp_str u)
         return false;
     if (u.n == skip || u.p[skip] == '/' || u.p[skip] == ';')
         return false;
-    const char *semi = memchr(u.p + skip, ';', u.n - skip);
+    const char *semi = sdp_find(u.p + skip, ';', u.n - skip);
     if (!semi || semi + 1 == u.p + u.n)
         return false;
     for (size_t i = 0; i < u.n; i++)
@@ -67,11 +67,11 @@ int sdp_types_parse(sp_str value, sdp_types *types, sp_error *err)
 /* Splits "type/subtype;params" into its two halves (subtype absent for "*"). */
 static void mime_split(sp_str m, sp_str *type, sp_str *sub)
 {
-    const char *semi = memchr(m.p, ';', m.n);
+    const char *semi = sdp_find(m.p, ';', m.n);
     if (semi)
         m.n = (size_t)(semi - m.p);
     m = sdp_trim(m);
-    const char *slash = memchr(m.p, '/', m.n);
+    const char *slash = sdp_find(m.p, '/', m.n);
     *type = sp_str_make(m.p, slash ? (size_t)(slash - m.p) : m.n);
     *sub = slash ? sp_str_make(slash + 1, (size_t)(m.p + m.n - slash - 1)) : SP_STR_NULL;
 }
@@ -127,7 +127,7 @@ int sdp_setup_parse(sp_str value, sdp_setup *setup, sp_error *err)
 {
     sp_str v = sdp_trim(value);
     for (int i = SDP_SETUP_ACTIVE; i <= SDP_SETUP_HOLDCONN; i++) {
-        if (sp_str_caseeq_cstr(v, setup_names[i])) {
+        if (sdp_lit_caseeq(v, setup_names[i])) {
             *setup = (sdp_setup)i;
             return 0;
         }
@@ -150,7 +150,7 @@ static int find_direction(const sdp_attr *attrs, size_t n)
         if (attrs[i].name.n != 8 || attrs[i].value.p)
             continue;
         for (int d = 0; d < 4; d++)
-            if (sp_str_caseeq_cstr(attrs[i].name, direction_names[d]))
+            if (sdp_lit_caseeq(attrs[i].name, direction_names[d]))
                 return d;
     }
     return -1;

@@ -28,7 +28,7 @@ static bool next_pair(sp_str *rest, sp_str *word, sp_str *key, sp_str *val)
 {
     if (!sdp_list_next(rest, word))
         return false;
-    const char *colon = memchr(word->p, ':', word->n);
+    const char *colon = sdp_find(word->p, ':', word->n);
     if (!colon) {
         *key = *word;
         *val = SP_STR_NULL;
@@ -99,30 +99,30 @@ int sdp_file_selector_parse(sp_str value, sdp_file_selector *fs, sp_error *err)
         any = true;
         if (!val.p || val.n == 0)
             return bad(err, value, word.p, "file-selector: selector without value");
-        if (sp_str_caseeq_cstr(key, "name")) {
+        if (sdp_lit_caseeq(key, "name")) {
             if (fs->name.p)
                 return bad(err, value, word.p, "file-selector: duplicate name");
             const char *at = quoted_name_error(val);
             if (at)
                 return bad(err, value, at, "file-selector: bad name");
             fs->name = sp_str_make(val.p + 1, val.n - 2);
-        } else if (sp_str_caseeq_cstr(key, "type")) {
+        } else if (sdp_lit_caseeq(key, "type")) {
             if (fs->type.p)
                 return bad(err, value, word.p, "file-selector: duplicate type");
             const char *at = sdp_mime_error(val, false);
             if (at)
                 return bad(err, value, at, "file-selector: bad type");
             fs->type = val;
-        } else if (sp_str_caseeq_cstr(key, "size")) {
+        } else if (sdp_lit_caseeq(key, "size")) {
             if (fs->has_size)
                 return bad(err, value, word.p, "file-selector: duplicate size");
             if (!sdp_all(val, SDP_C_DIGIT) || !sp_str_to_u64(val, UINT64_MAX, &fs->size))
                 return bad(err, value, val.p, "file-selector: bad size");
             fs->has_size = true;
-        } else if (sp_str_caseeq_cstr(key, "hash")) {
+        } else if (sdp_lit_caseeq(key, "hash")) {
             if (fs->hash_algorithm.p)
                 return bad(err, value, word.p, "file-selector: duplicate hash");
-            const char *colon = memchr(val.p, ':', val.n);
+            const char *colon = sdp_find(val.p, ':', val.n);
             sp_str alg = sp_str_make(val.p, colon ? (size_t)(colon - val.p) : val.n);
             if (!colon || !sdp_is_token(alg))
                 return bad(err, value, val.p, "file-selector: bad hash algorithm");
@@ -131,7 +131,7 @@ int sdp_file_selector_parse(sp_str value, sdp_file_selector *fs, sp_error *err)
             long n = hash_bytes(hv, &at);
             if (n < 0)
                 return bad(err, value, at, "file-selector: bad hash value");
-            if (sp_str_caseeq_cstr(alg, "sha-1") && n != SDP_SHA1_LEN)
+            if (sdp_lit_caseeq(alg, "sha-1") && n != SDP_SHA1_LEN)
                 return bad(err, value, hv.p, "file-selector: sha-1 hash is not 20 bytes");
             fs->hash_algorithm = alg;
             fs->hash_value = hv;
@@ -209,11 +209,11 @@ int sdp_file_date_parse(sp_str value, sdp_file_date *date, sp_error *err)
     while (next_pair(&rest, &word, &key, &val)) {
         any = true;
         sp_str *slot;
-        if (sp_str_caseeq_cstr(key, "creation"))
+        if (sdp_lit_caseeq(key, "creation"))
             slot = &date->creation;
-        else if (sp_str_caseeq_cstr(key, "modification"))
+        else if (sdp_lit_caseeq(key, "modification"))
             slot = &date->modification;
-        else if (sp_str_caseeq_cstr(key, "read"))
+        else if (sdp_lit_caseeq(key, "read"))
             slot = &date->read;
         else
             return bad(err, value, word.p, "file-date: unknown date parameter");
@@ -381,7 +381,7 @@ int sdp_date_to_time(sp_str date, int64_t *when, sp_error *err)
 int sdp_file_range_parse(sp_str value, sdp_file_range *range, sp_error *err)
 {
     sp_str v = sdp_trim(value);
-    const char *dash = v.n ? memchr(v.p, '-', v.n) : NULL;
+    const char *dash = v.n ? sdp_find(v.p, '-', v.n) : NULL;
     if (!dash)
         return bad(err, value, v.p ? v.p : value.p, "file-range: start-stop expected");
     sp_str start = sp_str_make(v.p, (size_t)(dash - v.p));

@@ -31,25 +31,35 @@ const uint8_t sdp_char_class[256] = {
 bool sdp_list_next(sp_str *rest, sp_str *word)
 {
     const char *p = rest->p, *end = rest->p + rest->n;
-    while (p < end && sdp_is(*p, SDP_C_WS))
+    while (p < end && (*p == ' ' || *p == '\t'))
         p++;
     if (p == end) {
         *rest = sp_str_make(end, 0);
         return false;
     }
     const char *start = p;
-    bool quoted = false;
-    for (; p < end; p++) {
-        if (quoted) {
+    for (;;) {
+        /* the common case: a run with no quote, eight bytes at a time */
+        while (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            uint64_t hit = sdp_zero_bytes(w ^ SDP_BYTES(' ')) | sdp_zero_bytes(w ^ SDP_BYTES('\t')) |
+                           sdp_zero_bytes(w ^ SDP_BYTES('"'));
+            if (hit) {
+                p += sdp_first_flagged(hit);
+                break;
+            }
+            p += 8;
+        }
+        while (p < end && *p != ' ' && *p != '\t' && *p != '"')
+            p++;
+        if (p == end || *p != '"')
+            break;
+        for (p++; p < end && *p != '"'; p++)
             if (*p == '\\' && p + 1 < end)
                 p++;
-            else if (*p == '"')
-                quoted = false;
-        } else if (*p == '"') {
-            quoted = true;
-        } else if (sdp_is(*p, SDP_C_WS)) {
-            break;
-        }
+        if (p < end)
+            p++; /* the closing quote */
     }
     *word = sp_str_make(start, (size_t)(p - start));
     *rest = sp_str_make(p, (size_t)(end - p));
@@ -77,9 +87,9 @@ const char *sdp_mime_error(sp_str e, bool wildcards)
     if (e.n == 1 && e.p[0] == '*')
         return wildcards ? NULL : e.p;
     const char *end = e.p + e.n;
-    const char *semi = memchr(e.p, ';', e.n);
+    const char *semi = sdp_find(e.p, ';', e.n);
     sp_str mime = sp_str_make(e.p, semi ? (size_t)(semi - e.p) : e.n);
-    const char *slash = memchr(mime.p, '/', mime.n);
+    const char *slash = sdp_find(mime.p, '/', mime.n);
     if (!slash)
         return e.p;
     if (!sdp_is_token(sp_str_make(mime.p, (size_t)(slash - mime.p))))
@@ -89,7 +99,7 @@ const char *sdp_mime_error(sp_str e, bool wildcards)
         return slash + 1;
     while (semi) {
         const char *p = semi + 1;
-        const char *eq = memchr(p, '=', (size_t)(end - p));
+        const char *eq = sdp_find(p, '=', (size_t)(end - p));
         if (!eq || !sdp_is_token(sp_str_make(p, (size_t)(eq - p))))
             return p;
         /* the value runs to the next ';' outside quotes */

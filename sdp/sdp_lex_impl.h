@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sdp_parse.h"
 #include "sp_str.h"
 
 enum {
@@ -32,6 +33,36 @@ static inline bool sdp_all(sp_str s, unsigned cls)
 
 static inline bool sdp_is_token(sp_str s) { return sdp_all(s, SDP_C_TOKEN); }
 
+/* Bytes of x that are zero get their high bit set, the others none (no
+ * false positives, so any byte order works). */
+static inline uint64_t sdp_zero_bytes(uint64_t x)
+{
+    const uint64_t lows = 0x7f7f7f7f7f7f7f7full;
+    return ~(((x & lows) + lows) | x | lows);
+}
+
+/* Index of the first flagged byte of a word loaded from memory. */
+static inline unsigned sdp_first_flagged(uint64_t hit)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (unsigned)__builtin_ctzll(hit) >> 3;
+#else
+    return (unsigned)__builtin_clzll(hit) >> 3;
+#endif
+}
+
+#define SDP_BYTES(c) (0x0101010101010101ull * (unsigned char)(c))
+
+/* memchr for the short runs inside one line, where a library call costs
+ * more than the scan itself. */
+static inline const char *sdp_find(const char *p, char c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == c)
+            return p + i;
+    return NULL;
+}
+
 /* Trims SP and HTAB on both sides. */
 static inline sp_str sdp_trim(sp_str s)
 {
@@ -47,11 +78,11 @@ static inline sp_str sdp_trim(sp_str s)
  * format-entry). Returns NULL when valid, else where it goes wrong. */
 const char *sdp_mime_error(sp_str mime, bool wildcards);
 
-/* Starts with a prefix, ASCII case-insensitively. */
+/* Starts with a lower-case prefix, ASCII case-insensitively. */
 static inline bool sdp_has_prefix(sp_str s, const char *prefix)
 {
     size_t n = strlen(prefix);
-    return s.n >= n && sp_str_caseeq(sp_str_make(s.p, n), sp_str_make(prefix, n));
+    return s.n >= n && sdp_lit_caseeq(sp_str_make(s.p, n), prefix);
 }
 
 #endif

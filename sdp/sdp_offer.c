@@ -17,7 +17,7 @@ static bool is_msrp(const sdp_stream *st)
 {
     sp_str proto = st->proto.p ? st->proto : SP_LIT("TCP/MSRP");
     sp_str media = st->media.p ? st->media : SP_LIT("message");
-    return sp_str_caseeq_cstr(media, "message") &&
+    return sdp_lit_caseeq(media, "message") &&
            (sp_str_caseeq_cstr(proto, "TCP/MSRP") || sp_str_caseeq_cstr(proto, "TCP/TLS/MSRP"));
 }
 

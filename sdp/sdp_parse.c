@@ -78,7 +78,7 @@ static size_t split_fields(sp_str v, sp_str *f, size_t max, const char **bad)
     const char *p = v.p, *end = v.p + v.n;
     size_t n = 0;
     for (;;) {
-        const char *sp = n + 1 < max ? memchr(p, ' ', (size_t)(end - p)) : NULL;
+        const char *sp = n + 1 < max ? sdp_find(p, ' ', (size_t)(end - p)) : NULL;
         const char *fe = sp ? sp : end;
         if (fe == p) {
             *bad = p;
@@ -155,7 +155,7 @@ static int parse_conn(const parser *ps, const char *line, sp_str v, sdp_conn *c)
 /* b=<bwtype>:<bandwidth> */
 static int parse_bandwidth(const parser *ps, const char *line, sp_str v)
 {
-    const char *colon = memchr(v.p, ':', v.n);
+    const char *colon = sdp_find(v.p, ':', v.n);
     if (!colon)
         return fail_at(ps, line, "b= line needs bwtype:bandwidth");
     sp_str type = sp_str_make(v.p, (size_t)(colon - v.p));
@@ -201,7 +201,7 @@ static int parse_repeat_or_zone(const parser *ps, const char *line, sp_str v, bo
     size_t count = 0;
     const char *p = v.p, *end = v.p + v.n;
     while (p <= end) {
-        const char *sp = memchr(p, ' ', (size_t)(end - p));
+        const char *sp = sdp_find(p, ' ', (size_t)(end - p));
         const char *fe = sp ? sp : end;
         sp_str f = sp_str_make(p, (size_t)(fe - p));
         bool ok;
@@ -226,7 +226,7 @@ static int parse_repeat_or_zone(const parser *ps, const char *line, sp_str v, bo
 /* k=<method> or k=<method>:<encryption key> */
 static int parse_key(const parser *ps, sp_str v)
 {
-    const char *colon = memchr(v.p, ':', v.n);
+    const char *colon = sdp_find(v.p, ':', v.n);
     sp_str method = sp_str_make(v.p, colon ? (size_t)(colon - v.p) : v.n);
     if (!sdp_is_token(method))
         return fail_at(ps, v.p, "k= line: bad method");
@@ -240,10 +240,14 @@ static int parse_attr(parser *ps, const char *line, sp_str v)
 {
     if (ps->nattrs == ps->max_attrs)
         return sp_fail(ps->err, SP_ELIMIT, (size_t)(line - ps->buf), 488, "too many attributes");
-    const char *colon = memchr(v.p, ':', v.n);
-    sp_str name = sp_str_make(v.p, colon ? (size_t)(colon - v.p) : v.n);
-    if (!sdp_is_token(name))
-        return fail_at(ps, v.p, "a= line: bad attribute name");
+    /* att-field = token, then ':' or the end of the line */
+    size_t i = 0;
+    while (i < v.n && sdp_is(v.p[i], SDP_C_TOKEN))
+        i++;
+    if (i == 0 || (i < v.n && v.p[i] != ':'))
+        return fail_at(ps, v.p + i, "a= line: bad attribute name");
+    const char *colon = i < v.n ? v.p + i : NULL;
+    sp_str name = sp_str_make(v.p, i);
     sdp_attr *a = &ps->attrs[ps->nattrs++];
     a->name = name;
     if (colon) {
@@ -268,7 +272,7 @@ static int parse_media(const parser *ps, const char *line, sp_str v, sdp_media *
         return fail_at(ps, line, "m= line needs media, port, proto and formats");
     if (!sdp_is_token(f[0]))
         return fail_at(ps, f[0].p, "m= line: bad media");
-    const char *slash = memchr(f[1].p, '/', f[1].n);
+    const char *slash = sdp_find(f[1].p, '/', f[1].n);
     sp_str port = sp_str_make(f[1].p, slash ? (size_t)(slash - f[1].p) : f[1].n);
     uint64_t num;
     if (!sdp_all(port, SDP_C_DIGIT) || !sp_str_to_u64(port, 65535, &num))
@@ -442,6 +446,24 @@ static int media_line(parser *ps, char type, const char *line, sp_str v)
     }
 }
 
+/* The first LF, CR or NUL at or after p, or end: a line's end, or a byte no
+ * line may hold (RFC 8866 §9 byte-string). Eight bytes at a time: a byte
+ * equal to c makes (x ^ c) zero. */
+static const char *line_stop(const char *p, const char *end)
+{
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t hit = sdp_zero_bytes(w ^ SDP_BYTES('\n')) | sdp_zero_bytes(w ^ SDP_BYTES('\r')) | sdp_zero_bytes(w);
+        if (hit)
+            return p + sdp_first_flagged(hit);
+        p += 8;
+    }
+    while (p < end && *p != '\n' && *p != '\r' && *p != '\0')
+        p++;
+    return p;
+}
+
 /* Only line ends may follow a blank line. */
 static bool only_line_ends(const char *p, const char *end)
 {
@@ -475,22 +497,24 @@ int sdp_parse(const char *buf, size_t len, sdp_session *s, sdp_media *media, siz
 
     const char *p = buf, *end = buf + len;
     while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *next = nl ? nl + 1 : end;
-        const char *le = nl ? nl : end;
-        if (le > p && le[-1] == '\r')
-            le--;
+        const char *le = line_stop(p, end), *next;
+        if (le == end) {
+            next = end;
+        } else if (*le == '\n') {
+            next = le + 1;
+        } else if (*le == '\r' && le + 1 < end && le[1] == '\n') {
+            next = le + 2;
+        } else if (*le == '\r') {
+            return fail_at(&ps, le, "CR without LF");
+        } else {
+            return fail_at(&ps, le, "NUL byte");
+        }
         if (le == p) {
             if (!only_line_ends(p, end))
                 return fail_at(&ps, p, "empty line");
             break;
         }
         size_t n = (size_t)(le - p);
-        const char *bad;
-        if ((bad = memchr(p, '\0', n)) != NULL)
-            return fail_at(&ps, bad, "NUL byte");
-        if ((bad = memchr(p, '\r', n)) != NULL)
-            return fail_at(&ps, bad, "CR without LF");
         if (n < 2 || p[1] != '=')
             return fail_at(&ps, p, "line is not type=value");
         sp_str v = sp_str_make(p + 2, n - 2);
@@ -524,13 +548,4 @@ int sdp_parse(const char *buf, size_t len, sdp_session *s, sdp_media *media, siz
 const sdp_conn *sdp_media_conn(const sdp_session *s, const sdp_media *m)
 {
     return m->conn.address.p ? &m->conn : &s->conn;
-}
-
-const sdp_attr *sdp_attr_find(const sdp_attr *attrs, size_t n, const char *name)
-{
-    size_t len = strlen(name);
-    for (size_t i = 0; i < n; i++)
-        if (attrs[i].name.n == len && sp_str_caseeq(attrs[i].name, sp_str_make(name, len)))
-            return &attrs[i];
-    return NULL;
 }

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sp_error.h"
 #include "sp_str.h"
@@ -100,9 +101,31 @@ int sdp_parse(const char *buf, size_t len, sdp_session *s, sdp_media *media, siz
  * (RFC 8866 §5.7). Never NULL for a parsed session. */
 const sdp_conn *sdp_media_conn(const sdp_session *s, const sdp_media *m);
 
-/* The first attribute of a name (ASCII case-insensitive, as ABNF literals
- * are), or NULL. */
-const sdp_attr *sdp_attr_find(const sdp_attr *attrs, size_t n, const char *name);
+/* s equals lit, a lower-case literal, ASCII case-insensitively. Byte by
+ * byte an exact match is tried first: names are almost always written in
+ * lower case. */
+static inline bool sdp_lit_caseeq(sp_str s, const char *lit)
+{
+    size_t n = strlen(lit); /* folded for literals */
+    if (s.n != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s.p[i], l = lit[i];
+        if (c != l && !(l >= 'a' && l <= 'z' && (c | 0x20) == l))
+            return false;
+    }
+    return true;
+}
+
+/* The first attribute of a name (a lower-case literal; matched ASCII
+ * case-insensitively, as ABNF literals are), or NULL. */
+static inline const sdp_attr *sdp_attr_find(const sdp_attr *attrs, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (sdp_lit_caseeq(attrs[i].name, name))
+            return &attrs[i];
+    return NULL;
+}
 static inline const sdp_attr *sdp_media_attr(const sdp_media *m, const char *name)
 {
     return sdp_attr_find(m->attrs, m->nattrs, name);
