@@ -207,8 +207,10 @@ START_TEST(overflow_at_every_capacity)
     for (size_t cap = 0; cap < (size_t)len; cap++) {
         memset(out, '#', sizeof out);
         ck_assert_int_eq(sdp_build(&d, out, cap), -1);
-        for (size_t i = cap; i < sizeof out; i++)
-            ck_assert_msg(out[i] == '#', "cap %zu: byte %zu written", cap, i);
+        size_t touched = cap;
+        while (touched < sizeof out && out[touched] == '#')
+            touched++;
+        ck_assert_msg(touched == sizeof out, "cap %zu: byte %zu written", cap, touched);
         /* what was written is a prefix of the full text */
         size_t k = (size_t)(strchr(out, '#') - out);
         ck_assert(k <= cap && memcmp(out, full, k) == 0);
