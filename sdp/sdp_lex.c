@@ -39,20 +39,7 @@ bool sdp_list_next(sp_str *rest, sp_str *word)
     }
     const char *start = p;
     for (;;) {
-        /* the common case: a run with no quote, eight bytes at a time */
-        while (end - p >= 8) {
-            uint64_t w;
-            memcpy(&w, p, 8);
-            uint64_t hit = sdp_zero_bytes(w ^ SDP_BYTES(' ')) | sdp_zero_bytes(w ^ SDP_BYTES('\t')) |
-                           sdp_zero_bytes(w ^ SDP_BYTES('"'));
-            if (hit) {
-                p += sdp_first_flagged(hit);
-                break;
-            }
-            p += 8;
-        }
-        while (p < end && *p != ' ' && *p != '\t' && *p != '"')
-            p++;
+        p = sdp_find3(p, end, ' ', '\t', '"');
         if (p == end || *p != '"')
             break;
         for (p++; p < end && *p != '"'; p++)

@@ -5,6 +5,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "sdp_parse.h"
 #include "sp_str.h"
@@ -52,6 +56,36 @@ static inline unsigned sdp_first_flagged(uint64_t hit)
 }
 
 #define SDP_BYTES(c) (0x0101010101010101ull * (unsigned char)(c))
+
+/* The first of three given bytes at or after p, or end. SSE2 (part of every
+ * x86-64) looks at sixteen bytes per step, elsewhere the word-at-a-time test
+ * above does eight; the tail goes byte by byte, so nothing past end is read. */
+static inline const char *sdp_find3(const char *p, const char *end, char a, char b, char c)
+{
+#if defined(__SSE2__)
+    const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)), _mm_cmpeq_epi8(x, vc));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#else
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t hit = sdp_zero_bytes(w ^ SDP_BYTES(a)) | sdp_zero_bytes(w ^ SDP_BYTES(b)) | sdp_zero_bytes(w ^ SDP_BYTES(c));
+        if (hit)
+            return p + sdp_first_flagged(hit);
+        p += 8;
+    }
+#endif
+    while (p < end && *p != a && *p != b && *p != c)
+        p++;
+    return p;
+}
 
 /* memchr for the short runs inside one line, where a library call costs
  * more than the scan itself. */

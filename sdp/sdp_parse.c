@@ -446,24 +446,6 @@ static int media_line(parser *ps, char type, const char *line, sp_str v)
     }
 }
 
-/* The first LF, CR or NUL at or after p, or end: a line's end, or a byte no
- * line may hold (RFC 8866 §9 byte-string). Eight bytes at a time: a byte
- * equal to c makes (x ^ c) zero. */
-static const char *line_stop(const char *p, const char *end)
-{
-    while (end - p >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        uint64_t hit = sdp_zero_bytes(w ^ SDP_BYTES('\n')) | sdp_zero_bytes(w ^ SDP_BYTES('\r')) | sdp_zero_bytes(w);
-        if (hit)
-            return p + sdp_first_flagged(hit);
-        p += 8;
-    }
-    while (p < end && *p != '\n' && *p != '\r' && *p != '\0')
-        p++;
-    return p;
-}
-
 /* Only line ends may follow a blank line. */
 static bool only_line_ends(const char *p, const char *end)
 {
@@ -497,7 +479,8 @@ int sdp_parse(const char *buf, size_t len, sdp_session *s, sdp_media *media, siz
 
     const char *p = buf, *end = buf + len;
     while (p < end) {
-        const char *le = line_stop(p, end), *next;
+        /* a line ends at LF; CR and NUL may only stand before it (RFC 8866 §9) */
+        const char *le = sdp_find3(p, end, '\n', '\r', '\0'), *next;
         if (le == end) {
             next = end;
         } else if (*le == '\n') {
