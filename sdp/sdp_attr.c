@@ -10,7 +10,8 @@ static int bad(sp_error *err, sp_str value, const char *at, const char *reason)
     return sp_fail(err, SP_EINVAL, (size_t)(at - value.p), 400, reason);
 }
 
-/* Scheme, a non-empty authority and a ";transport" (RFC 4975 §9). */
+/* Scheme, a non-empty authority and a ";transport" (RFC 4975 §9); the
+ * MSRP URI parser in msrp/ does the rest. */
 static bool msrp_uri_plausible(sp_str u)
 {
     size_t skip;
@@ -22,13 +23,10 @@ static bool msrp_uri_plausible(sp_str u)
         return false;
     if (u.n == skip || u.p[skip] == '/' || u.p[skip] == ';')
         return false;
-    const char *semi = sdp_find(u.p + skip, ';', u.n - skip);
-    if (!semi || semi + 1 == u.p + u.n)
-        return false;
-    for (size_t i = 0; i < u.n; i++)
-        if ((unsigned char)u.p[i] <= 0x20 || u.p[i] == 0x7f || u.p[i] == '"')
-            return false;
-    return true;
+    /* a transport parameter after the authority, and no quote anywhere */
+    const char *end = u.p + u.n;
+    const char *semi = sdp_find3(u.p + skip, end, ';', '"', '"');
+    return semi < end - 1 && *semi == ';' && sdp_find3(semi, end, '"', '"', '"') == end;
 }
 
 int sdp_path_parse(sp_str value, sdp_path *path, sp_error *err)

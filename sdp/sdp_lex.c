@@ -73,22 +73,23 @@ const char *sdp_mime_error(sp_str e, bool wildcards)
 {
     if (e.n == 1 && e.p[0] == '*')
         return wildcards ? NULL : e.p;
-    const char *end = e.p + e.n;
-    const char *semi = sdp_find(e.p, ';', e.n);
-    sp_str mime = sp_str_make(e.p, semi ? (size_t)(semi - e.p) : e.n);
-    const char *slash = sdp_find(mime.p, '/', mime.n);
-    if (!slash)
+    const char *end = e.p + e.n, *p = e.p;
+    /* type "/" subtype in one pass over token characters */
+    p = sdp_token_span(p, end);
+    if (p == e.p || p == end || *p != '/')
         return e.p;
-    if (!sdp_is_token(sp_str_make(mime.p, (size_t)(slash - mime.p))))
-        return e.p;
-    sp_str sub = sp_str_make(slash + 1, (size_t)(mime.p + mime.n - slash - 1));
-    if (!sdp_is_token(sub) || (!wildcards && sub.n == 1 && sub.p[0] == '*'))
-        return slash + 1;
+    const char *sub = ++p;
+    p = sdp_token_span(p, end);
+    if (p == sub || (p < end && *p != ';'))
+        return sub;
+    if (!wildcards && p - sub == 1 && *sub == '*')
+        return sub;
+    const char *semi = p < end ? p : NULL;
     while (semi) {
-        const char *p = semi + 1;
-        const char *eq = sdp_find(p, '=', (size_t)(end - p));
-        if (!eq || !sdp_is_token(sp_str_make(p, (size_t)(eq - p))))
-            return p;
+        const char *name = semi + 1;
+        const char *eq = sdp_find(name, '=', (size_t)(end - name));
+        if (!eq || !sdp_is_token(sp_str_make(name, (size_t)(eq - name))))
+            return name;
         /* the value runs to the next ';' outside quotes */
         const char *q = eq + 1;
         bool quoted = false;

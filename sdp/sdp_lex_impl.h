@@ -87,6 +87,31 @@ static inline const char *sdp_find3(const char *p, const char *end, char a, char
     return p;
 }
 
+/* The first byte at or after p that is not a token-char, or end. */
+static inline const char *sdp_token_span(const char *p, const char *end)
+{
+#if defined(__SSE2__)
+    /* token-char is 0x21-0x7E except " ( ) , / : ; < = > ? @ [ \ ] */
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x7f)));
+        __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8(',')));
+        bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, _mm_set1_epi8('/')));
+        /* ( ) and [ \ ]: two small ranges; : to @ a third */
+        bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x27)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x2a))));
+        bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x39)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x41))));
+        bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x5a)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x5e))));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(bad, ok)) ^ 0xffffu;
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    while (p < end && sdp_is(*p, SDP_C_TOKEN))
+        p++;
+    return p;
+}
+
 /* memchr for the short runs inside one line, where a library call costs
  * more than the scan itself. */
 static inline const char *sdp_find(const char *p, char c, size_t n)

@@ -241,9 +241,7 @@ static int parse_attr(parser *ps, const char *line, sp_str v)
     if (ps->nattrs == ps->max_attrs)
         return sp_fail(ps->err, SP_ELIMIT, (size_t)(line - ps->buf), 488, "too many attributes");
     /* att-field = token, then ':' or the end of the line */
-    size_t i = 0;
-    while (i < v.n && sdp_is(v.p[i], SDP_C_TOKEN))
-        i++;
+    size_t i = (size_t)(sdp_token_span(v.p, v.p + v.n) - v.p);
     if (i == 0 || (i < v.n && v.p[i] != ':'))
         return fail_at(ps, v.p + i, "a= line: bad attribute name");
     const char *colon = i < v.n ? v.p + i : NULL;
