@@ -278,6 +278,42 @@ START_TEST(nul_byte_is_refused)
 }
 END_TEST
 
+START_TEST(forbidden_byte_at_every_position)
+{
+    /* a NUL, a lone CR, or a non-token byte in an attribute name, at every
+     * position of a long line: the scanners look at 8 or 16 bytes per step,
+     * so every offset within and across their blocks is tried */
+    static const char head[] = HEAD "c=IN IP4 h\r\nt=0 0\r\n";
+    char t[256];
+    const size_t hl = sizeof head - 1, line = 40;
+    for (size_t k = 0; k < line; k++) {
+        memcpy(t, head, hl);
+        memcpy(t + hl, "a=", 2);
+        memset(t + hl + 2, 'x', line);
+        memcpy(t + hl + 2 + line, "\r\n", 2);
+        size_t len = hl + line + 4;
+        t[hl + 2 + k] = '\0';
+        ck_assert_int_eq(parse_lim(t, len, NULL), SP_EINVAL);
+        ck_assert_uint_eq(err.offset, hl + 2 + k);
+        ck_assert_str_eq(err.reason, "NUL byte");
+        t[hl + 2 + k] = '\r';
+        ck_assert_int_eq(parse_lim(t, len, NULL), SP_EINVAL);
+        ck_assert_uint_eq(err.offset, hl + 2 + k);
+        ck_assert_str_eq(err.reason, "CR without LF");
+        t[hl + 2 + k] = '@';
+        ck_assert_int_eq(parse_lim(t, len, NULL), SP_EINVAL);
+        ck_assert_uint_eq(err.offset, hl + 2 + k);
+        ck_assert_str_eq(err.reason, "a= line: bad attribute name");
+        t[hl + 2 + k] = ':';
+        /* ':' first leaves no name, last leaves no value */
+        bool ok = k > 0 && k < line - 1;
+        ck_assert_int_eq(parse_lim(t, len, NULL), ok ? (int)len : SP_EINVAL);
+        if (ok)
+            ck_assert_uint_eq(s.attrs[0].name.n, k);
+    }
+}
+END_TEST
+
 START_TEST(max_size_boundary)
 {
     const char *t = HEAD "c=IN IP4 h\r\nt=0 0\r\n";
@@ -394,6 +430,7 @@ static Suite *sdp_parse_suite(void)
     tcase_add_test(tc, seed_liberal_forms_parse);
     tcase_add_loop_test(tc, invalid_input_offsets, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
     tcase_add_test(tc, nul_byte_is_refused);
+    tcase_add_test(tc, forbidden_byte_at_every_position);
     tcase_add_test(tc, max_size_boundary);
     tcase_add_test(tc, default_max_size_boundary);
     tcase_add_test(tc, max_media_boundary);
