@@ -4,6 +4,8 @@
  * sip_msg_parse() classifies every header line, so this runs once per line:
  * it switches on the name's length, checks the first letter, then compares
  * the rest case-insensitively. No hashing, no strlen. */
+#include <string.h>
+
 #include "sip_msg.h"
 
 typedef struct hdr_name {
@@ -103,8 +105,33 @@ static const uint8_t compact[26] = {
 
 /* Header names are tokens, and among token characters only upper-case letters
  * change under "| 0x20", so this folds case exactly for the comparison. */
+static inline uint64_t load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint32_t load4(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/* name[0..n) equals lower[0..n) up to case; words overlap rather than loop,
+ * and every load stays inside both strings. */
 static inline bool name_eq(const char *name, const char *lower, size_t n)
 {
+    const uint64_t fold8 = 0x2020202020202020ull;
+    const uint32_t fold4 = 0x20202020u;
+    if (n >= 8) {
+        if ((load8(name) | fold8) != load8(lower) || (load8(name + n - 8) | fold8) != load8(lower + n - 8))
+            return false;
+        return n <= 16 || (load8(name + 8) | fold8) == load8(lower + 8);
+    }
+    if (n >= 4)
+        return (load4(name) | fold4) == load4(lower) && (load4(name + n - 4) | fold4) == load4(lower + n - 4);
     for (size_t i = 0; i < n; i++)
         if ((name[i] | 0x20) != lower[i])
             return false;
@@ -121,7 +148,7 @@ sip_hdr_id sip_hdr_id_of(sp_str name)
         return SIP_H_OTHER;
     char first = (char)(name.p[0] | 0x20);
     for (unsigned i = by_len[name.n]; i < by_len[name.n + 1]; i++)
-        if (known[i].lower[0] == first && name_eq(name.p + 1, known[i].lower + 1, name.n - 1))
+        if (known[i].lower[0] == first && name_eq(name.p, known[i].lower, name.n))
             return (sip_hdr_id)known[i].id;
     return SIP_H_OTHER;
 }

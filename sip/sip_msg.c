@@ -12,6 +12,9 @@
  * grammar of §25. */
 #include <limits.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 #include "sip_msg.h"
 
@@ -38,33 +41,50 @@ static const uint8_t cls[256] = {
 #define IS_WS(c) ((c) == ' ' || (c) == '\t')
 #define IS_DIGIT(c) ((unsigned char)((c) - '0') < 10)
 
-/* Control characters (RFC 3261 §25.1: TEXT-UTF8char and LWS exclude them)
- * other than HTAB. */
-static inline bool is_ctl(unsigned char c)
+/* The first byte in [p, e) below 0x20 or equal to 0x7F (CR, LF, HTAB and
+ * the control characters RFC 3261 §25.1 keeps out of TEXT-UTF8char), or
+ * NULL: one pass finds both a header line's end and any control character
+ * in its value. Sixteen bytes at a time with SSE2, eight elsewhere; never
+ * reads at or past e. */
+static inline const char *next_special(const char *p, const char *e)
 {
-    return (c < 0x20 && c != '\t') || c == 0x7f;
-}
-
-/* The first control character in [p, e), or NULL. Words of eight bytes are
- * tested at once: a byte below 0x20 or equal to 0x7F sets its top bit in
- * the mask (exact for existence, which is all the fast path needs). */
-static const char *find_ctl(const char *p, const char *e)
-{
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i below = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+    while (e - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, below), x), _mm_cmpeq_epi8(x, del));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#else
+    /* A byte below 0x20 or equal to 0x7F sets its top bit in the mask
+     * (exact for "is there one", which is all the skip needs). */
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     while (e - p >= 8) {
         uint64_t w, del;
         memcpy(&w, p, 8);
         del = w ^ (ones * 0x7f);
         if ((((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & highs)
-            for (int i = 0; i < 8; i++)
-                if (is_ctl((unsigned char)p[i]))
-                    return p + i;
+            break;
         p += 8;
     }
-    for (; p < e; p++)
-        if (is_ctl((unsigned char)*p))
+#endif
+    for (; p < e; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
             return p;
+    }
     return NULL;
+}
+
+/* The first control character other than HTAB in [p, e), or NULL. */
+static const char *find_ctl(const char *p, const char *e)
+{
+    while ((p = next_special(p, e)) != NULL && *p == '\t')
+        p++;
+    return p;
 }
 
 static int fail_at(sp_error *err, const char *buf, const char *at, const char *reason)
@@ -263,58 +283,69 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
             }
             return fail_at(err, buf, line, "CR not followed by LF");
         }
-        lf = memchr(line, '\n', (size_t)(end - line));
-        if (!lf)
-            goto incomplete;
-        eol = lf[-1] == '\r' ? lf - 1 : lf;
 
-        const char *q = line;
+        /* The value starts at q; its line ends at eol (CR or LF), the next
+         * line after lf. */
+        const char *q = line, *name_end = NULL;
         if (IS_WS(c)) {
             /* §7.3.1: a line starting with white space continues the value
              * of the header line before it. */
             if (!cur)
                 return fail_at(err, buf, line, "continuation line before the first header");
-            while (IS_WS(*q))
-                q++;
-            const char *ve = eol;
-            while (ve > q && IS_WS(ve[-1]))
-                ve--;
-            if (q < ve) {
-                const char *bad = find_ctl(q, ve);
-                if (bad)
-                    return fail_char(err, buf, bad, "control character in header value");
-                if (cur->value.n == 0)
-                    cur->value.p = q;
-                cur->value.n = (size_t)(ve - cur->value.p);
-            }
         } else {
             /* message-header = header-name HCOLON header-value (§7.3.1, §25.1);
              * HCOLON allows SP/HTAB before the colon. */
             if (n == max_h)
                 return sp_fail(err, SP_ELIMIT, (size_t)(line - buf), 513, "too many header lines");
-            while (IS_TOKEN(*q))
+            while (q < end && IS_TOKEN(*q))
                 q++;
-            if (q == line)
-                return fail_char(err, buf, q, *q == ':' ? "empty header name" : "bad character in header name");
-            const char *name_end = q;
-            while (IS_WS(*q))
+            name_end = q;
+            while (q < end && IS_WS(*q))
                 q++;
+            if (q == end)
+                goto incomplete;
             if (*q != ':') {
-                if (q == name_end && q != eol)
+                if (name_end == line)
+                    return fail_char(err, buf, q, "bad character in header name");
+                if (q == name_end && *q != '\r' && *q != '\n')
                     return fail_char(err, buf, q, "bad character in header name");
                 return fail_char(err, buf, q, "header name has no colon");
             }
+            if (name_end == line)
+                return fail_at(err, buf, q, "empty header name");
             q++;
-            while (IS_WS(*q))
-                q++;
-            const char *ve = eol;
-            while (ve > q && IS_WS(ve[-1]))
-                ve--;
-            if (q > ve)
-                q = ve;
-            const char *bad = find_ctl(q, ve);
-            if (bad)
-                return fail_char(err, buf, bad, "control character in header value");
+        }
+        while (q < end && IS_WS(*q))
+            q++;
+        eol = q;
+        for (;;) {
+            eol = next_special(eol, end);
+            if (!eol)
+                goto incomplete;
+            if (*eol == '\n')
+                break;
+            if (*eol == '\t') {
+                eol++;
+                continue;
+            }
+            if (*eol == '\r' && eol + 1 < end && eol[1] == '\n')
+                break;
+            if (*eol == '\r' && eol + 1 == end)
+                goto incomplete;
+            return fail_char(err, buf, eol, "control character in header value");
+        }
+        lf = *eol == '\n' ? eol : eol + 1;
+        const char *ve = eol;
+        while (ve > q && IS_WS(ve[-1]))
+            ve--;
+
+        if (!name_end) {
+            if (q < ve) {
+                if (cur->value.n == 0)
+                    cur->value.p = q;
+                cur->value.n = (size_t)(ve - cur->value.p);
+            }
+        } else {
             cur = &hdrs[n];
             cur->name = sp_str_make(line, (size_t)(name_end - line));
             cur->value = sp_str_make(q, (size_t)(ve - q));
@@ -343,8 +374,10 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
         if (body_len > max_size - head_len)
             return sp_fail(err, SP_ELIMIT, start + max_size, 513, "message larger than the size limit");
     } else {
+        /* Refused before the body arrives, at the length that announces it. */
         if (msg->content_length > max_size - head_len)
-            return sp_fail(err, SP_ELIMIT, start + max_size, 513, "message larger than the size limit");
+            return sp_fail(err, SP_ELIMIT, (size_t)(hdrs[msg->first[SIP_H_CONTENT_LENGTH] - 1].value.p - buf), 513,
+                           "message larger than the size limit");
         body_len = (size_t)msg->content_length;
         if (body_len > body_avail)
             return SP_AGAIN;

@@ -5,6 +5,7 @@
  * (split, semantic checks, every typed parse the output needs), so invalid
  * input prints nothing. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "sip_hdr.h"
@@ -202,6 +203,18 @@ int parse_sip_json(const char *buf, size_t len, bool stream, json_out *j, sp_err
     return rc < 0 ? -1 : 0;
 }
 
+/* The first element of a comma-separated header value. A value without a
+ * comma is one element already (sip_msg_parse trimmed it), which memchr
+ * finds faster than a walk that tracks quotes and angle brackets. */
+static bool first_element(sp_str value, sp_str *item)
+{
+    if (!memchr(value.p, ',', value.n)) {
+        *item = value;
+        return value.n > 0;
+    }
+    return sip_list_next(&value, item);
+}
+
 long bench_parse_sip(const char *buf, size_t len)
 {
     sip_header hdrs[SIP_DEFAULT_MAX_HEADERS];
@@ -213,9 +226,9 @@ long bench_parse_sip(const char *buf, size_t len)
      * branch (§17.2.3), From/To with tags, Call-ID, CSeq, the body's type,
      * and the first Contact (the target of a dialog, §12.1). */
     const sip_header *h = sip_msg_find(&m, SIP_H_VIA);
-    sp_str rest, item;
+    sp_str item;
     sip_via via;
-    if (!h || (rest = h->value, !sip_list_next(&rest, &item)) || sip_via_parse(item, &via, &e) != 0)
+    if (!h || !first_element(h->value, &item) || sip_via_parse(item, &via, &e) != 0 || !via.branch.p)
         return -1;
     sip_addr from, to;
     if (!(h = sip_msg_find(&m, SIP_H_FROM)) || sip_addr_parse(h->value, &from, &e) != 0)
@@ -233,7 +246,7 @@ long bench_parse_sip(const char *buf, size_t len)
         return -1;
     sip_addr contact;
     if ((h = sip_msg_find(&m, SIP_H_CONTACT)) &&
-        ((rest = h->value, !sip_list_next(&rest, &item)) || sip_addr_parse(item, &contact, &e) != 0))
+        (!first_element(h->value, &item) || sip_addr_parse(item, &contact, &e) != 0))
         return -1;
     return 1;
 }

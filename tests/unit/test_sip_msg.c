@@ -538,6 +538,12 @@ START_TEST(max_size_boundary)
     ck_assert_uint_eq(err.offset, n1 - 1);
     /* stream: refused as soon as Content-Length says so, before the body arrives */
     ck_assert_int_eq(parse_n(with_cl, n1 - 5, SIP_FRAME_STREAM, &lim), SP_ELIMIT);
+    ck_assert_uint_eq(err.offset, (size_t)(strstr(with_cl, "Content-Length: 5") - with_cl) + 16);
+    /* ... and a length far beyond the limit is reported inside the input */
+    const char *huge = REQ_HEAD "Content-Length: 8301774\r\n\r\n";
+    ck_assert_int_eq(parse_n(huge, strlen(huge), SIP_FRAME_STREAM, NULL), SP_ELIMIT);
+    ck_assert_uint_lt(err.offset, strlen(huge));
+    ck_assert_int_eq(err.status, 513);
 
     lim.max_msg_size = n2;
     ck_assert_int_eq(parse_n(no_cl, n2, SIP_FRAME_DATAGRAM, &lim), (int)n2);
