@@ -183,37 +183,39 @@ size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip
         return i + 1;
     }
     /* hostname = *( domainlabel "." ) toplabel [ "." ]: labels start and end
-     * with alphanum and the top label starts with a letter (§25.1). Only a
-     * label's ends need checking, so letters and digits cost one lookup. */
+     * with alphanum and the top label starts with a letter (§25.1). Letters
+     * and digits are spanned in bulk; only a label's ends need checking. */
     size_t label = i, prev = i;
-    bool numeric = true, labels_ok = true;
-    for (; i < n; i++) {
-        unsigned t = sip_ctype[(unsigned char)p[i]];
-        if (t & SIP_C_ALNUM) {
-            numeric &= (t & SIP_C_DIGIT) != 0;
-            continue;
-        }
-        if (p[i] == '-') {
-            numeric = false;
-        } else if (p[i] == '.') {
+    bool labels_ok = true;
+    for (;;) {
+        i = sip_span(p, i, n, SIP_C_ALNUM);
+        if (i == n)
+            break;
+        if (p[i] == '.') {
             labels_ok &= i != label && p[label] != '-' && p[i - 1] != '-';
             prev = label;
             label = i + 1;
-        } else {
+        } else if (p[i] != '-') {
             break;
         }
+        i++;
     }
     if (i == start)
         return sip_lex_fail(e, start, "expected host");
-    if (numeric) {
-        /* a top label never starts with a digit, so this must be an address */
-        if (!ipv4_valid(p + start, i - start))
-            return sip_lex_fail(e, start, "malformed IPv4 address");
-        *type = SIP_HOST_IPV4;
-        return i;
-    }
     size_t top = label == i ? prev : label; /* after one trailing '.', the label before it */
-    if (!labels_ok || p[i - 1] == '-' || !sip_is(p[top], SIP_C_ALPHA))
+    if (!sip_is(p[top], SIP_C_ALPHA)) {
+        /* no letter there: an IPv4address, or nothing valid (a host of only
+         * digits and dots is judged as an address) */
+        if (ipv4_valid(p + start, i - start)) {
+            *type = SIP_HOST_IPV4;
+            return i;
+        }
+        size_t k = start;
+        while (k < i && (sip_is(p[k], SIP_C_DIGIT) || p[k] == '.'))
+            k++;
+        return sip_lex_fail(e, start, k == i ? "malformed IPv4 address" : "malformed host name");
+    }
+    if (!labels_ok || p[i - 1] == '-')
         return sip_lex_fail(e, start, "malformed host name");
     *type = SIP_HOST_NAME;
     return i;
