@@ -43,10 +43,11 @@ size_t sip_scan_quoted(const char *p, size_t i, size_t n, sip_lex_err *e)
 {
     size_t open = i++;
     while (i < n) {
+        i = sip_span(p, i, n, SIP_C_QDTEXT);
+        if (i == n)
+            break;
         char c = p[i];
-        if (sip_is(c, SIP_C_QDTEXT)) {
-            i++;
-        } else if (c == '"') {
+        if (c == '"') {
             return i + 1;
         } else if (c == '\\') {
             /* quoted-pair: anything but CR and LF (§25.1) */
