@@ -48,7 +48,7 @@ int sip_event_parse(sp_str value, sip_event *ev, sp_error *err)
 static int delta_param(const sip_param *prm, size_t at, bool *has, uint32_t *out, sp_error *err)
 {
     sip_lex_err e;
-    uint64_t v;
+    uint64_t v = 0;
     sp_str s = prm->value;
     if (*has)
         return sip_hdr_fail(err, at, "duplicate Subscription-State parameter");

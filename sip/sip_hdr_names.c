@@ -12,71 +12,81 @@ typedef struct hdr_name {
     const char *lower; /* lower-case full name */
     uint8_t len;
     uint8_t id;
+    uint8_t next;      /* index + 1 of the next entry of the same length and first letter, 0 if none */
 } hdr_name;
 
-#define N(s, id) {s, sizeof(s) - 1, id}
+#define N(s, id, next) {s, sizeof(s) - 1, id, next}
 
-/* Sorted by length: names_by_len[len - 2 .. ] index into this table. */
+/* Sorted by length. */
 static const hdr_name known[] = {
-    N("to", SIP_H_TO),
-    N("via", SIP_H_VIA),
-    N("date", SIP_H_DATE),
-    N("cseq", SIP_H_CSEQ),
-    N("from", SIP_H_FROM),
-    N("path", SIP_H_PATH),
-    N("allow", SIP_H_ALLOW),
-    N("event", SIP_H_EVENT),
-    N("route", SIP_H_ROUTE),
-    N("accept", SIP_H_ACCEPT),
-    N("min-se", SIP_H_MIN_SE),
-    N("call-id", SIP_H_CALL_ID),
-    N("contact", SIP_H_CONTACT),
-    N("expires", SIP_H_EXPIRES),
-    N("require", SIP_H_REQUIRE),
-    N("subject", SIP_H_SUBJECT),
-    N("refer-to", SIP_H_REFER_TO),
-    N("identity", SIP_H_IDENTITY),
-    N("supported", SIP_H_SUPPORTED),
-    N("timestamp", SIP_H_TIMESTAMP),
-    N("user-agent", SIP_H_USER_AGENT),
-    N("min-expires", SIP_H_MIN_EXPIRES),
-    N("referred-by", SIP_H_REFERRED_BY),
-    N("retry-after", SIP_H_RETRY_AFTER),
-    N("unsupported", SIP_H_UNSUPPORTED),
-    N("allow-events", SIP_H_ALLOW_EVENTS),
-    N("content-type", SIP_H_CONTENT_TYPE),
-    N("max-forwards", SIP_H_MAX_FORWARDS),
-    N("record-route", SIP_H_RECORD_ROUTE),
-    N("identity-info", SIP_H_IDENTITY_INFO),
-    N("proxy-require", SIP_H_PROXY_REQUIRE),
-    N("service-route", SIP_H_SERVICE_ROUTE),
-    N("authorization", SIP_H_AUTHORIZATION),
-    N("accept-contact", SIP_H_ACCEPT_CONTACT),
-    N("content-length", SIP_H_CONTENT_LENGTH),
-    N("reject-contact", SIP_H_REJECT_CONTACT),
-    N("accept-encoding", SIP_H_ACCEPT_ENCODING),
-    N("session-expires", SIP_H_SESSION_EXPIRES),
-    N("content-encoding", SIP_H_CONTENT_ENCODING),
-    N("www-authenticate", SIP_H_WWW_AUTHENTICATE),
-    N("p-called-party-id", SIP_H_P_CALLED_PARTY_ID),
-    N("proxy-authenticate", SIP_H_PROXY_AUTHENTICATE),
-    N("subscription-state", SIP_H_SUBSCRIPTION_STATE),
-    N("p-asserted-service", SIP_H_P_ASSERTED_SERVICE),
-    N("content-disposition", SIP_H_CONTENT_DISPOSITION),
-    N("p-asserted-identity", SIP_H_P_ASSERTED_IDENTITY),
-    N("proxy-authorization", SIP_H_PROXY_AUTHORIZATION),
-    N("request-disposition", SIP_H_REQUEST_DISPOSITION),
+    N("to", SIP_H_TO, 0),
+    N("via", SIP_H_VIA, 0),
+    N("date", SIP_H_DATE, 0),
+    N("cseq", SIP_H_CSEQ, 0),
+    N("from", SIP_H_FROM, 0),
+    N("path", SIP_H_PATH, 0),
+    N("allow", SIP_H_ALLOW, 0),
+    N("event", SIP_H_EVENT, 0),
+    N("route", SIP_H_ROUTE, 0),
+    N("accept", SIP_H_ACCEPT, 0),
+    N("min-se", SIP_H_MIN_SE, 0),
+    N("call-id", SIP_H_CALL_ID, 13),
+    N("contact", SIP_H_CONTACT, 0),
+    N("expires", SIP_H_EXPIRES, 0),
+    N("require", SIP_H_REQUIRE, 0),
+    N("subject", SIP_H_SUBJECT, 0),
+    N("refer-to", SIP_H_REFER_TO, 0),
+    N("identity", SIP_H_IDENTITY, 0),
+    N("supported", SIP_H_SUPPORTED, 0),
+    N("timestamp", SIP_H_TIMESTAMP, 0),
+    N("user-agent", SIP_H_USER_AGENT, 0),
+    N("min-expires", SIP_H_MIN_EXPIRES, 0),
+    N("referred-by", SIP_H_REFERRED_BY, 24),
+    N("retry-after", SIP_H_RETRY_AFTER, 0),
+    N("unsupported", SIP_H_UNSUPPORTED, 0),
+    N("allow-events", SIP_H_ALLOW_EVENTS, 0),
+    N("content-type", SIP_H_CONTENT_TYPE, 0),
+    N("max-forwards", SIP_H_MAX_FORWARDS, 0),
+    N("record-route", SIP_H_RECORD_ROUTE, 0),
+    N("identity-info", SIP_H_IDENTITY_INFO, 0),
+    N("proxy-require", SIP_H_PROXY_REQUIRE, 0),
+    N("service-route", SIP_H_SERVICE_ROUTE, 0),
+    N("authorization", SIP_H_AUTHORIZATION, 0),
+    N("accept-contact", SIP_H_ACCEPT_CONTACT, 0),
+    N("content-length", SIP_H_CONTENT_LENGTH, 0),
+    N("reject-contact", SIP_H_REJECT_CONTACT, 0),
+    N("accept-encoding", SIP_H_ACCEPT_ENCODING, 0),
+    N("session-expires", SIP_H_SESSION_EXPIRES, 0),
+    N("content-encoding", SIP_H_CONTENT_ENCODING, 0),
+    N("www-authenticate", SIP_H_WWW_AUTHENTICATE, 0),
+    N("p-called-party-id", SIP_H_P_CALLED_PARTY_ID, 0),
+    N("proxy-authenticate", SIP_H_PROXY_AUTHENTICATE, 44),
+    N("subscription-state", SIP_H_SUBSCRIPTION_STATE, 0),
+    N("p-asserted-service", SIP_H_P_ASSERTED_SERVICE, 0),
+    N("content-disposition", SIP_H_CONTENT_DISPOSITION, 0),
+    N("p-asserted-identity", SIP_H_P_ASSERTED_IDENTITY, 47),
+    N("proxy-authorization", SIP_H_PROXY_AUTHORIZATION, 0),
+    N("request-disposition", SIP_H_REQUEST_DISPOSITION, 0),
 };
 
 #define KNOWN_COUNT (sizeof known / sizeof known[0])
 #define MAX_KNOWN_LEN 19
 
-/* by_len[n] .. by_len[n + 1] - 1: the entries of known[] whose name has n
- * characters. The test suite round-trips every name, which checks this. */
-static const uint8_t by_len[MAX_KNOWN_LEN + 2] = {
-    [0] = 0,   [1] = 0,   [2] = 0,   [3] = 1,   [4] = 2,   [5] = 6,   [6] = 9,
-    [7] = 11,  [8] = 16,  [9] = 18,  [10] = 20, [11] = 21, [12] = 25, [13] = 29,
-    [14] = 33, [15] = 36, [16] = 38, [17] = 40, [18] = 41, [19] = 44, [20] = 48,
+/* by_start[n][c]: index + 1 in known[] of the first entry whose name has n
+ * characters and starts with letter c (more through .next), 0 if none. The
+ * test suite round-trips every name, which checks this. */
+static const uint8_t by_start[MAX_KNOWN_LEN + 1][26] = {
+    [2]['t' - 'a'] = 1, [3]['v' - 'a'] = 2, [4]['c' - 'a'] = 4, [4]['d' - 'a'] = 3,
+    [4]['f' - 'a'] = 5, [4]['p' - 'a'] = 6, [5]['a' - 'a'] = 7, [5]['e' - 'a'] = 8,
+    [5]['r' - 'a'] = 9, [6]['a' - 'a'] = 10, [6]['m' - 'a'] = 11, [7]['c' - 'a'] = 12,
+    [7]['e' - 'a'] = 14, [7]['r' - 'a'] = 15, [7]['s' - 'a'] = 16, [8]['i' - 'a'] = 18,
+    [8]['r' - 'a'] = 17, [9]['s' - 'a'] = 19, [9]['t' - 'a'] = 20, [10]['u' - 'a'] = 21,
+    [11]['m' - 'a'] = 22, [11]['r' - 'a'] = 23, [11]['u' - 'a'] = 25, [12]['a' - 'a'] = 26,
+    [12]['c' - 'a'] = 27, [12]['m' - 'a'] = 28, [12]['r' - 'a'] = 29, [13]['a' - 'a'] = 33,
+    [13]['i' - 'a'] = 30, [13]['p' - 'a'] = 31, [13]['s' - 'a'] = 32, [14]['a' - 'a'] = 34,
+    [14]['c' - 'a'] = 35, [14]['r' - 'a'] = 36, [15]['a' - 'a'] = 37, [15]['s' - 'a'] = 38,
+    [16]['c' - 'a'] = 39, [16]['w' - 'a'] = 40, [17]['p' - 'a'] = 41, [18]['p' - 'a'] = 42,
+    [18]['s' - 'a'] = 43, [19]['c' - 'a'] = 45, [19]['p' - 'a'] = 46, [19]['r' - 'a'] = 48,
 };
 
 /* Compact forms (RFC 3261 §7.3.3 and the extensions' registrations), by letter. */
@@ -144,12 +154,14 @@ sip_hdr_id sip_hdr_id_of(sp_str name)
         unsigned c = (unsigned char)(name.p[0] | 0x20) - 'a';
         return c < 26 ? (sip_hdr_id)compact[c] : SIP_H_OTHER;
     }
-    if (name.n > MAX_KNOWN_LEN || name.p == NULL)
+    if (name.n == 0 || name.n > MAX_KNOWN_LEN || name.p == NULL)
         return SIP_H_OTHER;
-    char first = (char)(name.p[0] | 0x20);
-    for (unsigned i = by_len[name.n]; i < by_len[name.n + 1]; i++)
-        if (known[i].lower[0] == first && name_eq(name.p, known[i].lower, name.n))
-            return (sip_hdr_id)known[i].id;
+    unsigned c = (unsigned char)(name.p[0] | 0x20) - 'a';
+    if (c >= 26)
+        return SIP_H_OTHER;
+    for (unsigned i = by_start[name.n][c]; i; i = known[i - 1].next)
+        if (name_eq(name.p, known[i - 1].lower, name.n))
+            return (sip_hdr_id)known[i - 1].id;
     return SIP_H_OTHER;
 }
 

@@ -17,7 +17,7 @@ int sip_cseq_parse(sp_str value, sip_cseq *cseq, sp_error *err)
 {
     const char *p = value.p;
     size_t i, n;
-    sip_lex_err e;
+    sip_lex_err e = {0};
     uint64_t seq;
     trim(value, &i, &n);
     /* the sequence number is below 2^31 (§8.1.1.5) */
@@ -41,7 +41,7 @@ int sip_cseq_parse(sp_str value, sip_cseq *cseq, sp_error *err)
 int sip_uint_parse(sp_str value, uint64_t max, uint64_t *out, sp_error *err)
 {
     size_t i, n;
-    sip_lex_err e;
+    sip_lex_err e = {0};
     trim(value, &i, &n);
     size_t end = sip_scan_uint(value.p, i, n, max, out, &e);
     if (end == SIP_LEX_BAD)
@@ -104,7 +104,7 @@ int sip_session_expires_parse(sp_str value, sip_session_expires *se, sp_error *e
 {
     const char *p = value.p;
     size_t i, n;
-    sip_lex_err e;
+    sip_lex_err e = {0};
     uint64_t delta;
     trim(value, &i, &n);
     *se = (sip_session_expires){0};

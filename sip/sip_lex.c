@@ -23,7 +23,7 @@ const uint16_t sip_ctype[256] = {
     0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000, 0x4000,
 };
 
-size_t sip_span_escaped(const char *p, size_t i, size_t n, unsigned cls, sip_lex_err *e)
+size_t sip_span_escaped_from(const char *p, size_t i, size_t n, unsigned cls, sip_lex_err *e)
 {
     while (i < n) {
         if (sip_is(p[i], cls)) {
@@ -43,10 +43,11 @@ size_t sip_scan_quoted(const char *p, size_t i, size_t n, sip_lex_err *e)
 {
     size_t open = i++;
     while (i < n) {
+        i = sip_span(p, i, n, SIP_C_QDTEXT);
+        if (i == n)
+            break;
         char c = p[i];
-        if (sip_is(c, SIP_C_QDTEXT)) {
-            i++;
-        } else if (c == '"') {
+        if (c == '"') {
             return i + 1;
         } else if (c == '\\') {
             /* quoted-pair: anything but CR and LF (§25.1) */
@@ -119,10 +120,12 @@ static bool ipv4_valid(const char *p, size_t n)
                 return false;
             i++;
         }
-        size_t start = i;
-        unsigned v = 0;
-        while (i < n && i - start < 3 && sip_is(p[i], SIP_C_DIGIT))
-            v = v * 10 + (unsigned)(p[i++] - '0');
+        size_t start = i, stop = n - i < 3 ? n : i + 3;
+        unsigned v = 0, d;
+        while (i < stop && (d = (unsigned char)p[i] - (unsigned)'0') < 10) {
+            v = v * 10 + d;
+            i++;
+        }
         if (i == start || v > 255)
             return false;
     }
@@ -181,65 +184,40 @@ size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip
         return i + 1;
     }
     /* hostname = *( domainlabel "." ) toplabel [ "." ]: labels start and end
-     * with alphanum and the top label starts with a letter (§25.1); checked
-     * in the same pass that finds the end */
+     * with alphanum and the top label starts with a letter (§25.1). Letters
+     * and digits are spanned in bulk; only a label's ends need checking. */
     size_t label = i, prev = i;
-    bool numeric = true, labels_ok = true;
-    for (; i < n; i++) {
-        unsigned t = sip_ctype[(unsigned char)p[i]];
-        if (t & SIP_C_DIGIT)
-            continue;
-        if (t & SIP_C_ALPHA) {
-            numeric = false;
-        } else if (p[i] == '-') {
-            numeric = false;
-            labels_ok &= i != label;
-        } else if (p[i] == '.') {
-            labels_ok &= i != label && p[i - 1] != '-';
+    bool labels_ok = true;
+    for (;;) {
+        i = sip_span(p, i, n, SIP_C_ALNUM);
+        if (i == n)
+            break;
+        if (p[i] == '.') {
+            labels_ok &= i != label && p[label] != '-' && p[i - 1] != '-';
             prev = label;
             label = i + 1;
-        } else {
+        } else if (p[i] != '-') {
             break;
         }
-    }
-    if (i == start)
-        return sip_lex_fail(e, start, "expected host");
-    if (numeric) {
-        /* a top label never starts with a digit, so this must be an address */
-        if (!ipv4_valid(p + start, i - start))
-            return sip_lex_fail(e, start, "malformed IPv4 address");
-        *type = SIP_HOST_IPV4;
-        return i;
-    }
-    size_t top = label == i ? prev : label; /* after one trailing '.', the label before it */
-    if (!labels_ok || p[i - 1] == '-' || !sip_is(p[top], SIP_C_ALPHA))
-        return sip_lex_fail(e, start, "malformed host name");
-    *type = SIP_HOST_NAME;
-    return i;
-}
-
-size_t sip_scan_uint(const char *p, size_t i, size_t n, uint64_t max, uint64_t *out, sip_lex_err *e)
-{
-    size_t start = i;
-    uint64_t v = 0;
-    while (i < n && sip_is(p[i], SIP_C_DIGIT)) {
-        unsigned d = (unsigned)(p[i] - '0');
-        if (d > max || v > (max - d) / 10)
-            return sip_lex_fail(e, start, "number out of range");
-        v = v * 10 + d;
         i++;
     }
     if (i == start)
-        return sip_lex_fail(e, start, "expected a number");
-    *out = v;
-    return i;
-}
-
-size_t sip_scan_port(const char *p, size_t i, size_t n, uint16_t *port, sip_lex_err *e)
-{
-    uint64_t v;
-    i = sip_scan_uint(p, i, n, 65535, &v, e);
-    if (i != SIP_LEX_BAD)
-        *port = (uint16_t)v;
+        return sip_lex_fail(e, start, "expected host");
+    size_t top = label == i ? prev : label; /* after one trailing '.', the label before it */
+    if (!sip_is(p[top], SIP_C_ALPHA)) {
+        /* no letter there: an IPv4address, or nothing valid (a host of only
+         * digits and dots is judged as an address) */
+        if (ipv4_valid(p + start, i - start)) {
+            *type = SIP_HOST_IPV4;
+            return i;
+        }
+        size_t k = start;
+        while (k < i && (sip_is(p[k], SIP_C_DIGIT) || p[k] == '.'))
+            k++;
+        return sip_lex_fail(e, start, k == i ? "malformed IPv4 address" : "malformed host name");
+    }
+    if (!labels_ok || p[i - 1] == '-')
+        return sip_lex_fail(e, start, "malformed host name");
+    *type = SIP_HOST_NAME;
     return i;
 }

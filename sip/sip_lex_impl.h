@@ -59,8 +59,21 @@ static inline size_t sip_skip_ws(const char *p, size_t i, size_t n)
     return i;
 }
 
+/* Four bytes per step while four remain: one load and one test per byte,
+ * no bound check (these spans run over every byte of a typed value). */
 static inline size_t sip_span(const char *p, size_t i, size_t n, unsigned cls)
 {
+    while (n - i >= 4) {
+        if (!sip_is(p[i], cls))
+            return i;
+        if (!sip_is(p[i + 1], cls))
+            return i + 1;
+        if (!sip_is(p[i + 2], cls))
+            return i + 2;
+        if (!sip_is(p[i + 3], cls))
+            return i + 3;
+        i += 4;
+    }
     while (i < n && sip_is(p[i], cls))
         i++;
     return i;
@@ -73,8 +86,16 @@ static inline unsigned sip_hexval(char c)
     return u <= '9' ? u - '0' : (u | 0x20) - 'a' + 10;
 }
 
-/* Characters of cls and "%" HEXDIG HEXDIG escapes. */
-size_t sip_span_escaped(const char *p, size_t i, size_t n, unsigned cls, sip_lex_err *e);
+/* The rest of sip_span_escaped from an escape at p[i]. */
+size_t sip_span_escaped_from(const char *p, size_t i, size_t n, unsigned cls, sip_lex_err *e);
+
+/* Characters of cls and "%" HEXDIG HEXDIG escapes; escapes are rare, so the
+ * plain span runs inline. */
+static inline size_t sip_span_escaped(const char *p, size_t i, size_t n, unsigned cls, sip_lex_err *e)
+{
+    i = sip_span(p, i, n, cls);
+    return i < n && p[i] == '%' ? sip_span_escaped_from(p, i, n, cls, e) : i;
+}
 
 /* A quoted-string whose '"' is at p[i]; returns the index after the closing
  * quote. */
@@ -93,11 +114,37 @@ size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip
 /* The whole of s is an IPv6address (no brackets). */
 bool sip_ipv6_valid(const char *p, size_t n);
 
-/* ":" port after a host: 1*DIGIT of at most 65535. */
-size_t sip_scan_port(const char *p, size_t i, size_t n, uint16_t *port, sip_lex_err *e);
+/* Decimal 1*DIGIT of at most max at p[i]. v * 10 + d <= max is tested as
+ * v < max / 10, or v == max / 10 and d <= max % 10: no division per digit
+ * (and none at all when max is a constant). */
+static inline size_t sip_scan_uint(const char *p, size_t i, size_t n, uint64_t max, uint64_t *out, sip_lex_err *e)
+{
+    const uint64_t q = max / 10, r = max % 10;
+    size_t start = i;
+    uint64_t v = 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned char)p[i] - (unsigned)'0';
+        if (d > 9)
+            break;
+        if (v > q || (v == q && d > r))
+            return sip_lex_fail(e, start, "number out of range");
+        v = v * 10 + d;
+    }
+    if (i == start)
+        return sip_lex_fail(e, start, "expected a number");
+    *out = v;
+    return i;
+}
 
-/* Decimal 1*DIGIT of at most max at p[i]. */
-size_t sip_scan_uint(const char *p, size_t i, size_t n, uint64_t max, uint64_t *out, sip_lex_err *e);
+/* ":" port after a host: 1*DIGIT of at most 65535. */
+static inline size_t sip_scan_port(const char *p, size_t i, size_t n, uint16_t *port, sip_lex_err *e)
+{
+    uint64_t v;
+    i = sip_scan_uint(p, i, n, 65535, &v, e);
+    if (i != SIP_LEX_BAD)
+        *port = (uint16_t)v;
+    return i;
+}
 
 /* The slice p[a..b). */
 static inline sp_str sip_slice(const char *p, size_t a, size_t b) { return sp_str_make(p + a, b - a); }

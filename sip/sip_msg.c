@@ -79,6 +79,32 @@ static inline const char *next_special(const char *p, const char *e)
     return NULL;
 }
 
+/* The first byte in [p, e) that can end a header name or a Request-URI: a
+ * ':' (when colon), SP, a control character, DEL or a byte above 0x7F, or
+ * NULL. Sixteen bytes at a time with SSE2; never reads at or past e. */
+static inline const char *next_stop(const char *p, const char *e, bool colon)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i sp1 = _mm_set1_epi8(0x21), del = _mm_set1_epi8(0x7f);
+    const __m128i col = _mm_set1_epi8(colon ? ':' : 0x7f);
+    while (e - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        /* signed: below 0x21, or 0x80 and above */
+        __m128i hit = _mm_or_si128(_mm_cmplt_epi8(x, sp1), _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmpeq_epi8(x, col)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    for (; p < e; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= 0x20 || c >= 0x7f || (colon && c == ':'))
+            return p;
+    }
+    return NULL;
+}
+
 /* The first control character other than HTAB in [p, e), or NULL. */
 static const char *find_ctl(const char *p, const char *e)
 {
@@ -136,8 +162,7 @@ static int parse_request_line(const char *buf, const char *p, const char *eol, s
                         : fail_char(err, buf, q, "bad character in method");
     msg->method = sp_str_make(p, (size_t)(q - p));
     const char *u = ++q;
-    while (IS_VISIBLE(*q))
-        q++;
+    q = next_stop(q, eol + 1, false); /* *eol (CR or LF) stops it at the latest */
     if (q == u)
         return *q == ' ' ? fail_at(err, buf, q, "more than one SP in Request-Line")
                          : fail_char(err, buf, q, "empty Request-URI");
@@ -287,6 +312,7 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
         /* The value starts at q; its line ends at eol (CR or LF), the next
          * line after lf. */
         const char *q = line, *name_end = NULL;
+        sip_hdr_id id = SIP_H_OTHER;
         if (IS_WS(c)) {
             /* §7.3.1: a line starting with white space continues the value
              * of the header line before it. */
@@ -297,8 +323,19 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
              * HCOLON allows SP/HTAB before the colon. */
             if (n == max_h)
                 return sp_fail(err, SP_ELIMIT, (size_t)(line - buf), 513, "too many header lines");
-            while (q < end && IS_TOKEN(*q))
-                q++;
+            /* The name runs to the first byte that cannot be in a token and
+             * is not a letter or digit either ("Via", "Call-ID"): classify it
+             * as such. A known name is made of token characters; any other
+             * is walked character by character, which also finds where a
+             * malformed one goes wrong. */
+            const char *stop = next_stop(line, end, true);
+            id = stop ? sip_hdr_id_of(sp_str_make(line, (size_t)(stop - line))) : SIP_H_OTHER;
+            if (id != SIP_H_OTHER) {
+                q = stop;
+            } else {
+                while (q < end && IS_TOKEN(*q))
+                    q++;
+            }
             name_end = q;
             while (q < end && IS_WS(*q))
                 q++;
@@ -349,7 +386,6 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
             cur = &hdrs[n];
             cur->name = sp_str_make(line, (size_t)(name_end - line));
             cur->value = sp_str_make(q, (size_t)(ve - q));
-            sip_hdr_id id = sip_hdr_id_of(cur->name);
             cur->id = (uint16_t)id;
             if (msg->count[id]++ == 0)
                 msg->first[id] = (uint16_t)(n + 1);

@@ -161,10 +161,14 @@ int sip_uri_parse(sp_str s, sip_uri *uri, sp_error *err)
     if (n == 0 || !sip_is(p[0], SIP_C_ALPHA))
         return sip_hdr_fail(err, 0, "expected URI scheme");
     size_t i = 1;
-    while (i < n && (sip_is(p[i], SIP_C_ALNUM) || p[i] == '+' || p[i] == '-' || p[i] == '.'))
-        i++;
-    if (i >= n || p[i] != ':')
-        return sip_hdr_fail(err, i, "expected ':' after URI scheme");
+    if (n > 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' && p[3] == ':') {
+        i = 3; /* the usual "sip:", read without the loop below */
+    } else {
+        while (i < n && (sip_is(p[i], SIP_C_ALNUM) || p[i] == '+' || p[i] == '-' || p[i] == '.'))
+            i++;
+        if (i >= n || p[i] != ':')
+            return sip_hdr_fail(err, i, "expected ':' after URI scheme");
+    }
     uri->scheme_str = sip_slice(p, 0, i);
     i++;
     if (SIP_NAME_IS(uri->scheme_str, "sip"))

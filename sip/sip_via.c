@@ -8,8 +8,9 @@ static bool whole_host(sp_str v, bool ip_only)
 {
     sip_lex_err e;
     sip_host_type type;
-    if (ip_only && sip_ipv6_valid(v.p, v.n))
-        return true; /* received carries a bare IPv6address */
+    /* received carries a bare IPv6address, which always holds a ':' */
+    if (ip_only && memchr(v.p, ':', v.n) && sip_ipv6_valid(v.p, v.n))
+        return true;
     size_t end = sip_scan_host(v.p, 0, v.n, &type, &e);
     return end == v.n && (!ip_only || type != SIP_HOST_NAME);
 }
@@ -22,30 +23,44 @@ static int via_param(sip_via *via, const sip_param *prm, size_t at, sp_error *er
     sp_str name = prm->name, v = prm->value;
     sp_str *slot = NULL;
     bool ok = true;
-    if (SIP_NAME_IS(name, "branch")) {
-        slot = &via->branch;
-        ok = all_token(v);
-    } else if (SIP_NAME_IS(name, "received")) {
-        slot = &via->received;
-        ok = v.p && whole_host(v, true);
-    } else if (SIP_NAME_IS(name, "rport")) {
-        /* response-port = "rport" [EQUAL 1*DIGIT] (RFC 3581 §3) */
-        slot = &via->rport;
-        uint64_t port;
-        sip_lex_err e;
-        if (v.p)
-            ok = sip_scan_uint(v.p, 0, v.n, 65535, &port, &e) == v.n;
-        else
-            v = sp_str_make(name.p + name.n, 0);
-    } else if (SIP_NAME_IS(name, "maddr")) {
-        slot = &via->maddr;
-        ok = v.p && whole_host(v, false);
-    } else if (SIP_NAME_IS(name, "ttl")) {
-        /* ttl = 1*3DIGIT ; 0 to 255 */
-        slot = &via->ttl;
-        uint64_t ttl;
-        sip_lex_err e;
-        ok = v.p && v.n <= 3 && sip_scan_uint(v.p, 0, v.n, 255, &ttl, &e) == v.n;
+    /* one length test picks the only name that can match */
+    switch (name.n) {
+    case 6:
+        if (SIP_NAME_IS(name, "branch")) {
+            slot = &via->branch;
+            ok = all_token(v);
+        }
+        break;
+    case 8:
+        if (SIP_NAME_IS(name, "received")) {
+            slot = &via->received;
+            ok = v.p && whole_host(v, true);
+        }
+        break;
+    case 5:
+        if (SIP_NAME_IS(name, "rport")) {
+            /* response-port = "rport" [EQUAL 1*DIGIT] (RFC 3581 §3) */
+            slot = &via->rport;
+            uint64_t port;
+            sip_lex_err e;
+            if (v.p)
+                ok = sip_scan_uint(v.p, 0, v.n, 65535, &port, &e) == v.n;
+            else
+                v = sp_str_make(name.p + name.n, 0);
+        } else if (SIP_NAME_IS(name, "maddr")) {
+            slot = &via->maddr;
+            ok = v.p && whole_host(v, false);
+        }
+        break;
+    case 3:
+        if (SIP_NAME_IS(name, "ttl")) {
+            /* ttl = 1*3DIGIT ; 0 to 255 */
+            slot = &via->ttl;
+            uint64_t ttl;
+            sip_lex_err e;
+            ok = v.p && v.n <= 3 && sip_scan_uint(v.p, 0, v.n, 255, &ttl, &e) == v.n;
+        }
+        break;
     }
     if (!slot)
         return 0;

@@ -1,0 +1,322 @@
+/* test_sip_parse_table.c - every typed parser and the message splitter over
+ * inputs that sit on the edges of their fast paths: host labels and their
+ * dashes and dots, addresses against names, numbers at their limits,
+ * escapes, quoted strings longer than one step of a span, the "sip:"
+ * shortcut, Via parameters of the same length, header names known, nearly
+ * known, compact and malformed, Request-URIs with bytes outside VCHAR.
+ *
+ * Each row holds what the parser must find, or the exact error: offset,
+ * status and reason. Inputs end at a guard page. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "sip_hdr.h"
+#include "sip_msg.h"
+#include "sip_test_util.h"
+
+/* Runs one typed parser over s and writes what it found (or its error) to out. */
+static void summarize(const char *kind, sp_str s, char *out, size_t cap)
+{
+    sp_error e = {0};
+    int rc = -99;
+    char ok[400] = "";
+#define SL(x) (int)(x).n, (x).p ? (x).p : ""
+    if (!strcmp(kind, "via")) {
+        sip_via v;
+        if ((rc = (sip_via_parse)(s, &v, &e)) == 0)
+            snprintf(ok, sizeof ok, "host=%.*s type=%d port=%d:%u branch=%.*s received=%.*s rport=%s%.*s ttl=%.*s maddr=%.*s",
+                     SL(v.host), (int)v.host_type, v.has_port, v.port, SL(v.branch), SL(v.received), v.rport.p ? "+" : "-",
+                     SL(v.rport), SL(v.ttl), SL(v.maddr));
+    } else if (!strcmp(kind, "addr")) {
+        sip_addr a;
+        if ((rc = (sip_addr_parse)(s, &a, &e)) == 0)
+            snprintf(ok, sizeof ok, "star=%d display=%.*s uri=%.*s scheme=%d user=%.*s host=%.*s type=%d port=%u params=%.*s tag=%.*s",
+                     a.star, SL(a.display), SL(a.uri_str), (int)a.uri.scheme, SL(a.uri.user), SL(a.uri.host),
+                     (int)a.uri.host_type, a.uri.port, SL(a.params), SL(a.tag));
+    } else if (!strcmp(kind, "cseq")) {
+        sip_cseq c;
+        if ((rc = (sip_cseq_parse)(s, &c, &e)) == 0)
+            snprintf(ok, sizeof ok, "seq=%u method=%.*s", c.seq, SL(c.method));
+    } else if (!strcmp(kind, "callid")) {
+        sp_str id;
+        if ((rc = (sip_callid_parse)(s, &id, &e)) == 0)
+            snprintf(ok, sizeof ok, "id=%.*s", SL(id));
+    } else if (!strcmp(kind, "media")) {
+        sip_media_type m;
+        if ((rc = (sip_media_type_parse)(s, &m, &e)) == 0)
+            snprintf(ok, sizeof ok, "%.*s/%.*s params=%.*s", SL(m.type), SL(m.subtype), SL(m.params));
+    } else if (!strcmp(kind, "uint64") || !strcmp(kind, "uint16")) {
+        uint64_t v;
+        if ((rc = (sip_uint_parse)(s, kind[4] == '6' ? UINT64_MAX : 65535, &v, &e)) == 0)
+            snprintf(ok, sizeof ok, "value=%llu", (unsigned long long)v);
+    } else if (!strcmp(kind, "uri")) {
+        sip_uri u;
+        if ((rc = (sip_uri_parse)(s, &u, &e)) == 0)
+            snprintf(ok, sizeof ok, "scheme=%d %.*s user=%.*s host=%.*s params=%.*s opaque=%.*s", (int)u.scheme,
+                     SL(u.scheme_str), SL(u.user), SL(u.host), SL(u.params), SL(u.opaque));
+    } else if (!strcmp(kind, "msg")) {
+        sip_msg m;
+        sip_header h[16];
+        if ((rc = (sip_msg_parse)(s.p, s.n, &m, h, 16, NULL, SIP_FRAME_DATAGRAM, &e)) >= 0) {
+            int k = snprintf(ok, sizeof ok, "len=%d uri=%.*s n=%zu", rc, SL(m.uri), m.nheaders);
+            for (size_t i = 0; i < m.nheaders && k > 0 && (size_t)k < sizeof ok; i++)
+                k += snprintf(ok + k, sizeof ok - (size_t)k, " %u:%.*s", h[i].id, SL(h[i].name));
+            rc = 0;
+        }
+    }
+#undef SL
+    if (rc == 0)
+        snprintf(out, cap, "ok %s", ok);
+    else
+        snprintf(out, cap, "error %d at %zu (%d): %s", rc, e.offset, e.status, e.reason ? e.reason : "?");
+}
+
+typedef struct row {
+    const char *kind, *in;
+    size_t n;
+    const char *want;
+} row;
+
+/* sizeof keeps embedded NULs in the input. */
+#define ROW(kind, in, want) {kind, in, sizeof(in) - 1, want},
+
+static const row rows[] = {
+    ROW("via", "SIP/2.0/UDP a-b.example.com;branch=z9hG4bK1",
+        "ok host=a-b.example.com type=1 port=0:0 branch=z9hG4bK1 received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP -a.example.com;branch=z9hG4bK1",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP a-.example.com",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP a.-b.com",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP a.b-.com",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP a..com",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP example.com.",
+        "ok host=example.com. type=1 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP example.com..",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP .example.com",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP 1example.com",
+        "ok host=1example.com type=1 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP example.1com",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP example.-com",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP example.com-",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP 255.255.255.255:65535",
+        "ok host=255.255.255.255 type=2 port=1:65535 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP 256.1.1.1",
+        "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.2.3",
+        "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.2.3.4.",
+        "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 0255.1.1.1",
+        "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.2.3.4a",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP 1.2.3.a",
+        "ok host=1.2.3.a type=1 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP 1-2.3.4.5",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP h:65536",
+        "error -2 at 14 (400): number out of range")
+    ROW("via", "SIP/2.0/UDP h:0065535",
+        "ok host=h type=1 port=1:65535 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP h;ttl=255;rport=65535",
+        "ok host=h type=1 port=0:0 branch= received= rport=+65535 ttl=255 maddr=")
+    ROW("via", "SIP/2.0/UDP h;ttl=256",
+        "error -2 at 14 (400): malformed Via parameter")
+    ROW("via", "SIP/2.0/UDP h;ttl=0255",
+        "error -2 at 14 (400): malformed Via parameter")
+    ROW("via", "SIP/2.0/UDP h;rport=65536",
+        "error -2 at 14 (400): malformed Via parameter")
+    ROW("via", "SIP/2.0/UDP h;received=10.0.0.9;branch=z9hG4bKx",
+        "ok host=h type=1 port=0:0 branch=z9hG4bKx received=10.0.0.9 rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP h;received=2001:db8::9",
+        "ok host=h type=1 port=0:0 branch= received=2001:db8::9 rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP h;received=host.example.com",
+        "error -2 at 14 (400): malformed Via parameter")
+    ROW("via", "SIP/2.0/UDP h;received=1.2.3.256",
+        "error -2 at 14 (400): malformed Via parameter")
+    ROW("via", "SIP/2.0/UDP h;maddr=host.example.com;maddr=a",
+        "error -2 at 37 (400): duplicate Via parameter")
+    ROW("via", "SIP/2.0/UDP h;branc=x;branchx=y;BRANCH=z",
+        "ok host=h type=1 port=0:0 branch=z received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP h;branch=\"q\"",
+        "error -2 at 14 (400): malformed Via parameter")
+    ROW("via", "SIP/2.0/UDP h;RPORT;Received=1.2.3.4;TTL=1;MADDR=1.2.3.4",
+        "ok host=h type=1 port=0:0 branch= received=1.2.3.4 rport=+ ttl=1 maddr=1.2.3.4")
+    ROW("addr", "\"Bob\" <sip:bob@example.com>;tag=456248",
+        "ok star=0 display=\"Bob\" uri=sip:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params=tag=456248 tag=456248")
+    ROW("addr", "\"a \\\" b\" <SIP:bob@example.com>;TAG=1",
+        "ok star=0 display=\"a \\\" b\" uri=SIP:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params=TAG=1 tag=1")
+    ROW("addr", "\"a\\\\",
+        "error -2 at 0 (400): unterminated quoted string")
+    ROW("addr", "\"abc",
+        "error -2 at 0 (400): unterminated quoted string")
+    ROW("addr", "\"abcdefgh\x01""\" <sip:a@b>",
+        "error -2 at 9 (400): control character in quoted string")
+    ROW("addr", "\"abcdefgh\\\r\" <sip:a@b>",
+        "error -2 at 10 (400): CR or LF escaped in quoted string")
+    ROW("addr", "<sips:bob@example.com>",
+        "ok star=0 display= uri=sips:bob@example.com scheme=1 user=bob host=example.com type=1 port=0 params= tag=")
+    ROW("addr", "<sipx:bob@example.com>",
+        "ok star=0 display= uri=sipx:bob@example.com scheme=3 user= host= type=0 port=0 params= tag=")
+    ROW("addr", "<sip:>",
+        "error -2 at 5 (400): expected host")
+    ROW("addr", "<sip:a>",
+        "ok star=0 display= uri=sip:a scheme=0 user= host=a type=1 port=0 params= tag=")
+    ROW("addr", "<sip:%41lice@example.com;transport=tcp?subject=x>",
+        "ok star=0 display= uri=sip:%41lice@example.com;transport=tcp?subject=x scheme=0 user=%41lice host=example.com type=1 port=0 params= tag=")
+    ROW("addr", "<sip:%4lice@example.com>",
+        "error -2 at 5 (400): malformed %-escape")
+    ROW("addr", "<sip:alice@example.com;p=%4>",
+        "error -2 at 25 (400): malformed %-escape")
+    ROW("addr", "<sip:alice@example.com;p=%41%4>",
+        "error -2 at 28 (400): malformed %-escape")
+    ROW("addr", "<sip:alice:pw%2@example.com>",
+        "error -2 at 13 (400): malformed %-escape")
+    ROW("addr", "<tel:+1-555-123>;tag=a",
+        "ok star=0 display= uri=tel:+1-555-123 scheme=2 user=+1-555-123 host= type=0 port=0 params=tag=a tag=a")
+    ROW("addr", "<tel:1234;phone-context=example.com>",
+        "ok star=0 display= uri=tel:1234;phone-context=example.com scheme=2 user=1234 host= type=0 port=0 params= tag=")
+    ROW("addr", "<mailto:a@b>",
+        "ok star=0 display= uri=mailto:a@b scheme=3 user= host= type=0 port=0 params= tag=")
+    ROW("addr", "sip:bob@example.com;tag=1;tag=2",
+        "error -2 at 26 (400): duplicate tag")
+    ROW("addr", "sip:bob@example.com;tag=\"x\"",
+        "error -2 at 20 (400): tag is not a token")
+    ROW("addr", "Bob Smith <sip:bob@[2001:db8::1]:5060>",
+        "ok star=0 display=Bob Smith uri=sip:bob@[2001:db8::1]:5060 scheme=0 user=bob host=[2001:db8::1] type=3 port=5060 params= tag=")
+    ROW("addr", "<sip:bob@[2001:db8::1>",
+        "error -2 at 9 (400): malformed IPv6 reference")
+    ROW("addr", "<sip:bob@exa_mple.com>",
+        "error -2 at 12 (400): unexpected character in URI")
+    ROW("addr", "<sip:bob@example.com:65536>",
+        "error -2 at 21 (400): number out of range")
+    ROW("addr", "*",
+        "ok star=1 display= uri= scheme=0 user= host= type=0 port=0 params= tag=")
+    ROW("addr", "<sip:bob@example.com>;+sip.instance=\"<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>\";expires=3600",
+        "ok star=0 display= uri=sip:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params=+sip.instance=\"<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>\";expires=3600 tag=")
+    ROW("addr", "<sip:bob@example.com>;p=\"abcdefghijklmnop\\\"qrs\"",
+        "ok star=0 display= uri=sip:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params=p=\"abcdefghijklmnop\\\"qrs\" tag=")
+    ROW("cseq", "2147483647 INVITE",
+        "ok seq=2147483647 method=INVITE")
+    ROW("cseq", "2147483648 INVITE",
+        "error -2 at 0 (400): number out of range")
+    ROW("cseq", "00000000000000000001 ACK",
+        "ok seq=1 method=ACK")
+    ROW("callid", "843817637684230@998sdasdh09",
+        "ok id=843817637684230@998sdasdh09")
+    ROW("callid", "abc@@def",
+        "error -2 at 4 (400): expected word after '@' in Call-ID")
+    ROW("media", "application/sdp;charset=\"utf-8\";x",
+        "ok application/sdp params=charset=\"utf-8\";x")
+    ROW("media", "text/plain ; charset = UTF-8",
+        "ok text/plain params=charset = UTF-8")
+    ROW("uint64", "18446744073709551615",
+        "ok value=18446744073709551615")
+    ROW("uint64", "18446744073709551616",
+        "error -2 at 0 (400): number out of range")
+    ROW("uint16", "65535",
+        "ok value=65535")
+    ROW("uint16", "65536",
+        "error -2 at 0 (400): number out of range")
+    ROW("uri", "sip:a@b",
+        "ok scheme=0 sip user=a host=b params= opaque=")
+    ROW("uri", "SIP:a@b",
+        "ok scheme=0 SIP user=a host=b params= opaque=")
+    ROW("uri", "sip:",
+        "error -2 at 4 (400): expected host")
+    ROW("uri", "sip:a",
+        "ok scheme=0 sip user= host=a params= opaque=")
+    ROW("uri", "Sip:a@b.c;lr",
+        "ok scheme=0 Sip user=a host=b.c params=lr opaque=")
+    ROW("uri", "sips:a@b",
+        "ok scheme=1 sips user=a host=b params= opaque=")
+    ROW("uri", "sip+x:a",
+        "ok scheme=3 sip+x user= host= params= opaque=a")
+    ROW("uri", "s:",
+        "error -2 at 2 (400): empty URI after scheme")
+    ROW("msg", "INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCALL-ID: x\r\ncontent-LENGTH : 0\r\n\r\n",
+        "ok len=94 uri=sip:a@b n=3 47:Via 7:CALL-ID 11:content-LENGTH")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nVi@a: x\r\n\r\n",
+        "error -2 at 27 (400): bad character in header name")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nCall ID: x\r\n\r\n",
+        "error -2 at 30 (400): header name has no colon")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nVia\xc3"": x\r\n\r\n",
+        "error -2 at 28 (400): bad character in header name")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nContact",
+        "error -1 at 0 (0): ?")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nContact-Me-Please-Now",
+        "error -1 at 0 (0): ?")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nTo\t: <sip:a@b>\r\n\r\n",
+        "ok len=43 uri=sip:a@b n=1 44:To")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nX-Via: 1\r\nCseq2: 1\r\nContacts: x\r\nCall-IX: y\r\nP-Asserted-Identit: y\r\np-asserted-SERVICE: z\r\nProxy-Authenticate: Digest a=b\r\n\r\n",
+        "ok len=150 uri=sip:a@b n=7 0:X-Via 0:Cseq2 0:Contacts 0:Call-IX 0:P-Asserted-Identit 24:p-asserted-SERVICE 27:Proxy-Authenticate")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h\r\nI: x\r\nl: 0\r\nM: <sip:a@b>\r\nz: 1\r\n\r\n",
+        "ok len=77 uri=sip:a@b n=5 47:v 7:I 11:l 8:M 0:z")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\n@: x\r\n\r\n",
+        "error -2 at 25 (400): bad character in header name")
+    ROW("msg", "OPTIONS sip:a\x7f""@b SIP/2.0\r\n\r\n",
+        "error -2 at 13 (400): bad character in Request-URI")
+    ROW("msg", "OPTIONS sip:\xc3""\xa9""@b SIP/2.0\r\n\r\n",
+        "error -2 at 12 (400): bad character in Request-URI")
+    ROW("msg", "OPTIONS sip:alice@a-very-long-host.example.com;transport=tcp\tSIP/2.0\r\n\r\n",
+        "error -2 at 60 (400): bad character in Request-URI")
+    ROW("msg", "OPTIONS sip:alice@a-very-long-host.example.com;transport=tcp SIP/2.0\r\nContent-Disposition: session\r\nwww-authenticate: Digest realm=x\r\nSUBSCRIPTION-STATE: active\r\nRequest-Disposition: proxy\r\n\r\n",
+        "ok len=192 uri=sip:alice@a-very-long-host.example.com;transport=tcp n=4 9:Content-Disposition 48:www-authenticate 41:SUBSCRIPTION-STATE 34:Request-Disposition")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\n: x\r\n\r\n",
+        "error -2 at 25 (400): empty header name")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nVia\r\n\r\n",
+        "error -2 at 28 (400): header name has no colon")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nFrom\x00"": x\r\n\r\n",
+        "error -2 at 29 (400): NUL byte in header section")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nFrom\x7f"": x\r\n\r\n",
+        "error -2 at 29 (400): bad character in header name")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nContent-Lengthy: 1\r\nContent-Length\r\n : 0\r\n\r\n",
+        "error -2 at 59 (400): header name has no colon")
+};
+
+START_TEST(table_row)
+{
+    const row *r = &rows[_i];
+    char got[600];
+    summarize(r->kind, sp_str_make(guard_copy(r->in, r->n), r->n), got, sizeof got);
+    ck_assert_msg(strcmp(got, r->want) == 0, "row %d (%s): got \"%s\", wanted \"%s\"", _i, r->kind, got, r->want);
+}
+END_TEST
+
+/* Every prefix of every message row either parses or fails cleanly, and a
+ * prefix never parses into more than the whole did. */
+START_TEST(table_prefixes)
+{
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+        if (strcmp(rows[k].kind, "msg"))
+            continue;
+        for (size_t len = 0; len <= rows[k].n; len++) {
+            char got[600];
+            summarize("msg", sp_str_make(guard_copy(rows[k].in, len), len), got, sizeof got);
+            ck_assert(strncmp(got, "ok ", 3) == 0 || strncmp(got, "error ", 6) == 0);
+        }
+    }
+}
+END_TEST
+
+static Suite *sip_parse_table_suite(void)
+{
+    Suite *s = suite_create("sip_parse_table");
+    TCase *tc = tcase_create("rows");
+    tcase_add_loop_test(tc, table_row, 0, (int)(sizeof rows / sizeof rows[0]));
+    tcase_add_test(tc, table_prefixes);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(sip_parse_table_suite)
