@@ -1,0 +1,27 @@
+/* sp_random.h - unpredictable bytes from the kernel (getrandom), and random
+ * tokens drawn from an alphabet: SIP tags and branches (RFC 3261 §19.3 asks
+ * for at least 32 random bits, §8.1.1.7), MSRP session-ids and transaction
+ * ids (RFC 4975 §14.1 asks for at least 80 bits). */
+#ifndef SIPPUSH_SP_RANDOM_H
+#define SIPPUSH_SP_RANDOM_H
+
+#include <stddef.h>
+
+/* Characters safe in a SIP token, an MSRP session-id and a URI: [A-Za-z0-9]. */
+#define SP_RANDOM_ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+/* Fills buf with n random bytes; 0, or -1 with errno set when the kernel
+ * refuses (interrupted and short reads are retried). */
+int sp_random_bytes(void *buf, size_t n);
+
+/* Writes len characters drawn uniformly from alphabet (1..256 distinct
+ * characters, NUL-terminated) into out, and a NUL at out[len]: out holds
+ * len + 1 bytes. 0, or -1 (errno EINVAL for an empty or too long alphabet). */
+int sp_random_token(char *out, size_t len, const char *alphabet);
+
+/* The token length that carries at least 'bits' bits of randomness with an
+ * alphabet of alphabet_len characters (2..256), e.g. 14 for 80 bits of
+ * SP_RANDOM_ALNUM. */
+size_t sp_random_token_len(unsigned bits, size_t alphabet_len);
+
+#endif

@@ -1,0 +1,210 @@
+/* msrp_build.c - serialising MSRP frames (see msrp_build.h). */
+#include "msrp_build.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+void msrp_buf_init(msrp_buf *b, char *mem, size_t cap)
+{
+    b->p = mem;
+    b->cap = cap;
+    b->len = 0;
+    b->overflow = false;
+}
+
+void msrp_buf_put(msrp_buf *b, sp_str s)
+{
+    if (b->overflow || s.n > b->cap - b->len) {
+        b->overflow = true;
+        return;
+    }
+    if (s.n)
+        memcpy(b->p + b->len, s.p, s.n);
+    b->len += s.n;
+}
+
+long msrp_buf_finish(const msrp_buf *b) { return b->overflow ? -1 : (long)b->len; }
+
+static void put_u64(msrp_buf *b, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do
+        tmp[sizeof tmp - ++n] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    msrp_buf_put(b, sp_str_make(tmp + sizeof tmp - n, n));
+}
+
+static void put_3digits(msrp_buf *b, unsigned v)
+{
+    char d[3] = {(char)('0' + v / 100 % 10), (char)('0' + v / 10 % 10), (char)('0' + v % 10)};
+    msrp_buf_put(b, sp_str_make(d, 3));
+}
+
+void msrp_build_request_line(msrp_buf *b, sp_str tid, sp_str method)
+{
+    msrp_buf_put(b, SP_LIT("MSRP "));
+    msrp_buf_put(b, tid);
+    msrp_buf_put(b, SP_LIT(" "));
+    msrp_buf_put(b, method);
+    msrp_buf_put(b, SP_LIT("\r\n"));
+}
+
+void msrp_build_response_line(msrp_buf *b, sp_str tid, unsigned status, sp_str comment)
+{
+    msrp_buf_put(b, SP_LIT("MSRP "));
+    msrp_buf_put(b, tid);
+    msrp_buf_put(b, SP_LIT(" "));
+    put_3digits(b, status);
+    if (sp_str_present(comment)) {
+        msrp_buf_put(b, SP_LIT(" "));
+        msrp_buf_put(b, comment);
+    }
+    msrp_buf_put(b, SP_LIT("\r\n"));
+}
+
+void msrp_build_header(msrp_buf *b, sp_str name, sp_str value)
+{
+    msrp_buf_put(b, name);
+    msrp_buf_put(b, SP_LIT(": "));
+    msrp_buf_put(b, value);
+    msrp_buf_put(b, SP_LIT("\r\n"));
+}
+
+void msrp_build_range(msrp_buf *b, const msrp_range *r)
+{
+    msrp_buf_put(b, SP_LIT("Byte-Range: "));
+    put_u64(b, r->start);
+    msrp_buf_put(b, SP_LIT("-"));
+    if (r->end_star)
+        msrp_buf_put(b, SP_LIT("*"));
+    else
+        put_u64(b, r->end);
+    msrp_buf_put(b, SP_LIT("/"));
+    if (r->total_star)
+        msrp_buf_put(b, SP_LIT("*"));
+    else
+        put_u64(b, r->total);
+    msrp_buf_put(b, SP_LIT("\r\n"));
+}
+
+void msrp_build_status(msrp_buf *b, unsigned ns, unsigned code, sp_str comment)
+{
+    msrp_buf_put(b, SP_LIT("Status: "));
+    put_3digits(b, ns);
+    msrp_buf_put(b, SP_LIT(" "));
+    put_3digits(b, code);
+    if (sp_str_present(comment)) {
+        msrp_buf_put(b, SP_LIT(" "));
+        msrp_buf_put(b, comment);
+    }
+    msrp_buf_put(b, SP_LIT("\r\n"));
+}
+
+void msrp_build_body_start(msrp_buf *b) { msrp_buf_put(b, SP_LIT("\r\n")); }
+
+void msrp_build_end_line(msrp_buf *b, sp_str tid, char flag, bool after_body)
+{
+    if (after_body)
+        msrp_buf_put(b, SP_LIT("\r\n"));
+    msrp_buf_put(b, SP_LIT("-------"));
+    msrp_buf_put(b, tid);
+    msrp_buf_put(b, sp_str_make(&flag, 1));
+    msrp_buf_put(b, SP_LIT("\r\n"));
+}
+
+void msrp_build_send_head(msrp_buf *b, sp_str tid, const msrp_send *m)
+{
+    msrp_build_request_line(b, tid, SP_LIT("SEND"));
+    msrp_build_header(b, SP_LIT("To-Path"), m->to_path);
+    msrp_build_header(b, SP_LIT("From-Path"), m->from_path);
+    msrp_build_header(b, SP_LIT("Message-ID"), m->message_id);
+    msrp_build_range(b, &m->range);
+    if (m->success_report)
+        msrp_build_header(b, SP_LIT("Success-Report"), SP_LIT("yes"));
+    if (m->failure_report != MSRP_REPORT_YES)
+        msrp_build_header(b, SP_LIT("Failure-Report"), sp_str_cstr(msrp_report_name(m->failure_report)));
+    for (size_t i = 0; i < m->nextra; i++)
+        msrp_build_header(b, m->extra[i][0], m->extra[i][1]);
+    /* Content-Type comes last, right before the blank line (RFC 4975 §7.1). */
+    if (sp_str_present(m->content_type)) {
+        msrp_build_header(b, SP_LIT("Content-Type"), m->content_type);
+        msrp_build_body_start(b);
+    }
+}
+
+void msrp_build_response(msrp_buf *b, sp_str tid, unsigned status, sp_str comment, sp_str to_path,
+                         sp_str from_path)
+{
+    msrp_build_response_line(b, tid, status, comment);
+    msrp_build_header(b, SP_LIT("To-Path"), to_path);
+    msrp_build_header(b, SP_LIT("From-Path"), from_path);
+    msrp_build_end_line(b, tid, '$', false);
+}
+
+void msrp_build_report(msrp_buf *b, sp_str tid, sp_str to_path, sp_str from_path, sp_str message_id,
+                       const msrp_range *range, unsigned code, sp_str comment)
+{
+    msrp_build_request_line(b, tid, SP_LIT("REPORT"));
+    msrp_build_header(b, SP_LIT("To-Path"), to_path);
+    msrp_build_header(b, SP_LIT("From-Path"), from_path);
+    msrp_build_header(b, SP_LIT("Message-ID"), message_id);
+    if (range)
+        msrp_build_range(b, range);
+    msrp_build_status(b, 0, code, comment);
+    msrp_build_end_line(b, tid, '$', false);
+}
+
+bool msrp_body_has_tid(sp_str body, sp_str tid)
+{
+    char pat[7 + MSRP_TID_MAX];
+    if (tid.n > MSRP_TID_MAX)
+        return false;
+    memcpy(pat, "-------", 7);
+    memcpy(pat + 7, tid.p, tid.n);
+    return body.n && memmem(body.p, body.n, pat, 7 + tid.n) != NULL;
+}
+
+static int kernel_random(void *ctx, uint8_t *out, size_t n)
+{
+    (void)ctx;
+    while (n) {
+        ssize_t got = getrandom(out, n, 0);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        out += got;
+        n -= (size_t)got;
+    }
+    return 0;
+}
+
+int msrp_tid_make_with(char out[MSRP_TID_LEN], sp_str body, msrp_random_fn rnd, void *ctx)
+{
+    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    /* A collision has odds of about len(body) / 2^95; a source that keeps
+     * colliding is broken. */
+    for (int attempt = 0; attempt < 16; attempt++) {
+        size_t n = 0;
+        while (n < MSRP_TID_LEN) {
+            uint8_t r[MSRP_TID_LEN];
+            if (rnd(ctx, r, sizeof r) != 0)
+                return -1;
+            /* 248 = 4 * 62: rejection keeps every character equally likely */
+            for (size_t k = 0; k < sizeof r && n < MSRP_TID_LEN; k++)
+                if (r[k] < 248)
+                    out[n++] = alnum[r[k] % 62];
+        }
+        if (!msrp_body_has_tid(body, sp_str_make(out, MSRP_TID_LEN)))
+            return 0;
+    }
+    return -1;
+}
+
+int msrp_tid_make(char out[MSRP_TID_LEN], sp_str body)
+{
+    return msrp_tid_make_with(out, body, kernel_random, NULL);
+}

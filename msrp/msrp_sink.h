@@ -1,0 +1,96 @@
+/* msrp_sink.h - where the bytes of a received MSRP message go.
+ *
+ * A memory sink grows (up to a fixed capacity) as bytes arrive. A file sink
+ * writes at offsets into a temporary file (".sippush-XXXXXX", mode 0600) in
+ * the destination directory, and on commit truncates it to the message
+ * size, fsyncs it and renames it into place in one step, so no reader ever
+ * sees a partial file under the final name. The final name is a safe form
+ * of the name the sender offered (RFC 5547 §6 file-selector name).
+ *
+ * Ownership: the caller owns the msrp_sink struct; open allocates the
+ * memory buffer or creates the temp file, and exactly one of commit +
+ * close, discard, or keep releases them. */
+#ifndef SIPPUSH_MSRP_SINK_H
+#define SIPPUSH_MSRP_SINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sp_error.h"
+#include "sp_str.h"
+
+#define MSRP_SINK_PATH_MAX 1024 /* bytes of a temp or final path, NUL included */
+#define MSRP_SINK_NAME_MAX 200  /* bytes kept of an offered file name */
+#define MSRP_SINK_DEFAULT_NAME "unnamed"
+
+/* Results beyond sp_error.h's: SP_OK, SP_ELIMIT (memory capacity), and */
+enum {
+    MSRP_EIO = -16,    /* the file system failed: errno in sink->err */
+    MSRP_EEXIST = -17, /* the final name exists and overwriting was not asked for */
+};
+
+/* msrp_sink_file_open flags */
+enum { MSRP_SINK_OVERWRITE = 1 };
+
+typedef enum msrp_sink_kind { MSRP_SINK_CLOSED, MSRP_SINK_MEMORY, MSRP_SINK_FILE } msrp_sink_kind;
+
+typedef struct msrp_sink {
+    msrp_sink_kind kind;
+    uint64_t size; /* one past the highest byte written */
+    int err;       /* errno of the last MSRP_EIO */
+    /* memory */
+    uint8_t *buf;
+    size_t alloc, cap;
+    /* file */
+    int fd;
+    bool overwrite, committed;
+    char temp[MSRP_SINK_PATH_MAX];  /* the temporary file while open or kept */
+    char final[MSRP_SINK_PATH_MAX]; /* where commit puts it */
+} msrp_sink;
+
+/* A memory sink holding at most capacity bytes. SP_OK or MSRP_EIO (ENOMEM). */
+int msrp_sink_memory_open(msrp_sink *s, size_t capacity);
+/* A file sink: a new temp file in dir, to be committed as dir/safe(name).
+ * SP_OK, MSRP_EIO (dir unusable, paths too long: errno in s->err). */
+int msrp_sink_file_open(msrp_sink *s, const char *dir, sp_str offered_name, unsigned flags);
+/* Resumes into a temp file kept by msrp_sink_keep(); as above. */
+int msrp_sink_file_reopen(msrp_sink *s, const char *temp_path, const char *dir, sp_str offered_name,
+                          unsigned flags);
+
+/* Writes len bytes at 0-based offset. SP_OK, SP_ELIMIT (past a memory
+ * sink's capacity), MSRP_EIO. */
+int msrp_sink_write(msrp_sink *s, uint64_t offset, const void *data, size_t len);
+/* Reads up to len bytes at offset into buf: the count (short only at the
+ * end of what was written), or MSRP_EIO. */
+long msrp_sink_read(msrp_sink *s, uint64_t offset, void *buf, size_t len);
+
+/* Makes the content final at exactly 'size' bytes. A file sink is fsynced
+ * and renamed into place (MSRP_EEXIST if the name is taken and overwriting
+ * was not asked for: the temp file is then left for discard or another
+ * try). SP_OK, MSRP_EEXIST, MSRP_EIO. */
+int msrp_sink_commit(msrp_sink *s, uint64_t size);
+/* After commit: the final path (file) or NULL (memory). */
+const char *msrp_sink_path(const msrp_sink *s);
+/* After commit of a memory sink: the content. */
+const uint8_t *msrp_sink_data(const msrp_sink *s, size_t *len);
+/* Releases the sink: frees a memory sink's content; a file sink not
+ * committed is discarded. */
+void msrp_sink_close(msrp_sink *s);
+
+/* Drops everything: frees the buffer or removes the temp file. */
+void msrp_sink_discard(msrp_sink *s);
+/* Closes a file sink but keeps its temp file (s->temp) for a later resume
+ * (RFC 5547 §8); SP_OK or MSRP_EIO. A memory sink cannot be kept: it is
+ * discarded and MSRP_EIO returned. */
+int msrp_sink_keep(msrp_sink *s);
+
+/* A file name safe to create from an offered one: percent-escapes decoded
+ * (RFC 5547 §6), anything up to the last '/' or '\' dropped, control bytes
+ * removed, leading dots and spaces and trailing spaces removed, at most
+ * MSRP_SINK_NAME_MAX bytes cut at a UTF-8 boundary; MSRP_SINK_DEFAULT_NAME
+ * when nothing is left. Writes it and a NUL into out (cap >= sizeof
+ * MSRP_SINK_DEFAULT_NAME), returns its length. */
+size_t msrp_sink_safe_name(sp_str offered, char *out, size_t cap);
+
+#endif

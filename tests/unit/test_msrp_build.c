@@ -1,0 +1,214 @@
+/* test_msrp_build.c - the builder: round trips through the parser, no
+ * overflow at any capacity, transaction ids that do not occur in the body. */
+#include <string.h>
+
+#include "check_main.h"
+#include "guard.h"
+#include "msrp_build.h"
+#include "msrp_feed.h"
+#include "msrp_uri.h"
+
+#define TO_P "msrp://192.0.2.4:20000/jshA7weztas;tcp"
+#define FROM_P "msrp://198.51.100.7:7654/a3cd20b8ae7f;tcp"
+
+/* Parses a whole frame at once; returns the END event's body. */
+static int parse_frame(const char *buf, size_t len, msrp_parser *p, msrp_event *end)
+{
+    msrp_parser_init(p, NULL);
+    size_t pos = 0;
+    while (pos < len) {
+        int rc = msrp_parse(p, buf + pos, len - pos, end, NULL);
+        if (rc < 0)
+            return rc;
+        pos += (size_t)rc;
+        if (end->kind == MSRP_EV_HEAD && msrp_head_check(&p->head, NULL) < 0)
+            return SP_EINVAL;
+        if (end->kind == MSRP_EV_END)
+            return pos == len ? 0 : -10;
+    }
+    return SP_AGAIN;
+}
+
+START_TEST(send_round_trip)
+{
+    static const char body[] = "a body\r\n-------other$\r\nwith lookalikes";
+    char tid[MSRP_TID_LEN];
+    ck_assert_int_eq(msrp_tid_make(tid, SP_LIT(body)), 0);
+    const sp_str extra[1][2] = {{SP_LIT("Content-Disposition"), SP_LIT("render")}};
+    msrp_send m = {.to_path = SP_LIT(TO_P),
+                   .from_path = SP_LIT(FROM_P),
+                   .message_id = SP_LIT("12339sdqwer"),
+                   .range = {.start = 11, .end = 10 + sizeof body - 1, .total = 100},
+                   .success_report = true,
+                   .failure_report = MSRP_REPORT_PARTIAL,
+                   .extra = extra,
+                   .nextra = 1,
+                   .content_type = SP_LIT("text/vnd.wap.si")};
+    char head[512], end[MSRP_END_LINE_MAX], frame[1024];
+    msrp_buf h, e;
+    msrp_buf_init(&h, head, sizeof head);
+    msrp_build_send_head(&h, sp_str_make(tid, MSRP_TID_LEN), &m);
+    msrp_buf_init(&e, end, sizeof end);
+    msrp_build_end_line(&e, sp_str_make(tid, MSRP_TID_LEN), '+', true);
+    long hn = msrp_buf_finish(&h), en = msrp_buf_finish(&e);
+    ck_assert_int_gt(hn, 0);
+    ck_assert_int_eq(en, 2 + 7 + MSRP_TID_LEN + 1 + 2);
+    /* what writev would put on the wire */
+    memcpy(frame, head, (size_t)hn);
+    memcpy(frame + hn, body, sizeof body - 1);
+    memcpy(frame + hn + sizeof body - 1, end, (size_t)en);
+    size_t n = (size_t)hn + sizeof body - 1 + (size_t)en;
+    msrp_parser p;
+    msrp_event ev;
+    ck_assert_int_eq(parse_frame(guard_copy(frame, n), n, &p, &ev), 0);
+    const msrp_head *ph = &p.head;
+    ck_assert(sp_str_eq(msrp_head_str(ph, ph->tid), sp_str_make(tid, MSRP_TID_LEN)));
+    ck_assert(sp_str_eq(msrp_head_get(ph, MSRP_H_TO_PATH), SP_LIT(TO_P)));
+    ck_assert(sp_str_eq(msrp_head_get(ph, MSRP_H_FROM_PATH), SP_LIT(FROM_P)));
+    ck_assert(sp_str_eq(msrp_head_get(ph, MSRP_H_MESSAGE_ID), SP_LIT("12339sdqwer")));
+    ck_assert(sp_str_eq(msrp_head_get(ph, MSRP_H_CONTENT_DISPOSITION), SP_LIT("render")));
+    ck_assert(sp_str_eq(msrp_head_get(ph, MSRP_H_CONTENT_TYPE), SP_LIT("text/vnd.wap.si")));
+    /* Content-Type is the last header (RFC 4975 §7.1) */
+    ck_assert_int_eq(ph->headers[ph->nheaders - 1].id, MSRP_H_CONTENT_TYPE);
+    msrp_range r;
+    ck_assert_int_eq(msrp_range_parse(msrp_head_get(ph, MSRP_H_BYTE_RANGE), &r, NULL), 0);
+    ck_assert(r.start == m.range.start && r.end == m.range.end && r.total == 100);
+    msrp_report rep;
+    msrp_success_report_parse(msrp_head_get(ph, MSRP_H_SUCCESS_REPORT), &rep, NULL);
+    ck_assert_int_eq(rep, MSRP_REPORT_YES);
+    msrp_failure_report_parse(msrp_head_get(ph, MSRP_H_FAILURE_REPORT), &rep, NULL);
+    ck_assert_int_eq(rep, MSRP_REPORT_PARTIAL);
+    ck_assert(sp_str_eq(ev.body, SP_LIT(body)));
+    ck_assert_int_eq(ev.flag, '+');
+}
+END_TEST
+
+START_TEST(bodiless_send_and_star_ranges)
+{
+    msrp_send m = {.to_path = SP_LIT(TO_P), .from_path = SP_LIT(FROM_P), .message_id = SP_LIT("mid00001"),
+                   .range = {.start = 1, .end_star = true, .total_star = true}, .failure_report = MSRP_REPORT_YES};
+    char buf[512];
+    msrp_buf b;
+    msrp_buf_init(&b, buf, sizeof buf);
+    msrp_build_send_head(&b, SP_LIT("abcd1234"), &m);
+    msrp_build_end_line(&b, SP_LIT("abcd1234"), '$', false);
+    long n = msrp_buf_finish(&b);
+    ck_assert_int_gt(n, 0);
+    ck_assert_ptr_nonnull(memmem(buf, (size_t)n, "Byte-Range: 1-*/*\r\n", 19));
+    ck_assert_ptr_null(memmem(buf, (size_t)n, "Failure-Report", 14)); /* the default is not written */
+    msrp_parser p;
+    msrp_event ev;
+    ck_assert_int_eq(parse_frame(guard_copy(buf, (size_t)n), (size_t)n, &p, &ev), 0);
+    ck_assert(!p.head.has_body && ev.body.n == 0 && ev.flag == '$');
+}
+END_TEST
+
+START_TEST(response_and_report_round_trip)
+{
+    char buf[512];
+    msrp_buf b;
+    msrp_buf_init(&b, buf, sizeof buf);
+    msrp_build_response(&b, SP_LIT("d93kswow"), 200, SP_LIT("OK"), SP_LIT(FROM_P), SP_LIT(TO_P));
+    long n = msrp_buf_finish(&b);
+    msrp_parser p;
+    msrp_event ev;
+    ck_assert_int_eq(parse_frame(guard_copy(buf, (size_t)n), (size_t)n, &p, &ev), 0);
+    ck_assert(!p.head.is_request && p.head.status == 200);
+    ck_assert(sp_str_eq(msrp_head_str(&p.head, p.head.comment), SP_LIT("OK")));
+    msrp_buf_init(&b, buf, sizeof buf);
+    msrp_build_response(&b, SP_LIT("d93kswow"), 481, SP_STR_NULL, SP_LIT(FROM_P), SP_LIT(TO_P));
+    n = msrp_buf_finish(&b);
+    ck_assert_int_eq(parse_frame(guard_copy(buf, (size_t)n), (size_t)n, &p, &ev), 0);
+    ck_assert(p.head.status == 481 && !p.head.has_comment);
+
+    msrp_range r = {.start = 1, .end = 1624, .total = 1624};
+    msrp_buf_init(&b, buf, sizeof buf);
+    msrp_build_report(&b, SP_LIT("dkei38sd"), SP_LIT(FROM_P), SP_LIT(TO_P), SP_LIT("12339sdqwer"), &r, 200,
+                      SP_LIT("OK"));
+    n = msrp_buf_finish(&b);
+    ck_assert_int_eq(parse_frame(guard_copy(buf, (size_t)n), (size_t)n, &p, &ev), 0);
+    ck_assert(sp_str_eq(msrp_head_get(&p.head, MSRP_H_STATUS), SP_LIT("000 200 OK")));
+    ck_assert(sp_str_eq(msrp_head_get(&p.head, MSRP_H_BYTE_RANGE), SP_LIT("1-1624/1624")));
+}
+END_TEST
+
+START_TEST(never_overflows)
+{
+    char full[512];
+    msrp_buf b;
+    msrp_range r = {.start = 1, .end = 1624, .total = 1624};
+    msrp_buf_init(&b, full, sizeof full);
+    msrp_build_report(&b, SP_LIT("dkei38sd"), SP_LIT(FROM_P), SP_LIT(TO_P), SP_LIT("mid00001"), &r, 415,
+                      SP_LIT("Unsupported"));
+    long need = msrp_buf_finish(&b);
+    ck_assert_int_gt(need, 0);
+    for (size_t cap = 0; cap <= (size_t)need; cap++) {
+        char mem[600];
+        memset(mem, 0x5a, sizeof mem);
+        msrp_buf_init(&b, mem, cap);
+        msrp_build_report(&b, SP_LIT("dkei38sd"), SP_LIT(FROM_P), SP_LIT(TO_P), SP_LIT("mid00001"), &r, 415,
+                          SP_LIT("Unsupported"));
+        ck_assert_int_eq(msrp_buf_finish(&b), cap == (size_t)need ? need : -1);
+        for (size_t k = cap; k < sizeof mem; k++)
+            ck_assert_int_eq(mem[k], 0x5a);
+    }
+}
+END_TEST
+
+/* A source that first yields the bytes of a tid that the body contains. */
+typedef struct scripted {
+    int calls;
+} scripted;
+
+static int scripted_random(void *ctx, uint8_t *out, size_t n)
+{
+    scripted *s = ctx;
+    /* byte k maps to alnum[k % 62]: 0..25 'A'..'Z' */
+    for (size_t i = 0; i < n; i++)
+        out[i] = s->calls == 0 ? 0 : (uint8_t)(26 + i); /* "AAAA..." first, then "abcd..." */
+    s->calls++;
+    return 0;
+}
+
+static int failing_random(void *ctx, uint8_t *out, size_t n)
+{
+    (void)ctx, (void)out, (void)n;
+    return -1;
+}
+
+START_TEST(tid_not_in_body)
+{
+    static const char body[] = "text\r\n-------AAAAAAAAAAAAAAAA$\r\nmore";
+    char tid[MSRP_TID_LEN];
+    scripted s = {0};
+    ck_assert(msrp_body_has_tid(SP_LIT(body), SP_LIT("AAAAAAAAAAAAAAAA")));
+    ck_assert_int_eq(msrp_tid_make_with(tid, SP_LIT(body), scripted_random, &s), 0);
+    ck_assert_int_eq(s.calls, 2); /* the first choice was refused */
+    ck_assert(sp_str_eq(sp_str_make(tid, MSRP_TID_LEN), SP_LIT("abcdefghijklmnop")));
+    ck_assert(!msrp_body_has_tid(SP_LIT(body), sp_str_make(tid, MSRP_TID_LEN)));
+    ck_assert_int_eq(msrp_tid_make_with(tid, SP_LIT(body), failing_random, NULL), -1);
+    /* kernel randomness: valid idents, and two in a row differ */
+    char t2[MSRP_TID_LEN];
+    ck_assert_int_eq(msrp_tid_make(tid, SP_STR_NULL), 0);
+    ck_assert_int_eq(msrp_tid_make(t2, SP_STR_NULL), 0);
+    ck_assert(msrp_ident_valid(sp_str_make(tid, MSRP_TID_LEN)));
+    ck_assert(memcmp(tid, t2, MSRP_TID_LEN) != 0);
+    ck_assert(!msrp_body_has_tid(SP_LIT("-------AAAA"), SP_LIT("AAAAB")));
+    ck_assert(msrp_body_has_tid(SP_LIT("x-------AAAAB"), SP_LIT("AAAAB")));
+}
+END_TEST
+
+static Suite *msrp_build_suite(void)
+{
+    Suite *s = suite_create("msrp_build");
+    TCase *tc = tcase_create("build");
+    tcase_add_test(tc, send_round_trip);
+    tcase_add_test(tc, bodiless_send_and_star_ranges);
+    tcase_add_test(tc, response_and_report_round_trip);
+    tcase_add_test(tc, never_overflows);
+    tcase_add_test(tc, tid_not_in_body);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(msrp_build_suite)
