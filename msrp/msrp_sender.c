@@ -159,6 +159,7 @@ int msrp_session_send(msrp_session *s, const msrp_message *m, uint64_t *msg)
     if (o->m.first == 0)
         o->m.first = 1;
     o->pos = o->m.first;
+    o->s = s;
     o->handle = ++s->next_handle;
     if (s->out_tail)
         s->out_tail->next = o;
