@@ -14,6 +14,8 @@
 #define MSRP_FAIR_CHUNK 2048u
 /* Bytes gathered into one write: bounds what one write adds to the queue. */
 #define MSRP_BATCH_BYTES (256u << 10)
+/* Content searched ahead at once for end-line lookalikes. */
+#define MSRP_HYPHEN_SCAN (1u << 20)
 /* The bytes of a chunk other than its body, at most. */
 #define MSRP_HEAD_ROOM (MSRP_PATH_MAX + MSRP_URI_MAX + MSRP_CONTENT_TYPE_MAX + 256)
 
@@ -158,6 +160,7 @@ int msrp_session_send(msrp_session *s, const msrp_message *m, uint64_t *msg)
     }
     if (o->m.first == 0)
         o->m.first = 1;
+    o->clear_to = o->m.first;
     o->pos = o->m.first;
     o->s = s;
     o->handle = ++s->next_handle;
@@ -473,6 +476,27 @@ static bool send_first(msrp_session *s, batch *b)
     return true;
 }
 
+/* Whether a run of seven hyphens (the start of any end-line) may start
+ * within the n bytes at position a of a memory message. The content is
+ * searched ahead in large blocks, once, instead of chunk by chunk. */
+static bool may_hold_hyphens(msrp_out *o, uint64_t a, size_t n)
+{
+    uint64_t last_start = a + n - 7; /* the last start that fits in the body */
+    if (n < 7 || last_start < o->clear_to)
+        return false;
+    uint64_t from = a > o->clear_to ? a : o->clear_to;
+    uint64_t len = o->m.size + 1 - from, want = n > MSRP_HYPHEN_SCAN ? n : MSRP_HYPHEN_SCAN;
+    if (len > want)
+        len = want; /* from <= a + n - 7, so this still covers the whole body */
+    const char *base = (const char *)o->m.data + (from - 1);
+    const char *hit = memmem(base, (size_t)len, "-------", 7);
+    if (hit)
+        o->clear_to = from + (uint64_t)(hit - base); /* a run starts there */
+    else
+        o->clear_to = from + len - 6; /* a run may start in the last six bytes */
+    return o->clear_to <= last_start;
+}
+
 /* Reads [off, off + n) of a file message into the batch's stage. */
 static const char *stage_read(batch *b, msrp_out *o, uint64_t pos, size_t n)
 {
@@ -539,7 +563,7 @@ static bool send_chunk(msrp_session *s, batch *b, msrp_out *o)
         /* §7.1: the body must not contain the end-line; a random tid makes
          * that all but impossible, and a new one is drawn when it does. */
         sp_str body = sp_str_make((const char *)o->m.data + (o->pos - 1), n);
-        while (n && msrp_body_has_tid(body, t)) {
+        while (n && may_hold_hyphens(o, o->pos, n) && msrp_body_has_tid(body, t)) {
             msrp_conn_tid(s->conn, tid);
             msrp_buf_init(&h, mem, MSRP_HEAD_ROOM);
             msrp_build_send_head(&h, t, &send);
@@ -613,27 +637,27 @@ static bool send_chunk(msrp_session *s, batch *b, msrp_out *o)
     return true;
 }
 
-/* The next message with something to send; messages take turns (§7.1.1:
- * fairness), so a new message interrupts a long one between chunks. */
+/* The next message with something to send. The first MSRP_TX_INTERLEAVE
+ * messages of the queue take turns chunk by chunk (§7.1.1: fairness), so a
+ * new message interrupts a long one, which resumes after it; the others
+ * wait, so the receiver never holds more than that many partial messages
+ * from us. */
 static msrp_out *next_sendable(msrp_session *s)
 {
-    for (msrp_out *o = s->out_head; o; o = o->next)
+    msrp_out *cand[MSRP_TX_INTERLEAVE];
+    unsigned n = 0;
+    for (msrp_out *o = s->out_head; o && n < MSRP_TX_INTERLEAVE; o = o->next)
         if (!o->written && !o->over)
-            return o;
-    return NULL;
+            cand[n++] = o;
+    return n ? cand[s->turn++ % n] : NULL;
 }
 
-static void rotate(msrp_session *s, msrp_out *o)
+static bool has_sendable(const msrp_session *s)
 {
-    if (s->out_tail == o || !o->next)
-        return;
-    msrp_out **pp = &s->out_head;
-    while (*pp != o)
-        pp = &(*pp)->next;
-    *pp = o->next;
-    o->next = NULL;
-    s->out_tail->next = o;
-    s->out_tail = o;
+    for (const msrp_out *o = s->out_head; o; o = o->next)
+        if (!o->written && !o->over)
+            return true;
+    return false;
 }
 
 void msrp_sender_pump(msrp_session *s)
@@ -646,7 +670,7 @@ void msrp_sender_pump(msrp_session *s)
         return;
     if (!mc->heads && !(mc->heads = malloc(MSRP_CONN_HEADS)))
         return;
-    if (!active_start && !next_sendable(s))
+    if (!active_start && !has_sendable(s))
         return;
     if (!ring_alloc(s))
         return;
@@ -656,7 +680,7 @@ void msrp_sender_pump(msrp_session *s)
          * that SEND binds the connection to the session for the peer. */
         s->first_sent = true;
         s->state = MSRP_S_BOUND;
-        if (!next_sendable(s) && !send_first(s, &b)) {
+        if (!has_sendable(s) && !send_first(s, &b)) {
             msrp_session_fail(s, 0, "no randomness");
             return;
         }
@@ -669,8 +693,6 @@ void msrp_sender_pump(msrp_session *s)
             continue;
         if (o->written)
             out_check(s, o); /* Failure-Report no: over once written */
-        else if (s->out_head != s->out_tail)
-            rotate(s, o);
     }
     if (!b.failed)
         batch_flush(&b);

@@ -55,7 +55,7 @@
 
 #define MSRP_CHUNK_DEFAULT 2048u          /* body bytes per SEND (RFC 4975 §7.1.1) */
 #define MSRP_CHUNK_MAX (1u << 20)         /* largest chunk_size accepted */
-#define MSRP_WINDOW_DEFAULT 64u           /* unanswered transactions per session */
+#define MSRP_WINDOW_DEFAULT 256u          /* unanswered transactions per session */
 #define MSRP_WINDOW_MAX 4096u
 #define MSRP_TXN_TIMEOUT_MS 30000u        /* no response within 30 s: 408 (§7.1.1) */
 #define MSRP_RX_MESSAGES_MAX 4u           /* incoming messages in progress per session */

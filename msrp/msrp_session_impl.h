@@ -18,6 +18,8 @@
 #define MSRP_CONN_HEADS (16u << 10)
 /* File content read per batch (pread), and so the most held per connection. */
 #define MSRP_CONN_STAGE (256u << 10)
+/* Outgoing messages sent at once, chunk by chunk in turn. */
+#define MSRP_TX_INTERLEAVE 2
 /* Random bytes drawn from the kernel at once for transaction ids. */
 #define MSRP_CONN_RANDOM 512
 
@@ -44,6 +46,7 @@ struct msrp_out {
     char mid[MSRP_MESSAGE_ID_MAX];
     uint64_t pos;          /* next position to send */
     uint64_t acked;        /* bytes acknowledged by 200 */
+    uint64_t clear_to;     /* no seven hyphens start before this position */
     uint32_t inflight;     /* transactions unanswered */
     int refs;              /* writes still referencing m.data */
     bool written;          /* the last chunk went out */
@@ -96,6 +99,7 @@ struct msrp_session {
     msrp_out *out_head, *out_tail;
     size_t nout;
     uint64_t next_handle;
+    unsigned turn;          /* which of the interleaved messages goes next */
     msrp_txn *ring;         /* window entries, allocated while anything is in flight */
     uint32_t ring_head, ring_count;
     tp_timer txn_timer;
