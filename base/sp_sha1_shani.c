@@ -62,8 +62,10 @@ void sp_sha1_compress_shani(uint32_t state[5], const uint8_t *data, size_t block
 
     for (; blocks; blocks--, data += SP_SHA1_BLOCK_LEN) {
         const __m128i abcd_in = abcd, e_in = e;
-        for (int i = 0; i < 4; i++)
-            w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * i)), reverse);
+        w[0] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)data), reverse);
+        w[1] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16)), reverse);
+        w[2] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 32)), reverse);
+        w[3] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 48)), reverse);
         GROUP(0, 0);  GROUP(1, 0);  GROUP(2, 0);  GROUP(3, 0);  GROUP(4, 0);
         GROUP(5, 1);  GROUP(6, 1);  GROUP(7, 1);  GROUP(8, 1);  GROUP(9, 1);
         GROUP(10, 2); GROUP(11, 2); GROUP(12, 2); GROUP(13, 2); GROUP(14, 2);

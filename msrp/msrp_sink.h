@@ -49,7 +49,8 @@ typedef struct msrp_sink {
     char final[MSRP_SINK_PATH_MAX]; /* where commit puts it */
 } msrp_sink;
 
-/* A memory sink holding at most capacity bytes. SP_OK or MSRP_EIO (ENOMEM). */
+/* A memory sink holding at most capacity bytes; its buffer grows on write,
+ * so opening cannot fail (SP_OK). */
 int msrp_sink_memory_open(msrp_sink *s, size_t capacity);
 /* A file sink: a new temp file in dir, to be committed as dir/safe(name).
  * SP_OK, MSRP_EIO (dir unusable, paths too long: errno in s->err). */
