@@ -155,7 +155,9 @@ install: all
 	           $(DESTDIR)$(PREFIX)/include/sippush $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/sippush $(DESTDIR)$(PREFIX)/bin/sippush
 	install -m 644 $(BUILD)/libsippush.a $(DESTDIR)$(PREFIX)/lib/libsippush.a
-	install -m 755 $(BUILD)/libsippush.so $(DESTDIR)$(PREFIX)/lib/libsippush.so
+	install -m 755 $(BUILD)/libsippush.so $(DESTDIR)$(PREFIX)/lib/libsippush.so.$(VERSION)
+	ln -sf libsippush.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libsippush.so.0
+	ln -sf libsippush.so.0 $(DESTDIR)$(PREFIX)/lib/libsippush.so
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/sippush/
 	install -m 644 tools/sippush.1 $(DESTDIR)$(PREFIX)/share/man/man1/sippush.1
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tools/sippush.pc.in \
