@@ -407,6 +407,9 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
                 return fail_at(err, buf, q, "empty header name");
             q++;
         }
+        /* usually one SP after the colon, then the value */
+        if (q < end && *q == ' ')
+            q++;
         while (q < end && IS_WS(*q))
             q++;
         /* The first control character at or after q: from the bytes the
