@@ -163,10 +163,11 @@ static inline bool sip_name_is(sp_str s, const char *lower, size_t len)
     if (s.n != len)
         return false;
     if (len <= 8) {
-        unsigned char fold_bytes[8] = {0};
+#define FOLD_AT(k) (unsigned char)((k) < len && lower[k] >= 'a' && lower[k] <= 'z' ? 0x20 : 0)
+        const unsigned char fold_bytes[8] = {FOLD_AT(0), FOLD_AT(1), FOLD_AT(2), FOLD_AT(3),
+                                             FOLD_AT(4), FOLD_AT(5), FOLD_AT(6), FOLD_AT(7)};
+#undef FOLD_AT
         uint64_t a = 0, b = 0, fold;
-        for (size_t k = 0; k < len; k++)
-            fold_bytes[k] = lower[k] >= 'a' && lower[k] <= 'z' ? 0x20 : 0;
         memcpy(&fold, fold_bytes, 8);
         memcpy(&a, s.p, len);
         memcpy(&b, lower, len);
