@@ -1,10 +1,12 @@
 /* sip_msg.c - one pass over a SIP message: start line, header lines, body
  * framing (RFC 3261 §7, §18.3, §25).
  *
- * Lines are found with memchr (vectorised in libc); header names are walked
- * with a character-class table and classified by sip_hdr_id_of(); values are
- * checked for control characters eight bytes at a time. Nothing else looks at
- * a value here: typed parsing is left to sip_hdr.h, on demand.
+ * Header lines are read sixteen bytes at a time (SSE2, eight bytes
+ * elsewhere): the load that finds a name's end also classifies a known name
+ * (sip_hdr_names_impl.h) and holds the control characters the value scan
+ * starts from; only names that are not known are walked with a
+ * character-class table. Nothing else looks at a value here: typed parsing
+ * is left to sip_hdr.h, on demand.
  *
  * Liberal reading, where RFC 3261 §7 allows senders' slips to be tolerated:
  * a bare LF ends a line like CRLF does, and a Status-Line that ends right
