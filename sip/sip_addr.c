@@ -4,11 +4,12 @@
 
 #include "sip_lex_impl.h"
 
-/* Parses the URI at p[a..b) and moves an error's offset to the value's. */
+/* Parses the URI at p[a..b) (addr->uri is still zeroed) and moves an
+ * error's offset to the value's. */
 static int addr_uri(const char *p, size_t a, size_t b, sip_addr *addr, sp_error *err)
 {
     addr->uri_str = sip_slice(p, a, b);
-    if (sip_uri_parse(addr->uri_str, &addr->uri, err) != 0) {
+    if (sip_uri_parse_zeroed(addr->uri_str, &addr->uri, err) != 0) {
         if (err)
             err->offset += a;
         return SP_EINVAL;

@@ -110,26 +110,24 @@ size_t sip_scan_params(const char *p, size_t i, size_t n, sp_str *params, sip_le
     return n;
 }
 
-/* IPv4address with each part 0..255 (RFC 3986 §3.2.2 dec-octet). */
+/* IPv4address with each part 0..255 (RFC 3986 §3.2.2 dec-octet, leading
+ * zeros tolerated): four parts of one to three digits, in one pass. */
 static bool ipv4_valid(const char *p, size_t n)
 {
-    size_t i = 0;
-    for (int part = 0; part < 4; part++) {
-        if (part > 0) {
-            if (i >= n || p[i] != '.')
+    unsigned dots = 0, digits = 0, v = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned char)p[i] - (unsigned)'0';
+        if (d < 10) {
+            if (++digits > 3)
                 return false;
-            i++;
-        }
-        size_t start = i, stop = n - i < 3 ? n : i + 3;
-        unsigned v = 0, d;
-        while (i < stop && (d = (unsigned char)p[i] - (unsigned)'0') < 10) {
             v = v * 10 + d;
-            i++;
-        }
-        if (i == start || v > 255)
+        } else if (p[i] == '.' && digits && v <= 255 && ++dots < 4) {
+            digits = v = 0;
+        } else {
             return false;
+        }
     }
-    return i == n;
+    return dots == 3 && digits && v <= 255;
 }
 
 bool sip_ipv6_valid(const char *p, size_t n)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sip_hdr.h"
 #include "sp_str.h"
@@ -146,14 +147,32 @@ static inline size_t sip_scan_port(const char *p, size_t i, size_t n, uint16_t *
     return i;
 }
 
+/* sip_uri_parse() into a uri the caller has zeroed already (sip_addr_parse
+ * zeroes the whole address, URI included, in one go). */
+int sip_uri_parse_zeroed(sp_str s, sip_uri *uri, sp_error *err);
+
 /* The slice p[a..b). */
 static inline sp_str sip_slice(const char *p, size_t a, size_t b) { return sp_str_make(p + a, b - a); }
 
-/* Case-insensitive comparison of a slice with a lower-case literal. */
+/* Case-insensitive comparison of a slice with a lower-case literal. Up to
+ * eight bytes are one word each: "| 0x20" where the literal has a letter
+ * (which folds exactly 'A'-'Z' onto 'a'-'z' there), equality elsewhere; the
+ * mask is a constant once the literal is inlined. */
 static inline bool sip_name_is(sp_str s, const char *lower, size_t len)
 {
     if (s.n != len)
         return false;
+    if (len <= 8) {
+#define FOLD_AT(k) (unsigned char)((k) < len && lower[k] >= 'a' && lower[k] <= 'z' ? 0x20 : 0)
+        const unsigned char fold_bytes[8] = {FOLD_AT(0), FOLD_AT(1), FOLD_AT(2), FOLD_AT(3),
+                                             FOLD_AT(4), FOLD_AT(5), FOLD_AT(6), FOLD_AT(7)};
+#undef FOLD_AT
+        uint64_t a = 0, b = 0, fold;
+        memcpy(&fold, fold_bytes, 8);
+        memcpy(&a, s.p, len);
+        memcpy(&b, lower, len);
+        return (a | fold) == b;
+    }
     for (size_t k = 0; k < len; k++)
         if ((char)(s.p[k] | ((s.p[k] >= 'A' && s.p[k] <= 'Z') ? 0x20 : 0)) != lower[k])
             return false;

@@ -47,21 +47,39 @@ static size_t scan_uri_headers(const char *p, size_t i, size_t n, sip_lex_err *e
     }
 }
 
+static int parse_sip_hostport(const char *p, size_t i, size_t n, sip_uri *uri, sp_error *err);
+
 static int parse_sip(const char *p, size_t i, size_t n, sip_uri *uri, sp_error *err)
 {
     sip_lex_err e;
+    /* Usually the userinfo runs straight to its '@': spanned once, with no
+     * search for the '@' first. Neither user nor password characters
+     * include '@', so the '@' such a span stops at is the first one, as the
+     * search below would find. Anything else takes the search. */
+    size_t j = sip_span_escaped(p, i, n, SIP_C_USER, &e), k = j;
+    if (j != SIP_LEX_BAD && j < n && p[j] == ':')
+        k = sip_span_escaped(p, j + 1, n, SIP_C_PASS, &e);
+    if (k != SIP_LEX_BAD && k < n && p[k] == '@') {
+        if (j == i)
+            return sip_hdr_fail(err, i, "empty user in URI");
+        uri->user = sip_slice(p, i, j);
+        if (k != j)
+            uri->password = sip_slice(p, j + 1, k);
+        i = k + 1;
+        return parse_sip_hostport(p, i, n, uri, err);
+    }
     /* '@' appears nowhere in a SIP URI but after the userinfo (§25.1) */
     const char *at = memchr(p + i, '@', n - i);
     if (at) {
         size_t end = (size_t)(at - p);
-        size_t j = sip_span_escaped(p, i, end, SIP_C_USER, &e);
+        j = sip_span_escaped(p, i, end, SIP_C_USER, &e);
         if (j == SIP_LEX_BAD)
             return uri_fail(err, &e);
         if (j == i)
             return sip_hdr_fail(err, i, "empty user in URI");
         uri->user = sip_slice(p, i, j);
         if (j < end && p[j] == ':') {
-            size_t k = sip_span_escaped(p, j + 1, end, SIP_C_PASS, &e);
+            k = sip_span_escaped(p, j + 1, end, SIP_C_PASS, &e);
             if (k == SIP_LEX_BAD)
                 return uri_fail(err, &e);
             uri->password = sip_slice(p, j + 1, k);
@@ -71,6 +89,13 @@ static int parse_sip(const char *p, size_t i, size_t n, sip_uri *uri, sp_error *
             return sip_hdr_fail(err, j, "bad character in URI userinfo");
         i = end + 1;
     }
+    return parse_sip_hostport(p, i, n, uri, err);
+}
+
+/* hostport [uri-parameters] [headers] from p[i] to the end. */
+static int parse_sip_hostport(const char *p, size_t i, size_t n, sip_uri *uri, sp_error *err)
+{
+    sip_lex_err e;
     size_t h = i;
     i = sip_scan_host(p, i, n, &uri->host_type, &e);
     if (i == SIP_LEX_BAD)
@@ -154,15 +179,23 @@ static int parse_tel(const char *p, size_t i, size_t n, sip_uri *uri, sp_error *
 
 int sip_uri_parse(sp_str s, sip_uri *uri, sp_error *err)
 {
+    *uri = (sip_uri){0};
+    return sip_uri_parse_zeroed(s, uri, err);
+}
+
+int sip_uri_parse_zeroed(sp_str s, sip_uri *uri, sp_error *err)
+{
     const char *p = s.p;
     size_t n = s.n;
-    *uri = (sip_uri){0};
     /* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
     if (n == 0 || !sip_is(p[0], SIP_C_ALPHA))
         return sip_hdr_fail(err, 0, "expected URI scheme");
     size_t i = 1;
     if (n > 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' && p[3] == ':') {
-        i = 3; /* the usual "sip:", read without the loop below */
+        /* the usual "sip:", read without the loop below */
+        uri->scheme_str = sip_slice(p, 0, 3);
+        uri->scheme = SIP_URI_SIP;
+        return parse_sip(p, 4, n, uri, err);
     } else {
         while (i < n && (sip_is(p[i], SIP_C_ALNUM) || p[i] == '+' || p[i] == '-' || p[i] == '.'))
             i++;

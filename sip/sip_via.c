@@ -81,7 +81,14 @@ int sip_via_parse(sp_str value, sip_via *via, sp_error *err)
     while (n && sip_is(p[n - 1], SIP_C_WS))
         n--;
     /* sent-protocol = protocol-name SLASH protocol-version SLASH transport */
-    size_t i = sip_skip_ws(p, 0, n), start = i;
+    size_t i = sip_skip_ws(p, 0, n), start = i, transport;
+    if (n - i > 8 && memcmp(p + i, "SIP/2.0/", 8) == 0) {
+        /* as nearly every Via writes it: the general walk would find the
+         * same protocol and reach the transport at the same place */
+        via->protocol = sip_slice(p, i, i + 7);
+        i += 8;
+        goto transport;
+    }
     i = sip_span(p, i, n, SIP_C_TOKEN);
     if (i == start)
         return sip_hdr_fail(err, i, "expected Via protocol name");
@@ -96,7 +103,9 @@ int sip_via_parse(sp_str value, sip_via *via, sp_error *err)
     i = sip_skip_ws(p, i, n);
     if (i >= n || p[i] != '/')
         return sip_hdr_fail(err, i, "expected '/' before Via transport");
-    size_t transport = i = sip_skip_ws(p, i + 1, n);
+    i++;
+transport:
+    transport = i = sip_skip_ws(p, i, n);
     i = sip_span(p, i, n, SIP_C_TOKEN);
     if (i == transport)
         return sip_hdr_fail(err, i, "expected Via transport");

@@ -282,6 +282,85 @@ static const row rows[] = {
         "error -2 at 29 (400): bad character in header name")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nContent-Lengthy: 1\r\nContent-Length\r\n : 0\r\n\r\n",
         "error -2 at 59 (400): header name has no colon")
+    /* the userinfo spanned straight to its '@', the search for it otherwise */
+    ROW("uri", "sip:a:pw@h",
+        "ok scheme=0 sip user=a host=h params= opaque=")
+    ROW("uri", "sip:a:@h",
+        "ok scheme=0 sip user=a host=h params= opaque=")
+    ROW("uri", "sip::pw@h",
+        "error -2 at 4 (400): empty user in URI")
+    ROW("uri", "sip:@h",
+        "error -2 at 4 (400): empty user in URI")
+    ROW("uri", "sip:a%4",
+        "error -2 at 5 (400): unexpected character in URI")
+    ROW("uri", "sip:a%4@h",
+        "error -2 at 5 (400): malformed %-escape")
+    ROW("uri", "sip:a%41@h",
+        "ok scheme=0 sip user=a%41 host=h params= opaque=")
+    ROW("uri", "sip:a;b?c@h.example.com",
+        "ok scheme=0 sip user=a;b?c host=h.example.com params= opaque=")
+    ROW("uri", "sip:h?x=@",
+        "error -2 at 9 (400): expected host")
+    ROW("uri", "sip:a@b@c",
+        "error -2 at 7 (400): unexpected character in URI")
+    ROW("uri", "sip:a:b:c@h",
+        "error -2 at 7 (400): bad character in URI userinfo")
+    ROW("uri", "sip:h.example.com:5060;lr",
+        "ok scheme=0 sip user= host=h.example.com params=lr opaque=")
+    ROW("addr", "<sip:a:pw@h>;tAg=1;taG=2",
+        "error -2 at 19 (400): duplicate tag")
+    ROW("addr", "<sip:bob:%4@h>",
+        "error -2 at 9 (400): malformed %-escape")
+    /* "SIP/2.0/" read at once, other spellings walked; IPv4 in one pass */
+    ROW("via", "SIP/2.0/",
+        "error -2 at 8 (400): expected Via transport")
+    ROW("via", "SIP/2.0/ UDP h",
+        "ok host=h type=1 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/\r\n TCP h;Branch=z9hG4bKx;TTL=1",
+        "ok host=h type=1 port=0:0 branch=z9hG4bKx received= rport=- ttl=1 maddr=")
+    ROW("via", "sip/2.0/UDP h",
+        "ok host=h type=1 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "  SIP/2.0/TCP h",
+        "ok host=h type=1 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0 /UDP h",
+        "ok host=h type=1 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP 01.002.3.4",
+        "ok host=01.002.3.4 type=2 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP 1.2.3.4.5",
+        "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1..2.3",
+        "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.2.3.0255",
+        "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 255.255.255.256",
+        "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP h;received=::ffff:1.2.3.4",
+        "ok host=h type=1 port=0:0 branch= received=::ffff:1.2.3.4 rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP h;received=::ffff:1.2.3.256",
+        "error -2 at 14 (400): malformed Via parameter")
+    /* names classified from the load that found their end: 16 bytes and
+     * more, nearly known, any case, compact at the end of the input; values
+     * whose control characters sit in that load */
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nWWW-Authenticate: x\r\nContent-Encoding: y\r\nP-Called-Party-ID: <sip:a@b>\r\nContent-Length: 0\r\n\r\n",
+        "ok len=118 uri=sip:a@b n=4 48:WWW-Authenticate 10:Content-Encoding 25:P-Called-Party-ID 11:Content-Length")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nContent-Lengt: 0\r\nContent-Length: 0\r\nContent-Lengthx: 0\r\n\r\n",
+        "ok len=84 uri=sip:a@b n=3 0:Content-Lengt 11:Content-Length 0:Content-Lengthx")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nMax-Forwards:70\r\nTo:  <sip:a@b>\r\nCSeq:\t 1 OPTIONS\r\nl:0\r\n\r\n",
+        "ok len=83 uri=sip:a@b n=4 20:Max-Forwards 44:To 13:CSeq 11:l")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nTo: a\x01""b\r\n\r\n",
+        "error -2 at 30 (400): control character in header value")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nTo:\tx\ty\r\nFrom: x\r\n\r\n",
+        "ok len=45 uri=sip:a@b n=2 44:To 17:From")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: a long value with a\ttab after sixteen bytes\r\n\r\n",
+        "ok len=81 uri=sip:a@b n=1 40:Subject")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nVIA: x\r\nfRoM: y\r\nCALL-id: z\r\n\r\n",
+        "ok len=56 uri=sip:a@b n=3 47:VIA 17:fRoM 7:CALL-id")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nTo: x\r\nl: 0\r\n\r\n",
+        "ok len=40 uri=sip:a@b n=2 44:To 11:l")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nCall-ID\x7f: x\r\n\r\n",
+        "error -2 at 32 (400): bad character in header name")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nCall-ID : x\r\n  y\r\n\r\n",
+        "ok len=45 uri=sip:a@b n=1 7:Call-ID")
 };
 
 START_TEST(table_row)
