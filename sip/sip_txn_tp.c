@@ -129,6 +129,32 @@ static void udp_recv(void *ctx, tp_udp *u, const char *buf, size_t len, const tp
     sip_txn_receive(a->L, buf, len, &src);
 }
 
+/* §18.4: an ICMP error for a datagram we sent ends the transactions waiting there. */
+static void udp_error(void *ctx, tp_udp *u, const tp_addr *peer, int err)
+{
+    (void)u, (void)err;
+    sip_txn_tp *a = ctx;
+    sip_peer where;
+    sip_txn_tp_peer(peer, SIP_TP_UDP, &where);
+    sip_txn_transport_error(a->L, &where, false);
+}
+
+static void tcp_close(void *ctx, tp_conn *c, tp_close_reason why, int err)
+{
+    (void)err;
+    sip_txn_tp *a = ctx;
+    if (tp_close_status(why) == 0 || !a->L)
+        return; /* our own close: nothing was waiting on it */
+    sip_peer where;
+    sip_txn_tp_peer(tp_conn_remote(c), SIP_TP_TCP, &where);
+    where.conn = tp_conn_id(c);
+    /* requests sent to the address went over this connection, unless another one is still there */
+    if (tp_tcp_find(a->tcp, tp_conn_remote(c)))
+        where.host[0] = 0;
+    bool never_opened = why == TP_CLOSE_CONNECT_FAILED || why == TP_CLOSE_CONNECT_TIMEOUT;
+    sip_txn_transport_error(a->L, &where, never_opened);
+}
+
 static int tcp_frame(void *ctx, tp_conn *c, const char *buf, size_t len)
 {
     sip_txn_tp *a = ctx;
@@ -173,6 +199,7 @@ int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out
         tp_udp_config uc;
         tp_udp_config_default(&uc);
         uc.on_recv = udp_recv;
+        uc.on_error = udp_error;
         uc.ctx = a;
         rc = tp_udp_open(loop, cfg->udp, &uc, &a->udp);
         if (rc == 0)
@@ -182,6 +209,7 @@ int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out
         tp_tcp_config tc;
         tp_tcp_config_default(&tc);
         tc.on_frame = tcp_frame;
+        tc.on_close = tcp_close;
         tc.ctx = a;
         rc = tp_tcp_new(loop, &tc, &a->tcp);
         if (rc == 0 && cfg->tcp) {
@@ -202,6 +230,7 @@ void sip_txn_tp_free(sip_txn_tp *a)
     if (!a)
         return;
     sip_txn_layer_free(a->L); /* cancels its timers through the environment */
+    a->L = NULL;              /* the connections closed below have no one to tell */
     if (a->tcp)
         tp_tcp_free(a->tcp);
     if (a->udp)
