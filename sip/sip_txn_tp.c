@@ -200,6 +200,10 @@ int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out
         tp_udp_config_default(&uc);
         uc.on_recv = udp_recv;
         uc.on_error = udp_error;
+        int buf = cfg->udp_sockbuf ? cfg->udp_sockbuf : SIP_TXN_TP_SOCKBUF_DEFAULT;
+        uc.rcvbuf = uc.sndbuf = buf > 0 ? buf : 0;
+        if (cfg->udp_rx_batch)
+            uc.rx_batch = cfg->udp_rx_batch;
         uc.ctx = a;
         rc = tp_udp_open(loop, cfg->udp, &uc, &a->udp);
         if (rc == 0)
@@ -210,6 +214,8 @@ int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out
         tp_tcp_config_default(&tc);
         tc.on_frame = tcp_frame;
         tc.on_close = tcp_close;
+        if (cfg->tcp_limits)
+            tc.limits = *cfg->tcp_limits;
         tc.ctx = a;
         rc = tp_tcp_new(loop, &tc, &a->tcp);
         if (rc == 0 && cfg->tcp) {
