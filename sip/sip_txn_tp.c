@@ -24,6 +24,7 @@ struct sip_txn_tp {
     tp_tcp *tcp;
     tp_addr udp_local, tcp_local;
     bool has_tcp_listener;
+    sip_limits limits; /* the layer's: framing over TCP answers 513 past them too */
     txn_tp_timer *free_timers, *all_timers;
 };
 
@@ -168,16 +169,17 @@ static int tcp_frame(void *ctx, tp_conn *c, const char *buf, size_t len)
     sip_header hdrs[SIP_DEFAULT_MAX_HEADERS];
     sip_msg msg;
     sp_error err;
-    int n = sip_msg_parse(buf, len, &msg, hdrs, SIP_DEFAULT_MAX_HEADERS, NULL, SIP_FRAME_STREAM, &err);
+    int n = sip_msg_parse(buf, len, &msg, hdrs, SIP_DEFAULT_MAX_HEADERS, &a->limits, SIP_FRAME_STREAM, &err);
     sip_peer src;
     sip_txn_tp_peer(tp_conn_remote(c), SIP_TP_TCP, &src);
     src.conn = tp_conn_id(c);
     if (n == SP_AGAIN)
         return 0;
     if (n < 0) {
-        /* the framing is lost: answer what can be answered, then close */
+        /* the framing is lost: answer what can be answered, close once the answer is out */
         sip_txn_receive(a->L, buf, len, &src);
-        return n;
+        tp_conn_end(c);
+        return (int)len;
     }
     sip_txn_receive(a->L, buf, (size_t)n, &src);
     return n;
@@ -191,6 +193,11 @@ int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out
     if (!a)
         return -ENOMEM;
     a->loop = loop;
+    a->limits = cfg->txn.limits;
+    if (a->limits.max_msg_size == 0)
+        a->limits.max_msg_size = SIP_DEFAULT_MAX_MSG_SIZE;
+    if (a->limits.max_headers == 0 || a->limits.max_headers > SIP_DEFAULT_MAX_HEADERS)
+        a->limits.max_headers = SIP_DEFAULT_MAX_HEADERS;
     sip_txn_env env = {.ctx = a, .now_ms = env_now, .send = env_send, .timer_start = env_timer_start,
                        .timer_cancel = env_timer_cancel};
     a->L = sip_txn_layer_new(&cfg->txn, &env, &cfg->tu);
