@@ -4,7 +4,12 @@
  * the event loop (sip_txn_tp): the client keeps N MESSAGE transactions
  * outstanding, starting a new one from the callback of each final answer;
  * the server's TU answers every request 200. One JSON line reports the
- * client transactions that ended in a 200 within S seconds. */
+ * client transactions that ended in a 200 within S seconds.
+ *
+ * The baseline, measured in the same run on the same loop and sockets: the
+ * same request datagrams echoed by a canned answer, window for window, with
+ * no SIP in between ("baseline_tps"); "baseline_ratio" = tps / baseline_tps
+ * says what the transaction layers cost whatever the machine's load. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +21,7 @@
 
 #include "cli.h"
 #include "sip_txn_tp.h"
+#include "tp_udp.h"
 
 #define BENCH_DEFAULT_WINDOW 256u
 #define BENCH_MAX_WINDOW 65536u
@@ -25,6 +31,8 @@
 /* Receive in large batches: a window's worth of datagrams per wake-up. */
 #define BENCH_RX_BATCH 64
 #define BENCH_SOCKBUF (4 << 20)
+/* Longest baseline run. */
+#define BENCH_BASELINE_MAX_S 1.0
 /* How long the client waits for the last answers after S seconds. */
 #define BENCH_DRAIN_MS 3000
 
@@ -40,7 +48,36 @@ static double now_seconds(void)
 typedef struct server {
     sip_txn_tp *a;
     tp_loop *loop;
+    tp_udp *echo;
 } server;
+
+/* What the echo socket answers: about the size of the server's real 200. */
+static const char echo_answer[] = "SIP/2.0 200 OK\r\n"
+                                  "Via: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bK0000000000000000;rport=40000\r\n"
+                                  "From: <sip:client@127.0.0.1>;tag=c1\r\n"
+                                  "To: <sip:bench@127.0.0.1>;tag=bench\r\n"
+                                  "Call-ID: z9hG4bK0000000000000000@127.0.0.1\r\n"
+                                  "CSeq: 1 MESSAGE\r\n"
+                                  "Content-Length: 0\r\n\r\n";
+
+static void echo_recv(void *ctx, tp_udp *u, const char *buf, size_t len, const tp_addr *peer)
+{
+    (void)ctx, (void)buf, (void)len;
+    tp_udp_queue(u, peer, echo_answer, sizeof echo_answer - 1);
+}
+
+static int open_bench_udp(tp_loop *loop, tp_udp_recv_fn fn, void *ctx, tp_udp **out)
+{
+    tp_addr any;
+    tp_addr_loopback(&any, AF_INET, 0);
+    tp_udp_config uc;
+    tp_udp_config_default(&uc);
+    uc.on_recv = fn;
+    uc.ctx = ctx;
+    uc.rx_batch = BENCH_RX_BATCH;
+    uc.rcvbuf = uc.sndbuf = BENCH_SOCKBUF;
+    return tp_udp_open(loop, &any, &uc, out);
+}
 
 static void server_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_peer *src)
 {
@@ -79,19 +116,23 @@ static int run_server(int fd)
     bench_config(&cfg, &any);
     cfg.tu.ctx = &s;
     cfg.tu.on_request = server_request;
-    uint16_t ports[2] = {0, 0};
+    uint16_t ports[3] = {0, 0, 0};
     if (s.loop && sip_txn_tp_new(s.loop, &cfg, &s.a) == 0) {
         tp_addr at;
         if (sip_txn_tp_local(s.a, SIP_TP_UDP, &at) == 0)
             ports[0] = tp_addr_port(&at);
         if (sip_txn_tp_local(s.a, SIP_TP_TCP, &at) == 0)
             ports[1] = tp_addr_port(&at);
+        if (open_bench_udp(s.loop, echo_recv, NULL, &s.echo) == 0 && tp_udp_local(s.echo, &at) == 0)
+            ports[2] = tp_addr_port(&at);
     }
     tp_loop_signal(s.loop, SIGTERM, server_stop, NULL);
-    bool ok = write(fd, ports, sizeof ports) == (ssize_t)sizeof ports && ports[0] && ports[1];
+    bool ok = write(fd, ports, sizeof ports) == (ssize_t)sizeof ports && ports[0] && ports[1] && ports[2];
     close(fd);
     if (ok)
         tp_loop_run(s.loop);
+    if (s.echo)
+        tp_udp_close(s.echo);
     sip_txn_tp_free(s.a);
     tp_loop_free(s.loop);
     return ok ? 0 : 1;
@@ -169,13 +210,57 @@ static bool client_prepare(client *c, sip_tp tp, uint16_t port)
     return true;
 }
 
+/* --- the baseline ---------------------------------------------------------- */
+
+typedef struct echo_client {
+    tp_addr server;
+    const char *req;
+    size_t req_len;
+    bool sending;
+    uint64_t answers, outstanding;
+} echo_client;
+
+static void echo_client_recv(void *ctx, tp_udp *u, const char *buf, size_t len, const tp_addr *peer)
+{
+    (void)buf, (void)len, (void)peer;
+    echo_client *e = ctx;
+    e->answers++;
+    e->outstanding--;
+    if (e->sending && tp_udp_queue(u, &e->server, e->req, e->req_len) == 0)
+        e->outstanding++;
+}
+
+/* Answers per second of the echo socket with 'window' datagrams in flight. */
+static double baseline_tps(const client *c, uint16_t port, unsigned window, double seconds)
+{
+    tp_loop *loop = tp_loop_new();
+    echo_client e = {.req = c->req, .req_len = c->req_len, .sending = true};
+    tp_addr_loopback(&e.server, AF_INET, port);
+    tp_udp *u = NULL;
+    if (!loop || open_bench_udp(loop, echo_client_recv, &e, &u) != 0) {
+        tp_loop_free(loop);
+        return 0;
+    }
+    for (unsigned k = 0; k < window; k++)
+        if (tp_udp_queue(u, &e.server, e.req, e.req_len) == 0)
+            e.outstanding++;
+    double t0 = now_seconds(), elapsed;
+    while ((elapsed = now_seconds() - t0) < seconds && e.outstanding)
+        tp_loop_run_once(loop, 10);
+    uint64_t answers = e.answers;
+    e.sending = false;
+    tp_udp_close(u);
+    tp_loop_free(loop);
+    return elapsed > 0 ? (double)answers / elapsed : 0;
+}
+
 typedef struct bench_args {
     double seconds;
     unsigned window;
     sip_tp tp;
 } bench_args;
 
-static int run_client(const bench_args *args, const uint16_t ports[2], json_out *j)
+static int run_client(const bench_args *args, const uint16_t ports[3], json_out *j)
 {
     tp_loop *loop = tp_loop_new();
     if (!loop)
@@ -202,6 +287,9 @@ static int run_client(const bench_args *args, const uint16_t ports[2], json_out 
         return EXIT_FAIL;
     }
 
+    double base_s = args->seconds < BENCH_BASELINE_MAX_S ? args->seconds : BENCH_BASELINE_MAX_S;
+    double base = args->tp == SIP_TP_UDP ? baseline_tps(&c, ports[2], args->window, base_s) : 0;
+
     tp_loop_update_time(loop);
     c.sending = true;
     for (unsigned k = 0; k < args->window; k++)
@@ -225,6 +313,10 @@ static int run_client(const bench_args *args, const uint16_t ports[2], json_out 
     json_kv_double(j, "tps", elapsed > 0 ? (double)ok_in_time / elapsed : 0);
     json_kv_u64(j, "retransmissions", sip_txn_retransmissions(sip_txn_tp_layer(c.a)));
     json_kv_u64(j, "window", args->window);
+    if (args->tp == SIP_TP_UDP) {
+        json_kv_double(j, "baseline_tps", base);
+        json_kv_double(j, "baseline_ratio", base > 0 ? (double)ok_in_time / elapsed / base : 0);
+    }
     json_kv_u64(j, "failed", c.failed);
     json_kv_u64(j, "unanswered", c.outstanding);
     json_object_end(j);
@@ -287,14 +379,14 @@ int bench_txn(int argc, char **argv)
         _exit(run_server(p[1]));
     }
     close(p[1]);
-    uint16_t ports[2] = {0, 0};
+    uint16_t ports[3] = {0, 0, 0};
     ssize_t got;
     do
         got = read(p[0], ports, sizeof ports);
     while (got < 0 && errno == EINTR);
     close(p[0]);
     int rc = EXIT_FAIL;
-    if (got == (ssize_t)sizeof ports && ports[0] && ports[1]) {
+    if (got == (ssize_t)sizeof ports && ports[0] && ports[1] && ports[2]) {
         json_out j;
         json_init(&j, stdout);
         rc = run_client(&args, ports, &j);
