@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "msrp_build.h"
 #include "msrp_chars_impl.h"
 
 enum { S_HEAD = 0, S_BODY = 1 };
@@ -303,22 +304,32 @@ static int parse_body(msrp_parser *p, const char *buf, size_t len, msrp_event *e
         default: break;
         }
     }
-    /* Every end-line candidate starts with CR: memchr skips the rest at its
-     * own speed (RFC 4975 §7.3.1 wants framing as fast as a memory copy). */
-    size_t i = 0;
-    while (i < len) {
-        const char *cr = memchr(buf + i, '\r', len - i);
-        if (!cr)
+    /* Every end-line holds seven hyphens right after a CRLF: the runs are
+     * found reading one byte in seven (RFC 4975 §7.3.1 wants framing at
+     * about the speed of a memory copy), then the CRLF before each is
+     * checked. */
+    for (size_t i = 2; i + 7 <= len;) {
+        size_t a = i + msrp_hyphens_find(buf + i, len - i);
+        if (a >= len)
             break;
-        size_t c = (size_t)(cr - buf);
-        switch (match_end(p, cr, len - c, 0)) {
-        case M_END: return frame_end(p, buf, c, plen + 3, ev, err);
-        case M_PARTIAL: return body_out(p, buf, c, ev, err);
-        case M_BAD: return bad_end_line(p, buf, c, plen + 1, ev, err);
-        default: break;
+        size_t c = a - 2;
+        if (buf[c] == '\r' && buf[c + 1] == '\n') {
+            switch (match_end(p, buf + c, len - c, 0)) {
+            case M_END: return frame_end(p, buf, c, plen + 3, ev, err);
+            case M_PARTIAL: return body_out(p, buf, c, ev, err);
+            case M_BAD: return bad_end_line(p, buf, c, plen + 1, ev, err);
+            default: break;
+            }
         }
-        i = c + 1;
+        i = a + 7;
+        while (i < len && buf[i] == '-')
+            i++; /* the rest of the run: an end-line's hyphens are followed by its tid */
     }
+    /* A CR in the last eight bytes may start an end-line whose hyphens are
+     * not all here yet: those bytes wait for the next ones. */
+    for (size_t c = len > 8 ? len - 8 : 0; c < len; c++)
+        if (buf[c] == '\r' && match_end(p, buf + c, len - c, 0) == M_PARTIAL)
+            return body_out(p, buf, c, ev, err);
     return body_out(p, buf, len, ev, err);
 }
 

@@ -112,7 +112,7 @@ typedef struct tp_seg {
 } tp_seg;
 
 /* Segments one tp_conn_write accepts. */
-#define TP_CONN_MAX_SEGS 64
+#define TP_CONN_MAX_SEGS 256
 
 void tp_tcp_config_default(tp_tcp_config *cfg);
 
