@@ -18,6 +18,8 @@
 #define MSRP_CONN_HEADS (64u << 10)
 /* File content read per batch (pread), and so the most held per connection. */
 #define MSRP_CONN_STAGE (256u << 10)
+/* Bytes read from a connection at once (tp_tcp_limits.read_size). */
+#define MSRP_CONN_READ (256u << 10)
 /* Outgoing messages sent at once, chunk by chunk in turn. */
 #define MSRP_TX_INTERLEAVE 2
 /* Random bytes drawn from the kernel at once for transaction ids. */

@@ -28,6 +28,16 @@ static int memory_reserve(msrp_sink *s, size_t need)
         n = n > SIZE_MAX / 2 ? need : 2 * n;
     if (n > s->cap)
         n = s->cap;
+    if (!s->buf) {
+        /* Fresh zeroed memory costs the allocator nothing to clear. */
+        s->buf = calloc(1, n);
+        if (!s->buf) {
+            s->err = ENOMEM;
+            return MSRP_EIO;
+        }
+        s->alloc = n;
+        return SP_OK;
+    }
     uint8_t *grown = realloc(s->buf, n);
     if (!grown) {
         s->err = ENOMEM;
@@ -37,6 +47,14 @@ static int memory_reserve(msrp_sink *s, size_t need)
     s->buf = grown;
     s->alloc = n;
     return SP_OK;
+}
+
+void msrp_sink_expect(msrp_sink *s, uint64_t size)
+{
+    /* A memory sink takes the whole message at once instead of growing
+     * (and copying) as it comes; past its capacity the writes fail anyway. */
+    if (s->kind == MSRP_SINK_MEMORY && size <= s->cap && size <= MSRP_SINK_EXPECT_MAX && size > s->alloc)
+        memory_reserve(s, (size_t)size);
 }
 
 int msrp_sink_write(msrp_sink *s, uint64_t offset, const void *data, size_t len)
