@@ -20,6 +20,7 @@
 #define MSRP_HEAD_ROOM (MSRP_PATH_MAX + MSRP_URI_MAX + MSRP_CONTENT_TYPE_MAX + 256)
 
 static void txn_timer_fire(tp_timer *t, void *ctx);
+static void arm_txn_timer(msrp_session *s);
 
 /* --- messages -------------------------------------------------------------- */
 
@@ -104,8 +105,13 @@ static void out_check(msrp_session *s, msrp_out *o)
     if (!o->written || o->inflight || o->over)
         return;
     if (o->m.success_report) {
+        /* The REPORT ends it (msrp_sender_on_report), or the session's one
+         * timer when it is late. */
         o->acks_done = true;
-        return; /* the REPORT ends it (msrp_sender_on_report) */
+        o->report_due = tp_loop_now(s->ep->loop) + s->cfg.report_timeout_ms;
+        if (!tp_timer_armed(&s->txn_timer) || s->txn_timer.due > o->report_due)
+            arm_txn_timer(s);
+        return;
     }
     out_finish(s, o, MSRP_EV_SENT, 200, "OK");
 }
@@ -259,19 +265,39 @@ size_t msrp_sender_find(const msrp_session *s, sp_str tid)
     return (size_t)-1;
 }
 
+/* One timer per session, not per transaction: it is due at the earliest
+ * deadline, the oldest timed transaction's (entries go out in order) or a
+ * success REPORT's, and finds what is late when it fires. */
 static void arm_txn_timer(msrp_session *s)
 {
     tp_timers *h = tp_loop_timers(s->ep->loop);
     uint32_t cap = s->cfg.window;
-    for (uint32_t i = 0; i < s->ring_count; i++) {
+    tp_ms due = TP_MS_NEVER;
+    for (uint32_t i = 0; s->ring && i < s->ring_count; i++) {
         msrp_txn *t = &s->ring[(s->ring_head + i) % cap];
         if (t->tid[0] && t->timed) {
-            tp_ms due = t->sent + s->cfg.txn_timeout_ms, now = tp_loop_now(s->ep->loop);
-            tp_timer_start(h, &s->txn_timer, due > now ? due - now : 0);
-            return;
+            due = t->sent + s->cfg.txn_timeout_ms;
+            break;
         }
     }
-    tp_timer_stop(h, &s->txn_timer);
+    for (const msrp_out *o = s->out_head; o; o = o->next)
+        if (o->acks_done && !o->over && o->report_due < due)
+            due = o->report_due;
+    if (due == TP_MS_NEVER) {
+        tp_timer_stop(h, &s->txn_timer);
+        return;
+    }
+    tp_ms now = tp_loop_now(s->ep->loop);
+    tp_timer_start(h, &s->txn_timer, due > now ? due - now : 0);
+}
+
+/* A message whose success REPORT is late, or NULL. */
+static msrp_out *report_late(const msrp_session *s, tp_ms now)
+{
+    for (msrp_out *o = s->out_head; o; o = o->next)
+        if (o->acks_done && !o->over && o->report_due <= now)
+            return o;
+    return NULL;
 }
 
 /* §7.1.1: no 200 within the timeout of the last byte going out: the
@@ -288,7 +314,12 @@ static void txn_timer_fire(tp_timer *timer, void *ctx)
         if (t->tid[0] && t->timed && t->sent + s->cfg.txn_timeout_ms <= now)
             msrp_sender_on_response(s, slot, 408);
     }
-    if (msrp_session_live(s) && s->ring)
+    /* §7.1.1: the sender may time out a success report; the bytes were
+     * acknowledged hop by hop, but delivery is not confirmed. */
+    msrp_out *o;
+    while (msrp_session_live(s) && (o = report_late(s, now)) != NULL)
+        out_failed(s, o, 408, "no success report in time");
+    if (msrp_session_live(s))
         arm_txn_timer(s);
 }
 

@@ -53,6 +53,7 @@ struct msrp_out {
     uint64_t acked;        /* bytes acknowledged by 200 */
     uint64_t clear_to;     /* no seven hyphens start before this position */
     uint32_t inflight;     /* transactions unanswered */
+    tp_ms report_due;      /* acks_done: when the success REPORT is late */
     int refs;              /* writes still referencing m.data */
     bool written;          /* the last chunk went out */
     bool aborting;         /* the next chunk is the '#' one */
