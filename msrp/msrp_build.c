@@ -169,7 +169,7 @@ void msrp_build_report(msrp_buf *b, sp_str tid, sp_str to_path, sp_str from_path
 /* Runs of hyphens are looked at through every seventh byte: a run of seven
  * always holds one of them, and in most content one byte in seven is all
  * that is read. */
-size_t msrp_hyphens_find(const char *p, size_t n)
+static size_t hyphens_sampled(const char *p, size_t n)
 {
     size_t s = 6;
     while (s < n) {
@@ -196,6 +196,48 @@ size_t msrp_hyphens_find(const char *p, size_t n)
     }
     return n;
 }
+
+#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+#define HYPHEN_BLOCK 64
+typedef unsigned char v16 __attribute__((vector_size(16)));
+
+/* Whether any of the HYPHEN_BLOCK bytes at p is a hyphen: sixteen bytes per
+ * compare where the processor has vectors. */
+static bool block_has_hyphen(const char *p)
+{
+    const v16 dash = {'-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-'};
+    v16 a, b, c, d;
+    memcpy(&a, p, 16);
+    memcpy(&b, p + 16, 16);
+    memcpy(&c, p + 32, 16);
+    memcpy(&d, p + 48, 16);
+    v16 m = (v16)((a == dash) | (b == dash) | (c == dash) | (d == dash));
+    uint64_t lo, hi;
+    memcpy(&lo, &m, 8);
+    memcpy(&hi, (const char *)&m + 8, 8);
+    return (lo | hi) != 0;
+}
+
+size_t msrp_hyphens_find(const char *p, size_t n)
+{
+    size_t k = 0;
+    for (; k + HYPHEN_BLOCK <= n; k += HYPHEN_BLOCK) {
+        if (!block_has_hyphen(p + k))
+            continue;
+        /* A run starting in this block ends at most six bytes past it; one
+         * reaching back into the block before would have been found there
+         * (or that block had no hyphen). */
+        size_t m = n - k < HYPHEN_BLOCK + 6 ? n - k : HYPHEN_BLOCK + 6;
+        size_t a = hyphens_sampled(p + k, m);
+        if (a < HYPHEN_BLOCK)
+            return k + a;
+    }
+    size_t a = hyphens_sampled(p + k, n - k);
+    return a < n - k ? k + a : n;
+}
+#else
+size_t msrp_hyphens_find(const char *p, size_t n) { return hyphens_sampled(p, n); }
+#endif
 
 bool msrp_body_has_tid(sp_str body, sp_str tid)
 {

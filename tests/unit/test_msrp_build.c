@@ -207,21 +207,26 @@ static size_t naive_hyphens(const char *p, size_t n)
     return n;
 }
 
-/* Every length up to 80 of every mix of hyphens and other bytes that a
- * seeded generator makes, each ending at a guard page: the sampling finder
- * agrees with the naive one, including runs of six, seven and eight at the
- * start, the end and across its sample points. */
+/* Every length up to 300 (several 64-byte blocks of the vector search and
+ * its tail) of dense and sparse mixes of hyphens and other bytes from a
+ * seeded generator, each ending at a guard page: the finder agrees with the
+ * naive one, including runs of six, seven and eight at the start, the end,
+ * across sample points and across blocks. */
 START_TEST(hyphen_runs_found_like_naive)
 {
-    char buf[80];
+    char buf[300];
     uint64_t x = 0x9e3779b97f4a7c15ull;
-    for (int round = 0; round < 20000; round++) {
-        size_t n = (size_t)(round % 81);
+    for (int round = 0; round < 30000; round++) {
+        size_t n = (size_t)(round % 301);
+        unsigned sparse = round % 3 == 0 ? 97 : round % 3 == 1 ? 8 : 3;
         for (size_t i = 0; i < n; i++) {
             x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            /* mostly hyphens in long stretches, so runs of every length occur */
-            buf[i] = (x % 8) ? '-' : (char)('a' + x % 26);
+            buf[i] = (x % sparse) ? '-' : (char)('a' + x % 26);
+            if (sparse == 97)
+                buf[i] = (x % sparse) ? (char)('a' + x % 26) : '-';
         }
+        if (sparse == 97 && n > 20 && round % 2) /* one run of seven somewhere */
+            memset(buf + (x % (n - 7)), '-', 7);
         const char *g = guard_copy(buf, n);
         ck_assert_uint_eq(msrp_hyphens_find(g, n), naive_hyphens(g, n));
     }
