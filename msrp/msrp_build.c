@@ -1,9 +1,9 @@
 /* msrp_build.c - serialising MSRP frames (see msrp_build.h). */
 #include "msrp_build.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/random.h>
+
+#include "sp_random.h"
 
 void msrp_buf_init(msrp_buf *b, char *mem, size_t cap)
 {
@@ -114,13 +114,15 @@ void msrp_build_end_line(msrp_buf *b, sp_str tid, char flag, bool after_body)
     msrp_buf_put(b, SP_LIT("\r\n"));
 }
 
-void msrp_build_send_head(msrp_buf *b, sp_str tid, const msrp_send *m)
+void msrp_build_send_before_range(msrp_buf *b, const msrp_send *m)
 {
-    msrp_build_request_line(b, tid, SP_LIT("SEND"));
     msrp_build_header(b, SP_LIT("To-Path"), m->to_path);
     msrp_build_header(b, SP_LIT("From-Path"), m->from_path);
     msrp_build_header(b, SP_LIT("Message-ID"), m->message_id);
-    msrp_build_range(b, &m->range);
+}
+
+void msrp_build_send_after_range(msrp_buf *b, const msrp_send *m)
+{
     if (m->success_report)
         msrp_build_header(b, SP_LIT("Success-Report"), SP_LIT("yes"));
     if (m->failure_report != MSRP_REPORT_YES)
@@ -132,6 +134,14 @@ void msrp_build_send_head(msrp_buf *b, sp_str tid, const msrp_send *m)
         msrp_build_header(b, SP_LIT("Content-Type"), m->content_type);
         msrp_build_body_start(b);
     }
+}
+
+void msrp_build_send_head(msrp_buf *b, sp_str tid, const msrp_send *m)
+{
+    msrp_build_request_line(b, tid, SP_LIT("SEND"));
+    msrp_build_send_before_range(b, m);
+    msrp_build_range(b, &m->range);
+    msrp_build_send_after_range(b, m);
 }
 
 void msrp_build_response(msrp_buf *b, sp_str tid, unsigned status, sp_str comment, sp_str to_path,
@@ -156,30 +166,110 @@ void msrp_build_report(msrp_buf *b, sp_str tid, sp_str to_path, sp_str from_path
     msrp_build_end_line(b, tid, '$', false);
 }
 
+/* Runs of hyphens are looked at through every seventh byte: a run of seven
+ * always holds one of them, and in most content one byte in seven is all
+ * that is read. */
+static size_t hyphens_sampled(const char *p, size_t n)
+{
+    size_t s = 6;
+    while (s < n) {
+        /* Four samples per step, one test for all of them. */
+        while (s + 21 < n && p[s] != '-' && p[s + 7] != '-' && p[s + 14] != '-' && p[s + 21] != '-')
+            s += 28;
+        if (s >= n)
+            break;
+        if (p[s] != '-') {
+            s += 7;
+            continue;
+        }
+        /* The run around the sample: the samples before it were not in a
+         * run of seven, so it starts at most six bytes back. */
+        size_t a = s, e = s + 1;
+        while (a > 0 && a + 6 > s && p[a - 1] == '-')
+            a--;
+        while (e < n && e - a < 7 && p[e] == '-')
+            e++;
+        if (e - a >= 7)
+            return a;
+        /* p[e] is not a hyphen: a run of seven after it holds p[e + 7]. */
+        s = e + 7;
+    }
+    return n;
+}
+
+#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+#define HYPHEN_BLOCK 64
+typedef unsigned char v16 __attribute__((vector_size(16)));
+
+static v16 dash_at(const char *p)
+{
+    const v16 dash = {'-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-'};
+    v16 a, b;
+    memcpy(&a, p, 16);
+    memcpy(&b, p + 1, 16);
+    return (v16)((a == dash) & (b == dash));
+}
+
+/* Whether two hyphens in a row start among the HYPHEN_BLOCK bytes at p
+ * (which has one byte more): every run of seven starts with such a pair,
+ * and random content holds one in about a thousand blocks, so the bytes
+ * go sixteen per compare where the processor has vectors. */
+static bool block_has_hyphens(const char *p)
+{
+    v16 m = dash_at(p) | dash_at(p + 16) | dash_at(p + 32) | dash_at(p + 48);
+    uint64_t lo, hi;
+    memcpy(&lo, &m, 8);
+    memcpy(&hi, (const char *)&m + 8, 8);
+    return (lo | hi) != 0;
+}
+
+size_t msrp_hyphens_find(const char *p, size_t n)
+{
+    size_t k = 0;
+    for (; k + HYPHEN_BLOCK + 1 <= n; k += HYPHEN_BLOCK) {
+        if (!block_has_hyphens(p + k))
+            continue;
+        /* A run starting in this block ends at most six bytes past it; one
+         * reaching back into the block before would have been found there
+         * (or that block had no pair). */
+        size_t m = n - k < HYPHEN_BLOCK + 6 ? n - k : HYPHEN_BLOCK + 6;
+        size_t a = hyphens_sampled(p + k, m);
+        if (a < HYPHEN_BLOCK)
+            return k + a;
+    }
+    size_t a = hyphens_sampled(p + k, n - k);
+    return a < n - k ? k + a : n;
+}
+#else
+size_t msrp_hyphens_find(const char *p, size_t n) { return hyphens_sampled(p, n); }
+#endif
+
 bool msrp_body_has_tid(sp_str body, sp_str tid)
 {
-    char pat[7 + MSRP_TID_MAX];
-    if (tid.n > MSRP_TID_MAX)
+    if (tid.n > MSRP_TID_MAX || !body.n)
         return false;
-    memcpy(pat, "-------", 7);
-    memcpy(pat + 7, tid.p, tid.n);
-    return body.n && memmem(body.p, body.n, pat, 7 + tid.n) != NULL;
+    size_t at = 0;
+    while (at < body.n) {
+        size_t a = at + msrp_hyphens_find(body.p + at, body.n - at);
+        if (a >= body.n)
+            return false;
+        size_t e = a;
+        while (e < body.n && body.p[e] == '-')
+            e++;
+        /* "-------" tid starts seven hyphens before the run's end, unless
+         * tid itself starts with hyphens (not an ident, but be exact). */
+        for (size_t s = tid.n && tid.p[0] == '-' ? a : e - 7; s + 7 <= e; s++)
+            if (body.n - (s + 7) >= tid.n && memcmp(body.p + s + 7, tid.p, tid.n) == 0)
+                return true;
+        at = e;
+    }
+    return false;
 }
 
 static int kernel_random(void *ctx, uint8_t *out, size_t n)
 {
     (void)ctx;
-    while (n) {
-        ssize_t got = getrandom(out, n, 0);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        out += got;
-        n -= (size_t)got;
-    }
-    return 0;
+    return sp_random_bytes(out, n);
 }
 
 int msrp_tid_make_with(char out[MSRP_TID_LEN], sp_str body, msrp_random_fn rnd, void *ctx)

@@ -65,6 +65,12 @@ typedef struct msrp_send {
 /* Start line and headers of a SEND, then the blank line when it has a body;
  * the body and msrp_build_end_line() follow. */
 void msrp_build_send_head(msrp_buf *b, sp_str tid, const msrp_send *m);
+/* The same head in the parts a sender keeps per message: the request line,
+ * the headers before Byte-Range (To-Path, From-Path, Message-ID), the
+ * range, and the headers after it through the blank line. Only the tid and
+ * the range change from chunk to chunk. */
+void msrp_build_send_before_range(msrp_buf *b, const msrp_send *m);
+void msrp_build_send_after_range(msrp_buf *b, const msrp_send *m);
 
 /* A whole response (RFC 4975 §7.2): no body, flag '$'. */
 void msrp_build_response(msrp_buf *b, sp_str tid, unsigned status, sp_str comment, sp_str to_path,
@@ -81,11 +87,15 @@ void msrp_build_report(msrp_buf *b, sp_str tid, sp_str to_path, sp_str from_path
 /* Fills out[0..n) with unpredictable bytes; returns 0 or -1. */
 typedef int (*msrp_random_fn)(void *ctx, uint8_t *out, size_t n);
 
+/* The offset of the first run of seven hyphens (the start of any end-line)
+ * in p[0..n), or n when there is none. Reads about one byte in seven. */
+size_t msrp_hyphens_find(const char *p, size_t n);
+
 /* Whether "-------" tid occurs anywhere in body: a tid that would let the
  * body end the frame early (RFC 4975 §7.1). */
 bool msrp_body_has_tid(sp_str body, sp_str tid);
 
-/* A fresh tid (from getrandom) whose end-line does not occur in body, which
+/* A fresh tid (from sp_random_bytes) whose end-line does not occur in body, which
  * may be empty. Returns 0, or -1 when no randomness is available. */
 int msrp_tid_make(char out[MSRP_TID_LEN], sp_str body);
 /* The same with another source of randomness (tests). */

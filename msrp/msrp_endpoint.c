@@ -24,6 +24,9 @@ int msrp_endpoint_new(tp_loop *loop, const tp_tcp_limits *limits, msrp_endpoint 
      * tail of a body that may be an end-line are ever held. */
     if (cfg.limits.max_rx < MSRP_DEFAULT_MAX_HEAD + MSRP_END_LINE_MAX + 1)
         cfg.limits.max_rx = MSRP_DEFAULT_MAX_HEAD + MSRP_END_LINE_MAX + 1;
+    /* Bodies stream through: large reads mean fewer calls per byte. */
+    if (cfg.limits.read_size < MSRP_CONN_READ)
+        cfg.limits.read_size = MSRP_CONN_READ;
     cfg.on_frame = msrp_conn_on_frame;
     cfg.on_open = on_open;
     cfg.on_close = on_close;

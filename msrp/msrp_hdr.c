@@ -1,26 +1,39 @@
 /* msrp_hdr.c - header names and typed header values (RFC 4975 §9). */
 #include "msrp_hdr.h"
 
+#include <string.h>
+
 #include "msrp_chars_impl.h"
 
-static const char *const hdr_names[MSRP_H__COUNT] = {
-    [MSRP_H_TO_PATH] = "To-Path",
-    [MSRP_H_FROM_PATH] = "From-Path",
-    [MSRP_H_USE_PATH] = "Use-Path",
-    [MSRP_H_MESSAGE_ID] = "Message-ID",
-    [MSRP_H_BYTE_RANGE] = "Byte-Range",
-    [MSRP_H_SUCCESS_REPORT] = "Success-Report",
-    [MSRP_H_FAILURE_REPORT] = "Failure-Report",
-    [MSRP_H_STATUS] = "Status",
-    [MSRP_H_CONTENT_TYPE] = "Content-Type",
-    [MSRP_H_CONTENT_ID] = "Content-ID",
-    [MSRP_H_CONTENT_DESCRIPTION] = "Content-Description",
-    [MSRP_H_CONTENT_DISPOSITION] = "Content-Disposition",
+#define NAME(s) {s, sizeof s - 1}
+static const struct {
+    const char *p;
+    size_t n;
+} hdr_names[MSRP_H__COUNT] = {
+    [MSRP_H_TO_PATH] = NAME("To-Path"),
+    [MSRP_H_FROM_PATH] = NAME("From-Path"),
+    [MSRP_H_USE_PATH] = NAME("Use-Path"),
+    [MSRP_H_MESSAGE_ID] = NAME("Message-ID"),
+    [MSRP_H_BYTE_RANGE] = NAME("Byte-Range"),
+    [MSRP_H_SUCCESS_REPORT] = NAME("Success-Report"),
+    [MSRP_H_FAILURE_REPORT] = NAME("Failure-Report"),
+    [MSRP_H_STATUS] = NAME("Status"),
+    [MSRP_H_CONTENT_TYPE] = NAME("Content-Type"),
+    [MSRP_H_CONTENT_ID] = NAME("Content-ID"),
+    [MSRP_H_CONTENT_DESCRIPTION] = NAME("Content-Description"),
+    [MSRP_H_CONTENT_DISPOSITION] = NAME("Content-Disposition"),
 };
 
 const char *msrp_hdr_name(msrp_hdr_id id)
 {
-    return (unsigned)id < MSRP_H__COUNT ? hdr_names[id] : NULL;
+    return (unsigned)id < MSRP_H__COUNT ? hdr_names[id].p : NULL;
+}
+
+/* Names are compared as written first: peers mostly use the RFC's case. */
+static bool name_is(sp_str name, msrp_hdr_id id)
+{
+    sp_str want = sp_str_make(hdr_names[id].p, hdr_names[id].n);
+    return name.n == want.n && (memcmp(name.p, want.p, want.n) == 0 || sp_str_caseeq(name, want));
 }
 
 msrp_hdr_id msrp_hdr_id_of(sp_str name)
@@ -46,9 +59,9 @@ msrp_hdr_id msrp_hdr_id_of(sp_str name)
         break;
     default: return MSRP_H_OTHER;
     }
-    if (a && sp_str_caseeq_cstr(name, hdr_names[a]))
+    if (a && name_is(name, a))
         return a;
-    if (b && sp_str_caseeq_cstr(name, hdr_names[b]))
+    if (b && name_is(name, b))
         return b;
     return MSRP_H_OTHER;
 }

@@ -137,6 +137,8 @@ int msrp_reassembly_begin(msrp_reassembly *r, uint64_t start, uint64_t end, uint
             return fail(r, err, SP_EINVAL, total, 400, "bytes already received past the total");
         if (start - 1 > total)
             return fail(r, err, SP_EINVAL, start, 400, "range-start past the total");
+        if (r->total == MSRP_UNKNOWN)
+            msrp_sink_expect(r->sink, total);
         r->total = total;
     }
     if (end != MSRP_UNKNOWN) {

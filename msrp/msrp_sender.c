@@ -20,6 +20,7 @@
 #define MSRP_HEAD_ROOM (MSRP_PATH_MAX + MSRP_URI_MAX + MSRP_CONTENT_TYPE_MAX + 256)
 
 static void txn_timer_fire(tp_timer *t, void *ctx);
+static void arm_txn_timer(msrp_session *s);
 
 /* --- messages -------------------------------------------------------------- */
 
@@ -28,6 +29,12 @@ void msrp_message_init(msrp_message *m)
     memset(m, 0, sizeof *m);
     m->fd = -1;
     m->failure_report = MSRP_REPORT_YES;
+}
+
+static void out_free(msrp_out *o)
+{
+    free(o->tmpl);
+    free(o);
 }
 
 /* Unlinks o from its session's queue. */
@@ -59,7 +66,7 @@ static void out_deliver(msrp_session *s, msrp_out *o)
                           .bytes = o->outcome == MSRP_EV_SENT && o->m.failure_report != MSRP_REPORT_YES
                                        ? o->m.size - (o->m.first - 1) : o->acked};
     out_unlink(s, o);
-    free(o);
+    out_free(o);
     msrp_session_emit(s, &ev);
 }
 
@@ -98,8 +105,13 @@ static void out_check(msrp_session *s, msrp_out *o)
     if (!o->written || o->inflight || o->over)
         return;
     if (o->m.success_report) {
+        /* The REPORT ends it (msrp_sender_on_report), or the session's one
+         * timer when it is late. */
         o->acks_done = true;
-        return; /* the REPORT ends it (msrp_sender_on_report) */
+        o->report_due = tp_loop_now(s->ep->loop) + s->cfg.report_timeout_ms;
+        if (!tp_timer_armed(&s->txn_timer) || s->txn_timer.due > o->report_due)
+            arm_txn_timer(s);
+        return;
     }
     out_finish(s, o, MSRP_EV_SENT, 200, "OK");
 }
@@ -253,19 +265,39 @@ size_t msrp_sender_find(const msrp_session *s, sp_str tid)
     return (size_t)-1;
 }
 
+/* One timer per session, not per transaction: it is due at the earliest
+ * deadline, the oldest timed transaction's (entries go out in order) or a
+ * success REPORT's, and finds what is late when it fires. */
 static void arm_txn_timer(msrp_session *s)
 {
     tp_timers *h = tp_loop_timers(s->ep->loop);
     uint32_t cap = s->cfg.window;
-    for (uint32_t i = 0; i < s->ring_count; i++) {
+    tp_ms due = TP_MS_NEVER;
+    for (uint32_t i = 0; s->ring && i < s->ring_count; i++) {
         msrp_txn *t = &s->ring[(s->ring_head + i) % cap];
         if (t->tid[0] && t->timed) {
-            tp_ms due = t->sent + s->cfg.txn_timeout_ms, now = tp_loop_now(s->ep->loop);
-            tp_timer_start(h, &s->txn_timer, due > now ? due - now : 0);
-            return;
+            due = t->sent + s->cfg.txn_timeout_ms;
+            break;
         }
     }
-    tp_timer_stop(h, &s->txn_timer);
+    for (const msrp_out *o = s->out_head; o; o = o->next)
+        if (o->acks_done && !o->over && o->report_due < due)
+            due = o->report_due;
+    if (due == TP_MS_NEVER) {
+        tp_timer_stop(h, &s->txn_timer);
+        return;
+    }
+    tp_ms now = tp_loop_now(s->ep->loop);
+    tp_timer_start(h, &s->txn_timer, due > now ? due - now : 0);
+}
+
+/* A message whose success REPORT is late, or NULL. */
+static msrp_out *report_late(const msrp_session *s, tp_ms now)
+{
+    for (msrp_out *o = s->out_head; o; o = o->next)
+        if (o->acks_done && !o->over && o->report_due <= now)
+            return o;
+    return NULL;
 }
 
 /* §7.1.1: no 200 within the timeout of the last byte going out: the
@@ -282,7 +314,12 @@ static void txn_timer_fire(tp_timer *timer, void *ctx)
         if (t->tid[0] && t->timed && t->sent + s->cfg.txn_timeout_ms <= now)
             msrp_sender_on_response(s, slot, 408);
     }
-    if (msrp_session_live(s) && s->ring)
+    /* §7.1.1: the sender may time out a success report; the bytes were
+     * acknowledged hop by hop, but delivery is not confirmed. */
+    msrp_out *o;
+    while (msrp_session_live(s) && (o = report_late(s, now)) != NULL)
+        out_failed(s, o, 408, "no success report in time");
+    if (msrp_session_live(s))
         arm_txn_timer(s);
 }
 
@@ -315,7 +352,7 @@ void msrp_sender_on_response(msrp_session *s, size_t slot, unsigned status)
     if (!msrp_session_live(s))
         return;
     ring_trim(s);
-    msrp_sender_pump(s);
+    msrp_sender_pump_later(s);
 }
 
 void msrp_sender_on_report(msrp_session *s, const msrp_head *h)
@@ -352,7 +389,7 @@ void msrp_sender_on_report(msrp_session *s, const msrp_head *h)
     }
     if (msrp_session_live(s)) {
         ring_trim(s);
-        msrp_sender_pump(s);
+        msrp_sender_pump_later(s);
     }
 }
 
@@ -366,7 +403,15 @@ void msrp_sender_fail_all(msrp_session *s, unsigned status, const char *reason)
     }
 }
 
-void msrp_sender_init(msrp_session *s) { tp_timer_init(&s->txn_timer, txn_timer_fire, s); }
+static void on_pump(void *ctx) { msrp_sender_pump(ctx); }
+
+void msrp_sender_pump_later(msrp_session *s) { tp_loop_defer(s->ep->loop, &s->pump); }
+
+void msrp_sender_init(msrp_session *s)
+{
+    tp_timer_init(&s->txn_timer, txn_timer_fire, s);
+    tp_defer_init(&s->pump, on_pump, s);
+}
 
 void msrp_sender_free(msrp_session *s)
 {
@@ -376,7 +421,7 @@ void msrp_sender_free(msrp_session *s)
         if (o->refs)
             o->s = NULL; /* freed when its last write is done */
         else
-            free(o);
+            out_free(o);
     }
     free(s->ring);
     s->ring = NULL;
@@ -385,53 +430,97 @@ void msrp_sender_free(msrp_session *s)
     s->refused = NULL;
     s->refused_len = 0;
     tp_timer_stop(tp_loop_timers(s->ep->loop), &s->txn_timer);
+    tp_defer_cancel(&s->pump);
 }
 
 /* --- writing chunks ------------------------------------------------------- */
 
+/* The messages whose content one write references: each is told its
+ * outcome only once no write holds its memory any more. */
+typedef struct write_refs {
+    unsigned n;
+    msrp_out *o[MSRP_TX_INTERLEAVE];
+} write_refs;
+
 typedef struct batch {
     msrp_conn *mc;
-    tp_seg seg[TP_CONN_MAX_SEGS];
     size_t nseg, bytes, heads, stage;
-    msrp_out *ref; /* the message whose content the batch references */
+    write_refs refs;
     bool failed;
+    tp_seg seg[TP_CONN_MAX_SEGS];
 } batch;
 
-static void on_write_done(void *ctx, int err)
+static void release_ref(msrp_out *o)
 {
-    (void)err;
-    msrp_out *o = ctx;
     if (--o->refs)
         return;
     if (!o->s)
-        free(o);
+        out_free(o);
     else if (o->over)
         out_deliver(o->s, o);
 }
 
+static void on_write_done(void *ctx, int err)
+{
+    (void)err;
+    write_refs *w = ctx;
+    for (unsigned i = 0; i < w->n; i++)
+        release_ref(w->o[i]);
+    free(w);
+}
+
 static void batch_flush(batch *b)
 {
-    if (b->nseg && !b->failed) {
-        int rc = tp_conn_write(b->mc->tc, b->seg, b->nseg, b->ref ? on_write_done : NULL, b->ref);
-        if (rc < 0 && b->ref)
-            b->ref->refs--; /* its outcome waits for nothing now: told by the close */
-        if (rc < 0) {
-            /* Part of a frame may be queued: the stream is unusable. It is
-             * closed after the dispatch, not under the sender's feet. */
+    write_refs *w = NULL;
+    if (b->nseg && !b->failed && b->refs.n && (w = malloc(sizeof *w)) != NULL)
+        *w = b->refs;
+    if (b->nseg && !b->failed && (w || !b->refs.n)) {
+        int rc = tp_conn_write(b->mc->tc, b->seg, b->nseg, w ? on_write_done : NULL, w);
+        if (rc == 0)
+            w = NULL, b->refs.n = 0; /* 'done' releases them */
+        else
             b->failed = true;
-            b->mc->broken = true;
-            tp_loop_defer(b->mc->ep->loop, &b->mc->flush);
-        }
+    } else if (b->nseg) {
+        b->failed = true;
     }
+    if (b->failed) {
+        /* Part of a frame may be queued: the stream is unusable. It is
+         * closed after the dispatch, not under the sender's feet; the
+         * messages' outcomes are told by the close. */
+        b->mc->broken = true;
+        tp_loop_defer(b->mc->ep->loop, &b->mc->flush);
+    }
+    free(w);
+    for (unsigned i = 0; i < b->refs.n; i++)
+        if (--b->refs.o[i]->refs == 0 && !b->refs.o[i]->s)
+            out_free(b->refs.o[i]);
+    b->refs.n = 0;
     b->nseg = b->bytes = b->heads = b->stage = 0;
-    b->ref = NULL;
+}
+
+/* The write being built references o's content. */
+static void batch_ref(batch *b, msrp_out *o)
+{
+    for (unsigned i = 0; i < b->refs.n; i++)
+        if (b->refs.o[i] == o)
+            return;
+    b->refs.o[b->refs.n++] = o;
+    o->refs++; /* until the write's 'done' */
 }
 
 static void batch_add(batch *b, const void *p, size_t n, bool ref)
 {
-    if (n)
-        b->seg[b->nseg++] = (tp_seg){p, n, ref};
     b->bytes += n;
+    if (!n)
+        return;
+    /* An end-line and the next chunk's head sit side by side in the head
+     * room: one segment, so a write carries twice as many chunks. */
+    tp_seg *last = b->nseg ? &b->seg[b->nseg - 1] : NULL;
+    if (!ref && last && !last->ref && (const char *)last->p + last->n == (const char *)p) {
+        last->n += n;
+        return;
+    }
+    b->seg[b->nseg++] = (tp_seg){p, n, ref};
 }
 
 /* Reserves head room: flushes first when the batch is full. */
@@ -489,9 +578,9 @@ static bool may_hold_hyphens(msrp_out *o, uint64_t a, size_t n)
     if (len > want)
         len = want; /* from <= a + n - 7, so this still covers the whole body */
     const char *base = (const char *)o->m.data + (from - 1);
-    const char *hit = memmem(base, (size_t)len, "-------", 7);
-    if (hit)
-        o->clear_to = from + (uint64_t)(hit - base); /* a run starts there */
+    size_t hit = msrp_hyphens_find(base, (size_t)len);
+    if (hit < len)
+        o->clear_to = from + hit; /* a run starts there */
     else
         o->clear_to = from + len - 6; /* a run may start in the last six bytes */
     return o->clear_to <= last_start;
@@ -516,6 +605,47 @@ static const char *stage_read(batch *b, msrp_out *o, uint64_t pos, size_t n)
     return dst;
 }
 
+/* The head lines every chunk of o repeats (RFC 4975 §7.1.1: all chunks
+ * of a message carry the same paths, Message-ID, report headers and
+ * Content-Type), built at its first chunk; false when they do not fit. */
+static bool out_template(const msrp_session *s, msrp_out *o)
+{
+    if (o->tmpl)
+        return true;
+    msrp_send send = {.to_path = sp_str_make(s->peer, s->peer_len),
+                      .from_path = sp_str_make(s->local, s->local_len),
+                      .message_id = o->m.message_id,
+                      .success_report = o->m.success_report,
+                      .failure_report = o->m.failure_report,
+                      .content_type = o->m.content_type};
+    char buf[MSRP_HEAD_ROOM];
+    msrp_buf b;
+    msrp_buf_init(&b, buf, sizeof buf);
+    msrp_build_send_before_range(&b, &send);
+    size_t before = b.len;
+    msrp_build_send_after_range(&b, &send);
+    if (msrp_buf_finish(&b) < 0 || !(o->tmpl = malloc(b.len)))
+        return false;
+    memcpy(o->tmpl, buf, b.len);
+    o->tmpl_before = (uint16_t)before;
+    o->tmpl_after = (uint16_t)(b.len - before);
+    return true;
+}
+
+/* A chunk's head and its end-line, side by side at mem: only the tid and
+ * the range are written anew. */
+static void chunk_frame(msrp_buf *h, msrp_buf *e, char *mem, const msrp_out *o, sp_str tid, const msrp_range *r,
+                        char flag)
+{
+    msrp_buf_init(h, mem, MSRP_HEAD_ROOM);
+    msrp_build_request_line(h, tid, SP_LIT("SEND"));
+    msrp_buf_put(h, sp_str_make(o->tmpl, o->tmpl_before));
+    msrp_build_range(h, r);
+    msrp_buf_put(h, sp_str_make(o->tmpl + o->tmpl_before, o->tmpl_after));
+    msrp_buf_init(e, mem + h->len, MSRP_HEAD_ROOM - h->len);
+    msrp_build_end_line(e, tid, flag, true);
+}
+
 /* One chunk of o: head, body (referenced memory or file pieces), end-line.
  * False when o is over (failed or aborted) and gone from the queue. */
 static bool send_chunk(msrp_session *s, batch *b, msrp_out *o)
@@ -526,37 +656,34 @@ static bool send_chunk(msrp_session *s, batch *b, msrp_out *o)
     char flag = o->aborting ? '#' : last ? '$' : '+';
     bool from_file = !o->m.data && n;
 
-    if (b->ref && b->ref != o)
-        batch_flush(b); /* one referenced message per write: one 'done' owner */
+    if (b->refs.n == MSRP_TX_INTERLEAVE) {
+        bool held = false;
+        for (unsigned i = 0; i < b->refs.n; i++)
+            held |= b->refs.o[i] == o;
+        if (!held)
+            batch_flush(b);
+    }
     if (from_file && b->stage + (n < MSRP_CONN_STAGE ? n : MSRP_CONN_STAGE) > MSRP_CONN_STAGE)
         batch_flush(b);
     char *mem = batch_head_room(b, 3);
-
-    char tid[MSRP_TID_LEN];
-    msrp_conn_tid(s->conn, tid);
-    msrp_send send = {.to_path = sp_str_make(s->peer, s->peer_len),
-                      .from_path = sp_str_make(s->local, s->local_len),
-                      .message_id = o->m.message_id,
-                      .range = {.start = o->pos, .end = o->pos + n - 1, .total = o->m.size,
-                                .end_star = n > MSRP_FAIR_CHUNK},
-                      .success_report = o->m.success_report,
-                      .failure_report = o->m.failure_report,
-                      .content_type = o->m.content_type};
-    if (o->aborting)
-        send.range.end_star = true;
-    msrp_buf h;
-    msrp_buf_init(&h, mem, MSRP_HEAD_ROOM);
-    sp_str t = sp_str_make(tid, MSRP_TID_LEN);
-    msrp_build_send_head(&h, t, &send);
-    if (msrp_buf_finish(&h) < 0) {
+    if (!out_template(s, o)) {
         batch_flush(b);
         out_failed(s, o, 0, "chunk head too long");
         return false;
     }
-    /* The end-line goes right after the head in the same room. */
-    msrp_buf e;
-    msrp_buf_init(&e, mem + h.len, MSRP_HEAD_ROOM - h.len);
-    msrp_build_end_line(&e, t, flag, true);
+
+    char tid[MSRP_TID_LEN];
+    msrp_conn_tid(s->conn, tid);
+    msrp_range range = {.start = o->pos, .end = o->pos + n - 1, .total = o->m.size,
+                        .end_star = n > MSRP_FAIR_CHUNK || o->aborting};
+    msrp_buf h, e;
+    sp_str t = sp_str_make(tid, MSRP_TID_LEN);
+    chunk_frame(&h, &e, mem, o, t, &range, flag);
+    if (msrp_buf_finish(&h) < 0 || msrp_buf_finish(&e) < 0) {
+        batch_flush(b);
+        out_failed(s, o, 0, "chunk head too long");
+        return false;
+    }
     uint64_t start = o->pos;
 
     if (!from_file) {
@@ -565,17 +692,12 @@ static bool send_chunk(msrp_session *s, batch *b, msrp_out *o)
         sp_str body = sp_str_make((const char *)o->m.data + (o->pos - 1), n);
         while (n && may_hold_hyphens(o, o->pos, n) && msrp_body_has_tid(body, t)) {
             msrp_conn_tid(s->conn, tid);
-            msrp_buf_init(&h, mem, MSRP_HEAD_ROOM);
-            msrp_build_send_head(&h, t, &send);
-            msrp_buf_init(&e, mem + h.len, MSRP_HEAD_ROOM - h.len);
-            msrp_build_end_line(&e, t, flag, true);
+            chunk_frame(&h, &e, mem, o, t, &range, flag);
         }
         put_head(b, &h);
         batch_add(b, body.p, n, true);
-        if (n && !b->ref) {
-            b->ref = o;
-            o->refs++; /* until the write's 'done' */
-        }
+        if (n)
+            batch_ref(b, o);
         b->heads += e.len;
         batch_add(b, e.p, e.len, false);
     } else {
@@ -674,7 +796,11 @@ void msrp_sender_pump(msrp_session *s)
         return;
     if (!ring_alloc(s))
         return;
-    batch b = {.mc = mc};
+    batch b; /* the segments are filled as they come */
+    b.mc = mc;
+    b.nseg = b.bytes = b.heads = b.stage = 0;
+    b.refs.n = 0;
+    b.failed = false;
     if (active_start) {
         /* §5.4: the active end sends at once (bodiless when nothing waits);
          * that SEND binds the connection to the session for the peer. */

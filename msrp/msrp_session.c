@@ -16,6 +16,7 @@ void msrp_session_config_default(msrp_session_config *cfg)
     cfg->chunk_size = MSRP_CHUNK_DEFAULT;
     cfg->window = MSRP_WINDOW_DEFAULT;
     cfg->txn_timeout_ms = MSRP_TXN_TIMEOUT_MS;
+    cfg->report_timeout_ms = MSRP_REPORT_TIMEOUT_MS;
 }
 
 static void release(void *ctx)
@@ -40,6 +41,8 @@ int msrp_session_new(msrp_endpoint *ep, const msrp_session_config *cfg, msrp_ses
         s->cfg.window = MSRP_WINDOW_DEFAULT;
     if (!s->cfg.txn_timeout_ms)
         s->cfg.txn_timeout_ms = MSRP_TXN_TIMEOUT_MS;
+    if (!s->cfg.report_timeout_ms)
+        s->cfg.report_timeout_ms = MSRP_REPORT_TIMEOUT_MS;
     strcpy(s->accept, cfg->accept ? cfg->accept : "*");
     s->cfg.accept = s->accept;
     /* The name is the caller's; the sink copies what it keeps of it. */

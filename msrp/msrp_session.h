@@ -19,7 +19,11 @@
  * turns chunk by chunk, so a long message is interrupted ('+') by a new one
  * and resumed after it. The outcome arrives as one MSRP_EV_SENT or
  * MSRP_EV_SEND_FAILED event per message (status and bytes acknowledged),
- * plus MSRP_EV_REPORT for each REPORT received about it.
+ * plus MSRP_EV_REPORT for each REPORT received about it. A message sent
+ * with Success-Report: yes is SENT only once its success REPORT came; when
+ * none comes within config.report_timeout_ms of the last 200 it ends in
+ * MSRP_EV_SEND_FAILED (status 408, every byte acknowledged but not
+ * confirmed).
  *
  * Receiving: chunks are reassembled by Byte-Range (msrp_reassembly.h) into
  * a memory sink or a file sink in config.rx_dir; a complete, verified
@@ -58,6 +62,8 @@
 #define MSRP_WINDOW_DEFAULT 256u          /* unanswered transactions per session */
 #define MSRP_WINDOW_MAX 4096u
 #define MSRP_TXN_TIMEOUT_MS 30000u        /* no response within 30 s: 408 (§7.1.1) */
+#define MSRP_REPORT_TIMEOUT_MS 30000u     /* no success REPORT within 30 s of the last 200:
+                                             not confirmed (§7.1.1 leaves the value open) */
 #define MSRP_RX_MESSAGES_MAX 4u           /* incoming messages in progress per session */
 #define MSRP_SESSION_ID_LEN 16            /* [A-Za-z0-9]{16}: 95 random bits (§14.1: >= 80) */
 #define MSRP_URI_MAX 256                  /* bytes of the local URI */
@@ -110,6 +116,9 @@ typedef struct msrp_session_config {
     uint32_t chunk_size;      /* 0: MSRP_CHUNK_DEFAULT; at most MSRP_CHUNK_MAX */
     uint32_t window;          /* 0: MSRP_WINDOW_DEFAULT; at most MSRP_WINDOW_MAX */
     uint32_t txn_timeout_ms;  /* 0: MSRP_TXN_TIMEOUT_MS */
+    uint32_t report_timeout_ms; /* Success-Report yes: the REPORT is due this long after
+                                   the last chunk's 200, else MSRP_EV_SEND_FAILED with
+                                   status 408; 0: MSRP_REPORT_TIMEOUT_MS */
     /* receiving */
     const char *rx_dir;       /* NULL: memory sinks; else file sinks committed there */
     sp_str rx_name;           /* file name offered (RFC 5547 file-selector name) */

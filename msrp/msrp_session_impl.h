@@ -15,9 +15,11 @@
  * loop iteration; past this they are written at once. */
 #define MSRP_CONN_OUT_FLUSH (32u << 10)
 /* Chunk heads and end-lines of one batched write. */
-#define MSRP_CONN_HEADS (16u << 10)
+#define MSRP_CONN_HEADS (64u << 10)
 /* File content read per batch (pread), and so the most held per connection. */
 #define MSRP_CONN_STAGE (256u << 10)
+/* Bytes read from a connection at once (tp_tcp_limits.read_size). */
+#define MSRP_CONN_READ (256u << 10)
 /* Outgoing messages sent at once, chunk by chunk in turn. */
 #define MSRP_TX_INTERLEAVE 2
 /* Random bytes drawn from the kernel at once for transaction ids. */
@@ -44,10 +46,14 @@ struct msrp_out {
     msrp_message m;        /* content_type and message_id point into this struct */
     char ctype[MSRP_CONTENT_TYPE_MAX];
     char mid[MSRP_MESSAGE_ID_MAX];
+    char *tmpl;            /* the head lines every chunk repeats: those before
+                              Byte-Range, then those after it (built once) */
+    uint16_t tmpl_before, tmpl_after;
     uint64_t pos;          /* next position to send */
     uint64_t acked;        /* bytes acknowledged by 200 */
     uint64_t clear_to;     /* no seven hyphens start before this position */
     uint32_t inflight;     /* transactions unanswered */
+    tp_ms report_due;      /* acks_done: when the success REPORT is late */
     int refs;              /* writes still referencing m.data */
     bool written;          /* the last chunk went out */
     bool aborting;         /* the next chunk is the '#' one */
@@ -103,6 +109,7 @@ struct msrp_session {
     msrp_txn *ring;         /* window entries, allocated while anything is in flight */
     uint32_t ring_head, ring_count;
     tp_timer txn_timer;
+    tp_defer pump;          /* sends what answered transactions made room for */
     char *refused;          /* content types refused with 415, NUL-separated */
     size_t refused_len;
     /* receiving */
@@ -180,6 +187,9 @@ void msrp_conn_lost(msrp_conn *mc, unsigned status, const char *reason);
 
 /* msrp_sender.c */
 void msrp_sender_pump(msrp_session *s);
+/* Pumps once the current dispatch is over, so the responses of one read
+ * batch free the window together and one write carries the chunks. */
+void msrp_sender_pump_later(msrp_session *s);
 void msrp_sender_on_response(msrp_session *s, size_t slot, unsigned status);
 /* The ring slot holding tid, or (size_t)-1. */
 size_t msrp_sender_find(const msrp_session *s, sp_str tid);

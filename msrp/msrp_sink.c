@@ -28,15 +28,25 @@ static int memory_reserve(msrp_sink *s, size_t need)
         n = n > SIZE_MAX / 2 ? need : 2 * n;
     if (n > s->cap)
         n = s->cap;
+    /* Not cleared: only bytes below s->size are ever read, and a gap is
+     * zeroed when a write or the commit goes past it (gaps read as zeros,
+     * not garbage), so received content is written to memory once. */
     uint8_t *grown = realloc(s->buf, n);
     if (!grown) {
         s->err = ENOMEM;
         return MSRP_EIO;
     }
-    memset(grown + s->alloc, 0, n - s->alloc); /* gaps read as zeros, not garbage */
     s->buf = grown;
     s->alloc = n;
     return SP_OK;
+}
+
+void msrp_sink_expect(msrp_sink *s, uint64_t size)
+{
+    /* A memory sink takes the whole message at once instead of growing
+     * (and copying) as it comes; past its capacity the writes fail anyway. */
+    if (s->kind == MSRP_SINK_MEMORY && size <= s->cap && size <= MSRP_SINK_EXPECT_MAX && size > s->alloc)
+        memory_reserve(s, (size_t)size);
 }
 
 int msrp_sink_write(msrp_sink *s, uint64_t offset, const void *data, size_t len)
@@ -50,6 +60,8 @@ int msrp_sink_write(msrp_sink *s, uint64_t offset, const void *data, size_t len)
         int rc = memory_reserve(s, (size_t)offset + len);
         if (rc != SP_OK)
             return rc;
+        if (offset > s->size)
+            memset(s->buf + s->size, 0, (size_t)(offset - s->size));
         memcpy(s->buf + offset, data, len);
         if (offset + len > s->size)
             s->size = offset + len;
@@ -92,6 +104,8 @@ int msrp_sink_commit(msrp_sink *s, uint64_t size)
             return SP_ELIMIT;
         if (memory_reserve(s, (size_t)size) != SP_OK)
             return MSRP_EIO;
+        if (size > s->size)
+            memset(s->buf + s->size, 0, (size_t)(size - s->size));
         s->size = size;
         s->committed = true;
         return SP_OK;

@@ -23,6 +23,9 @@
 #define MSRP_SINK_PATH_MAX 1024 /* bytes of a temp or final path, NUL included */
 #define MSRP_SINK_NAME_MAX 200  /* bytes kept of an offered file name */
 #define MSRP_SINK_DEFAULT_NAME "unnamed"
+/* A memory sink allocates a declared size at once up to this; a larger
+ * declaration (which a peer may make with one byte) grows as bytes come. */
+#define MSRP_SINK_EXPECT_MAX (64u << 20)
 
 /* Results beyond sp_error.h's: SP_OK, SP_ELIMIT (memory capacity), and */
 enum {
@@ -58,6 +61,11 @@ int msrp_sink_file_open(msrp_sink *s, const char *dir, sp_str offered_name, unsi
 /* Resumes into a temp file kept by msrp_sink_keep(); as above. */
 int msrp_sink_file_reopen(msrp_sink *s, const char *temp_path, const char *dir, sp_str offered_name,
                           unsigned flags);
+
+/* A hint: the message holds 'size' bytes (its Byte-Range total). A memory
+ * sink allocates them at once (up to MSRP_SINK_EXPECT_MAX); failure is not an error here (the writes
+ * report it). */
+void msrp_sink_expect(msrp_sink *s, uint64_t size);
 
 /* Writes len bytes at 0-based offset. SP_OK, SP_ELIMIT (past a memory
  * sink's capacity), MSRP_EIO. */

@@ -513,7 +513,7 @@ static void read_ready(tp_conn *c)
             c->rx_cap = c->rx_off = c->rx_len = 0;
         }
         char *dst = t->scratch + pre;
-        size_t room = TP_TCP_SCRATCH - pre;
+        size_t room = t->scratch_len - pre;
         if (c->rx) {
             if (!make_room(c))
                 return;

@@ -21,6 +21,7 @@ void tp_tcp_config_default(tp_tcp_config *cfg)
     cfg->limits = (tp_tcp_limits){
         .max_conns = 1024,
         .max_rx = 65536,
+        .read_size = TP_TCP_SCRATCH,
         .max_tx = 4u << 20,
         .tx_high_water = 256u << 10,
         .connect_timeout_ms = 10000,
@@ -53,7 +54,7 @@ int tp_tcp_new(tp_loop *loop, const tp_tcp_config *cfg, tp_tcp **out)
 {
     *out = NULL;
     const tp_tcp_limits *l = &cfg->limits;
-    if (!cfg->on_frame || l->max_conns == 0 || l->max_rx == 0 || l->max_rx > INT32_MAX ||
+    if (!cfg->on_frame || l->max_conns == 0 || l->max_rx == 0 || l->max_rx > INT32_MAX || l->read_size > INT32_MAX ||
         l->tx_high_water == 0 || l->tx_high_water > l->max_tx || l->backlog < 0)
         return -EINVAL;
     tp_tcp *t = calloc(1, sizeof *t);
@@ -66,7 +67,8 @@ int tp_tcp_new(tp_loop *loop, const tp_tcp_config *cfg, tp_tcp **out)
         t->buckets *= 2;
     t->by_addr = calloc(t->buckets, sizeof *t->by_addr);
     t->by_id = calloc(t->buckets, sizeof *t->by_id);
-    t->scratch = malloc(TP_TCP_SCRATCH);
+    t->scratch_len = l->read_size > TP_TCP_SCRATCH ? l->read_size : TP_TCP_SCRATCH;
+    t->scratch = malloc(t->scratch_len);
     if (!t->by_addr || !t->by_id || !t->scratch) {
         tp_tcp_free(t);
         return -ENOMEM;

@@ -75,6 +75,8 @@ int tp_close_status(tp_close_reason why);
 typedef struct tp_tcp_limits {
     size_t max_conns;            /* open at once, both directions; default 1024 */
     size_t max_rx;               /* unconsumed bytes held per connection (fewer than this); default 65536 */
+    size_t read_size;            /* bytes asked of one recv into the set's shared buffer (at
+                                    least 65536, the default): bulk streams want more */
     size_t max_tx;               /* bytes queued for sending per connection; default 4 MiB */
     size_t tx_high_water;        /* tp_conn_can_write turns false here; default 256 KiB */
     uint32_t connect_timeout_ms; /* outgoing connect; default 10000 */
@@ -112,7 +114,7 @@ typedef struct tp_seg {
 } tp_seg;
 
 /* Segments one tp_conn_write accepts. */
-#define TP_CONN_MAX_SEGS 64
+#define TP_CONN_MAX_SEGS 256
 
 void tp_tcp_config_default(tp_tcp_config *cfg);
 

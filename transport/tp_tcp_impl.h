@@ -9,7 +9,8 @@
 #include "tp_tcp.h"
 
 /* Bytes read at once into the set's shared buffer when a connection holds
- * nothing: whole frames are then consumed with no copy at all. */
+ * nothing (limits.read_size, at least this): whole frames are then consumed
+ * with no copy at all. */
 #define TP_TCP_SCRATCH 65536
 /* Held bytes up to this many are moved back into the shared buffer before
  * the next read (a body's possible end-line, a split head). */
@@ -78,7 +79,8 @@ struct tp_tcp {
     size_t count;
     tp_conn **by_addr, **by_id;
     size_t buckets; /* power of two */
-    char *scratch;
+    char *scratch;  /* scratch_len bytes */
+    size_t scratch_len;
 };
 
 /* tp_conn.c */

@@ -198,6 +198,74 @@ START_TEST(tid_not_in_body)
 }
 END_TEST
 
+/* The first run of seven hyphens, found the slow way. */
+static size_t naive_hyphens(const char *p, size_t n)
+{
+    for (size_t i = 0; i + 7 <= n; i++)
+        if (memcmp(p + i, "-------", 7) == 0)
+            return i;
+    return n;
+}
+
+/* Every length up to 300 (several 64-byte blocks of the vector search and
+ * its tail) of dense and sparse mixes of hyphens and other bytes from a
+ * seeded generator, each ending at a guard page: the finder agrees with the
+ * naive one, including runs of six, seven and eight at the start, the end,
+ * across sample points and across blocks. */
+START_TEST(hyphen_runs_found_like_naive)
+{
+    char buf[300];
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int round = 0; round < 30000; round++) {
+        size_t n = (size_t)(round % 301);
+        unsigned sparse = round % 3 == 0 ? 97 : round % 3 == 1 ? 8 : 3;
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            buf[i] = (x % sparse) ? '-' : (char)('a' + x % 26);
+            if (sparse == 97)
+                buf[i] = (x % sparse) ? (char)('a' + x % 26) : '-';
+        }
+        if (sparse == 97 && n > 20 && round % 2) /* one run of seven somewhere */
+            memset(buf + (x % (n - 7)), '-', 7);
+        const char *g = guard_copy(buf, n);
+        ck_assert_uint_eq(msrp_hyphens_find(g, n), naive_hyphens(g, n));
+    }
+    static const char *fixed[] = {"", "------", "-------", "x-------", "------x-------", "--------",
+                                  "ab------c------d-------", "-------x", "x------", "x------\n------"};
+    for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++) {
+        size_t n = strlen(fixed[k]);
+        ck_assert_uint_eq(msrp_hyphens_find(guard_copy(fixed[k], n), n), naive_hyphens(fixed[k], n));
+    }
+}
+END_TEST
+
+/* A chunk head built from the kept parts is the head built whole. */
+START_TEST(send_head_in_parts)
+{
+    msrp_send m = {.to_path = SP_LIT(TO_P),
+                   .from_path = SP_LIT(FROM_P),
+                   .message_id = SP_LIT("partsMsg1"),
+                   .range = {.start = 2049, .end = 4096, .total = 1 << 20, .end_star = true},
+                   .success_report = true,
+                   .failure_report = MSRP_REPORT_NO,
+                   .content_type = SP_LIT("application/octet-stream")};
+    char whole[512], parts[512];
+    msrp_buf w, b;
+    msrp_buf_init(&w, whole, sizeof whole);
+    msrp_build_send_head(&w, SP_LIT("tid0001"), &m);
+    msrp_buf_init(&b, parts, sizeof parts);
+    msrp_build_request_line(&b, SP_LIT("tid0001"), SP_LIT("SEND"));
+    msrp_build_send_before_range(&b, &m);
+    msrp_build_range(&b, &m.range);
+    msrp_build_send_after_range(&b, &m);
+    ck_assert_int_gt(msrp_buf_finish(&w), 0);
+    ck_assert_int_eq(msrp_buf_finish(&b), msrp_buf_finish(&w));
+    ck_assert_mem_eq(parts, whole, w.len);
+    static const char mid[] = "Byte-Range: 2049-*/1048576\r\nSuccess-Report: yes\r\nFailure-Report: no\r\n";
+    ck_assert(memmem(whole, w.len, mid, sizeof mid - 1) != NULL);
+}
+END_TEST
+
 static Suite *msrp_build_suite(void)
 {
     Suite *s = suite_create("msrp_build");
@@ -207,6 +275,8 @@ static Suite *msrp_build_suite(void)
     tcase_add_test(tc, response_and_report_round_trip);
     tcase_add_test(tc, never_overflows);
     tcase_add_test(tc, tid_not_in_body);
+    tcase_add_test(tc, hyphen_runs_found_like_naive);
+    tcase_add_test(tc, send_head_in_parts);
     suite_add_tcase(s, tc);
     return s;
 }

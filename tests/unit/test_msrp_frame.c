@@ -487,6 +487,37 @@ START_TEST(shared_corpus_frames)
 }
 END_TEST
 
+/* Header values are checked eight bytes at a time: a control byte (or DEL)
+ * at every place of values of every length up to 40 is found at its exact
+ * offset; tabs and bytes >= 0x80 anywhere pass (RFC 4975 §9 utf8text). */
+START_TEST(header_value_bytes_at_every_place)
+{
+    static const char head[] = "MSRP ctl1 SEND\r\n" TO FROM "X-Ext: ";
+    static const char tail[] = "\r\n-------ctl1$\r\n";
+    static const unsigned char bad[] = {0x00, 0x01, 0x0b, 0x1f, 0x7f}, good[] = {'\t', 0x80, 0xc3, 0xff, ' '};
+    char s[256];
+    for (size_t len = 1; len <= 40; len++)
+        for (size_t at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof bad; k++) {
+                size_t n = 0;
+                memcpy(s, head, sizeof head - 1);
+                n += sizeof head - 1;
+                memset(s + n, 'v', len);
+                s[n + at] = (char)(at + 1 == len ? good[k] == ' ' ? 'v' : good[k] : good[k]);
+                memcpy(s + n + len, tail, sizeof tail - 1);
+                feed_out o;
+                feed_whole(s, n + len + sizeof tail - 1, NULL, &o);
+                ck_assert_int_eq(o.error, 0);
+                feed_free(&o);
+                s[n + at] = (char)bad[k];
+                feed_whole(s, n + len + sizeof tail - 1, NULL, &o);
+                ck_assert_int_eq(o.error, SP_EINVAL);
+                ck_assert_uint_eq(o.offset, n + at);
+                feed_free(&o);
+            }
+}
+END_TEST
+
 static Suite *msrp_frame_suite(void)
 {
     Suite *s = suite_create("msrp_frame");
@@ -502,6 +533,7 @@ static Suite *msrp_frame_suite(void)
     tcase_add_test(tc, header_count_boundary);
     tcase_add_test(tc, nonsend_body_boundary);
     tcase_add_test(tc, large_body_is_not_buffered);
+    tcase_add_test(tc, header_value_bytes_at_every_place);
     tcase_add_test(tc, corpus_every_split);
     tcase_add_test(tc, corpus_byte_by_byte);
     tcase_add_test(tc, shared_corpus_frames);

@@ -635,6 +635,33 @@ START_TEST(file_sink_open_failures)
 }
 END_TEST
 
+/* A declared total sizes a memory sink once, up to MSRP_SINK_EXPECT_MAX
+ * (taken) and not past it (+1 grows as bytes come), never past its
+ * capacity; the content is the same either way. */
+START_TEST(declared_total_sizes_memory_sink)
+{
+    msrp_sink s;
+    msrp_sink_memory_open(&s, (size_t)MSRP_SINK_EXPECT_MAX + 4096);
+    msrp_sink_expect(&s, MSRP_SINK_EXPECT_MAX + 1ull);
+    ck_assert_uint_eq(s.alloc, 0);
+    msrp_sink_expect(&s, MSRP_SINK_EXPECT_MAX);
+    ck_assert_uint_eq(s.alloc, MSRP_SINK_EXPECT_MAX);
+    ck_assert_int_eq(msrp_sink_write(&s, 10, "abc", 3), SP_OK);
+    size_t len;
+    ck_assert_int_eq(msrp_sink_commit(&s, 13), SP_OK);
+    const uint8_t *d = msrp_sink_data(&s, &len);
+    ck_assert_uint_eq(len, 13);
+    ck_assert_mem_eq(d, "\0\0\0\0\0\0\0\0\0\0abc", 13); /* the gap reads as zeros */
+    msrp_sink_close(&s);
+    msrp_sink_memory_open(&s, 100);
+    msrp_sink_expect(&s, 101);
+    ck_assert_uint_eq(s.alloc, 0);
+    msrp_sink_expect(&s, 100);
+    ck_assert_uint_eq(s.alloc, 100);
+    msrp_sink_close(&s);
+}
+END_TEST
+
 static Suite *msrp_reassembly_suite(void)
 {
     Suite *s = suite_create("msrp_reassembly");
@@ -648,6 +675,7 @@ static Suite *msrp_reassembly_suite(void)
     tcase_add_test(lim, range_past_total);
     tcase_add_test(lim, interval_limit_boundary);
     tcase_add_test(lim, memory_capacity_boundary);
+    tcase_add_test(lim, declared_total_sizes_memory_sink);
     suite_add_tcase(s, lim);
     TCase *ver = tcase_create("verification");
     tcase_add_test(ver, hash_mismatch_fails_and_leaves_no_file);

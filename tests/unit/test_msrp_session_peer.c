@@ -209,6 +209,44 @@ START_TEST(timeout_408)
 }
 END_TEST
 
+/* Success-Report: yes, every chunk acknowledged, no REPORT: the message is
+ * not confirmed once report_timeout_ms has passed after the last 200, and
+ * not before (§7.1.1). */
+START_TEST(success_report_late)
+{
+    msrp_session_config c;
+    msrp_session_config_default(&c);
+    c.report_timeout_ms = 150;
+    peer p;
+    peer_open(&p, &c);
+    p.answer = 200;
+    pair_fill(content, sizeof content, 9);
+    msrp_message m;
+    msrp_message_init(&m);
+    m.content_type = SP_LIT("text/plain");
+    m.data = content;
+    m.size = 10000;
+    m.success_report = true;
+    ck_assert_int_eq(msrp_session_send(p.tx.s, &m, NULL), 0);
+    ck_assert_int_eq(msrp_session_start(p.tx.s), 0);
+    for (int i = 0; i < 200 && p.answered < 5; i++)
+        peer_pump(&p, 5);
+    ck_assert_int_eq(p.answered, 5); /* 2048-byte chunks, and the first SEND */
+    tp_ms t0 = tp_clock_ms();
+    peer_pump(&p, 60);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SEND_FAILED] + p.tx.counts[MSRP_EV_SENT], 0);
+    for (int i = 0; i < 200 && !p.tx.counts[MSRP_EV_SEND_FAILED]; i++)
+        peer_pump(&p, 5);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SEND_FAILED], 1);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SENT], 0);
+    ck_assert_int_eq(p.tx.last[MSRP_EV_SEND_FAILED].status, 408);
+    ck_assert_int_eq(p.tx.last[MSRP_EV_SEND_FAILED].bytes, 10000);
+    ck_assert_int_ge(tp_clock_ms() - t0, 140);
+    ck_assert_int_eq(msrp_session_pending(p.tx.s), 0);
+    peer_close(&p);
+}
+END_TEST
+
 /* The peer acknowledges k chunks, then drops the connection: the message
  * is not delivered and exactly the acknowledged bytes are reported. */
 START_TEST(drop_after_acks)
@@ -270,6 +308,7 @@ static Suite *msrp_session_peer_suite(void)
     tcase_add_test(tc, refused_506);
     tcase_add_test(tc, stop_after_413);
     tcase_add_test(tc, timeout_408);
+    tcase_add_test(tc, success_report_late);
     tcase_add_loop_test(tc, drop_after_acks, 0, 6);
     tcase_add_test(tc, first_send_bodiless);
     suite_add_tcase(s, tc);
