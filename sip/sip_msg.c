@@ -205,12 +205,8 @@ static inline const char *read_usual_line(const char *line, const char *end, sip
                 return NULL;
     }
     const char *q = line + n + 1; /* at most line + 16 <= end */
-    if (q < end && *q == ' ')
+    while (q < end && IS_WS(*q))
         q++;
-    if (q < end && IS_WS(*q)) {
-        while (q < end && IS_WS(*q))
-            q++;
-    }
     if (q == end)
         return NULL;
     size_t seen = (size_t)(q - line);
