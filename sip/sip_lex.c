@@ -169,6 +169,90 @@ bool sip_ipv6_valid(const char *p, size_t n)
     return elided ? groups <= 7 : groups == 8;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+
+/* Bit k of each mask is about byte k of a run of host characters: one of
+ * them at all (alphanum, '-' or '.'), a letter, '-', '.'. */
+typedef struct host_masks {
+    uint32_t ok, alpha, dash, dot;
+} host_masks;
+
+/* Unsigned lo <= x <= hi on every byte, as one signed comparison. */
+static inline __m128i in_range(__m128i x, char lo, char hi)
+{
+    return _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo))),
+                          _mm_set1_epi8((char)(-128 + (hi - lo) + 1)));
+}
+
+static inline host_masks host_block(const char *s)
+{
+    const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    const __m128i alpha = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z');
+    const __m128i dash = _mm_cmpeq_epi8(x, _mm_set1_epi8('-'));
+    const __m128i dot = _mm_cmpeq_epi8(x, _mm_set1_epi8('.'));
+    const __m128i ok = _mm_or_si128(_mm_or_si128(alpha, in_range(x, '0', '9')), _mm_or_si128(dash, dot));
+    return (host_masks){(uint32_t)_mm_movemask_epi8(ok), (uint32_t)_mm_movemask_epi8(alpha),
+                        (uint32_t)_mm_movemask_epi8(dash), (uint32_t)_mm_movemask_epi8(dot)};
+}
+
+static inline host_masks host_masks_shift(host_masks m, unsigned right, unsigned left)
+{
+    return (host_masks){m.ok >> right << left, m.alpha >> right << left, m.dash >> right << left,
+                        m.dot >> right << left};
+}
+
+/* The masks of p[i..i+32) with nothing set at or past n, read in at most
+ * two 16-byte loads that stay inside p[0..n); false when p holds fewer
+ * than 16 bytes. */
+static inline bool host_masks_at(const char *p, size_t i, size_t n, host_masks *m)
+{
+    if (n - i >= 16) {
+        host_masks a = host_block(p + i);
+        /* the next 16 bytes, or the last 16 of the input shifted into place */
+        size_t b = n - i >= 32 ? i + 16 : n - 16;
+        host_masks c = host_masks_shift(host_block(p + b), (unsigned)(i + 16 - b), 16);
+        *m = (host_masks){a.ok | c.ok, a.alpha | c.alpha, a.dash | c.dash, a.dot | c.dot};
+        return true;
+    }
+    if (n < 16)
+        return false;
+    *m = host_masks_shift(host_block(p + n - 16), (unsigned)(i - (n - 16)), 0);
+    return true;
+}
+#endif
+
+#if defined(__SSE2__) && defined(__GNUC__)
+/* The same judgement as ipv4_valid() of p[0..len), digits and dots only,
+ * whose dots are the bits of dot: four parts of one to three digits, each
+ * at most 255 (a three-digit part compared as text with "255"). */
+static bool ipv4_parts_valid(const char *p, unsigned len, uint32_t dot)
+{
+    unsigned from = 0;
+    for (unsigned part = 0; part < 4; part++) {
+        unsigned to = part < 3 ? (dot ? (unsigned)__builtin_ctz(dot) : len) : len;
+        if (part == 3 && dot)
+            return false;
+        dot &= dot - 1;
+        unsigned digits = to - from;
+        if (digits - 1 > 2)
+            return false;
+        if (digits == 3) {
+            const char *d = p + from;
+            if (d[0] > '2' || (d[0] == '2' && (d[1] > '5' || (d[1] == '5' && d[2] > '5'))))
+                return false;
+        }
+        from = to + 1;
+    }
+    return true;
+}
+#endif
+
+static size_t host_fail(sip_lex_err *e, size_t start, bool digits_and_dots)
+{
+    return sip_lex_fail(e, start, digits_and_dots ? "malformed IPv4 address" : "malformed host name");
+}
+
 size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip_lex_err *e)
 {
     size_t start = i;
@@ -182,8 +266,40 @@ size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip
         return i + 1;
     }
     /* hostname = *( domainlabel "." ) toplabel [ "." ]: labels start and end
-     * with alphanum and the top label starts with a letter (§25.1). Letters
-     * and digits are spanned in bulk; only a label's ends need checking. */
+     * with alphanum and the top label starts with a letter (§25.1). A host
+     * whose top label does not start with a letter is an IPv4address or
+     * nothing valid (a host of only digits and dots is judged as an
+     * address). */
+#if defined(__SSE2__) && defined(__GNUC__)
+    host_masks m;
+    if (i < n && host_masks_at(p, i, n, &m) && ~m.ok != 0) {
+        /* A host shorter than 32 bytes, judged from its masks: the same
+         * decisions as the walk below. */
+        unsigned len = (unsigned)__builtin_ctz(~m.ok);
+        if (len == 0)
+            return sip_lex_fail(e, start, "expected host");
+        uint32_t in = len == 32 ? ~0u : (1u << len) - 1;
+        uint32_t dot = m.dot & in, dash = m.dash & in;
+        /* the top label: after the last dot, or after the one before when
+         * the host ends with a dot */
+        uint32_t last_dots = dot & ~(1u << (len - 1));
+        unsigned top = last_dots ? 32 - (unsigned)__builtin_clz(last_dots) : 0;
+        if (!(m.alpha >> top & 1)) {
+            bool digits_and_dots = ((m.alpha | dash) & in) == 0;
+            if (digits_and_dots && ipv4_parts_valid(p + start, len, dot)) {
+                *type = SIP_HOST_IPV4;
+                return start + len;
+            }
+            return host_fail(e, start, digits_and_dots);
+        }
+        /* no empty label, no label starting or ending with '-' */
+        uint32_t starts = (dot << 1 | 1) & in;
+        if ((dot & starts) || (dash & starts) || (dash & (dot >> 1)) || (dash >> (len - 1) & 1))
+            return host_fail(e, start, false);
+        *type = SIP_HOST_NAME;
+        return start + len;
+    }
+#endif
     size_t label = i, prev = i;
     bool labels_ok = true;
     for (;;) {
@@ -203,8 +319,6 @@ size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip
         return sip_lex_fail(e, start, "expected host");
     size_t top = label == i ? prev : label; /* after one trailing '.', the label before it */
     if (!sip_is(p[top], SIP_C_ALPHA)) {
-        /* no letter there: an IPv4address, or nothing valid (a host of only
-         * digits and dots is judged as an address) */
         if (ipv4_valid(p + start, i - start)) {
             *type = SIP_HOST_IPV4;
             return i;
@@ -212,10 +326,10 @@ size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip
         size_t k = start;
         while (k < i && (sip_is(p[k], SIP_C_DIGIT) || p[k] == '.'))
             k++;
-        return sip_lex_fail(e, start, k == i ? "malformed IPv4 address" : "malformed host name");
+        return host_fail(e, start, k == i);
     }
     if (!labels_ok || p[i - 1] == '-')
-        return sip_lex_fail(e, start, "malformed host name");
+        return host_fail(e, start, false);
     *type = SIP_HOST_NAME;
     return i;
 }

@@ -116,6 +116,38 @@ static const char *find_ctl(const char *p, const char *e)
     return p;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+/* The id of the name line[0..n), 1 <= n < 16, whose 16 bytes from line are
+ * loaded in x: the only known name it can be, compared in one step ("| 0x20"
+ * folds exactly the letters, and a known name is letters and '-',
+ * sip_hdr_names_impl.h). */
+static inline sip_hdr_id classify_loaded(__m128i x, const char *line, size_t n)
+{
+    if (n == 1)
+        return sip_hdr_compact_of(line[0]);
+    unsigned k = sip_hdr_by_slot[sip_hdr_slot(line, n)];
+    const char *lower = sip_hdr_lower[k];
+    unsigned want = (1u << n) - 1;
+    __m128i eq = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)),
+                                _mm_loadu_si128((const __m128i *)(const void *)lower));
+    return ((unsigned)_mm_movemask_epi8(eq) & want) == want && lower[n] == 0 ? (sip_hdr_id)k : SIP_H_OTHER;
+}
+
+/* Bit k of the first mask is set when x[k] can end a header name (':', SP,
+ * a control character, DEL or a byte above 0x7F), of *ctl when x[k] is a
+ * control character or DEL. */
+static inline unsigned name_stops(__m128i x, unsigned *ctl)
+{
+    const __m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
+    const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);
+    /* signed: below 0x21, or 0x80 and above */
+    const __m128i stops = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x21)), del),
+                                       _mm_cmpeq_epi8(x, _mm_set1_epi8(':')));
+    *ctl = (unsigned)_mm_movemask_epi8(_mm_or_si128(low, del));
+    return (unsigned)_mm_movemask_epi8(stops);
+}
+#endif
+
 /* The end of the header name that starts at line: the first byte that
  * next_stop() finds, or NULL when none comes before end. *id is the name's
  * sip_hdr_id when there is an end. With SSE2 and 16 bytes to read, the same
@@ -129,31 +161,11 @@ static inline const char *scan_name(const char *line, const char *end, sip_hdr_i
 #if defined(__SSE2__) && defined(__GNUC__)
     if (end - line >= 16) {
         const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)line);
-        const __m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
-        const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);
-        /* signed: below 0x21, or 0x80 and above */
-        const __m128i stops = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x21)), del),
-                                           _mm_cmpeq_epi8(x, _mm_set1_epi8(':')));
-        unsigned m = (unsigned)_mm_movemask_epi8(stops);
-        *ctl = (unsigned)_mm_movemask_epi8(_mm_or_si128(low, del));
+        unsigned m = name_stops(x, ctl);
         *scanned = line + 16;
         if (m) {
             size_t n = (size_t)__builtin_ctz(m);
-            *id = SIP_H_OTHER;
-            if (n >= 2) {
-                /* the only known name this one can be, compared in one step:
-                 * "| 0x20" folds exactly the letters, and a known name is
-                 * letters and '-' (sip_hdr_names_impl.h) */
-                unsigned k = sip_hdr_by_slot[sip_hdr_slot(line, n)];
-                const char *lower = sip_hdr_lower[k];
-                unsigned want = (1u << n) - 1;
-                __m128i eq = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)),
-                                            _mm_loadu_si128((const __m128i *)(const void *)lower));
-                if (((unsigned)_mm_movemask_epi8(eq) & want) == want && lower[n] == 0)
-                    *id = (sip_hdr_id)k;
-            } else if (n == 1) {
-                *id = sip_hdr_compact_of(line[0]);
-            }
+            *id = n ? classify_loaded(x, line, n) : SIP_H_OTHER;
             return line + n;
         }
         stop = next_stop(line + 16, end, true);
@@ -167,6 +179,58 @@ static inline const char *scan_name(const char *line, const char *end, sip_hdr_i
     *id = stop ? sip_hdr_id_of(sp_str_make(line, (size_t)(stop - line))) : SIP_H_OTHER;
     return stop;
 }
+
+#if defined(__SSE2__) && defined(__GNUC__)
+/* The usual header line, read straight through: a name of token characters
+ * ending within its first 16 bytes right at the colon, white space after it,
+ * a value without HTAB or other control characters, CRLF or LF. h gets the
+ * line as the general reading in sip_msg_parse() would store it, and the
+ * return is where the next line starts. Anything else, errors included, is
+ * NULL: the general reading then takes the line from its start. The caller
+ * has checked that line[0] is above SP and that 16 bytes can be read. */
+static inline const char *read_usual_line(const char *line, const char *end, sip_header *h)
+{
+    const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)line);
+    unsigned ctl, m = name_stops(x, &ctl);
+    if (!m)
+        return NULL;
+    size_t n = (size_t)__builtin_ctz(m);
+    if (line[n] != ':' || n == 0)
+        return NULL;
+    sip_hdr_id id = classify_loaded(x, line, n);
+    if (id == SIP_H_OTHER) {
+        /* the general reading walks an unknown name as token characters */
+        for (size_t k = 0; k < n; k++)
+            if (!IS_TOKEN(line[k]))
+                return NULL;
+    }
+    const char *q = line + n + 1; /* at most line + 16 <= end */
+    while (q < end && IS_WS(*q))
+        q++;
+    if (q == end)
+        return NULL;
+    size_t seen = (size_t)(q - line);
+    const char *eol;
+    if (seen < 16 && (ctl >> seen) != 0)
+        eol = q + __builtin_ctz(ctl >> seen);
+    else if ((eol = next_special(seen < 16 ? line + 16 : q, end)) == NULL)
+        return NULL;
+    const char *lf;
+    if (*eol == '\r' && eol + 1 < end && eol[1] == '\n')
+        lf = eol + 1;
+    else if (*eol == '\n')
+        lf = eol;
+    else
+        return NULL;
+    const char *ve = eol;
+    while (ve > q && IS_WS(ve[-1]))
+        ve--;
+    h->name = sp_str_make(line, n);
+    h->value = sp_str_make(q, (size_t)(ve - q));
+    h->id = (uint16_t)id;
+    return lf + 1;
+}
+#endif
 
 static int fail_at(sp_error *err, const char *buf, const char *at, const char *reason)
 {
@@ -350,6 +414,19 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
         if (line >= end)
             goto incomplete;
         unsigned char c = (unsigned char)*line;
+#if defined(__SSE2__) && defined(__GNUC__)
+        if (c > ' ' && n < max_h && end - line >= 16) {
+            const char *next = read_usual_line(line, end, &hdrs[n]);
+            if (next) {
+                cur = &hdrs[n];
+                if (msg->count[cur->id]++ == 0)
+                    msg->first[cur->id] = (uint16_t)(n + 1);
+                n++;
+                line = next;
+                continue;
+            }
+        }
+#endif
         /* The value starts at q; its line ends at eol (CR or LF), the next
          * line after lf. ctl has bit k set when line[k] is a control
          * character or DEL, for k below scanned - line. */

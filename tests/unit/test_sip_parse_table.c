@@ -361,6 +361,75 @@ static const row rows[] = {
         "error -2 at 32 (400): bad character in header name")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nCall-ID : x\r\n  y\r\n\r\n",
         "ok len=45 uri=sip:a@b n=1 7:Call-ID")
+    /* the usual header line read straight through, and the lines it leaves
+     * to the general reading: a colon at the 16th byte and past it, empty
+     * and padded values, bare LF, CR alone, DEL, the header limit */
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nAccept-Encoding:gzip\r\nAccept-Encodingx: y\r\nX-Fifteen-Bytes: z\r\n\r\n",
+        "ok len=90 uri=sip:a@b n=3 3:Accept-Encoding 0:Accept-Encodingx 0:X-Fifteen-Bytes")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject:\r\nSubject: \r\nSubject: x \t\r\nSubject:  \t y\r\n\r\n",
+        "ok len=77 uri=sip:a@b n=4 40:Subject 40:Subject 40:Subject 40:Subject")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: bare line feed\nTo: <sip:a@b>\n\n",
+        "ok len=64 uri=sip:a@b n=2 40:Subject 44:To")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: a\rb and more text\r\n\r\n",
+        "error -2 at 35 (400): control character in header value")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz\x7f\r\n\r\n",
+        "error -2 at 60 (400): control character in header value")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz",
+        "error -1 at 0 (0): ?")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz\r",
+        "error -1 at 0 (0): ?")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject:abcdef\r\nX(y): z and a long value\r\nX-y : z and a long value\r\n\r\n",
+        "error -2 at 42 (400): bad character in header name")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: a\r\n b folded onto a second line\r\nTo: <sip:a@b> and some\r\n\r\n",
+        "ok len=93 uri=sip:a@b n=2 40:Subject 44:To")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\na: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\ne: 5\r\nf: 6\r\ng: 7\r\nh: 8\r\ni: 9\r\nj: 10\r\nk: 11\r\nl: 0\r\nm: <sip:a@b>\r\nn: 14\r\no: 15\r\np: 16\r\nq: 17\r\n\r\n",
+        "error -3 at 134 (513): too many header lines")
+    ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nVia: SIP/2.0/UDP i\r\nv: SIP/2.0/UDP j\r\nCall-ID: 123456789@x\r\n\r\n",
+        "ok len=107 uri=sip:a@b n=4 47:Via 47:Via 47:v 7:Call-ID")
+    /* hosts judged from the masks of up to 32 bytes: the last 16 bytes of
+     * the input shifted into place, 30, 31 and 33 characters, addresses part
+     * by part */
+    ROW("via", "SIP/2.0/UDP abcdefghij.example.com",
+        "ok host=abcdefghij.example.com type=1 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP abcdefghijklmnopqr.example.com",
+        "ok host=abcdefghijklmnopqr.example.com type=1 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP abcdefghijklmnopqrs.example.com;branch=z9hG4bKx",
+        "ok host=abcdefghijklmnopqrs.example.com type=1 port=0:0 branch=z9hG4bKx received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP abcdefghijklmnopqrst.example.com-",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP abcdefghijklmnopq.example.com-",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP 249.1.1.1", "ok host=249.1.1.1 type=2 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP 1.260.1.1", "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.1.199.1", "ok host=1.1.199.1 type=2 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP 1.1.1.300", "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.1.1.256", "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1234.1.1.1", "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP .1.1.1", "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.1.1.1.", "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.1.1", "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.1.1.", "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.1.1.-", "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP 1.1.1.a", "ok host=1.1.1.a type=1 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP 1.1.1.1a", "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP 1.1.1.1-", "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP 1.2.3.4:5060;received=1.2.3.4", "ok host=1.2.3.4 type=2 port=1:5060 branch= received=1.2.3.4 rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p", "ok host=a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p type=1 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP a-.b", "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP a.-b", "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP -a.b", "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP a..b", "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP example.com.", "ok host=example.com. type=1 port=0:0 branch= received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP example.com..", "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP example.4com.", "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP example.com_", "error -2 at 23 (400): unexpected character after Via sent-by")
+    ROW("via", "SIP/2.0/UDP 9", "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP ;branch=x", "error -2 at 12 (400): expected host")
+    ROW("addr", "<sip:user@abcdefghijk.example.com>", "ok star=0 display= uri=sip:user@abcdefghijk.example.com scheme=0 user=user host=abcdefghijk.example.com type=1 port=0 params= tag=")
+    ROW("addr", "<sip:user@1.2.3.4:5060;transport=tcp>", "ok star=0 display= uri=sip:user@1.2.3.4:5060;transport=tcp scheme=0 user=user host=1.2.3.4 type=2 port=5060 params= tag=")
+    ROW("addr", "<sip:user@256.2.3.4;lr>", "error -2 at 10 (400): malformed IPv4 address")
+    ROW("uri", "sip:h.example.com", "ok scheme=0 sip user= host=h.example.com params= opaque=")
+    ROW("uri", "sip:1.2.3.4", "ok scheme=0 sip user= host=1.2.3.4 params= opaque=")
 };
 
 START_TEST(table_row)
