@@ -197,6 +197,14 @@ static int send_in_dialog(push_subc *s, uint32_t expires)
     return send_request(s, buf, (size_t)n, hop);
 }
 
+void push_subc_refresh(push_subc *s)
+{
+    if (s->state == PUSH_SUBC_ACTIVE && s->dlg && send_in_dialog(s, s->cfg.expires) == 0) {
+        push_tmr_stop(s->host->env, &s->tmr);
+        set_state(s, PUSH_SUBC_REFRESHING, "refresh asked", 0, 0);
+    }
+}
+
 void push_subc_stop(push_subc *s)
 {
     push_tmr_stop(s->host->env, &s->tmr);
