@@ -129,6 +129,34 @@ void psa_mark_reach(push_psa *p, sp_str aor, bool unregistered)
     r->unregistered = unregistered;
 }
 
+int psa_route(const push_psa *p, sp_str uri, sip_peer *dest)
+{
+    if (p->cfg.proxy.n)
+        return push_uri_peer(p->cfg.proxy, dest);
+    sip_uri u;
+    sp_str gr;
+    uint64_t now = p->env.now_ms(p->env.ctx), newest = 0;
+    const psa_binding *pick = NULL;
+    if (sip_uri_parse(uri, &u, NULL) == 0) {
+        bool is_gruu = sip_uri_param(&u, "gr", &gr);
+        for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+            const psa_binding *b = &p->bindings[i];
+            if (!b->used || b->expires_at <= now)
+                continue;
+            sip_uri g;
+            if (is_gruu ? b->pub_gruu[0] && sip_uri_parse(sp_str_cstr(b->pub_gruu), &g, NULL) == 0 &&
+                              sip_uri_equal(&g, &u)
+                        : psa_aor_eq(sp_str_cstr(b->aor), uri) && b->expires_at > newest) {
+                pick = b;
+                newest = b->expires_at;
+                if (is_gruu)
+                    break;
+            }
+        }
+    }
+    return push_uri_peer(pick ? sp_str_cstr(pick->contact) : uri, dest);
+}
+
 bool push_psa_may_invite(const push_psa *p, sp_str aor)
 {
     for (const psa_reach *r = p->reach; r; r = r->next)

@@ -108,6 +108,11 @@ bool psa_peer_trusted(const push_psa *p, const sip_peer *src);
 /* Same user and host (ports and parameters aside): a push names a user. */
 bool psa_aor_eq(sp_str a, sp_str b);
 void psa_mark_reach(push_psa *p, sp_str aor, bool unregistered);
+/* Where a request for uri goes first: the proxy when there is one; else,
+ * as the registrar of the receivers that registered with us, the contact
+ * bound to a GRUU we issued or to the AoR (RFC 5627 §5.1, RFC 3261 §16.5);
+ * else the URI itself. 0 or SP_EINVAL. */
+int psa_route(const push_psa *p, sp_str uri, sip_peer *dest);
 
 /* the notifier (push_psa_sub.c) */
 void psa_on_subscribe(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src);

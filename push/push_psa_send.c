@@ -102,8 +102,7 @@ static int send_out_of_dialog(push_psa *p, psa_pending *q, sp_str method, sp_str
                               sp_str ctype, sp_str body, char *call_id_out)
 {
     sip_peer dest;
-    sp_str hop = p->cfg.proxy.n ? p->cfg.proxy : ruri;
-    if (push_uri_peer(hop, &dest) != 0)
+    if (psa_route(p, ruri, &dest) != 0)
         return SP_EINVAL;
     dest.tp = push_local_tp(&p->cfg.local, dest.tp);
     char branch[SIP_BRANCH_SIZE], via[160], from[PUSH_URI_MAX + 40], to[PUSH_URI_MAX + 8], route[PUSH_URI_MAX + 8],

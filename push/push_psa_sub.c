@@ -65,8 +65,10 @@ long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_
                           size_t cap, sip_peer *dest)
 {
     char branch[SIP_BRANCH_SIZE], via[160], hdrs[1024];
+    /* a route set leads the way; without one the remote target may be a
+     * GRUU we issued, reached through its binding */
     sp_str hop = sip_dialog_next_hop(s->dlg);
-    if (push_uri_peer(hop, dest) != 0)
+    if ((s->dlg->nroutes ? push_uri_peer(hop, dest) : psa_route(p, hop, dest)) != 0)
         return -1;
     dest->tp = push_local_tp(&p->cfg.local, dest->tp);
     sip_txn_branch_new(p->L, branch);

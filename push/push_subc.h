@@ -79,6 +79,7 @@ struct push_subc {
     push_tmr tmr;
     uint32_t granted;
     bool doomed;             /* freed when its transaction ends */
+    bool ending;             /* un-subscribed by us: never subscribe again by itself */
     void *user;
     push_subc *next;
     char *mem;

@@ -282,7 +282,9 @@ int cmd_psa(int argc, char **argv)
         goto done;
     char identity[PUSH_URI_MAX];
     if (!c.identity.n) {
-        snprintf(identity, sizeof identity, "sip:psa@%s", a.host.local.host);
+        /* the port too: a REFER's Refer-To sends receivers here (seed 002 §7.2.3.1 2a) */
+        snprintf(identity, sizeof identity, strchr(a.host.local.host, ':') ? "sip:psa@[%s]:%u" : "sip:psa@%s:%u",
+                 a.host.local.host, (unsigned)(a.host.local.udp_port ? a.host.local.udp_port : a.host.local.tcp_port));
         c.identity = sp_str_cstr(identity);
     }
     c.local = a.host.local;
