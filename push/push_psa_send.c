@@ -266,12 +266,13 @@ int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, voi
 
 /* --- REFER (seed 002 §7.2.3.1) -------------------------------------------------------- */
 
-/* Percent-encodes what a URI header value cannot hold (RFC 3261 §25.1 hvalue). */
+/* Percent-encodes what a URI header value cannot hold (RFC 3261 §25.1
+ * hvalue); "+" too, as deployed peers (and the corpus) write it. */
 static void put_escaped(sip_buf *b, const char *s)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-_.!~*'()[]/?:+$", c))
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-_.!~*'()[]/?:$", c))
             sip_buf_put(b, sp_str_make(s, 1));
         else
             sip_buf_printf(b, "%%%02X", c);
