@@ -501,8 +501,10 @@ size_t pra_sub_headers(const push_pra *a, sp_str accept_contact, char *out, size
 
 /* The initial subscription (seed 002 §7.2.1.1): ua-profile with the oma-app
  * profile type, the application, and dev-cap or vendor, model and version. */
-static void start_main_subscription(push_pra *a)
+void pra_start_subscription(push_pra *a)
 {
+    if (a->main_sub || !a->cfg.subscribe.n || a->stopping)
+        return;
     char event[768], ac[256], hdrs[1200];
     sip_buf b;
     sip_buf_init(&b, event, sizeof event);
@@ -688,10 +690,12 @@ void push_pra_free(push_pra *a)
 
 void push_pra_start(push_pra *a)
 {
+    /* seed 002 §7.2.1.1: the subscription follows the initial registration,
+     * whose GRUU becomes its Contact */
     if (a->cfg.registrar.n)
         pra_reg_start(a);
-    if (a->cfg.subscribe.n)
-        start_main_subscription(a);
+    else
+        pra_start_subscription(a);
 }
 
 void pra_check_stopped(push_pra *a)

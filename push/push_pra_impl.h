@@ -93,6 +93,9 @@ unsigned pra_check_sender(const push_pra *a, const sip_msg *req, const sip_peer 
 /* Reports PUSH_PRA_EV_STOPPED once stopping has finished. */
 void pra_check_stopped(push_pra *a);
 
+/* The --subscribe subscription, once (after the first registration outcome). */
+void pra_start_subscription(push_pra *a);
+
 /* registration (push_pra_reg.c) */
 void pra_reg_start(push_pra *a);
 void pra_reg_stop(push_pra *a);
