@@ -230,6 +230,8 @@ int cmd_bench(int argc, char **argv)
         return bench_parse(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "sha1"))
         return bench_sha1(argc - 1, argv + 1);
-    fprintf(stderr, "usage: sippush bench parse|sha1 [...]\n");
+    if (argc >= 2 && !strcmp(argv[1], "txn"))
+        return bench_txn(argc - 1, argv + 1);
+    fprintf(stderr, "usage: sippush bench parse|sha1|txn [...]\n");
     return EXIT_USAGE;
 }
