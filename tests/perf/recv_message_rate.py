@@ -65,8 +65,12 @@ def main():
     procs = []
     try:
         kport = free_port()
-        kam = subprocess.Popen(['kamailio', '-f', os.path.join(ROOT, 'tests', 'perf', 'kamailio-stateless.cfg'), '-P',
-                                os.path.join(run, 'k1.pid'), '-Y', run, '-DD', '-E', '-l', 'udp:127.0.0.1:%d' % kport],
+        # the stateless baseline shared with tests/perf/compare-kamailio.sh
+        cfg = open(os.path.join(ROOT, 'tests', 'kamailio', 'stateless.cfg')).read()
+        cfg = cfg.replace('LISTEN', '127.0.0.1:%d' % kport).replace('CHILDREN', '2')
+        open(os.path.join(run, 'stateless.cfg'), 'w').write(cfg)
+        kam = subprocess.Popen(['kamailio', '-f', os.path.join(run, 'stateless.cfg'), '-P',
+                                os.path.join(run, 'k1.pid'), '-Y', run, '-DD', '-E'],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         procs.append(kam)
         time.sleep(1)
