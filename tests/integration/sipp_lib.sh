@@ -51,11 +51,13 @@ start() {
   pids+=($!)
 }
 
-# Our UAS on PORT (UDP and TCP), ready when it says so.
+# Our UAS on PORT (UDP and TCP), ready when it says so. It bounds its own
+# life (--seconds), so $! is the UAS itself and a TERM reaches it directly.
 start_uas() {
   local port=$1; shift
-  start uas 60 "$work/uas" --udp 127.0.0.1:"$port" --tcp 127.0.0.1:"$port" "$@"
-  uas_pid=${pids[-1]}
+  "$work/uas" --udp 127.0.0.1:"$port" --tcp 127.0.0.1:"$port" --seconds 90 "$@" >"$work/uas.out" 2>"$work/uas.err" &
+  uas_pid=$!
+  pids+=($uas_pid)
   for _ in $(seq 100); do grep -q listening "$work/uas.out" 2>/dev/null && return 0; sleep 0.05; done
   fail "the UAS did not start"
 }
@@ -64,11 +66,35 @@ start_uas() {
 stop_uas() {
   kill -TERM "$uas_pid" 2>/dev/null
   wait "$uas_pid" 2>/dev/null
+  local rc=$?
+  grep -q '"MESSAGE"' "$work/uas.out" || fail "the UAS ended without its counts (status $rc)"
   tail -n 1 "$work/uas.out"
 }
 
 # json_get LINE KEY: a number from a flat JSON line.
 json_get() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+
+# start_sipp_uas NAME SCENARIO PORT ARGS...: sipp answering on PORT until
+# stop_sipp_uas; no call count, so a request retransmitted after its call
+# ended is answered as a new call rather than meeting a closed port.
+start_sipp_uas() {
+  local name=$1 scenario=$2 port=$3; shift 3
+  sipp_cport=$(free_port)
+  start "$name" 60 sipp -nostdin -sf "$root/tests/sipp/$scenario" -i 127.0.0.1 -p "$port" -cp "$sipp_cport" "$@"
+  sipp_pid=${pids[-1]}
+  sleep 0.3
+}
+
+# 'q' on the control port: sipp lets its calls end and exits, 0 when none failed.
+stop_sipp_uas() {
+  python3 -c 'import socket, sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"q", ("127.0.0.1", int(sys.argv[1])))' "$sipp_cport"
+  wait "$sipp_pid"
+}
+
+# sipp_successful NAME: the successful calls of sipp's last statistics screen.
+sipp_successful() {
+  grep -a 'Successful call' "$work/$1.out" | tail -n 1 | awk -F'|' '{gsub(/ /, "", $3); print $3}'
+}
 
 # run_sipp NAME ARGS...: sipp in the foreground, bounded, non-interactive.
 run_sipp() {
