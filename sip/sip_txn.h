@@ -109,6 +109,8 @@ typedef enum sip_txn_end {
     SIP_TXN_END_ABANDONED,  /* the TU gave no final answer to a non-INVITE within 64*T1 */
 } sip_txn_end;
 
+struct sip_txn_reply;
+
 typedef struct sip_txn_tu {
     void *ctx;
     /* A new request. st is its server transaction, to answer with
@@ -120,6 +122,12 @@ typedef struct sip_txn_tu {
     /* A response no client transaction claims, e.g. a 2xx to an INVITE that
      * arrives after timer M (may be NULL: dropped, §18.1.2). */
     void (*on_stray_response)(void *ctx, const sip_msg *resp, const sip_peer *src);
+    /* Asked before a new non-INVITE server transaction is made (may be
+     * NULL): returning true with *reply filled answers the request without
+     * a transaction (RFC 3261 §8.2.7), the TU's own duplicate detection
+     * standing in for the transaction's. reply->to_tag and body are unused:
+     * the tag is derived from the request. */
+    bool (*on_stateless_request)(void *ctx, const sip_msg *req, const sip_peer *src, struct sip_txn_reply *reply);
 } sip_txn_tu;
 
 /* What a client transaction reports to its TU. */

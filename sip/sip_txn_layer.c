@@ -324,6 +324,12 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         txn_stateless_reply(L, msg, buf, src, 420, SP_STR_NULL, sp_str_make(hdr, (size_t)n));
         return;
     }
+    sip_txn_reply r = {0};
+    if (L->tu.on_stateless_request && !sp_str_eq(msg->method, SP_LIT("INVITE")) &&
+        L->tu.on_stateless_request(L->tu.ctx, msg, src, &r)) {
+        txn_stateless_reply(L, msg, buf, src, r.status, r.reason, r.headers); /* §8.2.7 */
+        return;
+    }
     if (L->nfree == 0) {
         txn_stateless_reply(L, msg, buf, src, 503, SP_STR_NULL, SP_LIT("Retry-After: 5\r\n"));
         return;
