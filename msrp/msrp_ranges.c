@@ -41,12 +41,12 @@ int msrp_ranges_add(msrp_ranges *s, uint64_t start, uint64_t end)
         if (s->count == s->max)
             return SP_ELIMIT;
         memmove(&s->iv[i + 1], &s->iv[i], (s->count - i) * sizeof s->iv[0]);
-        s->iv[i] = (msrp_range){start, end};
+        s->iv[i] = (msrp_interval){start, end};
         s->count++;
         s->received += end - start + 1;
         return SP_OK;
     }
-    msrp_range merged = {start < s->iv[i].start ? start : s->iv[i].start,
+    msrp_interval merged = {start < s->iv[i].start ? start : s->iv[i].start,
                          end > s->iv[j - 1].end ? end : s->iv[j - 1].end};
     for (size_t k = i; k < j; k++)
         s->received -= s->iv[k].end - s->iv[k].start + 1;
@@ -66,7 +66,7 @@ bool msrp_ranges_contains(const msrp_ranges *s, uint64_t start, uint64_t end)
     return i < s->count && s->iv[i].start <= start && s->iv[i].end >= end;
 }
 
-bool msrp_ranges_first_missing(const msrp_ranges *s, uint64_t total, msrp_range *gap)
+bool msrp_ranges_first_missing(const msrp_ranges *s, uint64_t total, msrp_interval *gap)
 {
     uint64_t next = 1; /* the first position not known to be received */
     for (size_t i = 0; i < s->count && next <= total; i++) {

@@ -18,15 +18,15 @@
 #define MSRP_RANGES_MAX_DEFAULT 64     /* disjoint intervals kept unless told fewer */
 #define MSRP_POS_MAX (UINT64_MAX - 1)  /* the last position a range may reach */
 
-typedef struct msrp_range {
+typedef struct msrp_interval {
     uint64_t start, end; /* 1-based, inclusive */
-} msrp_range;
+} msrp_interval;
 
 /* Read-only for callers: iv[0..count) in ascending order. */
 typedef struct msrp_ranges {
     size_t count, max;
     uint64_t received; /* bytes covered */
-    msrp_range iv[MSRP_RANGES_CAP];
+    msrp_interval iv[MSRP_RANGES_CAP];
 } msrp_ranges;
 
 /* max_intervals 0 means MSRP_RANGES_MAX_DEFAULT; above MSRP_RANGES_CAP it
@@ -47,6 +47,6 @@ static inline bool msrp_ranges_complete(const msrp_ranges *s, uint64_t total)
     return msrp_ranges_contains(s, 1, total);
 }
 /* The first missing range within [1, total]: false when there is none. */
-bool msrp_ranges_first_missing(const msrp_ranges *s, uint64_t total, msrp_range *gap);
+bool msrp_ranges_first_missing(const msrp_ranges *s, uint64_t total, msrp_interval *gap);
 
 #endif

@@ -50,6 +50,7 @@ typedef struct msrp_reassembly_limits {
 /* What the offer said about the content (RFC 5547 file-selector). */
 typedef struct msrp_expect {
     bool has_size, has_sha1;
+    bool skip_sha1; /* no digest wanted (and none offered): the content is not hashed */
     uint64_t size;
     uint8_t sha1[SP_SHA1_LEN];
 } msrp_expect;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_msrp.h"
 #include "cli.h"
 
 typedef struct corpus_file {
@@ -230,6 +231,8 @@ int cmd_bench(int argc, char **argv)
         return bench_parse(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "sha1"))
         return bench_sha1(argc - 1, argv + 1);
-    fprintf(stderr, "usage: sippush bench parse|sha1 [...]\n");
+    if (argc >= 2 && !strcmp(argv[1], "msrp"))
+        return bench_msrp(argc - 1, argv + 1);
+    fprintf(stderr, "usage: sippush bench parse|sha1|msrp [...]\n");
     return EXIT_USAGE;
 }

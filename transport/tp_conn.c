@@ -501,8 +501,19 @@ static void read_ready(tp_conn *c)
 {
     tp_tcp *t = c->tcp;
     for (int i = 0; i < TP_CONN_READS_PER_EVENT && c->state == TP_CONN_OPEN && !c->ending; i++) {
-        char *dst = t->scratch;
-        size_t room = TP_TCP_SCRATCH;
+        /* A few bytes held (a stream parser waiting to see whether they
+         * end a frame) rejoin the shared buffer, so the next read is a
+         * full one instead of one into a small buffer of c's own. */
+        size_t pre = 0;
+        if (c->rx && c->rx_len - c->rx_off <= TP_CONN_REJOIN_MAX) {
+            pre = c->rx_len - c->rx_off;
+            memcpy(t->scratch, c->rx + c->rx_off, pre);
+            free(c->rx);
+            c->rx = NULL;
+            c->rx_cap = c->rx_off = c->rx_len = 0;
+        }
+        char *dst = t->scratch + pre;
+        size_t room = TP_TCP_SCRATCH - pre;
         if (c->rx) {
             if (!make_room(c))
                 return;
@@ -516,17 +527,22 @@ static void read_ready(tp_conn *c)
         }
         if (n < 0) {
             if (errno == EINTR)
-                continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                n = 0;
+            else if (errno != EAGAIN && errno != EWOULDBLOCK)
                 tp_conn_close_why(c, reason_of_errno(errno), -errno);
+            if (c->state == TP_CONN_OPEN && pre)
+                hold(c, t->scratch, pre); /* nothing new: keep them as they were */
+            if (errno == EINTR)
+                continue;
             return;
         }
         c->last_rx = c->last_activity = now_of(c);
         if (!c->rx) {
-            size_t used = deliver(c, t->scratch, (size_t)n);
+            size_t got = pre + (size_t)n;
+            size_t used = deliver(c, t->scratch, got);
             if (c->state != TP_CONN_OPEN || c->ending)
                 return;
-            if (used < (size_t)n && !hold(c, t->scratch + used, (size_t)n - used))
+            if (used < got && !hold(c, t->scratch + used, got - used))
                 return;
         } else {
             c->rx_len += (size_t)n;

@@ -11,6 +11,9 @@
 /* Bytes read at once into the set's shared buffer when a connection holds
  * nothing: whole frames are then consumed with no copy at all. */
 #define TP_TCP_SCRATCH 65536
+/* Held bytes up to this many are moved back into the shared buffer before
+ * the next read (a body's possible end-line, a split head). */
+#define TP_CONN_REJOIN_MAX 1024
 /* Smallest buffer a connection allocates for a partial frame. */
 #define TP_CONN_RX_MIN 4096
 /* Reads per readiness event, so one busy peer cannot starve the others. */

@@ -90,7 +90,7 @@ END_TEST
 START_TEST(first_missing)
 {
     msrp_ranges s;
-    msrp_range gap;
+    msrp_interval gap;
     msrp_ranges_init(&s, 0);
     ck_assert(msrp_ranges_first_missing(&s, 10, &gap));
     ck_assert_uint_eq(gap.start, 1);
@@ -180,7 +180,7 @@ START_TEST(matches_bitmap_model)
                 all &= p <= MODEL_N && model[p];
             ck_assert(msrp_ranges_contains(&s, x, y) == all);
             uint64_t total = rnd(MODEL_N + 1);
-            msrp_range gap;
+            msrp_interval gap;
             uint64_t first = 0;
             for (uint64_t p = 1; p <= total && !first; p++)
                 if (!model[p])

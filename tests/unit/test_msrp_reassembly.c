@@ -534,7 +534,7 @@ START_TEST(suspend_and_resume)
     strcpy(temp, sink.temp);
     ck_assert_int_eq(access(temp, F_OK), 0);
     msrp_ranges kept = r.ranges;
-    msrp_range gap;
+    msrp_interval gap;
     ck_assert(msrp_ranges_first_missing(&kept, 100000, &gap)); /* what a file-range would ask for */
     ck_assert_uint_eq(gap.start, 30001);
     ck_assert_uint_eq(gap.end, 50000);

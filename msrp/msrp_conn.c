@@ -1,0 +1,284 @@
+/* msrp_conn.c - one MSRP connection: frames in, sessions bound to it
+ * (RFC 4975 §5.4, §7.3), responses and REPORTs out. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msrp_session_impl.h"
+#include "sp_random.h"
+
+
+/* --- output ------------------------------------------------------------- */
+
+void msrp_conn_flush(msrp_conn *mc)
+{
+    tp_defer_cancel(&mc->flush);
+    if (mc->broken)
+        mc->out_len = 0;
+    if (!mc->out_len)
+        return;
+    if (mc->tc && tp_conn_send(mc->tc, mc->out, mc->out_len) < 0)
+        tp_conn_close(mc->tc); /* over max_tx: the peer does not read */
+    mc->out_len = 0;
+}
+
+void msrp_conn_on_flush(void *ctx)
+{
+    msrp_conn *mc = ctx;
+    if (mc->broken && mc->tc)
+        tp_conn_close(mc->tc); /* frees mc through on_close */
+    else
+        msrp_conn_flush(mc);
+}
+
+void msrp_conn_queue(msrp_conn *mc, const char *p, size_t n)
+{
+    if (!mc->tc)
+        return;
+    if (!mc->out) {
+        mc->out = malloc(MSRP_CONN_OUT_FLUSH);
+        if (!mc->out) {
+            tp_conn_send(mc->tc, p, n);
+            return;
+        }
+        mc->out_cap = MSRP_CONN_OUT_FLUSH;
+    }
+    if (n > mc->out_cap - mc->out_len)
+        msrp_conn_flush(mc);
+    if (n > mc->out_cap) {
+        tp_conn_send(mc->tc, p, n);
+        return;
+    }
+    memcpy(mc->out + mc->out_len, p, n);
+    mc->out_len += n;
+    tp_loop_defer(mc->ep->loop, &mc->flush);
+}
+
+void msrp_conn_tid(msrp_conn *mc, char tid[MSRP_TID_LEN])
+{
+    static const char alnum[] = SP_RANDOM_ALNUM;
+    size_t n = 0;
+    while (n < MSRP_TID_LEN) {
+        if (mc->rnd_pos == sizeof mc->rnd) {
+            if (sp_random_bytes(mc->rnd, sizeof mc->rnd) != 0)
+                abort(); /* no randomness: ids could collide (§7.1) */
+            mc->rnd_pos = 0;
+        }
+        uint8_t r = mc->rnd[mc->rnd_pos++];
+        if (r < 248) /* 4 * 62: every character equally likely */
+            tid[n++] = alnum[r % 62];
+    }
+}
+
+void msrp_conn_respond(msrp_conn *mc, unsigned status, const char *comment, sp_str from_path)
+{
+    msrp_frame_state *f = &mc->f;
+    /* §7.2: nothing at all for Failure-Report "no"; only failures for "partial". */
+    if (f->failure_report == MSRP_REPORT_NO || (f->failure_report == MSRP_REPORT_PARTIAL && status == 200))
+        return;
+    char buf[2 * MSRP_URI_MAX + 3 * MSRP_TID_MAX + 128];
+    msrp_buf b;
+    msrp_buf_init(&b, buf, sizeof buf);
+    sp_str tid = sp_str_make(f->tid, f->tid_len);
+    msrp_build_response(&b, tid, status, sp_str_cstr(comment), sp_str_make(f->reply_to, f->reply_to_len),
+                        from_path);
+    long n = msrp_buf_finish(&b);
+    if (n > 0)
+        msrp_conn_queue(mc, buf, (size_t)n);
+}
+
+/* --- binding -------------------------------------------------------------- */
+
+void msrp_conn_bind(msrp_conn *mc, msrp_session *s)
+{
+    s->conn = mc;
+    s->conn_next = mc->sessions;
+    mc->sessions = s;
+}
+
+void msrp_conn_unbind(msrp_conn *mc, msrp_session *s)
+{
+    for (msrp_session **pp = &mc->sessions; *pp; pp = &(*pp)->conn_next)
+        if (*pp == s) {
+            *pp = s->conn_next;
+            break;
+        }
+    s->conn = NULL;
+    s->conn_next = NULL;
+    if (mc->f.s == s) {
+        mc->f.s = NULL;
+        mc->f.rx = NULL;
+        mc->f.discard = true;
+    }
+}
+
+void msrp_conn_lost(msrp_conn *mc, unsigned status, const char *reason)
+{
+    while (mc->sessions) {
+        msrp_session *s = mc->sessions;
+        msrp_conn_unbind(mc, s);
+        msrp_session_fail(s, status, reason);
+    }
+}
+
+/* The session a To-Path names (§7.3: exactly one URI without relays). The
+ * bytes are compared first: a peer repeats the URI it was given. */
+static msrp_session *find_session(msrp_endpoint *ep, msrp_conn *mc, sp_str to)
+{
+    for (msrp_session *s = mc->sessions; s; s = s->conn_next)
+        if (sp_str_eq(to, sp_str_make(s->local, s->local_len)))
+            return s;
+    msrp_uri u;
+    if (msrp_uri_parse(to.p, to.n, &u, NULL) < 0)
+        return NULL;
+    for (msrp_session *s = mc->sessions; s; s = s->conn_next)
+        if (msrp_uri_eq(&u, &s->local_uri))
+            return s;
+    for (msrp_session *s = ep->sessions; s; s = s->ep_next)
+        if (s->state != MSRP_S_CLOSED && msrp_uri_eq(&u, &s->local_uri))
+            return s;
+    return NULL;
+}
+
+/* Whether From-Path ends with the negotiated peer (§5.4: the host that
+ * connected is the one the URI was given to). */
+static bool from_peer(const msrp_session *s, sp_str from)
+{
+    if (sp_str_eq(from, sp_str_make(s->peer, s->peer_len)))
+        return true;
+    size_t pos = 0;
+    sp_str one, last = SP_STR_NULL;
+    while (msrp_path_next(from, &pos, &one))
+        last = one;
+    msrp_uri u;
+    if (!last.p || msrp_uri_parse(last.p, last.n, &u, NULL) < 0)
+        return false;
+    return msrp_uri_eq(&u, &s->peer_uri);
+}
+
+/* --- frames in ------------------------------------------------------------ */
+
+static void begin_request(msrp_conn *mc, const msrp_head *h)
+{
+    msrp_frame_state *f = &mc->f;
+    sp_str method = msrp_head_str(h, h->method);
+    bool is_send = sp_str_eq(method, SP_LIT("SEND"));
+    bool is_report = sp_str_eq(method, SP_LIT("REPORT"));
+    f->is_send = is_send;
+    f->failure_report = MSRP_REPORT_YES;
+    f->discard = true;
+    sp_str fr = msrp_head_get(h, MSRP_H_FAILURE_REPORT);
+    if (fr.p && msrp_failure_report_parse(fr, &f->failure_report, NULL) < 0)
+        f->failure_report = MSRP_REPORT_YES;
+    if (is_report)
+        f->failure_report = MSRP_REPORT_NO; /* §7.1.2: never a response to a REPORT */
+
+    sp_str to = msrp_head_get(h, MSRP_H_TO_PATH), from = msrp_head_get(h, MSRP_H_FROM_PATH);
+    size_t pos = 0;
+    sp_str first;
+    if (from.p && msrp_path_next(from, &pos, &first) && first.n <= sizeof f->reply_to) {
+        memcpy(f->reply_to, first.p, first.n);
+        f->reply_to_len = (uint16_t)first.n;
+    } else {
+        f->failure_report = MSRP_REPORT_NO; /* nowhere to answer */
+    }
+    msrp_session *s = to.p ? find_session(mc->ep, mc, to) : NULL;
+    if (!s || s->state == MSRP_S_CLOSED) {
+        msrp_conn_respond(mc, 481, "No Such Session", to);
+        return;
+    }
+    sp_str local = sp_str_make(s->local, s->local_len);
+    if (s->conn != mc) {
+        if (s->conn || s->state != MSRP_S_STARTED || s->cfg.setup != MSRP_SETUP_PASSIVE) {
+            msrp_conn_respond(mc, 506, "Session Bound Elsewhere", local);
+            return;
+        }
+        if (!from.p || !from_peer(s, from)) {
+            /* §5.4: the connection is not the negotiated peer's. */
+            f->failure_report = MSRP_REPORT_YES;
+            msrp_conn_respond(mc, 403, "Not The Negotiated Peer", local);
+            msrp_conn_flush(mc);
+            tp_conn_end(mc->tc);
+            return;
+        }
+        msrp_conn_bind(mc, s);
+        s->state = MSRP_S_BOUND;
+        msrp_session_emit(s, &(msrp_event_info){.type = MSRP_EV_BOUND});
+        if (!msrp_session_live(s))
+            return;
+        msrp_sender_pump(s);
+    } else if (!from.p || !from_peer(s, from)) {
+        msrp_conn_respond(mc, 403, "Not The Negotiated Peer", local);
+        return;
+    }
+    f->s = s;
+    if (is_send)
+        msrp_receiver_on_send(mc, s, h);
+    else if (is_report)
+        msrp_sender_on_report(s, h);
+    else
+        msrp_conn_respond(mc, 501, "Unknown Method", local);
+}
+
+static void on_response(msrp_conn *mc, const msrp_head *h)
+{
+    sp_str tid = msrp_head_str(h, h->tid);
+    for (msrp_session *s = mc->sessions; s; s = s->conn_next) {
+        size_t slot = msrp_sender_find(s, tid);
+        if (slot != (size_t)-1) {
+            msrp_sender_on_response(s, slot, h->status);
+            return;
+        }
+    }
+    /* A response to a transaction we gave up on (408): nothing to do. */
+}
+
+static void on_head(msrp_conn *mc, const msrp_head *h)
+{
+    msrp_frame_state *f = &mc->f;
+    memset(f, 0, offsetof(msrp_frame_state, reply_to));
+    f->reply_to_len = 0;
+    f->is_request = h->is_request;
+    f->has_body = h->has_body;
+    f->tid_len = (uint8_t)h->tid.len;
+    memcpy(f->tid, h->base + h->tid.off, h->tid.len);
+    f->discard = true;
+    if (h->is_request)
+        begin_request(mc, h);
+    else
+        on_response(mc, h);
+}
+
+int msrp_conn_on_frame(void *ctx, tp_conn *c, const char *buf, size_t len)
+{
+    msrp_conn *mc = ctx;
+    (void)c;
+    msrp_event ev;
+    sp_error err;
+    int n = msrp_parse(&mc->parser, buf, len, &ev, &err);
+    if (n == SP_AGAIN)
+        return 0;
+    if (n < 0) {
+        /* The stream cannot be resynchronised (§7.3): close it. */
+        return n;
+    }
+    switch (ev.kind) {
+    case MSRP_EV_HEAD:
+        on_head(mc, &mc->parser.head);
+        break;
+    case MSRP_EV_BODY:
+        if (!mc->f.discard)
+            msrp_receiver_on_body(mc, ev.body);
+        break;
+    case MSRP_EV_END:
+        if (!mc->f.discard && ev.body.n)
+            msrp_receiver_on_body(mc, ev.body);
+        if (mc->f.is_send && mc->f.s)
+            msrp_receiver_on_end(mc, ev.flag);
+        break;
+    }
+    /* A head or end-line consumes bytes; a body slice may be empty only
+     * when nothing was there to hand out, which the parser reports as
+     * SP_AGAIN. */
+    return n;
+}
