@@ -154,6 +154,9 @@ void msrp_session_fail(msrp_session *s, unsigned status, const char *reason)
      * were), every partial one dropped (§5.4), then the session itself. */
     msrp_sender_fail_all(s, status, reason);
     msrp_receiver_drop_all(s);
+    if (s->dying)
+        return;
+    msrp_sender_free(s); /* the window and timer go with the connection */
     msrp_session_emit(s, &(msrp_event_info){.type = MSRP_EV_CLOSED, .status = status, .reason = reason});
 }
 

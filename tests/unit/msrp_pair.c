@@ -32,6 +32,11 @@ void pair_on_event(void *ctx, msrp_session *s, const msrp_event_info *ev)
         if (ev->sha1)
             memcpy(side->sha1, ev->sha1, SP_SHA1_LEN);
     }
+    if (ev->type == MSRP_EV_DISCARDED && ev->received && ev->sink) {
+        side->has_kept = true;
+        side->kept = *ev->received;
+        snprintf(side->kept_temp, sizeof side->kept_temp, "%s", ev->sink->temp);
+    }
     if (ev->type == side->done_on)
         side->done = true;
     if (ev->type == MSRP_EV_CLOSED && side->free_on_close) {

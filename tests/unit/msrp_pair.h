@@ -22,6 +22,10 @@ typedef struct pair_side {
     uint64_t size;
     uint8_t sha1[SP_SHA1_LEN];
     bool has_sha1;
+    /* DISCARDED with a partial file kept */
+    bool has_kept;
+    msrp_ranges kept;
+    char kept_temp[MSRP_SINK_PATH_MAX];
     bool free_on_close;
     bool done; /* a flag the test waits on, set by the event it cares about */
     msrp_event_type done_on;

@@ -1,0 +1,279 @@
+/* test_msrp_session_peer.c - a sending session against a hand-driven peer
+ * over a socket: the peer answers chosen statuses (400, 403, 413, 415, 481,
+ * 501, 506), stays silent (408 after the transaction timeout), or drops the
+ * connection after acknowledging some chunks: the sender reports the
+ * message not delivered with the bytes acknowledged. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "msrp_frame.h"
+#include "msrp_pair.h"
+
+typedef struct peer {
+    tp_loop *loop;
+    msrp_endpoint *ep;
+    pair_side tx;
+    int lfd, fd;
+    msrp_parser parser;
+    char in[1 << 17];
+    size_t in_len;
+    int sends;          /* SEND heads seen */
+    uint64_t body;      /* body bytes seen */
+    unsigned answer;    /* status to answer each SEND with (0: none) */
+    int answer_first;   /* answer only this many SENDs (-1: all) */
+    int close_after;    /* close after this many answers (-1: never) */
+    int answered;
+} peer;
+
+static void peer_open(peer *p, msrp_session_config *cfg)
+{
+    memset(p, 0, sizeof *p);
+    p->answer_first = -1;
+    p->close_after = -1;
+    p->fd = -1;
+    p->loop = tp_loop_new();
+    ck_assert_int_eq(msrp_endpoint_new(p->loop, NULL, &p->ep), 0);
+    p->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    tp_addr a;
+    tp_addr_loopback(&a, AF_INET, 0);
+    socklen_t len = a.len;
+    ck_assert_int_eq(bind(p->lfd, tp_addr_sa(&a), a.len), 0);
+    ck_assert_int_eq(listen(p->lfd, 4), 0);
+    ck_assert_int_eq(getsockname(p->lfd, (struct sockaddr *)&a.ss, &len), 0);
+    char path[128];
+    snprintf(path, sizeof path, "msrp://127.0.0.1:%u/peerSide99;tcp", tp_addr_port(&a));
+    cfg->setup = MSRP_SETUP_ACTIVE;
+    cfg->local_port = 9;
+    cfg->on_event = pair_on_event;
+    cfg->ctx = &p->tx;
+    ck_assert_int_eq(msrp_session_new(p->ep, cfg, &p->tx.s), 0);
+    ck_assert_int_eq(msrp_session_set_peer(p->tx.s, sp_str_cstr(path)), 0);
+    msrp_parser_init(&p->parser, NULL);
+}
+
+static void peer_close(peer *p)
+{
+    if (p->fd >= 0)
+        close(p->fd);
+    close(p->lfd);
+    msrp_session_free(p->tx.s);
+    tp_loop_run_once(p->loop, 1);
+    msrp_endpoint_free(p->ep);
+    tp_loop_run_once(p->loop, 1);
+    tp_loop_free(p->loop);
+    free(p->tx.data);
+}
+
+static void answer(peer *p, const msrp_head *h)
+{
+    char buf[512];
+    sp_str tid = msrp_head_str(h, h->tid);
+    sp_str from = msrp_head_get(h, MSRP_H_FROM_PATH), to = msrp_head_get(h, MSRP_H_TO_PATH);
+    int n = snprintf(buf, sizeof buf, "MSRP %.*s %03u X\r\nTo-Path: %.*s\r\nFrom-Path: %.*s\r\n-------%.*s$\r\n",
+                     (int)tid.n, tid.p, p->answer, (int)from.n, from.p, (int)to.n, to.p, (int)tid.n, tid.p);
+    ck_assert_int_eq(send(p->fd, buf, (size_t)n, MSG_NOSIGNAL), n);
+    p->answered++;
+}
+
+/* Runs the loop and the peer for about ms. */
+static void peer_pump(peer *p, int ms)
+{
+    tp_ms end = tp_clock_ms() + (tp_ms)ms;
+    do {
+        tp_loop_run_once(p->loop, 1);
+        if (p->fd < 0 && p->lfd >= 0)
+            p->fd = accept4(p->lfd, NULL, NULL, SOCK_NONBLOCK);
+        if (p->fd < 0)
+            continue;
+        ssize_t r = recv(p->fd, p->in + p->in_len, sizeof p->in - p->in_len, 0);
+        if (r <= 0)
+            continue;
+        p->in_len += (size_t)r;
+        size_t off = 0;
+        for (;;) {
+            msrp_event ev;
+            sp_error err;
+            int n = msrp_parse(&p->parser, p->in + off, p->in_len - off, &ev, &err);
+            if (n == SP_AGAIN)
+                break;
+            ck_assert_int_ge(n, 0);
+            off += (size_t)n;
+            if (ev.kind == MSRP_EV_HEAD && p->parser.head.is_request) {
+                p->sends++;
+                if (p->answer && (p->answer_first < 0 || p->answered < p->answer_first))
+                    answer(p, &p->parser.head);
+                if (p->close_after >= 0 && p->answered >= p->close_after) {
+                    close(p->fd);
+                    p->fd = -1;
+                    close(p->lfd);
+                    p->lfd = -1;
+                    return;
+                }
+            } else if (ev.kind != MSRP_EV_HEAD) {
+                p->body += ev.body.n;
+            }
+        }
+        memmove(p->in, p->in + off, p->in_len - off);
+        p->in_len -= off;
+    } while (tp_clock_ms() < end);
+}
+
+static uint8_t content[100000];
+
+static void send_one(peer *p, size_t n)
+{
+    pair_fill(content, sizeof content, 9);
+    msrp_message m;
+    msrp_message_init(&m);
+    m.content_type = SP_LIT("text/plain");
+    m.data = content;
+    m.size = n;
+    ck_assert_int_eq(msrp_session_send(p->tx.s, &m, NULL), 0);
+    ck_assert_int_eq(msrp_session_start(p->tx.s), 0);
+}
+
+static void refused(unsigned status)
+{
+    msrp_session_config c;
+    msrp_session_config_default(&c);
+    peer p;
+    peer_open(&p, &c);
+    p.answer = status;
+    send_one(&p, 10000);
+    for (int i = 0; i < 200 && !p.tx.counts[MSRP_EV_SEND_FAILED]; i++)
+        peer_pump(&p, 5);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SEND_FAILED], 1);
+    ck_assert_int_eq(p.tx.last[MSRP_EV_SEND_FAILED].status, status);
+    ck_assert_int_eq(p.tx.last[MSRP_EV_SEND_FAILED].bytes, 0);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SENT], 0);
+    bool fatal = status == 481 || status == 506;
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_CLOSED], fatal ? 1 : 0);
+    peer_close(&p);
+}
+
+START_TEST(refused_400) { refused(400); }
+END_TEST
+START_TEST(refused_403) { refused(403); }
+END_TEST
+START_TEST(refused_408) { refused(408); }
+END_TEST
+START_TEST(refused_413) { refused(413); }
+END_TEST
+START_TEST(refused_415) { refused(415); }
+END_TEST
+START_TEST(refused_481) { refused(481); }
+END_TEST
+START_TEST(refused_501) { refused(501); }
+END_TEST
+START_TEST(refused_506) { refused(506); }
+END_TEST
+
+/* §10.5: after a 413 the sender sends no further chunk of that message. */
+START_TEST(stop_after_413)
+{
+    msrp_session_config c;
+    msrp_session_config_default(&c);
+    c.window = 1;
+    peer p;
+    peer_open(&p, &c);
+    p.answer = 413;
+    send_one(&p, 50000);
+    peer_pump(&p, 100);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SEND_FAILED], 1);
+    ck_assert_int_eq(p.sends, 1);
+    peer_close(&p);
+}
+END_TEST
+
+/* No response within the transaction timeout: 408 (§7.1.1). */
+START_TEST(timeout_408)
+{
+    msrp_session_config c;
+    msrp_session_config_default(&c);
+    c.txn_timeout_ms = 100;
+    peer p;
+    peer_open(&p, &c);
+    send_one(&p, 5000);
+    tp_ms t0 = tp_clock_ms();
+    for (int i = 0; i < 200 && !p.tx.counts[MSRP_EV_SEND_FAILED]; i++)
+        peer_pump(&p, 5);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SEND_FAILED], 1);
+    ck_assert_int_eq(p.tx.last[MSRP_EV_SEND_FAILED].status, 408);
+    ck_assert_int_ge(tp_clock_ms() - t0, 90);
+    peer_close(&p);
+}
+END_TEST
+
+/* The peer acknowledges k chunks, then drops the connection: the message
+ * is not delivered and exactly the acknowledged bytes are reported. */
+START_TEST(drop_after_acks)
+{
+    int k = _i;
+    msrp_session_config c;
+    msrp_session_config_default(&c);
+    c.window = 4;
+    peer p;
+    peer_open(&p, &c);
+    p.answer = 200;
+    p.answer_first = k;
+    p.close_after = k;
+    send_one(&p, 20000);
+    for (int i = 0; i < 200 && !p.tx.counts[MSRP_EV_CLOSED]; i++)
+        peer_pump(&p, 5);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SEND_FAILED], 1);
+    ck_assert_int_eq(p.tx.last[MSRP_EV_SEND_FAILED].status, 0);
+    ck_assert_int_eq(p.tx.last[MSRP_EV_SEND_FAILED].bytes, (uint64_t)k * MSRP_CHUNK_DEFAULT);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_CLOSED], 1);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SENT], 0);
+    ck_assert_int_eq(msrp_session_pending(p.tx.s), 0);
+    peer_close(&p);
+}
+END_TEST
+
+/* The active end sends a bodiless SEND at once when it has nothing to say
+ * (RFC 4975 §5.4). */
+START_TEST(first_send_bodiless)
+{
+    msrp_session_config c;
+    msrp_session_config_default(&c);
+    peer p;
+    peer_open(&p, &c);
+    p.answer = 200;
+    ck_assert_int_eq(msrp_session_start(p.tx.s), 0);
+    peer_pump(&p, 50);
+    ck_assert_int_eq(p.sends, 1);
+    ck_assert_int_eq(p.body, 0);
+    ck_assert(msrp_session_bound(p.tx.s));
+    ck_assert_int_eq(msrp_session_pending(p.tx.s), 0);
+    ck_assert_int_le(msrp_session_footprint(p.tx.s), 4096);
+    peer_close(&p);
+}
+END_TEST
+
+static Suite *msrp_session_peer_suite(void)
+{
+    Suite *s = suite_create("msrp_session_peer");
+    TCase *tc = tcase_create("peer");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, refused_400);
+    tcase_add_test(tc, refused_403);
+    tcase_add_test(tc, refused_408);
+    tcase_add_test(tc, refused_413);
+    tcase_add_test(tc, refused_415);
+    tcase_add_test(tc, refused_481);
+    tcase_add_test(tc, refused_501);
+    tcase_add_test(tc, refused_506);
+    tcase_add_test(tc, stop_after_413);
+    tcase_add_test(tc, timeout_408);
+    tcase_add_loop_test(tc, drop_after_acks, 0, 6);
+    tcase_add_test(tc, first_send_bodiless);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(msrp_session_peer_suite)
