@@ -1,7 +1,7 @@
 /* push_featuretags.c - see push_featuretags.h. */
 #include "push_featuretags.h"
 
-#include "push_text_impl.h"
+#include "push_buf_impl.h"
 #include "sip_hdr.h"
 
 /* RFC 3840 §9 token-nobang. */
@@ -46,11 +46,13 @@ static bool is_bare_uuid(sp_str s)
     return true;
 }
 
-static int put_instance(push_text *t, sp_str inst, sp_error *err)
+static int put_instance(sip_buf *t, sp_str inst, sp_error *err)
 {
     /* RFC 5626 §4.1: the instance id is a URN, always "<...>" in quotes. */
     if (is_bare_uuid(inst)) {
-        push_text_printf(t, ";" PUSH_FTAG_INSTANCE "=\"<urn:uuid:%.*s>\"", (int)inst.n, inst.p);
+        sip_buf_puts(t, ";" PUSH_FTAG_INSTANCE "=\"<urn:uuid:");
+        sip_buf_put(t, inst);
+        sip_buf_puts(t, ">\"");
         return 0;
     }
     if (inst.n < 5 || !sp_str_caseeq(sp_str_make(inst.p, 4), SP_LIT("urn:")))
@@ -58,11 +60,13 @@ static int put_instance(push_text *t, sp_str inst, sp_error *err)
     for (size_t i = 0; i < inst.n; i++)
         if (!is_urn_char((unsigned char)inst.p[i]))
             return sp_fail(err, SP_EINVAL, i, 400, "character not allowed in an instance URN");
-    push_text_printf(t, ";" PUSH_FTAG_INSTANCE "=\"<%.*s>\"", (int)inst.n, inst.p);
+    sip_buf_puts(t, ";" PUSH_FTAG_INSTANCE "=\"<");
+    sip_buf_put(t, inst);
+    sip_buf_puts(t, ">\"");
     return 0;
 }
 
-static int put_apps(push_text *t, const sp_str *apps, size_t napps, sp_error *err)
+static int put_apps(sip_buf *t, const sp_str *apps, size_t napps, sp_error *err)
 {
     for (size_t i = 0; i < napps; i++) {
         if (!is_token_nobang(apps[i]))
@@ -71,47 +75,47 @@ static int put_apps(push_text *t, const sp_str *apps, size_t napps, sp_error *er
             if (sp_str_caseeq(apps[k], apps[i]))
                 return sp_fail(err, SP_EINVAL, i, 400, "application id listed twice");
     }
-    push_text_cstr(t, ";" PUSH_FTAG_APP "=\"");
+    sip_buf_puts(t, ";" PUSH_FTAG_APP "=\"");
     for (size_t i = 0; i < napps; i++) {
         if (i)
-            push_text_put(t, ",", 1);
-        push_text_str(t, apps[i]);
+            sip_buf_put(t, SP_LIT(","));
+        sip_buf_put(t, apps[i]);
     }
-    push_text_put(t, "\"", 1);
+    sip_buf_put(t, SP_LIT("\""));
     return 0;
 }
 
 /* A URN as a token-nobang: every other byte, and '%' itself, as %XX. */
-static void put_icsi(push_text *t, sp_str icsi)
+static void put_icsi(sip_buf *t, sp_str icsi)
 {
-    push_text_cstr(t, ";" PUSH_FTAG_ICSI "=\"");
+    sip_buf_puts(t, ";" PUSH_FTAG_ICSI "=\"");
     for (size_t i = 0; i < icsi.n; i++) {
         unsigned char c = (unsigned char)icsi.p[i];
         if (is_nobang(c) && c != '%')
-            push_text_put(t, (const char *)&icsi.p[i], 1);
+            sip_buf_put(t, sp_str_make((const char *)&icsi.p[i], 1));
         else
-            push_text_printf(t, "%%%02X", c);
+            sip_buf_printf(t, "%%%02X", c);
     }
-    push_text_put(t, "\"", 1);
+    sip_buf_put(t, SP_LIT("\""));
 }
 
-static void put_methods(push_text *t, unsigned methods)
+static void put_methods(sip_buf *t, unsigned methods)
 {
     static const char *names[] = {"INVITE", "ACK", "BYE", "CANCEL", "MESSAGE", "SUBSCRIBE", "NOTIFY", "REFER", "OPTIONS"};
-    push_text_cstr(t, ";methods=\"");
+    sip_buf_puts(t, ";methods=\"");
     bool first = true;
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
         if (methods & (1u << i)) {
-            push_text_printf(t, "%s%s", first ? "" : ",", names[i]);
+            sip_buf_printf(t, "%s%s", first ? "" : ",", names[i]);
             first = false;
         }
-    push_text_put(t, "\"", 1);
+    sip_buf_put(t, SP_LIT("\""));
 }
 
 int push_contact_features_build(const push_features *f, char *out, size_t cap, sp_error *err)
 {
-    push_text t;
-    push_text_init(&t, out, cap);
+    sip_buf t;
+    sip_buf_init(&t, out, cap);
     if (f->instance.p && put_instance(&t, f->instance, err))
         return SP_EINVAL;
     if (f->napps && put_apps(&t, f->apps, f->napps, err))
@@ -120,15 +124,15 @@ int push_contact_features_build(const push_features *f, char *out, size_t cap, s
         put_icsi(&t, f->icsi);
     if (f->methods)
         put_methods(&t, f->methods);
-    return push_text_finish(&t, err);
+    return push_buf_end(&t, err);
 }
 
 int push_accept_contact_build(sp_str app, sp_str icsi, unsigned methods, bool require, bool explicit_, char *out,
                               size_t cap, sp_error *err)
 {
-    push_text t;
-    push_text_init(&t, out, cap);
-    push_text_put(&t, "*", 1);
+    sip_buf t;
+    sip_buf_init(&t, out, cap);
+    sip_buf_put(&t, SP_LIT("*"));
     if (app.p && put_apps(&t, &app, 1, err))
         return SP_EINVAL;
     if (icsi.p && icsi.n)
@@ -136,10 +140,10 @@ int push_accept_contact_build(sp_str app, sp_str icsi, unsigned methods, bool re
     if (methods)
         put_methods(&t, methods);
     if (require)
-        push_text_cstr(&t, ";require");
+        sip_buf_puts(&t, ";require");
     if (explicit_)
-        push_text_cstr(&t, ";explicit");
-    return push_text_finish(&t, err);
+        sip_buf_puts(&t, ";explicit");
+    return push_buf_end(&t, err);
 }
 
 /* RFC 3840 §9 base tags, and anything starting with '+'. */

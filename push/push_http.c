@@ -2,7 +2,7 @@
  * parser (RFC 7230 §3, §4.1). */
 #include "push_indirect.h"
 
-#include "push_text_impl.h"
+#include "push_buf_impl.h"
 
 static bool is_ctl_or_space(unsigned char c) { return c <= 0x20 || c == 0x7f; }
 
@@ -60,19 +60,19 @@ int push_http_url_parse(sp_str url, push_http_url *u, sp_error *err)
 
 int push_http_request_build(const push_http_url *u, char *out, size_t cap, sp_error *err)
 {
-    push_text t;
-    push_text_init(&t, out, cap);
-    push_text_cstr(&t, "GET ");
+    sip_buf t;
+    sip_buf_init(&t, out, cap);
+    sip_buf_puts(&t, "GET ");
     /* a query without a path still needs the '/' of origin-form (§5.3.1) */
     if (u->path.n && u->path.p[0] == '?')
-        push_text_put(&t, "/", 1);
-    push_text_str(&t, u->path);
-    push_text_cstr(&t, " HTTP/1.1\r\nHost: ");
-    push_text_str(&t, u->host);
+        sip_buf_put(&t, SP_LIT("/"));
+    sip_buf_put(&t, u->path);
+    sip_buf_puts(&t, " HTTP/1.1\r\nHost: ");
+    sip_buf_put(&t, u->host);
     if (u->port != 80)
-        push_text_printf(&t, ":%u", (unsigned)u->port);
-    push_text_cstr(&t, "\r\nAccept: */*\r\nConnection: close\r\n\r\n");
-    return push_text_finish(&t, err);
+        sip_buf_printf(&t, ":%u", (unsigned)u->port);
+    sip_buf_puts(&t, "\r\nAccept: */*\r\nConnection: close\r\n\r\n");
+    return push_buf_end(&t, err);
 }
 
 /* --- response ---------------------------------------------------------------- */

@@ -1,9 +1,9 @@
 /* push_indirect.c - message/external-body (RFC 4483 §5, RFC 2046 §5.2.3). */
 #include "push_indirect.h"
 
+#include "push_buf_impl.h"
 #include "push_headers.h"
 #include "push_mime_impl.h"
-#include "push_text_impl.h"
 #include "sip_hdr.h"
 
 /* sip_date_parse first; then, RFC 4483's examples write months in full
@@ -99,18 +99,26 @@ int push_extbody_build(sp_str url, time_t expires, bool has_size, uint64_t size,
     for (size_t i = 0; i < content_id.n; i++)
         if (is_ctl_or_space((unsigned char)content_id.p[i]))
             return sp_fail(err, SP_EINVAL, i, 400, "bad Content-ID");
-    push_text t;
-    push_text_init(&t, ct, ct_cap);
-    push_text_printf(&t, "message/external-body;access-type=\"URL\";expiration=\"%s\";URL=\"%.*s\"", date,
-                     (int)url.n, url.p);
+    sip_buf t;
+    sip_buf_init(&t, ct, ct_cap);
+    sip_buf_puts(&t, "message/external-body;access-type=\"URL\";expiration=\"");
+    sip_buf_puts(&t, date);
+    sip_buf_puts(&t, "\";URL=\"");
+    sip_buf_put(&t, url);
+    sip_buf_puts(&t, "\"");
     if (has_size)
-        push_text_printf(&t, ";size=%llu", (unsigned long long)size);
-    if (push_text_finish(&t, err) < 0)
+        sip_buf_printf(&t, ";size=%llu", (unsigned long long)size);
+    if (push_buf_end(&t, err) < 0)
         return SP_ELIMIT;
-    push_text_init(&t, body, body_cap);
-    push_text_printf(&t, "Content-Type: %.*s\r\n", (int)content_type.n, content_type.p);
-    if (content_id.n)
-        push_text_printf(&t, "Content-ID: <%.*s>\r\n", (int)content_id.n, content_id.p);
-    push_text_cstr(&t, "\r\n");
-    return push_text_finish(&t, err);
+    sip_buf_init(&t, body, body_cap);
+    sip_buf_puts(&t, "Content-Type: ");
+    sip_buf_put(&t, content_type);
+    sip_buf_puts(&t, "\r\n");
+    if (content_id.n) {
+        sip_buf_puts(&t, "Content-ID: <");
+        sip_buf_put(&t, content_id);
+        sip_buf_puts(&t, ">\r\n");
+    }
+    sip_buf_puts(&t, "\r\n");
+    return push_buf_end(&t, err);
 }

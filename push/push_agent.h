@@ -1,0 +1,112 @@
+/* push_agent.h - what the Push Receiver and Sender Agents stand on: the
+ * environment they are driven through (clock, timers, log), where they are
+ * reachable, and the requests they build outside dialogs.
+ *
+ * The agents know nothing of sockets or of the event loop. They send and
+ * answer through a sip_txn_layer, arm timers through push_env (fired back
+ * with push_pra_timer / push_psa_timer and the cookie given), and read the
+ * clock through it, so a fake clock drives them in tests exactly as the
+ * loop drives them in the program. */
+#ifndef SIPPUSH_PUSH_AGENT_H
+#define SIPPUSH_PUSH_AGENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sip_txn.h"
+#include "sp_str.h"
+
+typedef struct push_env {
+    void *ctx;
+    uint64_t (*now_ms)(void *ctx);
+    /* One-shot timer: after delay_ms the owner calls the agent's timer entry
+     * with cookie. Returns a nonzero handle, 0 when none could be armed. */
+    uint64_t (*timer_start)(void *ctx, uint64_t delay_ms, uint64_t cookie);
+    void (*timer_cancel)(void *ctx, uint64_t handle);
+    /* State changes "what: old -> new (event)" and refusals; may be NULL. */
+    void (*log)(void *ctx, const char *line);
+} push_env;
+
+/* Where an agent is reachable: the sent-by of its Via and its Contact. */
+typedef struct push_local {
+    char host[SIP_PEER_HOST_MAX]; /* numeric or a name; IPv6 without brackets */
+    uint16_t udp_port;            /* 0: no UDP */
+    uint16_t tcp_port;            /* 0: no TCP listener */
+} push_local;
+
+/* Largest SIP message an agent builds: a 1300-byte page-mode body and its
+ * headers fit with room to spare (push_method.h). */
+#define PUSH_MSG_MAX 8192
+/* Longest URI or header value an agent keeps from its configuration. */
+#define PUSH_URI_MAX 256
+/* Tags, Call-IDs and branches an agent makes. */
+#define PUSH_TOKEN_MAX 48
+
+/* --- timers ---------------------------------------------------------------- */
+
+/* A timer slot of an agent object: the handle while armed, 0 otherwise. */
+typedef struct push_tmr {
+    uint64_t handle;
+} push_tmr;
+
+/* Cookies name the kind of object and its id, so a timer that fires after
+ * its object has gone finds nothing and does nothing. */
+static inline uint64_t push_cookie(unsigned kind, uint64_t id) { return ((uint64_t)kind << 56) | (id & ((1ull << 56) - 1)); }
+static inline unsigned push_cookie_kind(uint64_t c) { return (unsigned)(c >> 56); }
+static inline uint64_t push_cookie_id(uint64_t c) { return c & ((1ull << 56) - 1); }
+
+void push_tmr_start(const push_env *env, push_tmr *t, uint64_t delay_ms, uint64_t cookie);
+void push_tmr_stop(const push_env *env, push_tmr *t);
+
+/* Logs one formatted line through env->log (nothing when it is NULL). */
+void push_logf(const push_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* --- addressing ---------------------------------------------------------- */
+
+/* Where a request for uri goes (RFC 3263 §4 without DNS look-ups): its
+ * maddr or host, its port or 5060, UDP unless transport=tcp. Returns 0, or
+ * SP_EINVAL (not a sip URI, host too long). */
+int push_uri_peer(sp_str uri, sip_peer *out);
+
+/* The transport a request to dest leaves on, given what the agent has:
+ * dest's own, else the one the agent listens on. */
+sip_tp push_local_tp(const push_local *l, sip_tp wanted);
+
+/* "SIP/2.0/UDP host:port;branch=B;rport" for the transport tp. */
+size_t push_via_value(const push_local *l, sip_tp tp, const char *branch, char *out, size_t cap);
+
+/* "<sip:user@host:port>" (";transport=tcp" when tp is TCP): the agent's own
+ * address as a Contact URI. */
+size_t push_contact_uri(const push_local *l, sip_tp tp, sp_str user, char *out, size_t cap);
+
+/* A random token of len characters (tags, Call-IDs) and its NUL. */
+void push_token(char *out, size_t len);
+
+/* --- requests outside a dialog ------------------------------------------ */
+
+typedef struct push_req {
+    sp_str method, ruri;
+    sp_str via;          /* the whole Via value, branch included */
+    sp_str route;        /* a Route value, absent when none */
+    sp_str from, to;     /* whole header values (From with its tag) */
+    sp_str call_id;
+    uint32_t cseq;
+    sp_str contact;      /* absent when none */
+    sp_str headers;      /* extra lines, each ending in CRLF; may be absent */
+    sp_str content_type; /* absent without a body */
+    sp_str body;
+} push_req;
+
+/* Writes the request (RFC 3261 §8.1.1: Max-Forwards 70). Returns the length
+ * or -1 when it does not fit. */
+long push_req_build(const push_req *r, char *out, size_t cap);
+
+/* The value of the first header of id in m, absent when none. */
+sp_str push_hdr(const sip_msg *m, sip_hdr_id id);
+
+/* The URI of a name-addr header value (From, To, P-Asserted-Identity...),
+ * absent when it does not parse. The first element of a list counts. */
+sp_str push_addr_uri(sp_str value);
+
+#endif

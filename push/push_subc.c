@@ -1,0 +1,375 @@
+/* push_subc.c - one subscription, subscriber side (RFC 6665 §4.1). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "push_subc.h"
+#include "sip_build.h"
+#include "sip_hdr.h"
+
+const char *push_subc_state_name(push_subc_state s)
+{
+    static const char *names[] = {"idle", "subscribing", "active", "refreshing", "unsubscribing", "terminated"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+/* Every transition goes through here so the log tells the whole story. */
+static void set_state(push_subc *s, push_subc_state to, const char *event, unsigned status, uint32_t expires)
+{
+    push_subc_state old = s->state;
+    s->state = to;
+    push_logf(s->host->env, "subscription %llu: %s -> %s (%s)", (unsigned long long)s->id, push_subc_state_name(old),
+              push_subc_state_name(to), event);
+    if (s->host->on_state && old != to)
+        s->host->on_state(s->host->ctx, s, old, status, expires);
+}
+
+static sp_str keep(char **at, sp_str v)
+{
+    if (!v.p)
+        return SP_STR_NULL;
+    memcpy(*at, v.p, v.n);
+    sp_str r = sp_str_make(*at, v.n);
+    *at += v.n;
+    return r;
+}
+
+push_subc *push_subc_new(push_subc_host *h, const push_subc_config *cfg)
+{
+    size_t need = cfg->target.n + cfg->route.n + cfg->from_uri.n + cfg->to_uri.n + cfg->contact.n + cfg->event.n +
+                  cfg->headers.n + 1;
+    push_subc *s = calloc(1, sizeof *s);
+    char *mem = malloc(need);
+    if (!s || !mem) {
+        free(s);
+        free(mem);
+        return NULL;
+    }
+    char *at = mem;
+    s->mem = mem;
+    s->host = h;
+    s->id = ++h->next_id;
+    s->cfg = *cfg;
+    s->cfg.target = keep(&at, cfg->target);
+    s->cfg.route = keep(&at, cfg->route);
+    s->cfg.from_uri = keep(&at, cfg->from_uri);
+    s->cfg.to_uri = keep(&at, cfg->to_uri);
+    s->cfg.contact = keep(&at, cfg->contact);
+    s->cfg.event = keep(&at, cfg->event);
+    s->cfg.headers = keep(&at, cfg->headers);
+    s->next = h->list;
+    h->list = s;
+    return s;
+}
+
+static void drop_dialog(push_subc *s)
+{
+    if (s->dlg) {
+        sip_dialog_set_remove(s->host->dialogs, s->dlg);
+        sip_dialog_free(s->dlg);
+        s->dlg = NULL;
+    }
+}
+
+static void unlink_and_free(push_subc *s)
+{
+    push_subc_host *h = s->host;
+    for (push_subc **pp = &h->list; *pp; pp = &(*pp)->next)
+        if (*pp == s) {
+            *pp = s->next;
+            break;
+        }
+    push_tmr_stop(h->env, &s->tmr);
+    drop_dialog(s);
+    free(s->sent);
+    free(s->mem);
+    free(s);
+}
+
+void push_subc_free(push_subc *s)
+{
+    if (!s)
+        return;
+    if (s->ct && sip_txn_state_of(s->host->L, s->ct) != SIP_TXN_TERMINATED) {
+        s->doomed = true; /* its response callback still holds s */
+        push_tmr_stop(s->host->env, &s->tmr);
+        drop_dialog(s);
+        return;
+    }
+    unlink_and_free(s);
+}
+
+void push_subc_host_clear(push_subc_host *h)
+{
+    while (h->list)
+        unlink_and_free(h->list);
+}
+
+/* Half the granted time: a lost refresh still has the other half to be
+ * retried (RFC 6665 §4.1.2.1 leaves the moment to the subscriber). */
+static uint64_t refresh_delay_ms(uint32_t granted_s)
+{
+    uint64_t ms = (uint64_t)granted_s * 500u;
+    return ms < 1000 ? 1000 : ms;
+}
+
+static void on_response(void *ctx, sip_txn_id ct, const sip_txn_result *r);
+
+static int send_request(push_subc *s, const char *buf, size_t len, sp_str next_hop)
+{
+    sip_peer dest;
+    if (push_uri_peer(next_hop, &dest) != 0)
+        return SP_EINVAL;
+    dest.tp = push_local_tp(s->host->local, dest.tp);
+    return sip_txn_request(s->host->L, buf, len, &dest, on_response, s, &s->ct);
+}
+
+/* Event, Expires and the configured extra lines. */
+static size_t common_headers(const push_subc *s, uint32_t expires, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "Event: %.*s\r\nExpires: %u\r\n%.*s", (int)s->cfg.event.n, s->cfg.event.p,
+                     (unsigned)expires, (int)s->cfg.headers.n, s->cfg.headers.p ? s->cfg.headers.p : "");
+    return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
+}
+
+int push_subc_start(push_subc *s)
+{
+    if (s->state != PUSH_SUBC_IDLE && s->state != PUSH_SUBC_TERMINATED)
+        return SP_EINVAL;
+    drop_dialog(s);
+    push_tmr_stop(s->host->env, &s->tmr);
+    push_token(s->call_id, 24);
+    push_token(s->from_tag, 12);
+    s->cseq = 1;
+    char branch[SIP_BRANCH_SIZE], via[160], from[PUSH_URI_MAX + 40], to[PUSH_URI_MAX + 8], hdrs[1024];
+    sip_txn_branch_new(s->host->L, branch);
+    sip_peer dest;
+    sp_str first_hop = s->cfg.route.n ? push_addr_uri(s->cfg.route) : s->cfg.target;
+    if (push_uri_peer(first_hop, &dest) != 0)
+        return SP_EINVAL;
+    sip_tp tp = push_local_tp(s->host->local, dest.tp);
+    size_t vn = push_via_value(s->host->local, tp, branch, via, sizeof via);
+    int fn = snprintf(from, sizeof from, "<%.*s>;tag=%s", (int)s->cfg.from_uri.n, s->cfg.from_uri.p, s->from_tag);
+    sp_str to_uri = s->cfg.to_uri.n ? s->cfg.to_uri : s->cfg.target;
+    int tn = snprintf(to, sizeof to, "<%.*s>", (int)to_uri.n, to_uri.p);
+    size_t hn = common_headers(s, s->cfg.expires, hdrs, sizeof hdrs);
+    if (!vn || fn < 0 || (size_t)fn >= sizeof from || tn < 0 || (size_t)tn >= sizeof to || !hn)
+        return SP_ELIMIT;
+    push_req r = {.method = SP_LIT("SUBSCRIBE"), .ruri = s->cfg.target, .via = sp_str_make(via, vn),
+                  .route = s->cfg.route, .from = sp_str_make(from, (size_t)fn), .to = sp_str_make(to, (size_t)tn),
+                  .call_id = sp_str_cstr(s->call_id), .cseq = s->cseq, .contact = s->cfg.contact,
+                  .headers = sp_str_make(hdrs, hn)};
+    char buf[PUSH_MSG_MAX];
+    long n = push_req_build(&r, buf, sizeof buf);
+    if (n < 0)
+        return SP_ELIMIT;
+    char *copy = malloc((size_t)n);
+    if (!copy)
+        return SP_ELIMIT;
+    memcpy(copy, buf, (size_t)n);
+    free(s->sent);
+    s->sent = copy;
+    s->sent_len = (size_t)n;
+    /* the request goes to the first hop (a Route), its Request-URI stays the target */
+    dest.tp = tp;
+    int rc = sip_txn_request(s->host->L, buf, (size_t)n, &dest, on_response, s, &s->ct);
+    if (rc != 0)
+        return rc;
+    set_state(s, PUSH_SUBC_SUBSCRIBING, "subscribe sent", 0, 0);
+    return 0;
+}
+
+/* A SUBSCRIBE in the dialog: a refresh, or Expires: 0 to end it. */
+static int send_in_dialog(push_subc *s, uint32_t expires)
+{
+    char branch[SIP_BRANCH_SIZE], via[160], hdrs[1024], buf[PUSH_MSG_MAX];
+    sip_peer dest;
+    sp_str hop = sip_dialog_next_hop(s->dlg);
+    if (push_uri_peer(hop, &dest) != 0)
+        return SP_EINVAL;
+    sip_txn_branch_new(s->host->L, branch);
+    size_t vn = push_via_value(s->host->local, push_local_tp(s->host->local, dest.tp), branch, via, sizeof via);
+    size_t hn = common_headers(s, expires, hdrs, sizeof hdrs);
+    sip_dialog_req r = {.method = SP_LIT("SUBSCRIBE"), .via = sp_str_make(via, vn), .headers = sp_str_make(hdrs, hn)};
+    long n = sip_dialog_build(s->dlg, &r, buf, sizeof buf);
+    if (n < 0 || !vn || !hn)
+        return SP_ELIMIT;
+    return send_request(s, buf, (size_t)n, hop);
+}
+
+void push_subc_stop(push_subc *s)
+{
+    push_tmr_stop(s->host->env, &s->tmr);
+    if (s->dlg && (s->state == PUSH_SUBC_ACTIVE || s->state == PUSH_SUBC_REFRESHING) && send_in_dialog(s, 0) == 0) {
+        set_state(s, PUSH_SUBC_UNSUBSCRIBING, "unsubscribe sent", 0, 0);
+        return;
+    }
+    if (s->state != PUSH_SUBC_TERMINATED && s->state != PUSH_SUBC_IDLE)
+        set_state(s, PUSH_SUBC_TERMINATED, "stopped", 0, 0);
+}
+
+static bool parse_sent(const push_subc *s, sip_msg *m, sip_header *hdrs, size_t max)
+{
+    return s->sent && sip_msg_parse(s->sent, s->sent_len, m, hdrs, max, NULL, SIP_FRAME_DATAGRAM, NULL) > 0;
+}
+
+static void arm_refresh(push_subc *s)
+{
+    push_tmr_start(s->host->env, &s->tmr, refresh_delay_ms(s->granted), push_cookie(s->host->timer_kind, s->id));
+}
+
+static void retry_later(push_subc *s)
+{
+    if (s->cfg.retry)
+        push_tmr_start(s->host->env, &s->tmr, PUSH_SUBC_RETRY_MS, push_cookie(s->host->timer_kind, s->id));
+}
+
+static void on_response(void *ctx, sip_txn_id ct, const sip_txn_result *r)
+{
+    push_subc *s = ctx;
+    if (!r->final)
+        return;
+    if (s->ct == ct)
+        s->ct = 0;
+    if (s->doomed) {
+        unlink_and_free(s);
+        return;
+    }
+    unsigned st = r->status;
+    if (s->state == PUSH_SUBC_UNSUBSCRIBING) {
+        drop_dialog(s);
+        set_state(s, PUSH_SUBC_TERMINATED, "unsubscribed", st, 0);
+        return;
+    }
+    if (st >= 200 && st < 300) {
+        uint32_t granted = s->cfg.expires;
+        sip_sub_accepted_expires(r->msg, &granted); /* §4.1.2.1: the 2xx's Expires is what counts */
+        s->granted = granted;
+        if (!s->dlg && s->state == PUSH_SUBC_SUBSCRIBING) {
+            sip_header hdrs[SIP_DEFAULT_MAX_HEADERS];
+            sip_msg req;
+            sip_dialog *d = NULL;
+            if (parse_sent(s, &req, hdrs, SIP_DEFAULT_MAX_HEADERS) &&
+                sip_dialog_uac_new(&d, &req, r->msg, s->cfg.contact, false) == 0) {
+                if (sip_dialog_set_add(s->host->dialogs, d) == 0) {
+                    d->user = s;
+                    s->dlg = d;
+                } else {
+                    sip_dialog_free(d);
+                }
+            }
+        } else if (s->dlg) {
+            sip_dialog_on_response(s->dlg, SP_LIT("SUBSCRIBE"), r->msg);
+        }
+        arm_refresh(s);
+        set_state(s, PUSH_SUBC_ACTIVE, s->state == PUSH_SUBC_REFRESHING ? "refreshed" : "accepted", st, granted);
+        return;
+    }
+    /* a failed refresh leaves the subscription alive unless the answer ends it (§4.1.2.2) */
+    if (s->state == PUSH_SUBC_REFRESHING && !sip_sub_refresh_ends(st)) {
+        s->granted = s->granted > 2 ? s->granted / 2 : 1;
+        arm_refresh(s);
+        set_state(s, PUSH_SUBC_ACTIVE, "refresh refused, kept", st, 0);
+        return;
+    }
+    drop_dialog(s);
+    set_state(s, PUSH_SUBC_TERMINATED, "refused", st, 0);
+    retry_later(s);
+}
+
+void push_subc_timer(push_subc_host *h, uint64_t id)
+{
+    for (push_subc *s = h->list; s; s = s->next) {
+        if (s->id != id)
+            continue;
+        s->tmr.handle = 0;
+        if (s->state == PUSH_SUBC_ACTIVE && s->dlg) {
+            if (send_in_dialog(s, s->cfg.expires) == 0)
+                set_state(s, PUSH_SUBC_REFRESHING, "refresh due", 0, 0);
+            else
+                retry_later(s);
+        } else if (s->state == PUSH_SUBC_TERMINATED || s->state == PUSH_SUBC_IDLE) {
+            if (push_subc_start(s) != 0)
+                retry_later(s);
+        }
+        return;
+    }
+}
+
+static void answer(push_subc_host *h, sip_txn_id st, unsigned status)
+{
+    sip_txn_reply rep = {.status = status};
+    sip_txn_respond(h->L, st, &rep);
+}
+
+/* A NOTIFY in s's subscription (§4.1.3). */
+static void take_notify(push_subc *s, sip_txn_id st, const sip_msg *n, const sip_peer *src)
+{
+    const sip_header *ssh = sip_msg_find(n, SIP_H_SUBSCRIPTION_STATE);
+    sip_subscription_state ss;
+    if (!ssh || sip_subscription_state_parse(ssh->value, &ss, NULL) != 0) {
+        answer(s->host, st, 400);
+        return;
+    }
+    /* the host may answer itself (0), e.g. after fetching indirect content */
+    unsigned status = s->host->on_notify ? s->host->on_notify(s->host->ctx, s, st, n, src) : 200;
+    if (status)
+        answer(s->host, st, status);
+    if (ss.state == SIP_SUBSTATE_TERMINATED) {
+        drop_dialog(s);
+        push_tmr_stop(s->host->env, &s->tmr);
+        bool again = sp_str_caseeq_cstr(ss.reason, "deactivated") || sp_str_caseeq_cstr(ss.reason, "timeout");
+        bool later = sp_str_caseeq_cstr(ss.reason, "probation") || sp_str_caseeq_cstr(ss.reason, "giveup") ||
+                     !sp_str_present(ss.reason);
+        set_state(s, PUSH_SUBC_TERMINATED, "terminated by notifier", 0, 0);
+        /* §4.1.3: deactivated and timeout invite a new subscription at once;
+         * probation, giveup and no reason after retry-after */
+        if (s->cfg.retry && again && s->state == PUSH_SUBC_TERMINATED)
+            push_subc_start(s);
+        else if (s->cfg.retry && later)
+            push_tmr_start(s->host->env, &s->tmr, ss.has_retry_after ? ss.retry_after * 1000ull : PUSH_SUBC_RETRY_MS,
+                           push_cookie(s->host->timer_kind, s->id));
+        return;
+    }
+    if (ss.has_expires && ss.expires < s->granted) {
+        s->granted = ss.expires; /* the NOTIFY's expires is authoritative */
+        arm_refresh(s);
+    }
+    if (s->state == PUSH_SUBC_SUBSCRIBING)
+        set_state(s, PUSH_SUBC_ACTIVE, "notify before 2xx", 0, ss.has_expires ? ss.expires : 0);
+}
+
+bool push_subc_route_notify(push_subc_host *h, sip_txn_id st, const sip_msg *n, const sip_peer *src)
+{
+    unsigned status = 0;
+    sip_dialog *d = sip_dialog_set_route(h->dialogs, n, &status);
+    if (d) {
+        take_notify(d->user, st, n, src);
+        return true;
+    }
+    if (status == 500) {
+        answer(h, st, 500);
+        return true;
+    }
+    /* §4.4.1: a NOTIFY may come before the 2xx and make the dialog itself */
+    for (push_subc *s = h->list; s; s = s->next) {
+        sip_header hdrs[SIP_DEFAULT_MAX_HEADERS];
+        sip_msg req;
+        if (s->state != PUSH_SUBC_SUBSCRIBING || s->dlg || !parse_sent(s, &req, hdrs, SIP_DEFAULT_MAX_HEADERS) ||
+            !sip_sub_notify_matches(&req, n))
+            continue;
+        sip_dialog *nd = NULL;
+        if (sip_dialog_uas_new(&nd, n, SP_STR_NULL, s->cfg.contact, false, false) != 0 ||
+            sip_dialog_set_add(h->dialogs, nd) != 0) {
+            sip_dialog_free(nd);
+            answer(h, st, 500);
+            return true;
+        }
+        nd->local_seq = s->cseq;
+        nd->user = s;
+        s->dlg = nd;
+        take_notify(s, st, n, src);
+        return true;
+    }
+    return false;
+}
