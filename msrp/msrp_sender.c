@@ -541,6 +541,8 @@ static bool send_chunk(msrp_session *s, batch *b, msrp_out *o)
                                 .end_star = n > MSRP_FAIR_CHUNK},
                       .success_report = o->m.success_report,
                       .failure_report = o->m.failure_report,
+                      .extra = o->m.extra,
+                      .nextra = o->m.nextra,
                       .content_type = o->m.content_type};
     if (o->aborting)
         send.range.end_star = true;
