@@ -144,8 +144,12 @@ int snd_prepare(push_invite_sender *s, const push_invite_params *p)
         if (!copy_str(f->type, sizeof f->type, f->f.type) || (!f->f.data && f->f.fd < 0) ||
             (p->cpim && !f->f.data))
             return SP_EINVAL;
-        if (!push_transfer_id_new(f->tid))
+        if (f->f.transfer_id.p) {
+            if (!copy_str(f->tid, sizeof f->tid, f->f.transfer_id) || !f->f.transfer_id.n)
+                return SP_EINVAL;
+        } else if (!push_transfer_id_new(f->tid)) {
             return -EIO;
+        }
         if (f->f.name.p) {
             if (!copy_str(f->name, sizeof f->name, f->f.name))
                 return SP_EINVAL;
@@ -183,7 +187,8 @@ long snd_offer(push_invite_sender *s, char *out, size_t cap)
         of[i] = (push_offer_file){
             .type = sp_str_cstr(f->type), .name = sp_str_cstr(f->name), .size = f->f.size,
             .wrapped_type = f->wrapped_type[0] ? sp_str_cstr(f->wrapped_type) : SP_STR_NULL,
-            .path = msrp_session_local_uri(f->ms), .port = f->dropped ? 0 : s->c->msrp_port,
+            .path = f->ms ? msrp_session_local_uri(f->ms) : SP_STR_NULL,
+            .port = f->dropped || !f->ms ? 0 : s->c->msrp_port,
             .transfer_id = sp_str_cstr(f->tid),
             .modification = s->modification[0] ? sp_str_cstr(s->modification) : SP_STR_NULL};
         memcpy(of[i].sha1, f->sha1, SP_SHA1_LEN);

@@ -41,6 +41,7 @@ typedef struct push_rx_session {
     char app[64], from[PUSH_URI_MAX];
     rx_stream streams[PUSH_OFFER_MAX_FILES];
     size_t nstreams, naccepted;
+    bool media_started;
     char peer_path[PUSH_OFFER_MAX_FILES][MSRP_PATH_MAX];
     push_se se;
     push_tmr tmr;                 /* the answer delay, then the session timer */
@@ -229,6 +230,8 @@ static void on_msrp(void *ctx, msrp_session *ms, const msrp_event_info *ev)
     }
     case MSRP_EV_CLOSED:
         /* the sender vanished: what was partial has been discarded */
+        push_logf(&s->rx->c->env, "push receiver session %llu: MSRP closed: %u %s", (unsigned long long)s->id,
+                  ev->status, ev->reason ? ev->reason : "");
         if (s->state == RX_ACTIVE)
             hang_up(s, "MSRP connection lost");
         return;
@@ -309,6 +312,21 @@ static int open_stream(push_rx_session *s, size_t i, const sdp_stream *st)
     return msrp_session_new(rx->c->msrp, &mc, &t->ms);
 }
 
+/* The active end connects once the sender has taken the answer: on the
+ * ACK (RFC 3261 §13.3.1.4), so that a reused connection never carries our
+ * first SEND before the sender knows our path. */
+static void start_media(push_rx_session *s)
+{
+    s->media_started = true;
+    for (size_t i = 0; i < s->nstreams; i++) {
+        rx_stream *t = &s->streams[i];
+        if (t->ms && (msrp_session_set_peer(t->ms, sp_str_cstr(s->peer_path[i])) != 0 || msrp_session_start(t->ms) != 0)) {
+            hang_up(s, "MSRP could not start");
+            return;
+        }
+    }
+}
+
 static void send_200(push_rx_session *s, const char *event)
 {
     push_invite_rx *rx = s->rx;
@@ -322,14 +340,6 @@ static void send_200(push_rx_session *s, const char *event)
     }
     s->st = 0;
     set_state(s, RX_ACTIVE, event);
-    /* RFC 6135: the active end connects as soon as it has answered */
-    for (size_t i = 0; i < s->nstreams; i++) {
-        rx_stream *t = &s->streams[i];
-        if (t->ms && (msrp_session_set_peer(t->ms, sp_str_cstr(s->peer_path[i])) != 0 || msrp_session_start(t->ms) != 0)) {
-            hang_up(s, "MSRP could not start");
-            return;
-        }
-    }
     uint64_t due = push_se_due_ms(&s->se);
     if (due)
         push_tmr_start(&rx->c->env, &s->tmr, due, push_cookie(PUSH_TMR_INVITE_RX, s->id));
@@ -555,8 +565,11 @@ bool push_invite_rx_route(push_invite_rx *rx, sip_txn_id st, const sip_msg *req,
     push_rx_session *s = session_of(rx, req, to.tag);
     if (!s)
         return false;
-    if (sp_str_eq(req->method, SP_LIT("ACK")))
+    if (sp_str_eq(req->method, SP_LIT("ACK"))) {
+        if (s->state == RX_ACTIVE && !s->media_started)
+            start_media(s);
         return true;
+    }
     unsigned bad = sip_dialog_on_request(s->dialog, req);
     if (bad) {
         sip_txn_reply rep = {.status = bad};

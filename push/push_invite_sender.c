@@ -131,7 +131,13 @@ static void file_settled(push_invite_sender *s, snd_file *f, const char *event)
         f->ms = NULL;
     }
     if (all_settled(s)) {
-        set_result(s, PUSH_SRC_MSRP, 200, NULL);
+        bool all = true;
+        for (size_t i = 0; i < s->nfiles; i++)
+            all = all && s->files[i].delivered;
+        if (all)
+            set_result(s, PUSH_SRC_MSRP, 200, NULL);
+        else /* RFC 3264 §6: the receiver refused a stream with port 0 */
+            set_result(s, PUSH_SRC_SIP, 488, "a stream was refused (port 0)");
         send_bye(s, event);
         return;
     }
@@ -354,8 +360,8 @@ static void on_2xx(push_invite_sender *s, const sip_msg *resp)
         fail(s, PUSH_SRC_SIP, 500, "unusable 2xx to the INVITE", "bad 2xx");
         return;
     }
-    ack_2xx(s);
     if (s->state == PUSH_SENDER_CANCELLING) {
+        ack_2xx(s);
         /* RFC 3261 §9.1: the 2xx crossed our CANCEL; the session is ended by BYE */
         set_state(s, PUSH_SENDER_TRANSFER, "2xx crossed the CANCEL");
         send_bye(s, "cancelled after all");
@@ -366,7 +372,9 @@ static void on_2xx(push_invite_sender *s, const sip_msg *resp)
     if (push_se_uac_2xx(resp, &s->se, &err) != 0)
         s->se = (push_se){0};
     set_state(s, PUSH_SENDER_TRANSFER, "2xx");
-    if (start_media(s, resp) == 0) {
+    size_t going = start_media(s, resp);
+    ack_2xx(s); /* after the media is ready: the receiver connects on it */
+    if (going == 0) {
         set_result(s, PUSH_SRC_SIP, 488, "every stream was refused (port 0)");
         send_bye(s, "streams refused");
         return;

@@ -42,6 +42,7 @@ typedef struct push_invite_file {
     int fd;
     uint64_t offset, size;
     const uint8_t *sha1;       /* SP_SHA1_LEN bytes, or NULL: computed (reads fd once) */
+    sp_str transfer_id;        /* a push offered again keeps its id; absent: a fresh one */
 } push_invite_file;
 
 typedef struct push_invite_params {
