@@ -154,7 +154,9 @@ int snd_prepare(push_invite_sender *s, const push_invite_params *p)
             if (!copy_str(f->name, sizeof f->name, f->f.name))
                 return SP_EINVAL;
         } else {
-            snprintf(f->name, sizeof f->name, "pushid-%s", f->tid);
+            /* seed 000 §8.3.7.2: "pushid-" and the transfer id */
+            memcpy(f->name, "pushid-", 7);
+            memcpy(f->name + 7, f->tid, strlen(f->tid) + 1);
         }
     }
     int rc = map_headers(s, p);
