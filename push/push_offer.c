@@ -4,19 +4,8 @@
 #include <string.h>
 
 #include "sdp_build.h"
+#include "sp_hex.h"
 #include "sp_random.h"
-
-void push_sha1_hex_colons(const uint8_t sha1[SP_SHA1_LEN], char *out)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < SP_SHA1_LEN; i++) {
-        out[i * 3] = hex[sha1[i] >> 4];
-        out[i * 3 + 1] = hex[sha1[i] & 15];
-        if (i + 1 < SP_SHA1_LEN)
-            out[i * 3 + 2] = ':';
-    }
-    out[PUSH_SHA1_HEX_LEN] = '\0';
-}
 
 bool push_transfer_id_new(char *out)
 {
@@ -62,7 +51,7 @@ long push_offer_build(const push_offer *o, char *out, size_t cap)
         s->selector.type = f->type;
         s->selector.has_size = true;
         s->selector.size = f->size;
-        push_sha1_hex_colons(f->sha1, hashes[i]);
+        sp_hex_encode_colon(f->sha1, SP_SHA1_LEN, hashes[i]);
         s->selector.hash_algorithm = SP_LIT("sha-1");
         s->selector.hash_value = sp_str_make(hashes[i], PUSH_SHA1_HEX_LEN);
         s->date.modification = f->modification;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sp_hex.h"
 #include "sp_sha1.h"
 #include "sp_str.h"
 
@@ -19,8 +20,8 @@
 /* 32 characters of [A-Za-z0-9]: about 190 random bits, globally unique in
  * practice (seed 000: "a new globally unique random identifier"). */
 #define PUSH_TRANSFER_ID_LEN 32
-/* "HH:" per digest byte. */
-#define PUSH_SHA1_HEX_LEN (SP_SHA1_LEN * 3 - 1)
+/* "72:24:5F:..." (sp_hex_encode_colon of a SHA-1). */
+#define PUSH_SHA1_HEX_LEN SP_HEX_COLON_LEN(SP_SHA1_LEN)
 
 typedef struct push_offer_file {
     sp_str type;           /* file-selector type: the MIME type sent */
@@ -45,10 +46,6 @@ typedef struct push_offer {
 /* Writes the offer. Returns its length, or -1 when it does not fit or a
  * value would forge a line. */
 long push_offer_build(const push_offer *o, char *out, size_t cap);
-
-/* "72:24:5F:..." (upper-case hex, RFC 5547 §6 hash syntax) and a NUL into
- * out[PUSH_SHA1_HEX_LEN + 1]. */
-void push_sha1_hex_colons(const uint8_t sha1[SP_SHA1_LEN], char *out);
 
 /* A fresh file-transfer-id into out[PUSH_TRANSFER_ID_LEN + 1]; false when
  * the kernel gives no randomness. */

@@ -85,7 +85,8 @@ START_TEST(delivers_with_the_seed_offer)
     ck_assert(has(inv, "a=path:msrp://127.0.0.1:"));
     ck_assert(has(inv, "a=file-transfer-id:"));
     char sel[160], hex[PUSH_SHA1_HEX_LEN + 1];
-    push_sha1_hex_colons(sha, hex);
+    sp_hex_encode_colon(sha, SP_SHA1_LEN, hex);
+    hex[PUSH_SHA1_HEX_LEN] = '\0';
     snprintf(sel, sizeof sel, "a=file-selector:name:\"walrus.si\" type:text/vnd.wap.si size:1024 hash:sha-1:%s\r\n",
              hex);
     ck_assert_msg(has(inv, sel), "%s", inv);

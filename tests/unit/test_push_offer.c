@@ -104,7 +104,8 @@ START_TEST(ids_and_hashes)
     ck_assert_str_ne(a, b);
     uint8_t z[SP_SHA1_LEN] = {0xab, 0x01};
     char hex[PUSH_SHA1_HEX_LEN + 1];
-    push_sha1_hex_colons(z, hex);
+    sp_hex_encode_colon(z, SP_SHA1_LEN, hex);
+    hex[PUSH_SHA1_HEX_LEN] = '\0';
     ck_assert_str_eq(hex, "AB:01:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00");
 }
 END_TEST
