@@ -488,8 +488,14 @@ size_t pra_sub_headers(const push_pra *a, sp_str accept_contact, char *out, size
 {
     char acc[512];
     size_t an = accept_header(a, acc, sizeof acc);
-    int n = snprintf(out, cap, "%.*sAccept-Contact: %.*s\r\nAllow: %.*s\r\n", (int)an, acc, (int)accept_contact.n,
-                     accept_contact.p, (int)push_pra_allow().n, push_pra_allow().p);
+    /* seed 002 §7.2.1.1 step 2: P-Preferred-Identity, which the core turns
+     * into P-Asserted-Identity (RFC 3325 §6). With no core between us and
+     * the sender, we are the edge of the trust domain and assert it
+     * ourselves, so the sender's identity check (§7.2.2.1) can pass. */
+    const char *pid = a->cfg.proxy.n ? "P-Preferred-Identity" : "P-Asserted-Identity";
+    int n = snprintf(out, cap, "%s: <%.*s>\r\n%.*sAccept-Contact: %.*s\r\nAllow: %.*s\r\n", pid, (int)a->cfg.aor.n,
+                     a->cfg.aor.p, (int)an, acc, (int)accept_contact.n, accept_contact.p, (int)push_pra_allow().n,
+                     push_pra_allow().p);
     return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 

@@ -151,8 +151,11 @@ void pra_refer_sub_state(push_pra *a, push_subc *s, unsigned status)
     pra_refer *r = s->user;
     if (!r)
         return;
-    /* a NOTIFY that came before the 2xx says the subscription exists: 200 */
-    refer_notify(a, r, status ? status : 200, true);
+    /* a NOTIFY that came before the 2xx says the subscription exists (200);
+     * one stopped before any answer was cut short (487) */
+    if (!status)
+        status = s->state == PUSH_SUBC_ACTIVE ? 200 : 487;
+    refer_notify(a, r, status, true);
     refer_free(a, r);
 }
 

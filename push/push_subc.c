@@ -136,6 +136,7 @@ int push_subc_start(push_subc *s)
 {
     if (s->state != PUSH_SUBC_IDLE && s->state != PUSH_SUBC_TERMINATED)
         return SP_EINVAL;
+    s->ending = false;
     drop_dialog(s);
     push_tmr_stop(s->host->env, &s->tmr);
     push_token(s->call_id, 24);
@@ -197,8 +198,17 @@ static int send_in_dialog(push_subc *s, uint32_t expires)
     return send_request(s, buf, (size_t)n, hop);
 }
 
+void push_subc_refresh(push_subc *s)
+{
+    if (s->state == PUSH_SUBC_ACTIVE && s->dlg && send_in_dialog(s, s->cfg.expires) == 0) {
+        push_tmr_stop(s->host->env, &s->tmr);
+        set_state(s, PUSH_SUBC_REFRESHING, "refresh asked", 0, 0);
+    }
+}
+
 void push_subc_stop(push_subc *s)
 {
+    s->ending = true;
     push_tmr_stop(s->host->env, &s->tmr);
     if (s->dlg && (s->state == PUSH_SUBC_ACTIVE || s->state == PUSH_SUBC_REFRESHING) && send_in_dialog(s, 0) == 0) {
         set_state(s, PUSH_SUBC_UNSUBSCRIBING, "unsubscribe sent", 0, 0);
@@ -237,7 +247,7 @@ static void on_response(void *ctx, sip_txn_id ct, const sip_txn_result *r)
     }
     unsigned st = r->status;
     if (s->state == PUSH_SUBC_UNSUBSCRIBING) {
-        drop_dialog(s);
+        /* the dialog stays for the final NOTIFY (RFC 6665 §4.1.2.3) */
         set_state(s, PUSH_SUBC_TERMINATED, "unsubscribed", st, 0);
         return;
     }
@@ -324,6 +334,8 @@ static void take_notify(push_subc *s, sip_txn_id st, const sip_msg *n, const sip
         set_state(s, PUSH_SUBC_TERMINATED, "terminated by notifier", 0, 0);
         /* §4.1.3: deactivated and timeout invite a new subscription at once;
          * probation, giveup and no reason after retry-after */
+        if (s->ending)
+            return;
         if (s->cfg.retry && again && s->state == PUSH_SUBC_TERMINATED)
             push_subc_start(s);
         else if (s->cfg.retry && later)

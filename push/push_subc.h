@@ -79,6 +79,7 @@ struct push_subc {
     push_tmr tmr;
     uint32_t granted;
     bool doomed;             /* freed when its transaction ends */
+    bool ending;             /* un-subscribed by us: never subscribe again by itself */
     void *user;
     push_subc *next;
     char *mem;
@@ -88,6 +89,8 @@ struct push_subc {
 push_subc *push_subc_new(push_subc_host *h, const push_subc_config *cfg);
 /* Sends the initial SUBSCRIBE (IDLE or TERMINATED). 0 or a negative error. */
 int push_subc_start(push_subc *s);
+/* Refreshes now (an ACTIVE subscription), e.g. to get full state again. */
+void push_subc_refresh(push_subc *s);
 /* Sends SUBSCRIBE with Expires: 0 in the dialog; a subscription with no
  * dialog just terminates. */
 void push_subc_stop(push_subc *s);

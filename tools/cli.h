@@ -16,6 +16,9 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 int cmd_parse(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_recv(int argc, char **argv);
+int cmd_psa(int argc, char **argv);
+int cmd_send(int argc, char **argv);
 
 /* Per-kind output of `sippush parse KIND`. Each validates the whole input
  * first and writes one JSON object (and its newline) only when it is valid;

@@ -11,6 +11,9 @@ static const struct {
 } commands[] = {
     {"parse", cmd_parse, "parse sip|sdp|msrp [--stream] [FILE|-]   print one message as JSON"},
     {"bench", cmd_bench, "bench parse|sha1 [...]                 measure the stack"},
+    {"recv", cmd_recv, "recv [--listen ...] [--aor URI] [--registrar URI] [--app ID]...  run a Push Receiver Agent"},
+    {"psa", cmd_psa, "psa [--listen ...] [--control unix:PATH]     run a Push Sender Agent"},
+    {"send", cmd_send, "send --to URI [--method ...] [--psa CONTROL] FILE|-  push one content"},
     {"demo", cmd_demo, "demo                                    run the loopback demonstration"},
 };
 

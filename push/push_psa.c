@@ -1,0 +1,486 @@
+/* push_psa.c - the Push Sender Agent: method dispatch, registrations
+ * (REGISTER and third-party REGISTER, seed 001 B.1), reachability, OPTIONS. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "push_featuretags.h"
+#include "push_psa_impl.h"
+#include "sip_build.h"
+#include "sip_hdr.h"
+#include "sip_stateless.h"
+
+typedef void (*psa_handler)(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src);
+
+static void on_register(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src);
+static void on_notify(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src);
+static void on_options(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src);
+
+/* What the sender takes; the order is the order of Allow. */
+static const struct {
+    const char *name;
+    psa_handler fn;
+} psa_table[] = {
+    {"REGISTER", on_register},
+    {"SUBSCRIBE", psa_on_subscribe},
+    {"NOTIFY", on_notify},
+    {"OPTIONS", on_options},
+};
+#define PSA_NMETHODS (sizeof psa_table / sizeof psa_table[0])
+
+sp_str push_psa_allow(void)
+{
+    static char allow[128];
+    static size_t len;
+    if (!len)
+        for (size_t i = 0; i < PSA_NMETHODS; i++)
+            len += (size_t)snprintf(allow + len, sizeof allow - len, "%s%s", i ? ", " : "", psa_table[i].name);
+    return sp_str_make(allow, len);
+}
+
+static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_peer *src)
+{
+    push_psa *p = ctx;
+    if (!st)
+        return;
+    for (size_t i = 0; i < PSA_NMETHODS; i++)
+        if (sp_str_eq(req->method, sp_str_cstr(psa_table[i].name))) {
+            psa_table[i].fn(p, st, req, src);
+            return;
+        }
+    char allow[160];
+    int n = snprintf(allow, sizeof allow, "Allow: %.*s\r\n", (int)push_psa_allow().n, push_psa_allow().p);
+    psa_answer(p, st, req, 405, NULL, sp_str_make(allow, (size_t)n));
+}
+
+sip_txn_tu push_psa_tu(push_psa *p) { return (sip_txn_tu){.ctx = p, .on_request = tu_request}; }
+
+void push_psa_set_layer(push_psa *p, sip_txn_layer *L)
+{
+    p->L = L;
+    p->watch_host.L = L;
+}
+
+/* --- common ------------------------------------------------------------------ */
+
+void psa_event(push_psa *p, const push_psa_event *ev)
+{
+    if (p->cfg.on_event)
+        p->cfg.on_event(p->cfg.ctx, ev);
+}
+
+void psa_answer(push_psa *p, sip_txn_id st, const sip_msg *req, unsigned status, const char *reason, sp_str headers)
+{
+    char tag[SIP_TAG_SIZE];
+    sip_stateless_tag(req, tag);
+    sip_txn_reply r = {.status = status, .reason = sp_str_cstr(reason), .to_tag = sp_str_cstr(tag), .headers = headers};
+    sip_txn_respond(p->L, st, &r);
+    if (status >= 300) {
+        const char *why = reason ? reason : sip_reason_phrase(status);
+        push_logf(&p->env, "refused %.*s: %u %s", (int)req->method.n, req->method.p, status, why);
+        push_psa_event ev = {.kind = PUSH_PSA_EV_REJECTED, .method = req->method, .status = status,
+                             .reason = sp_str_cstr(why)};
+        psa_event(p, &ev);
+    }
+}
+
+bool psa_peer_trusted(const push_psa *p, const sip_peer *src)
+{
+    for (size_t i = 0; i < p->cfg.ntrust; i++)
+        if (sp_str_caseeq(p->cfg.trust[i], sp_str_cstr(src->host)))
+            return true;
+    return false;
+}
+
+unsigned psa_check_identity(const push_psa *p, const sip_msg *req, const sip_peer *src, const char **why)
+{
+    /* seed 002 §7.2.2.1 step 2, RFC 3325 §5 */
+    if (!push_addr_uri(push_hdr(req, SIP_H_P_ASSERTED_IDENTITY)).n) {
+        *why = "P-Asserted-Identity missing";
+        return 403;
+    }
+    if (!psa_peer_trusted(p, src)) {
+        *why = "P-Asserted-Identity from an untrusted peer";
+        return 403;
+    }
+    return 0;
+}
+
+bool psa_aor_eq(sp_str a, sp_str b)
+{
+    sip_uri x, y;
+    if (sip_uri_parse(a, &x, NULL) != 0 || sip_uri_parse(b, &y, NULL) != 0)
+        return false;
+    return sp_str_eq(x.user, y.user) && sp_str_caseeq(x.host, y.host);
+}
+
+void psa_mark_reach(push_psa *p, sp_str aor, bool unregistered)
+{
+    psa_reach *r = p->reach;
+    while (r && !psa_aor_eq(sp_str_cstr(r->aor), aor))
+        r = r->next;
+    if (!r) {
+        if (!unregistered || !(r = calloc(1, sizeof *r)))
+            return; /* nothing known means reachable */
+        snprintf(r->aor, sizeof r->aor, "%.*s", (int)aor.n, aor.p);
+        r->next = p->reach;
+        p->reach = r;
+    }
+    r->unregistered = unregistered;
+}
+
+int psa_route(const push_psa *p, sp_str uri, sip_peer *dest)
+{
+    if (p->cfg.proxy.n)
+        return push_uri_peer(p->cfg.proxy, dest);
+    sip_uri u;
+    sp_str gr;
+    uint64_t now = p->env.now_ms(p->env.ctx), newest = 0;
+    const psa_binding *pick = NULL;
+    if (sip_uri_parse(uri, &u, NULL) == 0) {
+        bool is_gruu = sip_uri_param(&u, "gr", &gr);
+        for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+            const psa_binding *b = &p->bindings[i];
+            if (!b->used || b->expires_at <= now)
+                continue;
+            sip_uri g;
+            if (is_gruu ? b->pub_gruu[0] && sip_uri_parse(sp_str_cstr(b->pub_gruu), &g, NULL) == 0 &&
+                              sip_uri_equal(&g, &u)
+                        : psa_aor_eq(sp_str_cstr(b->aor), uri) && b->expires_at > newest) {
+                pick = b;
+                newest = b->expires_at;
+                if (is_gruu)
+                    break;
+            }
+        }
+    }
+    return push_uri_peer(pick ? sp_str_cstr(pick->contact) : uri, dest);
+}
+
+bool push_psa_may_invite(const push_psa *p, sp_str aor)
+{
+    for (const psa_reach *r = p->reach; r; r = r->next)
+        if (psa_aor_eq(sp_str_cstr(r->aor), aor))
+            return !r->unregistered;
+    return true;
+}
+
+/* --- registrations ------------------------------------------------------------ */
+
+static uint64_t now_ms(const push_psa *p) { return p->env.now_ms(p->env.ctx); }
+
+static void expire_bindings(push_psa *p)
+{
+    uint64_t now = now_ms(p);
+    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+        psa_binding *b = &p->bindings[i];
+        if (b->used && b->expires_at <= now) {
+            b->used = false;
+            if (!push_psa_bindings(p, sp_str_cstr(b->aor)))
+                psa_mark_reach(p, sp_str_cstr(b->aor), true);
+        }
+    }
+}
+
+size_t push_psa_bindings(const push_psa *p, sp_str aor)
+{
+    size_t n = psa_watch_count(p, aor);
+    uint64_t now = now_ms(p);
+    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++)
+        n += p->bindings[i].used && p->bindings[i].expires_at > now && psa_aor_eq(sp_str_cstr(p->bindings[i].aor), aor);
+    return n;
+}
+
+static psa_binding *binding_find(push_psa *p, sp_str aor, sp_str contact, sp_str instance)
+{
+    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+        psa_binding *b = &p->bindings[i];
+        if (!b->used || !psa_aor_eq(sp_str_cstr(b->aor), aor))
+            continue;
+        /* RFC 5626 §6: the instance names the device whatever its address */
+        if (instance.n ? sp_str_eq(sp_str_cstr(b->instance), instance) : sp_str_eq(sp_str_cstr(b->contact), contact))
+            return b;
+    }
+    return NULL;
+}
+
+static void copy_val(char *out, size_t cap, sp_str v)
+{
+    v = sip_unquote(v);
+    if (v.n >= cap)
+        v.n = 0;
+    memcpy(out, v.p ? v.p : "", v.n);
+    out[v.n] = '\0';
+}
+
+static void registered_event(push_psa *p, push_psa_event_kind k, const psa_binding *b, uint32_t expires)
+{
+    push_psa_event ev = {.kind = k, .aor = sp_str_cstr(b->aor), .contact = sp_str_cstr(b->contact), .expires = expires};
+    psa_event(p, &ev);
+}
+
+/* One Contact of a REGISTER. Returns 0 or the status to refuse with. */
+static unsigned take_contact(push_psa *p, sp_str aor, sp_str item, uint32_t default_exp, bool gruu, bool third)
+{
+    sip_addr c;
+    if (sip_addr_parse(item, &c, NULL) != 0)
+        return 400;
+    sp_str v, inst = SP_STR_NULL;
+    uint64_t e = default_exp;
+    if (sip_param_find(c.params, "expires", &v) && v.p && !sp_str_to_u64(v, UINT32_MAX, &e))
+        return 400;
+    if (sip_param_find(c.params, "+sip.instance", &v) && v.p)
+        inst = sip_unquote(v);
+    psa_binding *b = binding_find(p, aor, c.uri_str, inst);
+    if (e == 0) {
+        if (b) {
+            b->used = false;
+            registered_event(p, PUSH_PSA_EV_UNREGISTERED, b, 0);
+        }
+        return 0;
+    }
+    for (size_t i = 0; !b && i < PUSH_PSA_MAX_BINDINGS; i++)
+        if (!p->bindings[i].used)
+            b = &p->bindings[i];
+    if (!b)
+        return 503;
+    if (aor.n >= sizeof b->aor || c.uri_str.n >= sizeof b->contact)
+        return 400;
+    memset(b, 0, sizeof *b);
+    b->used = true;
+    b->third_party = third;
+    copy_val(b->aor, sizeof b->aor, aor);
+    copy_val(b->contact, sizeof b->contact, c.uri_str);
+    copy_val(b->instance, sizeof b->instance, inst);
+    if (sip_feature_find(c.params, PUSH_FTAG_APP, &v))
+        copy_val(b->apps, sizeof b->apps, v);
+    if (sip_feature_find(c.params, "methods", &v))
+        b->caps = push_caps_from_list(v);
+    /* RFC 5627 §3.1: a public GRUU is the AoR with gr=<instance URN> */
+    if (gruu && inst.n > 2 && inst.p[0] == '<') {
+        int n = snprintf(b->pub_gruu, sizeof b->pub_gruu, "%s;gr=%.*s", b->aor, (int)inst.n - 2, inst.p + 1);
+        if (n < 0 || (size_t)n >= sizeof b->pub_gruu)
+            b->pub_gruu[0] = '\0';
+    }
+    b->expires_at = now_ms(p) + e * 1000u;
+    psa_mark_reach(p, aor, false);
+    registered_event(p, PUSH_PSA_EV_REGISTERED, b, (uint32_t)e);
+    return 0;
+}
+
+/* The 200's Contact lines: every binding of the AoR with what remains of it. */
+static size_t bindings_headers(push_psa *p, sp_str aor, char *out, size_t cap)
+{
+    sip_buf b;
+    sip_buf_init(&b, out, cap);
+    uint64_t now = now_ms(p);
+    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+        const psa_binding *x = &p->bindings[i];
+        if (!x->used || !psa_aor_eq(sp_str_cstr(x->aor), aor))
+            continue;
+        sip_buf_printf(&b, "Contact: <%s>;expires=%llu", x->contact,
+                       (unsigned long long)((x->expires_at - now + 999) / 1000));
+        if (x->instance[0])
+            sip_buf_printf(&b, ";+sip.instance=\"%s\"", x->instance);
+        if (x->pub_gruu[0])
+            sip_buf_printf(&b, ";pub-gruu=\"%s\"", x->pub_gruu);
+        if (x->apps[0])
+            sip_buf_printf(&b, ";" PUSH_FTAG_APP "=\"%s\"", x->apps);
+        sip_buf_puts(&b, "\r\n");
+    }
+    long n = sip_buf_finish(&b);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+static void on_register(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src)
+{
+    /* a registration reaches us from the user's device or, third-party, from
+     * the core (seed 001 B.1): either way over a trusted hop */
+    if (!psa_peer_trusted(p, src)) {
+        psa_answer(p, st, req, 403, "REGISTER From An Untrusted Peer", SP_STR_NULL);
+        return;
+    }
+    sp_str aor = push_addr_uri(push_hdr(req, SIP_H_TO));
+    if (!aor.n || aor.n >= PUSH_URI_MAX) {
+        psa_answer(p, st, req, 400, "Bad To", SP_STR_NULL);
+        return;
+    }
+    expire_bindings(p);
+    uint64_t e = PUSH_PSA_REG_EXPIRES_DEFAULT;
+    sp_str eh = push_hdr(req, SIP_H_EXPIRES);
+    if (sp_str_present(eh) && sip_uint_parse(eh, UINT32_MAX, &e, NULL) != 0) {
+        psa_answer(p, st, req, 400, "Bad Expires", SP_STR_NULL);
+        return;
+    }
+    /* third party: the Contact is the core's own, not the user's device */
+    sp_str from = push_addr_uri(push_hdr(req, SIP_H_FROM));
+    bool third = from.n && !psa_aor_eq(from, aor);
+    bool gruu = sip_list_has(push_hdr(req, SIP_H_SUPPORTED), SP_LIT("gruu"), false);
+    for (const sip_header *h = sip_msg_find(req, SIP_H_CONTACT); h; h = sip_msg_find_next(req, h)) {
+        sp_str rest = h->value, item;
+        while (sip_list_next(&rest, &item)) {
+            sip_addr c;
+            if (sip_addr_parse(item, &c, NULL) == 0 && c.star) {
+                /* RFC 3261 §10.3 step 6: "*" only with Expires: 0, alone */
+                if (e != 0 || req->count[SIP_H_CONTACT] != 1) {
+                    psa_answer(p, st, req, 400, "Contact * Needs Expires: 0", SP_STR_NULL);
+                    return;
+                }
+                for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++)
+                    if (p->bindings[i].used && psa_aor_eq(sp_str_cstr(p->bindings[i].aor), aor)) {
+                        p->bindings[i].used = false;
+                        registered_event(p, PUSH_PSA_EV_UNREGISTERED, &p->bindings[i], 0);
+                    }
+                continue;
+            }
+            unsigned bad = take_contact(p, aor, item, (uint32_t)e, gruu, third);
+            if (bad) {
+                psa_answer(p, st, req, bad, bad == 503 ? "Too Many Registrations" : "Bad Contact", SP_STR_NULL);
+                return;
+            }
+        }
+    }
+    if (!push_psa_bindings(p, aor))
+        psa_mark_reach(p, aor, true);
+    char hdrs[4096];
+    size_t n = bindings_headers(p, aor, hdrs, sizeof hdrs);
+    psa_answer(p, st, req, 200, NULL, sp_str_make(hdrs, n));
+}
+
+/* --- NOTIFY and OPTIONS --------------------------------------------------------- */
+
+static void on_notify(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src)
+{
+    sip_event ev;
+    if (sip_event_parse(push_hdr(req, SIP_H_EVENT), &ev, NULL) == 0 && sp_str_caseeq_cstr(ev.package, "refer")) {
+        psa_on_refer_notify(p, st, req);
+        return;
+    }
+    if (!push_subc_route_notify(&p->watch_host, st, req, src))
+        psa_answer(p, st, req, 481, "Subscription Does Not Exist", SP_STR_NULL);
+}
+
+static void on_options(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src)
+{
+    (void)src;
+    char hdrs[512];
+    int n = snprintf(hdrs, sizeof hdrs, "Allow: %.*s\r\nAllow-Events: ua-profile\r\nSupported: " PUSH_PSA_SUPPORTED
+                     "\r\nAccept: application/reginfo+xml, message/sipfrag\r\nContact: %s\r\n",
+                     (int)push_psa_allow().n, push_psa_allow().p, p->contact);
+    psa_answer(p, st, req, 200, NULL, sp_str_make(hdrs, (size_t)n));
+}
+
+/* --- life cycle ------------------------------------------------------------------- */
+
+static void copy_into(char **at, sp_str *s)
+{
+    if (!s->p)
+        return;
+    memcpy(*at, s->p, s->n);
+    s->p = *at;
+    *at += s->n;
+}
+
+push_psa *push_psa_new(const push_psa_config *cfg, const push_env *env, const char **why)
+{
+    const char *dummy;
+    why = why ? why : &dummy;
+    if (cfg->ntrust > PUSH_PSA_MAX_TRUST || cfg->nwatch > PUSH_PSA_MAX_WATCH) {
+        *why = "too many --trust or --watch";
+        return NULL;
+    }
+    sip_uri u;
+    sip_peer hop;
+    if (sip_uri_parse(cfg->identity, &u, NULL) != 0 || (u.scheme != SIP_URI_SIP && u.scheme != SIP_URI_SIPS)) {
+        *why = "the identity is not a sip: URI";
+        return NULL;
+    }
+    if (cfg->proxy.n && push_uri_peer(cfg->proxy, &hop) != 0) {
+        *why = "the proxy is not a usable sip: URI";
+        return NULL;
+    }
+    push_psa *p = calloc(1, sizeof *p);
+    if (!p) {
+        *why = "out of memory";
+        return NULL;
+    }
+    p->cfg = *cfg;
+    p->env = *env;
+    sp_str *f[4 + PUSH_PSA_MAX_TRUST + PUSH_PSA_MAX_WATCH];
+    size_t nf = 0, total = 1;
+    f[nf++] = &p->cfg.identity;
+    f[nf++] = &p->cfg.proxy;
+    f[nf++] = &p->cfg.icsi;
+    for (size_t i = 0; i < cfg->ntrust; i++)
+        f[nf++] = &p->cfg.trust[i];
+    for (size_t i = 0; i < cfg->nwatch; i++)
+        f[nf++] = &p->cfg.watch[i];
+    for (size_t i = 0; i < nf; i++)
+        total += f[i]->p ? f[i]->n : 0;
+    p->mem = malloc(total);
+    p->bindings = calloc(PUSH_PSA_MAX_BINDINGS, sizeof *p->bindings);
+    p->sub_dialogs = sip_dialog_set_new(PUSH_PSA_MAX_SUBS);
+    p->watch_dialogs = sip_dialog_set_new(PUSH_PSA_MAX_WATCH);
+    if (!p->mem || !p->bindings || !p->sub_dialogs || !p->watch_dialogs || psa_watch_init(p) != 0) {
+        *why = "out of memory";
+        push_psa_free(p);
+        return NULL;
+    }
+    char *at = p->mem;
+    for (size_t i = 0; i < nf; i++)
+        copy_into(&at, f[i]);
+    if (!p->cfg.max_sub_expires)
+        p->cfg.max_sub_expires = PUSH_PSA_SUB_EXPIRES_DEFAULT;
+    if (!push_contact_uri(&p->cfg.local, p->cfg.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP, u.user, p->contact,
+                          sizeof p->contact)) {
+        *why = "identity too long";
+        push_psa_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void push_psa_free(push_psa *p)
+{
+    if (!p)
+        return;
+    while (p->subs)
+        psa_sub_end(p, p->subs, NULL, false);
+    psa_pending_free_all(p);
+    push_subc_host_clear(&p->watch_host);
+    free(p->watches);
+    while (p->reach) {
+        psa_reach *r = p->reach;
+        p->reach = r->next;
+        free(r);
+    }
+    sip_dialog_set_free(p->sub_dialogs);
+    sip_dialog_set_free(p->watch_dialogs);
+    free(p->bindings);
+    free(p->mem);
+    free(p);
+}
+
+void push_psa_start(push_psa *p) { psa_watch_start(p); }
+
+void push_psa_stop(push_psa *p)
+{
+    p->stopping = true;
+    while (p->subs)
+        psa_sub_end(p, p->subs, "deactivated", true);
+    psa_watch_stop(p);
+}
+
+void push_psa_timer(push_psa *p, uint64_t cookie)
+{
+    switch (push_cookie_kind(cookie)) {
+    case PSA_TMR_SUB:
+        psa_sub_timer(p, push_cookie_id(cookie));
+        break;
+    case PSA_TMR_WATCH:
+        push_subc_timer(&p->watch_host, push_cookie_id(cookie));
+        break;
+    default:
+        break;
+    }
+}

@@ -1,0 +1,148 @@
+/* push_psa.h - the Push Sender Agent (seed 002 §7.1.2, §7.2.2, §7.2.3.1,
+ * §8.1; seed 004 Appendix Q and R): keeps its receivers' registrations
+ * (REGISTER, third-party REGISTER from the core, the reg event of RFC 3680),
+ * keeps ua-profile subscriptions as their notifier, and delivers pushes by
+ * MESSAGE or by NOTIFY in a subscription, or asks a receiver to subscribe
+ * with REFER; every outcome is read through the response-code table.
+ *
+ * Driven like the receiver (push_agent.h): the layer is created with
+ * push_psa_tu(), timers come back through push_psa_timer().
+ *
+ * Pushes go through one delivery path per method (push_psa_send.c); the
+ * session-mode push (INVITE/MSRP) is one more path, and until it exists a
+ * push that needs it fails with 501 and says so.
+ *
+ * Ownership: the agent copies its configuration; results and events are
+ * valid during their callback only. One thread. */
+#ifndef SIPPUSH_PUSH_PSA_H
+#define SIPPUSH_PUSH_PSA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "push_agent.h"
+#include "push_method.h"
+#include "sip_txn.h"
+
+#define PUSH_PSA_MAX_TRUST 16
+#define PUSH_PSA_MAX_WATCH 16
+/* Registered contacts kept at once; a REGISTER past it gets 503. */
+#define PUSH_PSA_MAX_BINDINGS 1024
+/* Subscriptions kept at once; more get 503. */
+#define PUSH_PSA_MAX_SUBS 1024
+/* Subscription and registration durations (seconds). */
+#define PUSH_PSA_SUB_EXPIRES_DEFAULT 3600u
+#define PUSH_PSA_SUB_EXPIRES_MAX 86400u
+#define PUSH_PSA_REG_EXPIRES_DEFAULT 3600u
+/* Bindings a watched user's reg event may report. */
+#define PUSH_PSA_WATCH_ROWS 64
+
+typedef struct push_psa push_psa;
+
+typedef enum push_psa_event_kind {
+    PUSH_PSA_EV_REGISTERED,   /* aor, contact, expires */
+    PUSH_PSA_EV_UNREGISTERED, /* aor, contact */
+    PUSH_PSA_EV_SUBSCRIBED,   /* aor, app, expires */
+    PUSH_PSA_EV_SUB_ENDED,    /* aor, app, reason */
+    PUSH_PSA_EV_REGSTATE,     /* aor, count: the reg event changed a watched user's bindings */
+    PUSH_PSA_EV_REFERRED,     /* aor, status: the outcome a receiver reported for a REFER */
+    PUSH_PSA_EV_REJECTED,     /* method, status, reason */
+} push_psa_event_kind;
+
+typedef struct push_psa_event {
+    push_psa_event_kind kind;
+    sp_str aor, contact, app, method, reason;
+    unsigned status;
+    uint32_t expires;
+    size_t count;
+} push_psa_event;
+
+typedef struct push_psa_config {
+    sp_str identity;        /* our SIP URI: From and P-Asserted-Identity of our requests */
+    sp_str proxy;           /* the SIP/IP Core's proxy for requests outside dialogs; absent: direct */
+    sp_str trust[PUSH_PSA_MAX_TRUST]; /* peers whose identities and REGISTERs are believed */
+    size_t ntrust;
+    sp_str watch[PUSH_PSA_MAX_WATCH]; /* AoRs whose reg event to follow (RFC 3680) */
+    size_t nwatch;
+    sp_str icsi;            /* IMS mode: this ICSI in Accept-Contact and P-Asserted-Service */
+    uint32_t max_sub_expires; /* 0: PUSH_PSA_SUB_EXPIRES_DEFAULT */
+    push_local local;
+    void *ctx;
+    void (*on_event)(void *ctx, const push_psa_event *ev);
+} push_psa_config;
+
+push_psa *push_psa_new(const push_psa_config *cfg, const push_env *env, const char **why);
+void push_psa_free(push_psa *p);
+sip_txn_tu push_psa_tu(push_psa *p);
+void push_psa_set_layer(push_psa *p, sip_txn_layer *L);
+/* Methods the agent handles: the layer's allow. */
+sp_str push_psa_allow(void);
+/* Option tags it supports (a receiver's REGISTER requires pref). */
+#define PUSH_PSA_SUPPORTED "pref, gruu"
+/* Starts following the watched users' registrations. */
+void push_psa_start(push_psa *p);
+/* Ends subscriptions (NOTIFY terminated) and reg event watches. */
+void push_psa_stop(push_psa *p);
+void push_psa_timer(push_psa *p, uint64_t cookie);
+
+/* --- pushes ----------------------------------------------------------------- */
+
+typedef struct push_psa_push {
+    push_ask ask;           /* auto, message, notify, invite */
+    sp_str to;              /* the recipient's public identity */
+    sp_str target;          /* a GRUU to reach one terminal (RFC 5627); absent: to */
+    sp_str app;             /* Push Resource Identifier; absent: none named */
+    sp_str content_type;
+    sp_str body;            /* as it travels (a message/external-body part when indirect) */
+    bool indirect;          /* body is an RFC 4483 reference */
+    sp_str headers;         /* mapped push headers, each line ending in CRLF (push_headers.h) */
+} push_psa_push;
+
+typedef struct push_psa_result {
+    push_method method;
+    bool delivered;
+    unsigned status;        /* the final response, or the local 408/503, or the refusal's status */
+    bool retry;
+    const char *reason;     /* static */
+    size_t bytes;           /* body bytes sent */
+    uint64_t ms;            /* request to final response */
+} push_psa_result;
+
+typedef void (*push_psa_done)(void *ctx, const push_psa_result *r);
+
+/* Picks the method (push_method_select, with what the registrations and
+ * subscriptions say of the receiver) and sends the push. Returns 0 when it
+ * is on its way (done follows, never from inside this call), or 1 when it
+ * failed at once (*now filled: no subscription for NOTIFY, a body over the
+ * page-mode limit, INVITE not available...). */
+int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, void *ctx, push_psa_result *now);
+
+/* Asks the receiver to subscribe (seed 002 §7.2.3.1): REFER to `to` whose
+ * Refer-To names our identity with method=SUBSCRIBE, the ua-profile Event
+ * and the application's Accept-Contact. The 202 (or failure) is the
+ * result; what the receiver's SUBSCRIBE got arrives later as
+ * PUSH_PSA_EV_REFERRED. Same return as push_psa_send. */
+int push_psa_refer(push_psa *p, sp_str to, sp_str app, push_psa_done done, void *ctx, push_psa_result *now);
+
+/* --- what the agent knows of a receiver ------------------------------------- */
+
+typedef struct push_psa_caps {
+    unsigned status;        /* the OPTIONS answer */
+    push_caps caps;         /* from Allow and the Contact methods tag */
+} push_psa_caps;
+
+/* Queries a receiver's capabilities with OPTIONS (RFC 3261 §11); a 2xx also
+ * makes an unregistered receiver reachable again (seed 000 §8.2.5.1).
+ * Returns 0 or a negative error; done gets the outcome later. */
+int push_psa_options(push_psa *p, sp_str to, void (*done)(void *ctx, const push_psa_caps *c), void *ctx);
+
+/* Live bindings of an AoR: from REGISTER and from the reg event. */
+size_t push_psa_bindings(const push_psa *p, sp_str aor);
+/* Whether an INVITE may be sent to aor (seed 000 §8.2.5.1): not after it
+ * unregistered, until it has registered again or answered an OPTIONS. */
+bool push_psa_may_invite(const push_psa *p, sp_str aor);
+/* Live subscriptions (for app, or any when app is absent) of an AoR. */
+size_t push_psa_subscriptions(const push_psa *p, sp_str aor, sp_str app);
+
+#endif

@@ -1,0 +1,138 @@
+/* push_psa_impl.h - the Push Sender Agent's insides, shared by its files:
+ * push_psa.c (dispatch, registrations, OPTIONS), push_psa_sub.c (the
+ * ua-profile notifier), push_psa_send.c (delivery paths, REFER),
+ * push_psa_watch.c (the reg event). */
+#ifndef SIPPUSH_PUSH_PSA_IMPL_H
+#define SIPPUSH_PUSH_PSA_IMPL_H
+
+#include "push_psa.h"
+#include "push_reginfo.h"
+#include "push_subc.h"
+#include "sip_dialog.h"
+
+enum { PSA_TMR_SUB = 1, PSA_TMR_WATCH = 2 };
+
+/* A contact registered for an AoR (RFC 3261 §10.3, seed 001 B.1). */
+typedef struct psa_binding {
+    bool used;
+    bool third_party;          /* registered by the core on the user's behalf */
+    char aor[PUSH_URI_MAX];
+    char contact[PUSH_URI_MAX];
+    char instance[128];        /* "<urn:uuid:...>", "" when none */
+    char apps[128];            /* +g.oma.pusheventapp values, "" when none */
+    char pub_gruu[PUSH_URI_MAX];
+    push_caps caps;            /* from its methods feature tag */
+    uint64_t expires_at;       /* on the agent's clock, ms */
+} psa_binding;
+
+/* What is known of an AoR's reachability (seed 000 §8.2.5.1). */
+typedef struct psa_reach {
+    char aor[PUSH_URI_MAX];
+    bool unregistered;         /* it unregistered and has not come back */
+    struct psa_reach *next;
+} psa_reach;
+
+typedef enum psa_sub_state { PSA_SUB_ACTIVE, PSA_SUB_TERMINATED } psa_sub_state;
+
+/* A ua-profile subscription we are the notifier of. */
+typedef struct psa_sub {
+    uint64_t id;
+    psa_sub_state state;
+    sip_dialog *dlg;
+    char aor[PUSH_URI_MAX];    /* asserted identity of the subscriber */
+    char app[64];              /* event-app-id, "" when none */
+    char event[256];           /* the Event value our NOTIFYs carry */
+    uint64_t expires_at;
+    push_tmr tmr;
+    struct psa_sub *next;
+} psa_sub;
+
+/* A user whose registrations we follow through the reg event. */
+typedef struct psa_watch {
+    char aor[PUSH_URI_MAX];
+    push_subc *sub;
+    push_regtab tab;
+    push_binding rows[PUSH_PSA_WATCH_ROWS];
+    size_t last_count;
+} psa_watch;
+
+/* A push or REFER waiting for its final response. */
+typedef struct psa_pending {
+    sip_txn_id ct;
+    push_method method;
+    size_t bytes;
+    uint64_t started;
+    psa_sub *sub;              /* NOTIFY: the subscription it travels in (checked by id) */
+    uint64_t sub_id;
+    char to[PUSH_URI_MAX];
+    push_psa_done done;
+    void (*caps_done)(void *ctx, const push_psa_caps *c);
+    void *ctx;
+    struct psa_pending *next;
+} psa_pending;
+
+/* REFERs sent: their NOTIFYs (Event: refer) are recognised by Call-ID. */
+#define PSA_MAX_REFERS 64
+typedef struct psa_refer {
+    char call_id[PUSH_TOKEN_MAX];
+    char to[PUSH_URI_MAX];
+    uint64_t at;
+} psa_refer;
+
+struct push_psa {
+    push_psa_config cfg;
+    char *mem;
+    push_env env;
+    sip_txn_layer *L;
+    char contact[PUSH_URI_MAX];  /* "<sip:psa@host:port>" */
+    psa_binding *bindings;       /* PUSH_PSA_MAX_BINDINGS */
+    psa_reach *reach;
+    sip_dialog_set *sub_dialogs;
+    psa_sub *subs;
+    size_t nsubs;
+    uint64_t next_sub;
+    push_subc_host watch_host;
+    sip_dialog_set *watch_dialogs;
+    psa_watch *watches;          /* cfg.nwatch */
+    psa_pending *pending;
+    psa_refer refers[PSA_MAX_REFERS];
+    size_t next_refer;
+    bool stopping;
+};
+
+void psa_event(push_psa *p, const push_psa_event *ev);
+void psa_answer(push_psa *p, sip_txn_id st, const sip_msg *req, unsigned status, const char *reason, sp_str headers);
+/* 0, or 403 with *why: P-Asserted-Identity missing or from an untrusted peer. */
+unsigned psa_check_identity(const push_psa *p, const sip_msg *req, const sip_peer *src, const char **why);
+bool psa_peer_trusted(const push_psa *p, const sip_peer *src);
+/* Same user and host (ports and parameters aside): a push names a user. */
+bool psa_aor_eq(sp_str a, sp_str b);
+void psa_mark_reach(push_psa *p, sp_str aor, bool unregistered);
+/* Where a request for uri goes first: the proxy when there is one; else,
+ * as the registrar of the receivers that registered with us, the contact
+ * bound to a GRUU we issued or to the AoR (RFC 5627 §5.1, RFC 3261 §16.5);
+ * else the URI itself. 0 or SP_EINVAL. */
+int psa_route(const push_psa *p, sp_str uri, sip_peer *dest);
+
+/* the notifier (push_psa_sub.c) */
+void psa_on_subscribe(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src);
+psa_sub *psa_sub_find(push_psa *p, sp_str aor, sp_str app);
+psa_sub *psa_sub_by_id(push_psa *p, uint64_t id);
+void psa_sub_timer(push_psa *p, uint64_t id);
+/* Ends a subscription: NOTIFY terminated (when send) and forget it. */
+void psa_sub_end(push_psa *p, psa_sub *s, const char *reason, bool send);
+/* Builds a NOTIFY in s with the current Subscription-State. */
+long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_type, sp_str body, char *out,
+                          size_t cap, sip_peer *dest);
+
+/* pushes (push_psa_send.c) */
+void psa_on_refer_notify(push_psa *p, sip_txn_id st, const sip_msg *req);
+void psa_pending_free_all(push_psa *p);
+
+/* the reg event (push_psa_watch.c) */
+int psa_watch_init(push_psa *p);
+void psa_watch_start(push_psa *p);
+void psa_watch_stop(push_psa *p);
+size_t psa_watch_count(const push_psa *p, sp_str aor);
+
+#endif

@@ -1,0 +1,372 @@
+/* push_psa_send.c - the sender's delivery paths (seed 002 §7.1.2, §7.2.2.2,
+ * §7.2.3.1): MESSAGE to the recipient's identity (or a GRUU), NOTIFY in the
+ * recipient's subscription, REFER; OPTIONS queries. Every final answer is
+ * read through the response-code table (push_status.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "push_featuretags.h"
+#include "push_psa_impl.h"
+#include "push_status.h"
+#include "sip_build.h"
+#include "sip_hdr.h"
+
+/* --- pending requests ----------------------------------------------------------- */
+
+static psa_pending *pending_new(push_psa *p, push_method m, push_psa_done done, void *ctx)
+{
+    psa_pending *q = calloc(1, sizeof *q);
+    if (!q)
+        return NULL;
+    q->method = m;
+    q->done = done;
+    q->ctx = ctx;
+    q->started = p->env.now_ms(p->env.ctx);
+    q->next = p->pending;
+    p->pending = q;
+    return q;
+}
+
+static void pending_drop(push_psa *p, psa_pending *q)
+{
+    for (psa_pending **pp = &p->pending; *pp; pp = &(*pp)->next)
+        if (*pp == q) {
+            *pp = q->next;
+            break;
+        }
+    free(q);
+}
+
+void psa_pending_free_all(push_psa *p)
+{
+    while (p->pending)
+        pending_drop(p, p->pending);
+}
+
+static void fail_now(push_psa_result *now, push_method m, unsigned status, bool retry, const char *reason)
+{
+    memset(now, 0, sizeof *now);
+    now->method = m;
+    now->status = status;
+    now->retry = retry;
+    now->reason = reason;
+}
+
+/* The final answer of a push or REFER. */
+static void on_final(void *ctx, sip_txn_id ct, const sip_txn_result *r)
+{
+    push_psa *p = ctx;
+    if (!r->final)
+        return;
+    psa_pending *q = p->pending;
+    while (q && q->ct != ct)
+        q = q->next;
+    if (!q)
+        return;
+    push_code_source src = !r->local ? PUSH_SRC_SIP : (r->status == 408 ? PUSH_SRC_SIP_TIMEOUT : PUSH_SRC_SIP_TRANSPORT);
+    push_status ps = push_status_of(src, q->method, r->status);
+    if (q->method == PUSH_METHOD_NOTIFY) {
+        psa_sub *s = psa_sub_by_id(p, q->sub_id);
+        if (s && r->status >= 300 && sip_sub_notify_failure_ends(r->status))
+            psa_sub_end(p, s, "rejected", false); /* RFC 6665 §4.2.2 */
+    }
+    if (r->status >= 200 && r->status < 300)
+        psa_mark_reach(p, sp_str_cstr(q->to), false);
+    if (q->done) {
+        push_psa_result res = {.method = q->method, .delivered = ps.outcome == PUSH_OUTCOME_DELIVERED,
+                               .status = r->status, .retry = ps.retry, .reason = ps.reason, .bytes = q->bytes,
+                               .ms = p->env.now_ms(p->env.ctx) - q->started};
+        q->done(q->ctx, &res);
+    }
+    if (q->caps_done) {
+        push_psa_caps c = {.status = r->status};
+        if (r->status >= 200 && r->status < 300 && r->msg) {
+            sp_str m;
+            sp_str contact = push_hdr(r->msg, SIP_H_CONTACT);
+            sip_addr a;
+            if (sp_str_present(contact) && sip_addr_parse(contact, &a, NULL) == 0 && sip_feature_find(a.params, "methods", &m))
+                c.caps = push_caps_from_list(m);
+            else if (sp_str_present(push_hdr(r->msg, SIP_H_ALLOW)))
+                c.caps = push_caps_from_list(push_hdr(r->msg, SIP_H_ALLOW));
+        }
+        q->caps_done(q->ctx, &c);
+    }
+    pending_drop(p, q);
+}
+
+/* --- requests outside a dialog ---------------------------------------------------- */
+
+/* From, To, Via, Route, Call-ID for a request to ruri; sends it. */
+static int send_out_of_dialog(push_psa *p, psa_pending *q, sp_str method, sp_str ruri, sp_str to_uri, sp_str headers,
+                              sp_str ctype, sp_str body, char *call_id_out)
+{
+    sip_peer dest;
+    if (psa_route(p, ruri, &dest) != 0)
+        return SP_EINVAL;
+    dest.tp = push_local_tp(&p->cfg.local, dest.tp);
+    char branch[SIP_BRANCH_SIZE], via[160], from[PUSH_URI_MAX + 40], to[PUSH_URI_MAX + 8], route[PUSH_URI_MAX + 8],
+        call_id[PUSH_TOKEN_MAX], tag[16];
+    sip_txn_branch_new(p->L, branch);
+    push_token(call_id, 24);
+    push_token(tag, 12);
+    size_t vn = push_via_value(&p->cfg.local, dest.tp, branch, via, sizeof via);
+    int fn = snprintf(from, sizeof from, "<%.*s>;tag=%s", (int)p->cfg.identity.n, p->cfg.identity.p, tag);
+    int tn = snprintf(to, sizeof to, "<%.*s>", (int)to_uri.n, to_uri.p);
+    int rn = p->cfg.proxy.n ? snprintf(route, sizeof route, "<%.*s;lr>", (int)p->cfg.proxy.n, p->cfg.proxy.p) : 0;
+    if (!vn || fn < 0 || (size_t)fn >= sizeof from || tn < 0 || (size_t)tn >= sizeof to || rn < 0 ||
+        (size_t)rn >= sizeof route)
+        return SP_ELIMIT;
+    push_req r = {.method = method, .ruri = ruri, .via = sp_str_make(via, vn), .route = sp_str_make(route, (size_t)rn),
+                  .from = sp_str_make(from, (size_t)fn), .to = sp_str_make(to, (size_t)tn),
+                  .call_id = sp_str_cstr(call_id), .cseq = 1, .contact = sp_str_cstr(p->contact), .headers = headers,
+                  .content_type = ctype, .body = body};
+    char buf[PUSH_MSG_MAX];
+    long n = push_req_build(&r, buf, sizeof buf);
+    if (n < 0)
+        return SP_ELIMIT;
+    if (call_id_out)
+        snprintf(call_id_out, PUSH_TOKEN_MAX, "%s", call_id);
+    return sip_txn_request(p->L, buf, (size_t)n, &dest, on_final, p, &q->ct);
+}
+
+/* P-Asserted-Identity (seed 002 §7.1.2 step 6), Accept-Contact with the
+ * application (step 1, RFC 3841) and, in IMS mode, the ICSI and
+ * P-Asserted-Service (seed 001 B.2). */
+static size_t identity_headers(const push_psa *p, sp_str app, unsigned methods, char *out, size_t cap)
+{
+    sip_buf b;
+    sip_buf_init(&b, out, cap);
+    sip_buf_puts(&b, "P-Asserted-Identity: <");
+    sip_buf_put(&b, p->cfg.identity);
+    sip_buf_puts(&b, ">\r\n");
+    if (p->cfg.icsi.n) {
+        sip_buf_puts(&b, "P-Asserted-Service: ");
+        sip_buf_put(&b, p->cfg.icsi);
+        sip_buf_puts(&b, "\r\n");
+    }
+    if (app.n || p->cfg.icsi.n) {
+        char ac[512];
+        sp_error err;
+        int n = push_accept_contact_build(app.n ? app : SP_STR_NULL, p->cfg.icsi, methods, true, true, ac, sizeof ac, &err);
+        if (n < 0)
+            return 0;
+        sip_buf_puts(&b, "Accept-Contact: ");
+        sip_buf_put(&b, sp_str_make(ac, (size_t)n));
+        sip_buf_puts(&b, "\r\n");
+    }
+    long n = sip_buf_finish(&b);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+/* --- the delivery paths -------------------------------------------------------------- */
+
+typedef int (*psa_path)(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now);
+
+static int path_message(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now)
+{
+    char hdrs[2048];
+    size_t hn = identity_headers(p, req->app, 0, hdrs, sizeof hdrs);
+    if (!hn || hn + req->headers.n >= sizeof hdrs) {
+        fail_now(now, PUSH_METHOD_MESSAGE, 400, false, "push headers too long or bad application id");
+        return 1;
+    }
+    if (req->headers.n)
+        memcpy(hdrs + hn, req->headers.p, req->headers.n);
+    /* step 2: the public identity, or step 7: a GRUU picks one terminal */
+    sp_str ruri = req->target.n ? req->target : req->to;
+    int rc = send_out_of_dialog(p, q, SP_LIT("MESSAGE"), ruri, req->to, sp_str_make(hdrs, hn + req->headers.n),
+                                req->content_type, req->body, NULL);
+    if (rc != 0) {
+        fail_now(now, PUSH_METHOD_MESSAGE, 503, true, "the MESSAGE could not be sent");
+        return 1;
+    }
+    return 0;
+}
+
+static int path_notify(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now)
+{
+    psa_sub *s = psa_sub_find(p, req->to, req->app);
+    if (!s) {
+        fail_now(now, PUSH_METHOD_NOTIFY, 481, false, "no subscription of the recipient for this application");
+        return 1;
+    }
+    char buf[PUSH_MSG_MAX];
+    sip_peer dest;
+    long n = psa_sub_notify_build(p, s, req->headers, req->content_type, req->body, buf, sizeof buf, &dest);
+    if (n < 0 || sip_txn_request(p->L, buf, (size_t)n, &dest, on_final, p, &q->ct) != 0) {
+        fail_now(now, PUSH_METHOD_NOTIFY, 503, true, "the NOTIFY could not be sent");
+        return 1;
+    }
+    q->sub_id = s->id;
+    return 0;
+}
+
+static int path_invite(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now)
+{
+    (void)p, (void)req, (void)q;
+    fail_now(now, PUSH_METHOD_INVITE, 501, false, "session-mode push (INVITE/MSRP) is not available yet");
+    return 1;
+}
+
+/* One path per method; the session-mode push replaces path_invite. */
+static const psa_path paths[] = {
+    [PUSH_METHOD_MESSAGE] = path_message,
+    [PUSH_METHOD_NOTIFY] = path_notify,
+    [PUSH_METHOD_INVITE] = path_invite,
+};
+
+/* What the registrations say the receiver accepts (its methods tag). */
+static push_caps caps_of(const push_psa *p, sp_str aor)
+{
+    push_caps c = {0};
+    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+        const psa_binding *b = &p->bindings[i];
+        if (!b->used || !b->caps.known || !psa_aor_eq(sp_str_cstr(b->aor), aor))
+            continue;
+        c.known = true;
+        c.message |= b->caps.message;
+        c.notify |= b->caps.notify;
+        c.invite |= b->caps.invite;
+    }
+    return c;
+}
+
+int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, void *ctx, push_psa_result *now)
+{
+    push_method_input in = {.ask = req->ask, .body_len = req->body.n, .indirect = req->indirect,
+                            .has_subscription = psa_sub_find(p, req->to, req->app) != NULL,
+                            .caps = caps_of(p, req->to)};
+    push_method m;
+    sp_error err;
+    if (push_method_select(&in, &m, &err) != 0) {
+        push_method shown = req->ask == PUSH_ASK_NOTIFY ? PUSH_METHOD_NOTIFY
+                            : req->ask == PUSH_ASK_INVITE ? PUSH_METHOD_INVITE
+                                                          : PUSH_METHOD_MESSAGE;
+        push_status ps = push_status_of(PUSH_SRC_SIP, shown, (unsigned)err.status);
+        fail_now(now, shown, (unsigned)err.status, ps.retry, err.reason);
+        return 1;
+    }
+    if (m >= sizeof paths / sizeof paths[0] || !paths[m]) {
+        fail_now(now, m, 501, false, "no delivery path for this method");
+        return 1;
+    }
+    psa_pending *q = pending_new(p, m, done, ctx);
+    if (!q) {
+        fail_now(now, m, 500, true, "out of memory");
+        return 1;
+    }
+    q->bytes = req->body.n;
+    snprintf(q->to, sizeof q->to, "%.*s", (int)req->to.n, req->to.p);
+    int rc = paths[m](p, req, q, now);
+    if (rc != 0)
+        pending_drop(p, q);
+    return rc;
+}
+
+/* --- REFER (seed 002 §7.2.3.1) -------------------------------------------------------- */
+
+/* Percent-encodes what a URI header value cannot hold (RFC 3261 §25.1
+ * hvalue); "+" too, as deployed peers (and the corpus) write it. */
+static void put_escaped(sip_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-_.!~*'()[]/?:$", c))
+            sip_buf_put(b, sp_str_make(s, 1));
+        else
+            sip_buf_printf(b, "%%%02X", c);
+    }
+}
+
+int push_psa_refer(push_psa *p, sp_str to, sp_str app, push_psa_done done, void *ctx, push_psa_result *now)
+{
+    char event[256], ac[256], hdrs[2048];
+    int en = snprintf(event, sizeof event, "ua-profile;profile-type=oma-app%s%.*s%s", app.n ? ";event-app-id=\"" : "",
+                      (int)app.n, app.p ? app.p : "", app.n ? "\"" : "");
+    sp_error err;
+    int an = push_accept_contact_build(app.n ? app : SP_STR_NULL, SP_STR_NULL, 0, false, false, ac, sizeof ac, &err);
+    if (en < 0 || (size_t)en >= sizeof event || an < 0) {
+        fail_now(now, PUSH_METHOD_REFER, 400, false, "bad application id");
+        return 1;
+    }
+    sip_buf b;
+    sip_buf_init(&b, hdrs, sizeof hdrs);
+    /* 2a-2d: our identity, method=SUBSCRIBE, the Event and the Accept-Contact */
+    sip_buf_puts(&b, "Refer-To: <");
+    sip_buf_put(&b, p->cfg.identity);
+    sip_buf_puts(&b, ";method=SUBSCRIBE?Event=");
+    put_escaped(&b, event);
+    sip_buf_puts(&b, "&Accept-Contact=");
+    put_escaped(&b, ac);
+    sip_buf_puts(&b, ">\r\nReferred-By: <");
+    sip_buf_put(&b, p->cfg.identity);
+    sip_buf_puts(&b, ">\r\nEvent: refer\r\nP-Asserted-Identity: <");
+    sip_buf_put(&b, p->cfg.identity);
+    sip_buf_puts(&b, ">\r\n");
+    long hn = sip_buf_finish(&b);
+    psa_pending *q = hn > 0 ? pending_new(p, PUSH_METHOD_REFER, done, ctx) : NULL;
+    if (!q) {
+        fail_now(now, PUSH_METHOD_REFER, 500, true, "REFER could not be built");
+        return 1;
+    }
+    snprintf(q->to, sizeof q->to, "%.*s", (int)to.n, to.p);
+    psa_refer *r = &p->refers[p->next_refer];
+    if (send_out_of_dialog(p, q, SP_LIT("REFER"), to, to, sp_str_make(hdrs, (size_t)hn), SP_STR_NULL, SP_STR_NULL,
+                           r->call_id) != 0) {
+        pending_drop(p, q);
+        fail_now(now, PUSH_METHOD_REFER, 503, true, "the REFER could not be sent");
+        return 1;
+    }
+    p->next_refer = (p->next_refer + 1) % PSA_MAX_REFERS;
+    snprintf(r->to, sizeof r->to, "%.*s", (int)to.n, to.p);
+    r->at = p->env.now_ms(p->env.ctx);
+    return 0;
+}
+
+/* The receiver's NOTIFYs about a REFER (RFC 3515 §2.4.5): the sipfrag's
+ * status line says what its SUBSCRIBE got. */
+void psa_on_refer_notify(push_psa *p, sip_txn_id st, const sip_msg *req)
+{
+    sp_str call_id = push_hdr(req, SIP_H_CALL_ID);
+    psa_refer *r = NULL;
+    for (size_t i = 0; i < PSA_MAX_REFERS && !r; i++)
+        if (p->refers[i].call_id[0] && sp_str_eq(sp_str_cstr(p->refers[i].call_id), call_id))
+            r = &p->refers[i];
+    if (!r) {
+        psa_answer(p, st, req, 481, "No Such Referral", SP_STR_NULL);
+        return;
+    }
+    psa_answer(p, st, req, 200, NULL, SP_STR_NULL);
+    unsigned code = 0;
+    sp_str body = req->body;
+    if (body.n > 12 && !memcmp(body.p, "SIP/2.0 ", 8)) {
+        for (size_t i = 8; i < 11; i++)
+            code = code * 10 + (unsigned)(body.p[i] - '0');
+    }
+    const sip_header *ss = sip_msg_find(req, SIP_H_SUBSCRIPTION_STATE);
+    sip_subscription_state s;
+    bool final = ss && sip_subscription_state_parse(ss->value, &s, NULL) == 0 && s.state == SIP_SUBSTATE_TERMINATED;
+    if (final && code >= 100 && code <= 699) {
+        push_psa_event ev = {.kind = PUSH_PSA_EV_REFERRED, .aor = sp_str_cstr(r->to), .status = code};
+        psa_event(p, &ev);
+        r->call_id[0] = '\0';
+    }
+}
+
+/* --- OPTIONS ---------------------------------------------------------------------------- */
+
+int push_psa_options(push_psa *p, sp_str to, void (*done)(void *ctx, const push_psa_caps *c), void *ctx)
+{
+    psa_pending *q = pending_new(p, PUSH_METHOD_MESSAGE, NULL, NULL);
+    if (!q)
+        return SP_ELIMIT;
+    q->caps_done = done;
+    q->ctx = ctx;
+    snprintf(q->to, sizeof q->to, "%.*s", (int)to.n, to.p);
+    int rc = send_out_of_dialog(p, q, SP_LIT("OPTIONS"), to, to, SP_LIT("Accept: application/sdp\r\n"), SP_STR_NULL,
+                                SP_STR_NULL, NULL);
+    if (rc != 0)
+        pending_drop(p, q);
+    return rc;
+}

@@ -1,0 +1,252 @@
+/* push_psa_sub.c - the ua-profile notifier (seed 002 §7.2.2.1, RFC 6665
+ * §4.2): SUBSCRIBE checks (489, 403), the 200 and the first NOTIFY (the
+ * profile enrolment confirmation), refreshes, un-subscriptions and expiry,
+ * each ending with NOTIFY terminated.
+ *
+ *   state       event                          next
+ *   (none)      SUBSCRIBE, Expires > 0         active (200, NOTIFY active)
+ *   (none)      SUBSCRIBE, Expires: 0 (fetch)  (200, NOTIFY terminated;reason=timeout)
+ *   active      SUBSCRIBE refresh              active (200, NOTIFY active)
+ *   active      SUBSCRIBE Expires: 0           terminated (200, NOTIFY terminated;reason=timeout)
+ *   active      expiry                         terminated (NOTIFY terminated;reason=timeout)
+ *   active      NOTIFY answered 481/408/...    terminated (§4.2.2) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "push_psa_impl.h"
+#include "sip_build.h"
+#include "sip_hdr.h"
+#include "sip_stateless.h"
+
+static const char *sub_name(psa_sub_state s) { return s == PSA_SUB_ACTIVE ? "active" : "terminated"; }
+
+static void sub_set(push_psa *p, psa_sub *s, psa_sub_state to, const char *event)
+{
+    push_logf(&p->env, "subscription %llu: %s -> %s (%s)", (unsigned long long)s->id, sub_name(s->state), sub_name(to),
+              event);
+    s->state = to;
+}
+
+psa_sub *psa_sub_by_id(push_psa *p, uint64_t id)
+{
+    for (psa_sub *s = p->subs; s; s = s->next)
+        if (s->id == id)
+            return s;
+    return NULL;
+}
+
+psa_sub *psa_sub_find(push_psa *p, sp_str aor, sp_str app)
+{
+    uint64_t now = p->env.now_ms(p->env.ctx);
+    for (psa_sub *s = p->subs; s; s = s->next)
+        if (s->state == PSA_SUB_ACTIVE && s->expires_at > now && psa_aor_eq(sp_str_cstr(s->aor), aor) &&
+            (!app.n || sp_str_eq(sp_str_cstr(s->app), app)))
+            return s;
+    return NULL;
+}
+
+size_t push_psa_subscriptions(const push_psa *p, sp_str aor, sp_str app)
+{
+    size_t n = 0;
+    for (const psa_sub *s = p->subs; s; s = s->next)
+        n += s->state == PSA_SUB_ACTIVE && psa_aor_eq(sp_str_cstr(s->aor), aor) &&
+             (!app.n || sp_str_eq(sp_str_cstr(s->app), app));
+    return n;
+}
+
+static uint32_t remaining_s(push_psa *p, const psa_sub *s)
+{
+    uint64_t now = p->env.now_ms(p->env.ctx);
+    return s->expires_at > now ? (uint32_t)((s->expires_at - now + 999) / 1000) : 0;
+}
+
+long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_type, sp_str body, char *out,
+                          size_t cap, sip_peer *dest)
+{
+    char branch[SIP_BRANCH_SIZE], via[160], hdrs[1024];
+    /* a route set leads the way; without one the remote target may be a
+     * GRUU we issued, reached through its binding */
+    sp_str hop = sip_dialog_next_hop(s->dlg);
+    if ((s->dlg->nroutes ? push_uri_peer(hop, dest) : psa_route(p, hop, dest)) != 0)
+        return -1;
+    dest->tp = push_local_tp(&p->cfg.local, dest->tp);
+    sip_txn_branch_new(p->L, branch);
+    size_t vn = push_via_value(&p->cfg.local, dest->tp, branch, via, sizeof via);
+    int hn;
+    if (s->state == PSA_SUB_ACTIVE)
+        hn = snprintf(hdrs, sizeof hdrs, "Event: %s\r\nSubscription-State: active;expires=%u\r\n"
+                      "P-Asserted-Identity: <%.*s>\r\n%.*s", s->event, (unsigned)remaining_s(p, s),
+                      (int)p->cfg.identity.n, p->cfg.identity.p, (int)extra.n, extra.p ? extra.p : "");
+    else
+        hn = snprintf(hdrs, sizeof hdrs, "Event: %s\r\nSubscription-State: terminated;reason=%.*s\r\n"
+                      "P-Asserted-Identity: <%.*s>\r\n", s->event, (int)extra.n, extra.p ? extra.p : "timeout",
+                      (int)p->cfg.identity.n, p->cfg.identity.p);
+    if (!vn || hn < 0 || (size_t)hn >= sizeof hdrs)
+        return -1;
+    sip_dialog_req r = {.method = SP_LIT("NOTIFY"), .via = sp_str_make(via, vn), .headers = sp_str_make(hdrs, (size_t)hn),
+                        .content_type = content_type, .body = body};
+    return sip_dialog_build(s->dlg, &r, out, cap);
+}
+
+static void state_notify_done(void *ctx, sip_txn_id ct, const sip_txn_result *r)
+{
+    push_psa *p = ctx;
+    (void)ct;
+    if (r->final && r->status >= 300)
+        push_logf(&p->env, "state NOTIFY answered %u", r->status);
+}
+
+/* A NOTIFY with no body: the enrolment confirmation, a refresh's state, the end. */
+static void send_state(push_psa *p, psa_sub *s, const char *reason)
+{
+    char buf[PUSH_MSG_MAX];
+    sip_peer dest;
+    long n = psa_sub_notify_build(p, s, sp_str_cstr(reason), SP_STR_NULL, SP_STR_NULL, buf, sizeof buf, &dest);
+    sip_txn_id ct;
+    if (n > 0)
+        sip_txn_request(p->L, buf, (size_t)n, &dest, state_notify_done, p, &ct);
+}
+
+void psa_sub_end(push_psa *p, psa_sub *s, const char *reason, bool send)
+{
+    if (send && s->state == PSA_SUB_ACTIVE) {
+        sub_set(p, s, PSA_SUB_TERMINATED, reason ? reason : "ended");
+        send_state(p, s, reason ? reason : "timeout");
+    }
+    push_psa_event ev = {.kind = PUSH_PSA_EV_SUB_ENDED, .aor = sp_str_cstr(s->aor), .app = sp_str_cstr(s->app),
+                         .reason = sp_str_cstr(reason)};
+    if (reason)
+        psa_event(p, &ev);
+    for (psa_sub **pp = &p->subs; *pp; pp = &(*pp)->next)
+        if (*pp == s) {
+            *pp = s->next;
+            break;
+        }
+    p->nsubs--;
+    push_tmr_stop(&p->env, &s->tmr);
+    sip_dialog_set_remove(p->sub_dialogs, s->dlg);
+    sip_dialog_free(s->dlg);
+    free(s);
+}
+
+void psa_sub_timer(push_psa *p, uint64_t id)
+{
+    psa_sub *s = psa_sub_by_id(p, id);
+    if (!s)
+        return;
+    s->tmr.handle = 0;
+    psa_sub_end(p, s, "timeout", true); /* RFC 6665 §4.2.2: expiry ends it with reason timeout */
+}
+
+static uint32_t granted_of(push_psa *p, const sip_msg *req, bool *ok)
+{
+    uint64_t e = PUSH_PSA_SUB_EXPIRES_DEFAULT;
+    sp_str eh = push_hdr(req, SIP_H_EXPIRES);
+    *ok = !sp_str_present(eh) || sip_uint_parse(eh, UINT32_MAX, &e, NULL) == 0;
+    return e > p->cfg.max_sub_expires ? p->cfg.max_sub_expires : (uint32_t)e;
+}
+
+static void answer_200(push_psa *p, sip_txn_id st, uint32_t expires, sp_str to_tag)
+{
+    char hdrs[PUSH_URI_MAX + 64];
+    int n = snprintf(hdrs, sizeof hdrs, "Expires: %u\r\nContact: %s\r\n", (unsigned)expires, p->contact);
+    sip_txn_reply r = {.status = 200, .to_tag = to_tag, .headers = sp_str_make(hdrs, (size_t)n)};
+    sip_txn_respond(p->L, st, &r);
+}
+
+static void refresh(push_psa *p, psa_sub *s, sip_txn_id st, const sip_msg *req)
+{
+    bool ok;
+    uint32_t e = granted_of(p, req, &ok);
+    if (!ok) {
+        psa_answer(p, st, req, 400, "Bad Expires", SP_STR_NULL);
+        return;
+    }
+    answer_200(p, st, e, s->dlg->local_tag);
+    if (e == 0) {
+        psa_sub_end(p, s, "timeout", true); /* §4.2.1.4: an un-subscription gets its final NOTIFY */
+        return;
+    }
+    s->expires_at = p->env.now_ms(p->env.ctx) + e * 1000ull;
+    push_tmr_start(&p->env, &s->tmr, e * 1000ull, push_cookie(PSA_TMR_SUB, s->id));
+    sub_set(p, s, PSA_SUB_ACTIVE, "refresh");
+    send_state(p, s, NULL);
+}
+
+void psa_on_subscribe(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src)
+{
+    /* seed 002 §7.2.2.1 step 1: only ua-profile with the oma-app profile type */
+    sip_event ev;
+    sp_str pt;
+    if (sip_event_parse(push_hdr(req, SIP_H_EVENT), &ev, NULL) != 0 || !sp_str_caseeq_cstr(ev.package, "ua-profile") ||
+        !sip_param_find(ev.params, "profile-type", &pt) || !pt.p || !sp_str_caseeq_cstr(sip_unquote(pt), "oma-app")) {
+        psa_answer(p, st, req, 489, NULL, SP_LIT("Allow-Events: ua-profile\r\n"));
+        return;
+    }
+    const char *why = NULL;
+    unsigned bad = psa_check_identity(p, req, src, &why);
+    if (bad) {
+        psa_answer(p, st, req, bad, why, SP_STR_NULL);
+        return;
+    }
+    unsigned status = 0;
+    sip_dialog *d = sip_dialog_set_route(p->sub_dialogs, req, &status);
+    if (d) {
+        refresh(p, d->user, st, req);
+        return;
+    }
+    if (status) {
+        psa_answer(p, st, req, status, status == 481 ? "Subscription Does Not Exist" : NULL, SP_STR_NULL);
+        return;
+    }
+    bool ok;
+    uint32_t e = granted_of(p, req, &ok);
+    sp_str aor = push_addr_uri(push_hdr(req, SIP_H_P_ASSERTED_IDENTITY)), app = SP_STR_NULL, v;
+    if (sip_param_find(ev.params, "event-app-id", &v) && v.p)
+        app = sip_unquote(v);
+    if (!ok || aor.n >= PUSH_URI_MAX || app.n >= sizeof ((psa_sub *)0)->app) {
+        psa_answer(p, st, req, 400, "Bad Expires, Identity Or Application", SP_STR_NULL);
+        return;
+    }
+    if (p->nsubs >= PUSH_PSA_MAX_SUBS || p->stopping) {
+        psa_answer(p, st, req, 503, "Too Many Subscriptions", SP_LIT("Retry-After: 60\r\n"));
+        return;
+    }
+    char tag[SIP_TAG_SIZE];
+    sip_stateless_tag(req, tag);
+    psa_sub *s = calloc(1, sizeof *s);
+    if (!s || sip_dialog_uas_new(&s->dlg, req, sp_str_cstr(tag), sp_str_cstr(p->contact), false, false) != 0 ||
+        sip_dialog_set_add(p->sub_dialogs, s->dlg) != 0) {
+        if (s)
+            sip_dialog_free(s->dlg);
+        free(s);
+        psa_answer(p, st, req, 500, "Subscription Not Kept", SP_STR_NULL);
+        return;
+    }
+    s->id = ++p->next_sub;
+    s->dlg->user = s;
+    snprintf(s->aor, sizeof s->aor, "%.*s", (int)aor.n, aor.p);
+    snprintf(s->app, sizeof s->app, "%.*s", (int)app.n, app.p ? app.p : "");
+    if (app.n)
+        snprintf(s->event, sizeof s->event, "ua-profile;profile-type=oma-app;event-app-id=\"%s\"", s->app);
+    else
+        snprintf(s->event, sizeof s->event, "ua-profile;profile-type=oma-app");
+    s->state = PSA_SUB_ACTIVE;
+    s->expires_at = p->env.now_ms(p->env.ctx) + e * 1000ull;
+    s->next = p->subs;
+    p->subs = s;
+    p->nsubs++;
+    answer_200(p, st, e, s->dlg->local_tag);
+    push_logf(&p->env, "subscription %llu: (none) -> active (subscribe)", (unsigned long long)s->id);
+    if (e == 0) {
+        psa_sub_end(p, s, NULL, true); /* a fetch: one NOTIFY with the state, then nothing */
+        return;
+    }
+    push_tmr_start(&p->env, &s->tmr, e * 1000ull, push_cookie(PSA_TMR_SUB, s->id));
+    /* step 7: the profile enrolment confirmation */
+    send_state(p, s, NULL);
+    push_psa_event ok_ev = {.kind = PUSH_PSA_EV_SUBSCRIBED, .aor = sp_str_cstr(s->aor), .app = sp_str_cstr(s->app),
+                            .expires = e};
+    psa_event(p, &ok_ev);
+}

@@ -1,0 +1,251 @@
+/* test_push_pra_sub.c - the receiver's subscriptions: the ua-profile
+ * SUBSCRIBE, pushes by NOTIFY in its dialog, termination, and the
+ * subscription a REFER asks for with its sipfrag NOTIFYs. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "push_fake.h"
+#include "push_pra.h"
+#include "sip_stateless.h"
+
+#define PSA "10.0.0.5"
+#define PAI "P-Asserted-Identity: <sip:psa@example.com>\r\n"
+
+static pfake *F;
+static push_pra *A;
+static unsigned pushes, subscribed, ended;
+static char body[256], app[32];
+
+static void on_event(void *ctx, const push_pra_event *ev)
+{
+    (void)ctx;
+    subscribed += ev->kind == PUSH_PRA_EV_SUBSCRIBED;
+    ended += ev->kind == PUSH_PRA_EV_SUB_ENDED;
+}
+
+static unsigned on_push(void *ctx, const push_delivery *d)
+{
+    (void)ctx;
+    pushes++;
+    snprintf(body, sizeof body, "%.*s", (int)d->body.n, d->body.p);
+    snprintf(app, sizeof app, "%.*s", (int)d->app.n, d->app.p ? d->app.p : "");
+    return 0;
+}
+
+static void timer(void *agent, uint64_t cookie) { push_pra_timer(agent, cookie); }
+
+static void make(bool subscribe)
+{
+    pushes = subscribed = ended = 0;
+    F = pfake_new(push_pra_allow().p, "gruu");
+    push_pra_config c;
+    memset(&c, 0, sizeof c);
+    c.aor = SP_LIT("sip:bob@example.com");
+    c.apps[c.napps++] = SP_LIT("wml.ua");
+    c.trust[c.ntrust++] = SP_LIT(PSA);
+    if (subscribe)
+        c.subscribe = SP_LIT("sip:psa@" PSA ":5060");
+    c.vendor = SP_LIT("acme");
+    c.model = SP_LIT("pc100");
+    c.version = SP_LIT("1.0");
+    c.expires = 3600;
+    c.local = pfake_local();
+    c.on_event = on_event;
+    c.on_push = on_push;
+    A = push_pra_new(&c, &F->env, NULL);
+    ck_assert_ptr_nonnull(A);
+    pfake_attach(F, A, push_pra_tu(A), timer);
+    push_pra_set_layer(A, F->L);
+    push_pra_start(A);
+}
+
+static void destroy(void)
+{
+    push_pra_free(A);
+    pfake_free(F);
+}
+
+static unsigned last_status(void)
+{
+    long i = pfake_last(F, "SIP/2.0 ");
+    ck_assert_int_ge(i, 0);
+    return (unsigned)atoi(pfake_msg(F, (size_t)i) + 8);
+}
+
+/* The To tag pfake_reply gives its answer to message n. */
+static const char *reply_tag(size_t n)
+{
+    static char tag[SIP_TAG_SIZE];
+    sip_header hdrs[64];
+    sip_msg m;
+    const char *buf = pfake_msg(F, n);
+    sip_msg_parse(buf, strlen(buf), &m, hdrs, 64, NULL, SIP_FRAME_DATAGRAM, NULL);
+    sip_stateless_tag(&m, tag);
+    return tag;
+}
+
+static const char *notifier_tag = "ps9921";
+
+/* A NOTIFY in the dialog of the SUBSCRIBE sent as message n. */
+static void notify(size_t n, const char *branch, unsigned cseq, const char *state, const char *b)
+{
+    char from_tag[64] = "", callid[64], from[128], m[4096];
+    pfake_header(F, n, "Call-ID", callid, sizeof callid);
+    pfake_header(F, n, "From", from, sizeof from);
+    snprintf(from_tag, sizeof from_tag, "%s", strstr(from, "tag=") + 4);
+    snprintf(m, sizeof m,
+             "NOTIFY sip:bob@10.0.0.9:5060 SIP/2.0\r\nVia: SIP/2.0/UDP " PSA ":5060;branch=%s\r\nMax-Forwards: 70\r\n"
+             "From: <sip:psa@example.com>;tag=%s\r\nTo: <sip:bob@example.com>;tag=%s\r\nCall-ID: %s\r\n"
+             "CSeq: %u NOTIFY\r\nContact: <sip:psa@" PSA ":5060>\r\n"
+             "Event: ua-profile;profile-type=oma-app;event-app-id=\"wml.ua\"\r\nSubscription-State: %s\r\n" PAI
+             "%sContent-Length: %zu\r\n\r\n%s",
+             branch, notifier_tag, from_tag, callid, cseq, state, *b ? "Content-Type: text/plain\r\n" : "", strlen(b), b);
+    pfake_inject(F, m, PSA, 5060);
+}
+
+START_TEST(subscribe_ua_profile_and_notify_push)
+{
+    make(true);
+    long s = pfake_last(F, "SUBSCRIBE ");
+    ck_assert_int_ge(s, 0);
+    const char *m = pfake_msg(F, (size_t)s);
+    ck_assert_ptr_nonnull(strstr(m, "SUBSCRIBE sip:psa@" PSA ":5060 SIP/2.0\r\n"));
+    ck_assert_ptr_nonnull(
+        strstr(m, "Event: ua-profile;profile-type=oma-app;event-app-id=\"wml.ua\";vendor=\"acme\";model=\"pc100\";"
+                  "version=\"1.0\"\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "Accept-Contact: *;+g.oma.pusheventapp=\"wml.ua\";methods=\"NOTIFY\"\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "P-Asserted-Identity: <sip:bob@example.com>\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "Expires: 3600\r\n"));
+    pfake_reply(F, (size_t)s, 200, "Expires: 1200\r\nContact: <sip:psa@" PSA ":5060>\r\n", NULL, NULL);
+    ck_assert_uint_eq(subscribed, 1);
+    notifier_tag = reply_tag((size_t)s);
+    /* the enrolment confirmation carries no content: no push */
+    notify((size_t)s, "z9hG4bKn1", 1, "active;expires=1200", "");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(pushes, 0);
+    notify((size_t)s, "z9hG4bKn2", 2, "active;expires=1190", "You have 4 new emails");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(pushes, 1);
+    ck_assert_str_eq(body, "You have 4 new emails");
+    ck_assert_str_eq(app, "wml.ua");
+    /* the refresh comes at half of what the NOTIFY said */
+    pfake_advance(F, 594000);
+    ck_assert_uint_eq(pfake_count(F, "SUBSCRIBE "), 1);
+    pfake_advance(F, 1100);
+    ck_assert_uint_ge(pfake_count(F, "SUBSCRIBE "), 2);
+    long r = pfake_last(F, "SUBSCRIBE ");
+    char cseq[32];
+    pfake_header(F, (size_t)r, "CSeq", cseq, sizeof cseq);
+    ck_assert_str_eq(cseq, "2 SUBSCRIBE");
+    pfake_reply(F, (size_t)r, 200, "Expires: 1200\r\n", NULL, NULL);
+    /* the notifier ends it for good */
+    notify((size_t)s, "z9hG4bKn3", 3, "terminated;reason=noresource", "");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(ended, 1);
+    /* the dialog is gone: a later NOTIFY is outside any */
+    notify((size_t)s, "z9hG4bKn4", 4, "active", "late");
+    ck_assert_uint_eq(last_status(), 481);
+    ck_assert_uint_eq(pushes, 1);
+    destroy();
+}
+END_TEST
+
+START_TEST(notify_before_the_2xx_makes_the_dialog)
+{
+    make(true);
+    notifier_tag = "ps9921";
+    long s = pfake_last(F, "SUBSCRIBE ");
+    notify((size_t)s, "z9hG4bKe1", 1, "active;expires=600", "early push");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(pushes, 1);
+    ck_assert_uint_eq(subscribed, 1);
+    destroy();
+}
+END_TEST
+
+START_TEST(refer_triggers_subscription_and_sipfrag_notifies)
+{
+    make(false);
+    pfake_inject(F,
+                 "REFER sip:bob@10.0.0.9 SIP/2.0\r\nVia: SIP/2.0/UDP " PSA ":5060;branch=z9hG4bKref0913k\r\n"
+                 "Max-Forwards: 70\r\n" PAI "From: <sip:psa@example.com>;tag=rf3310\r\nTo: \"Bob\" <sip:bob@example.com>\r\n"
+                 "Call-ID: 88a01c7734fe@psa.example.com\r\nCSeq: 1 REFER\r\nContact: <sip:psa@" PSA ":5060>\r\n"
+                 "Refer-To: <sip:psa@" PSA ":5060;method=SUBSCRIBE?Event=ua-profile%3Bprofile-type%3Doma-app%3Bevent-app-"
+                 "id%3D%22wml.ua%22&Accept-Contact=*%3B%2Bg.oma.pusheventapp%3D%22wml.ua%22&Expires=1800>\r\n"
+                 "Referred-By: <sip:psa@example.com>\r\nEvent: refer\r\nContent-Length: 0\r\n\r\n",
+                 PSA, 5060);
+    ck_assert_int_ge(pfake_last(F, "SIP/2.0 202"), 0);
+    long n1 = pfake_last(F, "NOTIFY ");
+    ck_assert_int_ge(n1, 0);
+    const char *m = pfake_msg(F, (size_t)n1);
+    ck_assert_ptr_nonnull(strstr(m, "Event: refer\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "Subscription-State: active;expires=60\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "Content-Type: message/sipfrag;version=2.0\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "\r\n\r\nSIP/2.0 100 Trying\r\n"));
+    long s = pfake_last(F, "SUBSCRIBE ");
+    ck_assert_int_ge(s, 0);
+    m = pfake_msg(F, (size_t)s);
+    ck_assert_ptr_nonnull(strstr(m, "SUBSCRIBE sip:psa@" PSA ":5060 SIP/2.0\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "Event: ua-profile;profile-type=oma-app;event-app-id=\"wml.ua\"\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "Accept-Contact: *;+g.oma.pusheventapp=\"wml.ua\"\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "Expires: 1800\r\n"));
+    pfake_reply(F, (size_t)s, 200, "Expires: 1800\r\nContact: <sip:psa@" PSA ":5060>\r\n", NULL, NULL);
+    long n2 = pfake_last(F, "NOTIFY ");
+    ck_assert_int_gt(n2, n1);
+    m = pfake_msg(F, (size_t)n2);
+    ck_assert_ptr_nonnull(strstr(m, "Subscription-State: terminated;reason=noresource\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "\r\n\r\nSIP/2.0 200 OK\r\n"));
+    ck_assert_uint_eq(subscribed, 1);
+    destroy();
+}
+END_TEST
+
+START_TEST(refer_refusals)
+{
+    make(false);
+    /* only SUBSCRIBE may be referred */
+    pfake_inject(F,
+                 "REFER sip:bob@10.0.0.9 SIP/2.0\r\nVia: SIP/2.0/UDP " PSA ":5060;branch=z9hG4bKrf1\r\n"
+                 "Max-Forwards: 70\r\n" PAI "From: <sip:psa@example.com>;tag=a\r\nTo: <sip:bob@example.com>\r\n"
+                 "Call-ID: rf1@x\r\nCSeq: 1 REFER\r\nContact: <sip:psa@" PSA ">\r\n"
+                 "Refer-To: <sip:psa@" PSA ";method=INVITE>\r\nContent-Length: 0\r\n\r\n",
+                 PSA, 5060);
+    ck_assert_uint_eq(last_status(), 403);
+    /* an application we do not serve */
+    pfake_inject(F,
+                 "REFER sip:bob@10.0.0.9 SIP/2.0\r\nVia: SIP/2.0/UDP " PSA ":5060;branch=z9hG4bKrf2\r\n"
+                 "Max-Forwards: 70\r\n" PAI "From: <sip:psa@example.com>;tag=a\r\nTo: <sip:bob@example.com>\r\n"
+                 "Call-ID: rf2@x\r\nCSeq: 1 REFER\r\nContact: <sip:psa@" PSA ">\r\n"
+                 "Refer-To: <sip:psa@" PSA ";method=SUBSCRIBE?Event=ua-profile%3Bprofile-type%3Doma-app&Accept-Contact="
+                 "*%3B%2Bg.oma.pusheventapp%3D%22sms.ua%22>\r\nContent-Length: 0\r\n\r\n",
+                 PSA, 5060);
+    ck_assert_uint_eq(last_status(), 404);
+    /* two Refer-To */
+    pfake_inject(F,
+                 "REFER sip:bob@10.0.0.9 SIP/2.0\r\nVia: SIP/2.0/UDP " PSA ":5060;branch=z9hG4bKrf3\r\n"
+                 "Max-Forwards: 70\r\n" PAI "From: <sip:psa@example.com>;tag=a\r\nTo: <sip:bob@example.com>\r\n"
+                 "Call-ID: rf3@x\r\nCSeq: 1 REFER\r\nContact: <sip:psa@" PSA ">\r\n"
+                 "Refer-To: <sip:a@b;method=SUBSCRIBE>\r\nRefer-To: <sip:c@d;method=SUBSCRIBE>\r\nContent-Length: 0\r\n\r\n",
+                 PSA, 5060);
+    ck_assert_uint_eq(last_status(), 400);
+    ck_assert_int_lt(pfake_last(F, "SUBSCRIBE "), 0);
+    destroy();
+}
+END_TEST
+
+static Suite *push_pra_sub_suite(void)
+{
+    Suite *s = suite_create("push_pra_sub");
+    TCase *t = tcase_create("subscriptions");
+    tcase_add_test(t, subscribe_ua_profile_and_notify_push);
+    tcase_add_test(t, notify_before_the_2xx_makes_the_dialog);
+    tcase_add_test(t, refer_triggers_subscription_and_sipfrag_notifies);
+    tcase_add_test(t, refer_refusals);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+CHECK_MAIN(push_pra_sub_suite)

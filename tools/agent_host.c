@@ -1,0 +1,241 @@
+/* agent_host.c - see agent_host.h. */
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent_host.h"
+
+struct host_timer {
+    tp_timer t;
+    uint64_t cookie;
+    agent_host *h;
+    host_timer *prev, *next;
+};
+
+static void timer_unlink(agent_host *h, host_timer *r)
+{
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        h->timers = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+}
+
+static void timer_fired(tp_timer *t, void *ctx)
+{
+    (void)t;
+    host_timer *r = ctx;
+    agent_host *h = r->h;
+    uint64_t cookie = r->cookie;
+    timer_unlink(h, r);
+    free(r);
+    h->timer_fn(h->agent, cookie);
+}
+
+static uint64_t env_now(void *ctx) { return tp_loop_now(((agent_host *)ctx)->loop); }
+
+static uint64_t env_timer_start(void *ctx, uint64_t delay_ms, uint64_t cookie)
+{
+    agent_host *h = ctx;
+    host_timer *r = calloc(1, sizeof *r);
+    if (!r)
+        return 0;
+    r->h = h;
+    r->cookie = cookie;
+    tp_timer_init(&r->t, timer_fired, r);
+    if (tp_timer_start(tp_loop_timers(h->loop), &r->t, delay_ms) != 0) {
+        free(r);
+        return 0;
+    }
+    r->next = h->timers;
+    if (h->timers)
+        h->timers->prev = r;
+    h->timers = r;
+    return (uint64_t)(uintptr_t)r;
+}
+
+static void env_timer_cancel(void *ctx, uint64_t handle)
+{
+    agent_host *h = ctx;
+    host_timer *r = (host_timer *)(uintptr_t)handle;
+    tp_timer_stop(tp_loop_timers(h->loop), &r->t);
+    timer_unlink(h, r);
+    free(r);
+}
+
+static void env_log(void *ctx, const char *line)
+{
+    if (((agent_host *)ctx)->verbose)
+        fprintf(stderr, "%s\n", line);
+}
+
+bool agent_host_listen(agent_host *h, const char *spec)
+{
+    bool udp = !strncmp(spec, "udp:", 4), tcp = !strncmp(spec, "tcp:", 4);
+    tp_addr a;
+    if ((!udp && !tcp) || tp_addr_parse(spec + 4, strlen(spec + 4), 5060, &a) < 0) {
+        fprintf(stderr, "sippush: bad --listen '%s' (udp:HOST:PORT or tcp:HOST:PORT, numeric host)\n", spec);
+        return false;
+    }
+    if ((udp && h->has_udp) || (tcp && h->has_tcp)) {
+        fprintf(stderr, "sippush: one --listen per transport\n");
+        return false;
+    }
+    if (udp) {
+        h->udp = a;
+        h->has_udp = true;
+    } else {
+        h->tcp = a;
+        h->has_tcp = true;
+    }
+    return true;
+}
+
+static void on_signal(tp_loop *loop, int signo, void *ctx)
+{
+    (void)signo;
+    agent_host *h = ctx;
+    if (h->signalled || !h->on_signal) {
+        tp_loop_stop(loop);
+        return;
+    }
+    h->signalled = true;
+    h->on_signal(h->agent);
+}
+
+int agent_host_init(agent_host *h, void *agent, void (*timer_fn)(void *agent, uint64_t cookie))
+{
+    h->agent = agent;
+    h->timer_fn = timer_fn;
+    h->loop = tp_loop_new();
+    if (!h->loop) {
+        perror("sippush: event loop");
+        return -1;
+    }
+    h->env = (push_env){.ctx = h, .now_ms = env_now, .timer_start = env_timer_start, .timer_cancel = env_timer_cancel,
+                        .log = env_log};
+    signal(SIGPIPE, SIG_IGN);
+    tp_loop_signal(h->loop, SIGINT, on_signal, h);
+    tp_loop_signal(h->loop, SIGTERM, on_signal, h);
+    json_init(&h->out, stdout);
+    return 0;
+}
+
+static void fwd_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_peer *src)
+{
+    agent_host *h = ctx;
+    if (h->tu.on_request)
+        h->tu.on_request(h->tu.ctx, st, req, src);
+}
+
+static void fwd_server_end(void *ctx, sip_txn_id st, sip_txn_end why)
+{
+    agent_host *h = ctx;
+    if (h->tu.on_server_end)
+        h->tu.on_server_end(h->tu.ctx, st, why);
+}
+
+static void fwd_stray(void *ctx, const sip_msg *resp, const sip_peer *src)
+{
+    agent_host *h = ctx;
+    if (h->tu.on_stray_response)
+        h->tu.on_stray_response(h->tu.ctx, resp, src);
+}
+
+void agent_host_set_tu(agent_host *h, sip_txn_tu tu) { h->tu = tu; }
+
+int agent_host_open(agent_host *h, sp_str allow, sp_str supported, bool defaults)
+{
+    if (defaults && !h->has_udp && !h->has_tcp) {
+        agent_host_listen(h, "udp:127.0.0.1:5060");
+        agent_host_listen(h, "tcp:127.0.0.1:5060");
+    }
+    sip_txn_tp_config c;
+    memset(&c, 0, sizeof c);
+    sip_txn_config_default(&c.txn);
+    c.txn.allow = allow;
+    c.txn.supported = supported;
+    c.tu = (sip_txn_tu){.ctx = h, .on_request = fwd_request, .on_server_end = fwd_server_end,
+                        .on_stray_response = fwd_stray};
+    c.udp = h->has_udp ? &h->udp : NULL;
+    c.tcp = h->has_tcp ? &h->tcp : NULL;
+    int rc = sip_txn_tp_new(h->loop, &c, &h->tp);
+    if (rc != 0) {
+        fprintf(stderr, "sippush: cannot listen: %s\n", strerror(-rc));
+        return -1;
+    }
+    tp_addr a;
+    const tp_addr *any = h->has_udp ? &h->udp : &h->tcp;
+    tp_addr_format_host(any, h->local.host, sizeof h->local.host);
+    if (sip_txn_tp_local(h->tp, SIP_TP_UDP, &a) == 0) {
+        h->udp = a;
+        h->local.udp_port = tp_addr_port(&a);
+    }
+    if (sip_txn_tp_local(h->tp, SIP_TP_TCP, &a) == 0) {
+        h->tcp = a;
+        h->local.tcp_port = tp_addr_port(&a);
+    }
+    return 0;
+}
+
+void agent_host_print_listening(agent_host *h)
+{
+    json_out *j = &h->out;
+    json_object_begin(j);
+    json_kv_cstr(j, "event", "listening");
+    json_key(j, "listen");
+    json_array_begin(j);
+    char buf[TP_ADDR_STRLEN + 8], addr[TP_ADDR_STRLEN];
+    if (h->local.udp_port) {
+        tp_addr_format(&h->udp, addr, sizeof addr);
+        snprintf(buf, sizeof buf, "udp:%s", addr);
+        json_cstr(j, buf);
+    }
+    if (h->local.tcp_port) {
+        tp_addr_format(&h->tcp, addr, sizeof addr);
+        snprintf(buf, sizeof buf, "tcp:%s", addr);
+        json_cstr(j, buf);
+    }
+    json_array_end(j);
+    json_object_end(j);
+    json_line_end(j);
+}
+
+void agent_host_run(agent_host *h) { tp_loop_run(h->loop); }
+
+void agent_host_free(agent_host *h)
+{
+    if (h->tp)
+        sip_txn_tp_free(h->tp);
+    h->tp = NULL;
+    while (h->timers) {
+        host_timer *r = h->timers;
+        tp_timer_stop(tp_loop_timers(h->loop), &r->t);
+        timer_unlink(h, r);
+        free(r);
+    }
+    if (h->loop)
+        tp_loop_free(h->loop);
+    h->loop = NULL;
+}
+
+void agent_host_source_for(const char *host, char *out, size_t cap)
+{
+    snprintf(out, cap, "127.0.0.1");
+    tp_addr dst;
+    if (tp_addr_resolve(host, strlen(host), 5060, AF_INET, &dst) != 0)
+        return;
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0)
+        return;
+    struct sockaddr_in me;
+    socklen_t len = sizeof me;
+    /* a connected UDP socket sends nothing but learns its route's source */
+    if (connect(fd, tp_addr_sa(&dst), dst.len) == 0 && getsockname(fd, (struct sockaddr *)&me, &len) == 0)
+        inet_ntop(AF_INET, &me.sin_addr, out, (socklen_t)cap);
+    close(fd);
+}

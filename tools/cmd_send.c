@@ -1,0 +1,260 @@
+/* cmd_send.c - `sippush send`: a one-shot Push Sender Agent (CONTRACT.md).
+ * Without --psa it runs the sender's delivery path itself on an ephemeral
+ * UDP port; with --psa unix:PATH it hands the push to a running psa over
+ * its control socket (push_control.h) and prints the psa's answer. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent_host.h"
+#include "cli.h"
+#include "push_control.h"
+#include "push_indirect.h"
+#include "push_psa.h"
+
+/* How long an indirectly referenced content is said to stay available. */
+#define SEND_INDIRECT_EXPIRES_S (7 * 24 * 3600)
+
+typedef struct send_app {
+    agent_host host;
+    push_psa *psa;
+    push_psa_result result;
+    bool finished;
+} send_app;
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: sippush send --to SIP-URI [--proxy SIP-URI] [--method auto|message|notify|invite]\n"
+                    "         [--app ID] [--type MIME] [--name NAME] [--confirm] [--chunk-size BYTES]\n"
+                    "         [--indirect URL] [--psa unix:PATH] [--header NAME:VALUE]... [--from SIP-URI]\n"
+                    "         [--target GRUU] [--icsi URN] [--verbose] FILE|-\n");
+    return EXIT_USAGE;
+}
+
+static int print_result(json_out *j, const push_psa_result *r)
+{
+    control_result_json(j, r);
+    json_line_end(j);
+    return r->delivered ? EXIT_OK : EXIT_FAIL;
+}
+
+/* --- through a running psa --------------------------------------------------- */
+
+static int via_psa(const char *spec, const control_request *req)
+{
+    if (strncmp(spec, "unix:", 5) || strlen(spec + 5) >= sizeof ((struct sockaddr_un *)0)->sun_path) {
+        fprintf(stderr, "sippush send: --psa wants unix:PATH\n");
+        return EXIT_USAGE;
+    }
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    memcpy(sun.sun_path, spec + 5, strlen(spec + 5));
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
+        fprintf(stderr, "sippush send: cannot reach the psa at %s: %s\n", spec + 5, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        json_out j;
+        json_init(&j, stdout);
+        push_psa_result r = {.method = PUSH_METHOD_MESSAGE, .status = 503, .retry = true,
+                             .reason = "the psa control endpoint cannot be reached"};
+        return print_result(&j, &r);
+    }
+    size_t len;
+    char *buf = control_request_format(req, &len);
+    int status = EXIT_FAIL;
+    size_t off = 0;
+    while (buf && off < len) {
+        ssize_t n = write(fd, buf + off, len - off);
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    free(buf);
+    char line[4096];
+    size_t got = 0;
+    ssize_t n;
+    while (got < sizeof line - 1 && (n = read(fd, line + got, sizeof line - 1 - got)) > 0)
+        got += (size_t)n;
+    close(fd);
+    line[got] = '\0';
+    if (got && line[0] == '{') {
+        fputs(line, stdout);
+        if (line[got - 1] != '\n')
+            fputc('\n', stdout);
+        status = strncmp(line, "{\"event\":\"delivered\"", 20) == 0 ? EXIT_OK : EXIT_FAIL;
+    } else {
+        fprintf(stderr, "sippush send: no answer from the psa\n");
+    }
+    return status;
+}
+
+/* --- on our own ---------------------------------------------------------------- */
+
+static void on_done(void *ctx, const push_psa_result *r)
+{
+    send_app *s = ctx;
+    s->result = *r;
+    s->finished = true;
+    tp_loop_stop(s->host.loop);
+}
+
+static void send_timer(void *agent, uint64_t cookie) { push_psa_timer(((send_app *)agent)->psa, cookie); }
+
+static int on_our_own(send_app *s, const control_request *req, sp_str proxy, sp_str from, sp_str icsi)
+{
+    push_psa_config c;
+    memset(&c, 0, sizeof c);
+    if (agent_host_init(&s->host, s, send_timer) != 0)
+        return EXIT_FAIL;
+    /* bind where packets to the first hop leave from, on a port of the system's choosing */
+    sip_peer hop;
+    if (push_uri_peer(proxy.n ? proxy : req->to, &hop) != 0) {
+        fprintf(stderr, "sippush send: --to / --proxy is not a usable sip: URI\n");
+        agent_host_free(&s->host);
+        return EXIT_USAGE;
+    }
+    char src[64], spec[96];
+    agent_host_source_for(hop.host, src, sizeof src);
+    snprintf(spec, sizeof spec, strchr(src, ':') ? "udp:[%s]:0" : "udp:%s:0", src);
+    int status = EXIT_FAIL;
+    if (!agent_host_listen(&s->host, spec) || agent_host_open(&s->host, push_psa_allow(), SP_LIT(PUSH_PSA_SUPPORTED), false) != 0)
+        goto done;
+    char identity[PUSH_URI_MAX];
+    if (!from.n) {
+        snprintf(identity, sizeof identity, "sip:psa@%s", s->host.local.host);
+        from = sp_str_cstr(identity);
+    }
+    c.identity = from;
+    c.proxy = proxy;
+    c.icsi = icsi;
+    c.local = s->host.local;
+    const char *why = NULL;
+    s->psa = push_psa_new(&c, &s->host.env, &why);
+    if (!s->psa) {
+        fprintf(stderr, "sippush send: %s\n", why);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    agent_host_set_tu(&s->host, push_psa_tu(s->psa));
+    push_psa_set_layer(s->psa, sip_txn_tp_layer(s->host.tp));
+    push_psa_push p;
+    char hdrs[2048];
+    push_psa_result now;
+    if (sp_str_eq(req->verb, SP_LIT("REFER"))) {
+        if (push_psa_refer(s->psa, req->to, req->app, on_done, s, &now) != 0) {
+            status = print_result(&s->host.out, &now);
+            goto done;
+        }
+    } else if (!control_push_prepare(req, &p, hdrs, sizeof hdrs, &why)) {
+        fprintf(stderr, "sippush send: %s\n", why);
+        status = EXIT_USAGE;
+        goto done;
+    } else if (push_psa_send(s->psa, &p, on_done, s, &now) != 0) {
+        status = print_result(&s->host.out, &now);
+        goto done;
+    }
+    agent_host_run(&s->host);
+    if (!s->finished) { /* interrupted */
+        push_psa_result r = {.method = PUSH_METHOD_MESSAGE, .status = 487, .reason = "interrupted"};
+        s->result = r;
+    }
+    status = print_result(&s->host.out, &s->result);
+done:
+    sip_txn_tp_free(s->host.tp);
+    s->host.tp = NULL;
+    push_psa_free(s->psa);
+    agent_host_free(&s->host);
+    return status;
+}
+
+int cmd_send(int argc, char **argv)
+{
+    static send_app s;
+    memset(&s, 0, sizeof s);
+    control_request req;
+    memset(&req, 0, sizeof req);
+    req.verb = SP_LIT("PUSH");
+    sp_str proxy = SP_STR_NULL, from = SP_STR_NULL, icsi = SP_STR_NULL;
+    const char *file = NULL, *psa = NULL, *indirect = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = true, ok = true;
+        uint64_t n;
+        if (!strcmp(o, "--to"))
+            req.to = sp_str_cstr(v);
+        else if (!strcmp(o, "--proxy"))
+            proxy = sp_str_cstr(v);
+        else if (!strcmp(o, "--method"))
+            req.method = sp_str_cstr(v);
+        else if (!strcmp(o, "--app"))
+            req.app = sp_str_cstr(v);
+        else if (!strcmp(o, "--type"))
+            req.content_type = sp_str_cstr(v);
+        else if (!strcmp(o, "--name"))
+            ok = v != NULL; /* the file-selector name of a session-mode push */
+        else if (!strcmp(o, "--chunk-size"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), UINT32_MAX, &n) && n > 0;
+        else if (!strcmp(o, "--confirm"))
+            takes = false; /* a MESSAGE's 200 is its confirmation; MSRP asks Success-Report */
+        else if (!strcmp(o, "--indirect"))
+            indirect = v;
+        else if (!strcmp(o, "--psa"))
+            psa = v;
+        else if (!strcmp(o, "--header"))
+            ok = v && req.nheaders < CONTROL_MAX_HEADERS && (req.headers[req.nheaders++] = sp_str_cstr(v)).n;
+        else if (!strcmp(o, "--from"))
+            from = sp_str_cstr(v);
+        else if (!strcmp(o, "--target"))
+            req.target = sp_str_cstr(v);
+        else if (!strcmp(o, "--icsi"))
+            icsi = sp_str_cstr(v);
+        else if (!strcmp(o, "--refer"))
+            req.verb = SP_LIT("REFER"), takes = false;
+        else if (!strcmp(o, "--verbose"))
+            s.host.verbose = true, takes = false;
+        else if (o[0] == '-' && o[1])
+            ok = false;
+        else if (!file)
+            file = o, takes = false;
+        else
+            ok = false;
+        if (!ok || (takes && !v))
+            return usage();
+        i += takes;
+    }
+    bool refer = sp_str_eq(req.verb, SP_LIT("REFER"));
+    if (!req.to.n || (!file && !refer))
+        return usage();
+    size_t len = 0;
+    char *content = file ? cli_read_file(file, &len) : NULL;
+    if (file && !content) {
+        fprintf(stderr, "sippush send: cannot read %s\n", file);
+        return EXIT_FAIL;
+    }
+    char ct[1024], part[512];
+    if (indirect) {
+        /* RFC 4483: the request carries a reference; the content stays at the URL */
+        sp_error err;
+        int n = push_extbody_build(sp_str_cstr(indirect), time(NULL) + SEND_INDIRECT_EXPIRES_S, true, len,
+                                   req.content_type.n ? req.content_type : SP_LIT("application/octet-stream"),
+                                   SP_STR_NULL, ct, sizeof ct, part, sizeof part, &err);
+        if (n < 0) {
+            fprintf(stderr, "sippush send: --indirect: %s\n", err.reason);
+            free(content);
+            return EXIT_USAGE;
+        }
+        req.content_type = sp_str_cstr(ct);
+        req.body = sp_str_make(part, (size_t)n);
+        req.indirect = true;
+    } else {
+        req.body = sp_str_make(content, len);
+    }
+    int status = psa ? via_psa(psa, &req) : on_our_own(&s, &req, proxy, from, icsi);
+    free(content);
+    return status;
+}

@@ -1,0 +1,63 @@
+/* push_control.h - the control protocol between `sippush send --psa
+ * unix:PATH` and a running `sippush psa --control unix:PATH`.
+ *
+ * One request per connection, header lines then the content:
+ *
+ *   PUSH SIPPUSH-CONTROL/1          (or REFER, or OPTIONS)
+ *   To: sip:bob@example.com
+ *   Method: auto|message|notify|invite
+ *   App: mms.ua                     (optional)
+ *   Target: SIP-URI                 (optional: a GRUU)
+ *   Indirect: yes                   (optional: the content is an RFC 4483 part)
+ *   Content-Type: text/plain
+ *   Header: Content-Language: en    (optional, repeatable: a mapped push header)
+ *   Content-Length: 21
+ *                                   (empty line)
+ *   <21 bytes of content>
+ *
+ * Lines end in LF or CRLF. The psa answers with one JSON line, the same
+ * "delivered" or "failed" event it prints itself, and closes. */
+#ifndef SIPPUSH_PUSH_CONTROL_H
+#define SIPPUSH_PUSH_CONTROL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "push_psa.h"
+#include "sp_error.h"
+#include "sp_json.h"
+#include "sp_str.h"
+
+#define CONTROL_MAGIC "SIPPUSH-CONTROL/1"
+/* The largest request a psa reads (head and content). */
+#define CONTROL_MAX_REQUEST (256 * 1024)
+#define CONTROL_MAX_HEADERS 16
+
+typedef struct control_request {
+    sp_str verb;          /* PUSH, REFER, OPTIONS */
+    sp_str to, method, app, target, content_type;
+    bool indirect;
+    sp_str headers[CONTROL_MAX_HEADERS];
+    size_t nheaders;
+    sp_str body;
+} control_request;
+
+/* Parses a whole request from buf: its length, SP_AGAIN (incomplete), or
+ * SP_EINVAL / SP_ELIMIT with err. */
+int control_request_parse(const char *buf, size_t len, control_request *r, sp_error *err);
+
+/* Writes a request into a malloc'd buffer; NULL when out of memory. */
+char *control_request_format(const control_request *r, size_t *len);
+
+/* The push a request asks for: the method asked, the push headers mapped
+ * as the seeds say (seed 000 §8.3.5: Content-* to the request, the rest
+ * dropped; a Content-Type among them replaces the request's), written as
+ * CRLF lines into hdrs. Returns false with *why for a bad method or header. */
+bool control_push_prepare(const control_request *r, push_psa_push *out, char *hdrs, size_t cap, const char **why);
+
+/* The outcome line of CONTRACT.md: {"event":"delivered",...} or
+ * {"event":"failed",...}, without its newline. */
+void control_result_json(json_out *j, const push_psa_result *r);
+
+#endif
