@@ -81,6 +81,8 @@ static void finish(push_invite_sender *s, const char *event)
         s->res.bytes += s->files[i].acked;
         s->res.chunks += (s->files[i].acked + chunk - 1) / chunk;
     }
+    uint64_t end = s->confirmed_ms ? s->confirmed_ms : s->c->env.now_ms(s->c->env.ctx);
+    s->res.ms = end - s->started_ms;
     set_state(s, PUSH_SENDER_DONE, event);
     if (s->cb.done)
         s->cb.done(s->cb.ctx, s, &s->res);
@@ -131,6 +133,7 @@ static void file_settled(push_invite_sender *s, snd_file *f, const char *event)
         f->ms = NULL;
     }
     if (all_settled(s)) {
+        s->confirmed_ms = s->c->env.now_ms(s->c->env.ctx);
         bool all = true;
         for (size_t i = 0; i < s->nfiles; i++)
             all = all && s->files[i].delivered;

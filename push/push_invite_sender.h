@@ -71,6 +71,8 @@ typedef struct push_invite_result {
     uint64_t bytes;            /* content bytes acknowledged */
     uint64_t chunks;           /* SEND chunks that carried them */
     size_t files_delivered;
+    uint64_t ms;               /* from the INVITE to the content confirmed (the last 200,
+                                  or the success REPORT when asked); failures: to the end */
 } push_invite_result;
 
 typedef struct push_invite_sender push_invite_sender;

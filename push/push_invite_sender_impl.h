@@ -69,7 +69,7 @@ struct push_invite_sender {
     bool drop_wanted;            /* a finished stream waits for its re-INVITE */
     bool reinvite_drop;          /* the re-INVITE in flight drops streams */
     push_tmr answer_tmr, session_tmr, progress_tmr;
-    uint64_t started_ms;
+    uint64_t started_ms, confirmed_ms;
     /* outcome */
     bool have_result;
     push_invite_result res;

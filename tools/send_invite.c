@@ -117,7 +117,7 @@ int send_invite_run(agent_host *h, invite_host *ih, const send_invite_opts *o)
         r.status.reason = "interrupted";
         st.result = r;
     }
-    uint64_t ms = h->env.now_ms(h->env.ctx) - st.started;
+    uint64_t ms = st.result.ms;
     if (st.progress && st.result.status.outcome == PUSH_OUTCOME_DELIVERED)
         progress_draw(st.result.bytes, st.result.bytes, ms);
     push_invite_sender_free(s);
