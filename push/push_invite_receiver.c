@@ -293,8 +293,8 @@ static int open_stream(push_rx_session *s, size_t i, const sdp_stream *st)
         n = 0;
     name[n] = '\0';
     snprintf(t->name, sizeof t->name, "%.24s-%s", t->tid[0] ? t->tid : "push", n ? name : "content");
-    if (st->path.n >= sizeof s->peer_path[i])
-        return SP_EINVAL;
+    if (!st->path.p || st->path.n >= sizeof s->peer_path[i])
+        return SP_EINVAL; /* nowhere to connect: the stream is refused */
     memcpy(s->peer_path[i], st->path.p, st->path.n);
     s->peer_path[i][st->path.n] = '\0';
     msrp_session_config mc;
