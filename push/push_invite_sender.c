@@ -312,9 +312,9 @@ static void on_refresh_result(push_invite_sender *s, const sip_txn_result *r)
         return;
     }
     if (r->status == 408 || r->status == 481 || r->local) {
-        /* RFC 4028 §7.2 with RFC 3261 §12.2.1.2: the session is gone */
-        fail(s, r->local ? PUSH_SRC_SIP_TIMEOUT : PUSH_SRC_SIP, r->status, "session refresh failed",
-             "refresh failed");
+        /* RFC 4028 §7.2 with RFC 3261 §12.2.1.2: the dialog is gone, no BYE */
+        set_result(s, r->local ? PUSH_SRC_SIP_TIMEOUT : PUSH_SRC_SIP, r->status, "session refresh failed");
+        finish(s, "refresh failed");
         return;
     }
     /* another refusal (491, 500...): the session lasts until its interval
