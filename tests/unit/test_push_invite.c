@@ -488,6 +488,37 @@ START_TEST(sender_vanishes)
 }
 END_TEST
 
+/* The sender stops refreshing (it is gone, its MSRP connection idle): the
+ * receiver ends the session when the interval runs out (RFC 4028 §10). */
+START_TEST(receiver_ends_an_unrefreshed_session)
+{
+    push_loop pl;
+    pl_open(&pl, SIP_TP_UDP, NULL);
+    pl.time_div = 100;
+    uint64_t n = 1ull << 30;
+    uint8_t sha[SP_SHA1_LEN] = {0};
+    push_invite_params p;
+    push_invite_file f;
+    pl_params(&pl, &p, &f, NULL, 0, "application/octet-stream");
+    f.fd = sparse_file(n);
+    f.size = n;
+    f.sha1 = sha;
+    p.session_expires_s = 90;
+    p.window = 1;
+    pl_send(&pl, &p);
+    pl_run_for(&pl, 200);
+    ck_assert_int_eq(push_invite_sender_state(pl.sender), PUSH_SENDER_TRANSFER);
+    push_invite_sender_free(pl.sender); /* no BYE, no refresh from now on */
+    pl.sender = NULL;
+    pl_run_for(&pl, 1200);
+    ck_assert(pl_logged(&pl.rx, "active -> ended (session timer ran out)"));
+    ck_assert_uint_eq(push_invite_rx_sessions(pl.rx.rx), 0);
+    ck_assert_int_eq(pl.delivered, 0);
+    pl_close(&pl);
+    close(f.fd);
+}
+END_TEST
+
 /* Legacy envelope: the content travels inside message/cpim and comes out
  * whole on the other side. */
 START_TEST(cpim_envelope)
@@ -534,6 +565,7 @@ static Suite *push_invite_suite(void)
     tcase_add_test(t, session_refreshed_by_update);
     tcase_add_test(t, sender_vanishes);
     tcase_add_test(t, cpim_envelope);
+    tcase_add_test(t, receiver_ends_an_unrefreshed_session);
     suite_add_tcase(s, t);
     return s;
 }
