@@ -69,7 +69,33 @@ static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_p
     pra_answer(a, st, req, 405, NULL, sp_str_make(allow, (size_t)n));
 }
 
-sip_txn_tu push_pra_tu(push_pra *a) { return (sip_txn_tu){.ctx = a, .on_request = tu_request}; }
+static bool is_external_body(const sip_msg *req)
+{
+    sip_media_type mt;
+    return sip_media_type_parse(push_hdr(req, SIP_H_CONTENT_TYPE), &mt, NULL) == 0 &&
+           sp_str_caseeq_cstr(mt.type, "message") && sp_str_caseeq_cstr(mt.subtype, "external-body");
+}
+
+/* A MESSAGE whose answer is known at once is answered without a
+ * transaction (RFC 3261 §8.2.7): the duplicate table answers its
+ * retransmissions, in 24 bytes instead of a transaction's copies. One with
+ * indirect content waits for the fetch in a transaction. */
+static bool tu_stateless(void *ctx, const sip_msg *req, const sip_peer *src, sip_txn_reply *out)
+{
+    push_pra *a = ctx;
+    if (!sp_str_eq(req->method, SP_LIT("MESSAGE")) || is_external_body(req))
+        return false;
+    out->status = 0;
+    a->capture = out;
+    on_message(a, 0, req, src);
+    a->capture = NULL;
+    return out->status != 0;
+}
+
+sip_txn_tu push_pra_tu(push_pra *a)
+{
+    return (sip_txn_tu){.ctx = a, .on_request = tu_request, .on_stateless_request = tu_stateless};
+}
 
 void push_pra_set_layer(push_pra *a, sip_txn_layer *L)
 {
@@ -89,12 +115,28 @@ void pra_event(push_pra *a, push_pra_event_kind kind, unsigned status, uint32_t 
     a->cfg.on_event(a->cfg.ctx, &ev);
 }
 
-void pra_answer(push_pra *a, sip_txn_id st, const sip_msg *req, unsigned status, const char *reason, sp_str headers)
+/* Answers through the transaction st, or into the captured reply when
+ * answering without one. */
+static void reply(push_pra *a, sip_txn_id st, const sip_msg *req, unsigned status, const char *reason, sp_str headers)
 {
+    if (!st && a->capture) {
+        snprintf(a->capture_reason, sizeof a->capture_reason, "%s", reason ? reason : "");
+        size_t n = headers.p && headers.n < sizeof a->capture_hdrs ? headers.n : 0;
+        if (n)
+            memcpy(a->capture_hdrs, headers.p, n);
+        *a->capture = (sip_txn_reply){.status = status, .reason = reason ? sp_str_cstr(a->capture_reason) : SP_STR_NULL,
+                                      .headers = sp_str_make(a->capture_hdrs, n)};
+        return;
+    }
     char tag[SIP_TAG_SIZE];
     sip_stateless_tag(req, tag);
     sip_txn_reply r = {.status = status, .reason = sp_str_cstr(reason), .to_tag = sp_str_cstr(tag), .headers = headers};
     sip_txn_respond(a->L, st, &r);
+}
+
+void pra_answer(push_pra *a, sip_txn_id st, const sip_msg *req, unsigned status, const char *reason, sp_str headers)
+{
+    reply(a, st, req, status, reason, headers);
     if (status >= 300) {
         const char *why = reason ? reason : sip_reason_phrase(status);
         push_logf(&a->env, "refused %.*s: %u %s", (int)req->method.n, req->method.p, status, why);
@@ -163,8 +205,8 @@ static uint64_t dedup_key(const sip_msg *req)
 static pra_dedup *dedup_find(push_pra *a, uint64_t key)
 {
     uint64_t now = a->env.now_ms(a->env.ctx);
-    for (size_t i = 0; i < PUSH_PRA_DEDUP_SLOTS; i++) {
-        pra_dedup *d = &a->dedup[i];
+    for (size_t i = 0; i < PUSH_PRA_DEDUP_PROBE; i++) {
+        pra_dedup *d = &a->dedup[(key + i) & (PUSH_PRA_DEDUP_SLOTS - 1)];
         if (d->key == key && now - d->at <= PUSH_PRA_DEDUP_MS)
             return d;
     }
@@ -175,9 +217,12 @@ static void dedup_put(push_pra *a, uint64_t key, unsigned status)
 {
     pra_dedup *d = dedup_find(a, key);
     if (!d) {
-        /* a ring: the oldest entry goes, so memory stays fixed */
-        d = &a->dedup[a->dedup_next];
-        a->dedup_next = (a->dedup_next + 1) % PUSH_PRA_DEDUP_SLOTS;
+        /* the oldest of the key's probe window goes, so memory stays fixed */
+        for (size_t i = 0; i < PUSH_PRA_DEDUP_PROBE; i++) {
+            pra_dedup *c = &a->dedup[(key + i) & (PUSH_PRA_DEDUP_SLOTS - 1)];
+            if (!d || c->at < d->at)
+                d = c;
+        }
         d->at = a->env.now_ms(a->env.ctx);
     }
     d->key = key;
@@ -190,13 +235,10 @@ static bool answered_before(push_pra *a, sip_txn_id st, const sip_msg *req, uint
     pra_dedup *d = dedup_find(a, key);
     if (!d)
         return false;
-    char tag[SIP_TAG_SIZE];
-    sip_stateless_tag(req, tag);
-    sip_txn_reply r = {.status = d->status ? d->status : 500, .to_tag = sp_str_cstr(tag)};
-    if (!d->status) /* the first is still being fetched: ask for a retry shortly (RFC 3261 §21.5.1) */
-        r.headers = SP_LIT("Retry-After: 1\r\n");
-    sip_txn_respond(a->L, st, &r);
-    push_logf(&a->env, "duplicate %.*s answered %u", (int)req->method.n, req->method.p, r.status);
+    /* one whose first is still being fetched is asked to come back shortly (RFC 3261 §21.5.1) */
+    unsigned status = d->status ? d->status : 500;
+    reply(a, st, req, status, NULL, d->status ? SP_STR_NULL : SP_LIT("Retry-After: 1\r\n"));
+    push_logf(&a->env, "duplicate %.*s answered %u", (int)req->method.n, req->method.p, status);
     return true;
 }
 
@@ -501,8 +543,10 @@ size_t pra_sub_headers(const push_pra *a, sp_str accept_contact, char *out, size
 
 /* The initial subscription (seed 002 §7.2.1.1): ua-profile with the oma-app
  * profile type, the application, and dev-cap or vendor, model and version. */
-static void start_main_subscription(push_pra *a)
+void pra_start_subscription(push_pra *a)
 {
+    if (a->main_sub || !a->cfg.subscribe.n || a->stopping)
+        return;
     char event[768], ac[256], hdrs[1200];
     sip_buf b;
     sip_buf_init(&b, event, sizeof event);
@@ -634,9 +678,10 @@ push_pra *push_pra_new(const push_pra_config *cfg, const push_env *env, const ch
     for (size_t i = 0; i < nf; i++)
         total += copy_len(f[i]);
     a->mem = malloc(total);
+    a->dedup = calloc(PUSH_PRA_DEDUP_SLOTS, sizeof *a->dedup);
     a->sub_dialogs = sip_dialog_set_new(0);
     a->refer_dialogs = sip_dialog_set_new(0);
-    if (!a->mem || !a->sub_dialogs || !a->refer_dialogs) {
+    if (!a->mem || !a->dedup || !a->sub_dialogs || !a->refer_dialogs) {
         *why = "out of memory";
         push_pra_free(a);
         return NULL;
@@ -682,16 +727,19 @@ void push_pra_free(push_pra *a)
     push_subc_host_clear(&a->subs);
     sip_dialog_set_free(a->sub_dialogs);
     sip_dialog_set_free(a->refer_dialogs);
+    free(a->dedup);
     free(a->mem);
     free(a);
 }
 
 void push_pra_start(push_pra *a)
 {
+    /* seed 002 §7.2.1.1: the subscription follows the initial registration,
+     * whose GRUU becomes its Contact */
     if (a->cfg.registrar.n)
         pra_reg_start(a);
-    if (a->cfg.subscribe.n)
-        start_main_subscription(a);
+    else
+        pra_start_subscription(a);
 }
 
 void pra_check_stopped(push_pra *a)

@@ -36,8 +36,13 @@
  * fetch is bounded by it). */
 #define PUSH_PRA_MAX_SIZE_DEFAULT (64u * 1024 * 1024)
 /* Recent requests remembered to deliver duplicates once (RFC 3428 §7), and
- * for how long: 64*T1, the life of a non-INVITE server transaction. */
-#define PUSH_PRA_DEDUP_SLOTS 1024
+ * for how long: 64*T1, the life of a non-INVITE server transaction. The
+ * table is fixed (24 bytes a slot): above SLOTS / 32 s requests a second
+ * the window shrinks to what the slots hold (2 s at 30,000/s). MESSAGEs
+ * are answered without a transaction (RFC 3261 §8.2.7) and this table
+ * answers their retransmissions. */
+#define PUSH_PRA_DEDUP_SLOTS 65536
+#define PUSH_PRA_DEDUP_PROBE 8
 #define PUSH_PRA_DEDUP_MS 32000u
 /* A fetch of indirect content must end before the MESSAGE's transaction
  * (64*T1) gives up on our answer. */

@@ -71,8 +71,9 @@ struct push_pra {
     sip_dialog_set *sub_dialogs, *refer_dialogs;
     push_subc *main_sub;
     pra_refer *refers;
-    pra_dedup dedup[PUSH_PRA_DEDUP_SLOTS];
-    size_t dedup_next;
+    pra_dedup *dedup;        /* PUSH_PRA_DEDUP_SLOTS, open addressing */
+    sip_txn_reply *capture;  /* set while answering without a transaction */
+    char capture_reason[96], capture_hdrs[512];
     pra_fetch fetches[PUSH_PRA_MAX_FETCHES];
     uint64_t next_fetch;
     bool stopping, stopped;
@@ -92,6 +93,9 @@ unsigned pra_check_sender(const push_pra *a, const sip_msg *req, const sip_peer 
 
 /* Reports PUSH_PRA_EV_STOPPED once stopping has finished. */
 void pra_check_stopped(push_pra *a);
+
+/* The --subscribe subscription, once (after the first registration outcome). */
+void pra_start_subscription(push_pra *a);
 
 /* registration (push_pra_reg.c) */
 void pra_reg_start(push_pra *a);

@@ -89,6 +89,7 @@ static void retry_later(push_pra *a, unsigned status, const char *why)
 {
     reg_set(a, PRA_REG_FAILED, why);
     pra_event(a, PUSH_PRA_EV_REG_FAILED, status, 0, SP_LIT("REGISTER"), sp_str_cstr(why), a->cfg.registrar);
+    pra_start_subscription(a); /* a registrar's failure does not stop the subscription */
     if (!a->stopping)
         push_tmr_start(&a->env, &a->reg.tmr, PUSH_PRA_REG_RETRY_MS, push_cookie(PRA_TMR_REG, 0));
 }
@@ -204,6 +205,7 @@ static void on_reg_response(void *ctx, sip_txn_id ct, const sip_txn_result *r)
         push_tmr_start(&a->env, &g->tmr, ms < 1000 ? 1000 : ms, push_cookie(PRA_TMR_REG, 0));
         reg_set(a, PRA_REG_REGISTERED, "2xx");
         pra_event(a, PUSH_PRA_EV_REGISTERED, st, g->granted, SP_LIT("REGISTER"), SP_STR_NULL, a->cfg.registrar);
+        pra_start_subscription(a);
         return;
     }
     if ((st == 401 || st == 407) && sip_auth_client_challenge(&g->auth, r->msg) == 0) {

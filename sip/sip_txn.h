@@ -55,6 +55,10 @@
 #define SIP_MAX_TXNS_DEFAULT 4096u
 /* Longest host text a peer address holds (numeric addresses, short names). */
 #define SIP_PEER_HOST_MAX 64
+/* RFC 3261 §18.1.1: a request larger than this goes over TCP when the path
+ * MTU is unknown; with a known MTU, one within SIP_MTU_MARGIN bytes of it. */
+#define SIP_UDP_MAX_REQUEST 1300u
+#define SIP_MTU_MARGIN 200u
 
 /* Failures of the layer's calls (beyond SP_EINVAL / SP_ELIMIT of sp_error.h). */
 enum {
@@ -72,6 +76,7 @@ typedef struct sip_peer {
     sip_tp tp;
     uint64_t conn;                  /* the adapter's connection for stream transports, 0 for none */
     uint16_t port;
+    bool force_udp;                 /* a request to this target stays on UDP whatever its size */
     char host[SIP_PEER_HOST_MAX];   /* NUL-terminated; IPv6 without brackets */
 } sip_peer;
 
@@ -104,6 +109,8 @@ typedef enum sip_txn_end {
     SIP_TXN_END_ABANDONED,  /* the TU gave no final answer to a non-INVITE within 64*T1 */
 } sip_txn_end;
 
+struct sip_txn_reply;
+
 typedef struct sip_txn_tu {
     void *ctx;
     /* A new request. st is its server transaction, to answer with
@@ -115,6 +122,12 @@ typedef struct sip_txn_tu {
     /* A response no client transaction claims, e.g. a 2xx to an INVITE that
      * arrives after timer M (may be NULL: dropped, §18.1.2). */
     void (*on_stray_response)(void *ctx, const sip_msg *resp, const sip_peer *src);
+    /* Asked before a new non-INVITE server transaction is made (may be
+     * NULL): returning true with *reply filled answers the request without
+     * a transaction (RFC 3261 §8.2.7), the TU's own duplicate detection
+     * standing in for the transaction's. reply->to_tag and body are unused:
+     * the tag is derived from the request. */
+    bool (*on_stateless_request)(void *ctx, const sip_msg *req, const sip_peer *src, struct sip_txn_reply *reply);
 } sip_txn_tu;
 
 /* What a client transaction reports to its TU. */
@@ -134,6 +147,8 @@ typedef struct sip_txn_config {
     uint32_t t1_ms, t2_ms, t4_ms;   /* defaults 500, 4000, 5000 */
     uint32_t trying_ms;             /* automatic 100 Trying, default 200 */
     uint32_t max_txns;              /* default SIP_MAX_TXNS_DEFAULT */
+    uint32_t path_mtu;              /* bytes; 0 (default): unknown. Sets when a request
+                                       for UDP goes over TCP instead (§18.1.1) */
     sip_limits limits;              /* message limits; over them: 513 */
     sp_str allow;                   /* methods the TU handles ("INVITE, ACK, BYE"); others get
                                        405 with this Allow. Absent: every method reaches the TU */
@@ -161,12 +176,25 @@ void sip_txn_layer_free(sip_txn_layer *L);
 void sip_txn_receive(sip_txn_layer *L, const char *buf, size_t len, const sip_peer *src);
 /* A timer armed through env->timer_start expired. */
 void sip_txn_timer(sip_txn_layer *L, uint64_t cookie);
+/* The transport failed toward 'where' (§18.4): an ICMP error for a datagram
+ * sent there (UDP), or a TCP connection that failed or closed (where->conn
+ * its id, host and port its remote address). Every client transaction still
+ * waiting there for a final answer ends with a local 503 (§8.1.3.1), once;
+ * except that a request moved to TCP for its size is sent again over UDP
+ * when the connection could not be set up (connect_failed, §18.1.1).
+ * Transactions match by connection id, or, when where->host is not empty,
+ * by transport, host text and port. Costs a walk over every slot. */
+void sip_txn_transport_error(sip_txn_layer *L, const sip_peer *where, bool connect_failed);
 
 /* --- client transactions ---------------------------------------------------- */
 
 /* Starts a client transaction for a whole request (copied). Its top Via must
  * carry a branch starting with z9hG4bK (sip_txn_branch_new). cb gets every
  * response and exactly one final outcome, never from inside this call.
+ * A request for UDP larger than SIP_UDP_MAX_REQUEST (or within
+ * SIP_MTU_MARGIN of cfg.path_mtu) goes to the same address over TCP with
+ * its top Via transport rewritten, unless dest->force_udp (§18.1.1); each
+ * request is judged on its own size, so TCP never sticks to a peer.
  * Returns 0 with *ct set, SP_EINVAL (unparseable request, no usable Via
  * branch or CSeq), SP_ELIMIT (too many transactions). */
 int sip_txn_request(sip_txn_layer *L, const char *req, size_t len, const sip_peer *dest,

@@ -100,7 +100,7 @@ static int client_start(sip_txn_layer *L, const char *req, size_t len, const sip
 
 static void send_cancel(sip_txn_layer *L, sip_txn *t)
 {
-    t->flags &= (uint8_t)~TXN_F_CANCEL_PENDING;
+    t->flags &= (uint16_t)~TXN_F_CANCEL_PENDING;
     long n = build_ack_or_cancel(L, t, SP_LIT("CANCEL"), NULL);
     sip_txn_id cid = 0;
     if (n > 0)
@@ -134,6 +134,67 @@ int sip_txn_cancel(sip_txn_layer *L, sip_txn_id invite, sip_txn_client_cb cb, vo
 
 /* --- starting ---------------------------------------------------------- */
 
+/* §18.1.1: the largest request UDP carries to this target. */
+static size_t udp_max_request(const sip_txn_layer *L)
+{
+    uint32_t mtu = L->cfg.path_mtu;
+    if (mtu == 0)
+        return SIP_UDP_MAX_REQUEST;
+    return mtu > SIP_MTU_MARGIN ? mtu - SIP_MTU_MARGIN - 1 : 0; /* "within 200 bytes" goes over TCP */
+}
+
+/* The top Via's transport in our copy: the 3 bytes that say UDP or TCP. */
+static char *via_transport(const sip_txn_layer *L, const sip_txn *t)
+{
+    sip_header hdrs[SIP_TXN_MAX_HDRS];
+    sip_msg m;
+    sip_via via;
+    if (!parse_own(L, t->req, t->req_len, &m, hdrs) || !txn_top_via(&m, &via) || via.transport.n != 3)
+        return NULL;
+    return t->req + (via.transport.p - t->req);
+}
+
+/* §18.1.1: a large request meant for UDP goes over TCP, its Via saying so
+ * (same length, so every slice into the copy stays valid). */
+static void move_to_tcp(const sip_txn_layer *L, sip_txn *t)
+{
+    char *tp = via_transport(L, t);
+    if (!tp || !sp_str_caseeq(sp_str_make(tp, 3), SP_LIT("UDP")))
+        return; /* the Via names another transport: leave the TU's choice alone */
+    memcpy(tp, "TCP", 3);
+    t->peer.tp = SIP_TP_TCP;
+    t->peer.conn = 0;
+    t->flags |= TXN_F_TCP_FOR_SIZE;
+}
+
+static void back_to_udp(const sip_txn_layer *L, sip_txn *t)
+{
+    char *tp = via_transport(L, t);
+    if (tp)
+        memcpy(tp, "UDP", 3);
+    t->peer.tp = SIP_TP_UDP;
+    t->peer.conn = 0;
+    t->flags &= (uint16_t)~TXN_F_TCP_FOR_SIZE;
+}
+
+/* The first send of the request, and the timers of §17.1.1.2 / §17.1.2.2.
+ * false when the transport refused it. */
+static bool first_send(sip_txn_layer *L, sip_txn *t)
+{
+    int rc = txn_send(L, &t->peer, t->req, t->req_len);
+    if (rc != 0 && (t->flags & TXN_F_TCP_FOR_SIZE)) {
+        back_to_udp(L, t); /* §18.1.1: no TCP to be had, UDP it is */
+        rc = txn_send(L, &t->peer, t->req, t->req_len);
+    }
+    if (rc != 0)
+        return false;
+    bool invite = t->kind == SIP_TXN_CLIENT_INVITE;
+    t->interval_ms = L->cfg.t1_ms;
+    if (!reliable(t))
+        txn_timer_set(L, t, TXN_SLOT_RETRANS, invite ? TM_A : TM_E, t->interval_ms);
+    return true;
+}
+
 static int client_start(sip_txn_layer *L, const char *req, size_t len, const sip_peer *dest,
                         sip_txn_client_cb cb, void *cb_ctx, sip_txn_id *ct)
 {
@@ -163,20 +224,32 @@ static int client_start(sip_txn_layer *L, const char *req, size_t len, const sip
     t->cb_ctx = cb_ctx;
     txn_link(L, t, txn_hash(t->branch, true));
     *ct = t->id;
+    if (t->peer.tp == SIP_TP_UDP && !t->peer.force_udp && t->req_len > udp_max_request(L))
+        move_to_tcp(L, t);
 
     txn_set_state(L, t, invite ? SIP_TXN_CALLING : SIP_TXN_TRYING, "request sent");
-    if (txn_send(L, &t->peer, t->req, t->req_len) != 0) {
+    if (!first_send(L, t)) {
         /* the TU hears the 503 from a timer, never inside its own call */
         txn_timer_set(L, t, TXN_SLOT_LIFE, TM_DEFER, 0);
         if (!t->timers[TXN_SLOT_LIFE].handle)
             finish_local(L, t, 503, "transport error");
         return 0;
     }
-    t->interval_ms = L->cfg.t1_ms;
-    if (!reliable(t))
-        txn_timer_set(L, t, TXN_SLOT_RETRANS, invite ? TM_A : TM_E, t->interval_ms);
     txn_timer_set(L, t, TXN_SLOT_LIFE, invite ? TM_B : TM_F, t64(L));
     return 0;
+}
+
+void txn_client_transport_error(sip_txn_layer *L, sip_txn *t, bool connect_failed)
+{
+    t->flags &= (uint16_t)~TXN_F_TP_ERROR;
+    if (connect_failed && (t->flags & TXN_F_TCP_FOR_SIZE)) {
+        /* §18.1.1: the connection was refused or reset: try UDP; timer B or F keeps running */
+        back_to_udp(L, t);
+        L->retransmissions++;
+        if (first_send(L, t))
+            return;
+    }
+    finish_local(L, t, 503, "transport error");
 }
 
 int sip_txn_request(sip_txn_layer *L, const char *req, size_t len, const sip_peer *dest,

@@ -38,6 +38,8 @@ enum {
     TXN_F_RFC2543 = 1 << 4,         /* server: the request's branch lacks the magic cookie */
     TXN_F_DLG_LINKED = 1 << 5,      /* server INVITE: in the ACK-for-2xx chain */
     TXN_F_DEAD = 1 << 6,            /* terminated, waiting to be freed */
+    TXN_F_TCP_FOR_SIZE = 1 << 7,    /* client: meant for UDP, sent over TCP for its size (§18.1.1) */
+    TXN_F_TP_ERROR = 1 << 8,        /* client: marked by a transport error, outcome pending */
 };
 
 typedef struct sip_txn sip_txn;
@@ -48,7 +50,7 @@ struct sip_txn {
     uint32_t hash, dhash;
     uint8_t kind;        /* sip_txn_kind */
     uint8_t state;       /* sip_txn_state */
-    uint8_t flags;
+    uint16_t flags;
     txn_timer timers[TXN_SLOTS];
     uint32_t interval_ms;/* current retransmit interval (A, E, G, 2xx) */
     sip_peer peer;       /* client: destination; server: where the request came from */
@@ -146,6 +148,8 @@ void txn_server_keys(sip_txn *t, const sip_msg *req, const sip_via *via);
 /* --- sip_txn_client.c ------------------------------------------------------ */
 void txn_client_response(sip_txn_layer *L, sip_txn *t, const sip_msg *resp);
 void txn_client_timer(sip_txn_layer *L, sip_txn *t, txn_timer_name name);
+/* A transport error marked t (TXN_F_TP_ERROR): 503, or UDP again (§18.1.1). */
+void txn_client_transport_error(sip_txn_layer *L, sip_txn *t, bool connect_failed);
 
 /* --- sip_txn_server.c ------------------------------------------------------ */
 /* A request that matched no transaction and passed the stateless checks. */

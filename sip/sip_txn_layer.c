@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sip_stateless.h"
 #include "sip_txn_impl.h"
@@ -187,6 +188,41 @@ void sip_txn_timer(sip_txn_layer *L, uint64_t cookie)
     txn_leave(L);
 }
 
+static bool waits_on(const sip_txn *t, const sip_peer *where)
+{
+    if ((t->kind != SIP_TXN_CLIENT_INVITE && t->kind != SIP_TXN_CLIENT_NON_INVITE) ||
+        (t->flags & (TXN_F_DEAD | TXN_F_FINAL_SENT)) || t->peer.tp != where->tp)
+        return false;
+    if (t->state != SIP_TXN_CALLING && t->state != SIP_TXN_TRYING && t->state != SIP_TXN_PROCEEDING)
+        return false;
+    if (where->conn && t->peer.conn == where->conn)
+        return true;
+    return where->host[0] && t->peer.conn == 0 && t->peer.port == where->port &&
+           strcasecmp(t->peer.host, where->host) == 0;
+}
+
+void sip_txn_transport_error(sip_txn_layer *L, const sip_peer *where, bool connect_failed)
+{
+    txn_enter(L);
+    /* Mark first, then act: transactions the TU starts from its callbacks are not concerned. */
+    size_t marked = 0;
+    for (uint32_t s = 0; s < L->cfg.max_txns; s++) {
+        sip_txn *t = L->slots[s];
+        if (t && waits_on(t, where)) {
+            t->flags |= TXN_F_TP_ERROR;
+            marked++;
+        }
+    }
+    for (uint32_t s = 0; s < L->cfg.max_txns && marked; s++) {
+        sip_txn *t = L->slots[s];
+        if (t && (t->flags & TXN_F_TP_ERROR) && !(t->flags & TXN_F_DEAD)) {
+            marked--;
+            txn_client_transport_error(L, t, connect_failed);
+        }
+    }
+    txn_leave(L);
+}
+
 /* --- inspection -------------------------------------------------------- */
 
 sip_txn_state sip_txn_state_of(const sip_txn_layer *L, sip_txn_id id)
@@ -286,6 +322,12 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         char hdr[256];
         int n = snprintf(hdr, sizeof hdr, "Unsupported: %.*s\r\n", (int)ntags, tags);
         txn_stateless_reply(L, msg, buf, src, 420, SP_STR_NULL, sp_str_make(hdr, (size_t)n));
+        return;
+    }
+    sip_txn_reply r = {0};
+    if (L->tu.on_stateless_request && !sp_str_eq(msg->method, SP_LIT("INVITE")) &&
+        L->tu.on_stateless_request(L->tu.ctx, msg, src, &r)) {
+        txn_stateless_reply(L, msg, buf, src, r.status, r.reason, r.headers); /* §8.2.7 */
         return;
     }
     if (L->nfree == 0) {

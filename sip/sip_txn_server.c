@@ -246,14 +246,7 @@ void txn_server_new(sip_txn_layer *L, const sip_msg *req, const char *buf, const
         txn_stateless_reply(L, req, buf, src, 503, SP_STR_NULL, SP_LIT("Retry-After: 5\r\n"));
         return;
     }
-    if (invite) {
-        txn_set_state(L, t, SIP_TXN_PROCEEDING, "INVITE received");
-        txn_timer_set(L, t, TXN_SLOT_RETRANS, TM_TRYING, L->cfg.trying_ms);
-    } else {
-        txn_set_state(L, t, SIP_TXN_TRYING, "request received");
-        /* not in the RFC: bounds a transaction whose TU never answers (the client gave up at F) */
-        txn_timer_set(L, t, TXN_SLOT_LIFE, TM_TU_WAIT, t64(L));
-    }
+    txn_set_state(L, t, invite ? SIP_TXN_PROCEEDING : SIP_TXN_TRYING, invite ? "INVITE received" : "request received");
     sip_txn_id id = t->id, prev_id = L->cur_id;
     const sip_msg *prev_msg = L->cur_msg;
     L->cur_id = id;
@@ -262,6 +255,16 @@ void txn_server_new(sip_txn_layer *L, const sip_msg *req, const char *buf, const
         L->tu.on_request(L->tu.ctx, id, &copy, src);
     L->cur_id = prev_id;
     L->cur_msg = prev_msg;
+    /* Timers for a TU that has not answered yet: most answer at once, and then
+     * arming and stopping them would be two heap operations for nothing. */
+    t = txn_get(L, id);
+    if (!t)
+        return;
+    if (invite && !(t->flags & (TXN_F_PROVISIONAL | TXN_F_FINAL_SENT)))
+        txn_timer_set(L, t, TXN_SLOT_RETRANS, TM_TRYING, L->cfg.trying_ms);
+    else if (!invite && !(t->flags & TXN_F_FINAL_SENT))
+        /* not in the RFC: bounds a transaction whose TU never answers (the client gave up at F) */
+        txn_timer_set(L, t, TXN_SLOT_LIFE, TM_TU_WAIT, t64(L));
 }
 
 /* --- inputs of the machines -------------------------------------------------- */

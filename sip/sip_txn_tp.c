@@ -24,6 +24,7 @@ struct sip_txn_tp {
     tp_tcp *tcp;
     tp_addr udp_local, tcp_local;
     bool has_tcp_listener;
+    sip_limits limits; /* the layer's: framing over TCP answers 513 past them too */
     txn_tp_timer *free_timers, *all_timers;
 };
 
@@ -129,6 +130,32 @@ static void udp_recv(void *ctx, tp_udp *u, const char *buf, size_t len, const tp
     sip_txn_receive(a->L, buf, len, &src);
 }
 
+/* §18.4: an ICMP error for a datagram we sent ends the transactions waiting there. */
+static void udp_error(void *ctx, tp_udp *u, const tp_addr *peer, int err)
+{
+    (void)u, (void)err;
+    sip_txn_tp *a = ctx;
+    sip_peer where;
+    sip_txn_tp_peer(peer, SIP_TP_UDP, &where);
+    sip_txn_transport_error(a->L, &where, false);
+}
+
+static void tcp_close(void *ctx, tp_conn *c, tp_close_reason why, int err)
+{
+    (void)err;
+    sip_txn_tp *a = ctx;
+    if (tp_close_status(why) == 0 || !a->L)
+        return; /* our own close: nothing was waiting on it */
+    sip_peer where;
+    sip_txn_tp_peer(tp_conn_remote(c), SIP_TP_TCP, &where);
+    where.conn = tp_conn_id(c);
+    /* requests sent to the address went over this connection, unless another one is still there */
+    if (tp_tcp_find(a->tcp, tp_conn_remote(c)))
+        where.host[0] = 0;
+    bool never_opened = why == TP_CLOSE_CONNECT_FAILED || why == TP_CLOSE_CONNECT_TIMEOUT;
+    sip_txn_transport_error(a->L, &where, never_opened);
+}
+
 static int tcp_frame(void *ctx, tp_conn *c, const char *buf, size_t len)
 {
     sip_txn_tp *a = ctx;
@@ -142,16 +169,17 @@ static int tcp_frame(void *ctx, tp_conn *c, const char *buf, size_t len)
     sip_header hdrs[SIP_DEFAULT_MAX_HEADERS];
     sip_msg msg;
     sp_error err;
-    int n = sip_msg_parse(buf, len, &msg, hdrs, SIP_DEFAULT_MAX_HEADERS, NULL, SIP_FRAME_STREAM, &err);
+    int n = sip_msg_parse(buf, len, &msg, hdrs, SIP_DEFAULT_MAX_HEADERS, &a->limits, SIP_FRAME_STREAM, &err);
     sip_peer src;
     sip_txn_tp_peer(tp_conn_remote(c), SIP_TP_TCP, &src);
     src.conn = tp_conn_id(c);
     if (n == SP_AGAIN)
         return 0;
     if (n < 0) {
-        /* the framing is lost: answer what can be answered, then close */
+        /* the framing is lost: answer what can be answered, close once the answer is out */
         sip_txn_receive(a->L, buf, len, &src);
-        return n;
+        tp_conn_end(c);
+        return (int)len;
     }
     sip_txn_receive(a->L, buf, (size_t)n, &src);
     return n;
@@ -165,6 +193,11 @@ int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out
     if (!a)
         return -ENOMEM;
     a->loop = loop;
+    a->limits = cfg->txn.limits;
+    if (a->limits.max_msg_size == 0)
+        a->limits.max_msg_size = SIP_DEFAULT_MAX_MSG_SIZE;
+    if (a->limits.max_headers == 0 || a->limits.max_headers > SIP_DEFAULT_MAX_HEADERS)
+        a->limits.max_headers = SIP_DEFAULT_MAX_HEADERS;
     sip_txn_env env = {.ctx = a, .now_ms = env_now, .send = env_send, .timer_start = env_timer_start,
                        .timer_cancel = env_timer_cancel};
     a->L = sip_txn_layer_new(&cfg->txn, &env, &cfg->tu);
@@ -173,6 +206,11 @@ int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out
         tp_udp_config uc;
         tp_udp_config_default(&uc);
         uc.on_recv = udp_recv;
+        uc.on_error = udp_error;
+        int buf = cfg->udp_sockbuf ? cfg->udp_sockbuf : SIP_TXN_TP_SOCKBUF_DEFAULT;
+        uc.rcvbuf = uc.sndbuf = buf > 0 ? buf : 0;
+        if (cfg->udp_rx_batch)
+            uc.rx_batch = cfg->udp_rx_batch;
         uc.ctx = a;
         rc = tp_udp_open(loop, cfg->udp, &uc, &a->udp);
         if (rc == 0)
@@ -182,6 +220,9 @@ int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out
         tp_tcp_config tc;
         tp_tcp_config_default(&tc);
         tc.on_frame = tcp_frame;
+        tc.on_close = tcp_close;
+        if (cfg->tcp_limits)
+            tc.limits = *cfg->tcp_limits;
         tc.ctx = a;
         rc = tp_tcp_new(loop, &tc, &a->tcp);
         if (rc == 0 && cfg->tcp) {
@@ -202,6 +243,7 @@ void sip_txn_tp_free(sip_txn_tp *a)
     if (!a)
         return;
     sip_txn_layer_free(a->L); /* cancels its timers through the environment */
+    a->L = NULL;              /* the connections closed below have no one to tell */
     if (a->tcp)
         tp_tcp_free(a->tcp);
     if (a->udp)

@@ -11,12 +11,23 @@
 #include "sip_txn.h"
 #include "tp_addr.h"
 #include "tp_loop.h"
+#include "tp_tcp.h"
+
+/* The UDP socket's kernel buffers when the configuration says 0: a burst of
+ * small datagrams costs about 1 KiB each there, so the system's 208 KiB
+ * default drops a window of a few hundred requests. */
+#define SIP_TXN_TP_SOCKBUF_DEFAULT (1 << 20)
 
 typedef struct sip_txn_tp_config {
     sip_txn_config txn;   /* the layer's configuration */
     sip_txn_tu tu;        /* the transaction user */
     const tp_addr *udp;   /* bind a UDP socket here; NULL: no UDP */
     const tp_addr *tcp;   /* listen for TCP here; NULL: outgoing TCP only */
+    int udp_sockbuf;      /* SO_RCVBUF and SO_SNDBUF; 0: SIP_TXN_TP_SOCKBUF_DEFAULT
+                             (the kernel caps it at net.core.rmem_max); < 0: the system's */
+    unsigned udp_rx_batch;/* datagrams per recvmmsg; 0: the transport's default (8).
+                             Holds udp_rx_batch * 64 KiB of receive memory */
+    const tp_tcp_limits *tcp_limits; /* NULL: the transport's defaults */
 } sip_txn_tp_config;
 
 typedef struct sip_txn_tp sip_txn_tp;

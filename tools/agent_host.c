@@ -1,6 +1,7 @@
 /* agent_host.c - see agent_host.h. */
 #include <arpa/inet.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,8 @@ int agent_host_init(agent_host *h, void *agent, void (*timer_fn)(void *agent, ui
     signal(SIGPIPE, SIG_IGN);
     tp_loop_signal(h->loop, SIGINT, on_signal, h);
     tp_loop_signal(h->loop, SIGTERM, on_signal, h);
+    /* only the loop thread writes stdout: its lock is pure cost at push rates */
+    __fsetlocking(stdout, FSETLOCKING_BYCALLER);
     json_init(&h->out, stdout);
     return 0;
 }
@@ -146,6 +149,12 @@ static void fwd_stray(void *ctx, const sip_msg *resp, const sip_peer *src)
         h->tu.on_stray_response(h->tu.ctx, resp, src);
 }
 
+static bool fwd_stateless(void *ctx, const sip_msg *req, const sip_peer *src, sip_txn_reply *reply)
+{
+    agent_host *h = ctx;
+    return h->tu.on_stateless_request && h->tu.on_stateless_request(h->tu.ctx, req, src, reply);
+}
+
 void agent_host_set_tu(agent_host *h, sip_txn_tu tu) { h->tu = tu; }
 
 int agent_host_open(agent_host *h, sp_str allow, sp_str supported, bool defaults)
@@ -160,7 +169,7 @@ int agent_host_open(agent_host *h, sp_str allow, sp_str supported, bool defaults
     c.txn.allow = allow;
     c.txn.supported = supported;
     c.tu = (sip_txn_tu){.ctx = h, .on_request = fwd_request, .on_server_end = fwd_server_end,
-                        .on_stray_response = fwd_stray};
+                        .on_stray_response = fwd_stray, .on_stateless_request = fwd_stateless};
     c.udp = h->has_udp ? &h->udp : NULL;
     c.tcp = h->has_tcp ? &h->tcp : NULL;
     int rc = sip_txn_tp_new(h->loop, &c, &h->tp);

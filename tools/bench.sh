@@ -15,3 +15,7 @@ for set in tests/bench/*/; do
   done
 done
 "$exe" bench sha1
+"$exe" bench txn --seconds "$secs" --transport udp
+"$exe" bench txn --seconds "$secs" --transport tcp
+# Beside Kamailio through sipp: a minute or more, so only when asked.
+if [ "${COMPARE_KAMAILIO:-0}" = 1 ]; then tests/perf/compare-kamailio.sh "$(dirname "$exe")"; fi

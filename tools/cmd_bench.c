@@ -233,6 +233,8 @@ int cmd_bench(int argc, char **argv)
         return bench_sha1(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "msrp"))
         return bench_msrp(argc - 1, argv + 1);
-    fprintf(stderr, "usage: sippush bench parse|sha1|msrp [...]\n");
+    if (argc >= 2 && !strcmp(argv[1], "txn"))
+        return bench_txn(argc - 1, argv + 1);
+    fprintf(stderr, "usage: sippush bench parse|sha1|msrp|txn [...]\n");
     return EXIT_USAGE;
 }

@@ -3,7 +3,7 @@
  *
  * One request per connection, header lines then the content:
  *
- *   PUSH SIPPUSH-CONTROL/1          (or REFER, or OPTIONS)
+ *   PUSH SIPPUSH-CONTROL/1          (or REFER: ask the receiver to subscribe)
  *   To: sip:bob@example.com
  *   Method: auto|message|notify|invite
  *   App: mms.ua                     (optional)
@@ -35,7 +35,7 @@
 #define CONTROL_MAX_HEADERS 16
 
 typedef struct control_request {
-    sp_str verb;          /* PUSH, REFER, OPTIONS */
+    sp_str verb;          /* PUSH or REFER */
     sp_str to, method, app, target, content_type;
     bool indirect;
     sp_str headers[CONTROL_MAX_HEADERS];

@@ -57,6 +57,12 @@ static void fwd_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_
         f->tu.on_request(f->tu.ctx, st, req, src);
 }
 
+static bool fwd_stateless(void *ctx, const sip_msg *req, const sip_peer *src, sip_txn_reply *reply)
+{
+    pfake *f = ctx;
+    return f->tu.on_stateless_request && f->tu.on_stateless_request(f->tu.ctx, req, src, reply);
+}
+
 push_local pfake_local(void)
 {
     push_local l;
@@ -77,7 +83,7 @@ pfake *pfake_new(const char *allow, const char *supported)
     c.supported = sp_str_cstr(supported);
     sip_txn_env env = {.ctx = f, .now_ms = f_now, .send = f_send, .timer_start = l_timer_start,
                        .timer_cancel = any_timer_cancel};
-    sip_txn_tu tu = {.ctx = f, .on_request = fwd_request};
+    sip_txn_tu tu = {.ctx = f, .on_request = fwd_request, .on_stateless_request = fwd_stateless};
     f->L = sip_txn_layer_new(&c, &env, &tu);
     f->env = (push_env){.ctx = f, .now_ms = f_now, .timer_start = a_timer_start, .timer_cancel = any_timer_cancel,
                         .log = f_log};

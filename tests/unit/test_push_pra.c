@@ -255,6 +255,7 @@ START_TEST(message_delivered_once)
     ck_assert_str_eq(R.body, "You have 4 new emails");
     ck_assert_str_eq(R.from, "sip:psa@example.com");
     ck_assert_int_eq(R.method, PUSH_METHOD_MESSAGE);
+    ck_assert_uint_eq(sip_txn_count(F->L), 0); /* answered without a transaction (RFC 3261 §8.2.7) */
     /* the same request again on another branch: answered, not delivered again */
     message("z9hG4bKm2", "c1@x", PAI AC("mms.ua"), "text/plain", "You have 4 new emails");
     ck_assert_uint_eq(last_status(), 200);
@@ -343,6 +344,7 @@ START_TEST(indirect_content_fetched_then_answered)
     ck_assert_str_eq(R.fetch_url, "http://10.0.0.7/c");
     ck_assert_uint_eq(R.fetch_max, 12);
     ck_assert_int_lt(pfake_last(F, "SIP/2.0 "), 0); /* no answer until the content is here */
+    ck_assert_uint_eq(sip_txn_count(F->L), 1);      /* it waits in a transaction */
     /* a duplicate meanwhile is told to come back */
     message("z9hG4bKi2", "i1@x", PAI, EXT_CT, EXT_BODY);
     ck_assert_uint_eq(last_status(), 500);

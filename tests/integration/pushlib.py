@@ -1,0 +1,197 @@
+"""Helpers of the push integration tests: free ports, sippush processes whose
+JSON lines are read as they come, and a raw UDP SIP peer that plays the other
+side (a registrar, a core, a sender or a receiver) so the wire can be seen.
+Every wait is bounded; every process started is stopped by the test's own id."""
+import json, os, random, re, select, signal, socket, subprocess, sys, tempfile, time
+
+BUILD = os.environ.get('BUILD', 'build')
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXE = os.path.join(ROOT, BUILD, 'asan', 'sippush') if os.path.exists(os.path.join(ROOT, BUILD, 'asan', 'sippush')) \
+    else os.path.join(ROOT, BUILD, 'sippush')
+FAST_EXE = os.path.join(ROOT, BUILD, 'sippush')
+
+
+def free_port():
+    """A port free for both UDP and TCP on 127.0.0.1."""
+    for _ in range(100):
+        p = random.randint(20000, 60000)
+        try:
+            for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+                s = socket.socket(socket.AF_INET, kind)
+                s.bind(('127.0.0.1', p))
+                s.close()
+            return p
+        except OSError:
+            continue
+    raise RuntimeError('no free port')
+
+
+class Proc:
+    """A sippush subcommand with its stdout read line by line as JSON."""
+    def __init__(self, args, exe=None):
+        self.tmp = tempfile.mkdtemp(prefix='sippush-it-')
+        self.out_path = os.path.join(self.tmp, 'out.jsonl')
+        self.err_path = os.path.join(self.tmp, 'err.txt')
+        env = dict(os.environ, ASAN_OPTIONS='detect_leaks=1')
+        self.p = subprocess.Popen([exe or EXE] + args, stdout=open(self.out_path, 'w'), stderr=open(self.err_path, 'w'),
+                                  env=env)
+
+    def events(self):
+        out = []
+        for line in open(self.out_path):
+            line = line.strip()
+            if line.startswith('{'):
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    pass
+        return out
+
+    def wait_event(self, name, secs=10, pred=lambda e: True, after=0):
+        end = time.time() + secs
+        while time.time() < end:
+            evs = [e for e in self.events()[after:] if e.get('event') == name and pred(e)]
+            if evs:
+                return evs[0]
+            if self.p.poll() is not None:
+                break
+            time.sleep(0.05)
+        return None
+
+    def stderr(self):
+        return open(self.err_path).read()
+
+    def stop(self, secs=10):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+            try:
+                self.p.wait(secs)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        return self.p.returncode
+
+
+def run(args, timeout=60, exe=None):
+    r = subprocess.run([exe or EXE] + args, capture_output=True, timeout=timeout)
+    lines = [l for l in r.stdout.decode().splitlines() if l.startswith('{')]
+    return r.returncode, (json.loads(lines[-1]) if lines else {}), r.stderr.decode()
+
+
+class Msg:
+    """A parsed SIP message: start line, headers (name, value) in order, body."""
+    def __init__(self, data):
+        text = data.decode('utf-8', 'replace')
+        head, _, self.body = text.partition('\r\n\r\n')
+        lines = head.split('\r\n')
+        self.start = lines[0]
+        self.headers = []
+        for l in lines[1:]:
+            n, _, v = l.partition(':')
+            self.headers.append((n.strip(), v.strip()))
+        self.raw = text
+
+    @property
+    def is_request(self):
+        return not self.start.startswith('SIP/2.0')
+
+    @property
+    def method(self):
+        return self.start.split(' ')[0]
+
+    @property
+    def status(self):
+        return int(self.start.split(' ')[1]) if not self.is_request else 0
+
+    def get(self, name):
+        for n, v in self.headers:
+            if n.lower() == name.lower():
+                return v
+        return None
+
+    def all(self, name):
+        return [v for n, v in self.headers if n.lower() == name.lower()]
+
+
+class Peer:
+    """A UDP SIP endpoint driven by the test."""
+    def __init__(self, port=None):
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.s.bind(('127.0.0.1', port or 0))
+        self.port = self.s.getsockname()[1]
+        self.queue = []
+
+    def send(self, text, port, host='127.0.0.1'):
+        data = text if isinstance(text, bytes) else text.encode()
+        self.s.sendto(data, (host, port))
+
+    def recv(self, pred=lambda m: True, secs=5):
+        """The first message (queued or new) for which pred holds."""
+        end = time.time() + secs
+        while True:
+            for i, (m, addr) in enumerate(self.queue):
+                if pred(m):
+                    del self.queue[i]
+                    return m, addr
+            left = end - time.time()
+            if left <= 0:
+                return None, None
+            r, _, _ = select.select([self.s], [], [], left)
+            if r:
+                data, addr = self.s.recvfrom(65535)
+                self.queue.append((Msg(data), addr))
+
+    def request(self, pred, secs=5):
+        return self.recv(lambda m: m.is_request and pred(m), secs)
+
+    def response(self, cseq_method, secs=5, final=True):
+        return self.recv(lambda m: not m.is_request and (m.get('CSeq') or '').endswith(cseq_method) and
+                         (m.status >= 200 or not final), secs)
+
+    def reply(self, req, addr, status, reason='OK', headers='', body='', ctype=None, tag='peer1'):
+        """Answers req (RFC 3261 §8.2.6) to where it came from."""
+        lines = ['SIP/2.0 %d %s' % (status, reason)]
+        for v in req.all('Via'):
+            lines.append('Via: ' + v)
+        lines.append('From: ' + req.get('From'))
+        to = req.get('To')
+        if ';tag=' not in to and status > 100:
+            to += ';tag=' + tag
+        lines.append('To: ' + to)
+        lines.append('Call-ID: ' + req.get('Call-ID'))
+        lines.append('CSeq: ' + req.get('CSeq'))
+        text = '\r\n'.join(lines) + '\r\n' + headers
+        if ctype:
+            text += 'Content-Type: %s\r\n' % ctype
+        text += 'Content-Length: %d\r\n\r\n%s' % (len(body.encode()), body)
+        self.send(text, addr[1], addr[0])
+        return to
+
+    def close(self):
+        self.s.close()
+
+
+def request(method, ruri, port, call_id, cseq=1, from_='<sip:psa@127.0.0.1>;tag=t1', to=None, extra='', body='',
+            ctype=None, branch=None):
+    """A request from a Peer on port."""
+    text = '%s %s SIP/2.0\r\n' % (method, ruri)
+    text += 'Via: SIP/2.0/UDP 127.0.0.1:%d;branch=%s;rport\r\n' % (port, branch or 'z9hG4bK' + call_id.replace('@', ''))
+    text += 'Max-Forwards: 70\r\nFrom: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n' % (
+        from_, to or '<%s>' % ruri, call_id, cseq, method)
+    text += extra
+    if ctype:
+        text += 'Content-Type: %s\r\n' % ctype
+    text += 'Content-Length: %d\r\n\r\n%s' % (len(body.encode()), body)
+    return text
+
+
+def tag_of(value):
+    m = re.search(r';tag=([^;>\s]+)', value or '')
+    return m.group(1) if m else None
+
+
+def check(cond, what):
+    if not cond:
+        print('FAIL: ' + what)
+        raise SystemExit(1)
+    print('ok   ' + what)

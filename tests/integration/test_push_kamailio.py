@@ -1,0 +1,69 @@
+"""The seed flows through a real SIP/IP Core: Kamailio (tests/kamailio/core.cfg)
+on loopback as registrar and proxy, on a port of this test. The receiver
+registers there and subscribes to the psa through it; the sender pushes by
+MESSAGE to the AoR through the core, by NOTIFY in the subscription (whose
+dialog the core record-routes), and asks for a subscription with REFER."""
+import hashlib, os, shutil, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pushlib import *
+
+if not shutil.which('kamailio'):
+    print('kamailio is not installed (make test-deps installs it)')
+    raise SystemExit(1)
+CFG = os.path.join(ROOT, 'tests', 'kamailio', 'core.cfg')
+kport, rport, pport = free_port(), free_port(), free_port()
+rundir = tempfile.mkdtemp(prefix='sippush-kam-')
+klog = open(os.path.join(rundir, 'kamailio.log'), 'w')
+# -D: stay in the foreground, one process; -E: log to stderr; our own pid file and run dir
+kam = subprocess.Popen(['kamailio', '-f', CFG, '-P', os.path.join(rundir, 'k.pid'), '-Y', rundir, '-D', '-E',
+                        '-l', 'udp:127.0.0.1:%d' % kport], stdout=klog, stderr=klog)
+core = 'sip:127.0.0.1:%d' % kport
+sock = os.path.join(rundir, 'psa.sock')
+procs = []
+try:
+    time.sleep(1.0)
+    check(kam.poll() is None, 'kamailio runs on 127.0.0.1:%d' % kport)
+    psa = Proc(['psa', '--verbose', '--listen', 'udp:127.0.0.1:%d' % pport, '--control', 'unix:' + sock, '--proxy', core])
+    procs.append(psa)
+    check(psa.wait_event('listening') is not None, 'psa listening')
+    inbox = os.path.join(rundir, 'inbox')
+    recv = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % rport, '--aor', 'sip:bob@push.test', '--registrar', core,
+                 '--proxy', core, '--app', 'mms.ua', '--subscribe', 'sip:psa@127.0.0.1:%d' % pport, '--out', inbox])
+    procs.append(recv)
+    check(recv.wait_event('registered', 10) is not None, 'recv registered at the core')
+    check(recv.wait_event('subscribed', 10) is not None, 'recv subscribed to the psa through the core')
+    check(psa.wait_event('subscribed', 5, lambda e: e['app'] == 'mms.ua') is not None,
+          'psa: subscription with the identity the core asserted')
+
+    f = os.path.join(rundir, 'm.txt')
+    open(f, 'wb').write(b'You have 4 new emails')
+    rc, res, err = run(['send', '--to', 'sip:bob@push.test', '--proxy', core, '--app', 'mms.ua', '--type', 'text/plain', f])
+    check(rc == 0 and res.get('event') == 'delivered' and res.get('method') == 'MESSAGE', 'MESSAGE to the AoR through the core')
+    ev = recv.wait_event('push', 5, lambda e: e['method'] == 'MESSAGE')
+    check(ev is not None and ev['sha1'] == hashlib.sha1(b'You have 4 new emails').hexdigest(), 'pushed content intact')
+
+    open(f, 'wb').write(b'by notify')
+    rc, res, err = run(['send', '--psa', 'unix:' + sock, '--to', 'sip:bob@push.test', '--method', 'notify', '--app',
+                        'mms.ua', '--type', 'text/plain', f])
+    check(rc == 0 and res.get("method") == "NOTIFY", "NOTIFY push in the subscription, through the core")
+    check(recv.wait_event('push', 5, lambda e: e['method'] == 'NOTIFY') is not None, 'NOTIFY push delivered')
+
+    rc, res, err = run(['send', '--to', 'sip:nobody@push.test', '--proxy', core, '--type', 'text/plain', f])
+    check(rc == 1 and res.get('status') == 404 and res.get('retry') is False, 'unknown user: 404 from the core, no retry')
+
+    rc, res, err = run(['send', '--psa', 'unix:' + sock, '--refer', '--to', 'sip:bob@push.test', '--app', 'mms.ua'])
+    check(rc == 0 and res.get('status') == 202, 'REFER through the core accepted')
+    check(psa.wait_event('referred', 10, lambda e: e['status'] == 200) is not None, 'the referred SUBSCRIBE succeeded')
+    check(recv.stop() == 0, 'recv de-registers and exits 0')
+    rc, res, err = run(['send', '--to', 'sip:bob@push.test', '--proxy', core, '--type', 'text/plain', f])
+    check(rc == 1 and res.get('status') in (404, 480), 'after de-registration the core has no contact')
+finally:
+    for p in procs:
+        p.stop()
+    if kam.poll() is None:
+        kam.terminate()
+        try:
+            kam.wait(5)
+        except subprocess.TimeoutExpired:
+            kam.kill()
+    klog.close()
