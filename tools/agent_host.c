@@ -96,6 +96,24 @@ bool agent_host_listen(agent_host *h, const char *spec)
     return true;
 }
 
+/* The JSON writer flushes after every line; its lines go into stdout's
+ * buffer instead, and stdout is written once per loop iteration, after
+ * the dispatch that printed them: one write for a burst of pushes. */
+static ssize_t lines_write(void *cookie, const char *buf, size_t size)
+{
+    agent_host *h = cookie;
+    size_t n = fwrite(buf, 1, size, stdout);
+    if (h->loop)
+        tp_loop_defer(h->loop, &h->flush);
+    return n == size ? (ssize_t)n : -1;
+}
+
+static void flush_stdout(void *ctx)
+{
+    (void)ctx;
+    fflush(stdout);
+}
+
 static void on_signal(tp_loop *loop, int signo, void *ctx)
 {
     (void)signo;
@@ -124,7 +142,11 @@ int agent_host_init(agent_host *h, void *agent, void (*timer_fn)(void *agent, ui
     tp_loop_signal(h->loop, SIGTERM, on_signal, h);
     /* only the loop thread writes stdout: its lock is pure cost at push rates */
     __fsetlocking(stdout, FSETLOCKING_BYCALLER);
-    json_init(&h->out, stdout);
+    tp_defer_init(&h->flush, flush_stdout, h);
+    h->lines = fopencookie(h, "w", (cookie_io_functions_t){.write = lines_write});
+    if (h->lines)
+        __fsetlocking(h->lines, FSETLOCKING_BYCALLER);
+    json_init(&h->out, h->lines ? h->lines : stdout);
     return 0;
 }
 
@@ -227,9 +249,14 @@ void agent_host_free(agent_host *h)
         timer_unlink(h, r);
         free(r);
     }
+    if (h->lines)
+        fclose(h->lines); /* what it holds goes to stdout, flushed at exit */
+    h->lines = NULL;
+    tp_defer_cancel(&h->flush);
     if (h->loop)
         tp_loop_free(h->loop);
     h->loop = NULL;
+    fflush(stdout);
 }
 
 void agent_host_source_for(const char *host, char *out, size_t cap)

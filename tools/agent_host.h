@@ -29,7 +29,9 @@ typedef struct agent_host {
     bool signalled;
     bool verbose;                  /* --verbose: state changes on stderr */
     host_timer *timers;            /* armed, for freeing at exit */
-    json_out out;
+    json_out out;                  /* JSON lines: reach stdout at the end of each loop iteration */
+    FILE *lines;                   /* the stream behind out */
+    tp_defer flush;
 } agent_host;
 
 /* Takes one --listen value ("udp:HOST:PORT" or "tcp:HOST:PORT"). Returns
