@@ -19,7 +19,7 @@
 #define RX_NAME_MAX 256
 #define RX_TYPE_MAX 128
 #define RX_SDP_MAX 4096
-#define RX_HDRS_MAX 1024
+#define RX_HDRS_MAX 2048
 
 typedef enum rx_state { RX_ANSWERING, RX_ACTIVE, RX_RECEIVED, RX_ENDED } rx_state;
 
@@ -394,6 +394,14 @@ static unsigned build_answer(push_rx_session *s, const sip_msg *req, const sdp_d
                       PUSH_INVITE_ALLOW, seh);
     if (hn < 0 || hn >= RX_HDRS_MAX)
         return 500;
+    /* RFC 3261 §12.1.1: the 2xx carries the Record-Route of the request, in order */
+    for (const sip_header *h = sip_msg_find(req, SIP_H_RECORD_ROUTE); h; h = sip_msg_find_next(req, h)) {
+        int rn = snprintf(s->reply_hdrs + hn, RX_HDRS_MAX - (size_t)hn, "Record-Route: %.*s\r\n", (int)h->value.n,
+                         h->value.p);
+        if (rn < 0 || rn >= RX_HDRS_MAX - hn)
+            return 500;
+        hn += rn;
+    }
     s->reply_hdrs_n = (size_t)hn;
     return sip_dialog_uas_new(&s->dialog, req, sp_str_cstr(s->tag), sp_str_cstr(contact), false, false) == 0 ? 0
                                                                                                                : 400;

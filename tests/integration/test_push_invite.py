@@ -122,22 +122,23 @@ def sip_session(tmp, tag, via_proxy, size=300 * 1024, chunk=4096):
     cap = Capture(os.path.join(tmp, tag + '.pcap'), bpf)
     kam = None
     if via_proxy:
+        os.makedirs(os.path.join(tmp, 'kam-' + tag), exist_ok=True)
         kam = Proc(['kamailio', '-f', KAMCFG, '-DD', '-E', '-l', 'udp:127.0.0.1:%d' % kport,
                     '-l', 'tcp:127.0.0.1:%d' % kport, '-Y', os.path.join(tmp, 'kam-' + tag), '-w', tmp],
                    os.path.join(tmp, 'kam-%s.log' % tag), exe=False)
-        os.makedirs(os.path.join(tmp, 'kam-' + tag), exist_ok=True)
         time.sleep(1.0)
         check(kam.p.poll() is None, '%s: kamailio runs' % tag)
     recv = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % port, '--listen', 'tcp:127.0.0.1:%d' % port,
                  '--aor', 'sip:bob@127.0.0.1', '--app', 'wml.ua', '--out', inbox], os.path.join(tmp, 'recv-%s.jsonl' % tag))
     check(recv.wait_event('listening') is not None, '%s: recv listening' % tag)
-    data = os.urandom(size)
-    f = os.path.join(tmp, 'walrus-%s.si' % tag)
+    line = b'"The time has come," the Walrus said, "To talk of many things"\r\n'
+    data = (line * (size // len(line) + 1))[:size]
+    f = os.path.join(tmp, 'walrus-%s.txt' % tag)
     open(f, 'wb').write(data)
     extra = ['--proxy', 'sip:127.0.0.1:%d;lr' % kport] if via_proxy else []
     t0 = time.time()
     rc, res = send(['--to', 'sip:bob@127.0.0.1:%d' % port, '--method', 'invite', '--app', 'wml.ua', '--type',
-                    'text/vnd.wap.si', '--confirm', '--chunk-size', str(chunk),
+                    'text/plain', '--confirm', '--chunk-size', str(chunk),
                     '--header', 'Last-Modified: Tue, 31 Jul 2001 10:13:00 GMT',
                     '--header', 'X-Wap-Push-OTA-Version: 1.0', '--header', 'Content-Language: en'] + extra + [f])
     check(rc == 0 and res.get('event') == 'delivered' and res.get('method') == 'INVITE',
@@ -176,7 +177,7 @@ def sip_session(tmp, tag, via_proxy, size=300 * 1024, chunk=4096):
     offer = [a for a in attrs if a.startswith('INVITE|')][0]
     answer = [a for a in attrs if a.split('|')[1] == '200'][0]
     for want in ('setup:passive', 'sendonly', 'accept-types:message/cpim', 'path:msrp://', 'file-transfer-id:',
-                 'file-selector:', 'type:text/vnd.wap.si', 'size:%d' % size, 'hash:sha-1:',
+                 'file-selector:', 'type:text/plain', 'size:%d' % size, 'hash:sha-1:',
                  'file-date:modification:"Tue, 31 Jul 2001 10:13:00 GMT"'):
         check(want in offer, '%s: offer has %s' % (tag, want))
     check('X-Wap' not in invite, '%s: X-Wap-Push-OTA-Version dropped' % tag)
@@ -195,12 +196,22 @@ def sip_session(tmp, tag, via_proxy, size=300 * 1024, chunk=4096):
     mports.discard(9)
     mdec = dec + ['tcp.port==%d,msrp' % p for p in mports]
     ours = sip_filter + ''.join(' or tcp.port==%d' % p for p in mports)
-    bad = cap.fields(mdec, '(%s) && (_ws.malformed || _ws.expert.severity >= "warning")' % ours, 'frame.number',
-                     '_ws.expert.message')
+    # TCP's own sequence analysis (a full window on loopback) is not about the protocols under test
+    rows = cap.fields(mdec, '(%s) && (_ws.malformed || _ws.expert.severity >= "warning")' % ours, 'frame.number',
+                      '_ws.malformed', '_ws.expert.group', '_ws.expert.message')
+    bad = []
+    for r in rows:
+        num, malformed, groups, msgs = (r.split('|') + ['', '', ''])[:4]
+        flagged = [m for m in msgs.split(',') if m and not m.startswith('TCP ')]
+        if malformed or flagged:
+            bad.append('%s: %s' % (num, ','.join(flagged)[:80]))
     check(not bad, '%s: no malformed packet, no expert warning (%s)' % (tag, bad[:3]))
     msrp = cap.fields(mdec, 'msrp', 'msrp.method', 'msrp.status.code', 'msrp.success.report', 'msrp.status')
     check(any(m.startswith('SEND|') and '|yes|' in m for m in msrp), '%s: SEND with Success-Report: yes' % tag)
-    check(any(m.startswith('REPORT|') and '000 200 OK' in m for m in msrp), '%s: REPORT 000 200 OK' % tag)
+    # tshark decodes only the first MSRP frame of a segment: the REPORT is found in the bytes
+    report = cap.fields(mdec, '(%s) && tcp.payload contains "REPORT" && tcp.payload contains "Status: 000 200 OK"'
+                        % ours, 'frame.number')
+    check(bool(report), '%s: REPORT with Status: 000 200 OK' % tag)
     return time.time() - t0
 
 
