@@ -284,6 +284,31 @@ def big(tmp, size):
     recv.stop()
 
 
+def through_psa(tmp):
+    """A running psa sends the session-mode push handed to it over its control socket."""
+    port, pport = free_port(), free_port()
+    inbox = os.path.join(tmp, 'inbox-psa')
+    os.makedirs(inbox)
+    recv = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % port, '--aor', 'sip:bob@127.0.0.1', '--app', 'wml.ua',
+                 '--out', inbox], os.path.join(tmp, 'recv-psa.jsonl'))
+    sock = os.path.join(tmp, 'psa.sock')
+    psa = Proc(['psa', '--listen', 'udp:127.0.0.1:%d' % pport, '--control', 'unix:' + sock], os.path.join(tmp, 'psa.jsonl'))
+    check(recv.wait_event('listening') is not None and psa.wait_event('listening') is not None, 'psa: both listening')
+    data = os.urandom(100000)
+    f = os.path.join(tmp, 'via-psa.bin')
+    open(f, 'wb').write(data)
+    for method in ('invite', 'auto'):
+        rc, res = send(['--psa', 'unix:' + sock, '--to', 'sip:bob@127.0.0.1:%d' % port, '--method', method, '--app',
+                        'wml.ua', '--type', 'application/octet-stream', f])
+        check(rc == 0 and res.get('method') == 'INVITE' and res.get('chunks', 0) > 1,
+              'psa: --method %s goes by INVITE/MSRP (%s)' % (method, res))
+    sha = hashlib.sha1(data).hexdigest()
+    got = [e for e in recv.events() if e.get('event') == 'push' and e.get('sha1') == sha]
+    check(len(got) == 2, 'psa: both pushes arrived intact')
+    recv.stop()
+    psa.stop()
+
+
 def main():
     if not os.access(EXE, os.X_OK):
         print('no %s' % EXE); return 1
@@ -295,6 +320,7 @@ def main():
         else:
             check(False, 'kamailio is installed')
         failures_and_boundaries(tmp)
+        through_psa(tmp)
         big(tmp, 256 << 20)
     finally:
         for p in procs:
