@@ -36,6 +36,32 @@ def wait_line(path, word, secs=10):
     return False
 
 
+def wire_latencies(pcap, port):
+    """INVITE (arriving at the receiver) to the success REPORT (leaving for the
+    sender's MSRP port named in that INVITE's a=path), from the capture's
+    microsecond timestamps."""
+    def fields(filt, *f):
+        args = ['tshark', '-r', pcap, '-d', 'udp.port==%d,sip' % port, '-Y', filt, '-T', 'fields']
+        for x in f:
+            args += ['-e', x]
+        out = subprocess.run(args, capture_output=True, timeout=120).stdout.decode()
+        return [l.split('\t') for l in out.splitlines() if l.strip()]
+    invites = fields('udp.dstport==%d && sip.Method == "INVITE" && !sip.To contains "tag="' % port,
+                     'frame.time_epoch', 'sdp.media_attr')
+    reports = fields('tcp.payload contains "REPORT" && tcp.payload contains "Status: 000 200 OK"',
+                     'frame.time_epoch', 'tcp.dstport')
+    out = []
+    for t0, attrs in invites:
+        mport = [a for a in attrs.split(',') if a.startswith('path:msrp://')]
+        if not mport:
+            continue
+        p = mport[0].split(':')[3].split('/')[0]
+        later = [float(t) for t, dport in reports if dport == p and float(t) >= float(t0)]
+        if later:
+            out.append(min(later) - float(t0))
+    return out
+
+
 def figures(exe, tmp, count, mib, chunk, proxy_port):
     port = free_port()
     out = os.path.join(tmp, 'recv-%d.jsonl' % port)
@@ -50,6 +76,11 @@ def figures(exe, tmp, count, mib, chunk, proxy_port):
         small = os.path.join(tmp, 'small.bin')
         open(small, 'wb').write(os.urandom(1024))
         times = []
+        pcap = os.path.join(tmp, 'small-%d.pcap' % port)
+        cap = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', 'udp port %d or tcp' % port, '-w', pcap],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) if shutil.which('tshark') else None
+        while cap and b'Capturing' not in cap.stderr.readline():
+            pass
         for _ in range(count):
             r = subprocess.run(base + [small], capture_output=True, timeout=30)
             res = json.loads(r.stdout.decode().splitlines()[-1])
@@ -57,8 +88,17 @@ def figures(exe, tmp, count, mib, chunk, proxy_port):
                 raise SystemExit('1 KiB push failed: %s' % res)
             times.append(res['ms'])
         path = 'kamailio' if proxy_port else 'direct'
-        print(json.dumps({'figure': 'invite-1k-latency', 'path': path, 'pushes': count,
-                          'median_ms': statistics.median(times), 'min_ms': min(times), 'max_ms': max(times)}))
+        fig = {'figure': 'invite-1k-latency', 'path': path, 'pushes': count,
+               'median_ms': statistics.median(times), 'min_ms': min(times), 'max_ms': max(times)}
+        if cap:
+            time.sleep(0.3)
+            cap.send_signal(signal.SIGINT)
+            cap.wait(10)
+            wire = wire_latencies(pcap, port)
+            if wire:
+                fig['wire_pairs'] = len(wire)
+                fig['wire_median_us'] = round(statistics.median(wire) * 1e6)
+        print(json.dumps(fig))
         large = os.path.join(tmp, 'large.bin')
         with open(large, 'wb') as f:
             block = os.urandom(1 << 20)
