@@ -212,6 +212,10 @@ def sip_session(tmp, tag, via_proxy, size=300 * 1024, chunk=4096):
     report = cap.fields(mdec, '(%s) && tcp.payload contains "REPORT" && tcp.payload contains "Status: 000 200 OK"'
                         % ours, 'frame.number')
     check(bool(report), '%s: REPORT with Status: 000 200 OK' % tag)
+    # seed 000 §8.3.5: a Content-* push header travels on the SEND (MSRP MIME header)
+    lang = cap.fields(mdec, '(%s) && tcp.payload contains "SEND" && tcp.payload contains "Content-Language: en"'
+                      % ours, 'frame.number')
+    check(bool(lang), '%s: SEND carries Content-Language: en' % tag)
     return time.time() - t0
 
 
