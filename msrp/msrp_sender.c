@@ -617,6 +617,8 @@ static bool out_template(const msrp_session *s, msrp_out *o)
                       .message_id = o->m.message_id,
                       .success_report = o->m.success_report,
                       .failure_report = o->m.failure_report,
+                      .extra = o->m.extra,
+                      .nextra = o->m.nextra,
                       .content_type = o->m.content_type};
     char buf[MSRP_HEAD_ROOM];
     msrp_buf b;

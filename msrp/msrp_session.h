@@ -148,6 +148,9 @@ typedef struct msrp_message {
     bool success_report;      /* Success-Report: yes (confirmed push) */
     msrp_report failure_report; /* default yes */
     sp_str message_id;        /* absent: a fresh one; a resume reuses the old one (§5.4) */
+    const sp_str (*extra)[2]; /* MIME headers of every chunk (Content-Disposition...),
+                                 name/value pairs, kept like data until the outcome */
+    size_t nextra;
 } msrp_message;
 
 void msrp_message_init(msrp_message *m);

@@ -7,6 +7,7 @@
 
 #include "push_featuretags.h"
 #include "push_indirect.h"
+#include "push_invite_receiver.h"
 #include "push_pra_impl.h"
 #include "push_status.h"
 #include "sip_build.h"
@@ -21,52 +22,99 @@ typedef void (*pra_handler)(push_pra *a, sip_txn_id st, const sip_msg *req, cons
 static void on_message(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer *src);
 static void on_notify(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer *src);
 static void on_options(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer *src);
+static void on_session(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer *src);
+static bool route_app(const push_pra *a, const sip_msg *req, sp_str *app);
 
-/* What the receiver takes; the session-mode push adds INVITE, ACK, BYE and
- * CANCEL here. The order is the order of Allow. */
+/* What the receiver takes; the session-mode entries only when it has a
+ * session-mode receiver (config.invite). The order is the order of Allow. */
 static const struct {
     const char *name;
     unsigned bit; /* PUSH_M_*: advertised in the methods feature tag */
     pra_handler fn;
+    bool session;
 } pra_table[] = {
-    {"MESSAGE", PUSH_M_MESSAGE, on_message},
-    {"NOTIFY", PUSH_M_NOTIFY, on_notify},
-    {"REFER", PUSH_M_REFER, pra_on_refer},
-    {"OPTIONS", PUSH_M_OPTIONS, on_options},
+    {"MESSAGE", PUSH_M_MESSAGE, on_message, false},
+    {"NOTIFY", PUSH_M_NOTIFY, on_notify, false},
+    {"REFER", PUSH_M_REFER, pra_on_refer, false},
+    {"OPTIONS", PUSH_M_OPTIONS, on_options, false},
+    {"INVITE", PUSH_M_INVITE, on_session, true},
+    {"ACK", PUSH_M_ACK, on_session, true},
+    {"BYE", PUSH_M_BYE, on_session, true},
+    {"CANCEL", PUSH_M_CANCEL, on_session, true},
+    {"UPDATE", 0, on_session, true}, /* session refreshes (RFC 4028) */
 };
 #define PRA_NMETHODS (sizeof pra_table / sizeof pra_table[0])
 
-unsigned pra_methods(void)
+static bool offered(bool session, size_t i) { return session || !pra_table[i].session; }
+
+unsigned pra_methods(const push_pra *a)
 {
     unsigned m = 0;
     for (size_t i = 0; i < PRA_NMETHODS; i++)
-        m |= pra_table[i].bit;
+        if (offered(a->cfg.invite != NULL, i))
+            m |= pra_table[i].bit;
     return m;
 }
 
-sp_str push_pra_allow(void)
+sp_str push_pra_allow(bool session)
 {
-    static char allow[128];
-    static size_t len;
-    if (!len)
+    static char allow[2][128];
+    static size_t len[2];
+    if (!len[session])
         for (size_t i = 0; i < PRA_NMETHODS; i++)
-            len += (size_t)snprintf(allow + len, sizeof allow - len, "%s%s", i ? ", " : "", pra_table[i].name);
-    return sp_str_make(allow, len);
+            if (offered(session, i))
+                len[session] += (size_t)snprintf(allow[session] + len[session], sizeof allow[session] - len[session],
+                                                 "%s%s", len[session] ? ", " : "", pra_table[i].name);
+    return sp_str_make(allow[session], len[session]);
 }
+
+sp_str pra_allow(const push_pra *a) { return push_pra_allow(a->cfg.invite != NULL); }
 
 static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_peer *src)
 {
     push_pra *a = ctx;
-    if (!st)
+    if (!st && !a->cfg.invite)
         return; /* an ACK: nothing of ours needs one */
     for (size_t i = 0; i < PRA_NMETHODS; i++)
-        if (sp_str_eq(req->method, sp_str_cstr(pra_table[i].name))) {
+        if (offered(a->cfg.invite != NULL, i) && sp_str_eq(req->method, sp_str_cstr(pra_table[i].name))) {
             pra_table[i].fn(a, st, req, src);
             return;
         }
+    if (!st)
+        return;
     char allow[160];
-    int n = snprintf(allow, sizeof allow, "Allow: %.*s\r\n", (int)push_pra_allow().n, push_pra_allow().p);
+    int n = snprintf(allow, sizeof allow, "Allow: %.*s\r\n", (int)pra_allow(a).n, pra_allow(a).p);
     pra_answer(a, st, req, 405, NULL, sp_str_make(allow, (size_t)n));
+}
+
+/* The session-mode push (seed 002 §7.3.1): a new INVITE passes the same
+ * sender checks as a MESSAGE, then everything of the session goes to the
+ * session-mode receiver. */
+static void on_session(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer *src)
+{
+    sip_addr to;
+    bool initial = sp_str_eq(req->method, SP_LIT("INVITE")) &&
+                   sip_addr_parse(push_hdr(req, SIP_H_TO), &to, NULL) == 0 && !to.tag.p;
+    if (initial) {
+        const char *why = NULL;
+        unsigned bad = pra_check_sender(a, req, src, &why);
+        sp_str app;
+        if (!bad && !route_app(a, req, &app))
+            bad = PUSH_STATUS_UNKNOWN_APP, why = "Push Application Not Served";
+        if (bad) {
+            pra_answer(a, st, req, bad, why, SP_STR_NULL);
+            return;
+        }
+    }
+    if (!push_invite_rx_route(a->cfg.invite, st, req, src) && st)
+        pra_answer(a, st, req, 481, "Call/Transaction Does Not Exist", SP_STR_NULL); /* RFC 3261 §12.2.2 */
+}
+
+static void tu_server_end(void *ctx, sip_txn_id st, sip_txn_end why)
+{
+    push_pra *a = ctx;
+    if (a->cfg.invite)
+        push_invite_rx_server_end(a->cfg.invite, st, why);
 }
 
 static bool is_external_body(const sip_msg *req)
@@ -94,7 +142,8 @@ static bool tu_stateless(void *ctx, const sip_msg *req, const sip_peer *src, sip
 
 sip_txn_tu push_pra_tu(push_pra *a)
 {
-    return (sip_txn_tu){.ctx = a, .on_request = tu_request, .on_stateless_request = tu_stateless};
+    return (sip_txn_tu){.ctx = a, .on_request = tu_request, .on_server_end = tu_server_end,
+                        .on_stateless_request = tu_stateless};
 }
 
 void push_pra_set_layer(push_pra *a, sip_txn_layer *L)
@@ -536,8 +585,8 @@ size_t pra_sub_headers(const push_pra *a, sp_str accept_contact, char *out, size
      * ourselves, so the sender's identity check (§7.2.2.1) can pass. */
     const char *pid = a->cfg.proxy.n ? "P-Preferred-Identity" : "P-Asserted-Identity";
     int n = snprintf(out, cap, "%s: <%.*s>\r\n%.*sAccept-Contact: %.*s\r\nAllow: %.*s\r\n", pid, (int)a->cfg.aor.n,
-                     a->cfg.aor.p, (int)an, acc, (int)accept_contact.n, accept_contact.p, (int)push_pra_allow().n,
-                     push_pra_allow().p);
+                     a->cfg.aor.p, (int)an, acc, (int)accept_contact.n, accept_contact.p, (int)pra_allow(a).n,
+                     pra_allow(a).p);
     return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
@@ -596,7 +645,7 @@ static void on_options(push_pra *a, sip_txn_id st, const sip_msg *req, const sip
     size_t an = accept_header(a, acc, sizeof acc);
     sp_str contact = push_pra_contact(a);
     int n = snprintf(hdrs, sizeof hdrs, "Allow: %.*s\r\n%.*sSupported: gruu\r\nContact: %.*s%s\r\n",
-                     (int)push_pra_allow().n, push_pra_allow().p, (int)an, acc, (int)contact.n, contact.p,
+                     (int)pra_allow(a).n, pra_allow(a).p, (int)an, acc, (int)contact.n, contact.p,
                      a->contact_tags);
     pra_answer(a, st, req, 200, NULL, n > 0 && (size_t)n < sizeof hdrs ? sp_str_make(hdrs, (size_t)n) : SP_STR_NULL);
 }
@@ -703,7 +752,7 @@ push_pra *push_pra_new(const push_pra_config *cfg, const push_env *env, const ch
         new_instance(a->instance, sizeof a->instance);
     sip_tp tp = a->cfg.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP;
     push_features feat = {.instance = sp_str_cstr(a->instance), .apps = a->cfg.apps, .napps = a->cfg.napps,
-                          .methods = pra_methods()};
+                          .methods = pra_methods(a)};
     sp_error err;
     if (!push_contact_uri(&a->cfg.local, tp, u.user, a->contact_addr, sizeof a->contact_addr) ||
         push_contact_features_build(&feat, a->contact_tags, sizeof a->contact_tags, &err) < 0) {

@@ -113,6 +113,11 @@ typedef struct push_pra_config {
      * owner calls push_pra_fetch_done with the outcome. NULL: indirect
      * content is refused with 415. */
     void (*fetch)(void *ctx, uint64_t id, sp_str url, uint64_t max);
+    /* The session-mode receiver (push_invite_receiver.h) that INVITE, ACK,
+     * BYE, CANCEL and UPDATE go to once a new INVITE has passed the sender
+     * checks; it delivers through its own callbacks. NULL: those methods
+     * get 405 and are not advertised. */
+    struct push_invite_rx *invite;
 } push_pra_config;
 
 /* NULL when the configuration is unusable (bad AoR, app id, URI) or memory
@@ -123,9 +128,10 @@ void push_pra_free(push_pra *a);
 /* The transaction user to create the layer with, then the layer. */
 sip_txn_tu push_pra_tu(push_pra *a);
 void push_pra_set_layer(push_pra *a, sip_txn_layer *L);
-/* The methods the agent handles ("MESSAGE, NOTIFY, ..."): the layer's
- * allow, so others get 405 with this Allow. */
-sp_str push_pra_allow(void);
+/* The methods the agent handles ("MESSAGE, NOTIFY, ..."), with INVITE,
+ * ACK, BYE, CANCEL and UPDATE when it has a session-mode receiver
+ * (config.invite): the layer's allow, so others get 405 with this Allow. */
+sp_str push_pra_allow(bool session);
 
 /* Registers and subscribes as configured. */
 void push_pra_start(push_pra *a);

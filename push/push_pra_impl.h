@@ -81,7 +81,9 @@ struct push_pra {
 };
 
 /* Methods the agent advertises (RFC 3840 methods tag) and handles. */
-unsigned pra_methods(void);
+unsigned pra_methods(const push_pra *a);
+/* The Allow of this agent: with the session-mode methods when it has a receiver for them. */
+sp_str pra_allow(const push_pra *a);
 
 void pra_event(push_pra *a, push_pra_event_kind kind, unsigned status, uint32_t expires, sp_str method, sp_str reason,
                sp_str target);

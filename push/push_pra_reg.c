@@ -65,7 +65,7 @@ static int send_register(push_pra *a, uint32_t expires)
     /* seed 002 §8.2 step 3: Require: pref, so a registrar that cannot keep
      * the feature tags says so (RFC 3840 §6); RFC 5627 §4.1: Supported: gruu */
     int hn = snprintf(hdrs, sizeof hdrs, "Expires: %u\r\n%sSupported: gruu\r\nAllow: %.*s\r\n", (unsigned)expires,
-                      g->no_pref ? "" : "Require: pref\r\n", (int)push_pra_allow().n, push_pra_allow().p);
+                      g->no_pref ? "" : "Require: pref\r\n", (int)pra_allow(a).n, pra_allow(a).p);
     if (!vn || !cn0 || fn < 0 || (size_t)fn >= sizeof from || tn < 0 || (size_t)tn >= sizeof to || cn < 0 ||
         (size_t)cn >= sizeof contact || hn < 0 || (size_t)hn >= sizeof hdrs || rn < 0 || (size_t)rn >= sizeof route)
         return SP_ELIMIT;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "push_featuretags.h"
+#include "push_invite_sender.h"
 #include "push_psa_impl.h"
 #include "sip_build.h"
 #include "sip_hdr.h"
@@ -41,6 +42,9 @@ sp_str push_psa_allow(void)
 static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_peer *src)
 {
     push_psa *p = ctx;
+    /* BYE, UPDATE, re-INVITE, ACK in the dialog of a session-mode push */
+    if (p->cfg.invite && push_invite_sender_route(p->cfg.invite, st, req, src))
+        return;
     if (!st)
         return;
     for (size_t i = 0; i < PSA_NMETHODS; i++)
@@ -481,6 +485,8 @@ void push_psa_timer(push_psa *p, uint64_t cookie)
         push_subc_timer(&p->watch_host, push_cookie_id(cookie));
         break;
     default:
+        if (p->cfg.invite)
+            push_invite_timer(p->cfg.invite, cookie);
         break;
     }
 }

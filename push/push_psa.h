@@ -70,6 +70,10 @@ typedef struct push_psa_config {
     push_local local;
     void *ctx;
     void (*on_event)(void *ctx, const push_psa_event *ev);
+    /* The session-mode push (push_invite.h): INVITE pushes go through a
+     * sender agent in this context, and requests in their dialogs reach it.
+     * NULL: a push that needs INVITE fails with 501. */
+    struct push_invite_ctx *invite;
 } push_psa_config;
 
 push_psa *push_psa_new(const push_psa_config *cfg, const push_env *env, const char **why);
@@ -106,6 +110,7 @@ typedef struct push_psa_result {
     bool retry;
     const char *reason;     /* static */
     size_t bytes;           /* body bytes sent */
+    uint64_t chunks;        /* MSRP SENDs that carried them (INVITE); 0 for one request */
     uint64_t ms;            /* request to final response */
 } push_psa_result;
 

@@ -67,6 +67,9 @@ typedef struct psa_pending {
     char to[PUSH_URI_MAX];
     push_psa_done done;
     void (*caps_done)(void *ctx, const push_psa_caps *c);
+    struct push_psa *owner;
+    struct push_invite_sender *sender; /* INVITE: the session-mode sender, and */
+    char *content;                     /* the content it reads until its outcome */
     void *ctx;
     struct psa_pending *next;
 } psa_pending;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "push_featuretags.h"
+#include "push_invite_sender.h"
 #include "push_psa_impl.h"
 #include "push_status.h"
 #include "sip_build.h"
@@ -23,6 +24,7 @@ static psa_pending *pending_new(push_psa *p, push_method m, push_psa_done done, 
     q->done = done;
     q->ctx = ctx;
     q->started = p->env.now_ms(p->env.ctx);
+    q->owner = p;
     q->next = p->pending;
     p->pending = q;
     return q;
@@ -35,6 +37,8 @@ static void pending_drop(push_psa *p, psa_pending *q)
             *pp = q->next;
             break;
         }
+    push_invite_sender_free(q->sender);
+    free(q->content);
     free(q);
 }
 
@@ -202,14 +206,59 @@ static int path_notify(push_psa *p, const push_psa_push *req, psa_pending *q, pu
     return 0;
 }
 
-static int path_invite(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now)
+static void invite_done(void *ctx, push_invite_sender *s, const push_invite_result *r)
 {
-    (void)p, (void)req, (void)q;
-    fail_now(now, PUSH_METHOD_INVITE, 501, false, "session-mode push (INVITE/MSRP) is not available yet");
-    return 1;
+    (void)s;
+    psa_pending *q = ctx;
+    push_psa_result res = {.method = PUSH_METHOD_INVITE, .delivered = r->status.outcome == PUSH_OUTCOME_DELIVERED,
+                           .status = r->code, .retry = r->status.retry, .reason = r->status.reason,
+                           .bytes = (size_t)r->bytes, .chunks = r->chunks, .ms = r->ms};
+    q->done(q->ctx, &res);
+    pending_drop(q->owner, q); /* the sender goes with it */
 }
 
-/* One path per method; the session-mode push replaces path_invite. */
+/* Seed 002 §7.3.2: the session-mode sender with the push's content (copied:
+ * MSRP reads it until the outcome) and its push headers, one per line. */
+static int path_invite(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now)
+{
+    if (!p->cfg.invite) {
+        fail_now(now, PUSH_METHOD_INVITE, 501, false, "session-mode push (INVITE/MSRP) is not available");
+        return 1;
+    }
+    sp_str hdrs[PUSH_INVITE_MAX_HEADERS];
+    size_t nh = 0;
+    for (sp_str rest = req->headers; rest.n && nh < PUSH_INVITE_MAX_HEADERS;) {
+        const char *eol = memchr(rest.p, '\n', rest.n);
+        size_t n = eol ? (size_t)(eol - rest.p) + 1 : rest.n;
+        sp_str line = sp_str_trim(sp_str_make(rest.p, n));
+        if (line.n)
+            hdrs[nh++] = line;
+        rest.p += n, rest.n -= n;
+    }
+    q->content = malloc(req->body.n ? req->body.n : 1);
+    sp_str ruri = req->target.n ? req->target : req->to;
+    push_invite_file f = {.type = req->content_type, .data = q->content, .fd = -1, .size = req->body.n};
+    push_invite_params prm = {.target = ruri, .from = p->cfg.identity, .app = req->app, .icsi = p->cfg.icsi,
+                              .files = &f, .nfiles = 1, .headers = hdrs, .nheaders = nh};
+    push_invite_sender_cb cb = {.ctx = q, .done = invite_done};
+    if (!q->content || psa_route(p, ruri, &prm.next_hop) != 0) {
+        fail_now(now, PUSH_METHOD_INVITE, 503, true, "no route to the recipient");
+        return 1;
+    }
+    memcpy(q->content, req->body.p, req->body.n);
+    prm.next_hop.tp = push_local_tp(&p->cfg.local, prm.next_hop.tp);
+    if (push_invite_sender_new(p->cfg.invite, &prm, &cb, &q->sender) != 0) {
+        fail_now(now, PUSH_METHOD_INVITE, 400, false, "the session-mode push cannot be prepared");
+        return 1;
+    }
+    if (push_invite_sender_start(q->sender) != 0) {
+        fail_now(now, PUSH_METHOD_INVITE, 503, true, "the INVITE could not be sent");
+        return 1;
+    }
+    return 0;
+}
+
+/* One path per method. */
 static const psa_path paths[] = {
     [PUSH_METHOD_MESSAGE] = path_message,
     [PUSH_METHOD_NOTIFY] = path_notify,

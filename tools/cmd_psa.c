@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "agent_host.h"
+#include "invite_host.h"
 #include "cli.h"
 #include "push_control.h"
 #include "push_psa.h"
@@ -30,6 +31,7 @@ typedef struct ctl_conn {
 
 struct psa_app {
     agent_host host;
+    invite_host ih;  /* session-mode pushes: MSRP and its context */
     push_psa *psa;
     int ctl_fd;
     char ctl_path[108];
@@ -278,7 +280,10 @@ int cmd_psa(int argc, char **argv)
     if (!c.ntrust)
         c.trust[c.ntrust++] = SP_LIT("127.0.0.1");
     status = EXIT_FAIL;
-    if (agent_host_open(&a.host, push_psa_allow(), SP_LIT(PUSH_PSA_SUPPORTED), true) != 0)
+    char allow[256];
+    snprintf(allow, sizeof allow, "%.*s, INVITE, ACK, BYE, CANCEL, UPDATE", (int)push_psa_allow().n, push_psa_allow().p);
+    if (agent_host_open(&a.host, sp_str_cstr(allow), SP_LIT(PUSH_PSA_SUPPORTED ", timer"), true) != 0 ||
+        invite_host_open(&a.ih, &a.host, a.host.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP) != 0)
         goto done;
     char identity[PUSH_URI_MAX];
     if (!c.identity.n) {
@@ -290,6 +295,8 @@ int cmd_psa(int argc, char **argv)
     c.local = a.host.local;
     c.ctx = &a;
     c.on_event = on_event;
+    a.ih.ctx.user = SP_LIT("psa");
+    c.invite = &a.ih.ctx;
     const char *why = NULL;
     a.psa = push_psa_new(&c, &a.host.env, &why);
     if (!a.psa) {
@@ -318,6 +325,7 @@ done:
     sip_txn_tp_free(a.host.tp);
     a.host.tp = NULL;
     push_psa_free(a.psa);
+    invite_host_free(&a.ih);
     agent_host_free(&a.host);
     return status;
 }

@@ -10,6 +10,8 @@
 
 #include "agent_host.h"
 #include "cli.h"
+#include "invite_host.h"
+#include "push_invite_receiver.h"
 #include "msrp_sink.h"
 #include "push_pra.h"
 #include "recv_fetch.h"
@@ -25,6 +27,9 @@ typedef struct recv_app {
     unsigned long pushes;
     unsigned long seq;
     sip_credentials creds;
+    invite_host ih;        /* the session-mode push: MSRP and its context */
+    push_invite_rx *irx;
+    char accept[MSRP_ACCEPT_MAX];
 } recv_app;
 
 static int usage(void)
@@ -114,6 +119,15 @@ static unsigned store(recv_app *r, const push_delivery *d, char *path, size_t ca
     return 500;
 }
 
+/* --count N: stop after the Nth push. */
+static void counted(recv_app *r)
+{
+    if (r->count && ++r->pushes >= r->count && !r->host.signalled) {
+        r->host.signalled = true;
+        push_pra_stop(r->pra);
+    }
+}
+
 static unsigned on_push(void *ctx, const push_delivery *d)
 {
     recv_app *r = ctx;
@@ -138,11 +152,56 @@ static unsigned on_push(void *ctx, const push_delivery *d)
     json_kv_str(j, "transfer_id", d->transfer_id);
     json_object_end(j);
     json_line_end(j);
-    if (r->count && ++r->pushes >= r->count && !r->host.signalled) {
-        r->host.signalled = true;
-        push_pra_stop(r->pra);
-    }
+    counted(r);
     return 0;
+}
+
+/* A session-mode push: the receiver has stored and verified it already. */
+static void on_invite_push(void *ctx, const push_invite_delivery *d)
+{
+    recv_app *r = ctx;
+    char hex[2 * SP_SHA1_LEN + 1];
+    sp_hex_encode(d->sha1, SP_SHA1_LEN, hex);
+    hex[2 * SP_SHA1_LEN] = '\0';
+    json_out *j = &r->host.out;
+    json_object_begin(j);
+    /* offered again after it was delivered: confirmed, not delivered twice */
+    json_kv_cstr(j, "event", d->duplicate ? "duplicate" : "push");
+    json_kv_cstr(j, "method", "INVITE");
+    json_kv_str(j, "app", d->app);
+    json_kv_str(j, "from", d->from);
+    json_kv_str(j, "content_type", d->content_type);
+    json_kv_u64(j, "size", d->size);
+    json_kv_cstr(j, "sha1", hex);
+    json_kv_cstr(j, "file", d->duplicate ? NULL : d->file);
+    json_kv_str(j, "transfer_id", d->transfer_id);
+    json_object_end(j);
+    json_line_end(j);
+    if (!d->duplicate)
+        counted(r);
+}
+
+static void on_invite_rejected(void *ctx, unsigned status, const char *reason)
+{
+    recv_app *r = ctx;
+    push_pra_event ev = {.kind = PUSH_PRA_EV_REJECTED, .status = status, .method = SP_LIT("INVITE"),
+                         .reason = sp_str_cstr(reason)};
+    print_event(r, &ev);
+}
+
+/* The session-mode receiver takes what the page-mode one takes: message/cpim
+ * (RFC 4975 §8.6) and the --accept types, or everything. */
+static push_invite_rx *invite_receiver(recv_app *r, const push_pra_config *c)
+{
+    size_t n = (size_t)snprintf(r->accept, sizeof r->accept, "message/cpim%s", c->naccept ? "" : " *");
+    for (size_t i = 0; i < c->naccept && n < sizeof r->accept; i++)
+        n += (size_t)snprintf(r->accept + n, sizeof r->accept - n, " %.*s", (int)c->accept[i].n, c->accept[i].p);
+    if (n >= sizeof r->accept)
+        return NULL;
+    push_invite_rx_config ic = {.accept_types = sp_str_cstr(r->accept), .max_size = c->max_size,
+                                .out_dir = r->out_dir, .apps = c->apps, .napps = c->napps};
+    push_invite_rx_cb cb = {.ctx = r, .delivered = on_invite_push, .rejected = on_invite_rejected};
+    return push_invite_rx_new(&r->ih.ctx, &ic, &cb);
 }
 
 static void fetch_start(void *ctx, uint64_t id, sp_str url, uint64_t max)
@@ -150,7 +209,14 @@ static void fetch_start(void *ctx, uint64_t id, sp_str url, uint64_t max)
     recv_fetcher_start(((recv_app *)ctx)->fetcher, id, url, max);
 }
 
-static void recv_timer(void *agent, uint64_t cookie) { push_pra_timer(((recv_app *)agent)->pra, cookie); }
+static void recv_timer(void *agent, uint64_t cookie)
+{
+    recv_app *r = agent;
+    if (invite_host_owns_timer(cookie))
+        push_invite_timer(&r->ih.ctx, cookie);
+    else
+        push_pra_timer(r->pra, cookie);
+}
 static void recv_signal(void *agent) { push_pra_stop(((recv_app *)agent)->pra); }
 
 static bool add(sp_str *list, size_t *n, size_t max, const char *v)
@@ -240,7 +306,8 @@ int cmd_recv(int argc, char **argv)
         c.ncreds = 1;
     }
     status = EXIT_FAIL;
-    if (agent_host_open(&r.host, push_pra_allow(), SP_LIT("gruu"), true) != 0)
+    if (agent_host_open(&r.host, push_pra_allow(true), SP_LIT("gruu, timer"), true) != 0 ||
+        invite_host_open(&r.ih, &r.host, r.host.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP) != 0)
         goto done;
     char aor[PUSH_URI_MAX];
     if (!c.aor.n) {
@@ -253,6 +320,13 @@ int cmd_recv(int argc, char **argv)
     c.on_event = on_event;
     c.on_push = on_push;
     c.fetch = r.fetcher ? fetch_start : NULL;
+    r.irx = invite_receiver(&r, &c);
+    if (!r.irx) {
+        fprintf(stderr, "sippush recv: bad --accept types\n");
+        status = EXIT_USAGE;
+        goto done;
+    }
+    c.invite = r.irx;
     const char *why = NULL;
     r.pra = push_pra_new(&c, &r.host.env, &why);
     if (!r.pra) {
@@ -273,7 +347,9 @@ done:
         usage();
     sip_txn_tp_free(r.host.tp); /* transactions go before the agent their callbacks name */
     r.host.tp = NULL;
+    push_invite_rx_free(r.irx);
     push_pra_free(r.pra);
+    invite_host_free(&r.ih); /* the MSRP endpoint, before the loop */
     recv_fetcher_free(r.fetcher);
     agent_host_free(&r.host);
     return status;

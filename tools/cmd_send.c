@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "agent_host.h"
 #include "cli.h"
+#include "invite_host.h"
 #include "push_control.h"
 #include "push_indirect.h"
 #include "push_psa.h"
@@ -22,6 +24,7 @@
 
 typedef struct send_app {
     agent_host host;
+    invite_host ih;
     push_psa *psa;
     push_psa_result result;
     bool finished;
@@ -90,6 +93,67 @@ static int via_psa(const char *spec, const control_request *req)
     } else {
         fprintf(stderr, "sippush send: no answer from the psa\n");
     }
+    return status;
+}
+
+/* --- session mode (INVITE/MSRP) ------------------------------------------------- */
+
+static void invite_timer(void *agent, uint64_t cookie)
+{
+    send_app *s = agent;
+    if (invite_host_owns_timer(cookie))
+        push_invite_timer(&s->ih.ctx, cookie);
+}
+
+/* Whether the push goes by INVITE: asked for, or auto with content past
+ * the page-mode bound (push_method_select, seed 002 §7.1). */
+static bool session_mode(const control_request *req)
+{
+    if (sp_str_eq(req->method, SP_LIT("invite")))
+        return true;
+    if (req->method.n && !sp_str_eq(req->method, SP_LIT("auto")))
+        return false;
+    push_method_input in = {.ask = PUSH_ASK_AUTO, .body_len = req->body.n, .indirect = req->indirect};
+    push_method m;
+    sp_error err;
+    return push_method_select(&in, &m, &err) == 0 && m == PUSH_METHOD_INVITE;
+}
+
+/* The session-mode sender on an ephemeral UDP port beside an MSRP listener. */
+static int on_our_own_invite(send_app *s, const control_request *req, send_invite_opts *o)
+{
+    if (agent_host_init(&s->host, s, invite_timer) != 0)
+        return EXIT_FAIL;
+    sip_peer hop;
+    if (push_uri_peer(o->proxy.n ? o->proxy : req->to, &hop) != 0) {
+        fprintf(stderr, "sippush send: --to / --proxy is not a usable sip: URI\n");
+        agent_host_free(&s->host);
+        return EXIT_USAGE;
+    }
+    char src[64], spec[96], identity[PUSH_URI_MAX];
+    agent_host_source_for(hop.host, src, sizeof src);
+    snprintf(spec, sizeof spec, strchr(src, ':') ? "udp:[%s]:0" : "udp:%s:0", src);
+    int status = EXIT_FAIL;
+    if (!agent_host_listen(&s->host, spec) ||
+        agent_host_open(&s->host, SP_LIT(PUSH_INVITE_ALLOW), SP_LIT("timer"), false) != 0 ||
+        invite_host_open(&s->ih, &s->host, hop.tp == SIP_TP_TCP ? SIP_TP_TCP : SIP_TP_UDP) != 0)
+        goto done;
+    s->ih.ctx.user = SP_LIT("psa");
+    if (!o->from.n) {
+        snprintf(identity, sizeof identity, "sip:psa@%s", s->host.local.host);
+        o->from = sp_str_cstr(identity);
+    }
+    o->to = req->to;
+    o->app = req->app;
+    o->type = req->content_type;
+    o->headers = req->headers;
+    o->nheaders = req->nheaders;
+    status = send_invite_run(&s->host, &s->ih, o);
+done:
+    sip_txn_tp_free(s->host.tp);
+    s->host.tp = NULL;
+    invite_host_free(&s->ih);
+    agent_host_free(&s->host);
     return status;
 }
 
@@ -181,6 +245,7 @@ int cmd_send(int argc, char **argv)
     req.verb = SP_LIT("PUSH");
     sp_str proxy = SP_STR_NULL, from = SP_STR_NULL, icsi = SP_STR_NULL;
     const char *file = NULL, *psa = NULL, *indirect = NULL;
+    send_invite_opts io = {.progress = true}; /* drawn only on a terminal */
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = true, ok = true;
@@ -196,11 +261,11 @@ int cmd_send(int argc, char **argv)
         else if (!strcmp(o, "--type"))
             req.content_type = sp_str_cstr(v);
         else if (!strcmp(o, "--name"))
-            ok = v != NULL; /* the file-selector name of a session-mode push */
+            ok = v != NULL, io.name = sp_str_cstr(v); /* the file-selector name of a session-mode push */
         else if (!strcmp(o, "--chunk-size"))
-            ok = v && sp_str_to_u64(sp_str_cstr(v), UINT32_MAX, &n) && n > 0;
+            ok = v && sp_str_to_u64(sp_str_cstr(v), MSRP_CHUNK_MAX, &n) && n > 0 && (io.chunk_size = (uint32_t)n);
         else if (!strcmp(o, "--confirm"))
-            takes = false; /* a MESSAGE's 200 is its confirmation; MSRP asks Success-Report */
+            takes = false, io.confirm = true; /* a MESSAGE's 200 is its confirmation; MSRP asks Success-Report */
         else if (!strcmp(o, "--indirect"))
             indirect = v;
         else if (!strcmp(o, "--psa"))
@@ -230,6 +295,17 @@ int cmd_send(int argc, char **argv)
     bool refer = sp_str_eq(req.verb, SP_LIT("REFER"));
     if (!req.to.n || (!file && !refer))
         return usage();
+    io.proxy = proxy;
+    io.from = from;
+    io.icsi = icsi;
+    struct stat sb;
+    if (!psa && !indirect && !refer && file && strcmp(file, "-") && stat(file, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        req.body = sp_str_make(NULL, (size_t)sb.st_size); /* the size decides; MSRP reads the file in place */
+        if (session_mode(&req)) {
+            io.file = file;
+            return on_our_own_invite(&s, &req, &io);
+        }
+    }
     size_t len = 0;
     char *content = file ? cli_read_file(file, &len) : NULL;
     if (file && !content) {
@@ -254,7 +330,13 @@ int cmd_send(int argc, char **argv)
     } else {
         req.body = sp_str_make(content, len);
     }
-    int status = psa ? via_psa(psa, &req) : on_our_own(&s, &req, proxy, from, icsi);
+    int status;
+    if (psa)
+        status = via_psa(psa, &req);
+    else if (!refer && session_mode(&req))
+        io.body = req.body, status = on_our_own_invite(&s, &req, &io);
+    else
+        status = on_our_own(&s, &req, proxy, from, icsi);
     free(content);
     return status;
 }

@@ -186,7 +186,7 @@ void control_result_json(json_out *j, const push_psa_result *r)
     json_kv_u64(j, "status", r->status);
     if (r->delivered) {
         json_kv_u64(j, "bytes", r->bytes);
-        json_kv_u64(j, "chunks", 1);
+        json_kv_u64(j, "chunks", r->chunks ? r->chunks : 1);
         json_kv_u64(j, "ms", r->ms);
     } else {
         json_kv_cstr(j, "reason", r->reason ? r->reason : "failed");

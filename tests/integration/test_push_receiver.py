@@ -24,7 +24,7 @@ try:
     contact = reg.get('Contact')
     check('+sip.instance="<%s>"' % INSTANCE in contact, 'Contact: +sip.instance in angle brackets and quotes')
     check('+g.oma.pusheventapp="sms.ua,mms.ua"' in contact, 'Contact: +g.oma.pusheventapp lists the applications')
-    check('methods="MESSAGE,NOTIFY,REFER,OPTIONS"' in contact, 'Contact: methods feature tag')
+    check('methods="INVITE,ACK,BYE,CANCEL,MESSAGE,NOTIFY,REFER,OPTIONS"' in contact, 'Contact: methods feature tag (seed 002 §7.3.1: INVITE disclosed)')
     check(reg.get('Require') == 'pref', 'Require: pref (seed 002 §8.2)')
     check('gruu' in (reg.get('Supported') or ''), 'Supported: gruu')
     check(reg.get('Expires') == '600', 'Expires asked')

@@ -73,7 +73,7 @@ static const push_pra_event *last_event(push_pra_event_kind k)
 static void make(bool registrar, bool whitelist, bool accept_text)
 {
     memset(&R, 0, sizeof R);
-    F = pfake_new(push_pra_allow().p, "gruu");
+    F = pfake_new(push_pra_allow(false).p, "gruu");
     push_pra_config c;
     memset(&c, 0, sizeof c);
     c.aor = SP_LIT("sip:bob@example.com");

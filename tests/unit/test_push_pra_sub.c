@@ -40,7 +40,7 @@ static void timer(void *agent, uint64_t cookie) { push_pra_timer(agent, cookie);
 static void make(bool subscribe)
 {
     pushes = subscribed = ended = 0;
-    F = pfake_new(push_pra_allow().p, "gruu");
+    F = pfake_new(push_pra_allow(false).p, "gruu");
     push_pra_config c;
     memset(&c, 0, sizeof c);
     c.aor = SP_LIT("sip:bob@example.com");

@@ -110,6 +110,8 @@ static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_p
         sip_txn_reply r = {.status = e->auto_status, .to_tag = SP_LIT("srvtag")};
         sip_txn_respond(e->L, st, &r);
     }
+    if (e->on_request)
+        e->on_request(e->on_request_ctx, st, req, src);
 }
 
 static void tu_end(void *ctx, sip_txn_id st, sip_txn_end why)

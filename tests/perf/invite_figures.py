@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""The session-mode push figures: time from the INVITE to the success REPORT
+of a 1 KiB push over loopback (median of N), and the rate of a 100 MiB push
+with the receiver checking its SHA-1 before confirming, directly and through
+Kamailio as the SIP/IP Core (MSRP always direct).
+
+usage (from the project's root, after make):
+  tests/perf/invite_figures.py [--build DIR] [--count N] [--mib M] [--chunk-size BYTES] [--no-kamailio]
+
+Prints one JSON line per figure. The time is the sender's own "ms" (INVITE
+sent to the content confirmed), so process start-up is not in it."""
+import argparse, hashlib, json, os, random, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def free_port():
+    while True:
+        port = random.randint(20000, 60000)
+        u, t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM), socket.socket()
+        try:
+            u.bind(('127.0.0.1', port)); t.bind(('127.0.0.1', port))
+            return port
+        except OSError:
+            continue
+        finally:
+            u.close(); t.close()
+
+
+def wait_line(path, word, secs=10):
+    end = time.time() + secs
+    while time.time() < end:
+        if os.path.exists(path) and word in open(path).read():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def wire_latencies(pcap, port):
+    """INVITE (arriving at the receiver) to the success REPORT (leaving for the
+    sender's MSRP port named in that INVITE's a=path), from the capture's
+    microsecond timestamps."""
+    def fields(filt, *f):
+        args = ['tshark', '-r', pcap, '-d', 'udp.port==%d,sip' % port, '-Y', filt, '-T', 'fields']
+        for x in f:
+            args += ['-e', x]
+        out = subprocess.run(args, capture_output=True, timeout=120).stdout.decode()
+        return [l.split('\t') for l in out.splitlines() if l.strip()]
+    invites = fields('udp.dstport==%d && sip.Method == "INVITE" && !sip.To contains "tag="' % port,
+                     'frame.time_epoch', 'sdp.media_attr')
+    reports = fields('tcp.payload contains "REPORT" && tcp.payload contains "Status: 000 200 OK"',
+                     'frame.time_epoch', 'tcp.dstport')
+    out = []
+    for t0, attrs in invites:
+        mport = [a for a in attrs.split(',') if a.startswith('path:msrp://')]
+        if not mport:
+            continue
+        p = mport[0].split(':')[3].split('/')[0]
+        later = [float(t) for t, dport in reports if dport == p and float(t) >= float(t0)]
+        if later:
+            out.append(min(later) - float(t0))
+    return out
+
+
+def figures(exe, tmp, count, mib, chunk, proxy_port):
+    port = free_port()
+    out = os.path.join(tmp, 'recv-%d.jsonl' % port)
+    recv = subprocess.Popen([exe, 'recv', '--listen', 'udp:127.0.0.1:%d' % port, '--aor', 'sip:bob@127.0.0.1',
+                             '--app', 'wml.ua', '--out', 'none'], stdout=open(out, 'w'), stderr=subprocess.DEVNULL)
+    try:
+        if not wait_line(out, 'listening'):
+            raise SystemExit('recv did not start')
+        via = ['--proxy', 'sip:127.0.0.1:%d;lr' % proxy_port] if proxy_port else []
+        base = [exe, 'send', '--to', 'sip:bob@127.0.0.1:%d' % port, '--method', 'invite', '--app', 'wml.ua',
+                '--type', 'application/octet-stream', '--confirm'] + via
+        small = os.path.join(tmp, 'small.bin')
+        open(small, 'wb').write(os.urandom(1024))
+        times = []
+        pcap = os.path.join(tmp, 'small-%d.pcap' % port)
+        cap = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', 'udp port %d or tcp' % port, '-w', pcap],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) if shutil.which('tshark') else None
+        while cap and b'Capturing' not in cap.stderr.readline():
+            pass
+        for _ in range(count):
+            r = subprocess.run(base + [small], capture_output=True, timeout=30)
+            res = json.loads(r.stdout.decode().splitlines()[-1])
+            if res.get('event') != 'delivered':
+                raise SystemExit('1 KiB push failed: %s' % res)
+            times.append(res['ms'])
+        path = 'kamailio' if proxy_port else 'direct'
+        fig = {'figure': 'invite-1k-latency', 'path': path, 'pushes': count,
+               'median_ms': statistics.median(times), 'min_ms': min(times), 'max_ms': max(times)}
+        if cap:
+            time.sleep(0.3)
+            cap.send_signal(signal.SIGINT)
+            cap.wait(10)
+            wire = wire_latencies(pcap, port)
+            if wire:
+                fig['wire_pairs'] = len(wire)
+                fig['wire_median_us'] = round(statistics.median(wire) * 1e6)
+        print(json.dumps(fig))
+        large = os.path.join(tmp, 'large.bin')
+        with open(large, 'wb') as f:
+            block = os.urandom(1 << 20)
+            for i in range(mib):
+                f.write(block[i:] + block[:i])
+        r = subprocess.run(base + ['--chunk-size', str(chunk), large], capture_output=True, timeout=600)
+        res = json.loads(r.stdout.decode().splitlines()[-1])
+        if res.get('event') != 'delivered':
+            raise SystemExit('large push failed: %s' % res)
+        size = mib << 20
+        print(json.dumps({'figure': 'invite-large-rate', 'path': path, 'bytes': size, 'chunk_size': chunk,
+                          'ms': res['ms'], 'mb_per_s': round(size / 1e6 / (res['ms'] / 1000.0), 1),
+                          'sha1_checked': True}))
+        os.unlink(large)
+    finally:
+        recv.send_signal(signal.SIGTERM)
+        try:
+            recv.wait(5)
+        except subprocess.TimeoutExpired:
+            recv.kill()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--build', default='build')
+    ap.add_argument('--count', type=int, default=100)
+    ap.add_argument('--mib', type=int, default=100)
+    ap.add_argument('--chunk-size', type=int, default=65536)
+    ap.add_argument('--no-kamailio', action='store_true')
+    a = ap.parse_args()
+    exe = os.path.join(ROOT, a.build, 'sippush')
+    tmp = tempfile.mkdtemp(prefix='invite-figures-')
+    kam = None
+    try:
+        figures(exe, tmp, a.count, a.mib, a.chunk_size, None)
+        if not a.no_kamailio and shutil.which('kamailio'):
+            kport = free_port()
+            os.makedirs(os.path.join(tmp, 'kam'))
+            kam = subprocess.Popen(['kamailio', '-f', os.path.join(ROOT, 'tests', 'kamailio', 'invite-proxy.cfg'),
+                                    '-DD', '-E', '-l', 'udp:127.0.0.1:%d' % kport, '-l', 'tcp:127.0.0.1:%d' % kport,
+                                    '-Y', os.path.join(tmp, 'kam'), '-w', tmp],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)
+            figures(exe, tmp, a.count, a.mib, a.chunk_size, kport)
+    finally:
+        if kam:
+            kam.send_signal(signal.SIGTERM)
+            try:
+                kam.wait(5)
+            except subprocess.TimeoutExpired:
+                kam.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,55 @@
+/* invite_host.h - the session-mode push agents on an agent_host's loop: an
+ * MSRP endpoint listening beside the SIP listeners and the push_invite_ctx
+ * that binds the agents to the host's layer, timers and address. Shared
+ * by `sippush send`, `recv`, `psa` and the demo. */
+#ifndef SIPPUSH_INVITE_HOST_H
+#define SIPPUSH_INVITE_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "agent_host.h"
+#include "push_invite.h"
+#include "push_invite_sender.h"
+
+typedef struct invite_host {
+    msrp_endpoint *ep;
+    push_invite_ctx ctx;
+    tp_addr msrp;               /* where the endpoint listens */
+    char host[SIP_PEER_HOST_MAX];
+} invite_host;
+
+/* After agent_host_open: the endpoint listens on the host's address on a
+ * port of the system's choosing; requests of the agents go out over tp.
+ * 0, or -1 with a message on stderr. */
+int invite_host_open(invite_host *ih, agent_host *h, sip_tp tp);
+void invite_host_free(invite_host *ih);
+
+/* Whether a timer cookie is the session-mode agents' (push_invite_timer). */
+bool invite_host_owns_timer(uint64_t cookie);
+
+/* `sippush send` of a session-mode push. */
+typedef struct send_invite_opts {
+    sp_str to, proxy, from, app, icsi;
+    sp_str type, name;
+    const char *file;           /* read in place (any size); NULL: body */
+    sp_str body;
+    const sp_str *headers;      /* "NAME:VALUE" push headers */
+    size_t nheaders;
+    bool confirm;
+    uint32_t chunk_size;        /* 0: the default */
+    bool progress;              /* a progress bar on stderr */
+} send_invite_opts;
+
+/* Runs the push to its end on h's loop and prints the outcome line of
+ * CONTRACT.md. Returns the exit status. */
+int send_invite_run(agent_host *h, invite_host *ih, const send_invite_opts *o);
+
+/* The outcome line of a session-mode push. */
+void send_invite_result_json(json_out *j, const push_invite_result *r, uint64_t ms);
+
+/* A one-line progress bar on stderr ("\r[#####   ]  45%  12.3 MB/s"), drawn
+ * only when stderr is a terminal; done == total finishes the line. */
+void progress_draw(uint64_t done, uint64_t total, uint64_t elapsed_ms);
+
+#endif
