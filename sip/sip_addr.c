@@ -3,6 +3,7 @@
 #include "sip_hdr.h"
 
 #include "sip_lex_impl.h"
+#include "sip_zero_impl.h"
 
 /* Parses the URI at p[a..b) (addr->uri is still zeroed) and moves an
  * error's offset to the value's. */
@@ -49,7 +50,7 @@ int sip_addr_parse(sp_str value, sip_addr *addr, sp_error *err)
 {
     const char *p = value.p;
     size_t n = value.n;
-    *addr = (sip_addr){0};
+    sip_zero(addr, sizeof *addr);
     while (n && sip_is(p[n - 1], SIP_C_WS))
         n--;
     size_t i = sip_skip_ws(p, 0, n);

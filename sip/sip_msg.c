@@ -19,6 +19,7 @@
 #endif
 
 #include "sip_hdr_names_impl.h"
+#include "sip_zero_impl.h"
 #include "sip_msg.h"
 
 enum { C_TOKEN = 1, C_VISIBLE = 2 };
@@ -424,7 +425,7 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
     if (max_h > UINT16_MAX - 1)
         max_h = UINT16_MAX - 1;
 
-    memset(msg, 0, sizeof *msg);
+    sip_zero(msg, sizeof *msg);
     msg->headers = hdrs;
 
     size_t start = 0;
