@@ -156,19 +156,34 @@ static inline unsigned name_stops(__m128i x, unsigned *colon)
     return (unsigned)_mm_movemask_epi8(_mm_or_si128(s, c));
 }
 
+/* CR LF as the 16-bit word two bytes in memory make. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define SIP_CRLF16 0x0d0a
+#else
+#define SIP_CRLF16 0x0a0d
+#endif
+
+static inline uint16_t sip_load16(const char *p)
+{
+    uint16_t w;
+    memcpy(&w, p, 2);
+    return w;
+}
+
 /* The first control character or DEL in [p, end), or NULL, where the 16
  * bytes before end belong to the input: whole 16-byte blocks, then those
  * last 16 bytes once more for the tail, so nothing outside is read. */
 static inline const char *find_ctl_block(const char *p, const char *end)
 {
-    for (; end - p >= 16; p += 16) {
+    const char *const last = end - 16;
+    for (; p <= last; p += 16) {
         unsigned m = ctl_mask(_mm_loadu_si128((const __m128i *)(const void *)p));
         if (m)
             return p + __builtin_ctz(m);
     }
     if (p == end)
         return NULL;
-    unsigned m = ctl_mask(_mm_loadu_si128((const __m128i *)(const void *)(end - 16))) >> (16 - (end - p));
+    unsigned m = ctl_mask(_mm_loadu_si128((const __m128i *)(const void *)last)) >> (16 - (end - p));
     return m ? p + __builtin_ctz(m) : NULL;
 }
 
@@ -239,10 +254,14 @@ static inline const char *read_usual_line(const char *line, const char *end, sip
                 return NULL;
     }
     const char *q = line + n + 1;
-    while (q < end && IS_WS(*q))
-        q++;
-    if (q == end)
-        return NULL;
+    if (n < 14 && line[n + 1] == ' ' && !(m >> (n + 2) & 1)) {
+        q++; /* the usual one SP, and the value's first byte is no stop */
+    } else {
+        while (q < end && IS_WS(*q))
+            q++;
+        if (q == end)
+            return NULL;
+    }
     /* The line's end: the first control character at or after q, from the
      * first load's bytes when q lies among them. */
     size_t seen = (size_t)(q - line);
@@ -251,7 +270,7 @@ static inline const char *read_usual_line(const char *line, const char *end, sip
     const char *lf;
     if (!eol)
         return NULL;
-    if (*eol == '\r' && end - eol >= 2 && eol[1] == '\n')
+    if (end - eol >= 2 && sip_load16(eol) == SIP_CRLF16)
         lf = eol + 1;
     else if (*eol == '\n')
         lf = eol;
