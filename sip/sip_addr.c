@@ -30,7 +30,7 @@ static int addr_params(const char *p, size_t i, size_t n, sip_addr *addr, sp_err
             return sip_hdr_fail(err, i, "expected ';' between parameters");
         sip_param prm;
         size_t at = sip_skip_ws(p, i + 1, n);
-        i = sip_scan_param(p, at, n, &prm, &e);
+        i = sip_scan_param_fast(p, at, n, &prm, &e);
         if (i == SIP_LEX_BAD)
             return sip_hdr_fail(err, e.at, e.why);
         if (SIP_NAME_IS(prm.name, "tag")) {

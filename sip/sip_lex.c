@@ -144,7 +144,7 @@ size_t sip_scan_params(const char *p, size_t i, size_t n, sp_str *params, sip_le
         if (p[i] != ';')
             return sip_lex_fail(e, i, "expected ';' between parameters");
         sip_param prm;
-        i = sip_scan_param(p, i + 1, n, &prm, e);
+        i = sip_scan_param_fast(p, i + 1, n, &prm, e);
         if (i == SIP_LEX_BAD)
             return i;
     }

@@ -139,7 +139,7 @@ transport:
             return sip_hdr_fail(err, i, "expected ';' between Via parameters");
         sip_param prm;
         size_t at = sip_skip_ws(p, i + 1, n);
-        i = sip_scan_param(p, at, n, &prm, &e);
+        i = sip_scan_param_fast(p, at, n, &prm, &e);
         if (i == SIP_LEX_BAD)
             return sip_hdr_fail(err, e.at, e.why);
         if (via_param(via, &prm, at, err) != 0)
