@@ -2,6 +2,10 @@
  * value parsers (RFC 3261 §25.1). */
 #include "sip_lex_impl.h"
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
+
 /* Bit i is set when the character belongs to class i of sip_lex_impl.h; the
  * unit tests check every entry against the grammar's character lists. */
 const uint16_t sip_ctype[256] = {
@@ -40,8 +44,6 @@ size_t sip_span_escaped_from(const char *p, size_t i, size_t n, unsigned cls, si
 }
 
 #if defined(__SSE2__) && defined(__GNUC__)
-#include <emmintrin.h>
-
 /* Bit k set when x[k] may end a run of qdtext: a control character, '"',
  * '\\' or DEL. HTAB, CR and LF are qdtext (LWS) but stop it too; the
  * caller steps over them. */
@@ -212,8 +214,6 @@ bool sip_ipv6_valid(const char *p, size_t n)
 }
 
 #if defined(__SSE2__) && defined(__GNUC__)
-#include <emmintrin.h>
-
 /* Bit k of each mask is about byte k of a run of host characters: one of
  * them at all (alphanum, '-' or '.'), a letter, '-', '.'. */
 typedef struct host_masks {

@@ -2,11 +2,15 @@
  * framing (RFC 3261 §7, §18.3, §25).
  *
  * Header lines are read sixteen bytes at a time (SSE2, eight bytes
- * elsewhere): the load that finds a name's end also classifies a known name
- * (sip_hdr_names_impl.h) and holds the control characters the value scan
- * starts from; only names that are not known are walked with a
- * character-class table. Nothing else looks at a value here: typed parsing
- * is left to sip_hdr.h, on demand.
+ * elsewhere). The usual line (a name ending at its colon within 32 bytes,
+ * one SP, a value without control characters, CRLF) is read in one forward
+ * pass: the load that finds the name's end also holds the control
+ * characters the value scan starts from, and the name's first eight bytes
+ * as one word with its length pick the only known name it can be
+ * (sip_hdr_names_impl.h). Any other line, errors included, is read by the
+ * general loop from its start; there only names that are not known are
+ * walked with a character-class table. Nothing else looks at a value here:
+ * typed parsing is left to sip_hdr.h, on demand.
  *
  * Liberal reading, where RFC 3261 §7 allows senders' slips to be tolerated:
  * a bare LF ends a line like CRLF does, and a Status-Line that ends right
@@ -419,7 +423,8 @@ static int parse_content_length(const char *buf, sip_msg *msg, sp_error *err)
             unsigned d = (unsigned char)h->value.p[k] - '0';
             if (d > 9)
                 return fail_at(err, buf, h->value.p + k, "bad character in Content-Length");
-            if (v > (UINT64_MAX - d) / 10)
+            /* below UINT64_MAX / 10, v * 10 + 9 cannot overflow */
+            if (v >= UINT64_MAX / 10 && v > (UINT64_MAX - d) / 10)
                 return fail_at(err, buf, h->value.p, "Content-Length overflows");
             v = v * 10 + d;
         }
