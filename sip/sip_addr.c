@@ -3,6 +3,7 @@
 #include "sip_hdr.h"
 
 #include "sip_lex_impl.h"
+#include "sip_zero_impl.h"
 
 /* Parses the URI at p[a..b) (addr->uri is still zeroed) and moves an
  * error's offset to the value's. */
@@ -29,7 +30,7 @@ static int addr_params(const char *p, size_t i, size_t n, sip_addr *addr, sp_err
             return sip_hdr_fail(err, i, "expected ';' between parameters");
         sip_param prm;
         size_t at = sip_skip_ws(p, i + 1, n);
-        i = sip_scan_param(p, at, n, &prm, &e);
+        i = sip_scan_param_fast(p, at, n, &prm, &e);
         if (i == SIP_LEX_BAD)
             return sip_hdr_fail(err, e.at, e.why);
         if (SIP_NAME_IS(prm.name, "tag")) {
@@ -49,7 +50,7 @@ int sip_addr_parse(sp_str value, sip_addr *addr, sp_error *err)
 {
     const char *p = value.p;
     size_t n = value.n;
-    *addr = (sip_addr){0};
+    sip_zero(addr, sizeof *addr);
     while (n && sip_is(p[n - 1], SIP_C_WS))
         n--;
     size_t i = sip_skip_ws(p, 0, n);

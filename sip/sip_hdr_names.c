@@ -2,66 +2,68 @@
  * (RFC 3261 §7.3.3, §20 and the extensions' compact letters).
  *
  * sip_msg_parse() classifies every header line, so this runs once per line:
- * one multiplicative hash of the name's length and (case-folded) first and
- * last two characters picks the only known name it can be, then one
- * comparison of the whole name decides. No strlen, no loop over entries. */
+ * one multiplicative hash of the name's length and its (case-folded) first
+ * eight bytes as one word picks the only known name it can be, then a
+ * comparison word by word decides. No strlen, no loop over entries. */
 #include <string.h>
 
 #include "sip_hdr_names_impl.h"
 
-#define SLOT SIP_HDR_SLOT_OF
+/* SLOT(len, first up to eight letters) */
+#define SLOT(len, ...) SLOT_(len, __VA_ARGS__, 0, 0, 0, 0, 0, 0, 0)
+#define SLOT_(len, a, b, c, d, e, f, g, h, ...) SIP_HDR_SLOT_OF(SIP_HDR_KEY8(a, b, c, d, e, f, g, h), len)
 
 /* A collision between two names would be a repeated designator here, which
  * -Woverride-init (part of -Wextra, an error with -Werror) refuses. */
 const uint8_t sip_hdr_by_slot[SIP_HDR_SLOTS] = {
-    [SLOT('a', 'p', 't', 6)] = SIP_H_ACCEPT,
-    [SLOT('a', 'c', 't', 14)] = SIP_H_ACCEPT_CONTACT,
-    [SLOT('a', 'n', 'g', 15)] = SIP_H_ACCEPT_ENCODING,
-    [SLOT('a', 'o', 'w', 5)] = SIP_H_ALLOW,
-    [SLOT('a', 't', 's', 12)] = SIP_H_ALLOW_EVENTS,
-    [SLOT('a', 'o', 'n', 13)] = SIP_H_AUTHORIZATION,
-    [SLOT('c', 'i', 'd', 7)] = SIP_H_CALL_ID,
-    [SLOT('c', 'c', 't', 7)] = SIP_H_CONTACT,
-    [SLOT('c', 'o', 'n', 19)] = SIP_H_CONTENT_DISPOSITION,
-    [SLOT('c', 'n', 'g', 16)] = SIP_H_CONTENT_ENCODING,
-    [SLOT('c', 't', 'h', 14)] = SIP_H_CONTENT_LENGTH,
-    [SLOT('c', 'p', 'e', 12)] = SIP_H_CONTENT_TYPE,
-    [SLOT('c', 'e', 'q', 4)] = SIP_H_CSEQ,
-    [SLOT('d', 't', 'e', 4)] = SIP_H_DATE,
-    [SLOT('e', 'n', 't', 5)] = SIP_H_EVENT,
-    [SLOT('e', 'e', 's', 7)] = SIP_H_EXPIRES,
-    [SLOT('f', 'o', 'm', 4)] = SIP_H_FROM,
-    [SLOT('i', 't', 'y', 8)] = SIP_H_IDENTITY,
-    [SLOT('i', 'f', 'o', 13)] = SIP_H_IDENTITY_INFO,
-    [SLOT('m', 'd', 's', 12)] = SIP_H_MAX_FORWARDS,
-    [SLOT('m', 'e', 's', 11)] = SIP_H_MIN_EXPIRES,
-    [SLOT('m', 's', 'e', 6)] = SIP_H_MIN_SE,
-    [SLOT('p', 't', 'h', 4)] = SIP_H_PATH,
-    [SLOT('p', 't', 'e', 18)] = SIP_H_PROXY_AUTHENTICATE,
-    [SLOT('p', 'o', 'n', 19)] = SIP_H_PROXY_AUTHORIZATION,
-    [SLOT('p', 'r', 'e', 13)] = SIP_H_PROXY_REQUIRE,
-    [SLOT('p', 't', 'y', 19)] = SIP_H_P_ASSERTED_IDENTITY,
-    [SLOT('p', 'c', 'e', 18)] = SIP_H_P_ASSERTED_SERVICE,
-    [SLOT('p', 'i', 'd', 17)] = SIP_H_P_CALLED_PARTY_ID,
-    [SLOT('r', 't', 'e', 12)] = SIP_H_RECORD_ROUTE,
-    [SLOT('r', 'b', 'y', 11)] = SIP_H_REFERRED_BY,
-    [SLOT('r', 't', 'o', 8)] = SIP_H_REFER_TO,
-    [SLOT('r', 'c', 't', 14)] = SIP_H_REJECT_CONTACT,
-    [SLOT('r', 'o', 'n', 19)] = SIP_H_REQUEST_DISPOSITION,
-    [SLOT('r', 'r', 'e', 7)] = SIP_H_REQUIRE,
-    [SLOT('r', 'e', 'r', 11)] = SIP_H_RETRY_AFTER,
-    [SLOT('r', 't', 'e', 5)] = SIP_H_ROUTE,
-    [SLOT('s', 't', 'e', 13)] = SIP_H_SERVICE_ROUTE,
-    [SLOT('s', 'e', 's', 15)] = SIP_H_SESSION_EXPIRES,
-    [SLOT('s', 'c', 't', 7)] = SIP_H_SUBJECT,
-    [SLOT('s', 't', 'e', 18)] = SIP_H_SUBSCRIPTION_STATE,
-    [SLOT('s', 'e', 'd', 9)] = SIP_H_SUPPORTED,
-    [SLOT('t', 'm', 'p', 9)] = SIP_H_TIMESTAMP,
-    [SLOT('t', 't', 'o', 2)] = SIP_H_TO,
-    [SLOT('u', 'e', 'd', 11)] = SIP_H_UNSUPPORTED,
-    [SLOT('u', 'n', 't', 10)] = SIP_H_USER_AGENT,
-    [SLOT('v', 'i', 'a', 3)] = SIP_H_VIA,
-    [SLOT('w', 't', 'e', 16)] = SIP_H_WWW_AUTHENTICATE,
+    [SLOT(6, 'a', 'c', 'c', 'e', 'p', 't')] = SIP_H_ACCEPT,
+    [SLOT(14, 'a', 'c', 'c', 'e', 'p', 't', '-', 'c')] = SIP_H_ACCEPT_CONTACT,
+    [SLOT(15, 'a', 'c', 'c', 'e', 'p', 't', '-', 'e')] = SIP_H_ACCEPT_ENCODING,
+    [SLOT(5, 'a', 'l', 'l', 'o', 'w')] = SIP_H_ALLOW,
+    [SLOT(12, 'a', 'l', 'l', 'o', 'w', '-', 'e', 'v')] = SIP_H_ALLOW_EVENTS,
+    [SLOT(13, 'a', 'u', 't', 'h', 'o', 'r', 'i', 'z')] = SIP_H_AUTHORIZATION,
+    [SLOT(7, 'c', 'a', 'l', 'l', '-', 'i', 'd')] = SIP_H_CALL_ID,
+    [SLOT(7, 'c', 'o', 'n', 't', 'a', 'c', 't')] = SIP_H_CONTACT,
+    [SLOT(19, 'c', 'o', 'n', 't', 'e', 'n', 't', '-')] = SIP_H_CONTENT_DISPOSITION,
+    [SLOT(16, 'c', 'o', 'n', 't', 'e', 'n', 't', '-')] = SIP_H_CONTENT_ENCODING,
+    [SLOT(14, 'c', 'o', 'n', 't', 'e', 'n', 't', '-')] = SIP_H_CONTENT_LENGTH,
+    [SLOT(12, 'c', 'o', 'n', 't', 'e', 'n', 't', '-')] = SIP_H_CONTENT_TYPE,
+    [SLOT(4, 'c', 's', 'e', 'q')] = SIP_H_CSEQ,
+    [SLOT(4, 'd', 'a', 't', 'e')] = SIP_H_DATE,
+    [SLOT(5, 'e', 'v', 'e', 'n', 't')] = SIP_H_EVENT,
+    [SLOT(7, 'e', 'x', 'p', 'i', 'r', 'e', 's')] = SIP_H_EXPIRES,
+    [SLOT(4, 'f', 'r', 'o', 'm')] = SIP_H_FROM,
+    [SLOT(8, 'i', 'd', 'e', 'n', 't', 'i', 't', 'y')] = SIP_H_IDENTITY,
+    [SLOT(13, 'i', 'd', 'e', 'n', 't', 'i', 't', 'y')] = SIP_H_IDENTITY_INFO,
+    [SLOT(12, 'm', 'a', 'x', '-', 'f', 'o', 'r', 'w')] = SIP_H_MAX_FORWARDS,
+    [SLOT(11, 'm', 'i', 'n', '-', 'e', 'x', 'p', 'i')] = SIP_H_MIN_EXPIRES,
+    [SLOT(6, 'm', 'i', 'n', '-', 's', 'e')] = SIP_H_MIN_SE,
+    [SLOT(4, 'p', 'a', 't', 'h')] = SIP_H_PATH,
+    [SLOT(18, 'p', 'r', 'o', 'x', 'y', '-', 'a', 'u')] = SIP_H_PROXY_AUTHENTICATE,
+    [SLOT(19, 'p', 'r', 'o', 'x', 'y', '-', 'a', 'u')] = SIP_H_PROXY_AUTHORIZATION,
+    [SLOT(13, 'p', 'r', 'o', 'x', 'y', '-', 'r', 'e')] = SIP_H_PROXY_REQUIRE,
+    [SLOT(19, 'p', '-', 'a', 's', 's', 'e', 'r', 't')] = SIP_H_P_ASSERTED_IDENTITY,
+    [SLOT(18, 'p', '-', 'a', 's', 's', 'e', 'r', 't')] = SIP_H_P_ASSERTED_SERVICE,
+    [SLOT(17, 'p', '-', 'c', 'a', 'l', 'l', 'e', 'd')] = SIP_H_P_CALLED_PARTY_ID,
+    [SLOT(12, 'r', 'e', 'c', 'o', 'r', 'd', '-', 'r')] = SIP_H_RECORD_ROUTE,
+    [SLOT(11, 'r', 'e', 'f', 'e', 'r', 'r', 'e', 'd')] = SIP_H_REFERRED_BY,
+    [SLOT(8, 'r', 'e', 'f', 'e', 'r', '-', 't', 'o')] = SIP_H_REFER_TO,
+    [SLOT(14, 'r', 'e', 'j', 'e', 'c', 't', '-', 'c')] = SIP_H_REJECT_CONTACT,
+    [SLOT(19, 'r', 'e', 'q', 'u', 'e', 's', 't', '-')] = SIP_H_REQUEST_DISPOSITION,
+    [SLOT(7, 'r', 'e', 'q', 'u', 'i', 'r', 'e')] = SIP_H_REQUIRE,
+    [SLOT(11, 'r', 'e', 't', 'r', 'y', '-', 'a', 'f')] = SIP_H_RETRY_AFTER,
+    [SLOT(5, 'r', 'o', 'u', 't', 'e')] = SIP_H_ROUTE,
+    [SLOT(13, 's', 'e', 'r', 'v', 'i', 'c', 'e', '-')] = SIP_H_SERVICE_ROUTE,
+    [SLOT(15, 's', 'e', 's', 's', 'i', 'o', 'n', '-')] = SIP_H_SESSION_EXPIRES,
+    [SLOT(7, 's', 'u', 'b', 'j', 'e', 'c', 't')] = SIP_H_SUBJECT,
+    [SLOT(18, 's', 'u', 'b', 's', 'c', 'r', 'i', 'p')] = SIP_H_SUBSCRIPTION_STATE,
+    [SLOT(9, 's', 'u', 'p', 'p', 'o', 'r', 't', 'e')] = SIP_H_SUPPORTED,
+    [SLOT(9, 't', 'i', 'm', 'e', 's', 't', 'a', 'm')] = SIP_H_TIMESTAMP,
+    [SLOT(2, 't', 'o')] = SIP_H_TO,
+    [SLOT(11, 'u', 'n', 's', 'u', 'p', 'p', 'o', 'r')] = SIP_H_UNSUPPORTED,
+    [SLOT(10, 'u', 's', 'e', 'r', '-', 'a', 'g', 'e')] = SIP_H_USER_AGENT,
+    [SLOT(3, 'v', 'i', 'a')] = SIP_H_VIA,
+    [SLOT(16, 'w', 'w', 'w', '-', 'a', 'u', 't', 'h')] = SIP_H_WWW_AUTHENTICATE,
 };
 
 const char sip_hdr_lower[SIP_H__COUNT][SIP_HDR_LOWER_SIZE] = {
@@ -115,6 +117,57 @@ const char sip_hdr_lower[SIP_H__COUNT][SIP_HDR_LOWER_SIZE] = {
     [SIP_H_WWW_AUTHENTICATE] = "www-authenticate",
 };
 
+const uint8_t sip_hdr_len[SIP_H__COUNT] = {
+    [SIP_H_ACCEPT] = 6,
+    [SIP_H_ACCEPT_CONTACT] = 14,
+    [SIP_H_ACCEPT_ENCODING] = 15,
+    [SIP_H_ALLOW] = 5,
+    [SIP_H_ALLOW_EVENTS] = 12,
+    [SIP_H_AUTHORIZATION] = 13,
+    [SIP_H_CALL_ID] = 7,
+    [SIP_H_CONTACT] = 7,
+    [SIP_H_CONTENT_DISPOSITION] = 19,
+    [SIP_H_CONTENT_ENCODING] = 16,
+    [SIP_H_CONTENT_LENGTH] = 14,
+    [SIP_H_CONTENT_TYPE] = 12,
+    [SIP_H_CSEQ] = 4,
+    [SIP_H_DATE] = 4,
+    [SIP_H_EVENT] = 5,
+    [SIP_H_EXPIRES] = 7,
+    [SIP_H_FROM] = 4,
+    [SIP_H_IDENTITY] = 8,
+    [SIP_H_IDENTITY_INFO] = 13,
+    [SIP_H_MAX_FORWARDS] = 12,
+    [SIP_H_MIN_EXPIRES] = 11,
+    [SIP_H_MIN_SE] = 6,
+    [SIP_H_PATH] = 4,
+    [SIP_H_PROXY_AUTHENTICATE] = 18,
+    [SIP_H_PROXY_AUTHORIZATION] = 19,
+    [SIP_H_PROXY_REQUIRE] = 13,
+    [SIP_H_P_ASSERTED_IDENTITY] = 19,
+    [SIP_H_P_ASSERTED_SERVICE] = 18,
+    [SIP_H_P_CALLED_PARTY_ID] = 17,
+    [SIP_H_RECORD_ROUTE] = 12,
+    [SIP_H_REFERRED_BY] = 11,
+    [SIP_H_REFER_TO] = 8,
+    [SIP_H_REJECT_CONTACT] = 14,
+    [SIP_H_REQUEST_DISPOSITION] = 19,
+    [SIP_H_REQUIRE] = 7,
+    [SIP_H_RETRY_AFTER] = 11,
+    [SIP_H_ROUTE] = 5,
+    [SIP_H_SERVICE_ROUTE] = 13,
+    [SIP_H_SESSION_EXPIRES] = 15,
+    [SIP_H_SUBJECT] = 7,
+    [SIP_H_SUBSCRIPTION_STATE] = 18,
+    [SIP_H_SUPPORTED] = 9,
+    [SIP_H_TIMESTAMP] = 9,
+    [SIP_H_TO] = 2,
+    [SIP_H_UNSUPPORTED] = 11,
+    [SIP_H_USER_AGENT] = 10,
+    [SIP_H_VIA] = 3,
+    [SIP_H_WWW_AUTHENTICATE] = 16,
+};
+
 /* Compact forms (RFC 3261 §7.3.3 and the extensions' registrations), by letter. */
 const uint8_t sip_hdr_compact[26] = {
     ['a' - 'a'] = SIP_H_ACCEPT_CONTACT,
@@ -139,38 +192,16 @@ const uint8_t sip_hdr_compact[26] = {
     ['y' - 'a'] = SIP_H_IDENTITY,
 };
 
-static inline uint64_t load8(const char *p)
+/* Word k of name[0..n), folded, zero past the name; lower-case names are
+ * zero-padded the same way, so equal words mean equal bytes up to the
+ * fold. Never reads past name + n. */
+static inline uint64_t name_word(const char *name, size_t n, size_t k)
 {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
-}
-
-static inline uint32_t load4(const char *p)
-{
-    uint32_t w;
-    memcpy(&w, p, 4);
-    return w;
-}
-
-/* name[0..n) equals lower[0..n) up to "| 0x20" on every byte (exact case
- * folding for the letters and '-' the known names are made of); words
- * overlap rather than loop, and every load stays inside both strings. */
-static inline bool name_eq(const char *name, const char *lower, size_t n)
-{
-    const uint64_t fold8 = 0x2020202020202020ull;
-    const uint32_t fold4 = 0x20202020u;
-    if (n >= 8) {
-        if ((load8(name) | fold8) != load8(lower) || (load8(name + n - 8) | fold8) != load8(lower + n - 8))
-            return false;
-        return n <= 16 || (load8(name + 8) | fold8) == load8(lower + 8);
-    }
-    if (n >= 4)
-        return (load4(name) | fold4) == load4(lower) && (load4(name + n - 4) | fold4) == load4(lower + n - 4);
-    for (size_t i = 0; i < n; i++)
-        if ((name[i] | 0x20) != lower[i])
-            return false;
-    return true;
+    if (n >= 8 * k + 8)
+        return sip_hdr_load8(name + 8 * k) | SIP_HDR_FOLD8;
+    char tail[8] = {0};
+    memcpy(tail, name + 8 * k, n - 8 * k);
+    return sip_hdr_word_cut(sip_hdr_load8(tail) | SIP_HDR_FOLD8, n - 8 * k);
 }
 
 sip_hdr_id sip_hdr_id_of(sp_str name)
@@ -179,10 +210,14 @@ sip_hdr_id sip_hdr_id_of(sp_str name)
         return sip_hdr_compact_of(name.p[0]);
     if (name.n < 2 || name.n > SIP_HDR_NAME_MAX || name.p == NULL)
         return SIP_H_OTHER;
-    unsigned id = sip_hdr_by_slot[sip_hdr_slot(name.p, name.n)];
-    /* the entry's name ends where this one does, and both agree up to case */
-    return id && sip_hdr_lower[id][name.n] == 0 && name_eq(name.p, sip_hdr_lower[id], name.n) ? (sip_hdr_id)id
-                                                                                              : SIP_H_OTHER;
+    uint64_t key = name_word(name.p, name.n, 0);
+    unsigned id = sip_hdr_candidate(key, name.n);
+    if (sip_hdr_len[id] != name.n || key != sip_hdr_lower_word(id, 0))
+        return SIP_H_OTHER;
+    for (size_t k = 1; 8 * k < name.n; k++)
+        if (name_word(name.p, name.n, k) != sip_hdr_lower_word(id, (unsigned)k))
+            return SIP_H_OTHER;
+    return (sip_hdr_id)id;
 }
 
 /* The canonical spellings, as RFC 3261 §20 and the extensions write them. */

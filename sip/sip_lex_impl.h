@@ -53,6 +53,9 @@ static inline size_t sip_lex_fail(sip_lex_err *e, size_t at, const char *why)
 
 static inline bool sip_is(char c, unsigned cls) { return (sip_ctype[(unsigned char)c] & cls) != 0; }
 
+/* The slice p[a..b). */
+static inline sp_str sip_slice(const char *p, size_t a, size_t b) { return sp_str_make(p + a, b - a); }
+
 static inline size_t sip_skip_ws(const char *p, size_t i, size_t n)
 {
     while (i < n && sip_is(p[i], SIP_C_WS))
@@ -106,6 +109,31 @@ size_t sip_scan_quoted(const char *p, size_t i, size_t n, sip_lex_err *e);
  * it skipped: the next character is ';', ',' or the end. */
 size_t sip_scan_param(const char *p, size_t i, size_t n, sip_param *prm, sip_lex_err *e);
 
+/* sip_scan_param() with its usual case inline: a token name right at p[i],
+ * then the end, ';', or '=' and an unquoted value ending at the end or
+ * ';'. No white space is skipped there, so the result is the one
+ * sip_scan_param() finds; anything else is left to it. */
+static inline size_t sip_scan_param_fast(const char *p, size_t i, size_t n, sip_param *prm, sip_lex_err *e)
+{
+    size_t j = sip_span(p, i, n, SIP_C_TOKEN);
+    if (j > i) {
+        if (j == n || p[j] == ';') {
+            prm->name = sip_slice(p, i, j);
+            prm->value = SP_STR_NULL;
+            return j;
+        }
+        if (p[j] == '=') {
+            size_t k = sip_span(p, j + 1, n, SIP_C_GVAL);
+            if (k > j + 1 && (k == n || p[k] == ';')) {
+                prm->name = sip_slice(p, i, j);
+                prm->value = sip_slice(p, j + 1, k);
+                return k;
+            }
+        }
+    }
+    return sip_scan_param(p, i, n, prm, e);
+}
+
 /* Parameters ";a;b=c..." from p[i] (at ';') to n. Validates each one and
  * sets *params to them (after the first ';'), absent when i == n. */
 size_t sip_scan_params(const char *p, size_t i, size_t n, sp_str *params, sip_lex_err *e);
@@ -150,9 +178,6 @@ static inline size_t sip_scan_port(const char *p, size_t i, size_t n, uint16_t *
 /* sip_uri_parse() into a uri the caller has zeroed already (sip_addr_parse
  * zeroes the whole address, URI included, in one go). */
 int sip_uri_parse_zeroed(sp_str s, sip_uri *uri, sp_error *err);
-
-/* The slice p[a..b). */
-static inline sp_str sip_slice(const char *p, size_t a, size_t b) { return sp_str_make(p + a, b - a); }
 
 /* Case-insensitive comparison of a slice with a lower-case literal. Up to
  * eight bytes are one word each: "| 0x20" where the literal has a letter

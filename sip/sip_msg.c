@@ -2,11 +2,15 @@
  * framing (RFC 3261 §7, §18.3, §25).
  *
  * Header lines are read sixteen bytes at a time (SSE2, eight bytes
- * elsewhere): the load that finds a name's end also classifies a known name
- * (sip_hdr_names_impl.h) and holds the control characters the value scan
- * starts from; only names that are not known are walked with a
- * character-class table. Nothing else looks at a value here: typed parsing
- * is left to sip_hdr.h, on demand.
+ * elsewhere). The usual line (a name ending at its colon within 32 bytes,
+ * one SP, a value without control characters, CRLF) is read in one forward
+ * pass: the load that finds the name's end also holds the control
+ * characters the value scan starts from, and the name's first eight bytes
+ * as one word with its length pick the only known name it can be
+ * (sip_hdr_names_impl.h). Any other line, errors included, is read by the
+ * general loop from its start; there only names that are not known are
+ * walked with a character-class table. Nothing else looks at a value here:
+ * typed parsing is left to sip_hdr.h, on demand.
  *
  * Liberal reading, where RFC 3261 §7 allows senders' slips to be tolerated:
  * a bare LF ends a line like CRLF does, and a Status-Line that ends right
@@ -19,6 +23,7 @@
 #endif
 
 #include "sip_hdr_names_impl.h"
+#include "sip_zero_impl.h"
 #include "sip_msg.h"
 
 enum { C_TOKEN = 1, C_VISIBLE = 2 };
@@ -116,62 +121,98 @@ static const char *find_ctl(const char *p, const char *e)
     return p;
 }
 
-#if defined(__SSE2__) && defined(__GNUC__)
-/* The id of the name line[0..n), 1 <= n < 16, whose 16 bytes from line are
- * loaded in x: the only known name it can be, compared in one step ("| 0x20"
- * folds exactly the letters, and a known name is letters and '-',
+/* The id of the name line[0..n), 1 <= n, where 16 bytes from line (24 when
+ * n > 16) can be read: the only known name the first word and the length
+ * point at, confirmed word by word ("| 0x20" folds
+ * exactly the letters, and a known name is letters and '-',
  * sip_hdr_names_impl.h). */
-static inline sip_hdr_id classify_loaded(__m128i x, const char *line, size_t n)
+static inline sip_hdr_id classify_name(const char *line, size_t n)
 {
     if (n == 1)
         return sip_hdr_compact_of(line[0]);
-    unsigned k = sip_hdr_by_slot[sip_hdr_slot(line, n)];
-    const char *lower = sip_hdr_lower[k];
-    unsigned want = (1u << n) - 1;
-    __m128i eq = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)),
-                                _mm_loadu_si128((const __m128i *)(const void *)lower));
-    return ((unsigned)_mm_movemask_epi8(eq) & want) == want && lower[n] == 0 ? (sip_hdr_id)k : SIP_H_OTHER;
+    uint64_t key = sip_hdr_word_cut(sip_hdr_load8(line) | SIP_HDR_FOLD8, n);
+    unsigned id = sip_hdr_candidate(key, n);
+    if (sip_hdr_len[id] != n || key != sip_hdr_lower_word(id, 0))
+        return SIP_H_OTHER;
+    if (n > 8 && sip_hdr_word_cut(sip_hdr_load8(line + 8) | SIP_HDR_FOLD8, n - 8) != sip_hdr_lower_word(id, 1))
+        return SIP_H_OTHER;
+    if (n > 16 && sip_hdr_word_cut(sip_hdr_load8(line + 16) | SIP_HDR_FOLD8, n - 16) != sip_hdr_lower_word(id, 2))
+        return SIP_H_OTHER;
+    return (sip_hdr_id)id;
 }
 
-/* Bit k of the first mask is set when x[k] can end a header name (':', SP,
- * a control character, DEL or a byte above 0x7F), of *ctl when x[k] is a
- * control character or DEL. */
-static inline unsigned name_stops(__m128i x, unsigned *ctl)
+#if defined(__SSE2__) && defined(__GNUC__)
+/* Bit k set when x[k] is a control character or DEL. */
+static inline unsigned ctl_mask(__m128i x)
 {
-    const __m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
     const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);
-    /* signed: below 0x21, or 0x80 and above */
-    const __m128i stops = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x21)), del),
-                                       _mm_cmpeq_epi8(x, _mm_set1_epi8(':')));
-    *ctl = (unsigned)_mm_movemask_epi8(_mm_or_si128(low, del));
-    return (unsigned)_mm_movemask_epi8(stops);
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f))));
 }
+
+/* Bit k set when x[k] can end a header name: ':', SP, a control
+ * character, DEL or a byte above 0x7F; *colon gets the ':' bits alone. */
+static inline unsigned name_stops(__m128i x, unsigned *colon)
+{
+    const __m128i c = _mm_cmpeq_epi8(x, _mm_set1_epi8(':'));
+    /* signed: below 0x21, or 0x80 and above */
+    const __m128i s = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x21)), _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+    *colon = (unsigned)_mm_movemask_epi8(c);
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(s, c));
+}
+
+/* CR LF as the 16-bit word two bytes in memory make. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define SIP_CRLF16 0x0d0a
+#else
+#define SIP_CRLF16 0x0a0d
 #endif
+
+static inline uint16_t sip_load16(const char *p)
+{
+    uint16_t w;
+    memcpy(&w, p, 2);
+    return w;
+}
+
+/* The first control character or DEL in [p, end), or NULL, where the 16
+ * bytes before end belong to the input: whole 16-byte blocks, then those
+ * last 16 bytes once more for the tail, so nothing outside is read. */
+static inline const char *find_ctl_block(const char *p, const char *end)
+{
+    const char *const last = end - 16;
+    for (; p <= last; p += 16) {
+        unsigned m = ctl_mask(_mm_loadu_si128((const __m128i *)(const void *)p));
+        if (m)
+            return p + __builtin_ctz(m);
+    }
+    if (p == end)
+        return NULL;
+    unsigned m = ctl_mask(_mm_loadu_si128((const __m128i *)(const void *)last)) >> (16 - (end - p));
+    return m ? p + __builtin_ctz(m) : NULL;
+}
 
 /* The end of the header name that starts at line: the first byte that
  * next_stop() finds, or NULL when none comes before end. *id is the name's
- * sip_hdr_id when there is an end. With SSE2 and 16 bytes to read, the same
- * load classifies a name shorter than 16 bytes without another pass over it,
- * and leaves the control characters of those bytes in *ctl (bit k for
- * line[k]) with *scanned past them, for the value scan to start from. */
+ * sip_hdr_id when there is an end. With 16 bytes to read, the same load
+ * finds the end of a name shorter than 16 bytes and leaves the control
+ * characters of those bytes in *ctl (bit k for line[k]) with *scanned past
+ * them, for the value scan to start from. */
 static inline const char *scan_name(const char *line, const char *end, sip_hdr_id *id, unsigned *ctl,
                                     const char **scanned)
 {
     const char *stop;
-#if defined(__SSE2__) && defined(__GNUC__)
     if (end - line >= 16) {
         const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)line);
-        unsigned m = name_stops(x, ctl);
+        unsigned colon, m = name_stops(x, &colon);
+        *ctl = ctl_mask(x);
         *scanned = line + 16;
         if (m) {
             size_t n = (size_t)__builtin_ctz(m);
-            *id = n ? classify_loaded(x, line, n) : SIP_H_OTHER;
+            *id = n ? classify_name(line, n) : SIP_H_OTHER;
             return line + n;
         }
         stop = next_stop(line + 16, end, true);
-    } else
-#endif
-    {
+    } else {
         *ctl = 0;
         *scanned = line;
         stop = next_stop(line, end, true);
@@ -180,55 +221,83 @@ static inline const char *scan_name(const char *line, const char *end, sip_hdr_i
     return stop;
 }
 
-#if defined(__SSE2__) && defined(__GNUC__)
-/* The usual header line, read straight through: a name of token characters
- * ending within its first 16 bytes right at the colon, white space after it,
- * a value without HTAB or other control characters, CRLF or LF. h gets the
- * line as the general reading in sip_msg_parse() would store it, and the
- * return is where the next line starts. Anything else, errors included, is
- * NULL: the general reading then takes the line from its start. The caller
- * has checked that line[0] is above SP and that 16 bytes can be read. */
+/* The usual header line, read in one forward pass: a name of token
+ * characters ending right at its colon within its first 32 bytes, white
+ * space, a value without HTAB or other control characters, CRLF or LF. h
+ * gets the line as the general reading in sip_msg_parse() would store it,
+ * and the return is where the next line starts. Anything else, errors
+ * included, is NULL: the general reading then takes the line from its
+ * start. The caller has checked that 16 bytes can be read. */
 static inline const char *read_usual_line(const char *line, const char *end, sip_header *h)
 {
     const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)line);
-    unsigned ctl, m = name_stops(x, &ctl);
-    if (!m)
-        return NULL;
-    size_t n = (size_t)__builtin_ctz(m);
-    if (line[n] != ':' || n == 0)
-        return NULL;
-    sip_hdr_id id = classify_loaded(x, line, n);
+    unsigned colon, m = name_stops(x, &colon);
+    size_t n;
+    if (m) {
+        n = (size_t)__builtin_ctz(m);
+        /* a line starting with a stop (the empty line ending the headers, a
+         * continuation, an empty name) is the general reading's */
+        if (n == 0 || !(colon >> n & 1))
+            return NULL;
+    } else {
+        if (end - line < 32)
+            return NULL;
+        const __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(line + 16));
+        unsigned colon2, m2 = name_stops(y, &colon2);
+        if (!m2)
+            return NULL;
+        n = 16 + (size_t)__builtin_ctz(m2);
+        if (!(colon2 >> (n - 16) & 1))
+            return NULL;
+    }
+    sip_hdr_id id = classify_name(line, n);
     if (id == SIP_H_OTHER) {
         /* the general reading walks an unknown name as token characters */
         for (size_t k = 0; k < n; k++)
             if (!IS_TOKEN(line[k]))
                 return NULL;
     }
-    const char *q = line + n + 1; /* at most line + 16 <= end */
-    while (q < end && IS_WS(*q))
-        q++;
-    if (q == end)
-        return NULL;
+    const char *q = line + n + 1;
+    if (n < 14 && line[n + 1] == ' ' && !(m >> (n + 2) & 1)) {
+        q++; /* the usual one SP, and the value's first byte is no stop */
+    } else {
+        while (q < end && IS_WS(*q))
+            q++;
+        if (q == end)
+            return NULL;
+    }
+    /* The line's end: the first control character at or after q, from the
+     * first load's bytes when q lies among them. */
     size_t seen = (size_t)(q - line);
-    const char *eol;
-    if (seen < 16 && (ctl >> seen) != 0)
-        eol = q + __builtin_ctz(ctl >> seen);
-    else if ((eol = next_special(seen < 16 ? line + 16 : q, end)) == NULL)
-        return NULL;
+    unsigned ctl = seen < 16 ? ctl_mask(x) >> seen : 0;
+    const char *eol = ctl ? q + __builtin_ctz(ctl) : find_ctl_block(seen < 16 ? line + 16 : q, end);
     const char *lf;
-    if (*eol == '\r' && eol + 1 < end && eol[1] == '\n')
+    if (!eol)
+        return NULL;
+    if (end - eol >= 2 && sip_load16(eol) == SIP_CRLF16)
         lf = eol + 1;
     else if (*eol == '\n')
         lf = eol;
     else
         return NULL;
+    /* no HTAB lies between q and eol: only SP can pad the value's end */
     const char *ve = eol;
-    while (ve > q && IS_WS(ve[-1]))
+    while (ve > q && ve[-1] == ' ')
         ve--;
     h->name = sp_str_make(line, n);
     h->value = sp_str_make(q, (size_t)(ve - q));
     h->id = (uint16_t)id;
     return lf + 1;
+}
+#else
+static inline const char *scan_name(const char *line, const char *end, sip_hdr_id *id, unsigned *ctl,
+                                    const char **scanned)
+{
+    const char *stop = next_stop(line, end, true);
+    *ctl = 0;
+    *scanned = line;
+    *id = stop ? sip_hdr_id_of(sp_str_make(line, (size_t)(stop - line))) : SIP_H_OTHER;
+    return stop;
 }
 #endif
 
@@ -354,7 +423,8 @@ static int parse_content_length(const char *buf, sip_msg *msg, sp_error *err)
             unsigned d = (unsigned char)h->value.p[k] - '0';
             if (d > 9)
                 return fail_at(err, buf, h->value.p + k, "bad character in Content-Length");
-            if (v > (UINT64_MAX - d) / 10)
+            /* below UINT64_MAX / 10, v * 10 + 9 cannot overflow */
+            if (v >= UINT64_MAX / 10 && v > (UINT64_MAX - d) / 10)
                 return fail_at(err, buf, h->value.p, "Content-Length overflows");
             v = v * 10 + d;
         }
@@ -379,7 +449,7 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
     if (max_h > UINT16_MAX - 1)
         max_h = UINT16_MAX - 1;
 
-    memset(msg, 0, sizeof *msg);
+    sip_zero(msg, sizeof *msg);
     msg->headers = hdrs;
 
     size_t start = 0;
@@ -398,7 +468,6 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
     size_t avail = len - start;
     const char *const end = buf + start + (avail < max_size ? avail : max_size);
     const char *const first_line = buf + start;
-    sip_header *cur = NULL;
     size_t n = 0;
     int rc;
 
@@ -411,22 +480,22 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
 
     const char *line = lf + 1, *head_end;
     for (;;) {
-        if (line >= end)
-            goto incomplete;
-        unsigned char c = (unsigned char)*line;
 #if defined(__SSE2__) && defined(__GNUC__)
-        if (c > ' ' && n < max_h && end - line >= 16) {
+        if (n < max_h && end - line >= 16) {
             const char *next = read_usual_line(line, end, &hdrs[n]);
             if (next) {
-                cur = &hdrs[n];
-                if (msg->count[cur->id]++ == 0)
-                    msg->first[cur->id] = (uint16_t)(n + 1);
+                unsigned k = hdrs[n].id;
+                if (msg->count[k]++ == 0)
+                    msg->first[k] = (uint16_t)(n + 1);
                 n++;
                 line = next;
                 continue;
             }
         }
 #endif
+        if (line >= end)
+            goto incomplete;
+        unsigned char c = (unsigned char)*line;
         /* The value starts at q; its line ends at eol (CR or LF), the next
          * line after lf. ctl has bit k set when line[k] is a control
          * character or DEL, for k below scanned - line. */
@@ -449,7 +518,7 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
             }
             /* §7.3.1: a line starting with white space continues the value
              * of the header line before it. */
-            if (!cur)
+            if (n == 0)
                 return fail_at(err, buf, line, "continuation line before the first header");
         } else {
             /* message-header = header-name HCOLON header-value (§7.3.1, §25.1);
@@ -520,13 +589,14 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
             ve--;
 
         if (!name_end) {
+            sip_header *cur = &hdrs[n - 1];
             if (q < ve) {
                 if (cur->value.n == 0)
                     cur->value.p = q;
                 cur->value.n = (size_t)(ve - cur->value.p);
             }
         } else {
-            cur = &hdrs[n];
+            sip_header *cur = &hdrs[n];
             cur->name = sp_str_make(line, (size_t)(name_end - line));
             cur->value = sp_str_make(q, (size_t)(ve - q));
             cur->id = (uint16_t)id;

@@ -2,6 +2,7 @@
 #include "sip_hdr.h"
 
 #include "sip_lex_impl.h"
+#include "sip_zero_impl.h"
 
 /* The whole slice is a host (maddr) or an IP address (received). */
 static bool whole_host(sp_str v, bool ip_only)
@@ -77,7 +78,7 @@ int sip_via_parse(sp_str value, sip_via *via, sp_error *err)
     const char *p = value.p;
     size_t n = value.n;
     sip_lex_err e;
-    *via = (sip_via){0};
+    sip_zero(via, sizeof *via);
     while (n && sip_is(p[n - 1], SIP_C_WS))
         n--;
     /* sent-protocol = protocol-name SLASH protocol-version SLASH transport */
@@ -138,7 +139,7 @@ transport:
             return sip_hdr_fail(err, i, "expected ';' between Via parameters");
         sip_param prm;
         size_t at = sip_skip_ws(p, i + 1, n);
-        i = sip_scan_param(p, at, n, &prm, &e);
+        i = sip_scan_param_fast(p, at, n, &prm, &e);
         if (i == SIP_LEX_BAD)
             return sip_hdr_fail(err, e.at, e.why);
         if (via_param(via, &prm, at, err) != 0)
