@@ -239,6 +239,47 @@ START_TEST(hyphen_runs_found_like_naive)
 }
 END_TEST
 
+/* Long stretches (several 128-byte blocks of the word search) of random
+ * bytes with one run of six, seven or eight hyphens put at every offset
+ * around block boundaries, and stray "----" words that are not runs: the
+ * finder agrees with the naive one. */
+START_TEST(hyphen_runs_across_blocks)
+{
+    enum { N = 1100 };
+    static char buf[N];
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        buf[i] = (char)('a' + x % 26);
+    }
+    for (size_t run = 6; run <= 8; run++)
+        for (size_t at = 0; at + run <= N; at++) {
+            size_t near = at % 64;
+            if (near > 8 && near < 56 && at % 97)
+                continue; /* around every 64-byte boundary, and a spread elsewhere */
+            char save[8];
+            memcpy(save, buf + at, run);
+            memset(buf + at, '-', run);
+            /* Cut inside the run, right after it, and blocks later. */
+            static const size_t past[] = {0, 1, 2, 3, 5, 8, 61, 64, 125, 128, 131, 200, N};
+            for (size_t k = 0; k < sizeof past / sizeof *past; k++) {
+                size_t n = at + run - 1 + past[k];
+                if (n > N)
+                    n = N;
+                const char *g = guard_copy(buf, n);
+                ck_assert_uint_eq(msrp_hyphens_find(g, n), naive_hyphens(g, n));
+            }
+            memcpy(buf + at, save, run);
+        }
+    /* "----" words everywhere, never seven in a row. */
+    for (size_t i = 0; i + 5 <= N; i += 5)
+        memcpy(buf + i, "----x", 5);
+    ck_assert_uint_eq(msrp_hyphens_find(guard_copy(buf, N), N), N);
+    memcpy(buf + 1000, "-------", 7);
+    ck_assert_uint_eq(msrp_hyphens_find(guard_copy(buf, N), N), naive_hyphens(buf, N));
+}
+END_TEST
+
 /* A chunk head built from the kept parts is the head built whole. */
 START_TEST(send_head_in_parts)
 {
@@ -276,6 +317,7 @@ static Suite *msrp_build_suite(void)
     tcase_add_test(tc, never_overflows);
     tcase_add_test(tc, tid_not_in_body);
     tcase_add_test(tc, hyphen_runs_found_like_naive);
+    tcase_add_test(tc, hyphen_runs_across_blocks);
     tcase_add_test(tc, send_head_in_parts);
     suite_add_tcase(s, tc);
     return s;
