@@ -153,6 +153,57 @@ void msrp_build_response(msrp_buf *b, sp_str tid, unsigned status, sp_str commen
     msrp_build_end_line(b, tid, '$', false);
 }
 
+#define TO_PATH_AT (sizeof "To-Path: " - 1)
+#define FROM_PATH_AT (sizeof "\r\nFrom-Path: " - 1)
+
+bool msrp_response_tmpl_set(msrp_response_tmpl *t, sp_str to_path, sp_str from_path)
+{
+    if (t->len && t->to_len == to_path.n && t->from_len == from_path.n &&
+        memcmp(t->lines + TO_PATH_AT, to_path.p, to_path.n) == 0 &&
+        memcmp(t->lines + TO_PATH_AT + to_path.n + FROM_PATH_AT, from_path.p, from_path.n) == 0)
+        return true;
+    msrp_buf b;
+    msrp_buf_init(&b, t->lines, sizeof t->lines);
+    msrp_build_header(&b, SP_LIT("To-Path"), to_path);
+    msrp_build_header(&b, SP_LIT("From-Path"), from_path);
+    msrp_buf_put(&b, SP_LIT("-------"));
+    long n = msrp_buf_finish(&b);
+    t->len = n > 0 ? (uint16_t)n : 0;
+    t->to_len = (uint16_t)to_path.n;
+    t->from_len = (uint16_t)from_path.n;
+    return t->len != 0;
+}
+
+void msrp_build_response_tmpl(msrp_buf *b, const msrp_response_tmpl *t, sp_str tid, unsigned status,
+                              sp_str comment)
+{
+    /* One bounds check for the whole response, then plain copies. */
+    size_t words = sp_str_present(comment) ? 1 + comment.n : 0;
+    size_t need = 5 + tid.n + 4 + words + 2 + t->len + tid.n + 3;
+    if (b->overflow || need > b->cap - b->len) {
+        b->overflow = true;
+        return;
+    }
+    char *o = b->p + b->len;
+    memcpy(o, "MSRP ", 5);
+    memcpy(o += 5, tid.p, tid.n);
+    o += tid.n;
+    *o++ = ' ';
+    *o++ = (char)('0' + status / 100 % 10);
+    *o++ = (char)('0' + status / 10 % 10);
+    *o++ = (char)('0' + status % 10);
+    if (words) {
+        *o++ = ' ';
+        memcpy(o, comment.p, comment.n);
+        o += comment.n;
+    }
+    memcpy(o, "\r\n", 2);
+    memcpy(o += 2, t->lines, t->len);
+    memcpy(o += t->len, tid.p, tid.n);
+    memcpy(o += tid.n, "$\r\n", 3);
+    b->len += need;
+}
+
 void msrp_build_report(msrp_buf *b, sp_str tid, sp_str to_path, sp_str from_path, sp_str message_id,
                        const msrp_range *range, unsigned code, sp_str comment)
 {

@@ -76,6 +76,24 @@ void msrp_build_send_after_range(msrp_buf *b, const msrp_send *m);
 void msrp_build_response(msrp_buf *b, sp_str tid, unsigned status, sp_str comment, sp_str to_path,
                          sp_str from_path);
 
+/* The lines of a response after its start line, through the hyphens of
+ * its end-line: they depend only on the two paths, so a receiver answering
+ * chunk after chunk builds them once per pair and writes only the start
+ * line and the tid around them. */
+#define MSRP_RESPONSE_TMPL_MAX 1024 /* bytes of those lines, at most */
+typedef struct msrp_response_tmpl {
+    uint16_t len;          /* 0: none */
+    uint16_t to_len, from_len;
+    char lines[MSRP_RESPONSE_TMPL_MAX];
+} msrp_response_tmpl;
+
+/* Makes t hold the lines for to_path and from_path (kept when they are
+ * the ones it holds). False when the paths are too long for it. */
+bool msrp_response_tmpl_set(msrp_response_tmpl *t, sp_str to_path, sp_str from_path);
+/* The response msrp_build_response() would write, from t. */
+void msrp_build_response_tmpl(msrp_buf *b, const msrp_response_tmpl *t, sp_str tid, unsigned status,
+                              sp_str comment);
+
 /* A whole bodiless REPORT (RFC 4975 §7.1.2, §7.1.3). */
 void msrp_build_report(msrp_buf *b, sp_str tid, sp_str to_path, sp_str from_path, sp_str message_id,
                        const msrp_range *range, unsigned code, sp_str comment);

@@ -80,8 +80,11 @@ void msrp_conn_respond(msrp_conn *mc, unsigned status, const char *comment, sp_s
     msrp_buf b;
     msrp_buf_init(&b, buf, sizeof buf);
     sp_str tid = sp_str_make(f->tid, f->tid_len);
-    msrp_build_response(&b, tid, status, sp_str_cstr(comment), sp_str_make(f->reply_to, f->reply_to_len),
-                        from_path);
+    /* Chunk after chunk goes to the same paths: only the start line and
+     * the tid are written anew. */
+    if (!msrp_response_tmpl_set(&mc->resp, sp_str_make(f->reply_to, f->reply_to_len), from_path))
+        return; /* paths too long for any response */
+    msrp_build_response_tmpl(&b, &mc->resp, tid, status, sp_str_cstr(comment));
     long n = msrp_buf_finish(&b);
     if (n > 0)
         msrp_conn_queue(mc, buf, (size_t)n);

@@ -145,6 +145,7 @@ struct msrp_conn {
     msrp_session *sessions; /* bound here */
     msrp_parser parser;
     msrp_frame_state f;
+    msrp_response_tmpl resp; /* the lines of the last paths answered */
     /* responses and REPORTs waiting for the end of the dispatch */
     char *out;
     size_t out_len, out_cap;

@@ -132,6 +132,59 @@ START_TEST(response_and_report_round_trip)
 }
 END_TEST
 
+/* A response from a template is byte for byte the one built whole, for
+ * every mix of tid, status, comment and paths, and it overflows exactly
+ * where the whole one does; the template is kept while the paths repeat
+ * and holds paths up to MSRP_RESPONSE_TMPL_MAX bytes of lines. */
+START_TEST(response_from_template)
+{
+    static const char *tids[] = {"abcd", "d93kswow", "0123456789abcdef0123456789abcdef"};
+    static const unsigned codes[] = {200, 400, 413, 481, 7};
+    static const char *comments[] = {NULL, "", "OK", "Not The Negotiated Peer"};
+    static const char *paths[][2] = {{FROM_P, TO_P}, {TO_P, FROM_P}, {"msrp://a:1/x;tcp", FROM_P " " TO_P}};
+    msrp_response_tmpl *t = calloc(1, sizeof *t);
+    ck_assert_ptr_nonnull(t);
+    for (size_t pi = 0; pi < 3; pi++) {
+        sp_str to = sp_str_cstr(paths[pi][0]), from = sp_str_cstr(paths[pi][1]);
+        ck_assert(msrp_response_tmpl_set(t, to, from));
+        uint16_t len = t->len;
+        ck_assert(msrp_response_tmpl_set(t, to, from));
+        ck_assert_uint_eq(t->len, len);
+        for (size_t ti = 0; ti < 3; ti++)
+            for (size_t ci = 0; ci < 5; ci++)
+                for (size_t mi = 0; mi < 4; mi++) {
+                    sp_str tid = sp_str_cstr(tids[ti]);
+                    sp_str comment = comments[mi] ? sp_str_cstr(comments[mi]) : SP_STR_NULL;
+                    char whole[512], part[512];
+                    msrp_buf a, b;
+                    msrp_buf_init(&a, whole, sizeof whole);
+                    msrp_build_response(&a, tid, codes[ci], comment, to, from);
+                    long n = msrp_buf_finish(&a);
+                    ck_assert_int_gt(n, 0);
+                    for (size_t cap = (size_t)n - 1; cap <= (size_t)n + 1; cap++) {
+                        msrp_buf_init(&b, part, cap);
+                        msrp_build_response_tmpl(&b, t, tid, codes[ci], comment);
+                        if (cap < (size_t)n) {
+                            ck_assert_int_eq(msrp_buf_finish(&b), -1);
+                            continue;
+                        }
+                        ck_assert_int_eq(msrp_buf_finish(&b), n);
+                        ck_assert(memcmp(whole, part, (size_t)n) == 0);
+                    }
+                }
+    }
+    /* Lines of exactly MSRP_RESPONSE_TMPL_MAX bytes fit, one more does not. */
+    char big[MSRP_RESPONSE_TMPL_MAX];
+    size_t fixed = strlen("To-Path: \r\nFrom-Path: x\r\n-------");
+    memset(big, 'p', sizeof big);
+    ck_assert(msrp_response_tmpl_set(t, sp_str_make(big, MSRP_RESPONSE_TMPL_MAX - fixed), SP_LIT("x")));
+    ck_assert_uint_eq(t->len, MSRP_RESPONSE_TMPL_MAX);
+    ck_assert(!msrp_response_tmpl_set(t, sp_str_make(big, MSRP_RESPONSE_TMPL_MAX - fixed + 1), SP_LIT("x")));
+    ck_assert_uint_eq(t->len, 0);
+    free(t);
+}
+END_TEST
+
 START_TEST(never_overflows)
 {
     char full[512];
@@ -314,6 +367,7 @@ static Suite *msrp_build_suite(void)
     tcase_add_test(tc, send_round_trip);
     tcase_add_test(tc, bodiless_send_and_star_ranges);
     tcase_add_test(tc, response_and_report_round_trip);
+    tcase_add_test(tc, response_from_template);
     tcase_add_test(tc, never_overflows);
     tcase_add_test(tc, tid_not_in_body);
     tcase_add_test(tc, hyphen_runs_found_like_naive);
