@@ -13,27 +13,33 @@ void msrp_buf_init(msrp_buf *b, char *mem, size_t cap)
     b->overflow = false;
 }
 
-void msrp_buf_put(msrp_buf *b, sp_str s)
+long msrp_buf_finish(const msrp_buf *b) { return b->overflow ? -1 : (long)b->len; }
+
+/* Decimal, written in place two digits at a time (every chunk head holds
+ * three numbers). */
+static void put_u64(msrp_buf *b, uint64_t v)
 {
-    if (b->overflow || s.n > b->cap - b->len) {
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    size_t n = 1;
+    for (uint64_t p10 = 10; n < 20 && v >= p10; p10 *= 10)
+        n++;
+    if (b->overflow || n > b->cap - b->len) {
         b->overflow = true;
         return;
     }
-    if (s.n)
-        memcpy(b->p + b->len, s.p, s.n);
-    b->len += s.n;
-}
-
-long msrp_buf_finish(const msrp_buf *b) { return b->overflow ? -1 : (long)b->len; }
-
-static void put_u64(msrp_buf *b, uint64_t v)
-{
-    char tmp[20];
-    size_t n = 0;
-    do
-        tmp[sizeof tmp - ++n] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    msrp_buf_put(b, sp_str_make(tmp + sizeof tmp - n, n));
+    char *end = b->p + b->len + n;
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100);
+        v /= 100;
+        memcpy(end -= 2, pairs + 2 * d, 2);
+    }
+    if (v >= 10)
+        memcpy(end - 2, pairs + 2 * v, 2);
+    else
+        end[-1] = (char)('0' + v);
+    b->len += n;
 }
 
 static void put_3digits(msrp_buf *b, unsigned v)

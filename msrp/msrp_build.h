@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "msrp_frame.h"
 #include "msrp_hdr.h"
@@ -32,7 +33,18 @@ typedef struct msrp_buf {
 } msrp_buf;
 
 void msrp_buf_init(msrp_buf *b, char *mem, size_t cap);
-void msrp_buf_put(msrp_buf *b, sp_str s);
+/* Inline: chunk heads and responses are a dozen small pieces each, most of
+ * them constants the compiler then copies in place. */
+static inline void msrp_buf_put(msrp_buf *b, sp_str s)
+{
+    if (b->overflow || s.n > b->cap - b->len) {
+        b->overflow = true;
+        return;
+    }
+    if (s.n)
+        memcpy(b->p + b->len, s.p, s.n);
+    b->len += s.n;
+}
 /* Bytes written, or -1 when anything overflowed. */
 long msrp_buf_finish(const msrp_buf *b);
 

@@ -64,9 +64,14 @@ void msrp_conn_tid(msrp_conn *mc, char tid[MSRP_TID_LEN])
                 abort(); /* no randomness: ids could collide (§7.1) */
             mc->rnd_pos = 0;
         }
-        uint8_t r = mc->rnd[mc->rnd_pos++];
-        if (r < 248) /* 4 * 62: every character equally likely */
-            tid[n++] = alnum[r % 62];
+        const uint8_t *r = mc->rnd + mc->rnd_pos;
+        size_t k = 0, avail = sizeof mc->rnd - mc->rnd_pos;
+        while (k < avail && n < MSRP_TID_LEN) {
+            uint8_t v = r[k++];
+            if (v < 248) /* 4 * 62: every character equally likely */
+                tid[n++] = alnum[v % 62];
+        }
+        mc->rnd_pos += k;
     }
 }
 

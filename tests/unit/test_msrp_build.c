@@ -1,5 +1,7 @@
 /* test_msrp_build.c - the builder: round trips through the parser, no
  * overflow at any capacity, transaction ids that do not occur in the body. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_main.h"
@@ -182,6 +184,36 @@ START_TEST(response_from_template)
     ck_assert(!msrp_response_tmpl_set(t, sp_str_make(big, MSRP_RESPONSE_TMPL_MAX - fixed + 1), SP_LIT("x")));
     ck_assert_uint_eq(t->len, 0);
     free(t);
+}
+END_TEST
+
+/* Byte-Range numbers at every digit count and its edges, as printf writes
+ * them; a buffer one byte short overflows. */
+START_TEST(range_numbers_like_printf)
+{
+    uint64_t vals[90];
+    size_t k = 0;
+    uint64_t p = 1;
+    for (int i = 0; i < 20; i++) {
+        vals[k++] = p, vals[k++] = p - 1, vals[k++] = p + 1, vals[k++] = p * 9 + (p - 1);
+        if (i < 19)
+            p *= 10;
+    }
+    vals[k++] = UINT64_MAX;
+    for (size_t i = 0; i < k; i++) {
+        char want[128], got[128];
+        msrp_range r = {.start = vals[i], .end = vals[i] / 3, .total = vals[i]};
+        int n = snprintf(want, sizeof want, "Byte-Range: %" PRIu64 "-%" PRIu64 "/%" PRIu64 "\r\n", r.start, r.end,
+                         r.total);
+        msrp_buf b;
+        msrp_buf_init(&b, got, sizeof got);
+        msrp_build_range(&b, &r);
+        ck_assert_int_eq(msrp_buf_finish(&b), n);
+        ck_assert(memcmp(got, want, (size_t)n) == 0);
+        msrp_buf_init(&b, got, (size_t)n - 1);
+        msrp_build_range(&b, &r);
+        ck_assert_int_eq(msrp_buf_finish(&b), -1);
+    }
 }
 END_TEST
 
@@ -368,6 +400,7 @@ static Suite *msrp_build_suite(void)
     tcase_add_test(tc, bodiless_send_and_star_ranges);
     tcase_add_test(tc, response_and_report_round_trip);
     tcase_add_test(tc, response_from_template);
+    tcase_add_test(tc, range_numbers_like_printf);
     tcase_add_test(tc, never_overflows);
     tcase_add_test(tc, tid_not_in_body);
     tcase_add_test(tc, hyphen_runs_found_like_naive);
