@@ -78,7 +78,7 @@ void msrp_build_header(msrp_buf *b, sp_str name, sp_str value)
     msrp_buf_put(b, SP_LIT("\r\n"));
 }
 
-void msrp_build_range(msrp_buf *b, const msrp_range *r)
+void msrp_build_range_start(msrp_buf *b, const msrp_range *r)
 {
     msrp_buf_put(b, SP_LIT("Byte-Range: "));
     put_u64(b, r->start);
@@ -87,12 +87,22 @@ void msrp_build_range(msrp_buf *b, const msrp_range *r)
         msrp_buf_put(b, SP_LIT("*"));
     else
         put_u64(b, r->end);
+}
+
+void msrp_build_range_total(msrp_buf *b, const msrp_range *r)
+{
     msrp_buf_put(b, SP_LIT("/"));
     if (r->total_star)
         msrp_buf_put(b, SP_LIT("*"));
     else
         put_u64(b, r->total);
     msrp_buf_put(b, SP_LIT("\r\n"));
+}
+
+void msrp_build_range(msrp_buf *b, const msrp_range *r)
+{
+    msrp_build_range_start(b, r);
+    msrp_build_range_total(b, r);
 }
 
 void msrp_build_status(msrp_buf *b, unsigned ns, unsigned code, sp_str comment)

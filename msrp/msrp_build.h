@@ -53,6 +53,10 @@ void msrp_build_request_line(msrp_buf *b, sp_str tid, sp_str method);
 void msrp_build_response_line(msrp_buf *b, sp_str tid, unsigned status, sp_str comment);
 void msrp_build_header(msrp_buf *b, sp_str name, sp_str value);
 void msrp_build_range(msrp_buf *b, const msrp_range *r);
+/* The same line in two parts: "Byte-Range: " start "-" end, then "/" total
+ * CRLF (the part every chunk of a message repeats). */
+void msrp_build_range_start(msrp_buf *b, const msrp_range *r);
+void msrp_build_range_total(msrp_buf *b, const msrp_range *r);
 /* Status: namespace code [comment] */
 void msrp_build_status(msrp_buf *b, unsigned ns, unsigned code, sp_str comment);
 /* The blank line between the headers (Content-Type last) and the body. */

@@ -47,7 +47,8 @@ struct msrp_out {
     char ctype[MSRP_CONTENT_TYPE_MAX];
     char mid[MSRP_MESSAGE_ID_MAX];
     char *tmpl;            /* the head lines every chunk repeats: those before
-                              Byte-Range, then those after it (built once) */
+                              Byte-Range, then its total and the lines after it
+                              (built once) */
     uint16_t tmpl_before, tmpl_after;
     uint64_t pos;          /* next position to send */
     uint64_t acked;        /* bytes acknowledged by 200 */

@@ -213,6 +213,12 @@ START_TEST(range_numbers_like_printf)
         msrp_buf_init(&b, got, (size_t)n - 1);
         msrp_build_range(&b, &r);
         ck_assert_int_eq(msrp_buf_finish(&b), -1);
+        /* in its two parts, as a sender's template keeps them */
+        msrp_buf_init(&b, got, sizeof got);
+        msrp_build_range_start(&b, &r);
+        msrp_build_range_total(&b, &r);
+        ck_assert_int_eq(msrp_buf_finish(&b), n);
+        ck_assert(memcmp(got, want, (size_t)n) == 0);
     }
 }
 END_TEST
