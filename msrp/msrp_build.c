@@ -23,22 +23,34 @@ static void put_u64(msrp_buf *b, uint64_t v)
                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                 "8081828384858687888990919293949596979899";
     size_t n = 1;
-    for (uint64_t p10 = 10; n < 20 && v >= p10; p10 *= 10)
-        n++;
+    if (v <= UINT32_MAX) {
+        uint32_t w = (uint32_t)v;
+        n += (w >= 10u) + (w >= 100u) + (w >= 1000u) + (w >= 10000u) + (w >= 100000u) + (w >= 1000000u) +
+             (w >= 10000000u) + (w >= 100000000u) + (w >= 1000000000u);
+    } else {
+        for (uint64_t p10 = 10; n < 20 && v >= p10; p10 *= 10)
+            n++;
+    }
     if (b->overflow || n > b->cap - b->len) {
         b->overflow = true;
         return;
     }
     char *end = b->p + b->len + n;
-    while (v >= 100) {
+    while (v > UINT32_MAX) {
         unsigned d = (unsigned)(v % 100);
         v /= 100;
         memcpy(end -= 2, pairs + 2 * d, 2);
     }
-    if (v >= 10)
-        memcpy(end - 2, pairs + 2 * v, 2);
+    uint32_t w = (uint32_t)v; /* positions mostly fit: cheaper divisions */
+    while (w >= 100) {
+        unsigned d = w % 100;
+        w /= 100;
+        memcpy(end -= 2, pairs + 2 * d, 2);
+    }
+    if (w >= 10)
+        memcpy(end - 2, pairs + 2 * w, 2);
     else
-        end[-1] = (char)('0' + v);
+        end[-1] = (char)('0' + w);
     b->len += n;
 }
 

@@ -56,7 +56,9 @@ void msrp_conn_queue(msrp_conn *mc, const char *p, size_t n)
 
 void msrp_conn_tid(msrp_conn *mc, char tid[MSRP_TID_LEN])
 {
-    static const char alnum[] = SP_RANDOM_ALNUM;
+    /* 4 * 62 bytes: r % 62 for every r < 248 without a division. */
+    static const char alnum4[] = SP_RANDOM_ALNUM SP_RANDOM_ALNUM SP_RANDOM_ALNUM SP_RANDOM_ALNUM;
+    _Static_assert(sizeof alnum4 == 4 * 62 + 1, "62 characters");
     size_t n = 0;
     while (n < MSRP_TID_LEN) {
         if (mc->rnd_pos == sizeof mc->rnd) {
@@ -69,7 +71,7 @@ void msrp_conn_tid(msrp_conn *mc, char tid[MSRP_TID_LEN])
         while (k < avail && n < MSRP_TID_LEN) {
             uint8_t v = r[k++];
             if (v < 248) /* 4 * 62: every character equally likely */
-                tid[n++] = alnum[v % 62];
+                tid[n++] = alnum4[v];
         }
         mc->rnd_pos += k;
     }
