@@ -179,6 +179,16 @@ static inline size_t sip_scan_port(const char *p, size_t i, size_t n, uint16_t *
  * zeroes the whole address, URI included, in one go). */
 int sip_uri_parse_zeroed(sp_str s, sip_uri *uri, sp_error *err);
 
+/* The usual URI of a name-addr, read where it starts at p[i] without
+ * looking for its '>' first: "sip:" [user "@"] host [":" port]
+ * [uri-parameters] and then '>'. Returns the index of that '>' with uri
+ * (zeroed by the caller) filled as sip_uri_parse_zeroed() fills it for
+ * p[i..that index); 0 for any other URI, malformed ones included, which
+ * the caller then reads the general way. None of the characters read
+ * before it can be a '>' or an '@', so that '>' is the first one after
+ * p[i] and the userinfo found is the only one. */
+size_t sip_uri_scan_angled(const char *p, size_t i, size_t n, sip_uri *uri);
+
 /* Case-insensitive comparison of a slice with a lower-case literal. Up to
  * eight bytes are one word each: "| 0x20" where the literal has a letter
  * (which folds exactly 'A'-'Z' onto 'a'-'z' there), equality elsewhere; the
