@@ -140,6 +140,9 @@ size_t sip_scan_params(const char *p, size_t i, size_t n, sp_str *params, sip_le
 
 /* A host (hostname, IPv4address or IPv6reference) at p[i]; returns its end. */
 size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip_lex_err *e);
+/* The whole of p[0..n) is an IPv4address (RFC 3986 dec-octets, leading
+ * zeros tolerated). */
+bool sip_ipv4_valid(const char *p, size_t n);
 /* The whole of s is an IPv6address (no brackets). */
 bool sip_ipv6_valid(const char *p, size_t n);
 
