@@ -251,6 +251,11 @@ static inline bool host_masks_at(const char *p, size_t i, size_t n, host_masks *
 {
     if (n - i >= 16) {
         host_masks a = host_block(p + i);
+        /* most hosts end inside the first 16 bytes */
+        if (~a.ok & 0xffff) {
+            *m = a;
+            return true;
+        }
         /* the next 16 bytes, or the last 16 of the input shifted into place */
         size_t b = n - i >= 32 ? i + 16 : n - 16;
         host_masks c = host_masks_shift(host_block(p + b), (unsigned)(i + 16 - b), 16);
