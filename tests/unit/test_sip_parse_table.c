@@ -6,7 +6,7 @@
  * known, compact and malformed, Request-URIs with bytes outside VCHAR,
  * names classified by their first word and length, line ends found in the
  * last partial block, quoted strings and parameters read inline,
- * addresses and Via parameters read in one pass.
+ * addresses and Via parameters read in one pass, comma lists.
  *
  * Each row holds what the parser must find, or the exact error: offset,
  * status and reason. Inputs end at a guard page. */
@@ -58,6 +58,12 @@ static void summarize(const char *kind, sp_str s, char *out, size_t cap)
         if ((rc = (sip_uri_parse)(s, &u, &e)) == 0)
             snprintf(ok, sizeof ok, "scheme=%d %.*s user=%.*s host=%.*s params=%.*s opaque=%.*s", (int)u.scheme,
                      SL(u.scheme_str), SL(u.user), SL(u.host), SL(u.params), SL(u.opaque));
+    } else if (!strcmp(kind, "list")) {
+        sp_str rest = s, item;
+        int k = 0;
+        while (k >= 0 && (size_t)k < sizeof ok && sip_list_next(&rest, &item))
+            k += snprintf(ok + k, sizeof ok - (size_t)k, "[%.*s]", SL(item));
+        rc = 0;
     } else if (!strcmp(kind, "msg")) {
         sip_msg m;
         sip_header h[16];
@@ -662,7 +668,22 @@ static const row rows[] = {
     ROW("via", "SIP/2.0/UDP abcdefghijklmno-;branch=x",
         "error -2 at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP 192.0.2.4:5060;branch=z9hG4bKnashds7;rport",
-        "ok host=192.0.2.4 type=2 port=1:5060 branch=z9hG4bKnashds7 received= rport=+ ttl= maddr=")
+        "ok host=192.0.2.4 type=2 port=1:5060 branch=z9hG4bKnashds7 received= rport=+ ttl= maddr=")    /* comma lists: separators, quoted strings and escapes found sixteen
+     * bytes a step, and in the tail */
+    ROW("list", "<sip:a@b>;p=\"0123456789,abcdef,ghij\", <sip:c@d>",
+        "ok [<sip:a@b>;p=\"0123456789,abcdef,ghij\"][<sip:c@d>]")
+    ROW("list", "<sip:a@b>;p=\"0123456789abcdef\\\",ghij\",<sip:c@d>",
+        "ok [<sip:a@b>;p=\"0123456789abcdef\\\",ghij\"][<sip:c@d>]")
+    ROW("list", "<sip:a@b;x=0123456789,abcdef>;q=1 , ,<sip:c@d>",
+        "ok [<sip:a@b;x=0123456789,abcdef>;q=1][<sip:c@d>]")
+    ROW("list", "\"unterminated, quoted string past sixteen bytes",
+        "ok [\"unterminated, quoted string past sixteen bytes]")
+    ROW("list", "\"ends with a backslash past sixteen bytes\\",
+        "ok [\"ends with a backslash past sixteen bytes\\]")
+    ROW("list", "abcdefghijklmnopqrstuvwxyz0123456789,next",
+        "ok [abcdefghijklmnopqrstuvwxyz0123456789][next]")
+    ROW("list", "<sip:a@b,c",
+        "ok [<sip:a@b,c]")
 };
 
 START_TEST(table_row)
