@@ -46,10 +46,91 @@ static int addr_params(const char *p, size_t i, size_t n, sip_addr *addr, sp_err
     return 0;
 }
 
+/* The header parameters of addr_fast(): ";name[=value]" each right after
+ * the last, the value a token, a gen-value or a quoted string. A token
+ * span that ends at ';' or the end is the gen-value span too (';' is no
+ * gen-value character), so the tag's token test comes with it. */
+static bool addr_params_fast(const char *p, size_t i, size_t n, sip_addr *addr)
+{
+    size_t first = i + 1;
+    while (i < n) {
+        if (p[i] != ';')
+            return false;
+        size_t at = i + 1, j = sip_span(p, at, n, SIP_C_TOKEN);
+        if (j == at)
+            return false;
+        sp_str name = sip_slice(p, at, j);
+        sp_str v = SP_STR_NULL;
+        bool token = false;
+        if (j < n && p[j] == '=') {
+            size_t start = j + 1, k;
+            if (start < n && p[start] == '"') {
+                sip_lex_err e;
+                k = sip_scan_quoted(p, start, n, &e);
+                if (k == SIP_LEX_BAD)
+                    return false;
+            } else {
+                k = sip_span(p, start, n, SIP_C_TOKEN);
+                token = true;
+                if (k < n && p[k] != ';') {
+                    token = false;
+                    k = sip_span(p, k, n, SIP_C_GVAL);
+                }
+                if (k == start)
+                    return false;
+            }
+            v = sip_slice(p, start, k);
+            j = k;
+        }
+        if (j < n && p[j] != ';')
+            return false;
+        if (SIP_NAME_IS(name, "tag")) {
+            if (!token || addr->tag.p)
+                return false;
+            addr->tag = v;
+        }
+        i = j;
+    }
+    addr->params = sip_slice(p, first, n);
+    return true;
+}
+
+/* The usual shapes, "<sip:...>" and "\"Name\" <sip:...>", each followed by
+ * nothing or by header parameters, white space only between the name and
+ * the '<': addr filled as the general reading fills it; false for
+ * anything else, which that reading then takes from the value's start
+ * (so errors are only ever its own). */
+static bool addr_fast(const char *p, size_t n, sip_addr *addr)
+{
+    size_t i = 0;
+    if (n == 0)
+        return false;
+    if (p[0] == '"') {
+        sip_lex_err e;
+        size_t d = sip_scan_quoted(p, 0, n, &e);
+        if (d == SIP_LEX_BAD)
+            return false;
+        i = sip_skip_ws(p, d, n);
+        if (i == n || p[i] != '<')
+            return false;
+        addr->display = sip_slice(p, 0, d);
+    } else if (p[0] != '<') {
+        return false;
+    }
+    size_t close = sip_uri_scan_angled(p, i + 1, n, &addr->uri);
+    if (!close)
+        return false;
+    addr->uri_str = sip_slice(p, i + 1, close);
+    return close + 1 == n || addr_params_fast(p, close + 1, n, addr);
+}
+
 int sip_addr_parse(sp_str value, sip_addr *addr, sp_error *err)
 {
     const char *p = value.p;
     size_t n = value.n;
+    sip_zero(addr, sizeof *addr);
+    if (addr_fast(p, n, addr))
+        return 0;
     sip_zero(addr, sizeof *addr);
     while (n && sip_is(p[n - 1], SIP_C_WS))
         n--;

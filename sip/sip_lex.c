@@ -156,7 +156,7 @@ size_t sip_scan_params(const char *p, size_t i, size_t n, sp_str *params, sip_le
 
 /* IPv4address with each part 0..255 (RFC 3986 §3.2.2 dec-octet, leading
  * zeros tolerated): four parts of one to three digits, in one pass. */
-static bool ipv4_valid(const char *p, size_t n)
+bool sip_ipv4_valid(const char *p, size_t n)
 {
     unsigned dots = 0, digits = 0, v = 0;
     for (size_t i = 0; i < n; i++) {
@@ -189,7 +189,7 @@ bool sip_ipv6_valid(const char *p, size_t n)
             i++;
         if (i < n && p[i] == '.') {
             /* the trailing IPv4address counts as two groups */
-            if (!ipv4_valid(p + start, n - start))
+            if (!sip_ipv4_valid(p + start, n - start))
                 return false;
             groups += 2;
             i = n;
@@ -251,6 +251,11 @@ static inline bool host_masks_at(const char *p, size_t i, size_t n, host_masks *
 {
     if (n - i >= 16) {
         host_masks a = host_block(p + i);
+        /* most hosts end inside the first 16 bytes */
+        if (~a.ok & 0xffff) {
+            *m = a;
+            return true;
+        }
         /* the next 16 bytes, or the last 16 of the input shifted into place */
         size_t b = n - i >= 32 ? i + 16 : n - 16;
         host_masks c = host_masks_shift(host_block(p + b), (unsigned)(i + 16 - b), 16);
@@ -265,7 +270,7 @@ static inline bool host_masks_at(const char *p, size_t i, size_t n, host_masks *
 #endif
 
 #if defined(__SSE2__) && defined(__GNUC__)
-/* The same judgement as ipv4_valid() of p[0..len), digits and dots only,
+/* The same judgement as sip_ipv4_valid() of p[0..len), digits and dots only,
  * whose dots are the bits of dot: four parts of one to three digits, each
  * at most 255 (a three-digit part compared as text with "255"). */
 static bool ipv4_parts_valid(const char *p, unsigned len, uint32_t dot)
@@ -361,7 +366,7 @@ size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip
         return sip_lex_fail(e, start, "expected host");
     size_t top = label == i ? prev : label; /* after one trailing '.', the label before it */
     if (!sip_is(p[top], SIP_C_ALPHA)) {
-        if (ipv4_valid(p + start, i - start)) {
+        if (sip_ipv4_valid(p + start, i - start)) {
             *type = SIP_HOST_IPV4;
             return i;
         }

@@ -140,6 +140,9 @@ size_t sip_scan_params(const char *p, size_t i, size_t n, sp_str *params, sip_le
 
 /* A host (hostname, IPv4address or IPv6reference) at p[i]; returns its end. */
 size_t sip_scan_host(const char *p, size_t i, size_t n, sip_host_type *type, sip_lex_err *e);
+/* The whole of p[0..n) is an IPv4address (RFC 3986 dec-octets, leading
+ * zeros tolerated). */
+bool sip_ipv4_valid(const char *p, size_t n);
 /* The whole of s is an IPv6address (no brackets). */
 bool sip_ipv6_valid(const char *p, size_t n);
 
@@ -178,6 +181,16 @@ static inline size_t sip_scan_port(const char *p, size_t i, size_t n, uint16_t *
 /* sip_uri_parse() into a uri the caller has zeroed already (sip_addr_parse
  * zeroes the whole address, URI included, in one go). */
 int sip_uri_parse_zeroed(sp_str s, sip_uri *uri, sp_error *err);
+
+/* The usual URI of a name-addr, read where it starts at p[i] without
+ * looking for its '>' first: "sip:" [user "@"] host [":" port]
+ * [uri-parameters] and then '>'. Returns the index of that '>' with uri
+ * (zeroed by the caller) filled as sip_uri_parse_zeroed() fills it for
+ * p[i..that index); 0 for any other URI, malformed ones included, which
+ * the caller then reads the general way. None of the characters read
+ * before it can be a '>' or an '@', so that '>' is the first one after
+ * p[i] and the userinfo found is the only one. */
+size_t sip_uri_scan_angled(const char *p, size_t i, size_t n, sip_uri *uri);
 
 /* Case-insensitive comparison of a slice with a lower-case literal. Up to
  * eight bytes are one word each: "| 0x20" where the literal has a letter

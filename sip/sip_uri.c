@@ -126,6 +126,51 @@ static int parse_sip_hostport(const char *p, size_t i, size_t n, sip_uri *uri, s
     return 0;
 }
 
+size_t sip_uri_scan_angled(const char *p, size_t i, size_t n, sip_uri *uri)
+{
+    sip_lex_err e;
+    if (n - i < 5 || (p[i] | 0x20) != 's' || (p[i + 1] | 0x20) != 'i' || (p[i + 2] | 0x20) != 'p' || p[i + 3] != ':')
+        return 0;
+    size_t u = i + 4, h = u;
+    size_t j = sip_span_escaped(p, u, n, SIP_C_USER, &e);
+    if (j == SIP_LEX_BAD || j == n)
+        return 0;
+    if (p[j] == '@') {
+        if (j == u)
+            return 0;
+        uri->user = sip_slice(p, u, j);
+        h = j + 1;
+    } else if (p[j] == ':') {
+        /* host ":" port, unless a password and '@' follow (left to the
+         * general reading) */
+        size_t k = sip_span_escaped(p, j + 1, n, SIP_C_PASS, &e);
+        if (k == SIP_LEX_BAD || (k < n && p[k] == '@'))
+            return 0;
+    }
+    size_t t = sip_scan_host(p, h, n, &uri->host_type, &e);
+    if (t == SIP_LEX_BAD || t == n)
+        return 0;
+    uri->host = sip_slice(p, h, t);
+    if (p[t] == ':') {
+        t = sip_scan_port(p, t + 1, n, &uri->port, &e);
+        if (t == SIP_LEX_BAD || t == n)
+            return 0;
+        uri->has_port = true;
+    }
+    if (p[t] == ';') {
+        size_t start = t + 1;
+        t = scan_uri_params(p, t, n, &e);
+        if (t == SIP_LEX_BAD || t == n)
+            return 0;
+        uri->params = sip_slice(p, start, t);
+    }
+    if (p[t] != '>')
+        return 0;
+    uri->scheme_str = sip_slice(p, i, i + 3);
+    uri->scheme = SIP_URI_SIP;
+    return t;
+}
+
 static bool tel_visual(char c) { return c == '-' || c == '.' || c == '(' || c == ')'; }
 
 /* telephone-subscriber (RFC 3966 §3): a global number "+" with digits, or a

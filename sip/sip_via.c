@@ -9,8 +9,10 @@ static bool whole_host(sp_str v, bool ip_only)
 {
     sip_lex_err e;
     sip_host_type type;
-    /* received carries a bare IPv6address, which always holds a ':' */
-    if (ip_only && memchr(v.p, ':', v.n) && sip_ipv6_valid(v.p, v.n))
+    /* An IPv4address is what sip_scan_host() below would find there
+     * too (digits and dots, no letter to make it a name); received
+     * carries a bare IPv6address, which always holds a ':'. */
+    if (ip_only && (sip_ipv4_valid(v.p, v.n) || (memchr(v.p, ':', v.n) && sip_ipv6_valid(v.p, v.n))))
         return true;
     size_t end = sip_scan_host(v.p, 0, v.n, &type, &e);
     return end == v.n && (!ip_only || type != SIP_HOST_NAME);
@@ -18,8 +20,9 @@ static bool whole_host(sp_str v, bool ip_only)
 
 static bool all_token(sp_str v) { return v.n > 0 && sip_span(v.p, 0, v.n, SIP_C_TOKEN) == v.n; }
 
-/* The known via-params, each checked and allowed once. */
-static int via_param(sip_via *via, const sip_param *prm, size_t at, sp_error *err)
+/* The known via-params, each checked and allowed once; token says that
+ * the value is known to be a non-empty token already. */
+static int via_param(sip_via *via, const sip_param *prm, bool token, size_t at, sp_error *err)
 {
     sp_str name = prm->name, v = prm->value;
     sp_str *slot = NULL;
@@ -29,7 +32,7 @@ static int via_param(sip_via *via, const sip_param *prm, size_t at, sp_error *er
     case 6:
         if (SIP_NAME_IS(name, "branch")) {
             slot = &via->branch;
-            ok = all_token(v);
+            ok = token || all_token(v);
         }
         break;
     case 8:
@@ -138,11 +141,25 @@ transport:
         if (p[i] != ';')
             return sip_hdr_fail(err, i, "expected ';' between Via parameters");
         sip_param prm;
-        size_t at = sip_skip_ws(p, i + 1, n);
-        i = sip_scan_param_fast(p, at, n, &prm, &e);
-        if (i == SIP_LEX_BAD)
-            return sip_hdr_fail(err, e.at, e.why);
-        if (via_param(via, &prm, at, err) != 0)
+        size_t at = i + 1, j = sip_span(p, at, n, SIP_C_TOKEN), k = j;
+        bool token = false;
+        /* The usual ";name=token" read inline: sip_scan_param_fast()
+         * finds the same there (';' is no gen-value character). */
+        if (j > at && j < n && p[j] == '=') {
+            k = sip_span(p, j + 1, n, SIP_C_TOKEN);
+            token = k > j + 1 && (k == n || p[k] == ';');
+        }
+        if (token) {
+            prm.name = sip_slice(p, at, j);
+            prm.value = sip_slice(p, j + 1, k);
+            i = k;
+        } else {
+            at = sip_skip_ws(p, at, n);
+            i = sip_scan_param_fast(p, at, n, &prm, &e);
+            if (i == SIP_LEX_BAD)
+                return sip_hdr_fail(err, e.at, e.why);
+        }
+        if (via_param(via, &prm, token, at, err) != 0)
             return SP_EINVAL;
     }
     via->params = sip_slice(p, first, n);

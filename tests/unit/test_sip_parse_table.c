@@ -5,7 +5,8 @@
  * shortcut, Via parameters of the same length, header names known, nearly
  * known, compact and malformed, Request-URIs with bytes outside VCHAR,
  * names classified by their first word and length, line ends found in the
- * last partial block, quoted strings and parameters read inline.
+ * last partial block, quoted strings and parameters read inline,
+ * addresses and Via parameters read in one pass, comma lists.
  *
  * Each row holds what the parser must find, or the exact error: offset,
  * status and reason. Inputs end at a guard page. */
@@ -57,6 +58,12 @@ static void summarize(const char *kind, sp_str s, char *out, size_t cap)
         if ((rc = (sip_uri_parse)(s, &u, &e)) == 0)
             snprintf(ok, sizeof ok, "scheme=%d %.*s user=%.*s host=%.*s params=%.*s opaque=%.*s", (int)u.scheme,
                      SL(u.scheme_str), SL(u.user), SL(u.host), SL(u.params), SL(u.opaque));
+    } else if (!strcmp(kind, "list")) {
+        sp_str rest = s, item;
+        int k = 0;
+        while (k >= 0 && (size_t)k < sizeof ok && sip_list_next(&rest, &item))
+            k += snprintf(ok + k, sizeof ok - (size_t)k, "[%.*s]", SL(item));
+        rc = 0;
     } else if (!strcmp(kind, "msg")) {
         sip_msg m;
         sip_header h[16];
@@ -546,7 +553,137 @@ static const row rows[] = {
     ROW("media", "text/plain;charset=;q",
         "error -2 at 19 (400): expected parameter value")
     ROW("media", "text/plain;charset=UTF-8;",
-        "error -2 at 25 (400): expected parameter name")
+        "error -2 at 25 (400): expected parameter name")    /* addresses read in one pass, the URI up to its '>', and the shapes
+     * left to the general reading; Via parameters read inline, IPv4
+     * 'received' values; hosts ending inside and right after the first
+     * 16 bytes */
+    ROW("addr", "<sip:bob@example.com>;tag=abc;tag=def",
+        "error -2 at 30 (400): duplicate tag")
+    ROW("addr", "<sip:bob@example.com>;TAG=x;Tag=y",
+        "error -2 at 28 (400): duplicate tag")
+    ROW("addr", "<sip:bob@example.com>;tag=\"x\"",
+        "error -2 at 22 (400): tag is not a token")
+    ROW("addr", "<sip:bob@example.com;transport=tcp>;+sip.instance=\"<urn:uuid:x>\";reg-id=1",
+        "ok star=0 display= uri=sip:bob@example.com;transport=tcp scheme=0 user=bob host=example.com type=1 port=0 params=+sip.instance=\"<urn:uuid:x>\";reg-id=1 tag=")
+    ROW("addr", "<sip:bob@example.com>;+sip.instance=\"<urn:uuid:x>\" ;reg-id=1",
+        "ok star=0 display= uri=sip:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params=+sip.instance=\"<urn:uuid:x>\" ;reg-id=1 tag=")
+    ROW("addr", "<sip:host.example.com:5060>",
+        "ok star=0 display= uri=sip:host.example.com:5060 scheme=0 user= host=host.example.com type=1 port=5060 params= tag=")
+    ROW("addr", "<sip:host.example.com:5060;lr>;tag=1",
+        "ok star=0 display= uri=sip:host.example.com:5060;lr scheme=0 user= host=host.example.com type=1 port=5060 params=tag=1 tag=1")
+    ROW("addr", "<sip:user:pw@host>;tag=1",
+        "ok star=0 display= uri=sip:user:pw@host scheme=0 user=user host=host type=1 port=0 params=tag=1 tag=1")
+    ROW("addr", "<sip:host:5060@x>",
+        "ok star=0 display= uri=sip:host:5060@x scheme=0 user=host host=x type=1 port=0 params= tag=")
+    ROW("addr", "<sip:bob@example.com?subject=x>;tag=1",
+        "ok star=0 display= uri=sip:bob@example.com?subject=x scheme=0 user=bob host=example.com type=1 port=0 params=tag=1 tag=1")
+    ROW("addr", "<sip:bob@example.com> ;tag=1",
+        "ok star=0 display= uri=sip:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params=tag=1 tag=1")
+    ROW("addr", "\"Bob\"<sip:bob@example.com>",
+        "ok star=0 display=\"Bob\" uri=sip:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params= tag=")
+    ROW("addr", "\"Bob\" \t <sip:bob@example.com>;tag=1",
+        "ok star=0 display=\"Bob\" uri=sip:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params=tag=1 tag=1")
+    ROW("addr", "\"Bob\" <sip:bob@example.com>;tag=1 ",
+        "ok star=0 display=\"Bob\" uri=sip:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params=tag=1 tag=1")
+    ROW("addr", "\"Bob\" sip:bob@example.com",
+        "error -2 at 6 (400): expected '<' or a URI")
+    ROW("addr", "<sip:bob@example.com>;x=[::1];tag=a.b-c!",
+        "ok star=0 display= uri=sip:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params=x=[::1];tag=a.b-c! tag=a.b-c!")
+    ROW("addr", "<sip:bob@example.com>;tag=a.b:c",
+        "error -2 at 22 (400): tag is not a token")
+    ROW("addr", "<sip:bob@example.com>;tag=a\"b\"",
+        "error -2 at 27 (400): expected ';' between parameters")
+    ROW("addr", "<sip:bob@exa mple.com>",
+        "error -2 at 12 (400): unexpected character in URI")
+    ROW("addr", "<sip:bob@example.com",
+        "error -2 at 0 (400): missing '>'")
+    ROW("addr", "<sip:bob@example.com>>",
+        "error -2 at 21 (400): unexpected character after address")
+    ROW("addr", "<sip:b>ob@example.com>",
+        "error -2 at 7 (400): unexpected character after address")
+    ROW("addr", "<SIP:bob@[2001:db8::1]:5060;lr>;tag=9",
+        "ok star=0 display= uri=SIP:bob@[2001:db8::1]:5060;lr scheme=0 user=bob host=[2001:db8::1] type=3 port=5060 params=tag=9 tag=9")
+    ROW("addr", "<sip:%41b@example.com>;tag=1",
+        "ok star=0 display= uri=sip:%41b@example.com scheme=0 user=%41b host=example.com type=1 port=0 params=tag=1 tag=1")
+    ROW("addr", "<sip:bob@example.com;p=%4>",
+        "error -2 at 23 (400): malformed %-escape")
+    ROW("addr", "<sip:bob@example.com;p>;tag=1",
+        "ok star=0 display= uri=sip:bob@example.com;p scheme=0 user=bob host=example.com type=1 port=0 params=tag=1 tag=1")
+    ROW("addr", "<sip:bob@example.com;=x>",
+        "error -2 at 21 (400): empty URI parameter name")
+    ROW("addr", "<sip:bob@example.com:65536>",
+        "error -2 at 21 (400): number out of range")
+    ROW("addr", "<sip:bob@example.com:>",
+        "error -2 at 21 (400): expected a number")
+    ROW("addr", "<sip:bob@example.com>;tag=1;lr;",
+        "error -2 at 31 (400): expected parameter name")
+    ROW("addr", "<sip:bob@example.com>;tag=1;=x",
+        "error -2 at 28 (400): expected parameter name")
+    ROW("addr", "<sip:@example.com>",
+        "error -2 at 5 (400): empty user in URI")
+    ROW("addr", "<sip:bob@>",
+        "error -2 at 9 (400): expected host")
+    ROW("addr", "<sip:>",
+        "error -2 at 5 (400): expected host")
+    ROW("addr", "<sips:bob@example.com>;tag=1",
+        "ok star=0 display= uri=sips:bob@example.com scheme=1 user=bob host=example.com type=1 port=0 params=tag=1 tag=1")
+    ROW("addr", "<sip:bob@abcdefghijklmnopqrstuvwxyz.example.com>;tag=1",
+        "ok star=0 display= uri=sip:bob@abcdefghijklmnopqrstuvwxyz.example.com scheme=0 user=bob host=abcdefghijklmnopqrstuvwxyz.example.com type=1 port=0 params=tag=1 tag=1")
+    ROW("addr", "<sip:bob@abcdefghijklmnop>",
+        "ok star=0 display= uri=sip:bob@abcdefghijklmnop scheme=0 user=bob host=abcdefghijklmnop type=1 port=0 params= tag=")
+    ROW("addr", "<sip:bob@abcdefghijklmno->",
+        "error -2 at 9 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP h;branch=z9hG4bK1;branch=z9hG4bK2",
+        "error -2 at 30 (400): duplicate Via parameter")
+    ROW("via", "SIP/2.0/UDP h;branch=z9hG4bK1 ;rport",
+        "ok host=h type=1 port=0:0 branch=z9hG4bK1 received= rport=+ ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP h;received=192.0.2.4;rport=5060",
+        "ok host=h type=1 port=0:0 branch= received=192.0.2.4 rport=+5060 ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP h;received=1.2.3.4.5",
+        "error -2 at 14 (400): malformed Via parameter")
+    ROW("via", "SIP/2.0/UDP h;received=01.2.3.4",
+        "ok host=h type=1 port=0:0 branch= received=01.2.3.4 rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP h;received=1.2.3.4;received=1.2.3.4",
+        "error -2 at 31 (400): duplicate Via parameter")
+    ROW("via", "SIP/2.0/UDP h;received=1.2.3.4x",
+        "error -2 at 14 (400): malformed Via parameter")
+    ROW("via", "SIP/2.0/UDP h;ttl=1;ttl=2",
+        "error -2 at 20 (400): duplicate Via parameter")
+    ROW("via", "SIP/2.0/UDP h;branch=a.b;maddr=224.2.0.1",
+        "ok host=h type=1 port=0:0 branch=a.b received= rport=- ttl= maddr=224.2.0.1")
+    ROW("via", "SIP/2.0/UDP h;rport=5060x",
+        "error -2 at 14 (400): malformed Via parameter")
+    ROW("via", "SIP/2.0/UDP h;branch==x",
+        "error -2 at 21 (400): expected parameter value")
+    ROW("via", "SIP/2.0/UDP h;branch=x=y",
+        "error -2 at 22 (400): expected ';' between Via parameters")
+    ROW("via", "SIP/2.0/UDP h;branch=",
+        "error -2 at 21 (400): expected parameter value")
+    ROW("via", "SIP/2.0/UDP h;branch",
+        "error -2 at 14 (400): malformed Via parameter")
+    ROW("via", "SIP/2.0/UDP abcdefghijklmno;branch=x",
+        "ok host=abcdefghijklmno type=1 port=0:0 branch=x received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP abcdefghijklmnop;branch=x",
+        "ok host=abcdefghijklmnop type=1 port=0:0 branch=x received= rport=- ttl= maddr=")
+    ROW("via", "SIP/2.0/UDP abcdefghijklmno-;branch=x",
+        "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP 192.0.2.4:5060;branch=z9hG4bKnashds7;rport",
+        "ok host=192.0.2.4 type=2 port=1:5060 branch=z9hG4bKnashds7 received= rport=+ ttl= maddr=")    /* comma lists: separators, quoted strings and escapes found sixteen
+     * bytes a step, and in the tail */
+    ROW("list", "<sip:a@b>;p=\"0123456789,abcdef,ghij\", <sip:c@d>",
+        "ok [<sip:a@b>;p=\"0123456789,abcdef,ghij\"][<sip:c@d>]")
+    ROW("list", "<sip:a@b>;p=\"0123456789abcdef\\\",ghij\",<sip:c@d>",
+        "ok [<sip:a@b>;p=\"0123456789abcdef\\\",ghij\"][<sip:c@d>]")
+    ROW("list", "<sip:a@b;x=0123456789,abcdef>;q=1 , ,<sip:c@d>",
+        "ok [<sip:a@b;x=0123456789,abcdef>;q=1][<sip:c@d>]")
+    ROW("list", "\"unterminated, quoted string past sixteen bytes",
+        "ok [\"unterminated, quoted string past sixteen bytes]")
+    ROW("list", "\"ends with a backslash past sixteen bytes\\",
+        "ok [\"ends with a backslash past sixteen bytes\\]")
+    ROW("list", "abcdefghijklmnopqrstuvwxyz0123456789,next",
+        "ok [abcdefghijklmnopqrstuvwxyz0123456789][next]")
+    ROW("list", "<sip:a@b,c",
+        "ok [<sip:a@b,c]")
 };
 
 START_TEST(table_row)
