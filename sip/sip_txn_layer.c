@@ -49,7 +49,7 @@ sip_txn_layer *sip_txn_layer_new(const sip_txn_config *cfg, const sip_txn_env *e
     else
         sip_txn_config_default(&c);
     if (c.t1_ms == 0 || c.t2_ms < c.t1_ms || c.max_txns == 0 || c.max_txns > (1u << 24) ||
-        !env || !env->send || !env->timer_start || !env->timer_cancel)
+        !env || !env->now_ms || !env->send || !env->timer_start || !env->timer_cancel)
         return NULL;
     if (c.limits.max_msg_size == 0)
         c.limits.max_msg_size = SIP_DEFAULT_MAX_MSG_SIZE;
@@ -63,25 +63,14 @@ sip_txn_layer *sip_txn_layer_new(const sip_txn_config *cfg, const sip_txn_env *e
     L->env = *env;
     if (tu)
         L->tu = *tu;
-    uint32_t nb = 1;
-    while (nb < c.max_txns)
-        nb <<= 1;
-    L->mask = nb - 1;
-    L->slots = calloc(c.max_txns, sizeof *L->slots);
-    L->gens = calloc(c.max_txns, sizeof *L->gens);
-    L->free_slots = malloc(c.max_txns * sizeof *L->free_slots);
-    L->buckets = calloc(nb, sizeof *L->buckets);
-    L->dbuckets = calloc(nb, sizeof *L->dbuckets);
+    L->chunks = calloc((c.max_txns + TXN_CHUNK - 1) / TXN_CHUNK, sizeof *L->chunks);
     /* Room for the largest response we build: the request's headers plus ours. */
     L->scratch_cap = c.limits.max_msg_size + 1024;
     L->scratch = malloc(L->scratch_cap);
-    if (!L->slots || !L->gens || !L->free_slots || !L->buckets || !L->dbuckets || !L->scratch) {
+    if (!L->chunks || !L->scratch) {
         sip_txn_layer_free(L);
         return NULL;
     }
-    for (uint32_t i = 0; i < c.max_txns; i++)
-        L->free_slots[i] = c.max_txns - 1 - i;
-    L->nfree = c.max_txns;
     /* a random start and a counter: unique in time and space (§8.1.1.7) without a syscall per branch */
     if (sp_random_bytes(&L->branch_seed, sizeof L->branch_seed) != 0)
         L->branch_seed = mix64((uint64_t)(uintptr_t)L ^ (env->now_ms ? env->now_ms(env->ctx) : 0));
@@ -92,13 +81,14 @@ void sip_txn_layer_free(sip_txn_layer *L)
 {
     if (!L)
         return;
-    if (L->slots)
+    if (L->chunks) {
         txn_free_all(L);
-    free(L->slots);
-    free(L->gens);
-    free(L->free_slots);
-    free(L->buckets);
-    free(L->dbuckets);
+        for (uint32_t c = 0; c < (L->cfg.max_txns + TXN_CHUNK - 1) / TXN_CHUNK; c++)
+            free(L->chunks[c]);
+    }
+    free(L->chunks);
+    txn_index_free(&L->index);
+    txn_index_free(&L->dindex);
     free(L->scratch);
     free(L);
 }
@@ -148,44 +138,17 @@ void txn_set_state(sip_txn_layer *L, sip_txn *t, sip_txn_state to, const char *e
         txn_kill(L, t);
 }
 
-static uint64_t cookie_of(sip_txn_id id, int slot) { return id << 1 | (uint64_t)slot; }
-
-void txn_timer_set(sip_txn_layer *L, sip_txn *t, int slot, txn_timer_name name, uint64_t ms)
-{
-    txn_timer_stop(L, t, slot);
-    uint64_t h = L->env.timer_start(L->env.ctx, ms, cookie_of(t->id, slot));
-    t->timers[slot].handle = h;
-    t->timers[slot].name = (uint8_t)(h ? name : TM_NONE);
-}
-
-void txn_timer_stop(sip_txn_layer *L, sip_txn *t, int slot)
-{
-    if (t->timers[slot].handle)
-        L->env.timer_cancel(L->env.ctx, t->timers[slot].handle);
-    t->timers[slot].handle = 0;
-    t->timers[slot].name = TM_NONE;
-}
-
 int txn_send(sip_txn_layer *L, const sip_peer *dest, const char *buf, size_t len)
 {
     return L->env.send(L->env.ctx, dest, buf, len) == 0 ? 0 : -1;
 }
 
-void sip_txn_timer(sip_txn_layer *L, uint64_t cookie)
+void txn_timer_expired(sip_txn_layer *L, sip_txn *t, txn_timer_name name)
 {
-    txn_enter(L);
-    int slot = (int)(cookie & 1);
-    sip_txn *t = txn_get(L, cookie >> 1);
-    if (t && t->timers[slot].handle) {
-        txn_timer_name name = (txn_timer_name)t->timers[slot].name;
-        t->timers[slot].handle = 0;
-        t->timers[slot].name = TM_NONE;
-        if (t->kind == SIP_TXN_CLIENT_INVITE || t->kind == SIP_TXN_CLIENT_NON_INVITE)
-            txn_client_timer(L, t, name);
-        else
-            txn_server_timer(L, t, name);
-    }
-    txn_leave(L);
+    if (t->kind == SIP_TXN_CLIENT_INVITE || t->kind == SIP_TXN_CLIENT_NON_INVITE)
+        txn_client_timer(L, t, name);
+    else
+        txn_server_timer(L, t, name);
 }
 
 static bool waits_on(const sip_txn *t, const sip_peer *where)
@@ -206,16 +169,16 @@ void sip_txn_transport_error(sip_txn_layer *L, const sip_peer *where, bool conne
     txn_enter(L);
     /* Mark first, then act: transactions the TU starts from its callbacks are not concerned. */
     size_t marked = 0;
-    for (uint32_t s = 0; s < L->cfg.max_txns; s++) {
-        sip_txn *t = L->slots[s];
-        if (t && waits_on(t, where)) {
+    for (uint32_t rec = 1; rec <= L->nrecs; rec++) {
+        sip_txn *t = txn_rec(L, rec);
+        if (t->id && waits_on(t, where)) {
             t->flags |= TXN_F_TP_ERROR;
             marked++;
         }
     }
-    for (uint32_t s = 0; s < L->cfg.max_txns && marked; s++) {
-        sip_txn *t = L->slots[s];
-        if (t && (t->flags & TXN_F_TP_ERROR) && !(t->flags & TXN_F_DEAD)) {
+    for (uint32_t rec = 1; rec <= L->nrecs && marked; rec++) {
+        sip_txn *t = txn_rec(L, rec);
+        if (t->id && (t->flags & TXN_F_TP_ERROR) && !(t->flags & TXN_F_DEAD)) {
             marked--;
             txn_client_transport_error(L, t, connect_failed);
         }
@@ -236,7 +199,7 @@ size_t sip_txn_count(const sip_txn_layer *L) { return L->live; }
 size_t sip_txn_footprint(const sip_txn_layer *L, sip_txn_id id)
 {
     const sip_txn *t = txn_get(L, id);
-    return t ? sizeof *t + t->req_len + t->out_len : 0;
+    return t ? sizeof *t + TXN_INDEX_BYTES_PER_TXN + t->req_len + t->out_len : 0;
 }
 
 uint64_t sip_txn_retransmissions(const sip_txn_layer *L) { return L->retransmissions; }
@@ -324,7 +287,7 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         txn_stateless_reply(L, msg, buf, src, 420, SP_STR_NULL, sp_str_make(hdr, (size_t)n));
         return;
     }
-    if (L->nfree == 0) {
+    if (L->live >= L->cfg.max_txns) {
         txn_stateless_reply(L, msg, buf, src, 503, SP_STR_NULL, SP_LIT("Retry-After: 5\r\n"));
         return;
     }

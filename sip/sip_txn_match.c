@@ -79,9 +79,12 @@ sip_txn *txn_match_response(sip_txn_layer *L, const sip_msg *resp)
     sip_cseq cs;
     if (!txn_top_via(resp, &via) || !sp_str_present(via.branch) || !txn_cseq_of(resp, &cs))
         return NULL;
-    for (sip_txn *t = L->buckets[txn_hash(via.branch, true) & L->mask]; t; t = t->next)
+    uint32_t h = txn_hash(via.branch, true);
+    for (uint32_t pos = txn_index_start(&L->index, h), r; (r = txn_index_next(&L->index, h, &pos));) {
+        sip_txn *t = txn_rec(L, r);
         if (is_client(t) && sp_str_caseeq(t->branch, via.branch) && sp_str_eq(t->method, cs.method))
             return t;
+    }
     return NULL;
 }
 
@@ -125,7 +128,9 @@ sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, sp_str method, 
         return NULL;
     if (txn_branch_is_magic(via.branch)) {
         uint16_t port = via_port(&via);
-        for (sip_txn *t = L->buckets[txn_hash(via.branch, true) & L->mask]; t; t = t->next) {
+        uint32_t h = txn_hash(via.branch, true);
+        for (uint32_t pos = txn_index_start(&L->index, h), r; (r = txn_index_next(&L->index, h, &pos));) {
+            sip_txn *t = txn_rec(L, r);
             if (is_client(t) || (t->flags & TXN_F_RFC2543) || !sp_str_caseeq(t->branch, via.branch) ||
                 !sp_str_caseeq(t->sent_by, via.host) || t->sent_by_port != port)
                 continue;
@@ -136,7 +141,9 @@ sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, sp_str method, 
         return NULL;
     }
     sp_str callid = callid_of(req);
-    for (sip_txn *t = L->buckets[txn_hash(callid, false) & L->mask]; t; t = t->next) {
+    uint32_t h = txn_hash(callid, false);
+    for (uint32_t pos = txn_index_start(&L->index, h), r; (r = txn_index_next(&L->index, h, &pos));) {
+        sip_txn *t = txn_rec(L, r);
         if (is_client(t) || !(t->flags & TXN_F_RFC2543) || !sp_str_eq(t->call_id, callid))
             continue;
         if (for_cancel && sp_str_eq(t->method, SP_LIT("CANCEL")))
@@ -154,9 +161,12 @@ sip_txn *txn_match_ack_2xx(sip_txn_layer *L, const sip_msg *ack)
     if (!sp_str_present(callid) || !txn_cseq_of(ack, &cs))
         return NULL;
     sp_str from_tag = txn_tag_of(ack, SIP_H_FROM), to_tag = txn_tag_of(ack, SIP_H_TO);
-    for (sip_txn *t = L->dbuckets[txn_hash(callid, false) & L->mask]; t; t = t->dnext)
+    uint32_t h = txn_hash(callid, false);
+    for (uint32_t pos = txn_index_start(&L->dindex, h), r; (r = txn_index_next(&L->dindex, h, &pos));) {
+        sip_txn *t = txn_rec(L, r);
         if (t->cseq == cs.seq && sp_str_eq(t->call_id, callid) && tag_eq(t->from_tag, from_tag) &&
             tag_eq(t->to_tag, to_tag))
             return t;
+    }
     return NULL;
 }

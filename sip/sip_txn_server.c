@@ -155,6 +155,7 @@ static void after_reply(sip_txn_layer *L, sip_txn *t, unsigned status)
     }
     txn_set_state(L, t, SIP_TXN_COMPLETED, "final sent");
     txn_timer_set(L, t, TXN_SLOT_LIFE, TM_J, t64(L));
+    txn_shed_request(L, t); /* J only repeats the answer: keep it and the keys */
 }
 
 /* An answer the layer gives on its own (100 Trying, 487); false when the transport failed. */
@@ -260,6 +261,8 @@ void txn_server_new(sip_txn_layer *L, const sip_msg *req, const char *buf, const
     t = txn_get(L, id);
     if (!t)
         return;
+    if (!invite && t->state == SIP_TXN_COMPLETED)
+        txn_shed_request(L, t); /* answered while the TU was reading the request */
     if (invite && !(t->flags & (TXN_F_PROVISIONAL | TXN_F_FINAL_SENT)))
         txn_timer_set(L, t, TXN_SLOT_RETRANS, TM_TRYING, L->cfg.trying_ms);
     else if (!invite && !(t->flags & TXN_F_FINAL_SENT))
