@@ -77,8 +77,17 @@ long sip_via_stamp(const sip_msg *msg, const char *buf, const sip_peer *src,
             continue;
         rport_asked = true;
         ins[0].at = (size_t)((prm.value.p ? prm.value.p : prm.name.p + prm.name.n) - buf);
-        ins[0].n = (size_t)snprintf(rport_text, sizeof rport_text, "%s%u", prm.value.p ? "" : "=",
-                                    (unsigned)src->port);
+        /* "=" and the port, written without printf: this runs for every request */
+        char digits[5];
+        size_t nd = 0, k = 0;
+        for (unsigned v = src->port; nd == 0 || v; v /= 10)
+            digits[nd++] = (char)('0' + v % 10);
+        if (!prm.value.p)
+            rport_text[k++] = '=';
+        while (nd)
+            rport_text[k++] = digits[--nd];
+        rport_text[k] = 0;
+        ins[0].n = k;
         break;
     }
     sp_str host = via.host;

@@ -219,6 +219,8 @@ static int client_start(sip_txn_layer *L, const char *req, size_t len, const sip
     t->branch = sp_str_make(t->req + (via.branch.p - req), via.branch.n);
     t->method = sp_str_make(t->req + (cs.method.p - req), cs.method.n);
     t->cseq = cs.seq;
+    if (txn_keys_fit(t->branch, t->method, t->sent_by))
+        txn_keys_inline(t);
     t->peer = *dest;
     t->cb = cb;
     t->cb_ctx = cb_ctx;

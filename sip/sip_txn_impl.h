@@ -60,9 +60,11 @@ enum {
     TXN_F_DEAD = 1 << 6,            /* terminated, waiting to be freed */
     TXN_F_TCP_FOR_SIZE = 1 << 7,    /* client: meant for UDP, sent over TCP for its size (§18.1.1) */
     TXN_F_TP_ERROR = 1 << 8,        /* client: marked by a transport error, outcome pending */
+    TXN_F_KEYS_INLINE = 1 << 9,     /* branch, method, sent-by live in key_bytes */
 };
 
-/* Room in a record for the matching keys once the request copy is gone. */
+/* Room in a record for the matching keys, so that they outlive the request
+ * copy (and a server needs no Via parse of its copy). */
 #define TXN_KEY_INLINE 64
 
 typedef struct sip_txn sip_txn;
@@ -84,7 +86,7 @@ struct sip_txn {
     char *out;           /* server: last response sent; client INVITE: ACK for a non-2xx */
     size_t out_len;
 
-    /* Matching keys, slices into req (and to_tag into out). */
+    /* Matching keys: slices into key_bytes (TXN_F_KEYS_INLINE) or req, to_tag into out. */
     sp_str branch, method, sent_by;
     uint16_t sent_by_port;
     sp_str call_id, from_tag, to_tag;
@@ -158,9 +160,20 @@ int txn_index_add(txn_index *ix, uint32_t hash, uint32_t rec);
 /* Room for one more entry without growing later; -1 when out of memory. */
 int txn_index_reserve(txn_index *ix);
 void txn_index_del(txn_index *ix, uint32_t hash, uint32_t rec);
+/* Where an entry's probe starts: the hash mixed (murmur3's finaliser), as
+ * FNV-1a's low bits spread keys that differ in a few characters poorly. */
+static inline uint32_t txn_index_home(uint32_t hash, uint32_t mask)
+{
+    hash ^= hash >> 16;
+    hash *= 0x85ebca6bu;
+    hash ^= hash >> 13;
+    hash *= 0xc2b2ae35u;
+    hash ^= hash >> 16;
+    return hash & mask;
+}
 /* The records filed under hash: start at txn_index_start(), then call
  * txn_index_next() until it returns 0. */
-static inline uint32_t txn_index_start(const txn_index *ix, uint32_t hash) { return hash & ix->mask; }
+static inline uint32_t txn_index_start(const txn_index *ix, uint32_t hash) { return txn_index_home(hash, ix->mask); }
 uint32_t txn_index_next(const txn_index *ix, uint32_t hash, uint32_t *pos);
 void txn_index_free(txn_index *ix);
 
@@ -179,10 +192,16 @@ void txn_kill(sip_txn_layer *L, sip_txn *t);
 void txn_enter(sip_txn_layer *L);
 void txn_leave(sip_txn_layer *L);
 void txn_free_all(sip_txn_layer *L);
-/* Drops the request copy of a transaction whose matching needs only its keys
- * (branch, sent-by, method), which move into key_bytes. No-op when they do
- * not fit, for RFC 2543 matching (which reads the request) or while the TU
- * is looking at the request. */
+/* Whether branch, method and sent-by fit key_bytes. */
+static inline bool txn_keys_fit(sp_str branch, sp_str method, sp_str sent_by)
+{
+    return branch.n + method.n + sent_by.n <= TXN_KEY_INLINE;
+}
+/* Copies the keys of t (which must fit) into key_bytes and points them there. */
+void txn_keys_inline(sip_txn *t);
+/* Drops the request copy of a transaction whose matching needs only its
+ * inline keys. No-op for RFC 2543 matching (which reads the request) or
+ * while the TU is looking at the request. */
 void txn_shed_request(sip_txn_layer *L, sip_txn *t);
 
 /* --- sip_txn_queue.c ------------------------------------------------------ */
@@ -214,7 +233,8 @@ bool txn_cseq_of(const sip_msg *msg, sip_cseq *cseq);
 sip_txn *txn_match_response(sip_txn_layer *L, const sip_msg *resp);
 /* §17.2.3: the server transaction a request belongs to, or NULL. method is
  * the method to match (INVITE for a CANCEL's target, §9.2). */
-sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, sp_str method, bool for_cancel);
+sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, const sip_via *via, sp_str method,
+                           bool for_cancel);
 /* An ACK for a 2xx: the server INVITE in Accepted state it acknowledges. */
 sip_txn *txn_match_ack_2xx(sip_txn_layer *L, const sip_msg *ack);
 /* Fills the matching keys of a server transaction from its stored request. */
@@ -227,12 +247,13 @@ void txn_client_timer(sip_txn_layer *L, sip_txn *t, txn_timer_name name);
 void txn_client_transport_error(sip_txn_layer *L, sip_txn *t, bool connect_failed);
 
 /* --- sip_txn_server.c ------------------------------------------------------ */
-/* A request that matched no transaction and passed the stateless checks. */
-void txn_server_new(sip_txn_layer *L, const sip_msg *req, const char *buf, const sip_peer *src);
+/* A request that matched no transaction and passed the stateless checks; via is its top Via. */
+void txn_server_new(sip_txn_layer *L, const sip_msg *req, const sip_via *via, const char *buf, const sip_peer *src);
 void txn_server_retransmit(sip_txn_layer *L, sip_txn *t, const sip_msg *req);
 void txn_server_ack(sip_txn_layer *L, sip_txn *t);
 void txn_server_timer(sip_txn_layer *L, sip_txn *t, txn_timer_name name);
-void txn_server_cancel(sip_txn_layer *L, const sip_msg *cancel, const char *buf, const sip_peer *src);
+void txn_server_cancel(sip_txn_layer *L, const sip_msg *cancel, const sip_via *via, const char *buf,
+                       const sip_peer *src);
 /* Sends a response built in L->scratch statelessly to the request's Via. */
 void txn_stateless_send(sip_txn_layer *L, const sip_via *via, const sip_peer *src, const char *buf, long len);
 /* Answers req (parsed from buf) statelessly; never an ACK. */

@@ -12,7 +12,7 @@
 
 static void put(txn_index_entry *e, uint32_t mask, uint32_t hash, uint32_t rec)
 {
-    uint32_t i = hash & mask;
+    uint32_t i = txn_index_home(hash, mask);
     while (e[i].rec)
         i = (i + 1) & mask;
     e[i] = (txn_index_entry){.hash = hash, .rec = rec};
@@ -57,7 +57,7 @@ void txn_index_del(txn_index *ix, uint32_t hash, uint32_t rec)
 {
     if (!ix->e)
         return;
-    uint32_t mask = ix->mask, i = hash & mask;
+    uint32_t mask = ix->mask, i = txn_index_home(hash, mask);
     while (ix->e[i].rec != rec) {
         if (!ix->e[i].rec)
             return; /* not filed */
@@ -67,7 +67,7 @@ void txn_index_del(txn_index *ix, uint32_t hash, uint32_t rec)
      * lies cyclically in (hole, its place]. */
     uint32_t hole = i;
     for (uint32_t j = (i + 1) & mask; ix->e[j].rec; j = (j + 1) & mask) {
-        uint32_t home = ix->e[j].hash & mask;
+        uint32_t home = txn_index_home(ix->e[j].hash, mask);
         bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
         if (!stays) {
             ix->e[hole] = ix->e[j];

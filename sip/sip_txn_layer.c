@@ -95,8 +95,12 @@ void sip_txn_layer_free(sip_txn_layer *L)
 
 void sip_txn_branch_new(sip_txn_layer *L, char out[SIP_BRANCH_SIZE])
 {
-    snprintf(out, SIP_BRANCH_SIZE, SIP_MAGIC_COOKIE "%016llx",
-             (unsigned long long)mix64(L->branch_seed + L->branch_count++));
+    static const char hex[] = "0123456789abcdef";
+    uint64_t v = mix64(L->branch_seed + L->branch_count++);
+    memcpy(out, SIP_MAGIC_COOKIE, sizeof SIP_MAGIC_COOKIE - 1);
+    for (int i = 0; i < 16; i++)
+        out[sizeof SIP_MAGIC_COOKIE - 1 + i] = hex[(v >> (60 - 4 * i)) & 15];
+    out[SIP_BRANCH_SIZE - 1] = 0;
 }
 
 char *txn_dup(const char *buf, size_t len)
@@ -251,7 +255,7 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         return; /* nowhere to answer */
 
     if (sp_str_eq(msg->method, SP_LIT("ACK"))) {
-        sip_txn *t = txn_match_request(L, msg, SP_LIT("INVITE"), false);
+        sip_txn *t = txn_match_request(L, msg, &via, SP_LIT("INVITE"), false);
         if (t && t->state != SIP_TXN_ACCEPTED) {
             txn_server_ack(L, t); /* ACK for a non-2xx: the transaction's (§17.2.1) */
             return;
@@ -263,13 +267,13 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
             L->tu.on_request(L->tu.ctx, 0, msg, src); /* ACK for a 2xx: the TU's (§17.1.1.3) */
         return;
     }
-    sip_txn *t = txn_match_request(L, msg, msg->method, false);
+    sip_txn *t = txn_match_request(L, msg, &via, msg->method, false);
     if (t) {
         txn_server_retransmit(L, t, msg);
         return;
     }
     if (sp_str_eq(msg->method, SP_LIT("CANCEL"))) {
-        txn_server_cancel(L, msg, buf, src);
+        txn_server_cancel(L, msg, &via, buf, src);
         return;
     }
     if (sp_str_present(L->cfg.allow) && !sip_list_has(L->cfg.allow, msg->method, true)) {
@@ -291,7 +295,7 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         txn_stateless_reply(L, msg, buf, src, 503, SP_STR_NULL, SP_LIT("Retry-After: 5\r\n"));
         return;
     }
-    txn_server_new(L, msg, buf, src);
+    txn_server_new(L, msg, &via, buf, src);
 }
 
 void sip_txn_receive(sip_txn_layer *L, const char *buf, size_t len, const sip_peer *src)

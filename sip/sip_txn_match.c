@@ -60,17 +60,20 @@ static bool tag_eq(sp_str a, sp_str b)
 
 void txn_server_keys(sip_txn *t, const sip_msg *req, const sip_via *via)
 {
-    sip_cseq cs = {0};
     t->branch = via->branch;
     t->sent_by = via->host;
     t->sent_by_port = via_port(via);
     t->method = req->method;
     t->call_id = callid_of(req);
-    t->from_tag = txn_tag_of(req, SIP_H_FROM);
-    if (txn_cseq_of(req, &cs))
-        t->cseq = cs.seq;
     if (!txn_branch_is_magic(via->branch))
         t->flags |= TXN_F_RFC2543;
+    /* only an ACK for a 2xx is matched by From tag and CSeq (§13.3.1.4): INVITEs only */
+    sip_cseq cs = {0};
+    if (t->kind == SIP_TXN_SERVER_INVITE) {
+        t->from_tag = txn_tag_of(req, SIP_H_FROM);
+        if (txn_cseq_of(req, &cs))
+            t->cseq = cs.seq;
+    }
 }
 
 sip_txn *txn_match_response(sip_txn_layer *L, const sip_msg *resp)
@@ -121,18 +124,16 @@ static bool match_2543(const sip_txn *t, const sip_msg *req, const sip_via *via,
     return sp_str_eq(orig.uri, req->uri);
 }
 
-sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, sp_str method, bool for_cancel)
+sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, const sip_via *via, sp_str method,
+                           bool for_cancel)
 {
-    sip_via via;
-    if (!txn_top_via(req, &via))
-        return NULL;
-    if (txn_branch_is_magic(via.branch)) {
-        uint16_t port = via_port(&via);
-        uint32_t h = txn_hash(via.branch, true);
+    if (txn_branch_is_magic(via->branch)) {
+        uint16_t port = via_port(via);
+        uint32_t h = txn_hash(via->branch, true);
         for (uint32_t pos = txn_index_start(&L->index, h), r; (r = txn_index_next(&L->index, h, &pos));) {
             sip_txn *t = txn_rec(L, r);
-            if (is_client(t) || (t->flags & TXN_F_RFC2543) || !sp_str_caseeq(t->branch, via.branch) ||
-                !sp_str_caseeq(t->sent_by, via.host) || t->sent_by_port != port)
+            if (is_client(t) || (t->flags & TXN_F_RFC2543) || !sp_str_caseeq(t->branch, via->branch) ||
+                !sp_str_caseeq(t->sent_by, via->host) || t->sent_by_port != port)
                 continue;
             /* §9.2: a CANCEL's target is any other request of the same branch */
             if (for_cancel ? !sp_str_eq(t->method, SP_LIT("CANCEL")) : sp_str_eq(t->method, method))
@@ -148,7 +149,7 @@ sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, sp_str method, 
             continue;
         if (for_cancel && sp_str_eq(t->method, SP_LIT("CANCEL")))
             continue;
-        if (match_2543(t, req, &via, for_cancel ? t->method : method, for_cancel))
+        if (match_2543(t, req, via, for_cancel ? t->method : method, for_cancel))
             return t;
     }
     return NULL;

@@ -165,15 +165,19 @@ static void keep(sp_str *s, char *dst, size_t *at)
     *at += s->n;
 }
 
-void txn_shed_request(sip_txn_layer *L, sip_txn *t)
+void txn_keys_inline(sip_txn *t)
 {
-    if (!t->req || (t->flags & TXN_F_RFC2543) || L->cur_id == t->id ||
-        t->branch.n + t->method.n + t->sent_by.n > TXN_KEY_INLINE)
-        return;
     size_t at = 0;
     keep(&t->branch, t->key_bytes, &at);
     keep(&t->method, t->key_bytes, &at);
     keep(&t->sent_by, t->key_bytes, &at);
+    t->flags |= TXN_F_KEYS_INLINE;
+}
+
+void txn_shed_request(sip_txn_layer *L, sip_txn *t)
+{
+    if (!t->req || !(t->flags & TXN_F_KEYS_INLINE) || (t->flags & TXN_F_RFC2543) || L->cur_id == t->id)
+        return;
     /* nothing reads these once the final answer is out (only 2xx-to-INVITE ACK matching does) */
     t->call_id = t->from_tag = SP_STR_NULL;
     free(t->req);
