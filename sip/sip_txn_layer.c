@@ -48,7 +48,7 @@ sip_txn_layer *sip_txn_layer_new(const sip_txn_config *cfg, const sip_txn_env *e
         c = *cfg;
     else
         sip_txn_config_default(&c);
-    if (c.t1_ms == 0 || c.t2_ms < c.t1_ms || c.max_txns == 0 || c.max_txns > (1u << 24) ||
+    if (c.t1_ms == 0 || c.t2_ms < c.t1_ms || c.max_txns == 0 || c.max_txns > SIP_MAX_TXNS_LIMIT ||
         !env || !env->now_ms || !env->send || !env->timer_start || !env->timer_cancel)
         return NULL;
     if (c.limits.max_msg_size == 0)
