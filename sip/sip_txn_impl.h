@@ -226,6 +226,8 @@ char *txn_dup(const char *buf, size_t len);
 bool txn_branch_is_magic(sp_str branch);
 /* The top Via of a message, parsed; false when absent or malformed. */
 bool txn_top_via(const sip_msg *msg, sip_via *via);
+/* The same, with the Via's element in its header value. */
+bool txn_top_via_elem(const sip_msg *msg, sip_via *via, sp_str *elem);
 /* Tag of From/To; absent slice when none or unparseable. */
 sp_str txn_tag_of(const sip_msg *msg, sip_hdr_id id);
 bool txn_cseq_of(const sip_msg *msg, sip_cseq *cseq);
@@ -247,13 +249,15 @@ void txn_client_timer(sip_txn_layer *L, sip_txn *t, txn_timer_name name);
 void txn_client_transport_error(sip_txn_layer *L, sip_txn *t, bool connect_failed);
 
 /* --- sip_txn_server.c ------------------------------------------------------ */
-/* A request that matched no transaction and passed the stateless checks; via is its top Via. */
-void txn_server_new(sip_txn_layer *L, const sip_msg *req, const sip_via *via, const char *buf, const sip_peer *src);
+/* A request that matched no transaction and passed the stateless checks;
+ * via is its top Via, via_elem that Via's text. */
+void txn_server_new(sip_txn_layer *L, const sip_msg *req, const sip_via *via, sp_str via_elem, const char *buf,
+                    const sip_peer *src);
 void txn_server_retransmit(sip_txn_layer *L, sip_txn *t, const sip_msg *req);
 void txn_server_ack(sip_txn_layer *L, sip_txn *t);
 void txn_server_timer(sip_txn_layer *L, sip_txn *t, txn_timer_name name);
-void txn_server_cancel(sip_txn_layer *L, const sip_msg *cancel, const sip_via *via, const char *buf,
-                       const sip_peer *src);
+void txn_server_cancel(sip_txn_layer *L, const sip_msg *cancel, const sip_via *via, sp_str via_elem,
+                       const char *buf, const sip_peer *src);
 /* Sends a response built in L->scratch statelessly to the request's Via. */
 void txn_stateless_send(sip_txn_layer *L, const sip_via *via, const sip_peer *src, const char *buf, long len);
 /* Answers req (parsed from buf) statelessly; never an ACK. */

@@ -251,7 +251,8 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         return;
     }
     sip_via via;
-    if (!txn_top_via(msg, &via))
+    sp_str via_elem;
+    if (!txn_top_via_elem(msg, &via, &via_elem))
         return; /* nowhere to answer */
 
     if (sp_str_eq(msg->method, SP_LIT("ACK"))) {
@@ -273,7 +274,7 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         return;
     }
     if (sp_str_eq(msg->method, SP_LIT("CANCEL"))) {
-        txn_server_cancel(L, msg, &via, buf, src);
+        txn_server_cancel(L, msg, &via, via_elem, buf, src);
         return;
     }
     if (sp_str_present(L->cfg.allow) && !sip_list_has(L->cfg.allow, msg->method, true)) {
@@ -295,7 +296,7 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         txn_stateless_reply(L, msg, buf, src, 503, SP_STR_NULL, SP_LIT("Retry-After: 5\r\n"));
         return;
     }
-    txn_server_new(L, msg, &via, buf, src);
+    txn_server_new(L, msg, &via, via_elem, buf, src);
 }
 
 void sip_txn_receive(sip_txn_layer *L, const char *buf, size_t len, const sip_peer *src)

@@ -11,15 +11,21 @@ bool txn_branch_is_magic(sp_str branch)
            memcmp(branch.p, SIP_MAGIC_COOKIE, sizeof SIP_MAGIC_COOKIE - 1) == 0;
 }
 
-bool txn_top_via(const sip_msg *msg, sip_via *via)
+bool txn_top_via_elem(const sip_msg *msg, sip_via *via, sp_str *elem)
 {
     const sip_header *h = sip_msg_find(msg, SIP_H_VIA);
     if (!h)
         return false;
-    sp_str rest = h->value, first;
-    if (!sip_list_next(&rest, &first))
+    sp_str rest = h->value;
+    if (!sip_list_next(&rest, elem))
         return false;
-    return sip_via_parse(first, via, NULL) == 0;
+    return sip_via_parse(*elem, via, NULL) == 0;
+}
+
+bool txn_top_via(const sip_msg *msg, sip_via *via)
+{
+    sp_str elem;
+    return txn_top_via_elem(msg, via, &elem);
 }
 
 sp_str txn_tag_of(const sip_msg *msg, sip_hdr_id id)

@@ -209,11 +209,12 @@ static void msg_move(sip_msg *m, const char *from, const char *to)
 
 /* A server transaction holding a stamped copy of req; *copy is the request
  * as the TU sees it (its headers in hdrs). NULL when there is no room. */
-static sip_txn *server_create(sip_txn_layer *L, const sip_msg *req, const sip_via *req_via, const char *buf,
-                              const sip_peer *src, sip_txn_kind kind, sip_msg *copy, sip_header *hdrs)
+static sip_txn *server_create(sip_txn_layer *L, const sip_msg *req, const sip_via *req_via, sp_str via_elem,
+                              const char *buf, const sip_peer *src, sip_txn_kind kind, sip_msg *copy,
+                              sip_header *hdrs)
 {
     copy->headers = hdrs;
-    long n = sip_via_stamp(req, buf, src, L->scratch, L->scratch_cap, copy);
+    long n = sip_via_stamp_parsed(req, buf, via_elem, req_via, src, L->scratch, L->scratch_cap, copy);
     sip_txn *t = n < 0 ? NULL : txn_alloc(L, kind);
     char *mem = t ? txn_dup(L->scratch, (size_t)n) : NULL;
     if (mem) {
@@ -241,12 +242,13 @@ static sip_txn *server_create(sip_txn_layer *L, const sip_msg *req, const sip_vi
     return t;
 }
 
-void txn_server_new(sip_txn_layer *L, const sip_msg *req, const sip_via *via, const char *buf, const sip_peer *src)
+void txn_server_new(sip_txn_layer *L, const sip_msg *req, const sip_via *via, sp_str via_elem, const char *buf,
+                    const sip_peer *src)
 {
     bool invite = sp_str_eq(req->method, SP_LIT("INVITE"));
     sip_header hdrs[SIP_TXN_MAX_HDRS];
     sip_msg copy;
-    sip_txn *t = server_create(L, req, via, buf, src, invite ? SIP_TXN_SERVER_INVITE : SIP_TXN_SERVER_NON_INVITE,
+    sip_txn *t = server_create(L, req, via, via_elem, buf, src, invite ? SIP_TXN_SERVER_INVITE : SIP_TXN_SERVER_NON_INVITE,
                                &copy, hdrs);
     if (!t) {
         txn_stateless_reply(L, req, buf, src, 503, SP_STR_NULL, SP_LIT("Retry-After: 5\r\n"));
@@ -365,8 +367,8 @@ void txn_server_timer(sip_txn_layer *L, sip_txn *t, txn_timer_name name)
 
 /* --- CANCEL (§9.2) ---------------------------------------------------------- */
 
-void txn_server_cancel(sip_txn_layer *L, const sip_msg *cancel, const sip_via *via, const char *buf,
-                       const sip_peer *src)
+void txn_server_cancel(sip_txn_layer *L, const sip_msg *cancel, const sip_via *via, sp_str via_elem,
+                       const char *buf, const sip_peer *src)
 {
     sip_txn *target = txn_match_request(L, cancel, via, SP_STR_NULL, true);
     if (!target) {
@@ -377,7 +379,7 @@ void txn_server_cancel(sip_txn_layer *L, const sip_msg *cancel, const sip_via *v
     bool proceeding = target->kind == SIP_TXN_SERVER_INVITE && target->state == SIP_TXN_PROCEEDING;
     sip_header hdrs[SIP_TXN_MAX_HDRS];
     sip_msg copy;
-    sip_txn *ct = server_create(L, cancel, via, buf, src, SIP_TXN_SERVER_NON_INVITE, &copy, hdrs);
+    sip_txn *ct = server_create(L, cancel, via, via_elem, buf, src, SIP_TXN_SERVER_NON_INVITE, &copy, hdrs);
     if (ct) {
         txn_set_state(L, ct, SIP_TXN_TRYING, "CANCEL received");
         /* the CANCEL's 200 carries the To tag the INVITE's answers carry (§9.2) */
