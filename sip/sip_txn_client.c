@@ -224,7 +224,7 @@ static int client_start(sip_txn_layer *L, const char *req, size_t len, const sip
     t->peer = *dest;
     t->cb = cb;
     t->cb_ctx = cb_ctx;
-    txn_link(L, t, txn_hash(t->branch, true));
+    txn_link(L, t, txn_key_hash(t->branch, true));
     *ct = t->id;
     if (t->peer.tp == SIP_TP_UDP && !t->peer.force_udp && t->req_len > udp_max_request(L))
         move_to_tcp(L, t);

@@ -155,13 +155,16 @@ struct sip_txn_layer {
 };
 
 /* --- sip_txn_index.c ---------------------------------------------------- */
+/* The hash transactions are filed under (a branch, or a Call-ID): eight
+ * bytes a step. fold_case: keys equal but for case hash the same. */
+uint32_t txn_key_hash(sp_str s, bool fold_case);
 /* Adds an entry, growing the index when it would pass half full; -1 when out of memory. */
 int txn_index_add(txn_index *ix, uint32_t hash, uint32_t rec);
 /* Room for one more entry without growing later; -1 when out of memory. */
 int txn_index_reserve(txn_index *ix);
 void txn_index_del(txn_index *ix, uint32_t hash, uint32_t rec);
-/* Where an entry's probe starts: the hash mixed (murmur3's finaliser), as
- * FNV-1a's low bits spread keys that differ in a few characters poorly. */
+/* Where an entry's probe starts: the hash mixed once more (murmur3's
+ * finaliser), so that keys differing in one character land far apart. */
 static inline uint32_t txn_index_home(uint32_t hash, uint32_t mask)
 {
     hash ^= hash >> 16;

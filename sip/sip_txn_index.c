@@ -5,8 +5,26 @@
  * whatever its max_txns; never shrunk. Removal shifts the entries that
  * follow back into the hole, so no tombstones accumulate. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "sip_txn_impl.h"
+
+uint32_t txn_key_hash(sp_str s, bool fold_case)
+{
+    /* Folding sets bit 5 of every byte: letters become lower case (a few
+     * other bytes meet too, which costs a compare now and then, never a
+     * match). Equal keys have equal lengths, so the zeroed tail of the last
+     * word lines up. */
+    const uint64_t fold = fold_case ? 0x2020202020202020ull : 0;
+    uint64_t h = s.n * 0x9e3779b97f4a7c15ull;
+    for (size_t i = 0; i < s.n; i += 8) {
+        uint64_t w = 0;
+        memcpy(&w, s.p + i, s.n - i < 8 ? s.n - i : 8);
+        h = (h ^ (w | fold)) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    return (uint32_t)h;
+}
 
 #define TXN_INDEX_MIN 64u
 

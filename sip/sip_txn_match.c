@@ -88,7 +88,7 @@ sip_txn *txn_match_response(sip_txn_layer *L, const sip_msg *resp)
     sip_cseq cs;
     if (!txn_top_via(resp, &via) || !sp_str_present(via.branch) || !txn_cseq_of(resp, &cs))
         return NULL;
-    uint32_t h = txn_hash(via.branch, true);
+    uint32_t h = txn_key_hash(via.branch, true);
     for (uint32_t pos = txn_index_start(&L->index, h), r; (r = txn_index_next(&L->index, h, &pos));) {
         sip_txn *t = txn_rec(L, r);
         if (is_client(t) && sp_str_caseeq(t->branch, via.branch) && sp_str_eq(t->method, cs.method))
@@ -135,7 +135,7 @@ sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, const sip_via *
 {
     if (txn_branch_is_magic(via->branch)) {
         uint16_t port = via_port(via);
-        uint32_t h = txn_hash(via->branch, true);
+        uint32_t h = txn_key_hash(via->branch, true);
         for (uint32_t pos = txn_index_start(&L->index, h), r; (r = txn_index_next(&L->index, h, &pos));) {
             sip_txn *t = txn_rec(L, r);
             if (is_client(t) || (t->flags & TXN_F_RFC2543) || !sp_str_caseeq(t->branch, via->branch) ||
@@ -148,7 +148,7 @@ sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, const sip_via *
         return NULL;
     }
     sp_str callid = callid_of(req);
-    uint32_t h = txn_hash(callid, false);
+    uint32_t h = txn_key_hash(callid, false);
     for (uint32_t pos = txn_index_start(&L->index, h), r; (r = txn_index_next(&L->index, h, &pos));) {
         sip_txn *t = txn_rec(L, r);
         if (is_client(t) || !(t->flags & TXN_F_RFC2543) || !sp_str_eq(t->call_id, callid))
@@ -168,7 +168,7 @@ sip_txn *txn_match_ack_2xx(sip_txn_layer *L, const sip_msg *ack)
     if (!sp_str_present(callid) || !txn_cseq_of(ack, &cs))
         return NULL;
     sp_str from_tag = txn_tag_of(ack, SIP_H_FROM), to_tag = txn_tag_of(ack, SIP_H_TO);
-    uint32_t h = txn_hash(callid, false);
+    uint32_t h = txn_key_hash(callid, false);
     for (uint32_t pos = txn_index_start(&L->dindex, h), r; (r = txn_index_next(&L->dindex, h, &pos));) {
         sip_txn *t = txn_rec(L, r);
         if (t->cseq == cs.seq && sp_str_eq(t->call_id, callid) && tag_eq(t->from_tag, from_tag) &&

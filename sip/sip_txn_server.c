@@ -132,7 +132,7 @@ static void after_reply(sip_txn_layer *L, sip_txn *t, unsigned status)
         if (status < 300) {
             /* §13.3.1.4: the 2xx is retransmitted until its ACK; RFC 6026 names the wait L */
             txn_set_state(L, t, SIP_TXN_ACCEPTED, "2xx sent");
-            txn_dlink(L, t, txn_hash(t->call_id, false));
+            txn_dlink(L, t, txn_key_hash(t->call_id, false));
             txn_timer_set(L, t, TXN_SLOT_LIFE, TM_L, t64(L));
         } else {
             txn_set_state(L, t, SIP_TXN_COMPLETED, "final sent");
@@ -238,7 +238,8 @@ static sip_txn *server_create(sip_txn_layer *L, const sip_msg *req, const sip_vi
         txn_keys_inline(t);
     /* the stamp adds received and an rport value: where to answer reads the same in both */
     sip_response_dest(req_via, src, &t->peer);
-    txn_link(L, t, (t->flags & TXN_F_RFC2543) ? txn_hash(t->call_id, false) : txn_hash(t->branch, true));
+    bool rfc2543 = t->flags & TXN_F_RFC2543;
+    txn_link(L, t, rfc2543 ? txn_key_hash(t->call_id, false) : txn_key_hash(t->branch, true));
     return t;
 }
 

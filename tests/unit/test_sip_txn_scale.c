@@ -264,6 +264,24 @@ START_TEST(index_finds_every_entry_through_growth_and_removals)
 }
 END_TEST
 
+/* Branches compare without case (§7.3.1 tokens): they must hash alike. */
+START_TEST(key_hash_folds_case_and_sees_every_byte)
+{
+    const char *a = "z9hG4bK776asdhds-Long-Enough", *b = "Z9HG4BK776ASDHDS-long-enough";
+    ck_assert_uint_eq(txn_key_hash(sp_str_cstr(a), true), txn_key_hash(sp_str_cstr(b), true));
+    ck_assert_uint_ne(txn_key_hash(sp_str_cstr(a), false), txn_key_hash(sp_str_cstr(b), false));
+    /* a change in any byte, the tail of the last word included, moves the hash */
+    char c[32];
+    for (size_t i = 0; i < strlen(a); i++) {
+        strcpy(c, a);
+        c[i] = c[i] == '1' ? '2' : '1';
+        ck_assert_uint_ne(txn_key_hash(sp_str_cstr(c), true), txn_key_hash(sp_str_cstr(a), true));
+    }
+    ck_assert_uint_ne(txn_key_hash(sp_str_make(a, 9), true), txn_key_hash(sp_str_make(a, 10), true));
+    ck_assert_uint_eq(txn_key_hash(SP_STR_NULL, true), txn_key_hash(sp_str_make("", 0), true));
+}
+END_TEST
+
 START_TEST(max_txns_limit_is_accepted_and_one_more_refused)
 {
     sip_txn_env env = {.now_ms = w_now, .send = w_send, .timer_start = w_timer_start, .timer_cancel = w_timer_cancel};
@@ -290,6 +308,7 @@ static Suite *txn_scale_suite(void)
     tcase_add_test(tc, timer_j_ends_each_server_transaction_on_time);
     tcase_add_test(tc, stopped_timers_leave_the_others_on_time);
     tcase_add_test(tc, index_finds_every_entry_through_growth_and_removals);
+    tcase_add_test(tc, key_hash_folds_case_and_sees_every_byte);
     tcase_add_test(tc, max_txns_limit_is_accepted_and_one_more_refused);
     suite_add_tcase(s, tc);
     return s;
