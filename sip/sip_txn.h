@@ -184,7 +184,8 @@ void sip_txn_timer(sip_txn_layer *L, uint64_t cookie);
  * except that a request moved to TCP for its size is sent again over UDP
  * when the connection could not be set up (connect_failed, §18.1.1).
  * Transactions match by connection id, or, when where->host is not empty,
- * by transport, host text and port. Costs a walk over every slot. */
+ * by transport, host text and port. Costs a walk over every record the
+ * layer has made (its peak of live transactions). */
 void sip_txn_transport_error(sip_txn_layer *L, const sip_peer *where, bool connect_failed);
 
 /* --- client transactions ---------------------------------------------------- */

@@ -73,7 +73,7 @@ sip_txn_layer *sip_txn_layer_new(const sip_txn_config *cfg, const sip_txn_env *e
     }
     /* a random start and a counter: unique in time and space (§8.1.1.7) without a syscall per branch */
     if (sp_random_bytes(&L->branch_seed, sizeof L->branch_seed) != 0)
-        L->branch_seed = mix64((uint64_t)(uintptr_t)L ^ (env->now_ms ? env->now_ms(env->ctx) : 0));
+        L->branch_seed = mix64((uint64_t)(uintptr_t)L ^ env->now_ms(env->ctx));
     return L;
 }
 
