@@ -1,5 +1,7 @@
 /* sip_params.c - comma lists and ";name=value" parameters of header values
  * (RFC 3261 §7.3.1, §25.1). */
+#include <string.h>
+
 #include "sip_hdr.h"
 
 #include "sip_lex_impl.h"
@@ -42,6 +44,11 @@ bool sip_list_next(sp_str *rest, sp_str *item)
         return false;
     }
     size_t start = i;
+    /* most values hold no quote and no '<': the element ends at the next ',' */
+    const char *comma = memchr(p + i, ',', n - i);
+    size_t end = comma ? (size_t)(comma - p) : n;
+    if (!memchr(p + i, '"', end - i) && !memchr(p + i, '<', end - i))
+        i = end;
     for (;;) {
         i = find_any3(p, i, n, ',', '"', '<');
         if (i == n || p[i] == ',')

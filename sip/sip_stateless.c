@@ -66,7 +66,13 @@ long sip_via_stamp(const sip_msg *msg, const char *buf, const sip_peer *src,
     rest = h->value;
     if (!sip_list_next(&rest, &first) || sip_via_parse(first, &via, NULL) != 0)
         return -1;
+    return sip_via_stamp_parsed(msg, buf, first, &via, src, out, cap, copy);
+}
 
+long sip_via_stamp_parsed(const sip_msg *msg, const char *buf, sp_str first, const sip_via *top,
+                          const sip_peer *src, char *out, size_t cap, sip_msg *copy)
+{
+    sip_via via = *top;
     char rport_text[8] = "", recv_text[SIP_PEER_HOST_MAX + 16] = "";
     insertion ins[2] = {{0, 0}, {0, 0}};
     bool rport_asked = false;
@@ -77,8 +83,17 @@ long sip_via_stamp(const sip_msg *msg, const char *buf, const sip_peer *src,
             continue;
         rport_asked = true;
         ins[0].at = (size_t)((prm.value.p ? prm.value.p : prm.name.p + prm.name.n) - buf);
-        ins[0].n = (size_t)snprintf(rport_text, sizeof rport_text, "%s%u", prm.value.p ? "" : "=",
-                                    (unsigned)src->port);
+        /* "=" and the port, written without printf: this runs for every request */
+        char digits[5];
+        size_t nd = 0, k = 0;
+        for (unsigned v = src->port; nd == 0 || v; v /= 10)
+            digits[nd++] = (char)('0' + v % 10);
+        if (!prm.value.p)
+            rport_text[k++] = '=';
+        while (nd)
+            rport_text[k++] = digits[--nd];
+        rport_text[k] = 0;
+        ins[0].n = k;
         break;
     }
     sp_str host = via.host;
@@ -86,7 +101,10 @@ long sip_via_stamp(const sip_msg *msg, const char *buf, const sip_peer *src,
         host = sp_str_make(host.p + 1, host.n - 2);
     if (!sp_str_present(via.received) && (rport_asked || !sp_str_caseeq_cstr(host, src->host))) {
         ins[1].at = (size_t)(first.p + first.n - buf);
-        ins[1].n = (size_t)snprintf(recv_text, sizeof recv_text, ";received=%s", src->host);
+        size_t hn = strnlen(src->host, sizeof src->host);
+        memcpy(recv_text, ";received=", 10);
+        memcpy(recv_text + 10, src->host, hn);
+        ins[1].n = 10 + hn;
     }
     size_t len = msg->length;
     if (len + ins[0].n + ins[1].n > cap)

@@ -30,6 +30,10 @@ void sip_response_dest(const sip_via *top_via, const sip_peer *src, sip_peer *de
  * the copy's length, or -1 when it does not fit or the top Via is unreadable. */
 long sip_via_stamp(const sip_msg *msg, const char *buf, const sip_peer *src,
                    char *out, size_t cap, sip_msg *copy);
+/* The same with the top Via already read: top is its element in the Via
+ * header's value (a slice of buf) and via its parse. */
+long sip_via_stamp_parsed(const sip_msg *msg, const char *buf, sp_str top, const sip_via *via,
+                          const sip_peer *src, char *out, size_t cap, sip_msg *copy);
 
 /* A response to a parsed request, built per §8.2.6 with a To tag derived
  * from the request (so retransmissions get the same answer). reason absent

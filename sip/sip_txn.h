@@ -51,8 +51,13 @@
 #define SIP_TIMER_D_MS 32000u
 #define SIP_TRYING_MS_DEFAULT 200u
 /* Live transactions of both kinds; past it new requests get a stateless 503
- * and new client transactions are refused with SP_ELIMIT. */
+ * and new client transactions are refused with SP_ELIMIT. A server keeps a
+ * non-INVITE transaction 64*T1 (32 s) after its answer over UDP (timer J),
+ * a client for T4 (5 s, timer K): size it as rate x 32 s (the default
+ * sustains 128 requests/s over UDP). sip/README.md has the memory figures. */
 #define SIP_MAX_TXNS_DEFAULT 4096u
+/* The largest max_txns a layer accepts. */
+#define SIP_MAX_TXNS_LIMIT (1u << 24)
 /* Longest host text a peer address holds (numeric addresses, short names). */
 #define SIP_PEER_HOST_MAX 64
 /* RFC 3261 §18.1.1: a request larger than this goes over TCP when the path
@@ -88,12 +93,16 @@ bool sip_peer_set_host(sip_peer *p, sp_str host);
 
 typedef struct sip_txn_env {
     void *ctx;
+    /* The clock the timers run on, in ms; required. */
     uint64_t (*now_ms)(void *ctx);
     /* Sends one whole message; 0, or -1 when the transport failed (refused,
      * unreachable, connection gone): the layer then ends the transaction. */
     int (*send)(void *ctx, const sip_peer *dest, const char *buf, size_t len);
     /* Arms a one-shot timer; at expiry the adapter calls sip_txn_timer(layer,
-     * cookie). Returns a nonzero handle, or 0 when no timer could be armed. */
+     * cookie). Returns a nonzero handle, or 0 when no timer could be armed.
+     * The layer keeps its transactions' timers in one queue per duration and
+     * asks for one timer per non-empty queue: a few, however many
+     * transactions live. */
     uint64_t (*timer_start)(void *ctx, uint64_t delay_ms, uint64_t cookie);
     /* Disarms a timer that has not fired yet. */
     void (*timer_cancel)(void *ctx, uint64_t handle);
@@ -183,7 +192,8 @@ void sip_txn_timer(sip_txn_layer *L, uint64_t cookie);
  * except that a request moved to TCP for its size is sent again over UDP
  * when the connection could not be set up (connect_failed, §18.1.1).
  * Transactions match by connection id, or, when where->host is not empty,
- * by transport, host text and port. Costs a walk over every slot. */
+ * by transport, host text and port. Costs a walk over every record the
+ * layer has made (its peak of live transactions). */
 void sip_txn_transport_error(sip_txn_layer *L, const sip_peer *where, bool connect_failed);
 
 /* --- client transactions ---------------------------------------------------- */

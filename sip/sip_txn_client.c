@@ -219,10 +219,12 @@ static int client_start(sip_txn_layer *L, const char *req, size_t len, const sip
     t->branch = sp_str_make(t->req + (via.branch.p - req), via.branch.n);
     t->method = sp_str_make(t->req + (cs.method.p - req), cs.method.n);
     t->cseq = cs.seq;
+    if (txn_keys_fit(t->branch, t->method, t->sent_by))
+        txn_keys_inline(t);
     t->peer = *dest;
     t->cb = cb;
     t->cb_ctx = cb_ctx;
-    txn_link(L, t, txn_hash(t->branch, true));
+    txn_link(L, t, txn_key_hash(t->branch, true));
     *ct = t->id;
     if (t->peer.tp == SIP_TP_UDP && !t->peer.force_udp && t->req_len > udp_max_request(L))
         move_to_tcp(L, t);
@@ -231,7 +233,7 @@ static int client_start(sip_txn_layer *L, const char *req, size_t len, const sip
     if (!first_send(L, t)) {
         /* the TU hears the 503 from a timer, never inside its own call */
         txn_timer_set(L, t, TXN_SLOT_LIFE, TM_DEFER, 0);
-        if (!t->timers[TXN_SLOT_LIFE].handle)
+        if (!txn_timer_running(t, TXN_SLOT_LIFE))
             finish_local(L, t, 503, "transport error");
         return 0;
     }
@@ -293,6 +295,7 @@ static void invite_response(sip_txn_layer *L, sip_txn *t, const sip_msg *resp)
             /* the TU ACKs a 2xx; later 2xx (retransmissions, forks) still reach it (RFC 6026) */
             txn_set_state(L, t, SIP_TXN_ACCEPTED, "2xx");
             txn_timer_set(L, t, TXN_SLOT_LIFE, TM_M, t64(L));
+            txn_shed_request(L, t);
         } else {
             long n = build_ack_or_cancel(L, t, SP_LIT("ACK"), resp);
             if (n > 0 && (t->out = txn_dup(L->scratch, (size_t)n)))
@@ -306,6 +309,7 @@ static void invite_response(sip_txn_layer *L, sip_txn *t, const sip_msg *resp)
             } else {
                 txn_set_state(L, t, SIP_TXN_COMPLETED, "final");
                 txn_timer_set(L, t, TXN_SLOT_LIFE, TM_D, SIP_TIMER_D_MS);
+                txn_shed_request(L, t);
             }
         }
         deliver(t, resp, false, false);
@@ -342,6 +346,7 @@ static void non_invite_response(sip_txn_layer *L, sip_txn *t, const sip_msg *res
     } else {
         txn_set_state(L, t, SIP_TXN_COMPLETED, "final");
         txn_timer_set(L, t, TXN_SLOT_LIFE, TM_K, L->cfg.t4_ms);
+        txn_shed_request(L, t); /* K only absorbs retransmitted answers */
     }
     deliver(t, resp, false, false);
 }

@@ -48,8 +48,8 @@ sip_txn_layer *sip_txn_layer_new(const sip_txn_config *cfg, const sip_txn_env *e
         c = *cfg;
     else
         sip_txn_config_default(&c);
-    if (c.t1_ms == 0 || c.t2_ms < c.t1_ms || c.max_txns == 0 || c.max_txns > (1u << 24) ||
-        !env || !env->send || !env->timer_start || !env->timer_cancel)
+    if (c.t1_ms == 0 || c.t2_ms < c.t1_ms || c.max_txns == 0 || c.max_txns > SIP_MAX_TXNS_LIMIT ||
+        !env || !env->now_ms || !env->send || !env->timer_start || !env->timer_cancel)
         return NULL;
     if (c.limits.max_msg_size == 0)
         c.limits.max_msg_size = SIP_DEFAULT_MAX_MSG_SIZE;
@@ -63,28 +63,17 @@ sip_txn_layer *sip_txn_layer_new(const sip_txn_config *cfg, const sip_txn_env *e
     L->env = *env;
     if (tu)
         L->tu = *tu;
-    uint32_t nb = 1;
-    while (nb < c.max_txns)
-        nb <<= 1;
-    L->mask = nb - 1;
-    L->slots = calloc(c.max_txns, sizeof *L->slots);
-    L->gens = calloc(c.max_txns, sizeof *L->gens);
-    L->free_slots = malloc(c.max_txns * sizeof *L->free_slots);
-    L->buckets = calloc(nb, sizeof *L->buckets);
-    L->dbuckets = calloc(nb, sizeof *L->dbuckets);
+    L->chunks = calloc((c.max_txns + TXN_CHUNK - 1) / TXN_CHUNK, sizeof *L->chunks);
     /* Room for the largest response we build: the request's headers plus ours. */
     L->scratch_cap = c.limits.max_msg_size + 1024;
     L->scratch = malloc(L->scratch_cap);
-    if (!L->slots || !L->gens || !L->free_slots || !L->buckets || !L->dbuckets || !L->scratch) {
+    if (!L->chunks || !L->scratch) {
         sip_txn_layer_free(L);
         return NULL;
     }
-    for (uint32_t i = 0; i < c.max_txns; i++)
-        L->free_slots[i] = c.max_txns - 1 - i;
-    L->nfree = c.max_txns;
     /* a random start and a counter: unique in time and space (§8.1.1.7) without a syscall per branch */
     if (sp_random_bytes(&L->branch_seed, sizeof L->branch_seed) != 0)
-        L->branch_seed = mix64((uint64_t)(uintptr_t)L ^ (env->now_ms ? env->now_ms(env->ctx) : 0));
+        L->branch_seed = mix64((uint64_t)(uintptr_t)L ^ env->now_ms(env->ctx));
     return L;
 }
 
@@ -92,21 +81,26 @@ void sip_txn_layer_free(sip_txn_layer *L)
 {
     if (!L)
         return;
-    if (L->slots)
+    if (L->chunks) {
         txn_free_all(L);
-    free(L->slots);
-    free(L->gens);
-    free(L->free_slots);
-    free(L->buckets);
-    free(L->dbuckets);
+        for (uint32_t c = 0; c < (L->cfg.max_txns + TXN_CHUNK - 1) / TXN_CHUNK; c++)
+            free(L->chunks[c]);
+    }
+    free(L->chunks);
+    txn_index_free(&L->index);
+    txn_index_free(&L->dindex);
     free(L->scratch);
     free(L);
 }
 
 void sip_txn_branch_new(sip_txn_layer *L, char out[SIP_BRANCH_SIZE])
 {
-    snprintf(out, SIP_BRANCH_SIZE, SIP_MAGIC_COOKIE "%016llx",
-             (unsigned long long)mix64(L->branch_seed + L->branch_count++));
+    static const char hex[] = "0123456789abcdef";
+    uint64_t v = mix64(L->branch_seed + L->branch_count++);
+    memcpy(out, SIP_MAGIC_COOKIE, sizeof SIP_MAGIC_COOKIE - 1);
+    for (int i = 0; i < 16; i++)
+        out[sizeof SIP_MAGIC_COOKIE - 1 + i] = hex[(v >> (60 - 4 * i)) & 15];
+    out[SIP_BRANCH_SIZE - 1] = 0;
 }
 
 char *txn_dup(const char *buf, size_t len)
@@ -148,44 +142,17 @@ void txn_set_state(sip_txn_layer *L, sip_txn *t, sip_txn_state to, const char *e
         txn_kill(L, t);
 }
 
-static uint64_t cookie_of(sip_txn_id id, int slot) { return id << 1 | (uint64_t)slot; }
-
-void txn_timer_set(sip_txn_layer *L, sip_txn *t, int slot, txn_timer_name name, uint64_t ms)
-{
-    txn_timer_stop(L, t, slot);
-    uint64_t h = L->env.timer_start(L->env.ctx, ms, cookie_of(t->id, slot));
-    t->timers[slot].handle = h;
-    t->timers[slot].name = (uint8_t)(h ? name : TM_NONE);
-}
-
-void txn_timer_stop(sip_txn_layer *L, sip_txn *t, int slot)
-{
-    if (t->timers[slot].handle)
-        L->env.timer_cancel(L->env.ctx, t->timers[slot].handle);
-    t->timers[slot].handle = 0;
-    t->timers[slot].name = TM_NONE;
-}
-
 int txn_send(sip_txn_layer *L, const sip_peer *dest, const char *buf, size_t len)
 {
     return L->env.send(L->env.ctx, dest, buf, len) == 0 ? 0 : -1;
 }
 
-void sip_txn_timer(sip_txn_layer *L, uint64_t cookie)
+void txn_timer_expired(sip_txn_layer *L, sip_txn *t, txn_timer_name name)
 {
-    txn_enter(L);
-    int slot = (int)(cookie & 1);
-    sip_txn *t = txn_get(L, cookie >> 1);
-    if (t && t->timers[slot].handle) {
-        txn_timer_name name = (txn_timer_name)t->timers[slot].name;
-        t->timers[slot].handle = 0;
-        t->timers[slot].name = TM_NONE;
-        if (t->kind == SIP_TXN_CLIENT_INVITE || t->kind == SIP_TXN_CLIENT_NON_INVITE)
-            txn_client_timer(L, t, name);
-        else
-            txn_server_timer(L, t, name);
-    }
-    txn_leave(L);
+    if (t->kind == SIP_TXN_CLIENT_INVITE || t->kind == SIP_TXN_CLIENT_NON_INVITE)
+        txn_client_timer(L, t, name);
+    else
+        txn_server_timer(L, t, name);
 }
 
 static bool waits_on(const sip_txn *t, const sip_peer *where)
@@ -206,16 +173,16 @@ void sip_txn_transport_error(sip_txn_layer *L, const sip_peer *where, bool conne
     txn_enter(L);
     /* Mark first, then act: transactions the TU starts from its callbacks are not concerned. */
     size_t marked = 0;
-    for (uint32_t s = 0; s < L->cfg.max_txns; s++) {
-        sip_txn *t = L->slots[s];
-        if (t && waits_on(t, where)) {
+    for (uint32_t rec = 1; rec <= L->nrecs; rec++) {
+        sip_txn *t = txn_rec(L, rec);
+        if (t->id && waits_on(t, where)) {
             t->flags |= TXN_F_TP_ERROR;
             marked++;
         }
     }
-    for (uint32_t s = 0; s < L->cfg.max_txns && marked; s++) {
-        sip_txn *t = L->slots[s];
-        if (t && (t->flags & TXN_F_TP_ERROR) && !(t->flags & TXN_F_DEAD)) {
+    for (uint32_t rec = 1; rec <= L->nrecs && marked; rec++) {
+        sip_txn *t = txn_rec(L, rec);
+        if (t->id && (t->flags & TXN_F_TP_ERROR) && !(t->flags & TXN_F_DEAD)) {
             marked--;
             txn_client_transport_error(L, t, connect_failed);
         }
@@ -236,7 +203,7 @@ size_t sip_txn_count(const sip_txn_layer *L) { return L->live; }
 size_t sip_txn_footprint(const sip_txn_layer *L, sip_txn_id id)
 {
     const sip_txn *t = txn_get(L, id);
-    return t ? sizeof *t + t->req_len + t->out_len : 0;
+    return t ? sizeof *t + TXN_INDEX_BYTES_PER_TXN + t->req_len + t->out_len : 0;
 }
 
 uint64_t sip_txn_retransmissions(const sip_txn_layer *L) { return L->retransmissions; }
@@ -284,11 +251,12 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         return;
     }
     sip_via via;
-    if (!txn_top_via(msg, &via))
+    sp_str via_elem;
+    if (!txn_top_via_elem(msg, &via, &via_elem))
         return; /* nowhere to answer */
 
     if (sp_str_eq(msg->method, SP_LIT("ACK"))) {
-        sip_txn *t = txn_match_request(L, msg, SP_LIT("INVITE"), false);
+        sip_txn *t = txn_match_request(L, msg, &via, SP_LIT("INVITE"), false);
         if (t && t->state != SIP_TXN_ACCEPTED) {
             txn_server_ack(L, t); /* ACK for a non-2xx: the transaction's (§17.2.1) */
             return;
@@ -300,13 +268,13 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
             L->tu.on_request(L->tu.ctx, 0, msg, src); /* ACK for a 2xx: the TU's (§17.1.1.3) */
         return;
     }
-    sip_txn *t = txn_match_request(L, msg, msg->method, false);
+    sip_txn *t = txn_match_request(L, msg, &via, msg->method, false);
     if (t) {
         txn_server_retransmit(L, t, msg);
         return;
     }
     if (sp_str_eq(msg->method, SP_LIT("CANCEL"))) {
-        txn_server_cancel(L, msg, buf, src);
+        txn_server_cancel(L, msg, &via, via_elem, buf, src);
         return;
     }
     if (sp_str_present(L->cfg.allow) && !sip_list_has(L->cfg.allow, msg->method, true)) {
@@ -330,11 +298,11 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         txn_stateless_reply(L, msg, buf, src, r.status, r.reason, r.headers); /* §8.2.7 */
         return;
     }
-    if (L->nfree == 0) {
+    if (L->live >= L->cfg.max_txns) {
         txn_stateless_reply(L, msg, buf, src, 503, SP_STR_NULL, SP_LIT("Retry-After: 5\r\n"));
         return;
     }
-    txn_server_new(L, msg, buf, src);
+    txn_server_new(L, msg, &via, via_elem, buf, src);
 }
 
 void sip_txn_receive(sip_txn_layer *L, const char *buf, size_t len, const sip_peer *src)

@@ -11,15 +11,21 @@ bool txn_branch_is_magic(sp_str branch)
            memcmp(branch.p, SIP_MAGIC_COOKIE, sizeof SIP_MAGIC_COOKIE - 1) == 0;
 }
 
-bool txn_top_via(const sip_msg *msg, sip_via *via)
+bool txn_top_via_elem(const sip_msg *msg, sip_via *via, sp_str *elem)
 {
     const sip_header *h = sip_msg_find(msg, SIP_H_VIA);
     if (!h)
         return false;
-    sp_str rest = h->value, first;
-    if (!sip_list_next(&rest, &first))
+    sp_str rest = h->value;
+    if (!sip_list_next(&rest, elem))
         return false;
-    return sip_via_parse(first, via, NULL) == 0;
+    return sip_via_parse(*elem, via, NULL) == 0;
+}
+
+bool txn_top_via(const sip_msg *msg, sip_via *via)
+{
+    sp_str elem;
+    return txn_top_via_elem(msg, via, &elem);
 }
 
 sp_str txn_tag_of(const sip_msg *msg, sip_hdr_id id)
@@ -60,17 +66,20 @@ static bool tag_eq(sp_str a, sp_str b)
 
 void txn_server_keys(sip_txn *t, const sip_msg *req, const sip_via *via)
 {
-    sip_cseq cs = {0};
     t->branch = via->branch;
     t->sent_by = via->host;
     t->sent_by_port = via_port(via);
     t->method = req->method;
     t->call_id = callid_of(req);
-    t->from_tag = txn_tag_of(req, SIP_H_FROM);
-    if (txn_cseq_of(req, &cs))
-        t->cseq = cs.seq;
     if (!txn_branch_is_magic(via->branch))
         t->flags |= TXN_F_RFC2543;
+    /* only an ACK for a 2xx is matched by From tag and CSeq (§13.3.1.4): INVITEs only */
+    sip_cseq cs = {0};
+    if (t->kind == SIP_TXN_SERVER_INVITE) {
+        t->from_tag = txn_tag_of(req, SIP_H_FROM);
+        if (txn_cseq_of(req, &cs))
+            t->cseq = cs.seq;
+    }
 }
 
 sip_txn *txn_match_response(sip_txn_layer *L, const sip_msg *resp)
@@ -79,9 +88,12 @@ sip_txn *txn_match_response(sip_txn_layer *L, const sip_msg *resp)
     sip_cseq cs;
     if (!txn_top_via(resp, &via) || !sp_str_present(via.branch) || !txn_cseq_of(resp, &cs))
         return NULL;
-    for (sip_txn *t = L->buckets[txn_hash(via.branch, true) & L->mask]; t; t = t->next)
+    uint32_t h = txn_key_hash(via.branch, true);
+    for (uint32_t pos = txn_index_start(&L->index, h), r; (r = txn_index_next(&L->index, h, &pos));) {
+        sip_txn *t = txn_rec(L, r);
         if (is_client(t) && sp_str_caseeq(t->branch, via.branch) && sp_str_eq(t->method, cs.method))
             return t;
+    }
     return NULL;
 }
 
@@ -118,16 +130,16 @@ static bool match_2543(const sip_txn *t, const sip_msg *req, const sip_via *via,
     return sp_str_eq(orig.uri, req->uri);
 }
 
-sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, sp_str method, bool for_cancel)
+sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, const sip_via *via, sp_str method,
+                           bool for_cancel)
 {
-    sip_via via;
-    if (!txn_top_via(req, &via))
-        return NULL;
-    if (txn_branch_is_magic(via.branch)) {
-        uint16_t port = via_port(&via);
-        for (sip_txn *t = L->buckets[txn_hash(via.branch, true) & L->mask]; t; t = t->next) {
-            if (is_client(t) || (t->flags & TXN_F_RFC2543) || !sp_str_caseeq(t->branch, via.branch) ||
-                !sp_str_caseeq(t->sent_by, via.host) || t->sent_by_port != port)
+    if (txn_branch_is_magic(via->branch)) {
+        uint16_t port = via_port(via);
+        uint32_t h = txn_key_hash(via->branch, true);
+        for (uint32_t pos = txn_index_start(&L->index, h), r; (r = txn_index_next(&L->index, h, &pos));) {
+            sip_txn *t = txn_rec(L, r);
+            if (is_client(t) || (t->flags & TXN_F_RFC2543) || !sp_str_caseeq(t->branch, via->branch) ||
+                !sp_str_caseeq(t->sent_by, via->host) || t->sent_by_port != port)
                 continue;
             /* §9.2: a CANCEL's target is any other request of the same branch */
             if (for_cancel ? !sp_str_eq(t->method, SP_LIT("CANCEL")) : sp_str_eq(t->method, method))
@@ -136,12 +148,14 @@ sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, sp_str method, 
         return NULL;
     }
     sp_str callid = callid_of(req);
-    for (sip_txn *t = L->buckets[txn_hash(callid, false) & L->mask]; t; t = t->next) {
+    uint32_t h = txn_key_hash(callid, false);
+    for (uint32_t pos = txn_index_start(&L->index, h), r; (r = txn_index_next(&L->index, h, &pos));) {
+        sip_txn *t = txn_rec(L, r);
         if (is_client(t) || !(t->flags & TXN_F_RFC2543) || !sp_str_eq(t->call_id, callid))
             continue;
         if (for_cancel && sp_str_eq(t->method, SP_LIT("CANCEL")))
             continue;
-        if (match_2543(t, req, &via, for_cancel ? t->method : method, for_cancel))
+        if (match_2543(t, req, via, for_cancel ? t->method : method, for_cancel))
             return t;
     }
     return NULL;
@@ -154,9 +168,12 @@ sip_txn *txn_match_ack_2xx(sip_txn_layer *L, const sip_msg *ack)
     if (!sp_str_present(callid) || !txn_cseq_of(ack, &cs))
         return NULL;
     sp_str from_tag = txn_tag_of(ack, SIP_H_FROM), to_tag = txn_tag_of(ack, SIP_H_TO);
-    for (sip_txn *t = L->dbuckets[txn_hash(callid, false) & L->mask]; t; t = t->dnext)
+    uint32_t h = txn_key_hash(callid, false);
+    for (uint32_t pos = txn_index_start(&L->dindex, h), r; (r = txn_index_next(&L->dindex, h, &pos));) {
+        sip_txn *t = txn_rec(L, r);
         if (t->cseq == cs.seq && sp_str_eq(t->call_id, callid) && tag_eq(t->from_tag, from_tag) &&
             tag_eq(t->to_tag, to_tag))
             return t;
+    }
     return NULL;
 }

@@ -132,7 +132,7 @@ static void after_reply(sip_txn_layer *L, sip_txn *t, unsigned status)
         if (status < 300) {
             /* §13.3.1.4: the 2xx is retransmitted until its ACK; RFC 6026 names the wait L */
             txn_set_state(L, t, SIP_TXN_ACCEPTED, "2xx sent");
-            txn_dlink(L, t, txn_hash(t->call_id, false));
+            txn_dlink(L, t, txn_key_hash(t->call_id, false));
             txn_timer_set(L, t, TXN_SLOT_LIFE, TM_L, t64(L));
         } else {
             txn_set_state(L, t, SIP_TXN_COMPLETED, "final sent");
@@ -155,6 +155,7 @@ static void after_reply(sip_txn_layer *L, sip_txn *t, unsigned status)
     }
     txn_set_state(L, t, SIP_TXN_COMPLETED, "final sent");
     txn_timer_set(L, t, TXN_SLOT_LIFE, TM_J, t64(L));
+    txn_shed_request(L, t); /* J only repeats the answer: keep it and the keys */
 }
 
 /* An answer the layer gives on its own (100 Trying, 487); false when the transport failed. */
@@ -208,39 +209,47 @@ static void msg_move(sip_msg *m, const char *from, const char *to)
 
 /* A server transaction holding a stamped copy of req; *copy is the request
  * as the TU sees it (its headers in hdrs). NULL when there is no room. */
-static sip_txn *server_create(sip_txn_layer *L, const sip_msg *req, const char *buf, const sip_peer *src,
-                              sip_txn_kind kind, sip_msg *copy, sip_header *hdrs)
+static sip_txn *server_create(sip_txn_layer *L, const sip_msg *req, const sip_via *req_via, sp_str via_elem,
+                              const char *buf, const sip_peer *src, sip_txn_kind kind, sip_msg *copy,
+                              sip_header *hdrs)
 {
     copy->headers = hdrs;
-    long n = sip_via_stamp(req, buf, src, L->scratch, L->scratch_cap, copy);
-    sip_via via;
-    if (n < 0 || !txn_top_via(copy, &via))
-        return NULL;
-    sip_txn *t = txn_alloc(L, kind);
+    long n = sip_via_stamp_parsed(req, buf, via_elem, req_via, src, L->scratch, L->scratch_cap, copy);
+    sip_txn *t = n < 0 ? NULL : txn_alloc(L, kind);
     char *mem = t ? txn_dup(L->scratch, (size_t)n) : NULL;
-    if (!mem) {
+    if (mem) {
+        msg_move(copy, L->scratch, mem);
+        t->req = mem;
+        t->req_len = (size_t)n;
+    }
+    /* The stamp leaves the Via's text as it was: keys that fit the record are
+     * copied from the request's Via, the others read from our copy's. */
+    sip_via via = *req_via;
+    bool keys_fit = txn_keys_fit(via.branch, req->method, via.host);
+    if (!mem || (!keys_fit && !txn_top_via(copy, &via))) {
         if (t) {
             t->state = SIP_TXN_TERMINATED;
             txn_kill(L, t);
         }
         return NULL;
     }
-    msg_move(copy, L->scratch, mem);
-    t->req = mem;
-    t->req_len = (size_t)n;
-    txn_top_via(copy, &via);
     txn_server_keys(t, copy, &via);
-    sip_response_dest(&via, src, &t->peer);
-    txn_link(L, t, (t->flags & TXN_F_RFC2543) ? txn_hash(t->call_id, false) : txn_hash(t->branch, true));
+    if (keys_fit)
+        txn_keys_inline(t);
+    /* the stamp adds received and an rport value: where to answer reads the same in both */
+    sip_response_dest(req_via, src, &t->peer);
+    bool rfc2543 = t->flags & TXN_F_RFC2543;
+    txn_link(L, t, rfc2543 ? txn_key_hash(t->call_id, false) : txn_key_hash(t->branch, true));
     return t;
 }
 
-void txn_server_new(sip_txn_layer *L, const sip_msg *req, const char *buf, const sip_peer *src)
+void txn_server_new(sip_txn_layer *L, const sip_msg *req, const sip_via *via, sp_str via_elem, const char *buf,
+                    const sip_peer *src)
 {
     bool invite = sp_str_eq(req->method, SP_LIT("INVITE"));
     sip_header hdrs[SIP_TXN_MAX_HDRS];
     sip_msg copy;
-    sip_txn *t = server_create(L, req, buf, src, invite ? SIP_TXN_SERVER_INVITE : SIP_TXN_SERVER_NON_INVITE,
+    sip_txn *t = server_create(L, req, via, via_elem, buf, src, invite ? SIP_TXN_SERVER_INVITE : SIP_TXN_SERVER_NON_INVITE,
                                &copy, hdrs);
     if (!t) {
         txn_stateless_reply(L, req, buf, src, 503, SP_STR_NULL, SP_LIT("Retry-After: 5\r\n"));
@@ -260,6 +269,8 @@ void txn_server_new(sip_txn_layer *L, const sip_msg *req, const char *buf, const
     t = txn_get(L, id);
     if (!t)
         return;
+    if (!invite && t->state == SIP_TXN_COMPLETED)
+        txn_shed_request(L, t); /* answered while the TU was reading the request */
     if (invite && !(t->flags & (TXN_F_PROVISIONAL | TXN_F_FINAL_SENT)))
         txn_timer_set(L, t, TXN_SLOT_RETRANS, TM_TRYING, L->cfg.trying_ms);
     else if (!invite && !(t->flags & TXN_F_FINAL_SENT))
@@ -357,9 +368,10 @@ void txn_server_timer(sip_txn_layer *L, sip_txn *t, txn_timer_name name)
 
 /* --- CANCEL (§9.2) ---------------------------------------------------------- */
 
-void txn_server_cancel(sip_txn_layer *L, const sip_msg *cancel, const char *buf, const sip_peer *src)
+void txn_server_cancel(sip_txn_layer *L, const sip_msg *cancel, const sip_via *via, sp_str via_elem,
+                       const char *buf, const sip_peer *src)
 {
-    sip_txn *target = txn_match_request(L, cancel, SP_STR_NULL, true);
+    sip_txn *target = txn_match_request(L, cancel, via, SP_STR_NULL, true);
     if (!target) {
         txn_stateless_reply(L, cancel, buf, src, 481, SP_STR_NULL, SP_STR_NULL);
         return;
@@ -368,7 +380,7 @@ void txn_server_cancel(sip_txn_layer *L, const sip_msg *cancel, const char *buf,
     bool proceeding = target->kind == SIP_TXN_SERVER_INVITE && target->state == SIP_TXN_PROCEEDING;
     sip_header hdrs[SIP_TXN_MAX_HDRS];
     sip_msg copy;
-    sip_txn *ct = server_create(L, cancel, buf, src, SIP_TXN_SERVER_NON_INVITE, &copy, hdrs);
+    sip_txn *ct = server_create(L, cancel, via, via_elem, buf, src, SIP_TXN_SERVER_NON_INVITE, &copy, hdrs);
     if (ct) {
         txn_set_state(L, ct, SIP_TXN_TRYING, "CANCEL received");
         /* the CANCEL's 200 carries the To tag the INVITE's answers carry (§9.2) */

@@ -17,6 +17,16 @@ typedef struct txn_tp_timer {
     struct txn_tp_timer *next_free, *next_all;
 } txn_tp_timer;
 
+/* The last conversion each way between an address and a peer's host text:
+ * traffic comes from and goes to few addresses, and formatting and parsing
+ * them for every datagram showed in profiles. */
+typedef struct addr_memo {
+    bool valid;
+    tp_addr addr;
+    uint16_t port;                 /* text to address: the port asked for */
+    char host[SIP_PEER_HOST_MAX];
+} addr_memo;
+
 struct sip_txn_tp {
     tp_loop *loop;
     sip_txn_layer *L;
@@ -26,6 +36,7 @@ struct sip_txn_tp {
     bool has_tcp_listener;
     sip_limits limits; /* the layer's: framing over TCP answers 513 past them too */
     txn_tp_timer *free_timers, *all_timers;
+    addr_memo from_memo, to_memo;
 };
 
 void sip_txn_tp_peer(const tp_addr *addr, sip_tp tp, sip_peer *out)
@@ -34,6 +45,34 @@ void sip_txn_tp_peer(const tp_addr *addr, sip_tp tp, sip_peer *out)
     out->tp = tp;
     out->port = tp_addr_port(addr);
     tp_addr_format_host(addr, out->host, sizeof out->host);
+}
+
+/* The same host, whatever the port. */
+static bool same_host(const tp_addr *a, const tp_addr *b)
+{
+    int f = tp_addr_family(a);
+    if (f != tp_addr_family(b))
+        return false;
+    if (f == AF_INET)
+        return !memcmp(&((const struct sockaddr_in *)&a->ss)->sin_addr,
+                       &((const struct sockaddr_in *)&b->ss)->sin_addr, sizeof(struct in_addr));
+    const struct sockaddr_in6 *x = (const void *)&a->ss, *y = (const void *)&b->ss;
+    return f == AF_INET6 && !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) &&
+           x->sin6_scope_id == y->sin6_scope_id;
+}
+
+static void peer_from(sip_txn_tp *a, const tp_addr *addr, sip_tp tp, sip_peer *out)
+{
+    addr_memo *m = &a->from_memo;
+    if (!m->valid || !same_host(&m->addr, addr)) {
+        tp_addr_format_host(addr, m->host, sizeof m->host);
+        m->addr = *addr;
+        m->valid = true;
+    }
+    memset(out, 0, sizeof *out);
+    out->tp = tp;
+    out->port = tp_addr_port(addr);
+    memcpy(out->host, m->host, sizeof out->host);
 }
 
 /* --- the environment --------------------------------------------------- */
@@ -86,11 +125,22 @@ static void env_timer_cancel(void *ctx, uint64_t handle)
     a->free_timers = rec;
 }
 
-static int dest_addr(const sip_peer *dest, tp_addr *out)
+static int dest_addr(sip_txn_tp *a, const sip_peer *dest, tp_addr *out)
 {
-    size_t n = strnlen(dest->host, sizeof dest->host);
-    if (tp_addr_parse(dest->host, n, dest->port, out) >= 0)
+    addr_memo *m = &a->to_memo;
+    if (m->valid && m->port == dest->port && !strcmp(m->host, dest->host)) {
+        *out = m->addr;
         return 0;
+    }
+    size_t n = strnlen(dest->host, sizeof dest->host);
+    if (tp_addr_parse(dest->host, n, dest->port, out) >= 0) {
+        /* numeric only: a name may resolve elsewhere next time */
+        memcpy(m->host, dest->host, sizeof m->host);
+        m->port = dest->port;
+        m->addr = *out;
+        m->valid = true;
+        return 0;
+    }
     /* a host name (maddr, a Route): resolved here, which blocks (tp_addr.h) */
     return tp_addr_resolve(dest->host, n, dest->port, AF_UNSPEC, out) == 0 ? 0 : -1;
 }
@@ -100,7 +150,7 @@ static int env_send(void *ctx, const sip_peer *dest, const char *buf, size_t len
     sip_txn_tp *a = ctx;
     tp_addr to;
     if (dest->tp == SIP_TP_UDP) {
-        if (!a->udp || dest_addr(dest, &to) != 0)
+        if (!a->udp || dest_addr(a, dest, &to) != 0)
             return -1;
         /* queued: one sendmmsg for all the answers of one wake-up */
         return tp_udp_queue(a->udp, &to, buf, len) == 0 ? 0 : -1;
@@ -110,7 +160,7 @@ static int env_send(void *ctx, const sip_peer *dest, const char *buf, size_t len
     /* §18.2.2: the connection the request came on, else one to the address */
     tp_conn *c = dest->conn ? tp_tcp_find_id(a->tcp, dest->conn) : NULL;
     if (!c || !tp_conn_is_open(c)) {
-        if (dest_addr(dest, &to) != 0)
+        if (dest_addr(a, dest, &to) != 0)
             return -1;
         c = tp_tcp_find(a->tcp, &to);
         if (!c && tp_tcp_connect(a->tcp, &to, a, &c) != 0)
@@ -126,7 +176,7 @@ static void udp_recv(void *ctx, tp_udp *u, const char *buf, size_t len, const tp
     (void)u;
     sip_txn_tp *a = ctx;
     sip_peer src;
-    sip_txn_tp_peer(peer, SIP_TP_UDP, &src);
+    peer_from(a, peer, SIP_TP_UDP, &src);
     sip_txn_receive(a->L, buf, len, &src);
 }
 

@@ -8,7 +8,10 @@
 #   tests/perf/compare-kamailio.sh [BUILD]
 # Environment: DURATION (s), RATE (calls/s asked of sipp), LIMIT (calls
 # open at once: sipp then runs a window and finds the server's pace instead
-# of burying itself in retransmissions), CHILDREN (Kamailio UDP workers).
+# of burying itself in retransmissions), CHILDREN (Kamailio UDP workers),
+# SHM_MB (Kamailio's shared memory: its tm keeps every transaction there
+# for its wait timer, 5 s after the final answer, about 3 KiB each; short
+# of it, t_newtran fails and the client sees 500s instead of a comparison).
 # The rate is read from sipp's per-second statistics while it was sending;
 # failed calls are counted to the end. With loss, sipp may retransmit as
 # often as RFC 3261 lets a client before timer F (10 times, not its 5).
@@ -18,6 +21,7 @@ DURATION=${DURATION:-20}
 RATE=${RATE:-50000}
 LIMIT=${LIMIT:-200}
 CHILDREN=${CHILDREN:-2}
+SHM_MB=${SHM_MB:-4096}
 command -v kamailio >/dev/null || fail "kamailio is not installed"
 build_peers
 
@@ -61,7 +65,7 @@ PY
 kamailio_run() {
   local name=$1 cfg=$2 port; port=$(free_port)
   sed -e "s/LISTEN/127.0.0.1:$port/" -e "s/CHILDREN/$CHILDREN/" "$root/tests/kamailio/$cfg" >"$work/$name.cfg"
-  timeout $((DURATION + 90)) kamailio -f "$work/$name.cfg" -P "$work/$name.pid" -Y "$work" -DD -E -m 512 -M 16 \
+  timeout $((DURATION + 90)) kamailio -f "$work/$name.cfg" -P "$work/$name.pid" -Y "$work" -DD -E -m "$SHM_MB" -M 16 \
     >"$work/$name-kamailio.out" 2>&1 &
   local kpid=$!
   pids+=($kpid)

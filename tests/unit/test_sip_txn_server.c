@@ -330,7 +330,9 @@ START_TEST(respond_checks_its_arguments)
 END_TEST
 
 /* Memory of a live server non-INVITE transaction: its record and its copy
- * of the request stay within 1 KiB beyond the request's own bytes. */
+ * of the request stay within 1 KiB beyond the request's own bytes; once
+ * Completed (the 64*T1 of timer J over UDP) it keeps its record and the
+ * answer it repeats, and the request copy is gone. */
 START_TEST(memory_per_non_invite_server_transaction)
 {
     fake_net *net = server_net();
@@ -342,9 +344,16 @@ START_TEST(memory_per_non_invite_server_transaction)
     ck_assert_uint_le(bytes - strlen(m), 1024);
     sip_txn_reply ok = {.status = 200, .to_tag = SP_LIT("t")};
     sip_txn_respond(net->ep[1].L, st, &ok);
+    ck_assert_int_eq(sip_txn_state_of(net->ep[1].L, st), SIP_TXN_COMPLETED);
+    const char *answer = fake_sent(net, 1, 0);
     size_t after = sip_txn_footprint(net->ep[1].L, st);
-    ck_assert_uint_gt(after, bytes); /* plus the answer it repeats */
-    ck_assert_uint_le(after - strlen(m) - strlen(fake_sent(net, 1, 0)), 1024);
+    ck_assert_uint_gt(after, strlen(answer));
+    ck_assert_uint_le(after - strlen(answer), 1024);
+    ck_assert_uint_le(after, bytes - strlen(m) + strlen(answer)); /* no request bytes left */
+    /* what it keeps still matches a retransmission and repeats the answer */
+    fake_inject(net, 1, m, &CLIENT);
+    ck_assert_uint_eq(net->ep[1].nsent, 2);
+    ck_assert_str_eq(fake_sent(net, 1, 1), answer);
     fake_net_free(net);
 }
 END_TEST
