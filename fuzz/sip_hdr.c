@@ -209,11 +209,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     default: {
         char mem[96];
-        sip_buf b;
-        sip_buf_init(&b, mem, sizeof mem);
+        sp_buf b;
+        sp_buf_init(&b, mem, sizeof mem);
         sip_build_header(&b, SP_LIT("Subject"), s);
         sip_build_body(&b, SP_LIT("text/plain"), s);
-        long n = sip_buf_finish(&b);
+        long n = sp_buf_finish(&b);
         if (n > (long)sizeof mem || b.len > sizeof mem)
             abort();
         break;

@@ -106,17 +106,17 @@ static void round_trip(const sip_msg *m)
     char *mem = malloc(cap);
     if (!mem)
         abort();
-    sip_buf b;
-    sip_buf_init(&b, mem, cap);
+    sp_buf b;
+    sp_buf_init(&b, mem, cap);
     if (m->is_request)
         sip_build_request_line(&b, m->method, m->uri);
     else
         sip_build_status_line(&b, m->status, m->reason);
     for (size_t i = 0; i < m->nheaders; i++)
         sip_build_header(&b, m->headers[i].name, m->headers[i].value);
-    sip_buf_put(&b, SP_LIT("\r\n"));
-    sip_buf_put(&b, m->body);
-    long n = sip_buf_finish(&b);
+    sp_buf_put(&b, SP_LIT("\r\n"));
+    sp_buf_put(&b, m->body);
+    long n = sp_buf_finish(&b);
     if (n < 0)
         abort();
 

@@ -5,151 +5,103 @@
 
 #include "sp_random.h"
 
-void msrp_buf_init(msrp_buf *b, char *mem, size_t cap)
-{
-    b->p = mem;
-    b->cap = cap;
-    b->len = 0;
-    b->overflow = false;
-}
 
-long msrp_buf_finish(const msrp_buf *b) { return b->overflow ? -1 : (long)b->len; }
-
-/* Decimal, written in place two digits at a time (every chunk head holds
- * three numbers). */
-static void put_u64(msrp_buf *b, uint64_t v)
-{
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                "8081828384858687888990919293949596979899";
-    size_t n = 1;
-    if (v <= UINT32_MAX) {
-        uint32_t w = (uint32_t)v;
-        n += (w >= 10u) + (w >= 100u) + (w >= 1000u) + (w >= 10000u) + (w >= 100000u) + (w >= 1000000u) +
-             (w >= 10000000u) + (w >= 100000000u) + (w >= 1000000000u);
-    } else {
-        for (uint64_t p10 = 10; n < 20 && v >= p10; p10 *= 10)
-            n++;
-    }
-    if (b->overflow || n > b->cap - b->len) {
-        b->overflow = true;
-        return;
-    }
-    char *end = b->p + b->len + n;
-    while (v > UINT32_MAX) {
-        unsigned d = (unsigned)(v % 100);
-        v /= 100;
-        memcpy(end -= 2, pairs + 2 * d, 2);
-    }
-    uint32_t w = (uint32_t)v; /* positions mostly fit: cheaper divisions */
-    while (w >= 100) {
-        unsigned d = w % 100;
-        w /= 100;
-        memcpy(end -= 2, pairs + 2 * d, 2);
-    }
-    if (w >= 10)
-        memcpy(end - 2, pairs + 2 * w, 2);
-    else
-        end[-1] = (char)('0' + w);
-    b->len += n;
-}
-
-static void put_3digits(msrp_buf *b, unsigned v)
+static void put_3digits(sp_buf *b, unsigned v)
 {
     char d[3] = {(char)('0' + v / 100 % 10), (char)('0' + v / 10 % 10), (char)('0' + v % 10)};
-    msrp_buf_put(b, sp_str_make(d, 3));
+    sp_buf_put(b, sp_str_make(d, 3));
 }
 
-void msrp_build_request_line(msrp_buf *b, sp_str tid, sp_str method)
+void msrp_build_request_line(sp_buf *b, sp_str tid, sp_str method)
 {
-    msrp_buf_put(b, SP_LIT("MSRP "));
-    msrp_buf_put(b, tid);
-    msrp_buf_put(b, SP_LIT(" "));
-    msrp_buf_put(b, method);
-    msrp_buf_put(b, SP_LIT("\r\n"));
+    sp_buf_put(b, SP_LIT("MSRP "));
+    sp_buf_put(b, tid);
+    sp_buf_put(b, SP_LIT(" "));
+    sp_buf_put(b, method);
+    sp_buf_put(b, SP_LIT("\r\n"));
 }
 
-void msrp_build_response_line(msrp_buf *b, sp_str tid, unsigned status, sp_str comment)
+void msrp_build_response_line(sp_buf *b, sp_str tid, unsigned status, sp_str comment)
 {
-    msrp_buf_put(b, SP_LIT("MSRP "));
-    msrp_buf_put(b, tid);
-    msrp_buf_put(b, SP_LIT(" "));
+    sp_buf_put(b, SP_LIT("MSRP "));
+    sp_buf_put(b, tid);
+    sp_buf_put(b, SP_LIT(" "));
     put_3digits(b, status);
     if (sp_str_present(comment)) {
-        msrp_buf_put(b, SP_LIT(" "));
-        msrp_buf_put(b, comment);
+        sp_buf_put(b, SP_LIT(" "));
+        sp_buf_put(b, comment);
     }
-    msrp_buf_put(b, SP_LIT("\r\n"));
+    sp_buf_put(b, SP_LIT("\r\n"));
 }
 
-void msrp_build_header(msrp_buf *b, sp_str name, sp_str value)
+void msrp_build_header(sp_buf *b, sp_str name, sp_str value)
 {
-    msrp_buf_put(b, name);
-    msrp_buf_put(b, SP_LIT(": "));
-    msrp_buf_put(b, value);
-    msrp_buf_put(b, SP_LIT("\r\n"));
+    sp_buf_put(b, name);
+    sp_buf_put(b, SP_LIT(": "));
+    sp_buf_put(b, value);
+    sp_buf_put(b, SP_LIT("\r\n"));
 }
 
-void msrp_build_range_start(msrp_buf *b, const msrp_range *r)
+void msrp_build_range_start(sp_buf *b, const msrp_range *r)
 {
-    msrp_buf_put(b, SP_LIT("Byte-Range: "));
-    put_u64(b, r->start);
-    msrp_buf_put(b, SP_LIT("-"));
+    sp_buf_put(b, SP_LIT("Byte-Range: "));
+    sp_buf_u64(b, r->start);
+    sp_buf_put(b, SP_LIT("-"));
     if (r->end_star)
-        msrp_buf_put(b, SP_LIT("*"));
+        sp_buf_put(b, SP_LIT("*"));
     else
-        put_u64(b, r->end);
+        sp_buf_u64(b, r->end);
 }
 
-void msrp_build_range_total(msrp_buf *b, const msrp_range *r)
+void msrp_build_range_total(sp_buf *b, const msrp_range *r)
 {
-    msrp_buf_put(b, SP_LIT("/"));
+    sp_buf_put(b, SP_LIT("/"));
     if (r->total_star)
-        msrp_buf_put(b, SP_LIT("*"));
+        sp_buf_put(b, SP_LIT("*"));
     else
-        put_u64(b, r->total);
-    msrp_buf_put(b, SP_LIT("\r\n"));
+        sp_buf_u64(b, r->total);
+    sp_buf_put(b, SP_LIT("\r\n"));
 }
 
-void msrp_build_range(msrp_buf *b, const msrp_range *r)
+void msrp_build_range(sp_buf *b, const msrp_range *r)
 {
     msrp_build_range_start(b, r);
     msrp_build_range_total(b, r);
 }
 
-void msrp_build_status(msrp_buf *b, unsigned ns, unsigned code, sp_str comment)
+void msrp_build_status(sp_buf *b, unsigned ns, unsigned code, sp_str comment)
 {
-    msrp_buf_put(b, SP_LIT("Status: "));
+    sp_buf_put(b, SP_LIT("Status: "));
     put_3digits(b, ns);
-    msrp_buf_put(b, SP_LIT(" "));
+    sp_buf_put(b, SP_LIT(" "));
     put_3digits(b, code);
     if (sp_str_present(comment)) {
-        msrp_buf_put(b, SP_LIT(" "));
-        msrp_buf_put(b, comment);
+        sp_buf_put(b, SP_LIT(" "));
+        sp_buf_put(b, comment);
     }
-    msrp_buf_put(b, SP_LIT("\r\n"));
+    sp_buf_put(b, SP_LIT("\r\n"));
 }
 
-void msrp_build_body_start(msrp_buf *b) { msrp_buf_put(b, SP_LIT("\r\n")); }
+void msrp_build_body_start(sp_buf *b) { sp_buf_put(b, SP_LIT("\r\n")); }
 
-void msrp_build_end_line(msrp_buf *b, sp_str tid, char flag, bool after_body)
+void msrp_build_end_line(sp_buf *b, sp_str tid, char flag, bool after_body)
 {
     if (after_body)
-        msrp_buf_put(b, SP_LIT("\r\n"));
-    msrp_buf_put(b, SP_LIT("-------"));
-    msrp_buf_put(b, tid);
-    msrp_buf_put(b, sp_str_make(&flag, 1));
-    msrp_buf_put(b, SP_LIT("\r\n"));
+        sp_buf_put(b, SP_LIT("\r\n"));
+    sp_buf_put(b, SP_LIT("-------"));
+    sp_buf_put(b, tid);
+    sp_buf_put(b, sp_str_make(&flag, 1));
+    sp_buf_put(b, SP_LIT("\r\n"));
 }
 
-void msrp_build_send_before_range(msrp_buf *b, const msrp_send *m)
+void msrp_build_send_before_range(sp_buf *b, const msrp_send *m)
 {
     msrp_build_header(b, SP_LIT("To-Path"), m->to_path);
     msrp_build_header(b, SP_LIT("From-Path"), m->from_path);
     msrp_build_header(b, SP_LIT("Message-ID"), m->message_id);
 }
 
-void msrp_build_send_after_range(msrp_buf *b, const msrp_send *m)
+void msrp_build_send_after_range(sp_buf *b, const msrp_send *m)
 {
     if (m->success_report)
         msrp_build_header(b, SP_LIT("Success-Report"), SP_LIT("yes"));
@@ -164,7 +116,7 @@ void msrp_build_send_after_range(msrp_buf *b, const msrp_send *m)
     }
 }
 
-void msrp_build_send_head(msrp_buf *b, sp_str tid, const msrp_send *m)
+void msrp_build_send_head(sp_buf *b, sp_str tid, const msrp_send *m)
 {
     msrp_build_request_line(b, tid, SP_LIT("SEND"));
     msrp_build_send_before_range(b, m);
@@ -172,7 +124,7 @@ void msrp_build_send_head(msrp_buf *b, sp_str tid, const msrp_send *m)
     msrp_build_send_after_range(b, m);
 }
 
-void msrp_build_response(msrp_buf *b, sp_str tid, unsigned status, sp_str comment, sp_str to_path,
+void msrp_build_response(sp_buf *b, sp_str tid, unsigned status, sp_str comment, sp_str to_path,
                          sp_str from_path)
 {
     msrp_build_response_line(b, tid, status, comment);
@@ -190,19 +142,19 @@ bool msrp_response_tmpl_set(msrp_response_tmpl *t, sp_str to_path, sp_str from_p
         memcmp(t->lines + TO_PATH_AT, to_path.p, to_path.n) == 0 &&
         memcmp(t->lines + TO_PATH_AT + to_path.n + FROM_PATH_AT, from_path.p, from_path.n) == 0)
         return true;
-    msrp_buf b;
-    msrp_buf_init(&b, t->lines, sizeof t->lines);
+    sp_buf b;
+    sp_buf_init(&b, t->lines, sizeof t->lines);
     msrp_build_header(&b, SP_LIT("To-Path"), to_path);
     msrp_build_header(&b, SP_LIT("From-Path"), from_path);
-    msrp_buf_put(&b, SP_LIT("-------"));
-    long n = msrp_buf_finish(&b);
+    sp_buf_put(&b, SP_LIT("-------"));
+    long n = sp_buf_finish(&b);
     t->len = n > 0 ? (uint16_t)n : 0;
     t->to_len = (uint16_t)to_path.n;
     t->from_len = (uint16_t)from_path.n;
     return t->len != 0;
 }
 
-void msrp_build_response_tmpl(msrp_buf *b, const msrp_response_tmpl *t, sp_str tid, unsigned status,
+void msrp_build_response_tmpl(sp_buf *b, const msrp_response_tmpl *t, sp_str tid, unsigned status,
                               sp_str comment)
 {
     /* One bounds check for the whole response, then plain copies. */
@@ -232,7 +184,7 @@ void msrp_build_response_tmpl(msrp_buf *b, const msrp_response_tmpl *t, sp_str t
     b->len += need;
 }
 
-void msrp_build_report(msrp_buf *b, sp_str tid, sp_str to_path, sp_str from_path, sp_str message_id,
+void msrp_build_report(sp_buf *b, sp_str tid, sp_str to_path, sp_str from_path, sp_str message_id,
                        const msrp_range *range, unsigned code, sp_str comment)
 {
     msrp_build_request_line(b, tid, SP_LIT("REPORT"));

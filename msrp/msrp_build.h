@@ -5,15 +5,14 @@
  * writev():
  *
  *   msrp_tid_make(tid, body);                       // tid not in the body
- *   msrp_buf_init(&h, head, sizeof head);
+ *   sp_buf_init(&h, head, sizeof head);
  *   msrp_build_send_head(&h, tid, &send);           // ends with the blank line
- *   msrp_buf_init(&e, end, sizeof end);
+ *   sp_buf_init(&e, end, sizeof end);
  *   msrp_build_end_line(&e, tid, '$', true);        // CRLF "-------" tid "$" CRLF
  *   writev(fd, {head, body, end}, 3);
  *
- * A msrp_buf never writes past its capacity: once something does not fit it
- * records the overflow and ignores further writes; msrp_buf_finish() then
- * returns -1. */
+ * Frames are written through an sp_buf (sp_buf.h), which never writes past
+ * its capacity. */
 #ifndef SIPPUSH_MSRP_BUILD_H
 #define SIPPUSH_MSRP_BUILD_H
 
@@ -24,46 +23,26 @@
 
 #include "msrp_frame.h"
 #include "msrp_hdr.h"
+#include "sp_buf.h"
 #include "sp_str.h"
 
-typedef struct msrp_buf {
-    char *p;
-    size_t cap, len;
-    bool overflow;
-} msrp_buf;
 
-void msrp_buf_init(msrp_buf *b, char *mem, size_t cap);
-/* Inline: chunk heads and responses are a dozen small pieces each, most of
- * them constants the compiler then copies in place. */
-static inline void msrp_buf_put(msrp_buf *b, sp_str s)
-{
-    if (b->overflow || s.n > b->cap - b->len) {
-        b->overflow = true;
-        return;
-    }
-    if (s.n)
-        memcpy(b->p + b->len, s.p, s.n);
-    b->len += s.n;
-}
-/* Bytes written, or -1 when anything overflowed. */
-long msrp_buf_finish(const msrp_buf *b);
-
-void msrp_build_request_line(msrp_buf *b, sp_str tid, sp_str method);
+void msrp_build_request_line(sp_buf *b, sp_str tid, sp_str method);
 /* comment absent (p NULL): none */
-void msrp_build_response_line(msrp_buf *b, sp_str tid, unsigned status, sp_str comment);
-void msrp_build_header(msrp_buf *b, sp_str name, sp_str value);
-void msrp_build_range(msrp_buf *b, const msrp_range *r);
+void msrp_build_response_line(sp_buf *b, sp_str tid, unsigned status, sp_str comment);
+void msrp_build_header(sp_buf *b, sp_str name, sp_str value);
+void msrp_build_range(sp_buf *b, const msrp_range *r);
 /* The same line in two parts: "Byte-Range: " start "-" end, then "/" total
  * CRLF (the part every chunk of a message repeats). */
-void msrp_build_range_start(msrp_buf *b, const msrp_range *r);
-void msrp_build_range_total(msrp_buf *b, const msrp_range *r);
+void msrp_build_range_start(sp_buf *b, const msrp_range *r);
+void msrp_build_range_total(sp_buf *b, const msrp_range *r);
 /* Status: namespace code [comment] */
-void msrp_build_status(msrp_buf *b, unsigned ns, unsigned code, sp_str comment);
+void msrp_build_status(sp_buf *b, unsigned ns, unsigned code, sp_str comment);
 /* The blank line between the headers (Content-Type last) and the body. */
-void msrp_build_body_start(msrp_buf *b);
+void msrp_build_body_start(sp_buf *b);
 /* The end-line; after_body adds the CRLF that separates it from a body
  * (RFC 4975 §7.1). At most MSRP_END_LINE_MAX bytes. */
-void msrp_build_end_line(msrp_buf *b, sp_str tid, char flag, bool after_body);
+void msrp_build_end_line(sp_buf *b, sp_str tid, char flag, bool after_body);
 
 /* One chunk of a message (RFC 4975 §7.1.1). */
 typedef struct msrp_send {
@@ -80,16 +59,16 @@ typedef struct msrp_send {
 
 /* Start line and headers of a SEND, then the blank line when it has a body;
  * the body and msrp_build_end_line() follow. */
-void msrp_build_send_head(msrp_buf *b, sp_str tid, const msrp_send *m);
+void msrp_build_send_head(sp_buf *b, sp_str tid, const msrp_send *m);
 /* The same head in the parts a sender keeps per message: the request line,
  * the headers before Byte-Range (To-Path, From-Path, Message-ID), the
  * range, and the headers after it through the blank line. Only the tid and
  * the range change from chunk to chunk. */
-void msrp_build_send_before_range(msrp_buf *b, const msrp_send *m);
-void msrp_build_send_after_range(msrp_buf *b, const msrp_send *m);
+void msrp_build_send_before_range(sp_buf *b, const msrp_send *m);
+void msrp_build_send_after_range(sp_buf *b, const msrp_send *m);
 
 /* A whole response (RFC 4975 §7.2): no body, flag '$'. */
-void msrp_build_response(msrp_buf *b, sp_str tid, unsigned status, sp_str comment, sp_str to_path,
+void msrp_build_response(sp_buf *b, sp_str tid, unsigned status, sp_str comment, sp_str to_path,
                          sp_str from_path);
 
 /* The lines of a response after its start line, through the hyphens of
@@ -107,11 +86,11 @@ typedef struct msrp_response_tmpl {
  * the ones it holds). False when the paths are too long for it. */
 bool msrp_response_tmpl_set(msrp_response_tmpl *t, sp_str to_path, sp_str from_path);
 /* The response msrp_build_response() would write, from t. */
-void msrp_build_response_tmpl(msrp_buf *b, const msrp_response_tmpl *t, sp_str tid, unsigned status,
+void msrp_build_response_tmpl(sp_buf *b, const msrp_response_tmpl *t, sp_str tid, unsigned status,
                               sp_str comment);
 
 /* A whole bodiless REPORT (RFC 4975 §7.1.2, §7.1.3). */
-void msrp_build_report(msrp_buf *b, sp_str tid, sp_str to_path, sp_str from_path, sp_str message_id,
+void msrp_build_report(sp_buf *b, sp_str tid, sp_str to_path, sp_str from_path, sp_str message_id,
                        const msrp_range *range, unsigned code, sp_str comment);
 
 /* Transaction ids: MSRP_TID_LEN alphanumerics, about 95 bits of randomness

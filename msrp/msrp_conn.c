@@ -84,15 +84,15 @@ void msrp_conn_respond(msrp_conn *mc, unsigned status, const char *comment, sp_s
     if (f->failure_report == MSRP_REPORT_NO || (f->failure_report == MSRP_REPORT_PARTIAL && status == 200))
         return;
     char buf[2 * MSRP_URI_MAX + 3 * MSRP_TID_MAX + 128];
-    msrp_buf b;
-    msrp_buf_init(&b, buf, sizeof buf);
+    sp_buf b;
+    sp_buf_init(&b, buf, sizeof buf);
     sp_str tid = sp_str_make(f->tid, f->tid_len);
     /* Chunk after chunk goes to the same paths: only the start line and
      * the tid are written anew. */
     if (!msrp_response_tmpl_set(&mc->resp, sp_str_make(f->reply_to, f->reply_to_len), from_path))
         return; /* paths too long for any response */
     msrp_build_response_tmpl(&b, &mc->resp, tid, status, sp_str_cstr(comment));
-    long n = msrp_buf_finish(&b);
+    long n = sp_buf_finish(&b);
     if (n > 0)
         msrp_conn_queue(mc, buf, (size_t)n);
 }

@@ -40,12 +40,12 @@ static void send_report(msrp_conn *mc, msrp_session *s, const msrp_rx *rx, unsig
     char tid[MSRP_TID_LEN];
     msrp_conn_tid(mc, tid);
     msrp_range r = {.start = start, .end = end, .total = total, .total_star = total == MSRP_UNKNOWN};
-    msrp_buf b;
-    msrp_buf_init(&b, buf, sizeof buf);
+    sp_buf b;
+    sp_buf_init(&b, buf, sizeof buf);
     /* §7.1.3: To-Path is the original From-Path; no relays, so the peer's path. */
     msrp_build_report(&b, sp_str_make(tid, MSRP_TID_LEN), sp_str_make(s->peer, s->peer_len), local_of(s),
                       sp_str_make(rx->mid, rx->mid_len), &r, code, sp_str_cstr(comment));
-    long n = msrp_buf_finish(&b);
+    long n = sp_buf_finish(&b);
     if (n > 0)
         msrp_conn_queue(mc, buf, (size_t)n);
 }

@@ -532,7 +532,7 @@ static char *batch_head_room(batch *b, size_t need_segs)
     return b->mc->heads + b->heads;
 }
 
-static void put_head(batch *b, const msrp_buf *h)
+static void put_head(batch *b, const sp_buf *h)
 {
     batch_add(b, h->p, h->len, false);
     b->heads += h->len;
@@ -551,12 +551,12 @@ static bool send_first(msrp_session *s, batch *b)
                       .message_id = sp_str_make(mid, MSRP_SESSION_ID_LEN),
                       .range = {.start = 1, .end = 0, .total = 0},
                       .failure_report = MSRP_REPORT_YES};
-    msrp_buf h;
-    msrp_buf_init(&h, mem, MSRP_HEAD_ROOM);
+    sp_buf h;
+    sp_buf_init(&h, mem, MSRP_HEAD_ROOM);
     sp_str t = sp_str_make(tid, MSRP_TID_LEN);
     msrp_build_send_head(&h, t, &send);
     msrp_build_end_line(&h, t, '$', false);
-    if (msrp_buf_finish(&h) < 0)
+    if (sp_buf_finish(&h) < 0)
         return false;
     put_head(b, &h);
     msrp_txn *x = ring_push(s);
@@ -621,14 +621,14 @@ static bool out_template(const msrp_session *s, msrp_out *o)
                       .nextra = o->m.nextra,
                       .content_type = o->m.content_type};
     char buf[MSRP_HEAD_ROOM];
-    msrp_buf b;
-    msrp_buf_init(&b, buf, sizeof buf);
+    sp_buf b;
+    sp_buf_init(&b, buf, sizeof buf);
     msrp_build_send_before_range(&b, &send);
     size_t before = b.len;
     /* The total closes the Byte-Range line of every chunk alike. */
     msrp_build_range_total(&b, &(msrp_range){.total = o->m.size});
     msrp_build_send_after_range(&b, &send);
-    if (msrp_buf_finish(&b) < 0 || !(o->tmpl = malloc(b.len)))
+    if (sp_buf_finish(&b) < 0 || !(o->tmpl = malloc(b.len)))
         return false;
     memcpy(o->tmpl, buf, b.len);
     o->tmpl_before = (uint16_t)before;
@@ -638,15 +638,15 @@ static bool out_template(const msrp_session *s, msrp_out *o)
 
 /* A chunk's head and its end-line, side by side at mem: only the tid and
  * the range are written anew. */
-static void chunk_frame(msrp_buf *h, msrp_buf *e, char *mem, const msrp_out *o, sp_str tid, const msrp_range *r,
+static void chunk_frame(sp_buf *h, sp_buf *e, char *mem, const msrp_out *o, sp_str tid, const msrp_range *r,
                         char flag)
 {
-    msrp_buf_init(h, mem, MSRP_HEAD_ROOM);
+    sp_buf_init(h, mem, MSRP_HEAD_ROOM);
     msrp_build_request_line(h, tid, SP_LIT("SEND"));
-    msrp_buf_put(h, sp_str_make(o->tmpl, o->tmpl_before));
+    sp_buf_put(h, sp_str_make(o->tmpl, o->tmpl_before));
     msrp_build_range_start(h, r);
-    msrp_buf_put(h, sp_str_make(o->tmpl + o->tmpl_before, o->tmpl_after));
-    msrp_buf_init(e, mem + h->len, MSRP_HEAD_ROOM - h->len);
+    sp_buf_put(h, sp_str_make(o->tmpl + o->tmpl_before, o->tmpl_after));
+    sp_buf_init(e, mem + h->len, MSRP_HEAD_ROOM - h->len);
     msrp_build_end_line(e, tid, flag, true);
 }
 
@@ -680,10 +680,10 @@ static bool send_chunk(msrp_session *s, batch *b, msrp_out *o)
     msrp_conn_tid(s->conn, tid);
     msrp_range range = {.start = o->pos, .end = o->pos + n - 1, .total = o->m.size,
                         .end_star = n > MSRP_FAIR_CHUNK || o->aborting};
-    msrp_buf h, e;
+    sp_buf h, e;
     sp_str t = sp_str_make(tid, MSRP_TID_LEN);
     chunk_frame(&h, &e, mem, o, t, &range, flag);
-    if (msrp_buf_finish(&h) < 0 || msrp_buf_finish(&e) < 0) {
+    if (sp_buf_finish(&h) < 0 || sp_buf_finish(&e) < 0) {
         batch_flush(b);
         out_failed(s, o, 0, "chunk head too long");
         return false;

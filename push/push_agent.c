@@ -95,8 +95,8 @@ void push_token(char *out, size_t len)
 
 long push_req_build(const push_req *r, char *out, size_t cap)
 {
-    sip_buf b;
-    sip_buf_init(&b, out, cap);
+    sp_buf b;
+    sp_buf_init(&b, out, cap);
     sip_build_request_line(&b, r->method, r->ruri);
     sip_build_header(&b, SP_LIT("Via"), r->via);
     if (sp_str_present(r->route) && r->route.n)
@@ -105,15 +105,15 @@ long push_req_build(const push_req *r, char *out, size_t cap)
     sip_build_header(&b, SP_LIT("From"), r->from);
     sip_build_header(&b, SP_LIT("To"), r->to);
     sip_build_header(&b, SP_LIT("Call-ID"), r->call_id);
-    sip_buf_printf(&b, "CSeq: %u ", (unsigned)r->cseq);
-    sip_buf_put(&b, r->method);
-    sip_buf_puts(&b, "\r\n");
+    sp_buf_printf(&b, "CSeq: %u ", (unsigned)r->cseq);
+    sp_buf_put(&b, r->method);
+    sp_buf_puts(&b, "\r\n");
     if (sp_str_present(r->contact) && r->contact.n)
         sip_build_header(&b, SP_LIT("Contact"), r->contact);
     if (sp_str_present(r->headers))
-        sip_buf_put(&b, r->headers);
+        sp_buf_put(&b, r->headers);
     sip_build_body(&b, r->content_type, r->body);
-    return sip_buf_finish(&b);
+    return sp_buf_finish(&b);
 }
 
 sp_str push_hdr(const sip_msg *m, sip_hdr_id id)

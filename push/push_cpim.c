@@ -182,7 +182,7 @@ static bool is_token_name(sp_str s)
     return true;
 }
 
-static int put_addr(sip_buf *t, const char *hname, const push_cpim_addr *a, sp_error *err)
+static int put_addr(sp_buf *t, const char *hname, const push_cpim_addr *a, sp_error *err)
 {
     if (a->uri.n == 0)
         return bad(err, 0, "address without URI");
@@ -191,28 +191,28 @@ static int put_addr(sip_buf *t, const char *hname, const push_cpim_addr *a, sp_e
         if (c <= 0x20 || c == 0x7f || c == '<' || c == '>')
             return bad(err, i, "character not allowed in a CPIM URI");
     }
-    sip_buf_puts(t, hname);
-    sip_buf_puts(t, ": ");
+    sp_buf_puts(t, hname);
+    sp_buf_puts(t, ": ");
     if (a->name.n) {
         for (size_t i = 0; i < a->name.n; i++)
             if ((unsigned char)a->name.p[i] < 0x20 || a->name.p[i] == 0x7f)
                 return bad(err, i, "control character in a formal name");
         if (is_token_name(a->name)) {
-            sip_buf_put(t, a->name);
+            sp_buf_put(t, a->name);
         } else {
-            sip_buf_put(t, SP_LIT("\""));
+            sp_buf_put(t, SP_LIT("\""));
             for (size_t i = 0; i < a->name.n; i++) {
                 if (a->name.p[i] == '"' || a->name.p[i] == '\\')
-                    sip_buf_put(t, SP_LIT("\\"));
-                sip_buf_put(t, sp_str_make(&a->name.p[i], 1));
+                    sp_buf_put(t, SP_LIT("\\"));
+                sp_buf_put(t, sp_str_make(&a->name.p[i], 1));
             }
-            sip_buf_put(t, SP_LIT("\""));
+            sp_buf_put(t, SP_LIT("\""));
         }
-        sip_buf_put(t, SP_LIT(" "));
+        sp_buf_put(t, SP_LIT(" "));
     }
-    sip_buf_puts(t, "<");
-    sip_buf_put(t, a->uri);
-    sip_buf_puts(t, ">\r\n");
+    sp_buf_puts(t, "<");
+    sp_buf_put(t, a->uri);
+    sp_buf_puts(t, ">\r\n");
     return 0;
 }
 
@@ -222,20 +222,20 @@ int push_cpim_wrap(const push_cpim_in *in, char *out, size_t cap, sp_error *err)
     if (sip_media_type_parse(in->content_type, &mt, err) != 0 || memchr(in->content_type.p, '\n', in->content_type.n) ||
         memchr(in->content_type.p, '\r', in->content_type.n))
         return bad(err, 0, "bad content type");
-    sip_buf t;
-    sip_buf_init(&t, out, cap);
+    sp_buf t;
+    sp_buf_init(&t, out, cap);
     if (put_addr(&t, "From", &in->from, err) || put_addr(&t, "To", &in->to, err))
         return SP_EINVAL;
     if (in->has_datetime) {
         struct tm tm;
         if (!gmtime_r(&in->datetime, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
             return bad(err, 0, "DateTime out of range");
-        sip_buf_printf(&t, "DateTime: %04d-%02d-%02dT%02d:%02d:%02dZ\r\n", tm.tm_year + 1900, tm.tm_mon + 1,
+        sp_buf_printf(&t, "DateTime: %04d-%02d-%02dT%02d:%02d:%02dZ\r\n", tm.tm_year + 1900, tm.tm_mon + 1,
                          tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     }
-    sip_buf_puts(&t, "\r\nContent-Type: ");
-    sip_buf_put(&t, in->content_type);
-    sip_buf_puts(&t, "\r\n\r\n");
-    sip_buf_put(&t, in->body);
+    sp_buf_puts(&t, "\r\nContent-Type: ");
+    sp_buf_put(&t, in->content_type);
+    sp_buf_puts(&t, "\r\n\r\n");
+    sp_buf_put(&t, in->body);
     return push_buf_end(&t, err);
 }

@@ -46,13 +46,13 @@ static bool is_bare_uuid(sp_str s)
     return true;
 }
 
-static int put_instance(sip_buf *t, sp_str inst, sp_error *err)
+static int put_instance(sp_buf *t, sp_str inst, sp_error *err)
 {
     /* RFC 5626 §4.1: the instance id is a URN, always "<...>" in quotes. */
     if (is_bare_uuid(inst)) {
-        sip_buf_puts(t, ";" PUSH_FTAG_INSTANCE "=\"<urn:uuid:");
-        sip_buf_put(t, inst);
-        sip_buf_puts(t, ">\"");
+        sp_buf_puts(t, ";" PUSH_FTAG_INSTANCE "=\"<urn:uuid:");
+        sp_buf_put(t, inst);
+        sp_buf_puts(t, ">\"");
         return 0;
     }
     if (inst.n < 5 || !sp_str_caseeq(sp_str_make(inst.p, 4), SP_LIT("urn:")))
@@ -60,13 +60,13 @@ static int put_instance(sip_buf *t, sp_str inst, sp_error *err)
     for (size_t i = 0; i < inst.n; i++)
         if (!is_urn_char((unsigned char)inst.p[i]))
             return sp_fail(err, SP_EINVAL, i, 400, "character not allowed in an instance URN");
-    sip_buf_puts(t, ";" PUSH_FTAG_INSTANCE "=\"<");
-    sip_buf_put(t, inst);
-    sip_buf_puts(t, ">\"");
+    sp_buf_puts(t, ";" PUSH_FTAG_INSTANCE "=\"<");
+    sp_buf_put(t, inst);
+    sp_buf_puts(t, ">\"");
     return 0;
 }
 
-static int put_apps(sip_buf *t, const sp_str *apps, size_t napps, sp_error *err)
+static int put_apps(sp_buf *t, const sp_str *apps, size_t napps, sp_error *err)
 {
     for (size_t i = 0; i < napps; i++) {
         if (!is_token_nobang(apps[i]))
@@ -75,47 +75,47 @@ static int put_apps(sip_buf *t, const sp_str *apps, size_t napps, sp_error *err)
             if (sp_str_caseeq(apps[k], apps[i]))
                 return sp_fail(err, SP_EINVAL, i, 400, "application id listed twice");
     }
-    sip_buf_puts(t, ";" PUSH_FTAG_APP "=\"");
+    sp_buf_puts(t, ";" PUSH_FTAG_APP "=\"");
     for (size_t i = 0; i < napps; i++) {
         if (i)
-            sip_buf_put(t, SP_LIT(","));
-        sip_buf_put(t, apps[i]);
+            sp_buf_put(t, SP_LIT(","));
+        sp_buf_put(t, apps[i]);
     }
-    sip_buf_put(t, SP_LIT("\""));
+    sp_buf_put(t, SP_LIT("\""));
     return 0;
 }
 
 /* A URN as a token-nobang: every other byte, and '%' itself, as %XX. */
-static void put_icsi(sip_buf *t, sp_str icsi)
+static void put_icsi(sp_buf *t, sp_str icsi)
 {
-    sip_buf_puts(t, ";" PUSH_FTAG_ICSI "=\"");
+    sp_buf_puts(t, ";" PUSH_FTAG_ICSI "=\"");
     for (size_t i = 0; i < icsi.n; i++) {
         unsigned char c = (unsigned char)icsi.p[i];
         if (is_nobang(c) && c != '%')
-            sip_buf_put(t, sp_str_make((const char *)&icsi.p[i], 1));
+            sp_buf_put(t, sp_str_make((const char *)&icsi.p[i], 1));
         else
-            sip_buf_printf(t, "%%%02X", c);
+            sp_buf_printf(t, "%%%02X", c);
     }
-    sip_buf_put(t, SP_LIT("\""));
+    sp_buf_put(t, SP_LIT("\""));
 }
 
-static void put_methods(sip_buf *t, unsigned methods)
+static void put_methods(sp_buf *t, unsigned methods)
 {
     static const char *names[] = {"INVITE", "ACK", "BYE", "CANCEL", "MESSAGE", "SUBSCRIBE", "NOTIFY", "REFER", "OPTIONS"};
-    sip_buf_puts(t, ";methods=\"");
+    sp_buf_puts(t, ";methods=\"");
     bool first = true;
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
         if (methods & (1u << i)) {
-            sip_buf_printf(t, "%s%s", first ? "" : ",", names[i]);
+            sp_buf_printf(t, "%s%s", first ? "" : ",", names[i]);
             first = false;
         }
-    sip_buf_put(t, SP_LIT("\""));
+    sp_buf_put(t, SP_LIT("\""));
 }
 
 int push_contact_features_build(const push_features *f, char *out, size_t cap, sp_error *err)
 {
-    sip_buf t;
-    sip_buf_init(&t, out, cap);
+    sp_buf t;
+    sp_buf_init(&t, out, cap);
     if (f->instance.p && put_instance(&t, f->instance, err))
         return SP_EINVAL;
     if (f->napps && put_apps(&t, f->apps, f->napps, err))
@@ -130,9 +130,9 @@ int push_contact_features_build(const push_features *f, char *out, size_t cap, s
 int push_accept_contact_build(sp_str app, sp_str icsi, unsigned methods, bool require, bool explicit_, char *out,
                               size_t cap, sp_error *err)
 {
-    sip_buf t;
-    sip_buf_init(&t, out, cap);
-    sip_buf_put(&t, SP_LIT("*"));
+    sp_buf t;
+    sp_buf_init(&t, out, cap);
+    sp_buf_put(&t, SP_LIT("*"));
     if (app.p && put_apps(&t, &app, 1, err))
         return SP_EINVAL;
     if (icsi.p && icsi.n)
@@ -140,9 +140,9 @@ int push_accept_contact_build(sp_str app, sp_str icsi, unsigned methods, bool re
     if (methods)
         put_methods(&t, methods);
     if (require)
-        sip_buf_puts(&t, ";require");
+        sp_buf_puts(&t, ";require");
     if (explicit_)
-        sip_buf_puts(&t, ";explicit");
+        sp_buf_puts(&t, ";explicit");
     return push_buf_end(&t, err);
 }
 

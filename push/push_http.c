@@ -60,18 +60,18 @@ int push_http_url_parse(sp_str url, push_http_url *u, sp_error *err)
 
 int push_http_request_build(const push_http_url *u, char *out, size_t cap, sp_error *err)
 {
-    sip_buf t;
-    sip_buf_init(&t, out, cap);
-    sip_buf_puts(&t, "GET ");
+    sp_buf t;
+    sp_buf_init(&t, out, cap);
+    sp_buf_puts(&t, "GET ");
     /* a query without a path still needs the '/' of origin-form (§5.3.1) */
     if (u->path.n && u->path.p[0] == '?')
-        sip_buf_put(&t, SP_LIT("/"));
-    sip_buf_put(&t, u->path);
-    sip_buf_puts(&t, " HTTP/1.1\r\nHost: ");
-    sip_buf_put(&t, u->host);
+        sp_buf_put(&t, SP_LIT("/"));
+    sp_buf_put(&t, u->path);
+    sp_buf_puts(&t, " HTTP/1.1\r\nHost: ");
+    sp_buf_put(&t, u->host);
     if (u->port != 80)
-        sip_buf_printf(&t, ":%u", (unsigned)u->port);
-    sip_buf_puts(&t, "\r\nAccept: */*\r\nConnection: close\r\n\r\n");
+        sp_buf_printf(&t, ":%u", (unsigned)u->port);
+    sp_buf_puts(&t, "\r\nAccept: */*\r\nConnection: close\r\n\r\n");
     return push_buf_end(&t, err);
 }
 

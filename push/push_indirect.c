@@ -99,26 +99,26 @@ int push_extbody_build(sp_str url, time_t expires, bool has_size, uint64_t size,
     for (size_t i = 0; i < content_id.n; i++)
         if (is_ctl_or_space((unsigned char)content_id.p[i]))
             return sp_fail(err, SP_EINVAL, i, 400, "bad Content-ID");
-    sip_buf t;
-    sip_buf_init(&t, ct, ct_cap);
-    sip_buf_puts(&t, "message/external-body;access-type=\"URL\";expiration=\"");
-    sip_buf_puts(&t, date);
-    sip_buf_puts(&t, "\";URL=\"");
-    sip_buf_put(&t, url);
-    sip_buf_puts(&t, "\"");
+    sp_buf t;
+    sp_buf_init(&t, ct, ct_cap);
+    sp_buf_puts(&t, "message/external-body;access-type=\"URL\";expiration=\"");
+    sp_buf_puts(&t, date);
+    sp_buf_puts(&t, "\";URL=\"");
+    sp_buf_put(&t, url);
+    sp_buf_puts(&t, "\"");
     if (has_size)
-        sip_buf_printf(&t, ";size=%llu", (unsigned long long)size);
+        sp_buf_printf(&t, ";size=%llu", (unsigned long long)size);
     if (push_buf_end(&t, err) < 0)
         return SP_ELIMIT;
-    sip_buf_init(&t, body, body_cap);
-    sip_buf_puts(&t, "Content-Type: ");
-    sip_buf_put(&t, content_type);
-    sip_buf_puts(&t, "\r\n");
+    sp_buf_init(&t, body, body_cap);
+    sp_buf_puts(&t, "Content-Type: ");
+    sp_buf_put(&t, content_type);
+    sp_buf_puts(&t, "\r\n");
     if (content_id.n) {
-        sip_buf_puts(&t, "Content-ID: <");
-        sip_buf_put(&t, content_id);
-        sip_buf_puts(&t, ">\r\n");
+        sp_buf_puts(&t, "Content-ID: <");
+        sp_buf_put(&t, content_id);
+        sp_buf_puts(&t, ">\r\n");
     }
-    sip_buf_puts(&t, "\r\n");
+    sp_buf_puts(&t, "\r\n");
     return push_buf_end(&t, err);
 }

@@ -24,13 +24,13 @@ long push_offer_build(const push_offer *o, char *out, size_t cap)
     sdp_stream st[PUSH_OFFER_MAX_FILES];
     char hashes[PUSH_OFFER_MAX_FILES][PUSH_SHA1_HEX_LEN + 1];
     char sid[24], ver[24];
-    sdp_buf nb;
-    sdp_buf_init(&nb, sid, sizeof sid);
-    sdp_buf_u64(&nb, o->sess_id);
-    long sid_n = sdp_buf_finish(&nb);
-    sdp_buf_init(&nb, ver, sizeof ver);
-    sdp_buf_u64(&nb, o->version);
-    long ver_n = sdp_buf_finish(&nb);
+    sp_buf nb;
+    sp_buf_init(&nb, sid, sizeof sid);
+    sp_buf_u64(&nb, o->sess_id);
+    long sid_n = sp_buf_finish(&nb);
+    sp_buf_init(&nb, ver, sizeof ver);
+    sp_buf_u64(&nb, o->version);
+    long ver_n = sp_buf_finish(&nb);
     sp_str host = sp_str_cstr(o->host);
     for (size_t i = 0; i < o->nfiles; i++) {
         const push_offer_file *f = &o->files[i];

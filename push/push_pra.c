@@ -316,20 +316,20 @@ static bool type_accepted(const push_pra *a, sp_str content_type)
 /* The Accept of a 415 (RFC 3261 §21.4.13) and of OPTIONS answers. */
 static size_t accept_header(const push_pra *a, char *out, size_t cap)
 {
-    sip_buf b;
-    sip_buf_init(&b, out, cap);
-    sip_buf_puts(&b, "Accept: ");
+    sp_buf b;
+    sp_buf_init(&b, out, cap);
+    sp_buf_puts(&b, "Accept: ");
     if (!a->cfg.naccept)
-        sip_buf_puts(&b, "*/*");
+        sp_buf_puts(&b, "*/*");
     for (size_t i = 0; i < a->cfg.naccept; i++) {
         if (i)
-            sip_buf_puts(&b, ", ");
-        sip_buf_put(&b, sp_str_eq(a->cfg.accept[i], SP_LIT("*")) ? SP_LIT("*/*") : a->cfg.accept[i]);
+            sp_buf_puts(&b, ", ");
+        sp_buf_put(&b, sp_str_eq(a->cfg.accept[i], SP_LIT("*")) ? SP_LIT("*/*") : a->cfg.accept[i]);
     }
     if (a->cfg.fetch && a->cfg.naccept)
-        sip_buf_puts(&b, ", message/external-body");
-    sip_buf_puts(&b, "\r\n");
-    long n = sip_buf_finish(&b);
+        sp_buf_puts(&b, ", message/external-body");
+    sp_buf_puts(&b, "\r\n");
+    long n = sp_buf_finish(&b);
     return n < 0 ? 0 : (size_t)n;
 }
 
@@ -597,28 +597,28 @@ void pra_start_subscription(push_pra *a)
     if (a->main_sub || !a->cfg.subscribe.n || a->stopping)
         return;
     char event[768], ac[256], hdrs[1200];
-    sip_buf b;
-    sip_buf_init(&b, event, sizeof event);
-    sip_buf_puts(&b, "ua-profile;profile-type=oma-app");
+    sp_buf b;
+    sp_buf_init(&b, event, sizeof event);
+    sp_buf_puts(&b, "ua-profile;profile-type=oma-app");
     if (a->cfg.napps) {
-        sip_buf_puts(&b, ";event-app-id=\"");
-        sip_buf_put(&b, a->cfg.apps[0]);
-        sip_buf_puts(&b, "\"");
+        sp_buf_puts(&b, ";event-app-id=\"");
+        sp_buf_put(&b, a->cfg.apps[0]);
+        sp_buf_puts(&b, "\"");
     }
     if (a->cfg.dev_cap.n) {
-        sip_buf_puts(&b, ";dev-cap=\"");
-        sip_buf_put(&b, a->cfg.dev_cap);
-        sip_buf_puts(&b, "\"");
+        sp_buf_puts(&b, ";dev-cap=\"");
+        sp_buf_put(&b, a->cfg.dev_cap);
+        sp_buf_puts(&b, "\"");
     } else {
-        sip_buf_puts(&b, ";vendor=\"");
-        sip_buf_put(&b, a->cfg.vendor);
-        sip_buf_puts(&b, "\";model=\"");
-        sip_buf_put(&b, a->cfg.model);
-        sip_buf_puts(&b, "\";version=\"");
-        sip_buf_put(&b, a->cfg.version);
-        sip_buf_puts(&b, "\"");
+        sp_buf_puts(&b, ";vendor=\"");
+        sp_buf_put(&b, a->cfg.vendor);
+        sp_buf_puts(&b, "\";model=\"");
+        sp_buf_put(&b, a->cfg.model);
+        sp_buf_puts(&b, "\";version=\"");
+        sp_buf_put(&b, a->cfg.version);
+        sp_buf_puts(&b, "\"");
     }
-    long en = sip_buf_finish(&b);
+    long en = sp_buf_finish(&b);
     sp_error err;
     int acn = push_accept_contact_build(a->cfg.napps ? a->cfg.apps[0] : SP_STR_NULL, SP_STR_NULL, PUSH_M_NOTIFY,
                                         false, false, ac, sizeof ac, &err);

@@ -73,22 +73,22 @@ static const char *read_target(const sip_addr *to, refer_target *t)
         !sp_str_caseeq_cstr(sip_unquote(pt), "oma-app"))
         return "Referred Event Is Not ua-profile/oma-app";
     /* the URI to subscribe to: without the method parameter and the headers */
-    sip_buf b;
-    sip_buf_init(&b, t->uri, sizeof t->uri - 1);
+    sp_buf b;
+    sp_buf_init(&b, t->uri, sizeof t->uri - 1);
     const char *end = u->params.p ? u->params.p - 1 : (u->headers.p ? u->headers.p - 1 : to->uri_str.p + to->uri_str.n);
-    sip_buf_put(&b, sp_str_make(to->uri_str.p, (size_t)(end - to->uri_str.p)));
+    sp_buf_put(&b, sp_str_make(to->uri_str.p, (size_t)(end - to->uri_str.p)));
     sp_str params = u->params;
     sip_param p;
     while (params.p && sip_param_next(&params, &p))
         if (!sp_str_caseeq_cstr(p.name, "method")) {
-            sip_buf_puts(&b, ";");
-            sip_buf_put(&b, p.name);
+            sp_buf_puts(&b, ";");
+            sp_buf_put(&b, p.name);
             if (p.value.p) {
-                sip_buf_puts(&b, "=");
-                sip_buf_put(&b, p.value);
+                sp_buf_puts(&b, "=");
+                sp_buf_put(&b, p.value);
             }
         }
-    long n = sip_buf_finish(&b);
+    long n = sp_buf_finish(&b);
     if (n < 0)
         return "Refer-To Too Long";
     t->uri[n] = '\0';

@@ -275,24 +275,24 @@ static unsigned take_contact(push_psa *p, sp_str aor, sp_str item, uint32_t defa
 /* The 200's Contact lines: every binding of the AoR with what remains of it. */
 static size_t bindings_headers(push_psa *p, sp_str aor, char *out, size_t cap)
 {
-    sip_buf b;
-    sip_buf_init(&b, out, cap);
+    sp_buf b;
+    sp_buf_init(&b, out, cap);
     uint64_t now = now_ms(p);
     for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
         const psa_binding *x = &p->bindings[i];
         if (!x->used || !psa_aor_eq(sp_str_cstr(x->aor), aor))
             continue;
-        sip_buf_printf(&b, "Contact: <%s>;expires=%llu", x->contact,
+        sp_buf_printf(&b, "Contact: <%s>;expires=%llu", x->contact,
                        (unsigned long long)((x->expires_at - now + 999) / 1000));
         if (x->instance[0])
-            sip_buf_printf(&b, ";+sip.instance=\"%s\"", x->instance);
+            sp_buf_printf(&b, ";+sip.instance=\"%s\"", x->instance);
         if (x->pub_gruu[0])
-            sip_buf_printf(&b, ";pub-gruu=\"%s\"", x->pub_gruu);
+            sp_buf_printf(&b, ";pub-gruu=\"%s\"", x->pub_gruu);
         if (x->apps[0])
-            sip_buf_printf(&b, ";" PUSH_FTAG_APP "=\"%s\"", x->apps);
-        sip_buf_puts(&b, "\r\n");
+            sp_buf_printf(&b, ";" PUSH_FTAG_APP "=\"%s\"", x->apps);
+        sp_buf_puts(&b, "\r\n");
     }
-    long n = sip_buf_finish(&b);
+    long n = sp_buf_finish(&b);
     return n < 0 ? 0 : (size_t)n;
 }
 

@@ -139,15 +139,15 @@ static int send_out_of_dialog(push_psa *p, psa_pending *q, sp_str method, sp_str
  * P-Asserted-Service (seed 001 B.2). */
 static size_t identity_headers(const push_psa *p, sp_str app, unsigned methods, char *out, size_t cap)
 {
-    sip_buf b;
-    sip_buf_init(&b, out, cap);
-    sip_buf_puts(&b, "P-Asserted-Identity: <");
-    sip_buf_put(&b, p->cfg.identity);
-    sip_buf_puts(&b, ">\r\n");
+    sp_buf b;
+    sp_buf_init(&b, out, cap);
+    sp_buf_puts(&b, "P-Asserted-Identity: <");
+    sp_buf_put(&b, p->cfg.identity);
+    sp_buf_puts(&b, ">\r\n");
     if (p->cfg.icsi.n) {
-        sip_buf_puts(&b, "P-Asserted-Service: ");
-        sip_buf_put(&b, p->cfg.icsi);
-        sip_buf_puts(&b, "\r\n");
+        sp_buf_puts(&b, "P-Asserted-Service: ");
+        sp_buf_put(&b, p->cfg.icsi);
+        sp_buf_puts(&b, "\r\n");
     }
     if (app.n || p->cfg.icsi.n) {
         char ac[512];
@@ -155,11 +155,11 @@ static size_t identity_headers(const push_psa *p, sp_str app, unsigned methods, 
         int n = push_accept_contact_build(app.n ? app : SP_STR_NULL, p->cfg.icsi, methods, true, true, ac, sizeof ac, &err);
         if (n < 0)
             return 0;
-        sip_buf_puts(&b, "Accept-Contact: ");
-        sip_buf_put(&b, sp_str_make(ac, (size_t)n));
-        sip_buf_puts(&b, "\r\n");
+        sp_buf_puts(&b, "Accept-Contact: ");
+        sp_buf_put(&b, sp_str_make(ac, (size_t)n));
+        sp_buf_puts(&b, "\r\n");
     }
-    long n = sip_buf_finish(&b);
+    long n = sp_buf_finish(&b);
     return n < 0 ? 0 : (size_t)n;
 }
 
@@ -317,14 +317,14 @@ int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, voi
 
 /* Percent-encodes what a URI header value cannot hold (RFC 3261 §25.1
  * hvalue); "+" too, as deployed peers (and the corpus) write it. */
-static void put_escaped(sip_buf *b, const char *s)
+static void put_escaped(sp_buf *b, const char *s)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-_.!~*'()[]/?:$", c))
-            sip_buf_put(b, sp_str_make(s, 1));
+            sp_buf_put(b, sp_str_make(s, 1));
         else
-            sip_buf_printf(b, "%%%02X", c);
+            sp_buf_printf(b, "%%%02X", c);
     }
 }
 
@@ -339,21 +339,21 @@ int push_psa_refer(push_psa *p, sp_str to, sp_str app, push_psa_done done, void 
         fail_now(now, PUSH_METHOD_REFER, 400, false, "bad application id");
         return 1;
     }
-    sip_buf b;
-    sip_buf_init(&b, hdrs, sizeof hdrs);
+    sp_buf b;
+    sp_buf_init(&b, hdrs, sizeof hdrs);
     /* 2a-2d: our identity, method=SUBSCRIBE, the Event and the Accept-Contact */
-    sip_buf_puts(&b, "Refer-To: <");
-    sip_buf_put(&b, p->cfg.identity);
-    sip_buf_puts(&b, ";method=SUBSCRIBE?Event=");
+    sp_buf_puts(&b, "Refer-To: <");
+    sp_buf_put(&b, p->cfg.identity);
+    sp_buf_puts(&b, ";method=SUBSCRIBE?Event=");
     put_escaped(&b, event);
-    sip_buf_puts(&b, "&Accept-Contact=");
+    sp_buf_puts(&b, "&Accept-Contact=");
     put_escaped(&b, ac);
-    sip_buf_puts(&b, ">\r\nReferred-By: <");
-    sip_buf_put(&b, p->cfg.identity);
-    sip_buf_puts(&b, ">\r\nEvent: refer\r\nP-Asserted-Identity: <");
-    sip_buf_put(&b, p->cfg.identity);
-    sip_buf_puts(&b, ">\r\n");
-    long hn = sip_buf_finish(&b);
+    sp_buf_puts(&b, ">\r\nReferred-By: <");
+    sp_buf_put(&b, p->cfg.identity);
+    sp_buf_puts(&b, ">\r\nEvent: refer\r\nP-Asserted-Identity: <");
+    sp_buf_put(&b, p->cfg.identity);
+    sp_buf_puts(&b, ">\r\n");
+    long hn = sp_buf_finish(&b);
     psa_pending *q = hn > 0 ? pending_new(p, PUSH_METHOD_REFER, done, ctx) : NULL;
     if (!q) {
         fail_now(now, PUSH_METHOD_REFER, 500, true, "REFER could not be built");

@@ -5,45 +5,11 @@
 
 #include "sdp_lex_impl.h"
 
-/* --- the writer ----------------------------------------------------------- */
-
-void sdp_buf_init(sdp_buf *b, char *mem, size_t cap)
-{
-    *b = (sdp_buf){mem, cap, 0, false};
-}
-
-void sdp_buf_put(sdp_buf *b, sp_str s)
-{
-    if (b->overflow || s.n == 0)
-        return;
-    if (s.n > b->cap - b->len) {
-        b->overflow = true;
-        return;
-    }
-    memcpy(b->p + b->len, s.p, s.n);
-    b->len += s.n;
-}
-
-void sdp_buf_puts(sdp_buf *b, const char *s) { sdp_buf_put(b, sp_str_cstr(s)); }
-
-void sdp_buf_u64(sdp_buf *b, uint64_t v)
-{
-    char tmp[20];
-    size_t n = sizeof tmp;
-    do {
-        tmp[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    sdp_buf_put(b, sp_str_make(tmp + n, sizeof tmp - n));
-}
-
-long sdp_buf_finish(const sdp_buf *b) { return b->overflow ? -1 : (long)b->len; }
-
 /* --- writing a description ------------------------------------------------ */
 
 /* A value from the caller: a CR, LF or NUL would end the line early and let
  * the rest pose as lines of its own, so the build fails instead. */
-static void put_value(sdp_buf *b, sp_str s)
+static void put_value(sp_buf *b, sp_str s)
 {
     for (size_t i = 0; i < s.n; i++) {
         if (s.p[i] == '\r' || s.p[i] == '\n' || s.p[i] == '\0') {
@@ -51,70 +17,70 @@ static void put_value(sdp_buf *b, sp_str s)
             return;
         }
     }
-    sdp_buf_put(b, s);
+    sp_buf_put(b, s);
 }
 
 static sp_str or_default(sp_str s, const char *def) { return s.p ? s : sp_str_cstr(def); }
 
-static void put_attr(sdp_buf *b, const char *name, sp_str value)
+static void put_attr(sp_buf *b, const char *name, sp_str value)
 {
     if (!value.p)
         return;
-    sdp_buf_puts(b, "a=");
-    sdp_buf_puts(b, name);
-    sdp_buf_puts(b, ":");
+    sp_buf_puts(b, "a=");
+    sp_buf_puts(b, name);
+    sp_buf_puts(b, ":");
     put_value(b, value);
-    sdp_buf_puts(b, "\r\n");
+    sp_buf_puts(b, "\r\n");
 }
 
-static void put_conn(sdp_buf *b, const sdp_conn *c)
+static void put_conn(sp_buf *b, const sdp_conn *c)
 {
     if (!c->address.p)
         return;
-    sdp_buf_puts(b, "c=");
+    sp_buf_puts(b, "c=");
     put_value(b, or_default(c->nettype, "IN"));
-    sdp_buf_puts(b, " ");
+    sp_buf_puts(b, " ");
     put_value(b, or_default(c->addrtype, "IP4"));
-    sdp_buf_puts(b, " ");
+    sp_buf_puts(b, " ");
     put_value(b, c->address);
-    sdp_buf_puts(b, "\r\n");
+    sp_buf_puts(b, "\r\n");
 }
 
-static void put_selector(sdp_buf *b, const sdp_file_selector *fs)
+static void put_selector(sp_buf *b, const sdp_file_selector *fs)
 {
     if (!fs->name.p && !fs->type.p && !fs->has_size && !fs->hash_algorithm.p)
         return;
     const char *sep = "a=file-selector:";
     if (fs->name.p) {
-        sdp_buf_puts(b, sep);
-        sdp_buf_puts(b, "name:\"");
+        sp_buf_puts(b, sep);
+        sp_buf_puts(b, "name:\"");
         put_value(b, fs->name);
-        sdp_buf_puts(b, "\"");
+        sp_buf_puts(b, "\"");
         sep = " ";
     }
     if (fs->type.p) {
-        sdp_buf_puts(b, sep);
-        sdp_buf_puts(b, "type:");
+        sp_buf_puts(b, sep);
+        sp_buf_puts(b, "type:");
         put_value(b, fs->type);
         sep = " ";
     }
     if (fs->has_size) {
-        sdp_buf_puts(b, sep);
-        sdp_buf_puts(b, "size:");
-        sdp_buf_u64(b, fs->size);
+        sp_buf_puts(b, sep);
+        sp_buf_puts(b, "size:");
+        sp_buf_u64(b, fs->size);
         sep = " ";
     }
     if (fs->hash_algorithm.p) {
-        sdp_buf_puts(b, sep);
-        sdp_buf_puts(b, "hash:");
+        sp_buf_puts(b, sep);
+        sp_buf_puts(b, "hash:");
         put_value(b, fs->hash_algorithm);
-        sdp_buf_puts(b, ":");
+        sp_buf_puts(b, ":");
         put_value(b, fs->hash_value);
     }
-    sdp_buf_puts(b, "\r\n");
+    sp_buf_puts(b, "\r\n");
 }
 
-static void put_date(sdp_buf *b, const sdp_file_date *d)
+static void put_date(sp_buf *b, const sdp_file_date *d)
 {
     static const char *const names[] = {"creation", "modification", "read"};
     const sp_str dates[] = {d->creation, d->modification, d->read};
@@ -122,41 +88,41 @@ static void put_date(sdp_buf *b, const sdp_file_date *d)
     for (size_t i = 0; i < 3; i++) {
         if (!dates[i].p)
             continue;
-        sdp_buf_puts(b, sep);
-        sdp_buf_puts(b, names[i]);
-        sdp_buf_puts(b, ":\"");
+        sp_buf_puts(b, sep);
+        sp_buf_puts(b, names[i]);
+        sp_buf_puts(b, ":\"");
         put_value(b, dates[i]);
-        sdp_buf_puts(b, "\"");
+        sp_buf_puts(b, "\"");
         sep = " ";
     }
     if (sep[0] == ' ')
-        sdp_buf_puts(b, "\r\n");
+        sp_buf_puts(b, "\r\n");
 }
 
-static void put_stream(sdp_buf *b, const sdp_stream *st)
+static void put_stream(sp_buf *b, const sdp_stream *st)
 {
-    sdp_buf_puts(b, "m=");
+    sp_buf_puts(b, "m=");
     put_value(b, or_default(st->media, "message"));
-    sdp_buf_puts(b, " ");
-    sdp_buf_u64(b, st->port);
-    sdp_buf_puts(b, " ");
+    sp_buf_puts(b, " ");
+    sp_buf_u64(b, st->port);
+    sp_buf_puts(b, " ");
     put_value(b, or_default(st->proto, "TCP/MSRP"));
-    sdp_buf_puts(b, " ");
+    sp_buf_puts(b, " ");
     put_value(b, or_default(st->formats, "*"));
-    sdp_buf_puts(b, "\r\n");
+    sp_buf_puts(b, "\r\n");
     put_conn(b, &st->conn);
     put_attr(b, "setup", sp_str_cstr(sdp_setup_name(st->setup)));
     if (st->direction != SDP_DIR_SENDRECV) {
-        sdp_buf_puts(b, "a=");
-        sdp_buf_puts(b, sdp_direction_name(st->direction));
-        sdp_buf_puts(b, "\r\n");
+        sp_buf_puts(b, "a=");
+        sp_buf_puts(b, sdp_direction_name(st->direction));
+        sp_buf_puts(b, "\r\n");
     }
     put_attr(b, "accept-types", st->accept_types);
     put_attr(b, "accept-wrapped-types", st->accept_wrapped_types);
     if (st->has_max_size) {
-        sdp_buf_puts(b, "a=max-size:");
-        sdp_buf_u64(b, st->max_size);
-        sdp_buf_puts(b, "\r\n");
+        sp_buf_puts(b, "a=max-size:");
+        sp_buf_u64(b, st->max_size);
+        sp_buf_puts(b, "\r\n");
     }
     put_attr(b, "path", st->path);
     put_attr(b, "file-transfer-id", st->file_transfer_id);
@@ -165,51 +131,51 @@ static void put_stream(sdp_buf *b, const sdp_stream *st)
     put_date(b, &st->date);
     put_attr(b, "file-icon", st->file_icon);
     if (st->has_range) {
-        sdp_buf_puts(b, "a=file-range:");
-        sdp_buf_u64(b, st->range.start);
-        sdp_buf_puts(b, "-");
+        sp_buf_puts(b, "a=file-range:");
+        sp_buf_u64(b, st->range.start);
+        sp_buf_puts(b, "-");
         if (st->range.open)
-            sdp_buf_puts(b, "*");
+            sp_buf_puts(b, "*");
         else
-            sdp_buf_u64(b, st->range.stop);
-        sdp_buf_puts(b, "\r\n");
+            sp_buf_u64(b, st->range.stop);
+        sp_buf_puts(b, "\r\n");
     }
 }
 
-void sdp_build_into(sdp_buf *b, const sdp_desc *d)
+void sdp_build_into(sp_buf *b, const sdp_desc *d)
 {
     const sdp_origin *o = &d->origin;
-    sdp_buf_puts(b, "v=0\r\no=");
+    sp_buf_puts(b, "v=0\r\no=");
     put_value(b, or_default(o->username, "-"));
-    sdp_buf_puts(b, " ");
+    sp_buf_puts(b, " ");
     put_value(b, or_default(o->sess_id, "0"));
-    sdp_buf_puts(b, " ");
+    sp_buf_puts(b, " ");
     put_value(b, or_default(o->sess_version, "0"));
-    sdp_buf_puts(b, " ");
+    sp_buf_puts(b, " ");
     put_value(b, or_default(o->nettype, "IN"));
-    sdp_buf_puts(b, " ");
+    sp_buf_puts(b, " ");
     put_value(b, or_default(o->addrtype, "IP4"));
-    sdp_buf_puts(b, " ");
+    sp_buf_puts(b, " ");
     put_value(b, or_default(o->address, "0.0.0.0"));
-    sdp_buf_puts(b, "\r\ns=");
+    sp_buf_puts(b, "\r\ns=");
     put_value(b, d->name.n ? d->name : SP_LIT("-"));
-    sdp_buf_puts(b, "\r\n");
+    sp_buf_puts(b, "\r\n");
     put_conn(b, &d->conn);
-    sdp_buf_puts(b, "t=");
-    sdp_buf_u64(b, d->start_time);
-    sdp_buf_puts(b, " ");
-    sdp_buf_u64(b, d->stop_time);
-    sdp_buf_puts(b, "\r\n");
+    sp_buf_puts(b, "t=");
+    sp_buf_u64(b, d->start_time);
+    sp_buf_puts(b, " ");
+    sp_buf_u64(b, d->stop_time);
+    sp_buf_puts(b, "\r\n");
     for (size_t i = 0; i < d->nstreams; i++)
         put_stream(b, &d->streams[i]);
 }
 
 long sdp_build(const sdp_desc *d, char *out, size_t cap)
 {
-    sdp_buf b;
-    sdp_buf_init(&b, out, cap);
+    sp_buf b;
+    sp_buf_init(&b, out, cap);
     sdp_build_into(&b, d);
-    return sdp_buf_finish(&b);
+    return sp_buf_finish(&b);
 }
 
 /* --- reading a parsed description ----------------------------------------- */

@@ -7,9 +7,8 @@
  * writing are inverse: sdp_desc_read(parse(sdp_build(d))) gives back d's
  * fields. Attributes other than these are not carried over.
  *
- * The writer (sdp_buf) never writes past its capacity: once something does
- * not fit it records the overflow and ignores further writes, and
- * sdp_buf_finish() returns -1. */
+ * Descriptions are written through an sp_buf (sp_buf.h), which never writes
+ * past its capacity. */
 #ifndef SIPPUSH_SDP_BUILD_H
 #define SIPPUSH_SDP_BUILD_H
 
@@ -20,19 +19,8 @@
 #include "sdp_attr.h"
 #include "sdp_file.h"
 #include "sdp_parse.h"
+#include "sp_buf.h"
 
-typedef struct sdp_buf {
-    char *p;
-    size_t cap, len;
-    bool overflow;
-} sdp_buf;
-
-void sdp_buf_init(sdp_buf *b, char *mem, size_t cap);
-void sdp_buf_put(sdp_buf *b, sp_str s);
-void sdp_buf_puts(sdp_buf *b, const char *s);
-void sdp_buf_u64(sdp_buf *b, uint64_t v);
-/* Bytes written, or -1 when anything overflowed. */
-long sdp_buf_finish(const sdp_buf *b);
 
 typedef struct sdp_stream {
     sp_str media;               /* absent: "message" */
@@ -69,7 +57,7 @@ typedef struct sdp_desc {
  * or a value holds CR, LF or NUL (which would forge lines). */
 long sdp_build(const sdp_desc *d, char *out, size_t cap);
 /* The same into a writer (to append a description to a larger message). */
-void sdp_build_into(sdp_buf *b, const sdp_desc *d);
+void sdp_build_into(sp_buf *b, const sdp_desc *d);
 
 /* The typed view of one parsed media section: every attribute above is
  * parsed (the first of each name counts). Returns 0 or SP_EINVAL /

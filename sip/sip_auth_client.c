@@ -137,8 +137,8 @@ static bool realm_cnonce(const sip_auth_client *a, sip_auth_realm *r)
 
 long sip_auth_client_headers(sip_auth_client *a, sp_str method, sp_str uri, char *out, size_t cap)
 {
-    sip_buf b;
-    sip_buf_init(&b, out, cap);
+    sp_buf b;
+    sp_buf_init(&b, out, cap);
     for (size_t i = 0; i < a->nrealms; i++) {
         sip_auth_realm *r = &a->realms[i];
         if (!r->nonce[0])
@@ -156,17 +156,17 @@ long sip_auth_client_headers(sip_auth_client *a, sp_str method, sp_str uri, char
         };
         if (sip_digest_compute(&in, resp) != 0)
             return -1;
-        sip_buf_printf(&b, "%s: Digest username=\"%.*s\", realm=\"%s\", nonce=\"%s\", uri=\"%.*s\", "
+        sp_buf_printf(&b, "%s: Digest username=\"%.*s\", realm=\"%s\", nonce=\"%s\", uri=\"%.*s\", "
                            "response=\"%s\", algorithm=%s",
                        r->proxy ? "Proxy-Authorization" : "Authorization", (int)r->creds->username.n,
                        r->creds->username.p, r->realm, r->nonce, (int)uri.n, uri.p, resp,
                        r->sess ? "MD5-sess" : "MD5");
         if (qop)
-            sip_buf_printf(&b, ", cnonce=\"%s\", qop=auth, nc=%s", r->cnonce, nc);
+            sp_buf_printf(&b, ", cnonce=\"%s\", qop=auth, nc=%s", r->cnonce, nc);
         if (r->opaque[0])
-            sip_buf_printf(&b, ", opaque=\"%s\"", r->opaque);
-        sip_buf_puts(&b, "\r\n");
+            sp_buf_printf(&b, ", opaque=\"%s\"", r->opaque);
+        sp_buf_puts(&b, "\r\n");
         r->nc++; /* §3.2.2: each request with this nonce counts */
     }
-    return sip_buf_finish(&b);
+    return sp_buf_finish(&b);
 }

@@ -7,101 +7,46 @@
 
 #include "sip_hdr.h"
 
-/* The longest output of one sip_buf_printf() call; longer text is an
- * overflow (use sip_buf_put for it). */
-#define SIP_BUF_PRINTF_MAX 512
 
-void sip_buf_init(sip_buf *b, char *mem, size_t cap)
+void sip_build_request_line(sp_buf *b, sp_str method, sp_str uri)
 {
-    b->p = mem;
-    b->cap = mem ? cap : 0;
-    b->len = 0;
-    b->overflow = false;
+    sp_buf_put(b, method);
+    sp_buf_put(b, SP_LIT(" "));
+    sp_buf_put(b, uri);
+    sp_buf_put(b, SP_LIT(" SIP/2.0\r\n"));
 }
 
-void sip_buf_put(sip_buf *b, sp_str s)
+void sip_build_status_line(sp_buf *b, unsigned status, sp_str reason)
 {
-    if (b->overflow || s.n == 0)
-        return;
-    if (s.n > b->cap - b->len) {
-        b->overflow = true;
-        return;
-    }
-    memcpy(b->p + b->len, s.p, s.n);
-    b->len += s.n;
+    sp_buf_put(b, SP_LIT("SIP/2.0 "));
+    sp_buf_u64(b, status);
+    sp_buf_put(b, SP_LIT(" "));
+    sp_buf_put(b, reason.p ? reason : sp_str_cstr(sip_reason_phrase(status)));
+    sp_buf_put(b, SP_LIT("\r\n"));
 }
 
-void sip_buf_puts(sip_buf *b, const char *s) { sip_buf_put(b, sp_str_cstr(s)); }
-
-void sip_buf_printf(sip_buf *b, const char *fmt, ...)
+void sip_build_header(sp_buf *b, sp_str name, sp_str value)
 {
-    char tmp[SIP_BUF_PRINTF_MAX + 1];
-    va_list ap;
-    if (b->overflow)
-        return;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || n > SIP_BUF_PRINTF_MAX) {
-        b->overflow = true;
-        return;
-    }
-    sip_buf_put(b, sp_str_make(tmp, (size_t)n));
+    sp_buf_put(b, name);
+    sp_buf_put(b, SP_LIT(": "));
+    sp_buf_put(b, value);
+    sp_buf_put(b, SP_LIT("\r\n"));
 }
 
-long sip_buf_finish(const sip_buf *b) { return b->overflow ? -1 : (long)b->len; }
-
-/* A decimal number without printf. */
-static void put_uint(sip_buf *b, uint64_t v)
-{
-    char digits[20];
-    size_t k = sizeof digits;
-    do {
-        digits[--k] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    sip_buf_put(b, sp_str_make(digits + k, sizeof digits - k));
-}
-
-void sip_build_request_line(sip_buf *b, sp_str method, sp_str uri)
-{
-    sip_buf_put(b, method);
-    sip_buf_put(b, SP_LIT(" "));
-    sip_buf_put(b, uri);
-    sip_buf_put(b, SP_LIT(" SIP/2.0\r\n"));
-}
-
-void sip_build_status_line(sip_buf *b, unsigned status, sp_str reason)
-{
-    sip_buf_put(b, SP_LIT("SIP/2.0 "));
-    put_uint(b, status);
-    sip_buf_put(b, SP_LIT(" "));
-    sip_buf_put(b, reason.p ? reason : sp_str_cstr(sip_reason_phrase(status)));
-    sip_buf_put(b, SP_LIT("\r\n"));
-}
-
-void sip_build_header(sip_buf *b, sp_str name, sp_str value)
-{
-    sip_buf_put(b, name);
-    sip_buf_put(b, SP_LIT(": "));
-    sip_buf_put(b, value);
-    sip_buf_put(b, SP_LIT("\r\n"));
-}
-
-void sip_build_header_cstr(sip_buf *b, const char *name, const char *value)
+void sip_build_header_cstr(sp_buf *b, const char *name, const char *value)
 {
     sip_build_header(b, sp_str_cstr(name), sp_str_cstr(value));
 }
 
-void sip_build_body(sip_buf *b, sp_str content_type, sp_str body)
+void sip_build_body(sp_buf *b, sp_str content_type, sp_str body)
 {
     if (content_type.p)
         sip_build_header(b, SP_LIT("Content-Type"), content_type);
-    sip_buf_put(b, SP_LIT("Content-Length: "));
-    put_uint(b, body.n);
-    sip_buf_put(b, SP_LIT("\r\n\r\n"));
+    sp_buf_put(b, SP_LIT("Content-Length: "));
+    sp_buf_u64(b, body.n);
+    sp_buf_put(b, SP_LIT("\r\n\r\n"));
     if (body.p)
-        sip_buf_put(b, body);
+        sp_buf_put(b, body);
 }
 
 const char *sip_reason_phrase(unsigned status)
@@ -152,14 +97,14 @@ static const sip_header *first_of(const sip_msg *m, sip_hdr_id id)
     return k && k <= m->nheaders ? &m->headers[k - 1] : NULL;
 }
 
-static void copy_header(sip_buf *b, const sip_msg *m, sip_hdr_id id, const char *name)
+static void copy_header(sp_buf *b, const sip_msg *m, sip_hdr_id id, const char *name)
 {
     const sip_header *h = first_of(m, id);
     if (h)
         sip_build_header(b, sp_str_cstr(name), h->value);
 }
 
-void sip_build_response_head(sip_buf *b, const sip_msg *req, unsigned status, sp_str reason, sp_str to_tag)
+void sip_build_response_head(sp_buf *b, const sip_msg *req, unsigned status, sp_str reason, sp_str to_tag)
 {
     sip_build_status_line(b, status, reason);
     /* §8.2.6.2: every Via, in order; From, Call-ID and CSeq as they were */
@@ -175,9 +120,9 @@ void sip_build_response_head(sip_buf *b, const sip_msg *req, unsigned status, sp
         if (status > 100 && to_tag.p && to_tag.n && sip_addr_parse(to->value, &addr, NULL) == 0 &&
             !addr.tag.p && !addr.star && !b->overflow) {
             b->len -= 2;
-            sip_buf_put(b, SP_LIT(";tag="));
-            sip_buf_put(b, to_tag);
-            sip_buf_put(b, SP_LIT("\r\n"));
+            sp_buf_put(b, SP_LIT(";tag="));
+            sp_buf_put(b, to_tag);
+            sp_buf_put(b, SP_LIT("\r\n"));
         }
     }
     copy_header(b, req, SIP_H_CALL_ID, "Call-ID");

@@ -270,26 +270,26 @@ long sip_dialog_build(sip_dialog *d, const sip_dialog_req *r, char *out, size_t 
     sip_addr first;
     sp_str lr;
     bool strict = first_route(d, &first) && !sip_uri_param(&first.uri, "lr", &lr);
-    sip_buf b;
-    sip_buf_init(&b, out, cap);
+    sp_buf b;
+    sp_buf_init(&b, out, cap);
     /* §12.2.1.1: a strict first hop takes the Request-URI and the remote target joins the Route */
     sip_build_request_line(&b, r->method, strict ? first.uri_str : d->remote_target);
     sip_build_header(&b, SP_LIT("Via"), r->via);
     for (size_t i = strict ? 1 : 0; i < d->nroutes; i++)
         sip_build_header(&b, SP_LIT("Route"), d->routes[i]);
     if (strict)
-        sip_buf_printf(&b, "Route: <%.*s>\r\n", (int)d->remote_target.n, d->remote_target.p);
+        sp_buf_printf(&b, "Route: <%.*s>\r\n", (int)d->remote_target.n, d->remote_target.p);
     sip_build_header(&b, SP_LIT("Max-Forwards"), SP_LIT("70"));
     sip_build_header(&b, SP_LIT("From"), d->local);
     sip_build_header(&b, SP_LIT("To"), d->remote);
     sip_build_header(&b, SP_LIT("Call-ID"), d->call_id);
-    sip_buf_printf(&b, "CSeq: %u %.*s\r\n", (unsigned)cseq, (int)r->method.n, r->method.p);
+    sp_buf_printf(&b, "CSeq: %u %.*s\r\n", (unsigned)cseq, (int)r->method.n, r->method.p);
     if (is_target_refresh(r->method) && d->local_contact.n)
         sip_build_header(&b, SP_LIT("Contact"), d->local_contact);
     if (sp_str_present(r->headers))
-        sip_buf_put(&b, r->headers);
+        sp_buf_put(&b, r->headers);
     sip_build_body(&b, r->content_type, r->body);
-    long n = sip_buf_finish(&b);
+    long n = sp_buf_finish(&b);
     if (n >= 0 && !unordered)
         d->local_seq = cseq; /* §12.2.1.1: one more for each new request */
     return n;

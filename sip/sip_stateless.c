@@ -189,13 +189,13 @@ long sip_stateless_build(const sip_msg *req, unsigned status, sp_str reason, sp_
         sip_stateless_tag(req, tag);
         to_tag = sp_str_make(tag, SIP_TAG_SIZE - 1);
     }
-    sip_buf b;
-    sip_buf_init(&b, out, cap);
+    sp_buf b;
+    sp_buf_init(&b, out, cap);
     sip_build_response_head(&b, req, status, reason, to_tag);
     if (sp_str_present(headers))
-        sip_buf_put(&b, headers);
+        sp_buf_put(&b, headers);
     sip_build_body(&b, SP_STR_NULL, SP_STR_NULL);
-    return sip_buf_finish(&b);
+    return sp_buf_finish(&b);
 }
 
 /* --- salvaging an unparseable request -------------------------------------- */
@@ -258,8 +258,8 @@ long sip_stateless_salvage(const char *buf, size_t len, const sp_error *err,
     unsigned status = (err && err->status >= 400 && err->status <= 599) ? (unsigned)err->status : 400;
     char reason[SIP_STATELESS_REASON_MAX + 1];
     size_t rn = sip_reason_clean(err ? err->reason : NULL, reason, sizeof reason);
-    sip_buf b;
-    sip_buf_init(&b, out, cap);
+    sp_buf b;
+    sp_buf_init(&b, out, cap);
     sip_build_status_line(&b, status, sp_str_make(reason, rn));
     for (size_t i = 0; i < nkeep; i++) {
         sip_build_header(&b, sp_str_cstr(sip_hdr_name(keep_id[i])), keep[i]);
@@ -272,10 +272,10 @@ long sip_stateless_salvage(const char *buf, size_t len, const sp_error *err,
             stateless_tag(keep[i], SP_STR_NULL, 0, SP_STR_NULL, tag);
             if (!b.overflow && b.len >= 2) {
                 b.len -= 2;
-                sip_buf_printf(&b, ";tag=%s\r\n", tag);
+                sp_buf_printf(&b, ";tag=%s\r\n", tag);
             }
         }
     }
     sip_build_body(&b, SP_STR_NULL, SP_STR_NULL);
-    return sip_buf_finish(&b);
+    return sp_buf_finish(&b);
 }

@@ -41,11 +41,11 @@ static void finish_local(sip_txn_layer *L, sip_txn *t, unsigned status, const ch
     char *mem = malloc(cap);
     bool ok = false;
     if (mem && parse_own(L, t->req, t->req_len, &req, hdrs)) {
-        sip_buf b;
-        sip_buf_init(&b, mem, cap);
+        sp_buf b;
+        sp_buf_init(&b, mem, cap);
         sip_build_response_head(&b, &req, status, SP_STR_NULL, SP_STR_NULL);
         sip_build_body(&b, SP_STR_NULL, SP_STR_NULL);
-        long n = sip_buf_finish(&b);
+        long n = sp_buf_finish(&b);
         ok = n > 0 && parse_own(L, mem, (size_t)n, &resp, hdrs);
     }
     if (ok) {
@@ -80,8 +80,8 @@ static long build_ack_or_cancel(sip_txn_layer *L, const sip_txn *t, sp_str metho
     rest = via->value;
     if (!sip_list_next(&rest, &top))
         return -1;
-    sip_buf b;
-    sip_buf_init(&b, L->scratch, L->scratch_cap);
+    sp_buf b;
+    sp_buf_init(&b, L->scratch, L->scratch_cap);
     sip_build_request_line(&b, method, req.uri);
     sip_build_header(&b, SP_LIT("Via"), top);
     for (const sip_header *r = sip_msg_find(&req, SIP_H_ROUTE); r; r = sip_msg_find_next(&req, r))
@@ -90,9 +90,9 @@ static long build_ack_or_cancel(sip_txn_layer *L, const sip_txn *t, sp_str metho
     sip_build_header(&b, SP_LIT("From"), from->value);
     sip_build_header(&b, SP_LIT("To"), to->value);
     sip_build_header(&b, SP_LIT("Call-ID"), callid->value);
-    sip_buf_printf(&b, "CSeq: %u %.*s\r\n", (unsigned)cs.seq, (int)method.n, method.p);
+    sp_buf_printf(&b, "CSeq: %u %.*s\r\n", (unsigned)cs.seq, (int)method.n, method.p);
     sip_build_body(&b, SP_STR_NULL, SP_STR_NULL);
-    return sip_buf_finish(&b);
+    return sp_buf_finish(&b);
 }
 
 static int client_start(sip_txn_layer *L, const char *req, size_t len, const sip_peer *dest,

@@ -85,13 +85,13 @@ static int server_reply(sip_txn_layer *L, sip_txn *t, const sip_txn_reply *r)
             to_tag = sp_str_make(tag, SIP_TAG_SIZE - 1);
         }
     }
-    sip_buf b;
-    sip_buf_init(&b, L->scratch, L->scratch_cap);
+    sp_buf b;
+    sp_buf_init(&b, L->scratch, L->scratch_cap);
     sip_build_response_head(&b, req, r->status, r->reason, to_tag);
     if (sp_str_present(r->headers))
-        sip_buf_put(&b, r->headers);
+        sp_buf_put(&b, r->headers);
     sip_build_body(&b, r->content_type, r->body);
-    long n = sip_buf_finish(&b);
+    long n = sp_buf_finish(&b);
     if (n < 0)
         return SP_ELIMIT;
     char *out = txn_dup(L->scratch, (size_t)n);

@@ -47,12 +47,12 @@ START_TEST(send_round_trip)
                    .nextra = 1,
                    .content_type = SP_LIT("text/vnd.wap.si")};
     char head[512], end[MSRP_END_LINE_MAX], frame[1024];
-    msrp_buf h, e;
-    msrp_buf_init(&h, head, sizeof head);
+    sp_buf h, e;
+    sp_buf_init(&h, head, sizeof head);
     msrp_build_send_head(&h, sp_str_make(tid, MSRP_TID_LEN), &m);
-    msrp_buf_init(&e, end, sizeof end);
+    sp_buf_init(&e, end, sizeof end);
     msrp_build_end_line(&e, sp_str_make(tid, MSRP_TID_LEN), '+', true);
-    long hn = msrp_buf_finish(&h), en = msrp_buf_finish(&e);
+    long hn = sp_buf_finish(&h), en = sp_buf_finish(&e);
     ck_assert_int_gt(hn, 0);
     ck_assert_int_eq(en, 2 + 7 + MSRP_TID_LEN + 1 + 2);
     /* what writev would put on the wire */
@@ -90,11 +90,11 @@ START_TEST(bodiless_send_and_star_ranges)
     msrp_send m = {.to_path = SP_LIT(TO_P), .from_path = SP_LIT(FROM_P), .message_id = SP_LIT("mid00001"),
                    .range = {.start = 1, .end_star = true, .total_star = true}, .failure_report = MSRP_REPORT_YES};
     char buf[512];
-    msrp_buf b;
-    msrp_buf_init(&b, buf, sizeof buf);
+    sp_buf b;
+    sp_buf_init(&b, buf, sizeof buf);
     msrp_build_send_head(&b, SP_LIT("abcd1234"), &m);
     msrp_build_end_line(&b, SP_LIT("abcd1234"), '$', false);
-    long n = msrp_buf_finish(&b);
+    long n = sp_buf_finish(&b);
     ck_assert_int_gt(n, 0);
     ck_assert_ptr_nonnull(memmem(buf, (size_t)n, "Byte-Range: 1-*/*\r\n", 19));
     ck_assert_ptr_null(memmem(buf, (size_t)n, "Failure-Report", 14)); /* the default is not written */
@@ -108,26 +108,26 @@ END_TEST
 START_TEST(response_and_report_round_trip)
 {
     char buf[512];
-    msrp_buf b;
-    msrp_buf_init(&b, buf, sizeof buf);
+    sp_buf b;
+    sp_buf_init(&b, buf, sizeof buf);
     msrp_build_response(&b, SP_LIT("d93kswow"), 200, SP_LIT("OK"), SP_LIT(FROM_P), SP_LIT(TO_P));
-    long n = msrp_buf_finish(&b);
+    long n = sp_buf_finish(&b);
     msrp_parser p;
     msrp_event ev;
     ck_assert_int_eq(parse_frame(guard_copy(buf, (size_t)n), (size_t)n, &p, &ev), 0);
     ck_assert(!p.head.is_request && p.head.status == 200);
     ck_assert(sp_str_eq(msrp_head_str(&p.head, p.head.comment), SP_LIT("OK")));
-    msrp_buf_init(&b, buf, sizeof buf);
+    sp_buf_init(&b, buf, sizeof buf);
     msrp_build_response(&b, SP_LIT("d93kswow"), 481, SP_STR_NULL, SP_LIT(FROM_P), SP_LIT(TO_P));
-    n = msrp_buf_finish(&b);
+    n = sp_buf_finish(&b);
     ck_assert_int_eq(parse_frame(guard_copy(buf, (size_t)n), (size_t)n, &p, &ev), 0);
     ck_assert(p.head.status == 481 && !p.head.has_comment);
 
     msrp_range r = {.start = 1, .end = 1624, .total = 1624};
-    msrp_buf_init(&b, buf, sizeof buf);
+    sp_buf_init(&b, buf, sizeof buf);
     msrp_build_report(&b, SP_LIT("dkei38sd"), SP_LIT(FROM_P), SP_LIT(TO_P), SP_LIT("12339sdqwer"), &r, 200,
                       SP_LIT("OK"));
-    n = msrp_buf_finish(&b);
+    n = sp_buf_finish(&b);
     ck_assert_int_eq(parse_frame(guard_copy(buf, (size_t)n), (size_t)n, &p, &ev), 0);
     ck_assert(sp_str_eq(msrp_head_get(&p.head, MSRP_H_STATUS), SP_LIT("000 200 OK")));
     ck_assert(sp_str_eq(msrp_head_get(&p.head, MSRP_H_BYTE_RANGE), SP_LIT("1-1624/1624")));
@@ -158,19 +158,19 @@ START_TEST(response_from_template)
                     sp_str tid = sp_str_cstr(tids[ti]);
                     sp_str comment = comments[mi] ? sp_str_cstr(comments[mi]) : SP_STR_NULL;
                     char whole[512], part[512];
-                    msrp_buf a, b;
-                    msrp_buf_init(&a, whole, sizeof whole);
+                    sp_buf a, b;
+                    sp_buf_init(&a, whole, sizeof whole);
                     msrp_build_response(&a, tid, codes[ci], comment, to, from);
-                    long n = msrp_buf_finish(&a);
+                    long n = sp_buf_finish(&a);
                     ck_assert_int_gt(n, 0);
                     for (size_t cap = (size_t)n - 1; cap <= (size_t)n + 1; cap++) {
-                        msrp_buf_init(&b, part, cap);
+                        sp_buf_init(&b, part, cap);
                         msrp_build_response_tmpl(&b, t, tid, codes[ci], comment);
                         if (cap < (size_t)n) {
-                            ck_assert_int_eq(msrp_buf_finish(&b), -1);
+                            ck_assert_int_eq(sp_buf_finish(&b), -1);
                             continue;
                         }
-                        ck_assert_int_eq(msrp_buf_finish(&b), n);
+                        ck_assert_int_eq(sp_buf_finish(&b), n);
                         ck_assert(memcmp(whole, part, (size_t)n) == 0);
                     }
                 }
@@ -205,19 +205,19 @@ START_TEST(range_numbers_like_printf)
         msrp_range r = {.start = vals[i], .end = vals[i] / 3, .total = vals[i]};
         int n = snprintf(want, sizeof want, "Byte-Range: %" PRIu64 "-%" PRIu64 "/%" PRIu64 "\r\n", r.start, r.end,
                          r.total);
-        msrp_buf b;
-        msrp_buf_init(&b, got, sizeof got);
+        sp_buf b;
+        sp_buf_init(&b, got, sizeof got);
         msrp_build_range(&b, &r);
-        ck_assert_int_eq(msrp_buf_finish(&b), n);
+        ck_assert_int_eq(sp_buf_finish(&b), n);
         ck_assert(memcmp(got, want, (size_t)n) == 0);
-        msrp_buf_init(&b, got, (size_t)n - 1);
+        sp_buf_init(&b, got, (size_t)n - 1);
         msrp_build_range(&b, &r);
-        ck_assert_int_eq(msrp_buf_finish(&b), -1);
+        ck_assert_int_eq(sp_buf_finish(&b), -1);
         /* in its two parts, as a sender's template keeps them */
-        msrp_buf_init(&b, got, sizeof got);
+        sp_buf_init(&b, got, sizeof got);
         msrp_build_range_start(&b, &r);
         msrp_build_range_total(&b, &r);
-        ck_assert_int_eq(msrp_buf_finish(&b), n);
+        ck_assert_int_eq(sp_buf_finish(&b), n);
         ck_assert(memcmp(got, want, (size_t)n) == 0);
     }
 }
@@ -226,20 +226,20 @@ END_TEST
 START_TEST(never_overflows)
 {
     char full[512];
-    msrp_buf b;
+    sp_buf b;
     msrp_range r = {.start = 1, .end = 1624, .total = 1624};
-    msrp_buf_init(&b, full, sizeof full);
+    sp_buf_init(&b, full, sizeof full);
     msrp_build_report(&b, SP_LIT("dkei38sd"), SP_LIT(FROM_P), SP_LIT(TO_P), SP_LIT("mid00001"), &r, 415,
                       SP_LIT("Unsupported"));
-    long need = msrp_buf_finish(&b);
+    long need = sp_buf_finish(&b);
     ck_assert_int_gt(need, 0);
     for (size_t cap = 0; cap <= (size_t)need; cap++) {
         char mem[600];
         memset(mem, 0x5a, sizeof mem);
-        msrp_buf_init(&b, mem, cap);
+        sp_buf_init(&b, mem, cap);
         msrp_build_report(&b, SP_LIT("dkei38sd"), SP_LIT(FROM_P), SP_LIT(TO_P), SP_LIT("mid00001"), &r, 415,
                           SP_LIT("Unsupported"));
-        ck_assert_int_eq(msrp_buf_finish(&b), cap == (size_t)need ? need : -1);
+        ck_assert_int_eq(sp_buf_finish(&b), cap == (size_t)need ? need : -1);
         for (size_t k = cap; k < sizeof mem; k++)
             ck_assert_int_eq(mem[k], 0x5a);
     }
@@ -382,16 +382,16 @@ START_TEST(send_head_in_parts)
                    .failure_report = MSRP_REPORT_NO,
                    .content_type = SP_LIT("application/octet-stream")};
     char whole[512], parts[512];
-    msrp_buf w, b;
-    msrp_buf_init(&w, whole, sizeof whole);
+    sp_buf w, b;
+    sp_buf_init(&w, whole, sizeof whole);
     msrp_build_send_head(&w, SP_LIT("tid0001"), &m);
-    msrp_buf_init(&b, parts, sizeof parts);
+    sp_buf_init(&b, parts, sizeof parts);
     msrp_build_request_line(&b, SP_LIT("tid0001"), SP_LIT("SEND"));
     msrp_build_send_before_range(&b, &m);
     msrp_build_range(&b, &m.range);
     msrp_build_send_after_range(&b, &m);
-    ck_assert_int_gt(msrp_buf_finish(&w), 0);
-    ck_assert_int_eq(msrp_buf_finish(&b), msrp_buf_finish(&w));
+    ck_assert_int_gt(sp_buf_finish(&w), 0);
+    ck_assert_int_eq(sp_buf_finish(&b), sp_buf_finish(&w));
     ck_assert_mem_eq(parts, whole, w.len);
     static const char mid[] = "Byte-Range: 2049-*/1048576\r\nSuccess-Report: yes\r\nFailure-Report: no\r\n";
     ck_assert(memmem(whole, w.len, mid, sizeof mid - 1) != NULL);

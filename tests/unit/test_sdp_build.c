@@ -242,15 +242,15 @@ END_TEST
 START_TEST(writer_numbers_and_append)
 {
     char mem[32];
-    sdp_buf b;
-    sdp_buf_init(&b, mem, sizeof mem);
-    sdp_buf_u64(&b, 0);
-    sdp_buf_puts(&b, " ");
-    sdp_buf_u64(&b, UINT64_MAX);
-    ck_assert_int_eq(sdp_buf_finish(&b), 22);
+    sp_buf b;
+    sp_buf_init(&b, mem, sizeof mem);
+    sp_buf_u64(&b, 0);
+    sp_buf_puts(&b, " ");
+    sp_buf_u64(&b, UINT64_MAX);
+    ck_assert_int_eq(sp_buf_finish(&b), 22);
     ck_assert(memcmp(mem, "0 18446744073709551615", 22) == 0);
-    sdp_buf_puts(&b, "0123456789x");
-    ck_assert_int_eq(sdp_buf_finish(&b), -1);
+    sp_buf_puts(&b, "0123456789x");
+    ck_assert_int_eq(sp_buf_finish(&b), -1);
     ck_assert_uint_eq(b.len, 22); /* nothing partial written */
 }
 END_TEST

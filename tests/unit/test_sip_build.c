@@ -23,15 +23,15 @@ static const char request[] =
     "Content-Length: 0\r\n\r\n";
 
 /* Writes a whole message with every builder call, into b. */
-static void build_all(sip_buf *b)
+static void build_all(sp_buf *b)
 {
     sip_build_request_line(b, SP_LIT("MESSAGE"), SP_LIT("sip:bob@example.com"));
     sip_build_header(b, SP_LIT("Via"), SP_LIT("SIP/2.0/UDP h;branch=z9hG4bK1"));
     sip_build_header_cstr(b, "From", "<sip:a@h>;tag=1");
     sip_build_header_cstr(b, "To", "<sip:bob@example.com>");
-    sip_buf_printf(b, "CSeq: %u %s\r\n", 7u, "MESSAGE");
-    sip_buf_puts(b, "Call-ID: c1@h\r\n");
-    sip_buf_put(b, SP_LIT("Max-Forwards: 70\r\n"));
+    sp_buf_printf(b, "CSeq: %u %s\r\n", 7u, "MESSAGE");
+    sp_buf_puts(b, "Call-ID: c1@h\r\n");
+    sp_buf_put(b, SP_LIT("Max-Forwards: 70\r\n"));
     sip_build_body(b, SP_LIT("text/plain"), SP_LIT("hello"));
 }
 
@@ -49,10 +49,10 @@ static const char built_all[] = "MESSAGE sip:bob@example.com SIP/2.0\r\n"
 START_TEST(builds_a_whole_message)
 {
     char mem[512];
-    sip_buf b;
-    sip_buf_init(&b, mem, sizeof mem);
+    sp_buf b;
+    sp_buf_init(&b, mem, sizeof mem);
     build_all(&b);
-    ck_assert_int_eq(sip_buf_finish(&b), (long)strlen(built_all));
+    ck_assert_int_eq(sp_buf_finish(&b), (long)strlen(built_all));
     ck_assert(memcmp(mem, built_all, strlen(built_all)) == 0);
 
     /* parse(build(x)) == x */
@@ -81,60 +81,60 @@ START_TEST(every_capacity_is_respected)
         /* the buffer ends at a guard page: one byte past cap crashes */
         char *at = (char *)guard_copy(built_all, cap);
         memset(at, '#', cap);
-        sip_buf b;
-        sip_buf_init(&b, at, cap);
+        sp_buf b;
+        sp_buf_init(&b, at, cap);
         build_all(&b);
         if (cap < full) {
-            ck_assert_msg(sip_buf_finish(&b) == -1, "cap %zu reported no overflow", cap);
+            ck_assert_msg(sp_buf_finish(&b) == -1, "cap %zu reported no overflow", cap);
             ck_assert(b.overflow);
             ck_assert(b.len <= cap);
         } else {
-            ck_assert_int_eq(sip_buf_finish(&b), (long)full);
+            ck_assert_int_eq(sp_buf_finish(&b), (long)full);
             ck_assert(memcmp(at, built_all, full) == 0);
         }
     }
-    sip_buf b;
-    sip_buf_init(&b, NULL, 10);
-    sip_buf_puts(&b, "x");
-    ck_assert_int_eq(sip_buf_finish(&b), -1);
-    sip_buf_init(&b, NULL, 0);
-    ck_assert_int_eq(sip_buf_finish(&b), 0);
+    sp_buf b;
+    sp_buf_init(&b, NULL, 10);
+    sp_buf_puts(&b, "x");
+    ck_assert_int_eq(sp_buf_finish(&b), -1);
+    sp_buf_init(&b, NULL, 0);
+    ck_assert_int_eq(sp_buf_finish(&b), 0);
 }
 END_TEST
 
 START_TEST(printf_limit)
 {
     static char mem[2048], text[1024];
-    sip_buf b;
+    sp_buf b;
     memset(text, 'a', sizeof text);
-    sip_buf_init(&b, mem, sizeof mem);
-    sip_buf_printf(&b, "%.*s", 512, text);
-    ck_assert_int_eq(sip_buf_finish(&b), 512);
-    sip_buf_printf(&b, "%.*s", 513, text);
-    ck_assert_int_eq(sip_buf_finish(&b), -1);
+    sp_buf_init(&b, mem, sizeof mem);
+    sp_buf_printf(&b, "%.*s", 512, text);
+    ck_assert_int_eq(sp_buf_finish(&b), 512);
+    sp_buf_printf(&b, "%.*s", 513, text);
+    ck_assert_int_eq(sp_buf_finish(&b), -1);
     /* after an overflow everything is ignored, even what would fit */
-    sip_buf_puts(&b, "x");
+    sp_buf_puts(&b, "x");
     ck_assert_uint_eq(b.len, 512);
     /* an exact fit is not an overflow */
-    sip_buf_init(&b, mem, 3);
-    sip_buf_printf(&b, "%d", 123);
-    ck_assert_int_eq(sip_buf_finish(&b), 3);
-    sip_buf_printf(&b, "%s", "");
-    ck_assert_int_eq(sip_buf_finish(&b), 3);
+    sp_buf_init(&b, mem, 3);
+    sp_buf_printf(&b, "%d", 123);
+    ck_assert_int_eq(sp_buf_finish(&b), 3);
+    sp_buf_printf(&b, "%s", "");
+    ck_assert_int_eq(sp_buf_finish(&b), 3);
 }
 END_TEST
 
 START_TEST(status_lines_and_bodies)
 {
     char mem[256];
-    sip_buf b;
-    sip_buf_init(&b, mem, sizeof mem);
+    sp_buf b;
+    sp_buf_init(&b, mem, sizeof mem);
     sip_build_status_line(&b, 489, SP_STR_NULL);
     sip_build_status_line(&b, 200, SP_LIT("Fine"));
     sip_build_status_line(&b, 180, SP_LIT(""));
     sip_build_body(&b, SP_STR_NULL, SP_STR_NULL);
     const char want[] = "SIP/2.0 489 Bad Event\r\nSIP/2.0 200 Fine\r\nSIP/2.0 180 \r\nContent-Length: 0\r\n\r\n";
-    ck_assert_int_eq(sip_buf_finish(&b), (long)strlen(want));
+    ck_assert_int_eq(sp_buf_finish(&b), (long)strlen(want));
     ck_assert(memcmp(mem, want, strlen(want)) == 0);
 }
 END_TEST
@@ -179,11 +179,11 @@ static void respond(unsigned status, sp_str reason, sp_str tag, char *mem, size_
     static sip_header h[MAXH];
     ck_assert_int_eq(sip_msg_parse(request, strlen(request), &req, h, MAXH, NULL, SIP_FRAME_STREAM, NULL),
                      (int)strlen(request));
-    sip_buf b;
-    sip_buf_init(&b, mem, cap);
+    sp_buf b;
+    sp_buf_init(&b, mem, cap);
     sip_build_response_head(&b, &req, status, reason, tag);
     sip_build_body(&b, SP_STR_NULL, SP_STR_NULL);
-    long n = sip_buf_finish(&b);
+    long n = sp_buf_finish(&b);
     ck_assert_int_gt(n, 0);
     const char *g = guard_copy(mem, (size_t)n);
     ck_assert_int_eq(sip_msg_parse(g, (size_t)n, resp, rh, MAXH, NULL, SIP_FRAME_STREAM, NULL), (int)n);
@@ -251,21 +251,21 @@ START_TEST(response_keeps_existing_tag)
     sip_header h[MAXH], rh[MAXH];
     ck_assert_int_gt(sip_msg_parse(req_text, strlen(req_text), &req, h, MAXH, NULL, SIP_FRAME_STREAM, NULL), 0);
     char mem[512];
-    sip_buf b;
-    sip_buf_init(&b, mem, sizeof mem);
+    sp_buf b;
+    sp_buf_init(&b, mem, sizeof mem);
     sip_build_response_head(&b, &req, 200, SP_STR_NULL, SP_LIT("other"));
     sip_build_body(&b, SP_STR_NULL, SP_STR_NULL);
-    long n = sip_buf_finish(&b);
+    long n = sp_buf_finish(&b);
     ck_assert_int_gt(n, 0);
     ck_assert_int_eq(sip_msg_parse(mem, (size_t)n, &r, rh, MAXH, NULL, SIP_FRAME_STREAM, NULL), (int)n);
     ck_assert_slice(sip_msg_find(&r, SIP_H_TO)->value, "sip:b@h;tag=2");
     /* a response head at every too-small capacity reports the overflow */
     for (size_t cap = 0; cap < (size_t)n; cap++) {
         char *at = (char *)guard_copy(mem, cap);
-        sip_buf_init(&b, at, cap);
+        sp_buf_init(&b, at, cap);
         sip_build_response_head(&b, &req, 200, SP_STR_NULL, SP_LIT("other"));
         sip_build_body(&b, SP_STR_NULL, SP_STR_NULL);
-        ck_assert_int_eq(sip_buf_finish(&b), -1);
+        ck_assert_int_eq(sp_buf_finish(&b), -1);
     }
 }
 END_TEST
