@@ -24,25 +24,13 @@ void sp_hex_encode_colon(const void *in, size_t n, char *out)
     }
 }
 
-/* The value of a hex digit, or -1. */
-static int digit_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes the pair at in[i], in[i+1] (both within len) into *byte. */
 static int decode_pair(const char *in, size_t i, uint8_t *byte, sp_error *err)
 {
-    int hi = digit_value(in[i]);
+    int hi = sp_hex_digit(in[i]);
     if (hi < 0)
         return sp_fail(err, SP_EINVAL, i, 400, "not a hex digit");
-    int lo = digit_value(in[i + 1]);
+    int lo = sp_hex_digit(in[i + 1]);
     if (lo < 0)
         return sp_fail(err, SP_EINVAL, i + 1, 400, "not a hex digit");
     *byte = (uint8_t)(hi << 4 | lo);

@@ -12,12 +12,22 @@
 #include <stdint.h>
 
 #include "sp_error.h"
+#include "sp_str.h"
 
 /* Characters written by the encoders for n bytes. */
 #define SP_HEX_LEN(n) (2 * (n))
 #define SP_HEX_COLON_LEN(n) ((n) ? 3 * (n) - 1 : 0)
 
 /* Writes SP_HEX_LEN(n) lower-case characters. */
+/* The value of a hex digit of either case, or -1. */
+static inline int sp_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = sp_ascii_lower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 void sp_hex_encode(const void *in, size_t n, char *out);
 /* Writes SP_HEX_COLON_LEN(n) characters: upper-case pairs joined by ':'. */
 void sp_hex_encode_colon(const void *in, size_t n, char *out);

@@ -10,6 +10,7 @@
 
 #include "msrp_sink.h"
 #include "msrp_sink_impl.h"
+#include "sp_hex.h"
 
 #define TEMP_PATTERN ".sippush-XXXXXX"
 
@@ -197,25 +198,14 @@ int msrp_sink_file_keep(msrp_sink *s)
     return rc;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 size_t msrp_sink_safe_name(sp_str offered, char *out, size_t cap)
 {
     size_t n = 0, limit = cap - 1 < MSRP_SINK_NAME_MAX ? cap - 1 : MSRP_SINK_NAME_MAX;
     bool truncated = false;
     for (size_t i = 0; i < offered.n; i++) {
         unsigned char c = (unsigned char)offered.p[i];
-        if (c == '%' && offered.n - i >= 3 && hex_value(offered.p[i + 1]) >= 0 && hex_value(offered.p[i + 2]) >= 0) {
-            c = (unsigned char)(hex_value(offered.p[i + 1]) << 4 | hex_value(offered.p[i + 2]));
+        if (c == '%' && offered.n - i >= 3 && sp_hex_digit(offered.p[i + 1]) >= 0 && sp_hex_digit(offered.p[i + 2]) >= 0) {
+            c = (unsigned char)(sp_hex_digit(offered.p[i + 1]) << 4 | sp_hex_digit(offered.p[i + 2]));
             i += 2;
         }
         if (c == '/' || c == '\\') { /* a path: keep only its last component */

@@ -4,14 +4,7 @@
 #include <string.h>
 
 #include "msrp_chars_impl.h"
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = sp_ascii_lower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
+#include "sp_hex.h"
 
 /* dec-octet "." dec-octet "." dec-octet "." dec-octet (RFC 3986 §3.2.2). */
 static bool parse_ipv4(sp_str s, uint8_t out[4])
@@ -49,8 +42,8 @@ static bool parse_ipv6(sp_str s, uint8_t out[16])
             return false;
         size_t start = i;
         unsigned v = 0;
-        while (i < s.n && i - start < 4 && hexval(s.p[i]) >= 0)
-            v = v * 16 + (unsigned)hexval(s.p[i++]);
+        while (i < s.n && i - start < 4 && sp_hex_digit(s.p[i]) >= 0)
+            v = v * 16 + (unsigned)sp_hex_digit(s.p[i++]);
         if (i < s.n && s.p[i] == '.') {
             uint8_t v4[4];
             if (n > 6 || !parse_ipv4(sp_str_make(s.p + start, s.n - start), v4))
@@ -98,7 +91,7 @@ static size_t check_chars(sp_str s, int cls)
         unsigned char c = (unsigned char)s.p[i];
         if (!msrp_is(c, cls))
             return i;
-        if (c == '%' && (i + 2 >= s.n || hexval(s.p[i + 1]) < 0 || hexval(s.p[i + 2]) < 0))
+        if (c == '%' && (i + 2 >= s.n || sp_hex_digit(s.p[i + 1]) < 0 || sp_hex_digit(s.p[i + 2]) < 0))
             return i;
     }
     return s.n;
@@ -217,8 +210,8 @@ int msrp_uri_parse(const char *buf, size_t len, msrp_uri *u, sp_error *err)
 static char host_byte(sp_str s, size_t *i)
 {
     char c = s.p[*i];
-    if (c == '%' && *i + 2 < s.n && hexval(s.p[*i + 1]) >= 0 && hexval(s.p[*i + 2]) >= 0) {
-        char d = (char)(hexval(s.p[*i + 1]) * 16 + hexval(s.p[*i + 2]));
+    if (c == '%' && *i + 2 < s.n && sp_hex_digit(s.p[*i + 1]) >= 0 && sp_hex_digit(s.p[*i + 2]) >= 0) {
+        char d = (char)(sp_hex_digit(s.p[*i + 1]) * 16 + sp_hex_digit(s.p[*i + 2]));
         if (msrp_is((unsigned char)d, MSRP_C_ALNUM) || d == '-' || d == '.' || d == '_' || d == '~') {
             *i += 3;
             return sp_ascii_lower(d);

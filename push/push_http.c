@@ -3,6 +3,7 @@
 #include "push_indirect.h"
 
 #include "push_buf_impl.h"
+#include "sp_hex.h"
 
 static bool is_ctl_or_space(unsigned char c) { return c <= 0x20 || c == 0x7f; }
 
@@ -204,14 +205,6 @@ int push_http_resp_head(push_http_resp *r, const char *buf, size_t len, sp_error
     return (int)end;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = sp_ascii_lower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Takes up to remaining content bytes as one slice. */
 static size_t take(push_http_resp *r, const char *buf, size_t len, sp_str *data, sp_error *err, int *rc)
 {
@@ -248,7 +241,7 @@ int push_http_resp_body(push_http_resp *r, const char *buf, size_t len, sp_str *
             r->done = r->state == B_LENGTH && r->remaining == 0;
             return (int)i;
         case B_CH_SIZE: {
-            int h = hexval(c);
+            int h = sp_hex_digit(c);
             if (h >= 0) {
                 if (r->digits == 16)
                     return bad(err, i, "chunk size too large");

@@ -1,5 +1,6 @@
 /* push_xml.c - see push_xml.h. */
 #include "push_xml.h"
+#include "sp_hex.h"
 
 #include <string.h>
 
@@ -338,14 +339,6 @@ static size_t put_utf8(unsigned long c, char *out, size_t cap, size_t o)
     return o + k;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = sp_ascii_lower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 size_t push_xml_decode(sp_str raw, char *out, size_t cap)
 {
     static const struct { const char *name; char c; } named[] = {
@@ -371,7 +364,7 @@ size_t push_xml_decode(sp_str raw, char *out, size_t cap)
                 return (size_t)-1;
             unsigned long c = 0;
             for (; k < ref.n; k++) {
-                int d = hex ? hexval(ref.p[k]) : (ref.p[k] >= '0' && ref.p[k] <= '9' ? ref.p[k] - '0' : -1);
+                int d = hex ? sp_hex_digit(ref.p[k]) : (ref.p[k] >= '0' && ref.p[k] <= '9' ? ref.p[k] - '0' : -1);
                 if (d < 0)
                     return (size_t)-1;
                 c = c * (hex ? 16 : 10) + (unsigned long)d;
