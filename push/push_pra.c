@@ -47,6 +47,12 @@ static const struct {
 
 static bool offered(bool session, size_t i) { return session || !pra_table[i].session; }
 
+unsigned pra_push_methods(const push_pra *a)
+{
+    /* seed 002 §7.1.1, §7.2.1, §7.3.1: every push method served is disclosed */
+    return pra_methods(a) & (PUSH_M_MESSAGE | PUSH_M_NOTIFY | PUSH_M_INVITE);
+}
+
 unsigned pra_methods(const push_pra *a)
 {
     unsigned m = 0;
@@ -539,6 +545,7 @@ static unsigned sub_notify(void *ctx, push_subc *s, sip_txn_id st, const sip_msg
     uint64_t key = dedup_key(req);
     if (answered_before(a, st, req, key))
         return 0;
+    pra_refer_first_notify(a, s);
     if (!req->body.n) {
         dedup_put(a, key, 200);
         return 200; /* state only (the enrolment confirmation, a termination) */
@@ -565,10 +572,8 @@ static unsigned sub_notify(void *ctx, push_subc *s, sip_txn_id st, const sip_msg
 static void sub_state(void *ctx, push_subc *s, push_subc_state old, unsigned status, uint32_t expires)
 {
     push_pra *a = ctx;
-    if (s->user) { /* made for a REFER */
-        if (s->state == PUSH_SUBC_ACTIVE || s->state == PUSH_SUBC_TERMINATED)
-            pra_refer_sub_state(a, s, status);
-    }
+    if (s->user && (s->state == PUSH_SUBC_ACTIVE || s->state == PUSH_SUBC_TERMINATED))
+        pra_refer_sub_state(a, s, status); /* made for a REFER */
     if (s->state == PUSH_SUBC_ACTIVE && old == PUSH_SUBC_SUBSCRIBING)
         pra_event(a, PUSH_PRA_EV_SUBSCRIBED, status, expires, SP_STR_NULL, SP_STR_NULL, s->cfg.target);
     else if (s->state == PUSH_SUBC_TERMINATED)
@@ -620,7 +625,7 @@ void pra_start_subscription(push_pra *a)
     }
     long en = sip_buf_finish(&b);
     sp_error err;
-    int acn = push_accept_contact_build(a->cfg.napps ? a->cfg.apps[0] : SP_STR_NULL, SP_STR_NULL, PUSH_M_NOTIFY,
+    int acn = push_accept_contact_build(a->cfg.napps ? a->cfg.apps[0] : SP_STR_NULL, SP_STR_NULL, pra_push_methods(a),
                                         false, false, ac, sizeof ac, &err);
     size_t hn = acn > 0 ? pra_sub_headers(a, sp_str_make(ac, (size_t)acn), hdrs, sizeof hdrs) : 0;
     if (en < 0 || !hn)
