@@ -31,6 +31,10 @@
 #define PUSH_PSA_MAX_BINDINGS 1024
 /* Subscriptions kept at once; more get 503. */
 #define PUSH_PSA_MAX_SUBS 1024
+/* MESSAGEs waiting behind the one in flight to the same Request-URI
+ * (RFC 3428 §8: one at a time per destination); one more fails at once
+ * with 503, retry allowed. */
+#define PUSH_PSA_MSG_QUEUE_MAX 32
 /* Subscription and registration durations (seconds). */
 #define PUSH_PSA_SUB_EXPIRES_DEFAULT 3600u
 #define PUSH_PSA_SUB_EXPIRES_MAX 86400u
