@@ -28,6 +28,8 @@ typedef struct snd_file {
     char wrapped_type[PUSH_SENDER_TYPE_MAX]; /* CPIM: the type inside */
     uint8_t sha1[SP_SHA1_LEN];
     char tid[PUSH_TRANSFER_ID_LEN + 1];
+    char date[PUSH_DATE_LEN + 1];  /* a=file-date without a Last-Modified: */
+    bool date_is_creation;         /* the push's creation, or the file's mtime */
     char *cpim;                  /* the CPIM body sent instead of the content */
     msrp_session *ms;
     uint64_t handle;

@@ -444,6 +444,8 @@ START_TEST(invite_to_an_unregistered_aor_asks_options_first)
     /* seed 000 §8.2.5.1 t: the ICSI in the INVITE's Accept-Contact, and P-Asserted-Service */
     ck_assert_ptr_nonnull(strstr(m, "+g.3gpp.icsi_ref=\"urn%3Aurn-7%3A3gpp-service.ims.icsi.oma.push\""));
     ck_assert_ptr_nonnull(strstr(m, "P-Asserted-Service: urn:urn-7:3gpp-service.ims.icsi.oma.push\r\n"));
+    /* seed 000 §8.2.5.1 j2: no Last-Modified, the file-date is the push's creation */
+    ck_assert_ptr_nonnull(strstr(m, "\r\na=file-date:creation:\""));
     ck_assert_uint_eq(results, 1);
     /* reachable: the next INVITE goes straight away */
     size_t options = pfake_count(F, "OPTIONS ");
