@@ -494,6 +494,27 @@ static bool route_app(const push_pra *a, const sip_msg *req, sp_str *app)
     return !named;
 }
 
+/* RFC 3428 §7: a MESSAGE with Expires lapses that many seconds after its
+ * Date, or after its arrival when it has none (we present it at once, so
+ * it is never late then). 0: in time; 400: Expires or Date malformed or
+ * repeated; 410: expired (push/README.md). */
+static unsigned message_expiry(const push_pra *a, const sip_msg *req)
+{
+    if (!req->count[SIP_H_EXPIRES])
+        return 0;
+    uint64_t delta;
+    time_t date;
+    if (req->count[SIP_H_EXPIRES] > 1 || req->count[SIP_H_DATE] > 1 ||
+        !sp_str_to_u64(sp_str_trim(push_hdr(req, SIP_H_EXPIRES)), UINT32_MAX, &delta))
+        return 400;
+    if (!req->count[SIP_H_DATE])
+        return 0;
+    if (sip_date_parse(push_hdr(req, SIP_H_DATE), &date, NULL) != 0)
+        return 400;
+    int64_t now = a->cfg.wall_s ? a->cfg.wall_s(a->cfg.ctx) : (int64_t)time(NULL);
+    return now > (int64_t)date + (int64_t)delta ? 410 : 0;
+}
+
 static void on_message(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer *src)
 {
     uint64_t key = dedup_key(req);
@@ -504,6 +525,12 @@ static void on_message(push_pra *a, sip_txn_id st, const sip_msg *req, const sip
     if (bad) {
         pra_answer(a, st, req, bad, why, SP_STR_NULL);
         dedup_put(a, key, bad);
+        return;
+    }
+    unsigned late = message_expiry(a, req);
+    if (late) {
+        pra_answer(a, st, req, late, late == 410 ? "Message Expired" : "Bad Expires Or Date", SP_STR_NULL);
+        dedup_put(a, key, late);
         return;
     }
     /* seed 002 §7.1: a page-mode push body never exceeds 1300 bytes */

@@ -96,8 +96,8 @@ static const char *reply_tag(size_t n)
 
 static const char *notifier_tag = "ps9921";
 
-/* A NOTIFY in the dialog of the SUBSCRIBE sent as message n. */
-static void notify(size_t n, const char *branch, unsigned cseq, const char *state, const char *b)
+/* A NOTIFY in the dialog of the SUBSCRIBE sent as message n, its body of type ctype. */
+static void notify_ct(size_t n, const char *branch, unsigned cseq, const char *state, const char *ctype, const char *b)
 {
     char from_tag[64] = "", callid[64], from[128], m[4096];
     pfake_header(F, n, "Call-ID", callid, sizeof callid);
@@ -108,9 +108,15 @@ static void notify(size_t n, const char *branch, unsigned cseq, const char *stat
              "From: <sip:psa@example.com>;tag=%s\r\nTo: <sip:bob@example.com>;tag=%s\r\nCall-ID: %s\r\n"
              "CSeq: %u NOTIFY\r\nContact: <sip:psa@" PSA ":5060>\r\n"
              "Event: ua-profile;profile-type=oma-app;event-app-id=\"wml.ua\"\r\nSubscription-State: %s\r\n" PAI
-             "%sContent-Length: %zu\r\n\r\n%s",
-             branch, notifier_tag, from_tag, callid, cseq, state, *b ? "Content-Type: text/plain\r\n" : "", strlen(b), b);
+             "%s%s%sContent-Length: %zu\r\n\r\n%s",
+             branch, notifier_tag, from_tag, callid, cseq, state, *b ? "Content-Type: " : "", *b ? ctype : "",
+             *b ? "\r\n" : "", strlen(b), b);
     pfake_inject(F, m, PSA, 5060);
+}
+
+static void notify(size_t n, const char *branch, unsigned cseq, const char *state, const char *b)
+{
+    notify_ct(n, branch, cseq, state, "text/plain", b);
 }
 
 START_TEST(subscribe_ua_profile_and_notify_push)
@@ -419,6 +425,43 @@ START_TEST(unsubscribes_on_stop)
 }
 END_TEST
 
+static uint64_t fetch_id;
+static char fetch_url[128];
+static void on_fetch(void *ctx, uint64_t id, sp_str url, uint64_t max)
+{
+    (void)ctx;
+    (void)max;
+    fetch_id = id;
+    snprintf(fetch_url, sizeof fetch_url, "%.*s", (int)url.n, url.p);
+}
+
+static void with_fetch(push_pra_config *c) { c->fetch = on_fetch; }
+
+START_TEST(notify_with_indirect_content)
+{
+    tweak = with_fetch;
+    make(true);
+    fetch_url[0] = '\0';
+    long s = pfake_last(F, "SUBSCRIBE ");
+    accept_sub(s);
+    /* seed 002 §7.2.1.2 c: the reference is fetched, the NOTIFY answered once it is here */
+    notify_ct((size_t)s, "z9hG4bKx1", 2, "active;expires=3000",
+              "message/external-body;access-type=URL;URL=\"http://10.0.0.7/n\";expiration=\"Tue, 07 Aug 2031 "
+              "10:13:00 GMT\";size=5",
+              "Content-Type: text/plain\r\n\r\n");
+    ck_assert_str_eq(fetch_url, "http://10.0.0.7/n");
+    long before = pfake_last(F, "SIP/2.0 ");
+    ck_assert_uint_eq(pushes, 0);
+    push_pra_fetch_done(A, fetch_id, 200, SP_LIT("text/plain"), "hello", 5);
+    ck_assert_int_gt(pfake_last(F, "SIP/2.0 "), before);
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(pushes, 1);
+    ck_assert_str_eq(body, "hello");
+    ck_assert_str_eq(app, "wml.ua");
+    destroy();
+}
+END_TEST
+
 static Suite *push_pra_sub_suite(void)
 {
     Suite *s = suite_create("push_pra_sub");
@@ -432,6 +475,7 @@ static Suite *push_pra_sub_suite(void)
     tcase_add_test(t, subscribe_discloses_invite_and_dev_cap);
     tcase_add_test(t, resubscribes_as_the_termination_reason_says);
     tcase_add_test(t, unsubscribes_on_stop);
+    tcase_add_test(t, notify_with_indirect_content);
     suite_add_tcase(s, t);
     return s;
 }
