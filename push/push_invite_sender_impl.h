@@ -66,6 +66,7 @@ struct push_invite_sender {
     uint32_t se_asked, min_se;
     unsigned rounds_422;
     push_se se;
+    uint64_t se_since;           /* when the session interval last started (ms) */
     uint64_t sess_id, sdp_version;
     bool refresh_is_update;      /* the refresh in flight is an UPDATE */
     bool drop_wanted;            /* a finished stream waits for its re-INVITE */

@@ -391,6 +391,36 @@ START_TEST(refresher_reinvites_then_481)
 }
 END_TEST
 
+START_TEST(refresh_answered_491_lets_the_session_run_out)
+{
+    fx f;
+    fx_open(&f, 0, false);
+    to_transfer(&f, OK_HEADERS("Session-Expires: 120;refresher=uac\r\n"));
+    advance(&f, 60100);
+    const fake_event *re = heard(&f, "INVITE", 1);
+    ck_assert_ptr_nonnull(re);
+    /* RFC 3261 §14.1 glare: the session is not torn down by it (push/README.md) */
+    answer(&f, re, 491, "", false);
+    advance(&f, 100);
+    ck_assert(!f.done);
+    ck_assert_ptr_null(heard(&f, "BYE", 0));
+    ck_assert_int_eq(push_invite_sender_state(f.s), PUSH_SENDER_TRANSFER);
+    /* no other refresh: the sender ends it as the watching side does, where
+     * the interval started at the 2xx ends (120 s less the 32 s margin) */
+    advance(&f, 27000);
+    ck_assert_ptr_null(heard(&f, "BYE", 0));
+    advance(&f, 1500);
+    ck_assert_ptr_null(heard(&f, "INVITE", 2));
+    const fake_event *bye = heard(&f, "BYE", 0);
+    ck_assert_ptr_nonnull(bye);
+    answer(&f, bye, 200, "", false);
+    advance(&f, 50);
+    ck_assert(f.done);
+    ck_assert_uint_eq(f.r.code, 408);
+    fx_close(&f);
+}
+END_TEST
+
 START_TEST(bye_from_the_receiver)
 {
     fx f;
@@ -455,6 +485,7 @@ static Suite *push_invite_fake_suite(void)
     tcase_add_test(t, watching_side_ends_an_expired_session);
     tcase_add_test(t, refresher_reinvites_then_481);
     tcase_add_test(t, bye_from_the_receiver);
+    tcase_add_test(t, refresh_answered_491_lets_the_session_run_out);
     tcase_add_test(t, answer_refusing_every_stream);
     suite_add_tcase(s, t);
     return s;
