@@ -13,27 +13,45 @@ void msrp_buf_init(msrp_buf *b, char *mem, size_t cap)
     b->overflow = false;
 }
 
-void msrp_buf_put(msrp_buf *b, sp_str s)
+long msrp_buf_finish(const msrp_buf *b) { return b->overflow ? -1 : (long)b->len; }
+
+/* Decimal, written in place two digits at a time (every chunk head holds
+ * three numbers). */
+static void put_u64(msrp_buf *b, uint64_t v)
 {
-    if (b->overflow || s.n > b->cap - b->len) {
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    size_t n = 1;
+    if (v <= UINT32_MAX) {
+        uint32_t w = (uint32_t)v;
+        n += (w >= 10u) + (w >= 100u) + (w >= 1000u) + (w >= 10000u) + (w >= 100000u) + (w >= 1000000u) +
+             (w >= 10000000u) + (w >= 100000000u) + (w >= 1000000000u);
+    } else {
+        for (uint64_t p10 = 10; n < 20 && v >= p10; p10 *= 10)
+            n++;
+    }
+    if (b->overflow || n > b->cap - b->len) {
         b->overflow = true;
         return;
     }
-    if (s.n)
-        memcpy(b->p + b->len, s.p, s.n);
-    b->len += s.n;
-}
-
-long msrp_buf_finish(const msrp_buf *b) { return b->overflow ? -1 : (long)b->len; }
-
-static void put_u64(msrp_buf *b, uint64_t v)
-{
-    char tmp[20];
-    size_t n = 0;
-    do
-        tmp[sizeof tmp - ++n] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    msrp_buf_put(b, sp_str_make(tmp + sizeof tmp - n, n));
+    char *end = b->p + b->len + n;
+    while (v > UINT32_MAX) {
+        unsigned d = (unsigned)(v % 100);
+        v /= 100;
+        memcpy(end -= 2, pairs + 2 * d, 2);
+    }
+    uint32_t w = (uint32_t)v; /* positions mostly fit: cheaper divisions */
+    while (w >= 100) {
+        unsigned d = w % 100;
+        w /= 100;
+        memcpy(end -= 2, pairs + 2 * d, 2);
+    }
+    if (w >= 10)
+        memcpy(end - 2, pairs + 2 * w, 2);
+    else
+        end[-1] = (char)('0' + w);
+    b->len += n;
 }
 
 static void put_3digits(msrp_buf *b, unsigned v)
@@ -72,7 +90,7 @@ void msrp_build_header(msrp_buf *b, sp_str name, sp_str value)
     msrp_buf_put(b, SP_LIT("\r\n"));
 }
 
-void msrp_build_range(msrp_buf *b, const msrp_range *r)
+void msrp_build_range_start(msrp_buf *b, const msrp_range *r)
 {
     msrp_buf_put(b, SP_LIT("Byte-Range: "));
     put_u64(b, r->start);
@@ -81,12 +99,22 @@ void msrp_build_range(msrp_buf *b, const msrp_range *r)
         msrp_buf_put(b, SP_LIT("*"));
     else
         put_u64(b, r->end);
+}
+
+void msrp_build_range_total(msrp_buf *b, const msrp_range *r)
+{
     msrp_buf_put(b, SP_LIT("/"));
     if (r->total_star)
         msrp_buf_put(b, SP_LIT("*"));
     else
         put_u64(b, r->total);
     msrp_buf_put(b, SP_LIT("\r\n"));
+}
+
+void msrp_build_range(msrp_buf *b, const msrp_range *r)
+{
+    msrp_build_range_start(b, r);
+    msrp_build_range_total(b, r);
 }
 
 void msrp_build_status(msrp_buf *b, unsigned ns, unsigned code, sp_str comment)
@@ -153,6 +181,57 @@ void msrp_build_response(msrp_buf *b, sp_str tid, unsigned status, sp_str commen
     msrp_build_end_line(b, tid, '$', false);
 }
 
+#define TO_PATH_AT (sizeof "To-Path: " - 1)
+#define FROM_PATH_AT (sizeof "\r\nFrom-Path: " - 1)
+
+bool msrp_response_tmpl_set(msrp_response_tmpl *t, sp_str to_path, sp_str from_path)
+{
+    if (t->len && t->to_len == to_path.n && t->from_len == from_path.n &&
+        memcmp(t->lines + TO_PATH_AT, to_path.p, to_path.n) == 0 &&
+        memcmp(t->lines + TO_PATH_AT + to_path.n + FROM_PATH_AT, from_path.p, from_path.n) == 0)
+        return true;
+    msrp_buf b;
+    msrp_buf_init(&b, t->lines, sizeof t->lines);
+    msrp_build_header(&b, SP_LIT("To-Path"), to_path);
+    msrp_build_header(&b, SP_LIT("From-Path"), from_path);
+    msrp_buf_put(&b, SP_LIT("-------"));
+    long n = msrp_buf_finish(&b);
+    t->len = n > 0 ? (uint16_t)n : 0;
+    t->to_len = (uint16_t)to_path.n;
+    t->from_len = (uint16_t)from_path.n;
+    return t->len != 0;
+}
+
+void msrp_build_response_tmpl(msrp_buf *b, const msrp_response_tmpl *t, sp_str tid, unsigned status,
+                              sp_str comment)
+{
+    /* One bounds check for the whole response, then plain copies. */
+    size_t words = sp_str_present(comment) ? 1 + comment.n : 0;
+    size_t need = 5 + tid.n + 4 + words + 2 + t->len + tid.n + 3;
+    if (b->overflow || need > b->cap - b->len) {
+        b->overflow = true;
+        return;
+    }
+    char *o = b->p + b->len;
+    memcpy(o, "MSRP ", 5);
+    memcpy(o += 5, tid.p, tid.n);
+    o += tid.n;
+    *o++ = ' ';
+    *o++ = (char)('0' + status / 100 % 10);
+    *o++ = (char)('0' + status / 10 % 10);
+    *o++ = (char)('0' + status % 10);
+    if (words) {
+        *o++ = ' ';
+        memcpy(o, comment.p, comment.n);
+        o += comment.n;
+    }
+    memcpy(o, "\r\n", 2);
+    memcpy(o += 2, t->lines, t->len);
+    memcpy(o += t->len, tid.p, tid.n);
+    memcpy(o += tid.n, "$\r\n", 3);
+    b->len += need;
+}
+
 void msrp_build_report(msrp_buf *b, sp_str tid, sp_str to_path, sp_str from_path, sp_str message_id,
                        const msrp_range *range, unsigned code, sp_str comment)
 {
@@ -165,84 +244,6 @@ void msrp_build_report(msrp_buf *b, sp_str tid, sp_str to_path, sp_str from_path
     msrp_build_status(b, 0, code, comment);
     msrp_build_end_line(b, tid, '$', false);
 }
-
-/* Runs of hyphens are looked at through every seventh byte: a run of seven
- * always holds one of them, and in most content one byte in seven is all
- * that is read. */
-static size_t hyphens_sampled(const char *p, size_t n)
-{
-    size_t s = 6;
-    while (s < n) {
-        /* Four samples per step, one test for all of them. */
-        while (s + 21 < n && p[s] != '-' && p[s + 7] != '-' && p[s + 14] != '-' && p[s + 21] != '-')
-            s += 28;
-        if (s >= n)
-            break;
-        if (p[s] != '-') {
-            s += 7;
-            continue;
-        }
-        /* The run around the sample: the samples before it were not in a
-         * run of seven, so it starts at most six bytes back. */
-        size_t a = s, e = s + 1;
-        while (a > 0 && a + 6 > s && p[a - 1] == '-')
-            a--;
-        while (e < n && e - a < 7 && p[e] == '-')
-            e++;
-        if (e - a >= 7)
-            return a;
-        /* p[e] is not a hyphen: a run of seven after it holds p[e + 7]. */
-        s = e + 7;
-    }
-    return n;
-}
-
-#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
-#define HYPHEN_BLOCK 64
-typedef unsigned char v16 __attribute__((vector_size(16)));
-
-static v16 dash_at(const char *p)
-{
-    const v16 dash = {'-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', '-'};
-    v16 a, b;
-    memcpy(&a, p, 16);
-    memcpy(&b, p + 1, 16);
-    return (v16)((a == dash) & (b == dash));
-}
-
-/* Whether two hyphens in a row start among the HYPHEN_BLOCK bytes at p
- * (which has one byte more): every run of seven starts with such a pair,
- * and random content holds one in about a thousand blocks, so the bytes
- * go sixteen per compare where the processor has vectors. */
-static bool block_has_hyphens(const char *p)
-{
-    v16 m = dash_at(p) | dash_at(p + 16) | dash_at(p + 32) | dash_at(p + 48);
-    uint64_t lo, hi;
-    memcpy(&lo, &m, 8);
-    memcpy(&hi, (const char *)&m + 8, 8);
-    return (lo | hi) != 0;
-}
-
-size_t msrp_hyphens_find(const char *p, size_t n)
-{
-    size_t k = 0;
-    for (; k + HYPHEN_BLOCK + 1 <= n; k += HYPHEN_BLOCK) {
-        if (!block_has_hyphens(p + k))
-            continue;
-        /* A run starting in this block ends at most six bytes past it; one
-         * reaching back into the block before would have been found there
-         * (or that block had no pair). */
-        size_t m = n - k < HYPHEN_BLOCK + 6 ? n - k : HYPHEN_BLOCK + 6;
-        size_t a = hyphens_sampled(p + k, m);
-        if (a < HYPHEN_BLOCK)
-            return k + a;
-    }
-    size_t a = hyphens_sampled(p + k, n - k);
-    return a < n - k ? k + a : n;
-}
-#else
-size_t msrp_hyphens_find(const char *p, size_t n) { return hyphens_sampled(p, n); }
-#endif
 
 bool msrp_body_has_tid(sp_str body, sp_str tid)
 {

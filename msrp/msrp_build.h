@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "msrp_frame.h"
 #include "msrp_hdr.h"
@@ -32,7 +33,18 @@ typedef struct msrp_buf {
 } msrp_buf;
 
 void msrp_buf_init(msrp_buf *b, char *mem, size_t cap);
-void msrp_buf_put(msrp_buf *b, sp_str s);
+/* Inline: chunk heads and responses are a dozen small pieces each, most of
+ * them constants the compiler then copies in place. */
+static inline void msrp_buf_put(msrp_buf *b, sp_str s)
+{
+    if (b->overflow || s.n > b->cap - b->len) {
+        b->overflow = true;
+        return;
+    }
+    if (s.n)
+        memcpy(b->p + b->len, s.p, s.n);
+    b->len += s.n;
+}
 /* Bytes written, or -1 when anything overflowed. */
 long msrp_buf_finish(const msrp_buf *b);
 
@@ -41,6 +53,10 @@ void msrp_build_request_line(msrp_buf *b, sp_str tid, sp_str method);
 void msrp_build_response_line(msrp_buf *b, sp_str tid, unsigned status, sp_str comment);
 void msrp_build_header(msrp_buf *b, sp_str name, sp_str value);
 void msrp_build_range(msrp_buf *b, const msrp_range *r);
+/* The same line in two parts: "Byte-Range: " start "-" end, then "/" total
+ * CRLF (the part every chunk of a message repeats). */
+void msrp_build_range_start(msrp_buf *b, const msrp_range *r);
+void msrp_build_range_total(msrp_buf *b, const msrp_range *r);
 /* Status: namespace code [comment] */
 void msrp_build_status(msrp_buf *b, unsigned ns, unsigned code, sp_str comment);
 /* The blank line between the headers (Content-Type last) and the body. */
@@ -75,6 +91,24 @@ void msrp_build_send_after_range(msrp_buf *b, const msrp_send *m);
 /* A whole response (RFC 4975 §7.2): no body, flag '$'. */
 void msrp_build_response(msrp_buf *b, sp_str tid, unsigned status, sp_str comment, sp_str to_path,
                          sp_str from_path);
+
+/* The lines of a response after its start line, through the hyphens of
+ * its end-line: they depend only on the two paths, so a receiver answering
+ * chunk after chunk builds them once per pair and writes only the start
+ * line and the tid around them. */
+#define MSRP_RESPONSE_TMPL_MAX 1024 /* bytes of those lines, at most */
+typedef struct msrp_response_tmpl {
+    uint16_t len;          /* 0: none */
+    uint16_t to_len, from_len;
+    char lines[MSRP_RESPONSE_TMPL_MAX];
+} msrp_response_tmpl;
+
+/* Makes t hold the lines for to_path and from_path (kept when they are
+ * the ones it holds). False when the paths are too long for it. */
+bool msrp_response_tmpl_set(msrp_response_tmpl *t, sp_str to_path, sp_str from_path);
+/* The response msrp_build_response() would write, from t. */
+void msrp_build_response_tmpl(msrp_buf *b, const msrp_response_tmpl *t, sp_str tid, unsigned status,
+                              sp_str comment);
 
 /* A whole bodiless REPORT (RFC 4975 §7.1.2, §7.1.3). */
 void msrp_build_report(msrp_buf *b, sp_str tid, sp_str to_path, sp_str from_path, sp_str message_id,

@@ -56,7 +56,9 @@ void msrp_conn_queue(msrp_conn *mc, const char *p, size_t n)
 
 void msrp_conn_tid(msrp_conn *mc, char tid[MSRP_TID_LEN])
 {
-    static const char alnum[] = SP_RANDOM_ALNUM;
+    /* 4 * 62 bytes: r % 62 for every r < 248 without a division. */
+    static const char alnum4[] = SP_RANDOM_ALNUM SP_RANDOM_ALNUM SP_RANDOM_ALNUM SP_RANDOM_ALNUM;
+    _Static_assert(sizeof alnum4 == 4 * 62 + 1, "62 characters");
     size_t n = 0;
     while (n < MSRP_TID_LEN) {
         if (mc->rnd_pos == sizeof mc->rnd) {
@@ -64,9 +66,14 @@ void msrp_conn_tid(msrp_conn *mc, char tid[MSRP_TID_LEN])
                 abort(); /* no randomness: ids could collide (§7.1) */
             mc->rnd_pos = 0;
         }
-        uint8_t r = mc->rnd[mc->rnd_pos++];
-        if (r < 248) /* 4 * 62: every character equally likely */
-            tid[n++] = alnum[r % 62];
+        const uint8_t *r = mc->rnd + mc->rnd_pos;
+        size_t k = 0, avail = sizeof mc->rnd - mc->rnd_pos;
+        while (k < avail && n < MSRP_TID_LEN) {
+            uint8_t v = r[k++];
+            if (v < 248) /* 4 * 62: every character equally likely */
+                tid[n++] = alnum4[v];
+        }
+        mc->rnd_pos += k;
     }
 }
 
@@ -80,8 +87,11 @@ void msrp_conn_respond(msrp_conn *mc, unsigned status, const char *comment, sp_s
     msrp_buf b;
     msrp_buf_init(&b, buf, sizeof buf);
     sp_str tid = sp_str_make(f->tid, f->tid_len);
-    msrp_build_response(&b, tid, status, sp_str_cstr(comment), sp_str_make(f->reply_to, f->reply_to_len),
-                        from_path);
+    /* Chunk after chunk goes to the same paths: only the start line and
+     * the tid are written anew. */
+    if (!msrp_response_tmpl_set(&mc->resp, sp_str_make(f->reply_to, f->reply_to_len), from_path))
+        return; /* paths too long for any response */
+    msrp_build_response_tmpl(&b, &mc->resp, tid, status, sp_str_cstr(comment));
     long n = msrp_buf_finish(&b);
     if (n > 0)
         msrp_conn_queue(mc, buf, (size_t)n);

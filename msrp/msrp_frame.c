@@ -121,6 +121,66 @@ static size_t text_span(const char *s, size_t n)
     return n;
 }
 
+/* Adds a header line that passed its character checks: name and value
+ * relative to the line at ls. */
+static int add_header(msrp_parser *p, size_t ls, size_t name_len, size_t vs, size_t vlen, msrp_hdr_id id,
+                      sp_error *err)
+{
+    msrp_head *h = &p->head;
+    if (h->nheaders >= p->lim.max_headers)
+        return fail(p, err, SP_ELIMIT, ls, 413, "too many headers");
+    /* Every header MSRP defines occurs at most once (RFC 4975 §9). */
+    if (id != MSRP_H_OTHER && h->first[id])
+        return fail(p, err, SP_EINVAL, ls, 400, "duplicate header");
+    msrp_header *hd = &h->headers[h->nheaders++];
+    hd->name = span(ls, name_len);
+    hd->value = span(ls + vs, vlen);
+    hd->id = (uint8_t)id;
+    if (id != MSRP_H_OTHER)
+        h->first[id] = (uint8_t)h->nheaders;
+    return 0;
+}
+
+/* Keeps header line k (line[0..len), CRLF included) and its parse. Lines
+ * stay packed: one of another length drops those kept after it. */
+static void memo_keep(msrp_parser *p, size_t k, const char *line, size_t len, size_t name_len, size_t vs,
+                      size_t vlen, msrp_hdr_id id)
+{
+    msrp_memo_line *m = &p->memo_line[k];
+    if (k > p->memo_count)
+        return;
+    if (k == p->memo_count || m->len != len) {
+        size_t off = k ? (size_t)p->memo_line[k - 1].off + p->memo_line[k - 1].len : 0;
+        if (len > MSRP_MEMO_BYTES - off) {
+            p->memo_count = (uint8_t)k;
+            return;
+        }
+        m->off = (uint16_t)off;
+        m->len = (uint16_t)len;
+        p->memo_count = (uint8_t)(k + 1);
+    }
+    memcpy(p->memo + m->off, line, len);
+    m->name_len = (uint16_t)name_len;
+    m->value_off = (uint16_t)vs;
+    m->value_len = (uint16_t)vlen;
+    m->id = (uint8_t)id;
+}
+
+/* Header line k at ls when it equals the one kept at its place: the same
+ * checks passed then, so only the ones that depend on the lines before it
+ * are made. Returns the bytes of the line (0: not equal), or an error. */
+static int memo_line(msrp_parser *p, const char *buf, size_t ls, size_t end, sp_error *err)
+{
+    size_t k = p->head.nheaders;
+    if (k >= p->memo_count)
+        return 0;
+    const msrp_memo_line *m = &p->memo_line[k];
+    if (m->len > end - ls || memcmp(buf + ls, p->memo + m->off, m->len) != 0)
+        return 0;
+    int rc = add_header(p, ls, m->name_len, m->value_off, m->value_len, (msrp_hdr_id)m->id, err);
+    return rc < 0 ? rc : (int)m->len;
+}
+
 /* hname ":" SP hval (RFC 4975 §9); any amount of SP/HTAB around hval is taken. */
 static int parse_header_line(msrp_parser *p, const char *buf, size_t ls, size_t n, sp_error *err)
 {
@@ -143,19 +203,12 @@ static int parse_header_line(msrp_parser *p, const char *buf, size_t ls, size_t 
     size_t bad = vs + text_span(l + vs, ve - vs);
     if (bad < ve)
         return fail(p, err, SP_EINVAL, ls + bad, 400, "control character in header value");
-    if (h->nheaders >= p->lim.max_headers)
-        return fail(p, err, SP_ELIMIT, ls, 413, "too many headers");
     msrp_hdr_id id = msrp_hdr_id_of(sp_str_make(l, name_len));
-    /* Every header MSRP defines occurs at most once (RFC 4975 §9). */
-    if (id != MSRP_H_OTHER && h->first[id])
-        return fail(p, err, SP_EINVAL, ls, 400, "duplicate header");
-    msrp_header *hd = &h->headers[h->nheaders++];
-    hd->name = span(ls, name_len);
-    hd->value = span(ls + vs, ve - vs);
-    hd->id = (uint8_t)id;
-    if (id != MSRP_H_OTHER)
-        h->first[id] = (uint8_t)h->nheaders;
-    return 0;
+    size_t k = h->nheaders;
+    int rc = add_header(p, ls, name_len, vs, ve - vs, id, err);
+    if (rc == 0)
+        memo_keep(p, k, l, n + 2, name_len, vs, ve - vs, id);
+    return rc;
 }
 
 static void head_reset(msrp_parser *p)
@@ -199,6 +252,15 @@ static int parse_head(msrp_parser *p, const char *buf, size_t len, msrp_event *e
     size_t end = len < limit ? len : limit;
     for (;;) {
         size_t ls = p->line, from = p->scan > ls ? p->scan : ls;
+        if (ls > 0 && ls < end) {
+            int kept = memo_line(p, buf, ls, end, err);
+            if (kept < 0)
+                return kept;
+            if (kept > 0) {
+                p->line = p->scan = (uint32_t)(ls + (size_t)kept);
+                continue;
+            }
+        }
         const char *lf = from < end ? memchr(buf + from, '\n', end - from) : NULL;
         if (!lf) {
             if (len >= limit)

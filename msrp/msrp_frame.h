@@ -93,6 +93,21 @@ typedef struct msrp_event {
     char flag;   /* MSRP_EV_END: '$' complete, '+' continued, '#' aborted */
 } msrp_event;
 
+/* Bytes of header lines kept from earlier heads (MSRP_MEMO_BYTES): the
+ * chunks of a message repeat every line but the start line and Byte-Range
+ * (RFC 4975 §7.1.1), so a line equal byte for byte to the one kept at its
+ * place takes the result it had then instead of being parsed again. Lines
+ * that do not fit are parsed every time; the results are the same. */
+#define MSRP_MEMO_BYTES 1024
+
+/* A header line kept: its bytes (CRLF included) at memo[off], and what
+ * parsing them gave, relative to the line's start. */
+typedef struct msrp_memo_line {
+    uint16_t off, len;
+    uint16_t name_len, value_off, value_len;
+    uint8_t id;
+} msrp_memo_line;
+
 typedef struct msrp_parser {
     msrp_limits lim;
     uint8_t state;
@@ -104,6 +119,9 @@ typedef struct msrp_parser {
     bool is_send;
     char pat[2 + 7 + MSRP_TID_MAX]; /* CRLF "-------" tid: what ends a body */
     msrp_head head;
+    uint8_t memo_count;                     /* header lines kept, in order, packed in memo */
+    msrp_memo_line memo_line[MSRP_MAX_HEADERS];
+    char memo[MSRP_MEMO_BYTES];
 } msrp_parser;
 
 /* limits may be NULL for the defaults. */

@@ -80,17 +80,25 @@ bool msrp_ident_valid(sp_str s)
  * none or the number does not fit 64 bits. */
 static bool read_u64(sp_str v, size_t *i, uint64_t *out)
 {
-    size_t start = *i;
+    size_t start = *i, k = *i;
     uint64_t n = 0;
-    while (*i < v.n && v.p[*i] >= '0' && v.p[*i] <= '9') {
-        unsigned d = (unsigned)(v.p[*i] - '0');
-        if (n > (UINT64_MAX - d) / 10)
+    /* Nineteen digits always fit in 64 bits: only those past them are
+     * checked for overflow. */
+    size_t safe = v.n - k > 19 ? k + 19 : v.n;
+    while (k < safe && (unsigned char)(v.p[k] - '0') <= 9)
+        n = n * 10 + (unsigned)(v.p[k++] - '0');
+    while (k < v.n && v.p[k] >= '0' && v.p[k] <= '9') {
+        unsigned d = (unsigned)(v.p[k] - '0');
+        if (n > (UINT64_MAX - d) / 10) {
+            *i = k;
             return false;
+        }
         n = n * 10 + d;
-        (*i)++;
+        k++;
     }
+    *i = k;
     *out = n;
-    return *i > start;
+    return k > start;
 }
 
 int msrp_range_parse(sp_str v, msrp_range *r, sp_error *err)

@@ -33,6 +33,13 @@ int msrp_ranges_add(msrp_ranges *s, uint64_t start, uint64_t end)
         return SP_EINVAL;
     if (end == start - 1)
         return SP_OK;
+    /* Chunks mostly come in order: one that continues the last interval
+     * extends it (the general merge below gives the same). */
+    if (s->count && start - 1 == s->iv[s->count - 1].end) {
+        s->iv[s->count - 1].end = end;
+        s->received += end - start + 1;
+        return SP_OK;
+    }
     size_t i = first_touching(s, start), j = i;
     /* Intervals i .. j-1 overlap or abut [start, end]: they merge into one. */
     while (j < s->count && s->iv[j].start - 1 <= end)

@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msrp_hasher_impl.h"
+
 void msrp_reassembly_init(msrp_reassembly *r, msrp_sink *sink, const msrp_reassembly_limits *limits,
                           const msrp_expect *expect)
 {
     memset(r, 0, sizeof *r);
     r->sink = sink;
     r->max_size = limits && limits->max_size ? limits->max_size : MSRP_MAX_SIZE_DEFAULT;
+    r->hash_thread_min = limits && limits->hash_thread_min ? limits->hash_thread_min : MSRP_HASH_THREAD_MIN_DEFAULT;
     if (r->max_size > MSRP_POS_MAX)
         r->max_size = MSRP_POS_MAX;
     msrp_ranges_init(&r->ranges, limits ? limits->max_intervals : 0);
@@ -35,10 +38,19 @@ void msrp_reassembly_restore(msrp_reassembly *r, const msrp_ranges *received)
     r->streaming = received->count == 0 && !r->expect.skip_sha1;
 }
 
+/* The bytes will not be hashed as they came: the thread, if any, ends. */
+static void hash_drop(msrp_reassembly *r)
+{
+    if (r->hasher)
+        msrp_hasher_cancel(r->hasher);
+    r->hasher = NULL;
+}
+
 /* Ends the message with a failure: the sink is discarded and the failure
  * kept, so later calls repeat it. */
 static int fail(msrp_reassembly *r, sp_error *err, int code, uint64_t pos, int status, const char *reason)
 {
+    hash_drop(r);
     msrp_sink_discard(r->sink);
     r->state = MSRP_RX_FAILED;
     r->error_code = code;
@@ -79,6 +91,9 @@ static int content_digest(msrp_reassembly *r)
 {
     if (r->expect.skip_sha1)
         return SP_OK;
+    if (r->hasher)
+        msrp_hasher_finish(r->hasher, &r->sha);
+    r->hasher = NULL;
     if (!r->streaming || r->hashed != r->total) {
         sp_sha1_init(&r->sha);
         uint8_t *piece = malloc(MSRP_VERIFY_PIECE);
@@ -176,10 +191,17 @@ int msrp_reassembly_write(msrp_reassembly *r, uint64_t pos, const void *data, si
     if (rc != SP_OK)
         return fail(r, err, MSRP_EIO, pos, 413, "cannot store the message");
     if (r->streaming && pos == r->hashed + 1) {
-        sp_sha1_update(&r->sha, data, len);
+        if (!r->hasher && r->total != MSRP_UNKNOWN && r->total >= r->hash_thread_min &&
+            !(r->hasher = msrp_hasher_start(&r->sha)))
+            r->hash_thread_min = MSRP_HASH_THREAD_NEVER; /* no thread to be had: in line */
+        if (r->hasher)
+            msrp_hasher_feed(r->hasher, data, len);
+        else
+            sp_sha1_update(&r->sha, data, len);
         r->hashed = end;
     } else {
         r->streaming = false; /* out of order or overlapping: hash at the end */
+        hash_drop(r);
     }
     if (end > r->chunk_end)
         r->chunk_end = end;
@@ -201,6 +223,7 @@ int msrp_reassembly_end(msrp_reassembly *r, char flag, sp_error *err)
     if (rc != MSRP_RX_OK)
         return rc;
     if (flag == '#') {
+        hash_drop(r);
         msrp_sink_discard(r->sink);
         r->state = MSRP_RX_CANCELLED;
         return MSRP_RX_ABORTED;
@@ -224,6 +247,7 @@ void msrp_reassembly_abort(msrp_reassembly *r)
 {
     if (r->state != MSRP_RX_RECEIVING)
         return;
+    hash_drop(r);
     msrp_sink_discard(r->sink);
     r->state = MSRP_RX_CANCELLED;
 }
@@ -232,6 +256,7 @@ int msrp_reassembly_suspend(msrp_reassembly *r)
 {
     if (r->state != MSRP_RX_RECEIVING)
         return SP_EINVAL;
+    hash_drop(r);
     r->state = MSRP_RX_SUSPENDED;
     return msrp_sink_keep(r->sink);
 }

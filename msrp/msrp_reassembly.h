@@ -17,7 +17,10 @@
  *
  * Bytes are hashed as they arrive while they arrive in order; otherwise the
  * content is read back in pieces from the sink once complete (constant
- * memory either way). */
+ * memory either way). A message whose declared total reaches
+ * limits.hash_thread_min is hashed by a thread of its own while it arrives
+ * (its bytes copied to it through a fixed ring of buffers), so receiving
+ * and hashing overlap; completion waits for that thread. */
 #ifndef SIPPUSH_MSRP_REASSEMBLY_H
 #define SIPPUSH_MSRP_REASSEMBLY_H
 
@@ -32,6 +35,8 @@
 #define MSRP_UNKNOWN UINT64_MAX                     /* a "*" range-end or total */
 #define MSRP_MAX_SIZE_DEFAULT (1ull << 30)          /* 1 GiB */
 #define MSRP_VERIFY_PIECE (64u << 10)               /* bytes read back at a time */
+#define MSRP_HASH_THREAD_MIN_DEFAULT (1ull << 20)   /* hashed in a thread from 1 MiB */
+#define MSRP_HASH_THREAD_NEVER UINT64_MAX           /* always hashed in line */
 
 enum {
     MSRP_RX_OK = 0,       /* accepted; nothing completed by this call */
@@ -45,6 +50,9 @@ enum {
 typedef struct msrp_reassembly_limits {
     uint64_t max_size;    /* largest total accepted; 0 means MSRP_MAX_SIZE_DEFAULT */
     size_t max_intervals; /* disjoint received ranges; 0 means MSRP_RANGES_MAX_DEFAULT */
+    uint64_t hash_thread_min; /* a declared total of at least this is hashed in a thread;
+                                 0 means MSRP_HASH_THREAD_MIN_DEFAULT,
+                                 MSRP_HASH_THREAD_NEVER keeps hashing in line */
 } msrp_reassembly_limits;
 
 /* What the offer said about the content (RFC 5547 file-selector). */
@@ -73,6 +81,8 @@ typedef struct msrp_reassembly {
     uint64_t hashed;    /* positions 1..hashed are in sha, in order */
     bool streaming;     /* still hashing as bytes arrive */
     msrp_rx_state state;
+    uint64_t hash_thread_min;
+    struct msrp_hasher *hasher; /* the thread hashing, while streaming; NULL: in line */
     sp_sha1_ctx sha;
     uint8_t sha1[SP_SHA1_LEN]; /* the content's digest, once DONE */
     int error_code;            /* the failure, once FAILED */

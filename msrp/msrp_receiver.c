@@ -208,7 +208,10 @@ void msrp_receiver_on_send(msrp_conn *mc, msrp_session *s, const msrp_head *h)
     sp_str ctype = msrp_head_get(h, MSRP_H_CONTENT_TYPE);
     msrp_range r = {.start = 1, .end_star = true, .total_star = true}; /* §7.3.1: no Byte-Range */
     const char *bad = NULL;
-    if (!mid.p || mid.n > MSRP_MESSAGE_ID_MAX || !msrp_ident_valid(mid))
+    /* A Message-ID equal to one of a message in progress was checked when
+     * that message began. */
+    msrp_rx *rx = mid.p && mid.n <= MSRP_MESSAGE_ID_MAX ? rx_find(s, mid) : NULL;
+    if (!rx && (!mid.p || mid.n > MSRP_MESSAGE_ID_MAX || !msrp_ident_valid(mid)))
         bad = "bad or missing Message-ID";
     else if (br.p && msrp_range_parse(br, &r, &err) < 0)
         bad = "bad Byte-Range";
@@ -217,7 +220,6 @@ void msrp_receiver_on_send(msrp_conn *mc, msrp_session *s, const msrp_head *h)
         f->responded = true;
         return;
     }
-    msrp_rx *rx = rx_find(s, mid);
     if (!rx && sp_str_eq(mid, sp_str_make(s->done_mid, s->done_mid_len)))
         return; /* §5.4: a duplicate of a message delivered: acknowledged, not delivered again */
     if (!rx) {

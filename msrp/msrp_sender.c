@@ -625,6 +625,8 @@ static bool out_template(const msrp_session *s, msrp_out *o)
     msrp_buf_init(&b, buf, sizeof buf);
     msrp_build_send_before_range(&b, &send);
     size_t before = b.len;
+    /* The total closes the Byte-Range line of every chunk alike. */
+    msrp_build_range_total(&b, &(msrp_range){.total = o->m.size});
     msrp_build_send_after_range(&b, &send);
     if (msrp_buf_finish(&b) < 0 || !(o->tmpl = malloc(b.len)))
         return false;
@@ -642,7 +644,7 @@ static void chunk_frame(msrp_buf *h, msrp_buf *e, char *mem, const msrp_out *o, 
     msrp_buf_init(h, mem, MSRP_HEAD_ROOM);
     msrp_build_request_line(h, tid, SP_LIT("SEND"));
     msrp_buf_put(h, sp_str_make(o->tmpl, o->tmpl_before));
-    msrp_build_range(h, r);
+    msrp_build_range_start(h, r);
     msrp_buf_put(h, sp_str_make(o->tmpl + o->tmpl_before, o->tmpl_after));
     msrp_buf_init(e, mem + h->len, MSRP_HEAD_ROOM - h->len);
     msrp_build_end_line(e, tid, flag, true);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msrp_hasher_impl.h"
 #include "msrp_session_impl.h"
 #include "sp_random.h"
 
@@ -173,5 +174,8 @@ size_t msrp_session_footprint(const msrp_session *s)
     if (s->ring)
         n += s->cfg.window * sizeof *s->ring;
     n += s->nout * sizeof(msrp_out) + s->nrx * sizeof(msrp_rx);
+    for (const msrp_rx *rx = s->rx; rx; rx = rx->next)
+        if (rx->ra.hasher)
+            n += msrp_hasher_footprint();
     return n;
 }

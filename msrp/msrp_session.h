@@ -28,6 +28,8 @@
  * Receiving: chunks are reassembled by Byte-Range (msrp_reassembly.h) into
  * a memory sink or a file sink in config.rx_dir; a complete, verified
  * message is handed over once (MSRP_EV_RECEIVED), never a part of one.
+ * Its SHA-1 is computed while it arrives, by a thread of its own from
+ * rx_limits.hash_thread_min bytes (1 MiB by default; msrp_reassembly.h).
  * Success and failure REPORTs follow the sender's Success-Report and
  * Failure-Report (§7.1.3, §7.1.4).
  *

@@ -47,7 +47,8 @@ struct msrp_out {
     char ctype[MSRP_CONTENT_TYPE_MAX];
     char mid[MSRP_MESSAGE_ID_MAX];
     char *tmpl;            /* the head lines every chunk repeats: those before
-                              Byte-Range, then those after it (built once) */
+                              Byte-Range, then its total and the lines after it
+                              (built once) */
     uint16_t tmpl_before, tmpl_after;
     uint64_t pos;          /* next position to send */
     uint64_t acked;        /* bytes acknowledged by 200 */
@@ -145,6 +146,7 @@ struct msrp_conn {
     msrp_session *sessions; /* bound here */
     msrp_parser parser;
     msrp_frame_state f;
+    msrp_response_tmpl resp; /* the lines of the last paths answered */
     /* responses and REPORTs waiting for the end of the dispatch */
     char *out;
     size_t out_len, out_cap;

@@ -1,5 +1,7 @@
 /* test_msrp_build.c - the builder: round trips through the parser, no
  * overflow at any capacity, transaction ids that do not occur in the body. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_main.h"
@@ -132,6 +134,95 @@ START_TEST(response_and_report_round_trip)
 }
 END_TEST
 
+/* A response from a template is byte for byte the one built whole, for
+ * every mix of tid, status, comment and paths, and it overflows exactly
+ * where the whole one does; the template is kept while the paths repeat
+ * and holds paths up to MSRP_RESPONSE_TMPL_MAX bytes of lines. */
+START_TEST(response_from_template)
+{
+    static const char *tids[] = {"abcd", "d93kswow", "0123456789abcdef0123456789abcdef"};
+    static const unsigned codes[] = {200, 400, 413, 481, 7};
+    static const char *comments[] = {NULL, "", "OK", "Not The Negotiated Peer"};
+    static const char *paths[][2] = {{FROM_P, TO_P}, {TO_P, FROM_P}, {"msrp://a:1/x;tcp", FROM_P " " TO_P}};
+    msrp_response_tmpl *t = calloc(1, sizeof *t);
+    ck_assert_ptr_nonnull(t);
+    for (size_t pi = 0; pi < 3; pi++) {
+        sp_str to = sp_str_cstr(paths[pi][0]), from = sp_str_cstr(paths[pi][1]);
+        ck_assert(msrp_response_tmpl_set(t, to, from));
+        uint16_t len = t->len;
+        ck_assert(msrp_response_tmpl_set(t, to, from));
+        ck_assert_uint_eq(t->len, len);
+        for (size_t ti = 0; ti < 3; ti++)
+            for (size_t ci = 0; ci < 5; ci++)
+                for (size_t mi = 0; mi < 4; mi++) {
+                    sp_str tid = sp_str_cstr(tids[ti]);
+                    sp_str comment = comments[mi] ? sp_str_cstr(comments[mi]) : SP_STR_NULL;
+                    char whole[512], part[512];
+                    msrp_buf a, b;
+                    msrp_buf_init(&a, whole, sizeof whole);
+                    msrp_build_response(&a, tid, codes[ci], comment, to, from);
+                    long n = msrp_buf_finish(&a);
+                    ck_assert_int_gt(n, 0);
+                    for (size_t cap = (size_t)n - 1; cap <= (size_t)n + 1; cap++) {
+                        msrp_buf_init(&b, part, cap);
+                        msrp_build_response_tmpl(&b, t, tid, codes[ci], comment);
+                        if (cap < (size_t)n) {
+                            ck_assert_int_eq(msrp_buf_finish(&b), -1);
+                            continue;
+                        }
+                        ck_assert_int_eq(msrp_buf_finish(&b), n);
+                        ck_assert(memcmp(whole, part, (size_t)n) == 0);
+                    }
+                }
+    }
+    /* Lines of exactly MSRP_RESPONSE_TMPL_MAX bytes fit, one more does not. */
+    char big[MSRP_RESPONSE_TMPL_MAX];
+    size_t fixed = strlen("To-Path: \r\nFrom-Path: x\r\n-------");
+    memset(big, 'p', sizeof big);
+    ck_assert(msrp_response_tmpl_set(t, sp_str_make(big, MSRP_RESPONSE_TMPL_MAX - fixed), SP_LIT("x")));
+    ck_assert_uint_eq(t->len, MSRP_RESPONSE_TMPL_MAX);
+    ck_assert(!msrp_response_tmpl_set(t, sp_str_make(big, MSRP_RESPONSE_TMPL_MAX - fixed + 1), SP_LIT("x")));
+    ck_assert_uint_eq(t->len, 0);
+    free(t);
+}
+END_TEST
+
+/* Byte-Range numbers at every digit count and its edges, as printf writes
+ * them; a buffer one byte short overflows. */
+START_TEST(range_numbers_like_printf)
+{
+    uint64_t vals[90];
+    size_t k = 0;
+    uint64_t p = 1;
+    for (int i = 0; i < 20; i++) {
+        vals[k++] = p, vals[k++] = p - 1, vals[k++] = p + 1, vals[k++] = p * 9 + (p - 1);
+        if (i < 19)
+            p *= 10;
+    }
+    vals[k++] = UINT64_MAX;
+    for (size_t i = 0; i < k; i++) {
+        char want[128], got[128];
+        msrp_range r = {.start = vals[i], .end = vals[i] / 3, .total = vals[i]};
+        int n = snprintf(want, sizeof want, "Byte-Range: %" PRIu64 "-%" PRIu64 "/%" PRIu64 "\r\n", r.start, r.end,
+                         r.total);
+        msrp_buf b;
+        msrp_buf_init(&b, got, sizeof got);
+        msrp_build_range(&b, &r);
+        ck_assert_int_eq(msrp_buf_finish(&b), n);
+        ck_assert(memcmp(got, want, (size_t)n) == 0);
+        msrp_buf_init(&b, got, (size_t)n - 1);
+        msrp_build_range(&b, &r);
+        ck_assert_int_eq(msrp_buf_finish(&b), -1);
+        /* in its two parts, as a sender's template keeps them */
+        msrp_buf_init(&b, got, sizeof got);
+        msrp_build_range_start(&b, &r);
+        msrp_build_range_total(&b, &r);
+        ck_assert_int_eq(msrp_buf_finish(&b), n);
+        ck_assert(memcmp(got, want, (size_t)n) == 0);
+    }
+}
+END_TEST
+
 START_TEST(never_overflows)
 {
     char full[512];
@@ -239,6 +330,47 @@ START_TEST(hyphen_runs_found_like_naive)
 }
 END_TEST
 
+/* Long stretches (several 128-byte blocks of the word search) of random
+ * bytes with one run of six, seven or eight hyphens put at every offset
+ * around block boundaries, and stray "----" words that are not runs: the
+ * finder agrees with the naive one. */
+START_TEST(hyphen_runs_across_blocks)
+{
+    enum { N = 1100 };
+    static char buf[N];
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        buf[i] = (char)('a' + x % 26);
+    }
+    for (size_t run = 6; run <= 8; run++)
+        for (size_t at = 0; at + run <= N; at++) {
+            size_t near = at % 64;
+            if (near > 8 && near < 56 && at % 97)
+                continue; /* around every 64-byte boundary, and a spread elsewhere */
+            char save[8];
+            memcpy(save, buf + at, run);
+            memset(buf + at, '-', run);
+            /* Cut inside the run, right after it, and blocks later. */
+            static const size_t past[] = {0, 1, 2, 3, 5, 8, 61, 64, 125, 128, 131, 200, N};
+            for (size_t k = 0; k < sizeof past / sizeof *past; k++) {
+                size_t n = at + run - 1 + past[k];
+                if (n > N)
+                    n = N;
+                const char *g = guard_copy(buf, n);
+                ck_assert_uint_eq(msrp_hyphens_find(g, n), naive_hyphens(g, n));
+            }
+            memcpy(buf + at, save, run);
+        }
+    /* "----" words everywhere, never seven in a row. */
+    for (size_t i = 0; i + 5 <= N; i += 5)
+        memcpy(buf + i, "----x", 5);
+    ck_assert_uint_eq(msrp_hyphens_find(guard_copy(buf, N), N), N);
+    memcpy(buf + 1000, "-------", 7);
+    ck_assert_uint_eq(msrp_hyphens_find(guard_copy(buf, N), N), naive_hyphens(buf, N));
+}
+END_TEST
+
 /* A chunk head built from the kept parts is the head built whole. */
 START_TEST(send_head_in_parts)
 {
@@ -273,9 +405,12 @@ static Suite *msrp_build_suite(void)
     tcase_add_test(tc, send_round_trip);
     tcase_add_test(tc, bodiless_send_and_star_ranges);
     tcase_add_test(tc, response_and_report_round_trip);
+    tcase_add_test(tc, response_from_template);
+    tcase_add_test(tc, range_numbers_like_printf);
     tcase_add_test(tc, never_overflows);
     tcase_add_test(tc, tid_not_in_body);
     tcase_add_test(tc, hyphen_runs_found_like_naive);
+    tcase_add_test(tc, hyphen_runs_across_blocks);
     tcase_add_test(tc, send_head_in_parts);
     suite_add_tcase(s, tc);
     return s;

@@ -35,6 +35,26 @@ START_TEST(byte_range_values)
 }
 END_TEST
 
+/* Numbers of nineteen digits are read without overflow checks: longer ones
+ * (leading zeros included) are still read exactly and refused at the digit
+ * that overflows. */
+START_TEST(byte_range_long_numbers)
+{
+    msrp_range r;
+    sp_error err;
+    ck_assert_int_eq(range("0000000000000000000000000001-*/*", &r, &err), 0);
+    ck_assert_uint_eq(r.start, 1);
+    ck_assert_int_eq(range("1-9999999999999999999/*", &r, &err), 0); /* nineteen nines */
+    ck_assert(r.end == 9999999999999999999ull);
+    ck_assert_int_eq(range("1-0018446744073709551615/*", &r, &err), 0);
+    ck_assert(r.end == UINT64_MAX);
+    ck_assert_int_eq(range("1-0018446744073709551616/*", &r, &err), SP_EINVAL);
+    ck_assert_uint_eq(err.offset, 23);
+    ck_assert_int_eq(range("1-99999999999999999999/*", &r, &err), SP_EINVAL); /* twenty nines */
+    ck_assert_uint_eq(err.offset, 21);
+}
+END_TEST
+
 START_TEST(byte_range_errors)
 {
     static const struct {
@@ -130,6 +150,7 @@ static Suite *msrp_hdr_suite(void)
     TCase *tc = tcase_create("hdr");
     tcase_add_test(tc, byte_range_values);
     tcase_add_test(tc, byte_range_errors);
+    tcase_add_test(tc, byte_range_long_numbers);
     tcase_add_test(tc, status_values);
     tcase_add_test(tc, report_values_and_defaults);
     tcase_add_test(tc, names_and_idents);

@@ -197,6 +197,36 @@ START_TEST(matches_bitmap_model)
 }
 END_TEST
 
+/* Chunks in order, each continuing the last interval (the common case),
+ * some after a gap, with the set at its interval limit: continuing is
+ * always accepted, a new interval past the limit is not. */
+START_TEST(in_order_appends)
+{
+    msrp_ranges s;
+    msrp_ranges_init(&s, 3);
+    uint64_t pos = 1, received = 0;
+    size_t runs = 0;
+    for (int step = 0; step < 300; step++) {
+        bool gap = step % 50 == 10;
+        uint64_t start = gap ? pos + 5 : pos, end = start + rnd(100);
+        int rc = msrp_ranges_add(&s, start, end);
+        if (gap && runs == 3) {
+            ck_assert_int_eq(rc, SP_ELIMIT);
+            continue;
+        }
+        ck_assert_int_eq(rc, SP_OK);
+        if (gap || runs == 0)
+            runs++;
+        received += end - start + 1;
+        pos = end + 1;
+        ck_assert_uint_eq(s.count, runs);
+        ck_assert_uint_eq(s.received, received);
+        ck_assert_uint_eq(s.iv[s.count - 1].end, end);
+    }
+    ck_assert_uint_eq(s.count, 3);
+}
+END_TEST
+
 static Suite *msrp_ranges_suite(void)
 {
     Suite *s = suite_create("msrp_ranges");
@@ -207,6 +237,7 @@ static Suite *msrp_ranges_suite(void)
     tcase_add_test(tc, interval_limit_boundary);
     tcase_add_test(tc, first_missing);
     tcase_add_test(tc, matches_bitmap_model);
+    tcase_add_test(tc, in_order_appends);
     suite_add_tcase(s, tc);
     return s;
 }
