@@ -78,11 +78,11 @@ static void rx_complete(msrp_conn *mc, msrp_session *s, msrp_rx *rx)
     /* The last chunk's response goes before the REPORT. */
     msrp_conn_respond(mc, 200, "OK", local_of(s));
     mc->f.responded = true;
-    if (rx->success_report)
-        send_report(mc, s, rx, 200, "OK", 1, ra->total, ra->total);
     memcpy(s->done_mid, rx->mid, rx->mid_len);
     s->done_mid_len = rx->mid_len;
     bool hashed = !rx->ra.expect.skip_sha1;
+    unsigned refuse = 0;
+    const char *why = NULL;
     msrp_event_info ev = {.type = MSRP_EV_RECEIVED,
                           .message_id = sp_str_make(rx->mid, rx->mid_len),
                           .status = 200,
@@ -90,8 +90,23 @@ static void rx_complete(msrp_conn *mc, msrp_session *s, msrp_rx *rx)
                           .bytes = ra->total,
                           .content_type = sp_str_make(rx->ctype, rx->ctype_len),
                           .sink = &rx->sink,
-                          .sha1 = hashed ? rx->ra.sha1 : NULL};
+                          .sha1 = hashed ? rx->ra.sha1 : NULL,
+                          .refuse = &refuse,
+                          .refuse_reason = &why};
     msrp_session_emit(s, &ev);
+    if (s->dying) { /* freed by the handler: rx went with it */
+        if (mc->f.rx == rx) {
+            mc->f.rx = NULL;
+            mc->f.discard = true;
+        }
+        return;
+    }
+    /* The REPORT says what became of the message once the application has
+     * had it (seed 000 §8.2.5.2): accepted, or refused about the whole. */
+    if (refuse && rx->failure_report != MSRP_REPORT_NO)
+        send_report(mc, s, rx, refuse, why ? why : "refused", 1, ra->total, ra->total);
+    else if (!refuse && rx->success_report)
+        send_report(mc, s, rx, 200, "OK", 1, ra->total, ra->total);
     rx_drop(mc, s, rx);
 }
 
