@@ -50,16 +50,17 @@ static void send_report(msrp_conn *mc, msrp_session *s, const msrp_rx *rx, unsig
         msrp_conn_queue(mc, buf, (size_t)n);
 }
 
-/* The message failed after some of it arrived: a failure REPORT names the
- * part received (the first interval), when the sender asked for failure
- * reports; then the application hears it was discarded. */
-static void rx_failed(msrp_conn *mc, msrp_session *s, msrp_rx *rx, unsigned status, const char *reason,
-                      bool report_whole)
+/* The message failed: a failure REPORT, when the sender asked for failure
+ * reports, names the whole message when its size is known (seed 000
+ * §8.2.5.2: the REPORT refers to the entire push message), else the part
+ * received (the first interval); then the application hears it was
+ * discarded. */
+static void rx_failed(msrp_conn *mc, msrp_session *s, msrp_rx *rx, unsigned status, const char *reason)
 {
     const msrp_reassembly *ra = &rx->ra;
     uint64_t received = ra->ranges.received;
     if (mc && rx->failure_report != MSRP_REPORT_NO) {
-        if (report_whole && ra->total != MSRP_UNKNOWN)
+        if (ra->total != MSRP_UNKNOWN)
             send_report(mc, s, rx, status, reason, 1, ra->total, ra->total);
         else if (ra->ranges.count)
             send_report(mc, s, rx, status, reason, ra->ranges.iv[0].start, ra->ranges.iv[0].end, ra->total);
@@ -120,10 +121,7 @@ static void chunk_failed(msrp_conn *mc, msrp_session *s, msrp_rx *rx, const sp_e
         mc->f.responded = true;
     }
     mc->f.discard = true;
-    /* A content check at completion fails the message, not the chunk: the
-     * report says so about the whole message (RFC 5547 §8.2.2). */
-    bool whole = rx->ra.error_code == MSRP_EHASH || rx->ra.error_code == MSRP_ESIZE;
-    rx_failed(mc, s, rx, status, err->reason, whole);
+    rx_failed(mc, s, rx, status, err->reason);
 }
 
 /* Whether the accept list (SDP accept-types: "*", "type/ *", "type/sub")
