@@ -254,8 +254,8 @@ static int path_message(push_psa *p, const push_psa_push *req, psa_pending *q, p
     if (req->headers.n)
         memcpy(hdrs + hn, req->headers.p, req->headers.n);
     /* step 2: the public identity, or step 7: a GRUU picks one terminal */
-    int rc = send_out_of_dialog(p, q, SP_LIT("MESSAGE"), request_uri(req), req->to, sp_str_make(hdrs, hn + req->headers.n),
-                                req->content_type, req->body, NULL);
+    int rc = send_out_of_dialog(p, q, SP_LIT("MESSAGE"), request_uri(req), req->to,
+                                sp_str_make(hdrs, hn + req->headers.n), req->content_type, req->body, NULL);
     if (rc != 0) {
         fail_now(now, PUSH_METHOD_MESSAGE, 503, true, "the MESSAGE could not be sent");
         return 1;
@@ -301,8 +301,8 @@ static int path_invite(push_psa *p, const push_psa_push *req, psa_pending *q, pu
         return 1;
     }
     /* seed 000 §8.2.5.1: no INVITE to a client that unregistered until it
-     * answers an OPTIONS; ask it first (push/README.md) */
-    if (!push_psa_may_invite(p, req->to)) {
+     * answers an OPTIONS; ask it first, once (push/README.md) */
+    if (!q->held_mem && !push_psa_may_invite(p, req->to)) {
         if (!pending_hold(q, req) || send_out_of_dialog(p, q, SP_LIT("OPTIONS"), request_uri(req), req->to,
                                                         SP_LIT("Accept: application/sdp\r\n"), SP_STR_NULL,
                                                         SP_STR_NULL, NULL) != 0) {
