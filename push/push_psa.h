@@ -9,8 +9,11 @@
  * push_psa_tu(), timers come back through push_psa_timer().
  *
  * Pushes go through one delivery path per method (push_psa_send.c); the
- * session-mode push (INVITE/MSRP) is one more path, and until it exists a
- * push that needs it fails with 501 and says so.
+ * session-mode push (INVITE/MSRP) is one more path, taken only with a
+ * session-mode sender (config.invite; without one such a push fails with
+ * 501). MESSAGEs to one Request-URI go one at a time (RFC 3428 §8), and an
+ * INVITE to an AoR that unregistered waits for an OPTIONS 2xx (seed 000
+ * §8.2.5.1).
  *
  * Ownership: the agent copies its configuration; results and events are
  * valid during their callback only. One thread. */
