@@ -50,16 +50,17 @@ static void send_report(msrp_conn *mc, msrp_session *s, const msrp_rx *rx, unsig
         msrp_conn_queue(mc, buf, (size_t)n);
 }
 
-/* The message failed after some of it arrived: a failure REPORT names the
- * part received (the first interval), when the sender asked for failure
- * reports; then the application hears it was discarded. */
-static void rx_failed(msrp_conn *mc, msrp_session *s, msrp_rx *rx, unsigned status, const char *reason,
-                      bool report_whole)
+/* The message failed: a failure REPORT, when the sender asked for failure
+ * reports, names the whole message when its size is known (seed 000
+ * §8.2.5.2: the REPORT refers to the entire push message), else the part
+ * received (the first interval); then the application hears it was
+ * discarded. */
+static void rx_failed(msrp_conn *mc, msrp_session *s, msrp_rx *rx, unsigned status, const char *reason)
 {
     const msrp_reassembly *ra = &rx->ra;
     uint64_t received = ra->ranges.received;
     if (mc && rx->failure_report != MSRP_REPORT_NO) {
-        if (report_whole && ra->total != MSRP_UNKNOWN)
+        if (ra->total != MSRP_UNKNOWN)
             send_report(mc, s, rx, status, reason, 1, ra->total, ra->total);
         else if (ra->ranges.count)
             send_report(mc, s, rx, status, reason, ra->ranges.iv[0].start, ra->ranges.iv[0].end, ra->total);
@@ -78,11 +79,11 @@ static void rx_complete(msrp_conn *mc, msrp_session *s, msrp_rx *rx)
     /* The last chunk's response goes before the REPORT. */
     msrp_conn_respond(mc, 200, "OK", local_of(s));
     mc->f.responded = true;
-    if (rx->success_report)
-        send_report(mc, s, rx, 200, "OK", 1, ra->total, ra->total);
     memcpy(s->done_mid, rx->mid, rx->mid_len);
     s->done_mid_len = rx->mid_len;
     bool hashed = !rx->ra.expect.skip_sha1;
+    unsigned refuse = 0;
+    const char *why = NULL;
     msrp_event_info ev = {.type = MSRP_EV_RECEIVED,
                           .message_id = sp_str_make(rx->mid, rx->mid_len),
                           .status = 200,
@@ -90,8 +91,23 @@ static void rx_complete(msrp_conn *mc, msrp_session *s, msrp_rx *rx)
                           .bytes = ra->total,
                           .content_type = sp_str_make(rx->ctype, rx->ctype_len),
                           .sink = &rx->sink,
-                          .sha1 = hashed ? rx->ra.sha1 : NULL};
+                          .sha1 = hashed ? rx->ra.sha1 : NULL,
+                          .refuse = &refuse,
+                          .refuse_reason = &why};
     msrp_session_emit(s, &ev);
+    if (s->dying) { /* freed by the handler: rx went with it */
+        if (mc->f.rx == rx) {
+            mc->f.rx = NULL;
+            mc->f.discard = true;
+        }
+        return;
+    }
+    /* The REPORT says what became of the message once the application has
+     * had it (seed 000 §8.2.5.2): accepted, or refused about the whole. */
+    if (refuse && rx->failure_report != MSRP_REPORT_NO)
+        send_report(mc, s, rx, refuse, why ? why : "refused", 1, ra->total, ra->total);
+    else if (!refuse && rx->success_report)
+        send_report(mc, s, rx, 200, "OK", 1, ra->total, ra->total);
     rx_drop(mc, s, rx);
 }
 
@@ -105,10 +121,7 @@ static void chunk_failed(msrp_conn *mc, msrp_session *s, msrp_rx *rx, const sp_e
         mc->f.responded = true;
     }
     mc->f.discard = true;
-    /* A content check at completion fails the message, not the chunk: the
-     * report says so about the whole message (RFC 5547 §8.2.2). */
-    bool whole = rx->ra.error_code == MSRP_EHASH || rx->ra.error_code == MSRP_ESIZE;
-    rx_failed(mc, s, rx, status, err->reason, whole);
+    rx_failed(mc, s, rx, status, err->reason);
 }
 
 /* Whether the accept list (SDP accept-types: "*", "type/ *", "type/sub")

@@ -31,7 +31,10 @@
  * Its SHA-1 is computed while it arrives, by a thread of its own from
  * rx_limits.hash_thread_min bytes (1 MiB by default; msrp_reassembly.h).
  * Success and failure REPORTs follow the sender's Success-Report and
- * Failure-Report (§7.1.3, §7.1.4).
+ * Failure-Report (§7.1.3, §7.1.4); the REPORT about a complete message
+ * goes after MSRP_EV_RECEIVED, whose handler may refuse the message
+ * (msrp_event_info.refuse): the REPORT then carries the refusal, so a
+ * sender is never told "200" about a message the application lost.
  *
  * When the connection fails, every session on it fails (§5.4): messages
  * not yet acknowledged end in MSRP_EV_SEND_FAILED (status 0) with the bytes
@@ -107,6 +110,12 @@ typedef struct msrp_event_info {
                               DISCARDED with rx_keep_partial: the kept sink (temp path) */
     const msrp_ranges *received; /* DISCARDED with rx_keep_partial: ranges kept */
     const uint8_t *sha1;   /* RECEIVED: SP_SHA1_LEN bytes, NULL when not computed */
+    /* RECEIVED: the handler refuses the message by setting *refuse to an
+     * MSRP status (400, 413, 415...) and *refuse_reason to a static text;
+     * the failure REPORT (when the sender wants failure reports) then names
+     * the whole message with it instead of the success REPORT. */
+    unsigned *refuse;
+    const char **refuse_reason;
 } msrp_event_info;
 
 typedef void (*msrp_event_fn)(void *ctx, msrp_session *s, const msrp_event_info *ev);

@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "push_cpim.h"
 #include "push_featuretags.h"
+#include "push_headers.h"
 #include "push_invite_sender_impl.h"
 #include "sp_sha1.h"
 
@@ -122,6 +124,18 @@ static int wrap_cpim(push_invite_sender *s, snd_file *f)
     return 0;
 }
 
+/* Seed 000 §8.2.5.1 lists a=file-date in every offer; with no Last-Modified
+ * it says when the content was made: a file's mtime (modification), else
+ * the moment the push was prepared (creation). */
+static void default_date(snd_file *f)
+{
+    struct stat st;
+    bool file = f->f.fd >= 0 && fstat(f->f.fd, &st) == 0;
+    f->date_is_creation = !file;
+    if (!push_date_format(file ? st.st_mtime : time(NULL), f->date, sizeof f->date))
+        f->date[0] = '\0';
+}
+
 int snd_prepare(push_invite_sender *s, const push_invite_params *p)
 {
     if (!p->nfiles || p->nfiles > PUSH_OFFER_MAX_FILES || !copy_str(s->target, sizeof s->target, p->target) ||
@@ -164,6 +178,8 @@ int snd_prepare(push_invite_sender *s, const push_invite_params *p)
         return rc;
     for (size_t i = 0; i < s->nfiles; i++) {
         snd_file *f = &s->files[i];
+        if (!s->modification[0])
+            default_date(f);
         if (p->cpim && (rc = wrap_cpim(s, f)) != 0)
             return rc;
         if (f->f.sha1)
@@ -192,7 +208,10 @@ long snd_offer(push_invite_sender *s, char *out, size_t cap)
             .path = f->ms ? msrp_session_local_uri(f->ms) : SP_STR_NULL,
             .port = f->dropped || !f->ms ? 0 : s->c->msrp_port,
             .transfer_id = sp_str_cstr(f->tid),
-            .modification = s->modification[0] ? sp_str_cstr(s->modification) : SP_STR_NULL};
+            .modification = s->modification[0]                    ? sp_str_cstr(s->modification)
+                            : f->date[0] && !f->date_is_creation ? sp_str_cstr(f->date)
+                                                                 : SP_STR_NULL,
+            .creation = f->date[0] && f->date_is_creation ? sp_str_cstr(f->date) : SP_STR_NULL};
         memcpy(of[i].sha1, f->sha1, SP_SHA1_LEN);
     }
     push_offer o = {.host = s->c->msrp_host, .sess_id = s->sess_id, .version = s->sdp_version, .files = of,

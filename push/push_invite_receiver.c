@@ -155,9 +155,11 @@ static void remember(push_invite_rx *rx, const char *tid, const uint8_t *sha1)
         rx->nseen++;
 }
 
-/* RFC 3862: the content inside the envelope, stored like any other. */
-static bool unwrap(push_rx_session *s, rx_stream *t, const msrp_event_info *ev, push_invite_delivery *d,
-                   msrp_sink *out, uint8_t sha1[SP_SHA1_LEN])
+/* RFC 3862: the content inside the envelope, stored like any other.
+ * 0, or the MSRP status refusing the message: 400 for an envelope that
+ * does not open (RFC 4975 §10.2), 413 for content that cannot be kept. */
+static unsigned unwrap(push_rx_session *s, rx_stream *t, const msrp_event_info *ev, push_invite_delivery *d,
+                       msrp_sink *out, uint8_t sha1[SP_SHA1_LEN])
 {
     size_t len;
     const uint8_t *data = msrp_sink_data(ev->sink, &len);
@@ -165,24 +167,26 @@ static bool unwrap(push_rx_session *s, rx_stream *t, const msrp_event_info *ev, 
     push_cpim m = {.headers = hdrs, .max_headers = PUSH_CPIM_DEFAULT_MAX_HEADERS};
     sp_error err;
     if (!data || push_cpim_parse((const char *)data, len, &m, &err) < 0)
-        return false;
+        return 400;
     d->content_type = m.content_type;
     d->size = m.body.n;
     sp_sha1(m.body.p, m.body.n, sha1);
     d->sha1 = sha1;
     d->data = (const uint8_t *)m.body.p;
     if (!s->rx->cfg.out_dir)
-        return true;
+        return 0;
     if (msrp_sink_file_open(out, s->rx->cfg.out_dir, sp_str_cstr(t->name), 0) != SP_OK ||
         msrp_sink_write(out, 0, m.body.p, m.body.n) != SP_OK || msrp_sink_commit(out, m.body.n) != SP_OK) {
         msrp_sink_close(out);
-        return false;
+        return 413;
     }
     d->file = msrp_sink_path(out);
     d->data = NULL;
-    return true;
+    return 0;
 }
 
+/* A complete message: opened, stored, accepted (or refused, the REPORT
+ * then says so), and handed to the application once. */
 static void on_received(push_rx_session *s, rx_stream *t, const msrp_event_info *ev)
 {
     push_invite_rx *rx = s->rx;
@@ -195,10 +199,27 @@ static void on_received(push_rx_session *s, rx_stream *t, const msrp_event_info 
         size_t len;
         d.data = msrp_sink_data(ev->sink, &len);
     }
-    bool ok = !t->cpim || unwrap(s, t, ev, &d, &inner, sha1);
+    unsigned refuse = t->cpim ? unwrap(s, t, ev, &d, &inner, sha1) : 0;
+    const char *why = refuse == 400 ? "CPIM envelope does not open" : "content could not be stored";
     t->done = true;
-    if (ok && d.sha1) {
+    if (!refuse && d.sha1) {
         d.duplicate = seen_before(rx, t->tid, d.sha1);
+        if (!d.duplicate && rx->cb.accept && (refuse = rx->cb.accept(rx->cb.ctx, &d)) != 0) {
+            why = "refused by the application";
+            if (refuse < 400 || refuse > 599)
+                refuse = 400; /* not a refusal MSRP can carry */
+        }
+    }
+    if (refuse) {
+        if (d.file)
+            unlink(d.file); /* not accepted: not kept */
+        *ev->refuse = refuse;
+        *ev->refuse_reason = why;
+        push_logf(&rx->c->env, "push receiver session %llu: content refused: %u %s", (unsigned long long)s->id,
+                  refuse, why);
+        if (rx->cb.rejected)
+            rx->cb.rejected(rx->cb.ctx, refuse, why);
+    } else if (d.sha1) {
         if (d.duplicate && d.file)
             unlink(d.file); /* delivered before: the copy is not kept */
         if (!d.duplicate)

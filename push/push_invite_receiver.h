@@ -17,7 +17,12 @@
  *
  * A file-transfer-id it has delivered before (same SHA-1) is taken again
  * and confirmed to the sender, but not delivered to the application a
- * second time (push/README.md). */
+ * second time (push/README.md).
+ *
+ * Confirmation: the REPORT about a message goes once the content is where
+ * the application finds it; a CPIM envelope that does not open is refused
+ * with 400, content that cannot be stored with 413, and the application
+ * may refuse (push_invite_rx_cb.accept). */
 #ifndef SIPPUSH_PUSH_INVITE_RECEIVER_H
 #define SIPPUSH_PUSH_INVITE_RECEIVER_H
 
@@ -59,6 +64,11 @@ typedef struct push_invite_delivery {
 
 typedef struct push_invite_rx_cb {
     void *ctx;
+    /* May refuse a push before it is confirmed (seed 000 §8.2.5.2: the
+     * success REPORT only for content the application accepted): 0 takes
+     * it, an MSRP status (400, 413, 415) refuses it; the stored file is
+     * then removed and the sender gets a failure REPORT. May be NULL. */
+    unsigned (*accept)(void *ctx, const push_invite_delivery *d);
     void (*delivered)(void *ctx, const push_invite_delivery *d);
     void (*rejected)(void *ctx, unsigned status, const char *reason);
     /* a session ended (BYE either way, CANCEL, failure); may be NULL */

@@ -243,11 +243,23 @@ static size_t start_media(push_invite_sender *s, const sip_msg *resp)
 
 /* --- session refresh (RFC 4028) ------------------------------------------------ */
 
+/* A session interval starts now (a 2xx to the INVITE or a refresh). */
 static void arm_session_timer(push_invite_sender *s)
 {
+    s->se_since = s->c->env.now_ms(s->c->env.ctx);
     uint64_t due = push_se_due_ms(&s->se);
     if (due)
         push_tmr_start(&s->c->env, &s->session_tmr, due, cookie(s, SND_TMR_SESSION));
+}
+
+/* A refresh was refused: the session still ends where its last interval
+ * does (RFC 4028 §10), so the watch counts from that interval's start. */
+static void watch_rest_of_interval(push_invite_sender *s)
+{
+    s->se.local_refresh = false;
+    uint64_t due = push_se_due_ms(&s->se), spent = s->c->env.now_ms(s->c->env.ctx) - s->se_since;
+    if (due)
+        push_tmr_start(&s->c->env, &s->session_tmr, due > spent ? due - spent : 1, cookie(s, SND_TMR_SESSION));
 }
 
 static bool allows(const push_invite_sender *s, const char *method)
@@ -319,8 +331,7 @@ static void on_refresh_result(push_invite_sender *s, const sip_txn_result *r)
     }
     /* another refusal (491, 500...): the session lasts until its interval
      * runs out; watch it as the non-refresher would */
-    s->se.local_refresh = false;
-    arm_session_timer(s);
+    watch_rest_of_interval(s);
     if (s->drop_wanted)
         send_reinvite(s, true);
 }

@@ -28,6 +28,8 @@ typedef struct snd_file {
     char wrapped_type[PUSH_SENDER_TYPE_MAX]; /* CPIM: the type inside */
     uint8_t sha1[SP_SHA1_LEN];
     char tid[PUSH_TRANSFER_ID_LEN + 1];
+    char date[PUSH_DATE_LEN + 1];  /* a=file-date without a Last-Modified: */
+    bool date_is_creation;         /* the push's creation, or the file's mtime */
     char *cpim;                  /* the CPIM body sent instead of the content */
     msrp_session *ms;
     uint64_t handle;
@@ -64,6 +66,7 @@ struct push_invite_sender {
     uint32_t se_asked, min_se;
     unsigned rounds_422;
     push_se se;
+    uint64_t se_since;           /* when the session interval last started (ms) */
     uint64_t sess_id, sdp_version;
     bool refresh_is_update;      /* the refresh in flight is an UPDATE */
     bool drop_wanted;            /* a finished stream waits for its re-INVITE */

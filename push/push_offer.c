@@ -55,6 +55,7 @@ long push_offer_build(const push_offer *o, char *out, size_t cap)
         s->selector.hash_algorithm = SP_LIT("sha-1");
         s->selector.hash_value = sp_str_make(hashes[i], PUSH_SHA1_HEX_LEN);
         s->date.modification = f->modification;
+        s->date.creation = f->creation;
     }
     sdp_desc d = {
         .origin = {.username = SP_LIT("sippush"), .sess_id = sp_str_make(sid, (size_t)sid_n),

@@ -34,6 +34,7 @@ typedef struct push_offer_file {
     uint16_t port;         /* 0: the stream is dropped */
     sp_str transfer_id;
     sp_str modification;   /* file-date modification (RFC 1123 date); absent: none */
+    sp_str creation;       /* file-date creation (RFC 1123 date); absent: none */
 } push_offer_file;
 
 typedef struct push_offer {

@@ -47,6 +47,12 @@ static const struct {
 
 static bool offered(bool session, size_t i) { return session || !pra_table[i].session; }
 
+unsigned pra_push_methods(const push_pra *a)
+{
+    /* seed 002 §7.1.1, §7.2.1, §7.3.1: every push method served is disclosed */
+    return pra_methods(a) & (PUSH_M_MESSAGE | PUSH_M_NOTIFY | PUSH_M_INVITE);
+}
+
 unsigned pra_methods(const push_pra *a)
 {
     unsigned m = 0;
@@ -488,6 +494,27 @@ static bool route_app(const push_pra *a, const sip_msg *req, sp_str *app)
     return !named;
 }
 
+/* RFC 3428 §7: a MESSAGE with Expires lapses that many seconds after its
+ * Date, or after its arrival when it has none (we present it at once, so
+ * it is never late then). 0: in time; 400: Expires or Date malformed or
+ * repeated; 410: expired (push/README.md). */
+static unsigned message_expiry(const push_pra *a, const sip_msg *req)
+{
+    if (!req->count[SIP_H_EXPIRES])
+        return 0;
+    uint64_t delta;
+    time_t date;
+    if (req->count[SIP_H_EXPIRES] > 1 || req->count[SIP_H_DATE] > 1 ||
+        !sp_str_to_u64(sp_str_trim(push_hdr(req, SIP_H_EXPIRES)), UINT32_MAX, &delta))
+        return 400;
+    if (!req->count[SIP_H_DATE])
+        return 0;
+    if (sip_date_parse(push_hdr(req, SIP_H_DATE), &date, NULL) != 0)
+        return 400;
+    int64_t now = a->cfg.wall_s ? a->cfg.wall_s(a->cfg.ctx) : (int64_t)time(NULL);
+    return now > (int64_t)date + (int64_t)delta ? 410 : 0;
+}
+
 static void on_message(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer *src)
 {
     uint64_t key = dedup_key(req);
@@ -498,6 +525,12 @@ static void on_message(push_pra *a, sip_txn_id st, const sip_msg *req, const sip
     if (bad) {
         pra_answer(a, st, req, bad, why, SP_STR_NULL);
         dedup_put(a, key, bad);
+        return;
+    }
+    unsigned late = message_expiry(a, req);
+    if (late) {
+        pra_answer(a, st, req, late, late == 410 ? "Message Expired" : "Bad Expires Or Date", SP_STR_NULL);
+        dedup_put(a, key, late);
         return;
     }
     /* seed 002 §7.1: a page-mode push body never exceeds 1300 bytes */
@@ -539,6 +572,7 @@ static unsigned sub_notify(void *ctx, push_subc *s, sip_txn_id st, const sip_msg
     uint64_t key = dedup_key(req);
     if (answered_before(a, st, req, key))
         return 0;
+    pra_refer_first_notify(a, s);
     if (!req->body.n) {
         dedup_put(a, key, 200);
         return 200; /* state only (the enrolment confirmation, a termination) */
@@ -565,10 +599,8 @@ static unsigned sub_notify(void *ctx, push_subc *s, sip_txn_id st, const sip_msg
 static void sub_state(void *ctx, push_subc *s, push_subc_state old, unsigned status, uint32_t expires)
 {
     push_pra *a = ctx;
-    if (s->user) { /* made for a REFER */
-        if (s->state == PUSH_SUBC_ACTIVE || s->state == PUSH_SUBC_TERMINATED)
-            pra_refer_sub_state(a, s, status);
-    }
+    if (s->user && (s->state == PUSH_SUBC_ACTIVE || s->state == PUSH_SUBC_TERMINATED))
+        pra_refer_sub_state(a, s, status); /* made for a REFER */
     if (s->state == PUSH_SUBC_ACTIVE && old == PUSH_SUBC_SUBSCRIBING)
         pra_event(a, PUSH_PRA_EV_SUBSCRIBED, status, expires, SP_STR_NULL, SP_STR_NULL, s->cfg.target);
     else if (s->state == PUSH_SUBC_TERMINATED)
@@ -620,7 +652,7 @@ void pra_start_subscription(push_pra *a)
     }
     long en = sp_buf_finish(&b);
     sp_error err;
-    int acn = push_accept_contact_build(a->cfg.napps ? a->cfg.apps[0] : SP_STR_NULL, SP_STR_NULL, PUSH_M_NOTIFY,
+    int acn = push_accept_contact_build(a->cfg.napps ? a->cfg.apps[0] : SP_STR_NULL, SP_STR_NULL, pra_push_methods(a),
                                         false, false, ac, sizeof ac, &err);
     size_t hn = acn > 0 ? pra_sub_headers(a, sp_str_make(ac, (size_t)acn), hdrs, sizeof hdrs) : 0;
     if (en < 0 || !hn)

@@ -105,6 +105,9 @@ typedef struct push_pra_config {
     size_t ncreds;
     push_local local;
     void *ctx;
+    /* The wall clock (seconds since 1970) a MESSAGE's Date is read against
+     * (RFC 3428 §7); NULL: time(). */
+    int64_t (*wall_s)(void *ctx);
     void (*on_event)(void *ctx, const push_pra_event *ev);
     /* A push for the application. Returns 0 when it was taken, or a status
      * (500: it could not be stored) that the request is answered with. */

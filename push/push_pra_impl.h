@@ -54,6 +54,7 @@ typedef struct pra_fetch {
 typedef struct pra_refer {
     sip_dialog *dlg;
     push_subc *sub;
+    unsigned answer;         /* the SUBSCRIBE's 2xx, 0 until it came */
     struct pra_refer *next;
 } pra_refer;
 
@@ -82,6 +83,9 @@ struct push_pra {
 
 /* Methods the agent advertises (RFC 3840 methods tag) and handles. */
 unsigned pra_methods(const push_pra *a);
+/* The push methods among them (MESSAGE, NOTIFY, INVITE): the methods tag of
+ * the SUBSCRIBE's Accept-Contact. */
+unsigned pra_push_methods(const push_pra *a);
 /* The Allow of this agent: with the session-mode methods when it has a receiver for them. */
 sp_str pra_allow(const push_pra *a);
 
@@ -107,8 +111,12 @@ bool pra_reg_done(const push_pra *a);
 
 /* REFER (push_pra_refer.c) */
 void pra_on_refer(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer *src);
-/* A subscription made for a REFER changed state: report it in NOTIFYs. */
+/* A subscription made for a REFER changed state: its 2xx is kept, a
+ * failure or an end is reported in the final NOTIFY. */
 void pra_refer_sub_state(push_pra *a, push_subc *s, unsigned status);
+/* The first NOTIFY of a subscription made for a REFER arrived: the final
+ * NOTIFY of the refer subscription goes now (seed 002 §7.2.3.2 step 3). */
+void pra_refer_first_notify(push_pra *a, push_subc *s);
 void pra_refer_free_all(push_pra *a);
 
 /* The SUBSCRIBE lines every push subscription carries besides Event. */

@@ -2,8 +2,9 @@
  * a sender asks the receiver to subscribe to a ua-profile event. The REFER
  * is accepted with 202, the SUBSCRIBE its Refer-To describes is sent in a
  * dialog of its own, and the outcome goes back in NOTIFYs carrying
- * message/sipfrag: "100 Trying" first, then the SUBSCRIBE's final answer
- * with Subscription-State: terminated;reason=noresource. */
+ * message/sipfrag: "100 Trying" first, then, on the first NOTIFY of the
+ * new subscription (or on the SUBSCRIBE's failure), its answer with
+ * Subscription-State: terminated;reason=noresource. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,11 +152,28 @@ void pra_refer_sub_state(push_pra *a, push_subc *s, unsigned status)
     pra_refer *r = s->user;
     if (!r)
         return;
-    /* a NOTIFY that came before the 2xx says the subscription exists (200);
-     * one stopped before any answer was cut short (487) */
+    /* seed 002 §7.2.3.2 step 3: after a 2xx the result is told on the first
+     * NOTIFY of the new dialog, not before */
+    if (s->state == PUSH_SUBC_ACTIVE) {
+        if (status >= 200 && status < 300)
+            r->answer = status;
+        return;
+    }
+    /* refused, or ended before any NOTIFY: no NOTIFY will come. One stopped
+     * before any answer was cut short (487). */
     if (!status)
-        status = s->state == PUSH_SUBC_ACTIVE ? 200 : 487;
+        status = r->answer ? r->answer : 487;
     refer_notify(a, r, status, true);
+    refer_free(a, r);
+}
+
+void pra_refer_first_notify(push_pra *a, push_subc *s)
+{
+    pra_refer *r = s->user;
+    if (!r)
+        return;
+    /* a NOTIFY before the 2xx says the subscription exists (RFC 6665 §4.1.2.4) */
+    refer_notify(a, r, r->answer ? r->answer : 200, true);
     refer_free(a, r);
 }
 
@@ -211,7 +229,7 @@ void pra_on_refer(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer
     sp_error err;
     int acn = t.accept_contact[0] ? snprintf(ach, sizeof ach, "%s", t.accept_contact)
                                   : push_accept_contact_build(a->cfg.napps ? a->cfg.apps[0] : SP_STR_NULL, SP_STR_NULL,
-                                                              PUSH_M_NOTIFY, false, false, ach, sizeof ach, &err);
+                                                              pra_push_methods(a), false, false, ach, sizeof ach, &err);
     size_t hn = acn > 0 ? pra_sub_headers(a, sp_str_make(ach, (size_t)acn), hdrs, sizeof hdrs) : 0;
     char route[PUSH_URI_MAX + 8];
     int rn = a->cfg.proxy.n ? snprintf(route, sizeof route, "<%.*s;lr>", (int)a->cfg.proxy.n, a->cfg.proxy.p) : 0;

@@ -9,8 +9,11 @@
  * push_psa_tu(), timers come back through push_psa_timer().
  *
  * Pushes go through one delivery path per method (push_psa_send.c); the
- * session-mode push (INVITE/MSRP) is one more path, and until it exists a
- * push that needs it fails with 501 and says so.
+ * session-mode push (INVITE/MSRP) is one more path, taken only with a
+ * session-mode sender (config.invite; without one such a push fails with
+ * 501). MESSAGEs to one Request-URI go one at a time (RFC 3428 §8), and an
+ * INVITE to an AoR that unregistered waits for an OPTIONS 2xx (seed 000
+ * §8.2.5.1).
  *
  * Ownership: the agent copies its configuration; results and events are
  * valid during their callback only. One thread. */
@@ -31,6 +34,10 @@
 #define PUSH_PSA_MAX_BINDINGS 1024
 /* Subscriptions kept at once; more get 503. */
 #define PUSH_PSA_MAX_SUBS 1024
+/* MESSAGEs waiting behind the one in flight to the same Request-URI
+ * (RFC 3428 §8: one at a time per destination); one more fails at once
+ * with 503, retry allowed. */
+#define PUSH_PSA_MSG_QUEUE_MAX 32
 /* Subscription and registration durations (seconds). */
 #define PUSH_PSA_SUB_EXPIRES_DEFAULT 3600u
 #define PUSH_PSA_SUB_EXPIRES_MAX 86400u

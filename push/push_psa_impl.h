@@ -65,11 +65,18 @@ typedef struct psa_pending {
     psa_sub *sub;              /* NOTIFY: the subscription it travels in (checked by id) */
     uint64_t sub_id;
     char to[PUSH_URI_MAX];
+    char ruri[PUSH_URI_MAX];   /* MESSAGE pushes: their Request-URI; "" otherwise */
     push_psa_done done;
     void (*caps_done)(void *ctx, const push_psa_caps *c);
     struct push_psa *owner;
     struct push_invite_sender *sender; /* INVITE: the session-mode sender, and */
     char *content;                     /* the content it reads until its outcome */
+    /* A push not sent yet, copied (held_mem): a MESSAGE queued behind another
+     * to the same URI, or an INVITE waiting for its OPTIONS probe. */
+    push_psa_push held;
+    char *held_mem;
+    bool queued;               /* MESSAGE: waits for the one in flight to held.target or to */
+    bool probing;              /* INVITE: the OPTIONS to an unregistered AoR is out */
     void *ctx;
     struct psa_pending *next;
 } psa_pending;

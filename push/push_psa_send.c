@@ -39,8 +39,33 @@ static void pending_drop(push_psa *p, psa_pending *q)
         }
     push_invite_sender_free(q->sender);
     free(q->content);
+    free(q->held_mem);
     free(q);
 }
+
+/* Keeps a copy of a push that goes out later (queued, or after a probe). */
+static bool pending_hold(psa_pending *q, const push_psa_push *req)
+{
+    const sp_str *from[] = {&req->to, &req->target, &req->app, &req->content_type, &req->body, &req->headers};
+    sp_str *to[] = {&q->held.to, &q->held.target, &q->held.app, &q->held.content_type, &q->held.body, &q->held.headers};
+    size_t need = 1;
+    for (size_t i = 0; i < sizeof from / sizeof from[0]; i++)
+        need += from[i]->n;
+    q->held = *req;
+    if (!(q->held_mem = malloc(need)))
+        return false;
+    char *at = q->held_mem;
+    for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
+        if (!from[i]->p)
+            continue;
+        memcpy(at, from[i]->p, from[i]->n);
+        *to[i] = sp_str_make(at, from[i]->n);
+        at += from[i]->n;
+    }
+    return true;
+}
+
+static sp_str request_uri(const push_psa_push *req) { return req->target.n ? req->target : req->to; }
 
 void psa_pending_free_all(push_psa *p)
 {
@@ -57,17 +82,66 @@ static void fail_now(push_psa_result *now, push_method m, unsigned status, bool 
     now->reason = reason;
 }
 
-/* The final answer of a push or REFER. */
+static int path_message(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now);
+static int path_invite(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now);
+
+/* RFC 3428 §8: the MESSAGE to ruri is done; the oldest one queued behind it
+ * goes now (one failing at once reports and makes room for the next). */
+static void message_next(push_psa *p, const char *ruri)
+{
+    for (;;) {
+        psa_pending *next = NULL;
+        for (psa_pending *q = p->pending; q; q = q->next)
+            if (q->queued && !strcmp(q->ruri, ruri))
+                next = q; /* the list is newest first: the last match waited longest */
+        if (!next)
+            return;
+        next->queued = false;
+        next->started = p->env.now_ms(p->env.ctx);
+        push_psa_result now;
+        if (path_message(p, &next->held, next, &now) == 0)
+            return;
+        if (next->done)
+            next->done(next->ctx, &now);
+        pending_drop(p, next);
+    }
+}
+
+/* Seed 000 §8.2.5.1: the OPTIONS to an AoR that unregistered was answered.
+ * A 2xx made it reachable (on_final): the INVITE goes now; anything else
+ * means the receiver is not there to take a session: 480, retry. */
+static void probe_answered(push_psa *p, psa_pending *q, unsigned status)
+{
+    push_psa_result now;
+    q->probing = false;
+    if (status >= 200 && status < 300) {
+        if (path_invite(p, &q->held, q, &now) == 0)
+            return;
+    } else {
+        fail_now(&now, PUSH_METHOD_INVITE, 480, true, "the recipient unregistered and did not answer OPTIONS");
+    }
+    if (q->done)
+        q->done(q->ctx, &now);
+    pending_drop(p, q);
+}
+
+/* The final answer of a push, REFER or OPTIONS. */
 static void on_final(void *ctx, sip_txn_id ct, const sip_txn_result *r)
 {
     push_psa *p = ctx;
     if (!r->final)
         return;
     psa_pending *q = p->pending;
-    while (q && q->ct != ct)
+    while (q && (q->ct != ct || q->queued))
         q = q->next;
     if (!q)
         return;
+    if (r->status >= 200 && r->status < 300)
+        psa_mark_reach(p, sp_str_cstr(q->to), false);
+    if (q->probing) {
+        probe_answered(p, q, r->status);
+        return;
+    }
     push_code_source src = !r->local ? PUSH_SRC_SIP : (r->status == 408 ? PUSH_SRC_SIP_TIMEOUT : PUSH_SRC_SIP_TRANSPORT);
     push_status ps = push_status_of(src, q->method, r->status);
     if (q->method == PUSH_METHOD_NOTIFY) {
@@ -75,8 +149,6 @@ static void on_final(void *ctx, sip_txn_id ct, const sip_txn_result *r)
         if (s && r->status >= 300 && sip_sub_notify_failure_ends(r->status))
             psa_sub_end(p, s, "rejected", false); /* RFC 6665 §4.2.2 */
     }
-    if (r->status >= 200 && r->status < 300)
-        psa_mark_reach(p, sp_str_cstr(q->to), false);
     if (q->done) {
         push_psa_result res = {.method = q->method, .delivered = ps.outcome == PUSH_OUTCOME_DELIVERED,
                                .status = r->status, .retry = ps.retry, .reason = ps.reason, .bytes = q->bytes,
@@ -96,7 +168,11 @@ static void on_final(void *ctx, sip_txn_id ct, const sip_txn_result *r)
         }
         q->caps_done(q->ctx, &c);
     }
+    char ruri[PUSH_URI_MAX];
+    snprintf(ruri, sizeof ruri, "%s", q->ruri);
     pending_drop(p, q);
+    if (ruri[0])
+        message_next(p, ruri);
 }
 
 /* --- requests outside a dialog ---------------------------------------------------- */
@@ -178,9 +254,8 @@ static int path_message(push_psa *p, const push_psa_push *req, psa_pending *q, p
     if (req->headers.n)
         memcpy(hdrs + hn, req->headers.p, req->headers.n);
     /* step 2: the public identity, or step 7: a GRUU picks one terminal */
-    sp_str ruri = req->target.n ? req->target : req->to;
-    int rc = send_out_of_dialog(p, q, SP_LIT("MESSAGE"), ruri, req->to, sp_str_make(hdrs, hn + req->headers.n),
-                                req->content_type, req->body, NULL);
+    int rc = send_out_of_dialog(p, q, SP_LIT("MESSAGE"), request_uri(req), req->to,
+                                sp_str_make(hdrs, hn + req->headers.n), req->content_type, req->body, NULL);
     if (rc != 0) {
         fail_now(now, PUSH_METHOD_MESSAGE, 503, true, "the MESSAGE could not be sent");
         return 1;
@@ -225,6 +300,18 @@ static int path_invite(push_psa *p, const push_psa_push *req, psa_pending *q, pu
         fail_now(now, PUSH_METHOD_INVITE, 501, false, "session-mode push (INVITE/MSRP) is not available");
         return 1;
     }
+    /* seed 000 §8.2.5.1: no INVITE to a client that unregistered until it
+     * answers an OPTIONS; ask it first, once (push/README.md) */
+    if (!q->held_mem && !push_psa_may_invite(p, req->to)) {
+        if (!pending_hold(q, req) || send_out_of_dialog(p, q, SP_LIT("OPTIONS"), request_uri(req), req->to,
+                                                        SP_LIT("Accept: application/sdp\r\n"), SP_STR_NULL,
+                                                        SP_STR_NULL, NULL) != 0) {
+            fail_now(now, PUSH_METHOD_INVITE, 503, true, "the OPTIONS probe could not be sent");
+            return 1;
+        }
+        q->probing = true;
+        return 0;
+    }
     sp_str hdrs[PUSH_INVITE_MAX_HEADERS];
     size_t nh = 0;
     for (sp_str rest = req->headers; rest.n && nh < PUSH_INVITE_MAX_HEADERS;) {
@@ -236,7 +323,7 @@ static int path_invite(push_psa *p, const push_psa_push *req, psa_pending *q, pu
         rest.p += n, rest.n -= n;
     }
     q->content = malloc(req->body.n ? req->body.n : 1);
-    sp_str ruri = req->target.n ? req->target : req->to;
+    sp_str ruri = request_uri(req);
     push_invite_file f = {.type = req->content_type, .data = q->content, .fd = -1, .size = req->body.n};
     push_invite_params prm = {.target = ruri, .from = p->cfg.identity, .app = req->app, .icsi = p->cfg.icsi,
                               .files = &f, .nfiles = 1, .headers = hdrs, .nheaders = nh};
@@ -307,6 +394,32 @@ int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, voi
     }
     q->bytes = req->body.n;
     snprintf(q->to, sizeof q->to, "%.*s", (int)req->to.n, req->to.p);
+    if (m == PUSH_METHOD_MESSAGE) {
+        sp_str ruri = request_uri(req);
+        snprintf(q->ruri, sizeof q->ruri, "%.*s", (int)ruri.n, ruri.p);
+        /* RFC 3428 §8: one MESSAGE at a time to a URI; the others wait */
+        size_t waiting = 0;
+        bool busy = false;
+        for (const psa_pending *o = p->pending; o; o = o->next)
+            if (o != q && !strcmp(o->ruri, q->ruri)) {
+                busy |= !o->queued;
+                waiting += o->queued;
+            }
+        if (busy) {
+            if (waiting >= PUSH_PSA_MSG_QUEUE_MAX) {
+                fail_now(now, m, 503, true, "too many MESSAGEs waiting for this recipient");
+                pending_drop(p, q);
+                return 1;
+            }
+            if (!pending_hold(q, req)) {
+                fail_now(now, m, 500, true, "out of memory");
+                pending_drop(p, q);
+                return 1;
+            }
+            q->queued = true;
+            return 0;
+        }
+    }
     int rc = paths[m](p, req, q, now);
     if (rc != 0)
         pending_drop(p, q);

@@ -3,6 +3,7 @@ the registrar, the core and the sender: seed 001 B.1 (registration with the
 push feature tags, GRUU, de-registration), B.2 (MESSAGE through the core), a
 subscription with a NOTIFY push, a REFER-triggered subscription, and every
 refusal, each checked on the wire and in what the application received."""
+import re
 import hashlib, os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pushlib import *
@@ -101,6 +102,15 @@ try:
           'the referred SUBSCRIBE goes to the Refer-To URI, without method and headers')
     check(s2.get('Accept-Contact') == '*;+g.oma.pusheventapp="mms.ua"', 'with the referred Accept-Contact')
     core.reply(s2, s2addr, 200, headers='Expires: 600\r\nContact: <sip:psa@127.0.0.1:%d>\r\n' % core.port, tag='ps2')
+    n2, naddr = core.request(lambda m: m.method == 'NOTIFY' and 'terminated' in (m.get('Subscription-State') or ''), 0.5)
+    check(n2 is None, 'no result before the first NOTIFY of the new subscription (seed 002 §7.2.3.2)')
+    contact = re.search(r'<([^>]+)>', s2.get('Contact')).group(1)
+    first = request('NOTIFY', contact, core.port, s2.get('Call-ID'), from_='<sip:psa@example.com>;tag=ps2',
+                    to=s2.get('From'), extra='Contact: <sip:psa@127.0.0.1:%d>\r\nEvent: %s\r\n'
+                    'Subscription-State: active;expires=600\r\n' % (core.port, s2.get('Event')), branch='z9hG4bKua1')
+    core.send(first, port)
+    r, _ = core.response('NOTIFY')
+    check(r is not None and r.status == 200, 'first NOTIFY of the referred subscription answered 200')
     n2, naddr = core.request(lambda m: m.method == 'NOTIFY' and 'terminated' in (m.get('Subscription-State') or ''))
     check(n2 is not None and n2.get('Subscription-State') == 'terminated;reason=noresource' and
           n2.body.startswith('SIP/2.0 200'), 'last NOTIFY: sipfrag 200, terminated;reason=noresource')

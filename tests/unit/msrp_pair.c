@@ -31,6 +31,10 @@ void pair_on_event(void *ctx, msrp_session *s, const msrp_event_info *ev)
         side->has_sha1 = ev->sha1 != NULL;
         if (ev->sha1)
             memcpy(side->sha1, ev->sha1, SP_SHA1_LEN);
+        if (side->refuse) {
+            *ev->refuse = side->refuse;
+            *ev->refuse_reason = "refused by the test";
+        }
     }
     if (ev->type == MSRP_EV_DISCARDED && ev->received && ev->sink) {
         side->has_kept = true;
@@ -39,6 +43,10 @@ void pair_on_event(void *ctx, msrp_session *s, const msrp_event_info *ev)
     }
     if (ev->type == side->done_on)
         side->done = true;
+    if (ev->type == MSRP_EV_RECEIVED && side->free_on_received) {
+        msrp_session_free(side->s);
+        side->s = NULL;
+    }
     if (ev->type == MSRP_EV_CLOSED && side->free_on_close) {
         msrp_session_free(side->s);
         side->s = NULL;

@@ -27,6 +27,8 @@ typedef struct pair_side {
     msrp_ranges kept;
     char kept_temp[MSRP_SINK_PATH_MAX];
     bool free_on_close;
+    unsigned refuse;   /* RECEIVED: the status to refuse it with; 0: accept */
+    bool free_on_received; /* RECEIVED: free the session from inside the event */
     bool done; /* a flag the test waits on, set by the event it cares about */
     msrp_event_type done_on;
 } pair_side;

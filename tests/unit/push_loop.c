@@ -172,6 +172,12 @@ static void on_delivered(void *ctx, const push_invite_delivery *d)
     }
 }
 
+static unsigned on_accept(void *ctx, const push_invite_delivery *d)
+{
+    (void)d;
+    return ((push_loop *)ctx)->refuse;
+}
+
 static void on_rejected(void *ctx, unsigned status, const char *reason)
 {
     (void)reason;
@@ -196,7 +202,8 @@ void pl_open(push_loop *pl, sip_tp tp, const push_invite_rx_config *cfg)
     pl->tx.ctx.user = SP_LIT("psa");
     pl->rx.ctx.user = SP_LIT("bob");
     push_invite_rx_config def = {0};
-    push_invite_rx_cb cb = {.ctx = pl, .delivered = on_delivered, .rejected = on_rejected, .ended = on_ended};
+    push_invite_rx_cb cb = {.ctx = pl, .accept = on_accept, .delivered = on_delivered, .rejected = on_rejected,
+                            .ended = on_ended};
     pl->rx.rx = push_invite_rx_new(&pl->rx.ctx, cfg ? cfg : &def, &cb);
     ck_assert_ptr_nonnull(pl->rx.rx);
 }

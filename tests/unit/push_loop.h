@@ -43,6 +43,7 @@ typedef struct push_loop {
     uint64_t progress_calls, progress_last;
     /* receiver events */
     int delivered, duplicates, rejected, ended;
+    unsigned refuse;                     /* what the application's accept answers (0: take it) */
     unsigned last_reject;
     push_invite_delivery last;           /* slices not kept */
     uint8_t last_sha1[SP_SHA1_LEN];

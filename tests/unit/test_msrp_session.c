@@ -333,6 +333,64 @@ START_TEST(hash_mismatch)
 }
 END_TEST
 
+/* The application refuses a complete message: the REPORT carries its
+ * status about the whole message, never a 200 (seed 000 §8.2.5.2). */
+START_TEST(refused_by_the_application)
+{
+    static const unsigned codes[] = {400, 413, 415};
+    for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++) {
+        msrp_session_config txc, rxc;
+        configs(&txc, &rxc);
+        pair p;
+        pair_open(&p, &txc, &rxc);
+        p.rx.refuse = codes[k];
+        size_t n = 9000;
+        uint8_t *d = content(n, 9);
+        msrp_message m;
+        msrp_message_init(&m);
+        m.content_type = SP_LIT("text/plain");
+        m.data = d;
+        m.size = n;
+        m.success_report = true;
+        ck_assert_int_eq(msrp_session_send(p.tx.s, &m, NULL), 0);
+        ck_assert(pair_wait(&p, &p.tx, MSRP_EV_SEND_FAILED, WAIT_MS));
+        ck_assert_uint_eq(p.tx.last[MSRP_EV_SEND_FAILED].status, codes[k]);
+        ck_assert_int_eq(p.tx.counts[MSRP_EV_SENT], 0);
+        ck_assert_int_eq(p.tx.counts[MSRP_EV_REPORT], 1);
+        ck_assert_uint_eq(p.tx.last[MSRP_EV_REPORT].status, codes[k]);
+        ck_assert_uint_eq(p.tx.last[MSRP_EV_REPORT].range_start, 1);
+        ck_assert_uint_eq(p.tx.last[MSRP_EV_REPORT].range_end, n);
+        ck_assert_int_eq(p.rx.counts[MSRP_EV_RECEIVED], 1);
+        pair_close(&p);
+        free(d);
+    }
+}
+END_TEST
+
+/* The receiving session freed from inside its RECEIVED event: nothing of
+ * the message is touched afterwards, and no REPORT goes out. */
+START_TEST(freed_while_received)
+{
+    msrp_session_config txc, rxc;
+    configs(&txc, &rxc);
+    pair p;
+    pair_open(&p, &txc, &rxc);
+    p.rx.free_on_received = true;
+    uint8_t *d = content(5000, 10);
+    msrp_message m;
+    msrp_message_init(&m);
+    m.content_type = SP_LIT("text/plain");
+    m.data = d;
+    m.size = 5000;
+    ck_assert_int_eq(msrp_session_send(p.tx.s, &m, NULL), 0);
+    ck_assert(pair_wait(&p, &p.rx, MSRP_EV_RECEIVED, WAIT_MS));
+    ck_assert_ptr_null(p.rx.s);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_REPORT], 0);
+    pair_close(&p);
+    free(d);
+}
+END_TEST
+
 /* An idle session, before and after a transfer, holds at most 4 KiB. */
 START_TEST(idle_footprint)
 {
@@ -380,6 +438,8 @@ static Suite *msrp_session_suite(void)
     tcase_add_test(tc, failure_report_no);
     tcase_add_test(tc, failure_report_partial);
     tcase_add_test(tc, hash_mismatch);
+    tcase_add_test(tc, refused_by_the_application);
+    tcase_add_test(tc, freed_while_received);
     tcase_add_test(tc, idle_footprint);
     suite_add_tcase(s, tc);
     return s;

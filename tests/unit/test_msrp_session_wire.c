@@ -287,6 +287,33 @@ START_TEST(too_large_mid_message)
 }
 END_TEST
 
+/* A message of known size refused in its middle: the failure REPORT refers
+ * to the entire message (seed 000 §8.2.5.2), not to the part received. */
+START_TEST(refused_mid_message_reports_the_whole)
+{
+    msrp_session_config c;
+    msrp_session_config_default(&c);
+    c.rx_limits.max_intervals = 1;
+    wire w;
+    wire_open(&w, &c, NULL);
+    char f[4096], body[80];
+    memset(body, 'a', sizeof body);
+    /* two disjoint intervals need two: the second chunk is refused */
+    size_t len = wire_chunk(f, sizeof f, &w, "gap1x", "msgGap1", "1-80/400", body, 80, '+', NULL);
+    wire_send(&w, f, len);
+    len = wire_chunk(f, sizeof f, &w, "gap2x", "msgGap1", "201-280/400", body, 80, '+', NULL);
+    wire_send(&w, f, len);
+    wire_pump(&w, 10);
+    ck_assert_int_eq(wire_count(&w, "MSRP gap1x 200"), 1);
+    ck_assert_int_eq(wire_count(&w, "MSRP gap2x 200"), 0);
+    ck_assert_int_eq(wire_count(&w, " REPORT\r\n"), 1);
+    ck_assert_int_eq(wire_count(&w, "Byte-Range: 1-400/400\r\n"), 1);
+    ck_assert_int_eq(w.rx.counts[MSRP_EV_DISCARDED], 1);
+    ck_assert_int_eq(w.rx.counts[MSRP_EV_RECEIVED], 0);
+    wire_close(&w);
+}
+END_TEST
+
 START_TEST(unknown_session)
 {
     wire w;
@@ -415,6 +442,7 @@ static Suite *msrp_session_wire_suite(void)
     tcase_add_test(tc, bad_ranges);
     tcase_add_test(tc, max_size_boundary);
     tcase_add_test(tc, too_large_mid_message);
+    tcase_add_test(tc, refused_mid_message_reports_the_whole);
     tcase_add_test(tc, unknown_session);
     tcase_add_test(tc, wrong_from_path);
     tcase_add_test(tc, other_methods_and_506);

@@ -544,6 +544,58 @@ START_TEST(cpim_envelope)
 }
 END_TEST
 
+/* Seed 000 §8.2.5.2: confirmed only once the application has the content.
+ * An envelope that does not open (400), content that cannot be stored
+ * (413) and the application's refusal (415 here) each end in a failure
+ * REPORT: the sender reports the push failed, nothing is delivered or kept. */
+START_TEST(refused_after_arrival_is_never_confirmed)
+{
+    char dir[256];
+    for (int k = 0; k < 3; k++) {
+        ck_assert_ptr_nonnull(testdir_create(dir, sizeof dir));
+        push_invite_rx_config cfg = {.out_dir = dir};
+        push_loop pl;
+        pl_open(&pl, SIP_TP_UDP, &cfg);
+        const char *si = "<si><indication>You have 4 new emails</indication></si>";
+        push_invite_params p;
+        push_invite_file f;
+        unsigned want;
+        if (k == 0) { /* offered as an envelope, but none */
+            pl_params(&pl, &p, &f, si, strlen(si), "message/cpim");
+            want = 400;
+        } else if (k == 1) { /* the envelope opens, its content has nowhere to go */
+            pl_params(&pl, &p, &f, si, strlen(si), "text/vnd.wap.si");
+            p.cpim = true;
+            ck_assert_int_eq(rmdir(dir), 0);
+            want = 413;
+        } else { /* the application says no */
+            pl_params(&pl, &p, &f, si, strlen(si), "text/vnd.wap.si");
+            pl.refuse = 415;
+            want = 415;
+        }
+        p.confirm = true;
+        pl_send(&pl, &p);
+        ck_assert(pl_run_until(&pl, &pl.done, 5000));
+        ck_assert_int_eq(pl.result.status.outcome, PUSH_OUTCOME_FAILED);
+        ck_assert_int_eq(pl.result.source, PUSH_SRC_MSRP_REPORT);
+        ck_assert_uint_eq(pl.result.code, want);
+        ck_assert_int_eq(pl.delivered, 0);
+        ck_assert_int_eq(pl.rejected, 1);
+        ck_assert_uint_eq(pl.last_reject, want);
+        pl_close(&pl);
+        /* nothing kept */
+        DIR *d = opendir(dir);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d)))
+                ck_assert_msg(e->d_name[0] == '.', "%s kept", e->d_name);
+            closedir(d);
+            rmdir(dir);
+        }
+    }
+}
+END_TEST
+
 static Suite *push_invite_suite(void)
 {
     Suite *s = suite_create("push_invite");
@@ -561,6 +613,7 @@ static Suite *push_invite_suite(void)
     tcase_add_test(t, caller_abort_cancels);
     tcase_add_test(t, cancel_crossing_the_200);
     tcase_add_test(t, failure_report);
+    tcase_add_test(t, refused_after_arrival_is_never_confirmed);
     tcase_add_test(t, offered_again);
     tcase_add_test(t, session_refreshed_by_update);
     tcase_add_test(t, sender_vanishes);

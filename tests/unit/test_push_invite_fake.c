@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check_main.h"
 #include "push_invite_sender.h"
@@ -84,6 +86,8 @@ static void on_done(void *ctx, push_invite_sender *s, const push_invite_result *
 }
 
 static const uint8_t content[] = "You have 4 new emails";
+/* >= 0: the push is this file instead of content */
+static int fx_fd = -1;
 
 static void fx_open(fx *f, uint32_t answer_timeout_ms, bool deaf)
 {
@@ -104,6 +108,8 @@ static void fx_open(fx *f, uint32_t answer_timeout_ms, bool deaf)
     f->net->ep[0].on_request_ctx = f;
     f->net->ep[1].deaf = deaf;
     push_invite_file file = {.type = SP_LIT("text/plain"), .data = content, .fd = -1, .size = sizeof content - 1};
+    if (fx_fd >= 0)
+        file = (push_invite_file){.type = SP_LIT("text/plain"), .fd = fx_fd, .size = sizeof content - 1};
     push_invite_params p = {.target = SP_LIT("sip:bob@10.0.0.2:5060"), .from = SP_LIT("sip:psa@10.0.0.1"),
                             .next_hop = fake_peer("10.0.0.2", 5060, SIP_TP_UDP), .app = SP_LIT("wml.ua"),
                             .files = &file, .nfiles = 1, .answer_timeout_ms = answer_timeout_ms};
@@ -192,6 +198,37 @@ START_TEST(final_answers_read_through_appendix_q)
         ck_assert_ptr_null(heard(&f, "BYE", 0));
         fx_close(&f);
     }
+}
+END_TEST
+
+START_TEST(file_date_without_last_modified)
+{
+    /* seed 000 §8.2.5.1: a=file-date in every offer; memory content: the push's creation */
+    fx f;
+    fx_open(&f, 0, false);
+    advance(&f, 50);
+    const fake_event *inv = heard(&f, "INVITE", 0);
+    ck_assert_ptr_nonnull(inv);
+    ck_assert(fake_has(inv->msg->buf, "a=file-date:creation:\""));
+    ck_assert(!fake_has(inv->msg->buf, "modification:"));
+    fx_close(&f);
+    /* a file: its modification time */
+    char path[] = "/tmp/push-fd-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    unlink(path);
+    ck_assert_int_eq(write(fd, content, sizeof content - 1), (ssize_t)(sizeof content - 1));
+    struct timespec times[2] = {{.tv_sec = 1000000000}, {.tv_sec = 1000000000}};
+    ck_assert_int_eq(futimens(fd, times), 0);
+    fx_fd = fd;
+    fx_open(&f, 0, false);
+    fx_fd = -1;
+    advance(&f, 50);
+    inv = heard(&f, "INVITE", 0);
+    ck_assert_ptr_nonnull(inv);
+    ck_assert(fake_has(inv->msg->buf, "a=file-date:modification:\"Sun, 09 Sep 2001 01:46:40 GMT\"\r\n"));
+    fx_close(&f);
+    close(fd);
 }
 END_TEST
 
@@ -354,6 +391,36 @@ START_TEST(refresher_reinvites_then_481)
 }
 END_TEST
 
+START_TEST(refresh_answered_491_lets_the_session_run_out)
+{
+    fx f;
+    fx_open(&f, 0, false);
+    to_transfer(&f, OK_HEADERS("Session-Expires: 120;refresher=uac\r\n"));
+    advance(&f, 60100);
+    const fake_event *re = heard(&f, "INVITE", 1);
+    ck_assert_ptr_nonnull(re);
+    /* RFC 3261 §14.1 glare: the session is not torn down by it (push/README.md) */
+    answer(&f, re, 491, "", false);
+    advance(&f, 100);
+    ck_assert(!f.done);
+    ck_assert_ptr_null(heard(&f, "BYE", 0));
+    ck_assert_int_eq(push_invite_sender_state(f.s), PUSH_SENDER_TRANSFER);
+    /* no other refresh: the sender ends it as the watching side does, where
+     * the interval started at the 2xx ends (120 s less the 32 s margin) */
+    advance(&f, 27000);
+    ck_assert_ptr_null(heard(&f, "BYE", 0));
+    advance(&f, 1500);
+    ck_assert_ptr_null(heard(&f, "INVITE", 2));
+    const fake_event *bye = heard(&f, "BYE", 0);
+    ck_assert_ptr_nonnull(bye);
+    answer(&f, bye, 200, "", false);
+    advance(&f, 50);
+    ck_assert(f.done);
+    ck_assert_uint_eq(f.r.code, 408);
+    fx_close(&f);
+}
+END_TEST
+
 START_TEST(bye_from_the_receiver)
 {
     fx f;
@@ -410,6 +477,7 @@ static Suite *push_invite_fake_suite(void)
     TCase *t = tcase_create("sender");
     tcase_add_test(t, final_answers_read_through_appendix_q);
     tcase_add_test(t, no_answer_at_all_is_408_with_retry);
+    tcase_add_test(t, file_date_without_last_modified);
     tcase_add_test(t, retry_after_422);
     tcase_add_test(t, timeout_sends_cancel);
     tcase_add_test(t, cancel_and_200_cross);
@@ -417,6 +485,7 @@ static Suite *push_invite_fake_suite(void)
     tcase_add_test(t, watching_side_ends_an_expired_session);
     tcase_add_test(t, refresher_reinvites_then_481);
     tcase_add_test(t, bye_from_the_receiver);
+    tcase_add_test(t, refresh_answered_491_lets_the_session_run_out);
     tcase_add_test(t, answer_refusing_every_stream);
     suite_add_tcase(s, t);
     return s;

@@ -47,6 +47,20 @@ START_TEST(seed_offer_text)
 }
 END_TEST
 
+START_TEST(creation_date)
+{
+    push_offer_file f = seed_file();
+    f.modification = SP_STR_NULL;
+    f.creation = SP_LIT("Wed, 01 Aug 2001 08:00:00 GMT");
+    push_offer o = {.host = "psa.domain.com", .sess_id = 1, .version = 1, .files = &f, .nfiles = 1};
+    char out[2048];
+    long n = push_offer_build(&o, out, sizeof out);
+    ck_assert_int_gt(n, 0);
+    out[n] = '\0';
+    ck_assert_ptr_nonnull(strstr(out, "\r\na=file-date:creation:\"Wed, 01 Aug 2001 08:00:00 GMT\"\r\n"));
+}
+END_TEST
+
 START_TEST(reads_back)
 {
     push_offer_file f[2] = {seed_file(), seed_file()};
@@ -116,6 +130,7 @@ static Suite *push_offer_suite(void)
     TCase *t = tcase_create("offer");
     tcase_add_test(t, seed_offer_text);
     tcase_add_test(t, reads_back);
+    tcase_add_test(t, creation_date);
     tcase_add_test(t, refuses_bad_input);
     tcase_add_test(t, ids_and_hashes);
     suite_add_tcase(s, t);

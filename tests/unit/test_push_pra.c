@@ -61,6 +61,14 @@ static void on_fetch(void *ctx, uint64_t id, sp_str url, uint64_t max)
 
 static void timer(void *agent, uint64_t cookie) { push_pra_timer(agent, cookie); }
 
+/* The wall clock the agent reads a MESSAGE's Date against. */
+static int64_t wall;
+static int64_t wall_clock(void *ctx)
+{
+    (void)ctx;
+    return wall;
+}
+
 static const push_pra_event *last_event(push_pra_event_kind k)
 {
     for (size_t i = R.nev; i-- > 0;)
@@ -93,6 +101,7 @@ static void make(bool registrar, bool whitelist, bool accept_text)
     c.on_event = on_event;
     c.on_push = on_push;
     c.fetch = on_fetch;
+    c.wall_s = wall_clock;
     A = push_pra_new(&c, &F->env, NULL);
     ck_assert_ptr_nonnull(A);
     pfake_attach(F, A, push_pra_tu(A), timer);
@@ -362,6 +371,76 @@ START_TEST(indirect_content_fetched_then_answered)
 }
 END_TEST
 
+START_TEST(message_expires_honoured)
+{
+    make(false, false, false);
+    /* Tue, 01 Jan 2030 00:00:00 GMT */
+    const int64_t sent = 1893456000;
+    const char *dated = PAI "Date: Tue, 01 Jan 2030 00:00:00 GMT\r\nExpires: 60\r\n";
+    /* RFC 3428 §7: Expires counts from the Date; at the last second still in time */
+    wall = sent + 60;
+    message("z9hG4bKx1", "x1@x", dated, "text/plain", "in time");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(R.pushes, 1);
+    /* one second later it has expired: 410, not delivered */
+    wall = sent + 61;
+    message("z9hG4bKx2", "x2@x", dated, "text/plain", "too late");
+    ck_assert_uint_eq(last_status(), 410);
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)pfake_last(F, "SIP/2.0 ")), "SIP/2.0 410 Message Expired\r\n"));
+    ck_assert_uint_eq(R.pushes, 1);
+    /* without a Date it counts from its arrival: presented at once, in time */
+    message("z9hG4bKx3", "x3@x", PAI "Expires: 0\r\n", "text/plain", "now");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(R.pushes, 2);
+    /* malformed Expires or Date */
+    message("z9hG4bKx4", "x4@x", PAI "Expires: soon\r\n", "text/plain", "x");
+    ck_assert_uint_eq(last_status(), 400);
+    message("z9hG4bKx5", "x5@x", PAI "Date: yesterday\r\nExpires: 60\r\n", "text/plain", "x");
+    ck_assert_uint_eq(last_status(), 400);
+    ck_assert_uint_eq(R.pushes, 2);
+    destroy();
+}
+END_TEST
+
+START_TEST(message_2xx_has_no_body_and_no_contact)
+{
+    make(false, false, false);
+    message("z9hG4bKb1", "b1@x", PAI, "text/plain", "hello");
+    long i = pfake_last(F, "SIP/2.0 200");
+    ck_assert_int_ge(i, 0);
+    const char *m = pfake_msg(F, (size_t)i);
+    /* RFC 3428 §7: a 2xx to MESSAGE carries neither */
+    ck_assert_ptr_null(strstr(m, "\r\nContact:"));
+    ck_assert_ptr_null(strstr(m, "\r\nm:"));
+    ck_assert_ptr_null(strstr(m, "\r\nContent-Type:"));
+    ck_assert_ptr_nonnull(strstr(m, "\r\nContent-Length: 0\r\n\r\n"));
+    ck_assert_str_eq(strstr(m, "\r\n\r\n"), "\r\n\r\n");
+    destroy();
+}
+END_TEST
+
+START_TEST(register_423_retried_with_min_expires)
+{
+    make(true, false, false);
+    push_pra_start(A);
+    char v[160];
+    /* RFC 3581 §3: our own Via asks for rport */
+    ck_assert(pfake_header(F, 0, "Via", v, sizeof v));
+    ck_assert_ptr_nonnull(strstr(v, ";rport"));
+    pfake_reply(F, 0, 423, "Min-Expires: 1800\r\n", NULL, NULL);
+    /* RFC 3261 §10.2.8: again, asking for Min-Expires */
+    long r = pfake_last(F, "REGISTER ");
+    ck_assert_int_gt(r, 0);
+    ck_assert(pfake_header(F, (size_t)r, "Expires", v, sizeof v));
+    ck_assert_str_eq(v, "1800");
+    ck_assert(pfake_header(F, (size_t)r, "CSeq", v, sizeof v));
+    ck_assert_str_eq(v, "2 REGISTER");
+    pfake_reply(F, (size_t)r, 200, "Expires: 1800\r\n", NULL, NULL);
+    ck_assert_uint_eq(last_event(PUSH_PRA_EV_REGISTERED)->expires, 1800);
+    destroy();
+}
+END_TEST
+
 START_TEST(notify_outside_dialog_481)
 {
     make(false, false, false);
@@ -417,6 +496,9 @@ static Suite *push_pra_suite(void)
     tcase_add_test(t, message_store_failure_answers_500);
     tcase_add_test(t, indirect_content_fetched_then_answered);
     tcase_add_test(t, notify_outside_dialog_481);
+    tcase_add_test(t, message_expires_honoured);
+    tcase_add_test(t, message_2xx_has_no_body_and_no_contact);
+    tcase_add_test(t, register_423_retried_with_min_expires);
     tcase_add_test(t, options_tell_capabilities);
     suite_add_tcase(s, t);
     return s;

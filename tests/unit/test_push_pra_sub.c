@@ -8,7 +8,9 @@
 
 #include "check_main.h"
 #include "push_fake.h"
+#include "push_invite_receiver.h"
 #include "push_pra.h"
+#include "push_subc.h"
 #include "sip_stateless.h"
 
 #define PSA "10.0.0.5"
@@ -37,6 +39,8 @@ static unsigned on_push(void *ctx, const push_delivery *d)
 
 static void timer(void *agent, uint64_t cookie) { push_pra_timer(agent, cookie); }
 
+static void (*tweak)(push_pra_config *c);
+
 static void make(bool subscribe)
 {
     pushes = subscribed = ended = 0;
@@ -55,6 +59,9 @@ static void make(bool subscribe)
     c.local = pfake_local();
     c.on_event = on_event;
     c.on_push = on_push;
+    if (tweak)
+        tweak(&c);
+    tweak = NULL;
     A = push_pra_new(&c, &F->env, NULL);
     ck_assert_ptr_nonnull(A);
     pfake_attach(F, A, push_pra_tu(A), timer);
@@ -89,8 +96,8 @@ static const char *reply_tag(size_t n)
 
 static const char *notifier_tag = "ps9921";
 
-/* A NOTIFY in the dialog of the SUBSCRIBE sent as message n. */
-static void notify(size_t n, const char *branch, unsigned cseq, const char *state, const char *b)
+/* A NOTIFY in the dialog of the SUBSCRIBE sent as message n, its body of type ctype. */
+static void notify_ct(size_t n, const char *branch, unsigned cseq, const char *state, const char *ctype, const char *b)
 {
     char from_tag[64] = "", callid[64], from[128], m[4096];
     pfake_header(F, n, "Call-ID", callid, sizeof callid);
@@ -101,9 +108,15 @@ static void notify(size_t n, const char *branch, unsigned cseq, const char *stat
              "From: <sip:psa@example.com>;tag=%s\r\nTo: <sip:bob@example.com>;tag=%s\r\nCall-ID: %s\r\n"
              "CSeq: %u NOTIFY\r\nContact: <sip:psa@" PSA ":5060>\r\n"
              "Event: ua-profile;profile-type=oma-app;event-app-id=\"wml.ua\"\r\nSubscription-State: %s\r\n" PAI
-             "%sContent-Length: %zu\r\n\r\n%s",
-             branch, notifier_tag, from_tag, callid, cseq, state, *b ? "Content-Type: text/plain\r\n" : "", strlen(b), b);
+             "%s%s%sContent-Length: %zu\r\n\r\n%s",
+             branch, notifier_tag, from_tag, callid, cseq, state, *b ? "Content-Type: " : "", *b ? ctype : "",
+             *b ? "\r\n" : "", strlen(b), b);
     pfake_inject(F, m, PSA, 5060);
+}
+
+static void notify(size_t n, const char *branch, unsigned cseq, const char *state, const char *b)
+{
+    notify_ct(n, branch, cseq, state, "text/plain", b);
 }
 
 START_TEST(subscribe_ua_profile_and_notify_push)
@@ -116,7 +129,8 @@ START_TEST(subscribe_ua_profile_and_notify_push)
     ck_assert_ptr_nonnull(
         strstr(m, "Event: ua-profile;profile-type=oma-app;event-app-id=\"wml.ua\";vendor=\"acme\";model=\"pc100\";"
                   "version=\"1.0\"\r\n"));
-    ck_assert_ptr_nonnull(strstr(m, "Accept-Contact: *;+g.oma.pusheventapp=\"wml.ua\";methods=\"NOTIFY\"\r\n"));
+    /* seed 002 §7.1.1, §7.2.1: every push method served, MESSAGE included */
+    ck_assert_ptr_nonnull(strstr(m, "Accept-Contact: *;+g.oma.pusheventapp=\"wml.ua\";methods=\"MESSAGE,NOTIFY\"\r\n"));
     ck_assert_ptr_nonnull(strstr(m, "P-Asserted-Identity: <sip:bob@example.com>\r\n"));
     ck_assert_ptr_nonnull(strstr(m, "Expires: 3600\r\n"));
     pfake_reply(F, (size_t)s, 200, "Expires: 1200\r\nContact: <sip:psa@" PSA ":5060>\r\n", NULL, NULL);
@@ -193,12 +207,74 @@ START_TEST(refer_triggers_subscription_and_sipfrag_notifies)
     ck_assert_ptr_nonnull(strstr(m, "Accept-Contact: *;+g.oma.pusheventapp=\"wml.ua\"\r\n"));
     ck_assert_ptr_nonnull(strstr(m, "Expires: 1800\r\n"));
     pfake_reply(F, (size_t)s, 200, "Expires: 1800\r\nContact: <sip:psa@" PSA ":5060>\r\n", NULL, NULL);
+    ck_assert_uint_eq(subscribed, 1);
+    /* seed 002 §7.2.3.2 step 3: the result waits for the first NOTIFY of the new dialog */
+    ck_assert_int_eq(pfake_last(F, "NOTIFY "), n1);
+    notifier_tag = reply_tag((size_t)s);
+    notify((size_t)s, "z9hG4bKrn1", 1, "active;expires=1800", "");
     long n2 = pfake_last(F, "NOTIFY ");
     ck_assert_int_gt(n2, n1);
     m = pfake_msg(F, (size_t)n2);
+    ck_assert_ptr_nonnull(strstr(m, "Event: refer\r\n"));
     ck_assert_ptr_nonnull(strstr(m, "Subscription-State: terminated;reason=noresource\r\n"));
     ck_assert_ptr_nonnull(strstr(m, "\r\n\r\nSIP/2.0 200 OK\r\n"));
-    ck_assert_uint_eq(subscribed, 1);
+    /* once only: a second NOTIFY of the new dialog says nothing more */
+    notify((size_t)s, "z9hG4bKrn2", 2, "active;expires=1790", "");
+    ck_assert_int_eq(pfake_last(F, "NOTIFY "), n2);
+    destroy();
+}
+END_TEST
+
+#define REFER_OK(branch, callid, pai)                                                                                  \
+    "REFER sip:bob@10.0.0.9 SIP/2.0\r\nVia: SIP/2.0/UDP " PSA ":5060;branch=" branch "\r\nMax-Forwards: 70\r\n" pai      \
+    "From: <sip:psa@example.com>;tag=rf3310\r\nTo: <sip:bob@example.com>\r\nCall-ID: " callid "\r\nCSeq: 1 REFER\r\n"  \
+    "Contact: <sip:psa@" PSA ":5060>\r\nRefer-To: <sip:psa@" PSA ":5060;method=SUBSCRIBE?Event=ua-profile%3Bprofile-"    \
+    "type%3Doma-app%3Bevent-app-id%3D%22wml.ua%22>\r\nEvent: refer\r\nContent-Length: 0\r\n\r\n"
+
+START_TEST(refer_subscribe_refused_is_reported_at_once)
+{
+    make(false);
+    pfake_inject(F, REFER_OK("z9hG4bKrf9", "rf9@x", PAI), PSA, 5060);
+    long n1 = pfake_last(F, "NOTIFY ");
+    long s = pfake_last(F, "SUBSCRIBE ");
+    ck_assert_int_ge(s, 0);
+    /* with no Accept-Contact in Refer-To, the SUBSCRIBE discloses our push methods */
+    ck_assert_ptr_nonnull(
+        strstr(pfake_msg(F, (size_t)s), "Accept-Contact: *;+g.oma.pusheventapp=\"wml.ua\";methods=\"MESSAGE,NOTIFY\"\r\n"));
+    /* refused: no NOTIFY will come, the failure is reported now */
+    pfake_reply(F, (size_t)s, 403, NULL, NULL, NULL);
+    long n2 = pfake_last(F, "NOTIFY ");
+    ck_assert_int_gt(n2, n1);
+    const char *m = pfake_msg(F, (size_t)n2);
+    ck_assert_ptr_nonnull(strstr(m, "Subscription-State: terminated;reason=noresource\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "\r\n\r\nSIP/2.0 403 Forbidden\r\n"));
+    destroy();
+}
+END_TEST
+
+static void whitelist_psa(push_pra_config *c)
+{
+    c->whitelist[c->nwhitelist++] = SP_LIT("sip:psa@example.com");
+    c->trust[c->ntrust++] = SP_LIT("10.0.0.7");
+}
+
+START_TEST(refer_sender_checks)
+{
+    /* seed 004 §4.2.3.2 step 1: the checks of §7 apply to REFER as to MESSAGE */
+    tweak = whitelist_psa;
+    make(false);
+    pfake_inject(F, REFER_OK("z9hG4bKsc1", "sc1@x", ""), PSA, 5060);
+    ck_assert_uint_eq(last_status(), 403); /* no P-Asserted-Identity */
+    pfake_inject(F, REFER_OK("z9hG4bKsc2", "sc2@x", PAI), "10.6.6.6", 5060);
+    ck_assert_uint_eq(last_status(), 403); /* from an untrusted peer */
+    pfake_inject(F, REFER_OK("z9hG4bKsc3", "sc3@x", "P-Asserted-Identity: <sip:evil@example.com>\r\n"), "10.0.0.7",
+                 5060);
+    ck_assert_uint_eq(last_status(), 403); /* off the whitelist */
+    ck_assert_int_lt(pfake_last(F, "SUBSCRIBE "), 0);
+    ck_assert_int_lt(pfake_last(F, "NOTIFY "), 0);
+    pfake_inject(F, REFER_OK("z9hG4bKsc4", "sc4@x", PAI), "10.0.0.7", 5060);
+    ck_assert_int_ge(pfake_last(F, "SIP/2.0 202"), 0);
+    ck_assert_int_ge(pfake_last(F, "SUBSCRIBE "), 0);
     destroy();
 }
 END_TEST
@@ -236,6 +312,156 @@ START_TEST(refer_refusals)
 }
 END_TEST
 
+static push_invite_ctx rx_ctx;
+static push_invite_rx *rx;
+
+static void session_mode_with_dev_cap(push_pra_config *c)
+{
+    memset(&rx_ctx, 0, sizeof rx_ctx);
+    push_invite_rx_config rc = {0};
+    rx = push_invite_rx_new(&rx_ctx, &rc, NULL);
+    ck_assert_ptr_nonnull(rx);
+    c->invite = rx;
+    c->dev_cap = SP_LIT("http://uaprof.example.com/pc100.xml");
+}
+
+START_TEST(subscribe_discloses_invite_and_dev_cap)
+{
+    tweak = session_mode_with_dev_cap;
+    make(true);
+    long s = pfake_last(F, "SUBSCRIBE ");
+    ck_assert_int_ge(s, 0);
+    const char *m = pfake_msg(F, (size_t)s);
+    /* seed 002 §7.3.1: INVITE disclosed with the other push methods */
+    ck_assert_ptr_nonnull(
+        strstr(m, "Accept-Contact: *;+g.oma.pusheventapp=\"wml.ua\";methods=\"INVITE,MESSAGE,NOTIFY\"\r\n"));
+    /* seed 002 §7.2.1.1 step 5: dev-cap instead of vendor, model and version */
+    ck_assert_ptr_nonnull(strstr(m, "Event: ua-profile;profile-type=oma-app;event-app-id=\"wml.ua\";"
+                                    "dev-cap=\"http://uaprof.example.com/pc100.xml\"\r\n"));
+    ck_assert_ptr_null(strstr(m, "vendor="));
+    destroy();
+    push_invite_rx_free(rx);
+}
+END_TEST
+
+/* Accepts the SUBSCRIBE sent as message n; NOTIFYs then come in its dialog. */
+static void accept_sub(long n)
+{
+    ck_assert_int_ge(n, 0);
+    pfake_reply(F, (size_t)n, 200, "Expires: 3600\r\nContact: <sip:psa@" PSA ":5060>\r\n", NULL, NULL);
+    notifier_tag = reply_tag((size_t)n);
+}
+
+START_TEST(resubscribes_as_the_termination_reason_says)
+{
+    make(true);
+    long s = pfake_last(F, "SUBSCRIBE ");
+    accept_sub(s);
+    /* RFC 6665 §4.1.3: deactivated and timeout: again at once */
+    static const char *const at_once[] = {"terminated;reason=deactivated", "terminated;reason=timeout"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t before = pfake_count(F, "SUBSCRIBE ");
+        notify((size_t)s, i ? "z9hG4bKt2" : "z9hG4bKt1", 2, at_once[i], "");
+        ck_assert_uint_eq(last_status(), 200);
+        ck_assert_uint_eq(pfake_count(F, "SUBSCRIBE "), before + 1);
+        s = pfake_last(F, "SUBSCRIBE ");
+        char cseq[32];
+        pfake_header(F, (size_t)s, "CSeq", cseq, sizeof cseq);
+        ck_assert_str_eq(cseq, "1 SUBSCRIBE"); /* a new subscription, not a refresh */
+        accept_sub(s);
+    }
+    /* probation: after its retry-after */
+    size_t before = pfake_count(F, "SUBSCRIBE ");
+    notify((size_t)s, "z9hG4bKt3", 2, "terminated;reason=probation;retry-after=20", "");
+    pfake_advance(F, 19000);
+    ck_assert_uint_eq(pfake_count(F, "SUBSCRIBE "), before);
+    pfake_advance(F, 1400); /* short of the first retransmission (T1) */
+    ck_assert_uint_eq(pfake_count(F, "SUBSCRIBE "), before + 1);
+    s = pfake_last(F, "SUBSCRIBE ");
+    accept_sub(s);
+    /* giveup without retry-after: PUSH_SUBC_RETRY_MS */
+    before = pfake_count(F, "SUBSCRIBE ");
+    notify((size_t)s, "z9hG4bKt4", 2, "terminated;reason=giveup", "");
+    pfake_advance(F, PUSH_SUBC_RETRY_MS - 1000);
+    ck_assert_uint_eq(pfake_count(F, "SUBSCRIBE "), before);
+    pfake_advance(F, 1400); /* short of the first retransmission (T1) */
+    ck_assert_uint_eq(pfake_count(F, "SUBSCRIBE "), before + 1);
+    s = pfake_last(F, "SUBSCRIBE ");
+    accept_sub(s);
+    /* noresource: the end, no new subscription */
+    before = pfake_count(F, "SUBSCRIBE ");
+    notify((size_t)s, "z9hG4bKt5", 2, "terminated;reason=noresource", "");
+    pfake_advance(F, 120000);
+    ck_assert_uint_eq(pfake_count(F, "SUBSCRIBE "), before);
+    destroy();
+}
+END_TEST
+
+START_TEST(unsubscribes_on_stop)
+{
+    make(true);
+    long s = pfake_last(F, "SUBSCRIBE ");
+    accept_sub(s);
+    push_pra_stop(A);
+    /* RFC 6665 §4.1.2.3: SUBSCRIBE with Expires: 0 in the dialog */
+    long u = pfake_last(F, "SUBSCRIBE ");
+    ck_assert_int_gt(u, s);
+    char v[128], callid[64], first_callid[64];
+    pfake_header(F, (size_t)u, "Expires", v, sizeof v);
+    ck_assert_str_eq(v, "0");
+    pfake_header(F, (size_t)u, "CSeq", v, sizeof v);
+    ck_assert_str_eq(v, "2 SUBSCRIBE");
+    pfake_header(F, (size_t)u, "Call-ID", callid, sizeof callid);
+    pfake_header(F, (size_t)s, "Call-ID", first_callid, sizeof first_callid);
+    ck_assert_str_eq(callid, first_callid);
+    pfake_header(F, (size_t)u, "To", v, sizeof v);
+    ck_assert_ptr_nonnull(strstr(v, notifier_tag));
+    pfake_reply(F, (size_t)u, 200, "Expires: 0\r\n", NULL, NULL);
+    /* the final NOTIFY still finds the dialog */
+    notify((size_t)s, "z9hG4bKu1", 2, "terminated;reason=timeout", "");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(pfake_count(F, "SUBSCRIBE "), 2); /* and no new one */
+    destroy();
+}
+END_TEST
+
+static uint64_t fetch_id;
+static char fetch_url[128];
+static void on_fetch(void *ctx, uint64_t id, sp_str url, uint64_t max)
+{
+    (void)ctx;
+    (void)max;
+    fetch_id = id;
+    snprintf(fetch_url, sizeof fetch_url, "%.*s", (int)url.n, url.p);
+}
+
+static void with_fetch(push_pra_config *c) { c->fetch = on_fetch; }
+
+START_TEST(notify_with_indirect_content)
+{
+    tweak = with_fetch;
+    make(true);
+    fetch_url[0] = '\0';
+    long s = pfake_last(F, "SUBSCRIBE ");
+    accept_sub(s);
+    /* seed 002 §7.2.1.2 c: the reference is fetched, the NOTIFY answered once it is here */
+    notify_ct((size_t)s, "z9hG4bKx1", 2, "active;expires=3000",
+              "message/external-body;access-type=URL;URL=\"http://10.0.0.7/n\";expiration=\"Tue, 07 Aug 2031 "
+              "10:13:00 GMT\";size=5",
+              "Content-Type: text/plain\r\n\r\n");
+    ck_assert_str_eq(fetch_url, "http://10.0.0.7/n");
+    long before = pfake_last(F, "SIP/2.0 ");
+    ck_assert_uint_eq(pushes, 0);
+    push_pra_fetch_done(A, fetch_id, 200, SP_LIT("text/plain"), "hello", 5);
+    ck_assert_int_gt(pfake_last(F, "SIP/2.0 "), before);
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(pushes, 1);
+    ck_assert_str_eq(body, "hello");
+    ck_assert_str_eq(app, "wml.ua");
+    destroy();
+}
+END_TEST
+
 static Suite *push_pra_sub_suite(void)
 {
     Suite *s = suite_create("push_pra_sub");
@@ -244,6 +470,12 @@ static Suite *push_pra_sub_suite(void)
     tcase_add_test(t, notify_before_the_2xx_makes_the_dialog);
     tcase_add_test(t, refer_triggers_subscription_and_sipfrag_notifies);
     tcase_add_test(t, refer_refusals);
+    tcase_add_test(t, refer_subscribe_refused_is_reported_at_once);
+    tcase_add_test(t, refer_sender_checks);
+    tcase_add_test(t, subscribe_discloses_invite_and_dev_cap);
+    tcase_add_test(t, resubscribes_as_the_termination_reason_says);
+    tcase_add_test(t, unsubscribes_on_stop);
+    tcase_add_test(t, notify_with_indirect_content);
     suite_add_tcase(s, t);
     return s;
 }

@@ -10,8 +10,11 @@
 
 #include "check_main.h"
 #include "push_fake.h"
+#include "msrp_session.h"
+#include "push_invite.h"
 #include "push_psa.h"
 #include "sip_stateless.h"
+#include "tp_loop.h"
 
 #define CORE "10.0.0.1"
 #define UE "10.0.0.4"
@@ -47,6 +50,8 @@ static void on_done(void *ctx, const push_psa_result *r)
 
 static void timer(void *agent, uint64_t cookie) { push_psa_timer(agent, cookie); }
 
+static void (*tweak)(push_psa_config *c);
+
 static void make(bool watch)
 {
     results = registered = unregistered = subscribed = sub_ended = regstate = 0;
@@ -63,6 +68,9 @@ static void make(bool watch)
     }
     c.local = pfake_local();
     c.on_event = on_event;
+    if (tweak)
+        tweak(&c);
+    tweak = NULL;
     P = push_psa_new(&c, &F->env, NULL);
     ck_assert_ptr_nonnull(P);
     pfake_attach(F, P, push_psa_tu(P), timer);
@@ -70,10 +78,39 @@ static void make(bool watch)
     push_psa_start(P);
 }
 
+/* A session-mode sender on the fake network: its MSRP endpoint is made
+ * but its loop never runs (only the SIP side is looked at). */
+static tp_loop *inv_loop;
+static msrp_endpoint *inv_ep;
+static push_invite_ctx inv;
+
+static void with_invite(push_psa_config *c)
+{
+    inv_loop = tp_loop_new();
+    ck_assert_int_eq(msrp_endpoint_new(inv_loop, NULL, &inv_ep), 0);
+    memset(&inv, 0, sizeof inv);
+    inv.env = F->env;
+    inv.sip = F->L;
+    inv.msrp = inv_ep;
+    inv.msrp_host = "10.0.0.9";
+    inv.msrp_port = 2855;
+    inv.local = pfake_local();
+    inv.tp = SIP_TP_UDP;
+    inv.user = SP_LIT("psa");
+    c->invite = &inv;
+    c->icsi = SP_LIT("urn:urn-7:3gpp-service.ims.icsi.oma.push");
+}
+
 static void destroy(void)
 {
     push_psa_free(P);
     pfake_free(F);
+    if (inv_loop) {
+        msrp_endpoint_free(inv_ep);
+        tp_loop_run_once(inv_loop, 0); /* what the endpoint left to the loop */
+        tp_loop_free(inv_loop);
+        inv_loop = NULL;
+    }
 }
 
 static unsigned last_status(void)
@@ -368,6 +405,271 @@ START_TEST(reg_event_follows_registrations)
 }
 END_TEST
 
+
+START_TEST(invite_to_an_unregistered_aor_asks_options_first)
+{
+    tweak = with_invite;
+    make(false);
+    reg(UE, "z9hG4bKi1", "sip:bob@example.com", UE_CONTACT, 3600);
+    reg(UE, "z9hG4bKi2", "sip:bob@example.com", "*", 0);
+    ck_assert(!push_psa_may_invite(P, SP_LIT("sip:bob@example.com")));
+    push_psa_push p = {.ask = PUSH_ASK_INVITE, .to = SP_LIT("sip:bob@example.com"),
+                       .target = SP_LIT("sip:bob@" UE ":5060"), .app = SP_LIT("mms.ua"),
+                       .content_type = SP_LIT("text/plain"), .body = SP_LIT("big news")};
+    push_psa_result now;
+    /* seed 000 §8.2.5.1: OPTIONS first, no INVITE */
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
+    long o = pfake_last(F, "OPTIONS ");
+    ck_assert_int_ge(o, 0);
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)o), "OPTIONS sip:bob@" UE ":5060 SIP/2.0\r\n"));
+    ck_assert_int_lt(pfake_last(F, "INVITE "), 0);
+    /* not answered with a 2xx: the push fails, 480, to be retried */
+    pfake_reply(F, (size_t)o, 404, NULL, NULL, NULL);
+    ck_assert_uint_eq(results, 1);
+    ck_assert(!res.delivered);
+    ck_assert_int_eq(res.method, PUSH_METHOD_INVITE);
+    ck_assert_uint_eq(res.status, 480);
+    ck_assert(res.retry);
+    ck_assert_int_lt(pfake_last(F, "INVITE "), 0);
+    ck_assert(!push_psa_may_invite(P, SP_LIT("sip:bob@example.com")));
+    /* answered 200: reachable again, and the INVITE follows */
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
+    o = pfake_last(F, "OPTIONS ");
+    pfake_reply(F, (size_t)o, 200, "Allow: INVITE, MESSAGE\r\n", NULL, NULL);
+    ck_assert(push_psa_may_invite(P, SP_LIT("sip:bob@example.com")));
+    long i = pfake_last(F, "INVITE ");
+    ck_assert_int_gt(i, o);
+    const char *m = pfake_msg(F, (size_t)i);
+    ck_assert_ptr_nonnull(strstr(m, "INVITE sip:bob@" UE ":5060 SIP/2.0\r\n"));
+    /* seed 000 §8.2.5.1 t: the ICSI in the INVITE's Accept-Contact, and P-Asserted-Service */
+    ck_assert_ptr_nonnull(strstr(m, "+g.3gpp.icsi_ref=\"urn%3Aurn-7%3A3gpp-service.ims.icsi.oma.push\""));
+    ck_assert_ptr_nonnull(strstr(m, "P-Asserted-Service: urn:urn-7:3gpp-service.ims.icsi.oma.push\r\n"));
+    /* seed 000 §8.2.5.1 j2: no Last-Modified, the file-date is the push's creation */
+    ck_assert_ptr_nonnull(strstr(m, "\r\na=file-date:creation:\""));
+    ck_assert_uint_eq(results, 1);
+    /* reachable: the next INVITE goes straight away */
+    size_t options = pfake_count(F, "OPTIONS ");
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
+    ck_assert_uint_eq(pfake_count(F, "OPTIONS "), options);
+    ck_assert_uint_eq(pfake_count(F, "INVITE "), 2);
+    destroy();
+}
+END_TEST
+
+START_TEST(messages_to_one_uri_go_one_at_a_time)
+{
+    make(false);
+    push_psa_push p = {.ask = PUSH_ASK_MESSAGE, .to = SP_LIT("sip:bob@" UE ":5060"),
+                       .content_type = SP_LIT("text/plain"), .body = SP_LIT("0")};
+    push_psa_result now;
+    char bodies[PUSH_PSA_MSG_QUEUE_MAX + 2][12];
+    /* one in flight, PUSH_PSA_MSG_QUEUE_MAX waiting: taken */
+    for (int k = 0; k <= PUSH_PSA_MSG_QUEUE_MAX; k++) {
+        snprintf(bodies[k], sizeof bodies[k], "%d", k);
+        p.body = sp_str_cstr(bodies[k]);
+        ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
+    }
+    ck_assert_uint_eq(pfake_count(F, "MESSAGE "), 1);
+    /* one more: refused at once, may be retried */
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 1);
+    ck_assert_uint_eq(now.status, 503);
+    ck_assert(now.retry);
+    /* another URI is not held back */
+    push_psa_push other = p;
+    other.to = SP_LIT("sip:carol@" UE ":5060");
+    ck_assert_int_eq(push_psa_send(P, &other, on_done, NULL, &now), 0);
+    ck_assert_uint_eq(pfake_count(F, "MESSAGE "), 2);
+    /* each answer lets the next one go, in the order given */
+    for (int k = 0; k <= PUSH_PSA_MSG_QUEUE_MAX; k++) {
+        long i = -1;
+        for (size_t n = 0; n < F->nsent; n++)
+            if (!strncmp(pfake_msg(F, n), "MESSAGE sip:bob@", 16))
+                i = (long)n;
+        ck_assert_int_ge(i, 0);
+        char tail[16];
+        snprintf(tail, sizeof tail, "\r\n\r\n%d", k);
+        const char *m = pfake_msg(F, (size_t)i);
+        ck_assert_str_eq(m + strlen(m) - strlen(tail), tail);
+        unsigned before = results;
+        pfake_reply(F, (size_t)i, k == 3 ? 486 : 200, NULL, NULL, NULL);
+        ck_assert_uint_eq(results, before + 1);
+    }
+    ck_assert_uint_eq(pfake_count(F, "MESSAGE sip:bob@"), PUSH_PSA_MSG_QUEUE_MAX + 1);
+    destroy();
+}
+END_TEST
+
+START_TEST(gruu_targets_one_terminal)
+{
+    tweak = with_invite;
+    make(false);
+    reg(UE, "z9hG4bKr1", "sip:bob@example.com",
+        "<sip:bob@" UE ":5060>;+sip.instance=\"<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>\";"
+        "+g.oma.pusheventapp=\"mms.ua\";methods=\"INVITE,MESSAGE,NOTIFY\"",
+        3600);
+    /* a second terminal of the same user, registered later */
+    reg(UE, "z9hG4bKr2", "sip:bob@example.com",
+        "<sip:bob@10.0.0.8:5070>;+sip.instance=\"<urn:uuid:00000000-0000-0000-0000-000000000002>\"", 3600);
+    ck_assert_uint_eq(push_psa_bindings(P, SP_LIT("sip:bob@example.com")), 2);
+    /* MESSAGE to the GRUU we issued for the first: Request-URI the GRUU, sent to its contact */
+    push_psa_push p = {.ask = PUSH_ASK_MESSAGE, .to = SP_LIT("sip:bob@example.com"),
+                       .target = SP_LIT("sip:bob@example.com;gr=urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6"),
+                       .app = SP_LIT("mms.ua"), .content_type = SP_LIT("text/plain"), .body = SP_LIT("for the phone")};
+    push_psa_result now;
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
+    long i = pfake_last(F, "MESSAGE ");
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)i),
+                                 "MESSAGE sip:bob@example.com;gr=urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6 SIP/2.0\r\n"));
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)i), "To: <sip:bob@example.com>\r\n"));
+    ck_assert_str_eq(F->sent[i].to.host, UE);
+    ck_assert_uint_eq(F->sent[i].to.port, 5060);
+    /* ICSI mode: the MESSAGE carries it too (seed 002 §7.1.2 IMS) */
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)i), "P-Asserted-Service: urn:urn-7:3gpp-service.ims.icsi.oma.push\r\n"));
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)i),
+                                 "Accept-Contact: *;+g.oma.pusheventapp=\"mms.ua\";+g.3gpp.icsi_ref=\"urn%3Aurn-7%3A3gpp-"
+                                 "service.ims.icsi.oma.push\";require;explicit\r\n"));
+    pfake_reply(F, (size_t)i, 200, NULL, NULL, NULL);
+    /* the GRUU of the second terminal reaches the second */
+    p.target = SP_LIT("sip:bob@example.com;gr=urn:uuid:00000000-0000-0000-0000-000000000002");
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
+    i = pfake_last(F, "MESSAGE ");
+    ck_assert_str_eq(F->sent[i].to.host, "10.0.0.8");
+    ck_assert_uint_eq(F->sent[i].to.port, 5070);
+    pfake_reply(F, (size_t)i, 200, NULL, NULL, NULL);
+    /* seed 002 §7.3.2.1 step 8: an INVITE to a GRUU */
+    p.ask = PUSH_ASK_INVITE;
+    p.target = SP_LIT("sip:bob@example.com;gr=urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6");
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
+    i = pfake_last(F, "INVITE ");
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)i),
+                                 "INVITE sip:bob@example.com;gr=urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6 SIP/2.0\r\n"));
+    ck_assert_str_eq(F->sent[i].to.host, UE);
+    destroy();
+}
+END_TEST
+
+START_TEST(notify_goes_to_the_subscribers_gruu)
+{
+    make(false);
+    reg(UE, "z9hG4bKg9", "sip:bob@example.com", UE_CONTACT, 3600);
+    char m[2048];
+    snprintf(m, sizeof m,
+             "SUBSCRIBE sip:psa@example.com SIP/2.0\r\nVia: SIP/2.0/UDP " CORE ":5060;branch=z9hG4bKsg\r\n"
+             "Max-Forwards: 70\r\n" "P-Asserted-Identity: <sip:bob@example.com>\r\n"
+             "From: <sip:bob@example.com>;tag=sg1\r\nTo: <sip:psa@example.com>\r\nCall-ID: sg@x\r\n"
+             "CSeq: 1 SUBSCRIBE\r\nContact: <sip:bob@example.com;gr=urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>\r\n"
+             "Event: " "ua-profile;profile-type=oma-app;event-app-id=\"mms.ua\"" "\r\nExpires: 600\r\n"
+             "Content-Length: 0\r\n\r\n");
+    pfake_inject(F, m, CORE, 5060);
+    ck_assert_uint_eq(last_status(), 200);
+    long n = pfake_last(F, "NOTIFY ");
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)n),
+                                 "NOTIFY sip:bob@example.com;gr=urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6 SIP/2.0\r\n"));
+    ck_assert_str_eq(F->sent[n].to.host, UE); /* routed to the binding of the GRUU we issued */
+    destroy();
+}
+END_TEST
+
+START_TEST(notify_carries_an_indirect_push)
+{
+    make(false);
+    subscribe("z9hG4bKs8", "s8@x", UA_EVENT, SUB_PAI, 600);
+    pfake_reply(F, (size_t)pfake_last(F, "NOTIFY "), 200, NULL, NULL, NULL);
+    push_psa_push p = {.ask = PUSH_ASK_AUTO, .to = SP_LIT("sip:bob@example.com"), .app = SP_LIT("mms.ua"),
+                       .content_type = SP_LIT("message/external-body;access-type=\"URL\";expiration=\"Mon, 24 Jun "
+                                              "2030 09:00:00 GMT\";URL=\"http://content.example.com/a.jpg\""),
+                       .body = SP_LIT("Content-Type: image/jpeg\r\n\r\n"), .indirect = true};
+    push_psa_result now;
+    p.ask = PUSH_ASK_NOTIFY;
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
+    long n = pfake_last(F, "NOTIFY ");
+    const char *m = pfake_msg(F, (size_t)n);
+    /* seed 002 §7.2.2.2 step 4: the reference as the NOTIFY body (RFC 4483) */
+    ck_assert_ptr_nonnull(strstr(m, "Content-Type: message/external-body;access-type=\"URL\";"));
+    ck_assert_ptr_nonnull(strstr(m, "URL=\"http://content.example.com/a.jpg\"\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "\r\n\r\nContent-Type: image/jpeg\r\n\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "Event: ua-profile;profile-type=oma-app;event-app-id=\"mms.ua\"\r\n"));
+    pfake_reply(F, (size_t)n, 200, NULL, NULL, NULL);
+    ck_assert(res.delivered);
+    ck_assert_int_eq(res.method, PUSH_METHOD_NOTIFY);
+    destroy();
+}
+END_TEST
+
+START_TEST(subscriptions_past_the_limit_get_503)
+{
+    make(false);
+    char callid[32], branch[32];
+    for (unsigned k = 0; k < PUSH_PSA_MAX_SUBS; k++) {
+        snprintf(callid, sizeof callid, "lim%u@x", k);
+        snprintf(branch, sizeof branch, "z9hG4bKlim%u", k);
+        subscribe(branch, callid, UA_EVENT, SUB_PAI, 600);
+        ck_assert_uint_eq(last_status(), 200);
+        F->nsent = 0;
+    }
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), PUSH_PSA_MAX_SUBS);
+    subscribe("z9hG4bKlimx", "limx@x", UA_EVENT, SUB_PAI, 600);
+    ck_assert_uint_eq(last_status(), 503);
+    char ra[16];
+    ck_assert(pfake_header(F, (size_t)pfake_last(F, "SIP/2.0 "), "Retry-After", ra, sizeof ra));
+    ck_assert_str_eq(ra, "60");
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), PUSH_PSA_MAX_SUBS);
+    destroy();
+}
+END_TEST
+
+START_TEST(expires_zero_at_the_notifier)
+{
+    make(false);
+    /* RFC 6665 §4.2.1.4: a fetch gets its 200 and one final NOTIFY, nothing is kept */
+    subscribe("z9hG4bKf1", "f1@x", UA_EVENT, SUB_PAI, 0);
+    ck_assert_uint_eq(last_status(), 200);
+    long n = pfake_last(F, "NOTIFY ");
+    ck_assert_int_ge(n, 0);
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)n), "Subscription-State: terminated;reason=timeout\r\n"));
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), 0);
+    /* an un-subscription in the dialog */
+    subscribe("z9hG4bKf2", "f2@x", UA_EVENT, SUB_PAI, 600);
+    long n1 = pfake_last(F, "NOTIFY ");
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), 1);
+    char to[128], m[2048];
+    pfake_header(F, (size_t)pfake_last(F, "SIP/2.0 200"), "To", to, sizeof to);
+    snprintf(m, sizeof m,
+             "SUBSCRIBE sip:psa@10.0.0.9:5060 SIP/2.0\r\nVia: SIP/2.0/UDP " CORE ":5060;branch=z9hG4bKf3\r\n"
+             "Max-Forwards: 70\r\n" SUB_PAI "From: \"Bob\" <sip:bob@example.com>;tag=sb77a1\r\nTo: %s\r\n"
+             "Call-ID: f2@x\r\nCSeq: 2 SUBSCRIBE\r\nContact: <sip:bob@" UE ":5060>\r\nEvent: " UA_EVENT "\r\n"
+             "Expires: 0\r\nContent-Length: 0\r\n\r\n",
+             to);
+    pfake_inject(F, m, CORE, 5060);
+    ck_assert_uint_eq(last_status(), 200);
+    char e[16];
+    ck_assert(pfake_header(F, (size_t)pfake_last(F, "SIP/2.0 200"), "Expires", e, sizeof e));
+    ck_assert_str_eq(e, "0");
+    long n2 = pfake_last(F, "NOTIFY ");
+    ck_assert_int_gt(n2, n1);
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)n2), "Subscription-State: terminated;reason=timeout\r\n"));
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), 0);
+    destroy();
+}
+END_TEST
+
+START_TEST(own_via_asks_rport)
+{
+    make(false);
+    push_psa_push p = {.ask = PUSH_ASK_MESSAGE, .to = SP_LIT("sip:bob@" UE ":5060"),
+                       .content_type = SP_LIT("text/plain"), .body = SP_LIT("x")};
+    push_psa_result now;
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
+    char via[160];
+    ck_assert(pfake_header(F, (size_t)pfake_last(F, "MESSAGE "), "Via", via, sizeof via));
+    /* RFC 3581 §3: an empty rport asks the server to say the source port */
+    ck_assert_ptr_nonnull(strstr(via, "SIP/2.0/UDP 10.0.0.9:5060;"));
+    ck_assert_ptr_nonnull(strstr(via, ";rport"));
+    ck_assert_ptr_null(strstr(via, ";rport="));
+    destroy();
+}
+END_TEST
+
 static Suite *push_psa_suite(void)
 {
     Suite *s = suite_create("push_psa");
@@ -381,6 +683,14 @@ static Suite *push_psa_suite(void)
     tcase_add_test(t, page_mode_bound_and_invite);
     tcase_add_test(t, refer_asks_for_a_subscription);
     tcase_add_test(t, reg_event_follows_registrations);
+    tcase_add_test(t, invite_to_an_unregistered_aor_asks_options_first);
+    tcase_add_test(t, messages_to_one_uri_go_one_at_a_time);
+    tcase_add_test(t, gruu_targets_one_terminal);
+    tcase_add_test(t, notify_goes_to_the_subscribers_gruu);
+    tcase_add_test(t, notify_carries_an_indirect_push);
+    tcase_add_test(t, subscriptions_past_the_limit_get_503);
+    tcase_add_test(t, expires_zero_at_the_notifier);
+    tcase_add_test(t, own_via_asks_rport);
     suite_add_tcase(s, t);
     return s;
 }
