@@ -91,7 +91,7 @@ def main():
         cport = free_port()
         # -m: shared memory (MB) for the transactions of a proxy at this rate
         core = subprocess.Popen(['kamailio', '-f', os.path.join(ROOT, 'tests', 'kamailio', 'core.cfg'), '-P',
-                                 os.path.join(run, 'k2.pid'), '-Y', run, '-DD', '-E', '-m', '512',
+                                 os.path.join(run, 'k2.pid'), '-Y', run, '-DD', '-E', '-m', '4096',
                                  '-l', 'udp:127.0.0.1:%d' % cport],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         procs.append(core)
