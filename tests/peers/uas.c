@@ -5,9 +5,12 @@
  * retransmission the layer should have absorbed).
  *
  *   uas --udp IP:PORT [--tcp IP:PORT] [--t1 MS] [--seconds S] [--max-txns N]
+ *       [--sockbuf BYTES]
  *
  * Prints {"listening":...} once ready, and the counts as one JSON line when
  * it ends (SIGTERM, SIGINT or after S seconds). */
+#include <limits.h>
+
 #include "peer_common.h"
 
 typedef struct uas {
@@ -59,7 +62,7 @@ int main(int argc, char **argv)
     uas u = {0};
     tp_addr udp, tcp;
     bool have_udp = false, have_tcp = false;
-    unsigned long t1 = 0, seconds = 0, max_txns = 0;
+    unsigned long t1 = 0, seconds = 0, max_txns = 0, sockbuf = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--udp"))
             peer_addr_arg(argv[i + 1], &udp), have_udp = true;
@@ -71,6 +74,8 @@ int main(int argc, char **argv)
             seconds = strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--max-txns"))
             max_txns = strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--sockbuf"))
+            sockbuf = strtoul(argv[i + 1], NULL, 10);
         else
             return fprintf(stderr, "unknown option %s\n", argv[i]), 2;
     }
@@ -85,6 +90,8 @@ int main(int argc, char **argv)
     }
     if (max_txns)
         cfg.txn.max_txns = (uint32_t)max_txns;
+    if (sockbuf && sockbuf <= INT_MAX)
+        cfg.udp_sockbuf = (int)sockbuf;
     cfg.txn.allow = SP_LIT("INVITE, ACK, BYE, CANCEL, MESSAGE, OPTIONS");
     cfg.tu.ctx = &u;
     cfg.tu.on_request = on_request;

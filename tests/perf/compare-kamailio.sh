@@ -1,38 +1,64 @@
 #!/usr/bin/env bash
 # Our UAS beside Kamailio, each answering MESSAGE over UDP on loopback, driven
 # by sipp at the highest rate it sustains for DURATION seconds (default 20):
-# Kamailio stateless (sl_send_reply), Kamailio stateful (t_newtran/t_reply),
-# our UAS (the transaction layer), then our UAS again with sipp losing 10 %.
-# One JSON line per run, then our rate as ratios to both Kamailio runs.
+# Kamailio stateless (sl_send_reply) with each worker count of CHILDREN,
+# Kamailio stateful (t_newtran/t_reply), our UAS (the transaction layer),
+# ROUNDS times in turn, then our UAS once more with sipp losing 10 %.
+# One JSON line per run, then the medians and our rate as ratios to the
+# best stateless Kamailio and to the stateful one.
 # Not part of `make test`: run it by hand (or COMPARE_KAMAILIO=1 make bench).
 #   tests/perf/compare-kamailio.sh [BUILD]
-# Environment: DURATION (s), RATE (calls/s asked of sipp), LIMIT (calls
-# open at once: sipp then runs a window and finds the server's pace instead
-# of burying itself in retransmissions), CHILDREN (Kamailio UDP workers),
-# SHM_MB (Kamailio's shared memory: its tm keeps every transaction there
-# for its wait timer, 5 s after the final answer, about 3 KiB each; short
-# of it, t_newtran fails and the client sees 500s instead of a comparison).
+# Environment: DURATION (s), ROUNDS, RATE (calls/s asked of sipp), LIMIT
+# (calls open at once: sipp then runs a window and finds the server's pace
+# instead of burying itself in retransmissions), CHILDREN (Kamailio UDP
+# worker counts to try), SOCKBUF (UDP socket buffer of sipp and of both
+# servers), SHM_MB (Kamailio's shared memory: its tm keeps every transaction
+# there for its wait timer, 5 s after the final answer, about 3 KiB each;
+# short of it, t_newtran fails and the client sees 500s).
+# SOCKBUF matters most: a 200 takes about 1.25 KiB of a socket buffer, so
+# sipp's own 64 KiB default (-buff_size, doubled by the kernel) holds about a
+# hundred. Whenever sipp sends a window's worth before reading, the rest of
+# the answers are dropped, and the 500 ms retransmission cycle that follows
+# sets the rate (about 25,000/s against any server) rather than the server:
+# the faster the server answers, the more of the burst it loses. SOCKBUF=0
+# keeps every default, to see that.
 # The rate is read from sipp's per-second statistics while it was sending;
 # failed calls are counted to the end. With loss, sipp may retransmit as
 # often as RFC 3261 lets a client before timer F (10 times, not its 5).
 BUILD=${1:-${BUILD:-build}}
 . "$(dirname "$0")/../integration/sipp_lib.sh"
 DURATION=${DURATION:-20}
-RATE=${RATE:-50000}
-LIMIT=${LIMIT:-200}
-CHILDREN=${CHILDREN:-2}
+ROUNDS=${ROUNDS:-1}
+RATE=${RATE:-200000}
+LIMIT=${LIMIT:-1000}
+CHILDREN=${CHILDREN:-1 2}
+SOCKBUF=${SOCKBUF:-4194304}
 SHM_MB=${SHM_MB:-4096}
+sipp_buf=() kamailio_buf=() uas_buf=()
+if [ "$SOCKBUF" != 0 ]; then
+  sipp_buf=(-buff_size "$SOCKBUF") kamailio_buf=(-b "$SOCKBUF") uas_buf=(--sockbuf "$SOCKBUF")
+fi
 command -v kamailio >/dev/null || fail "kamailio is not installed"
 build_peers
 
-# drive NAME PORT [SIPP ARGS...]: sipp against 127.0.0.1:PORT; prints the JSON line.
+# cpu_seconds PID...: the processor time (user and system) the processes have used.
+cpu_seconds() {
+  local p ticks=0
+  for p in "$@"; do ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  python3 -c 'import os, sys; print(int(sys.argv[1]) / os.sysconf("SC_CLK_TCK"))' "$ticks"
+}
+
+# drive NAME PORT SERVER-PIDS [SIPP ARGS...]: sipp against 127.0.0.1:PORT; prints
+# the JSON line, with the processor time the server's processes spent per call
+# answered: what the server costs, whichever side sets the pace.
 drive() {
-  local name=$1 port=$2; shift 2
+  local name=$1 port=$2 servers=$3; shift 3
   local sport cport; sport=$(free_port); cport=$(free_port)
-  local t0 t1
+  local t0 t1 cpu0 cpu1
+  cpu0=$(cpu_seconds $servers)
   t0=$(date +%s.%N)
   (cd "$work" && exec timeout $((DURATION + 60)) sipp -nostdin 127.0.0.1:"$port" -sf "$root/tests/sipp/uac_message.xml" \
-     -t u1 -i 127.0.0.1 -p "$sport" -cp "$cport" -r "$RATE" -rp 1000 -l "$LIMIT" -trace_stat -stf "$work/$name.csv" -fd 1 "$@" \
+     -t u1 -i 127.0.0.1 -p "$sport" -cp "$cport" -r "$RATE" -rp 1000 -l "$LIMIT" -trace_stat -stf "$work/$name.csv" -fd 1 "${sipp_buf[@]}" "$@" \
      >"$work/$name-sipp.out" 2>&1) &
   local spid=$!
   pids+=($spid)
@@ -41,9 +67,11 @@ drive() {
   python3 -c 'import socket, sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"q", ("127.0.0.1", int(sys.argv[1])))' "$cport"
   wait "$spid"
   t1=$(date +%s.%N)
-  python3 - "$name" "$work/$name.csv" "$t0" "$t1" "$DURATION" <<'PY'
+  cpu1=$(cpu_seconds $servers)
+  python3 - "$name" "$work/$name.csv" "$t0" "$t1" "$DURATION" "$cpu0" "$cpu1" <<'PY'
 import csv, json, sys
 name, path, t0, t1, duration = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+cpu = float(sys.argv[7]) - float(sys.argv[6])
 rows = list(csv.reader(open(path), delimiter=';'))
 h, data = rows[0], rows[1:]
 col = lambda r, k: r[h.index(k)]
@@ -55,48 +83,65 @@ a, b = sending[0], sending[-1]
 span = when(b) - when(a)
 rate = (num(b, 'SuccessfulCall(C)') - num(a, 'SuccessfulCall(C)')) / span if span > 0 else 0
 last = data[-1]
-print(json.dumps({"target": name, "rate": round(rate, 1), "successful": num(last, 'SuccessfulCall(C)'),
+answered = num(last, 'SuccessfulCall(C)')
+print(json.dumps({"target": name, "rate": round(rate, 1), "successful": answered,
                   "failed": num(last, 'FailedCall(C)'), "retransmissions": num(last, 'Retransmissions(C)'),
-                  "seconds": round(span, 2)}))
+                  "seconds": round(span, 2), "server_cpu_us_per_call": round(cpu * 1e6 / answered, 2) if answered else None}))
 PY
 }
 
-# kamailio_run NAME CONFIG: Kamailio on a free port with CONFIG, driven by sipp.
+# kamailio_run NAME CONFIG CHILDREN: Kamailio on a free port with CONFIG, driven by sipp.
 kamailio_run() {
-  local name=$1 cfg=$2 port; port=$(free_port)
-  sed -e "s/LISTEN/127.0.0.1:$port/" -e "s/CHILDREN/$CHILDREN/" "$root/tests/kamailio/$cfg" >"$work/$name.cfg"
+  local name=$1 cfg=$2 children=$3 port; port=$(free_port)
+  rm -f "$work/$name.pid"
+  sed -e "s/LISTEN/127.0.0.1:$port/" -e "s/CHILDREN/$children/" "$root/tests/kamailio/$cfg" >"$work/$name.cfg"
   timeout $((DURATION + 90)) kamailio -f "$work/$name.cfg" -P "$work/$name.pid" -Y "$work" -DD -E -m "$SHM_MB" -M 16 \
-    >"$work/$name-kamailio.out" 2>&1 &
+    "${kamailio_buf[@]}" >"$work/$name-kamailio.out" 2>&1 &
   local kpid=$!
   pids+=($kpid)
   for _ in $(seq 100); do [ -s "$work/$name.pid" ] && break; sleep 0.05; done
   [ -s "$work/$name.pid" ] || fail "kamailio ($cfg) did not start"
-  drive "$name" "$port" | tee "$work/$name.json"
+  drive "$name" "$port" "$(pgrep -f -- "-f $work/$name.cfg" | tr '\n' ' ')" | tee -a "$work/$name.json"
   kill -TERM "$kpid" 2>/dev/null; wait "$kpid" 2>/dev/null
 }
 
 uas_run() {
   local name=$1; shift
   local port; port=$(free_port)
-  start_uas "$port" --max-txns 4000000
-  drive "$name" "$port" "$@" | tee "$work/$name.json"
+  start_uas "$port" --max-txns 8000000 "${uas_buf[@]}"
+  drive "$name" "$port" "$uas_pid" "$@" | tee -a "$work/$name.json"
   stop_uas >"$work/$name-uas.json"
   [ "$(json_get "$(cat "$work/$name-uas.json")" duplicates)" = 0 ] || fail "$name: a request reached the TU twice"
 }
 
-kamailio_run kamailio-stateless stateless.cfg
-kamailio_run kamailio-stateful stateful.cfg
-uas_run sippush
+for _ in $(seq "$ROUNDS"); do
+  for c in $CHILDREN; do kamailio_run "kamailio-stateless-$c" stateless.cfg "$c"; done
+  kamailio_run kamailio-stateful stateful.cfg "${CHILDREN##* }"
+  uas_run sippush
+done
 uas_run sippush-lost10 -lost 10 -max_non_invite_retrans 10
 
-python3 - "$work" <<'PY'
-import json, sys
-w = sys.argv[1]
-r = {n: json.load(open(f"{w}/{n}.json")) for n in ("kamailio-stateless", "kamailio-stateful", "sippush", "sippush-lost10")}
-ratio = lambda a, b: round(r[a]["rate"] / r[b]["rate"], 3) if r[b]["rate"] else None
-print(json.dumps({"target": "ratios", "sippush_vs_kamailio_stateless": ratio("sippush", "kamailio-stateless"),
-                  "sippush_vs_kamailio_stateful": ratio("sippush", "kamailio-stateful"),
-                  "sippush_failed": r["sippush"]["failed"], "sippush_lost10_failed": r["sippush-lost10"]["failed"]}))
-bad = r["sippush"]["failed"] or r["sippush-lost10"]["failed"]
-sys.exit(1 if bad else 0)
+python3 - "$work" $CHILDREN <<'PY'
+import json, statistics, sys
+w, children = sys.argv[1], sys.argv[2:]
+runs = lambda n: [json.loads(l) for l in open(f"{w}/{n}.json")]
+median = lambda n, k="rate": statistics.median(r[k] for r in runs(n))
+failed = lambda n: sum(r["failed"] for r in runs(n))
+stateless = {c: median(f"kamailio-stateless-{c}") for c in children}
+best = max(stateless, key=stateless.get)
+ours, stateful = median("sippush"), median("kamailio-stateful")
+ratio = lambda a, b: round(a / b, 3) if b else None
+cpu = {n: median(n, "server_cpu_us_per_call") for n in [f"kamailio-stateless-{c}" for c in children]
+       + ["kamailio-stateful", "sippush"]}
+print(json.dumps({"target": "medians", "rounds": len(runs("sippush")),
+                  **{f"kamailio_stateless_{c}": r for c, r in stateless.items()},
+                  "kamailio_stateful": stateful, "sippush": ours,
+                  "server_cpu_us_per_call": cpu}))
+print(json.dumps({"target": "ratios", "kamailio_stateless_children": int(best),
+                  "sippush_vs_kamailio_stateless": ratio(ours, stateless[best]),
+                  "sippush_vs_kamailio_stateful": ratio(ours, stateful),
+                  "cpu_per_call_kamailio_stateless_vs_sippush": ratio(cpu[f"kamailio-stateless-{best}"], cpu["sippush"]),
+                  "cpu_per_call_kamailio_stateful_vs_sippush": ratio(cpu["kamailio-stateful"], cpu["sippush"]),
+                  "sippush_failed": failed("sippush"), "sippush_lost10_failed": failed("sippush-lost10")}))
+sys.exit(1 if failed("sippush") or failed("sippush-lost10") else 0)
 PY
