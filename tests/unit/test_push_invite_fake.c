@@ -13,59 +13,22 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "invite_clock.h"
 #include "push_invite_sender.h"
 #include "tp_loop.h"
 #include "txn_fake.h"
 
-typedef struct fx fx;
-typedef struct fx_timer {
-    tp_timer t;
-    uint64_t cookie;
-    fx *f;
-} fx_timer;
-
-struct fx {
+typedef struct fx {
     fake_net *net;
     tp_loop *loop;
     msrp_endpoint *ep;
-    tp_timers heap;
+    invite_clock clock;
     push_invite_ctx ctx;
     push_invite_sender *s;
     bool done;
     push_invite_result r;
     int ndone;
-};
-
-static void fired(tp_timer *t, void *ctx)
-{
-    (void)t;
-    fx_timer *rec = ctx;
-    fx *f = rec->f;
-    uint64_t cookie = rec->cookie;
-    free(rec);
-    push_invite_timer(&f->ctx, cookie);
-}
-
-static uint64_t env_now(void *ctx) { return ((fx *)ctx)->net->now; }
-
-static uint64_t env_start(void *ctx, uint64_t delay, uint64_t cookie)
-{
-    fx *f = ctx;
-    fx_timer *rec = calloc(1, sizeof *rec);
-    rec->f = f;
-    rec->cookie = cookie;
-    tp_timer_init(&rec->t, fired, rec);
-    ck_assert_int_eq(tp_timer_start(&f->heap, &rec->t, delay), 0);
-    return (uint64_t)(uintptr_t)rec;
-}
-
-static void env_cancel(void *ctx, uint64_t h)
-{
-    fx *f = ctx;
-    fx_timer *rec = (fx_timer *)(uintptr_t)h;
-    tp_timer_stop(&f->heap, &rec->t);
-    free(rec);
-}
+} fx;
 
 static void route(void *ctx, sip_txn_id st, const sip_msg *req, const sip_peer *src)
 {
@@ -95,8 +58,7 @@ static void fx_open(fx *f, uint32_t answer_timeout_ms, bool deaf)
     f->net = fake_net_new(NULL);
     f->loop = tp_loop_new();
     ck_assert_int_eq(msrp_endpoint_new(f->loop, NULL, &f->ep), 0);
-    tp_timers_init(&f->heap, 0);
-    f->ctx.env = (push_env){.ctx = f, .now_ms = env_now, .timer_start = env_start, .timer_cancel = env_cancel};
+    invite_clock_init(&f->clock, f->net, &f->ctx);
     f->ctx.sip = f->net->ep[0].L;
     f->ctx.msrp = f->ep;
     f->ctx.msrp_host = "10.0.0.1";
@@ -121,12 +83,7 @@ static void fx_open(fx *f, uint32_t answer_timeout_ms, bool deaf)
 static void fx_close(fx *f)
 {
     push_invite_sender_free(f->s);
-    while (tp_timers_count(&f->heap)) { /* what is still armed */
-        fx_timer *rec = (fx_timer *)f->heap.heap[0]->ctx;
-        tp_timer_stop(&f->heap, &rec->t);
-        free(rec);
-    }
-    tp_timers_free(&f->heap);
+    invite_clock_free(&f->clock);
     fake_net_free(f->net);
     msrp_endpoint_free(f->ep);
     tp_loop_run_once(f->loop, 0);
@@ -136,10 +93,7 @@ static void fx_close(fx *f)
 /* Moves both clocks forward in 10 ms steps. */
 static void advance(fx *f, uint64_t ms)
 {
-    for (uint64_t t = 0; t < ms; t += 10) {
-        fake_advance(f->net, 10);
-        tp_timers_run_until(&f->heap, f->net->now);
-    }
+    invite_clock_advance(&f->clock, ms);
 }
 
 /* The nth request of a method the receiver heard. */

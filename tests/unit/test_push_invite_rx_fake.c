@@ -10,57 +10,20 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "invite_clock.h"
 #include "push_invite_receiver.h"
 #include "tp_loop.h"
 #include "txn_fake.h"
 
-typedef struct rxf rxf;
-typedef struct rxf_timer {
-    tp_timer t;
-    uint64_t cookie;
-    rxf *f;
-} rxf_timer;
-
-struct rxf {
+typedef struct rxf {
     fake_net *net;
     tp_loop *loop;
     msrp_endpoint *ep;
-    tp_timers heap;
+    invite_clock clock;
     push_invite_ctx ctx;
     push_invite_rx *rx;
     unsigned rejected;
-};
-
-static void fired(tp_timer *t, void *ctx)
-{
-    (void)t;
-    rxf_timer *rec = ctx;
-    rxf *f = rec->f;
-    uint64_t cookie = rec->cookie;
-    free(rec);
-    push_invite_timer(&f->ctx, cookie);
-}
-
-static uint64_t env_now(void *ctx) { return ((rxf *)ctx)->net->now; }
-
-static uint64_t env_start(void *ctx, uint64_t delay, uint64_t cookie)
-{
-    rxf *f = ctx;
-    rxf_timer *rec = calloc(1, sizeof *rec);
-    rec->f = f;
-    rec->cookie = cookie;
-    tp_timer_init(&rec->t, fired, rec);
-    ck_assert_int_eq(tp_timer_start(&f->heap, &rec->t, delay), 0);
-    return (uint64_t)(uintptr_t)rec;
-}
-
-static void env_cancel(void *ctx, uint64_t h)
-{
-    rxf *f = ctx;
-    rxf_timer *rec = (rxf_timer *)(uintptr_t)h;
-    tp_timer_stop(&f->heap, &rec->t);
-    free(rec);
-}
+} rxf;
 
 static void route(void *ctx, sip_txn_id st, const sip_msg *req, const sip_peer *src)
 {
@@ -85,8 +48,7 @@ static void rxf_open(rxf *f, size_t max_sessions)
     f->net = fake_net_new(NULL);
     f->loop = tp_loop_new();
     ck_assert_int_eq(msrp_endpoint_new(f->loop, NULL, &f->ep), 0);
-    tp_timers_init(&f->heap, 0);
-    f->ctx.env = (push_env){.ctx = f, .now_ms = env_now, .timer_start = env_start, .timer_cancel = env_cancel};
+    invite_clock_init(&f->clock, f->net, &f->ctx);
     f->ctx.sip = f->net->ep[1].L;
     f->ctx.msrp = f->ep;
     f->ctx.msrp_host = "10.0.0.2";
@@ -104,12 +66,7 @@ static void rxf_open(rxf *f, size_t max_sessions)
 static void rxf_close(rxf *f)
 {
     push_invite_rx_free(f->rx);
-    while (tp_timers_count(&f->heap)) {
-        rxf_timer *rec = (rxf_timer *)f->heap.heap[0]->ctx;
-        tp_timer_stop(&f->heap, &rec->t);
-        free(rec);
-    }
-    tp_timers_free(&f->heap);
+    invite_clock_free(&f->clock);
     fake_net_free(f->net);
     msrp_endpoint_free(f->ep);
     tp_loop_run_once(f->loop, 0);
@@ -118,10 +75,7 @@ static void rxf_close(rxf *f)
 
 static void advance(rxf *f, uint64_t ms)
 {
-    for (uint64_t t = 0; t < ms; t += 10) {
-        fake_advance(f->net, 10);
-        tp_timers_run_until(&f->heap, f->net->now);
-    }
+    invite_clock_advance(&f->clock, ms);
 }
 
 static const char offer[] = "v=0\r\no=psa 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
