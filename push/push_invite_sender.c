@@ -7,6 +7,7 @@
 #include "msrp_progress.h"
 #include "push_invite_sender_impl.h"
 #include "sdp_build.h"
+#include "sp_random.h"
 #include "sip_hdr.h"
 
 const char *push_sender_state_name(push_sender_state st)
@@ -54,6 +55,7 @@ static void stop_timers(push_invite_sender *s)
     push_tmr_stop(&s->c->env, &s->answer_tmr);
     push_tmr_stop(&s->c->env, &s->session_tmr);
     push_tmr_stop(&s->c->env, &s->progress_tmr);
+    push_tmr_stop(&s->c->env, &s->glare_tmr);
 }
 
 static void close_media(push_invite_sender *s)
@@ -262,6 +264,15 @@ static void watch_rest_of_interval(push_invite_sender *s)
         push_tmr_start(&s->c->env, &s->session_tmr, due > spent ? due - spent : 1, cookie(s, SND_TMR_SESSION));
 }
 
+/* RFC 3261 §14.1: after a 491 the owner of the Call-ID (the sender, which
+ * chose it) tries again after 2.1 to 4 s, in 10 ms steps. */
+static uint64_t glare_delay_ms(void)
+{
+    uint16_t r = 0;
+    sp_random_bytes(&r, sizeof r);
+    return 2100 + (uint64_t)(r % 191) * 10;
+}
+
 static bool allows(const push_invite_sender *s, const char *method)
 {
     return s->allow[0] && sip_list_has(sp_str_cstr(s->allow), sp_str_cstr(method), true);
@@ -309,6 +320,7 @@ static void on_refresh_result(push_invite_sender *s, const sip_txn_result *r)
     if (r->status < 300) {
         sp_error err;
         push_se se;
+        s->rounds_491 = 0;
         if (push_se_uac_2xx(r->msg, &se, &err) == 0 && se.on)
             s->se = se;
         arm_session_timer(s);
@@ -329,8 +341,14 @@ static void on_refresh_result(push_invite_sender *s, const sip_txn_result *r)
         finish(s, "refresh failed");
         return;
     }
-    /* another refusal (491, 500...): the session lasts until its interval
-     * runs out; watch it as the non-refresher would */
+    if (r->status == 491 && s->rounds_491++ < PUSH_SENDER_MAX_491) {
+        s->glare_drop = s->reinvite_drop;
+        push_tmr_start(&s->c->env, &s->glare_tmr, glare_delay_ms(), cookie(s, SND_TMR_GLARE));
+        return;
+    }
+    /* another refusal (500..., or 491 again and again): the session lasts
+     * until its interval runs out; watch it as the non-refresher would */
+    s->rounds_491 = 0;
     watch_rest_of_interval(s);
     if (s->drop_wanted)
         send_reinvite(s, true);
@@ -507,6 +525,11 @@ void push_sender_timer(push_invite_ctx *c, uint64_t id)
             send_reinvite(s, false);
         else /* RFC 4028 §10: no refresh came in time */
             fail(s, PUSH_SRC_SIP_TIMEOUT, 408, "session timer ran out", "session expired");
+        return;
+    case SND_TMR_GLARE:
+        s->glare_tmr.handle = 0;
+        if (s->state == PUSH_SENDER_TRANSFER && !s->refresh_ct)
+            send_reinvite(s, s->glare_drop);
         return;
     case SND_TMR_PROGRESS: {
         s->progress_tmr.handle = 0;

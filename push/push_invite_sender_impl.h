@@ -15,11 +15,13 @@
 /* 422 rounds before giving up (RFC 4028 §7.4 needs one; a second covers a
  * proxy and a UAS with different minimums). */
 #define PUSH_SENDER_MAX_422 2
+/* 491 rounds for one refresh before the session is left to run out. */
+#define PUSH_SENDER_MAX_491 3
 /* How often progress is reported while content flows. */
 #define PUSH_SENDER_PROGRESS_MS 100u
 
 /* Timers of a sender: the cookie id is (sender id << 2) | which. */
-enum { SND_TMR_ANSWER = 0, SND_TMR_SESSION = 1, SND_TMR_PROGRESS = 2 };
+enum { SND_TMR_ANSWER = 0, SND_TMR_SESSION = 1, SND_TMR_PROGRESS = 2, SND_TMR_GLARE = 3 };
 
 typedef struct snd_file {
     push_invite_file f;          /* content as given (type and name re-pointed below) */
@@ -64,14 +66,15 @@ struct push_invite_sender {
     char allow[256];             /* the receiver's Allow (seed 002 §7.3.2.1) */
     char identity[PUSH_URI_MAX]; /* its Contact: the session identity (RFC 4579) */
     uint32_t se_asked, min_se;
-    unsigned rounds_422;
+    unsigned rounds_422, rounds_491;
     push_se se;
     uint64_t se_since;           /* when the session interval last started (ms) */
     uint64_t sess_id, sdp_version;
     bool refresh_is_update;      /* the refresh in flight is an UPDATE */
     bool drop_wanted;            /* a finished stream waits for its re-INVITE */
     bool reinvite_drop;          /* the re-INVITE in flight drops streams */
-    push_tmr answer_tmr, session_tmr, progress_tmr;
+    bool glare_drop;             /* the one to send again after a 491 drops streams */
+    push_tmr answer_tmr, session_tmr, progress_tmr, glare_tmr;
     uint64_t started_ms, confirmed_ms;
     /* outcome */
     bool have_result;

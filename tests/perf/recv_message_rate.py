@@ -44,11 +44,34 @@ def sipp(opts, scenario, target, calls, rate, extra=()):
     return int(ok[-1]) if ok else 0, int(bad[-1]) if bad else calls, secs
 
 
+def cpu_seconds(p):
+    """Processor time (user and system) used by p and, for a session leader
+    such as Kamailio, by every process of its group."""
+    total = 0
+    for d in os.listdir('/proc'):
+        if not d.isdigit():
+            continue
+        try:
+            f = open('/proc/%s/stat' % d).read().rsplit(')', 1)[1].split()
+        except OSError:
+            continue
+        if int(d) == p.pid or int(f[2]) == p.pid:  # f[2]: the process group
+            total += int(f[11]) + int(f[12])
+    return total / os.sysconf('SC_CLK_TCK')
+
+
+def measured(server, *args):
+    """sipp(*args) with the server's processor time per answered call added."""
+    c0 = cpu_seconds(server)
+    ok, bad, secs = sipp(*args)
+    return ok, bad, secs, (cpu_seconds(server) - c0) * 1e6 / ok if ok else 0
+
+
 def report(name, res):
-    ok, bad, secs = res
-    print('%-44s %7d ok %6d failed %8.0f /s' % (name, ok, bad, ok / secs if secs else 0))
+    ok, bad, secs, cpu = res
+    print('%-48s %8d ok %6d failed %8.0f /s %6.2f us cpu/call' % (name, ok, bad, ok / secs if secs else 0, cpu))
     sys.stdout.flush()
-    return ok / secs if secs else 0
+    return ok / secs if secs else 0, cpu
 
 
 def stop(p):
@@ -100,8 +123,8 @@ def main():
                 procs.append(kam)
                 time.sleep(1)
                 stateless.setdefault(ch, []).append(report('kamailio, stateless 200, %s children' % ch,
-                                                           sipp(a, 'message_push.xml', '127.0.0.1:%d' % kport,
-                                                                a.calls, a.rate)))
+                                                           measured(kam, a, 'message_push.xml',
+                                                                    '127.0.0.1:%d' % kport, a.calls, a.rate)))
                 stop_kamailio(kam)
 
             rport = free_port()
@@ -109,7 +132,7 @@ def main():
                                      'mms.ua', '--out', 'none'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             procs.append(recv)
             time.sleep(0.5)
-            res = sipp(a, 'message_push.xml', '127.0.0.1:%d' % rport, a.calls, a.rate)
+            res = measured(recv, a, 'message_push.xml', '127.0.0.1:%d' % rport, a.calls, a.rate)
             failed += res[1]
             mine.append(report('sippush recv --out none', res))
             stop(recv)
@@ -120,7 +143,7 @@ def main():
         procs.append(recv)
         time.sleep(0.5)
         # each lost packet holds a window slot for 500 ms or more: far fewer calls
-        res = sipp(a, 'message_push.xml', '127.0.0.1:%d' % rport, a.calls // 40, a.rate, ['-lost', '10'])
+        res = measured(recv, a, 'message_push.xml', '127.0.0.1:%d' % rport, a.calls // 20, a.rate, ['-lost', '10'])
         failed += res[1]
         report('sippush recv --out none, 10% loss', res)
         stop(recv)
@@ -141,16 +164,19 @@ def main():
             if '"registered"' in open(os.path.join(run, 'recv.jsonl')).read():
                 break
             time.sleep(0.1)
-        res = sipp(a, 'message_push_core.xml', '127.0.0.1:%d' % cport, a.calls // 20, a.rate)
+        res = measured(recv, a, 'message_push_core.xml', '127.0.0.1:%d' % cport, a.calls // 20, a.rate)
         failed += res[1]
         report('sippush recv behind kamailio (registrar+proxy)', res)
 
-        medians = {ch: statistics.median(r) for ch, r in stateless.items()}
+        med = lambda runs, i: statistics.median(r[i] for r in runs)
+        medians = {ch: med(r, 0) for ch, r in stateless.items()}
         best = max(medians, key=medians.get)
-        ours = statistics.median(mine)
-        print('medians over %d rounds: %s; recv %.0f /s' % (
-            a.rounds, ', '.join('kamailio %s children %.0f /s' % (c, r) for c, r in medians.items()), ours))
-        print('ratio recv / kamailio stateless (%s children): %.2f' % (best, ours / medians[best] if medians[best] else 0))
+        ours, our_cpu, their_cpu = med(mine, 0), med(mine, 1), med(stateless[best], 1)
+        print('medians over %d rounds: %s; recv %.0f /s, %.2f us cpu/call' % (
+            a.rounds, ', '.join('kamailio %s children %.0f /s, %.2f us cpu/call' % (c, r, med(stateless[c], 1))
+                                for c, r in medians.items()), ours, our_cpu))
+        print('ratio recv / kamailio stateless (%s children): %.2f; its cpu per call / ours: %.2f' % (
+            best, ours / medians[best] if medians[best] else 0, their_cpu / our_cpu if our_cpu else 0))
     finally:
         for p in procs:
             if p.args[0] == 'kamailio':

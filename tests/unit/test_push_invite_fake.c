@@ -15,6 +15,7 @@
 #include "check_main.h"
 #include "invite_clock.h"
 #include "push_invite_sender.h"
+#include "push_invite_sender_impl.h" /* PUSH_SENDER_MAX_491 */
 #include "tp_loop.h"
 #include "txn_fake.h"
 
@@ -345,26 +346,65 @@ START_TEST(refresher_reinvites_then_481)
 }
 END_TEST
 
-START_TEST(refresh_answered_491_lets_the_session_run_out)
+/* The refresh answered 491 is sent again after 2.1 to 4 s (RFC 3261 §14.1:
+ * the sender chose the Call-ID), each time it is answered 491. */
+static const fake_event *refresh_after_491(fx *f, size_t nth)
+{
+    const fake_event *re = heard(f, "INVITE", nth);
+    ck_assert_ptr_nonnull(re);
+    answer(f, re, 491, "", false);
+    advance(f, 2050);
+    ck_assert_ptr_null(heard(f, "INVITE", nth + 1));
+    ck_assert_int_eq(push_invite_sender_state(f->s), PUSH_SENDER_TRANSFER);
+    advance(f, 2000);
+    return heard(f, "INVITE", nth + 1);
+}
+
+START_TEST(refresh_answered_491_is_sent_again)
 {
     fx f;
     fx_open(&f, 0, false);
     to_transfer(&f, OK_HEADERS("Session-Expires: 120;refresher=uac\r\n"));
     advance(&f, 60100);
-    const fake_event *re = heard(&f, "INVITE", 1);
-    ck_assert_ptr_nonnull(re);
-    /* RFC 3261 §14.1 glare: the session is not torn down by it (push/README.md) */
-    answer(&f, re, 491, "", false);
+    const fake_event *again = refresh_after_491(&f, 1);
+    ck_assert_ptr_nonnull(again);
+    ck_assert(fake_has(again->msg->buf, "Session-Expires: 120;refresher=uac\r\n"));
+    answer(&f, again, 200, OK_HEADERS("Session-Expires: 120;refresher=uac\r\n"), true);
+    advance(&f, 100);
+    /* the first 2xx, the 491 (by the transaction) and the 2xx to the retry */
+    ck_assert_uint_eq(fake_count_sent(f.net, 0, "ACK "), 3);
+    /* a new interval from that 2xx: the next refresh at its half, not the BYE
+     * the old interval would have brought at 88 s */
+    advance(&f, 59000);
+    ck_assert_ptr_null(heard(&f, "BYE", 0));
+    ck_assert_ptr_null(heard(&f, "INVITE", 3));
+    advance(&f, 1100);
+    ck_assert_ptr_nonnull(heard(&f, "INVITE", 3));
+    ck_assert(!f.done);
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(refresh_answered_491_every_time_lets_the_session_run_out)
+{
+    fx f;
+    fx_open(&f, 0, false);
+    to_transfer(&f, OK_HEADERS("Session-Expires: 120;refresher=uac\r\n"));
+    advance(&f, 60100);
+    for (size_t n = 1; n <= PUSH_SENDER_MAX_491; n++)
+        ck_assert_ptr_nonnull(refresh_after_491(&f, n));
+    const fake_event *last = heard(&f, "INVITE", PUSH_SENDER_MAX_491 + 1);
+    answer(&f, last, 491, "", false);
     advance(&f, 100);
     ck_assert(!f.done);
     ck_assert_ptr_null(heard(&f, "BYE", 0));
-    ck_assert_int_eq(push_invite_sender_state(f.s), PUSH_SENDER_TRANSFER);
-    /* no other refresh: the sender ends it as the watching side does, where
-     * the interval started at the 2xx ends (120 s less the 32 s margin) */
-    advance(&f, 27000);
+    /* no more tries: the sender ends it as the watching side does, where the
+     * interval started at the 2xx ends (120 s less the 32 s margin) */
+    advance(&f, 4000);
+    ck_assert_ptr_null(heard(&f, "INVITE", PUSH_SENDER_MAX_491 + 2));
+    advance(&f, 88000 - 60100 - 3 * 4050 - 100 - 4000 - 200);
     ck_assert_ptr_null(heard(&f, "BYE", 0));
     advance(&f, 1500);
-    ck_assert_ptr_null(heard(&f, "INVITE", 2));
     const fake_event *bye = heard(&f, "BYE", 0);
     ck_assert_ptr_nonnull(bye);
     answer(&f, bye, 200, "", false);
@@ -439,7 +479,8 @@ static Suite *push_invite_fake_suite(void)
     tcase_add_test(t, watching_side_ends_an_expired_session);
     tcase_add_test(t, refresher_reinvites_then_481);
     tcase_add_test(t, bye_from_the_receiver);
-    tcase_add_test(t, refresh_answered_491_lets_the_session_run_out);
+    tcase_add_test(t, refresh_answered_491_is_sent_again);
+    tcase_add_test(t, refresh_answered_491_every_time_lets_the_session_run_out);
     tcase_add_test(t, answer_refusing_every_stream);
     suite_add_tcase(s, t);
     return s;
