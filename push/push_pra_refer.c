@@ -159,10 +159,14 @@ void pra_refer_sub_state(push_pra *a, push_subc *s, unsigned status)
             r->answer = status;
         return;
     }
-    /* refused, or ended before any NOTIFY: no NOTIFY will come. One stopped
-     * before any answer was cut short (487). */
-    if (!status)
-        status = r->answer ? r->answer : 487;
+    /* refused, or ended before any NOTIFY (Timer N, a terminating refresh):
+     * no NOTIFY will come. The sipfrag is the SUBSCRIBE's own answer (RFC
+     * 3515 §2.4.5): its 2xx when it had one; one stopped before any answer
+     * was cut short (487). */
+    if (r->answer)
+        status = r->answer;
+    else if (!status)
+        status = 487;
     refer_notify(a, r, status, true);
     refer_free(a, r);
 }

@@ -137,6 +137,7 @@ int push_subc_start(push_subc *s)
     if (s->state != PUSH_SUBC_IDLE && s->state != PUSH_SUBC_TERMINATED)
         return SP_EINVAL;
     s->ending = false;
+    s->awaiting_notify = false;
     drop_dialog(s);
     push_tmr_stop(s->host->env, &s->tmr);
     push_token(s->call_id, 24);
@@ -223,10 +224,19 @@ static bool parse_sent(const push_subc *s, sip_msg *m, sip_header *hdrs, size_t 
     return s->sent && sip_msg_parse(s->sent, s->sent_len, m, hdrs, max, NULL, SIP_FRAME_DATAGRAM, NULL) > 0;
 }
 
-static void arm_refresh(push_subc *s)
+static uint64_t now_ms(const push_subc *s) { return s->host->env->now_ms(s->host->env->ctx); }
+
+/* The refresh at half the granted time counted from 'since'; while the
+ * first NOTIFY is awaited, Timer N when that comes first. */
+static void arm_refresh_from(push_subc *s, uint64_t since)
 {
-    push_tmr_start(s->host->env, &s->tmr, refresh_delay_ms(s->granted), push_cookie(s->host->timer_kind, s->id));
+    uint64_t now = now_ms(s), at = since + refresh_delay_ms(s->granted);
+    if (s->awaiting_notify && s->accepted_ms + PUSH_SUBC_TIMER_N_MS < at)
+        at = s->accepted_ms + PUSH_SUBC_TIMER_N_MS;
+    push_tmr_start(s->host->env, &s->tmr, at > now ? at - now : 1, push_cookie(s->host->timer_kind, s->id));
 }
+
+static void arm_refresh(push_subc *s) { arm_refresh_from(s, now_ms(s)); }
 
 static void retry_later(push_subc *s)
 {
@@ -255,7 +265,9 @@ static void on_response(void *ctx, sip_txn_id ct, const sip_txn_result *r)
         uint32_t granted = s->cfg.expires;
         sip_sub_accepted_expires(r->msg, &granted); /* §4.1.2.1: the 2xx's Expires is what counts */
         s->granted = granted;
+        s->accepted_ms = now_ms(s);
         if (!s->dlg && s->state == PUSH_SUBC_SUBSCRIBING) {
+            s->awaiting_notify = true;
             sip_header hdrs[SIP_DEFAULT_MAX_HEADERS];
             sip_msg req;
             sip_dialog *d = NULL;
@@ -293,7 +305,13 @@ void push_subc_timer(push_subc_host *h, uint64_t id)
         if (s->id != id)
             continue;
         s->tmr.handle = 0;
-        if (s->state == PUSH_SUBC_ACTIVE && s->dlg) {
+        if (s->state == PUSH_SUBC_ACTIVE && s->awaiting_notify &&
+            now_ms(s) - s->accepted_ms >= PUSH_SUBC_TIMER_N_MS) {
+            s->awaiting_notify = false;
+            drop_dialog(s);
+            set_state(s, PUSH_SUBC_TERMINATED, "no notify", 408, 0);
+            retry_later(s);
+        } else if (s->state == PUSH_SUBC_ACTIVE && s->dlg) {
             if (send_in_dialog(s, s->cfg.expires) == 0)
                 set_state(s, PUSH_SUBC_REFRESHING, "refresh due", 0, 0);
             else
@@ -320,6 +338,11 @@ static void take_notify(push_subc *s, sip_txn_id st, const sip_msg *n, const sip
     if (!ssh || sip_subscription_state_parse(ssh->value, &ss, NULL) != 0) {
         answer(s->host, st, 400);
         return;
+    }
+    if (s->awaiting_notify) {
+        s->awaiting_notify = false;
+        if (s->state == PUSH_SUBC_ACTIVE)
+            arm_refresh_from(s, s->accepted_ms); /* Timer N no longer */
     }
     /* the host may answer itself (0), e.g. after fetching indirect content */
     unsigned status = s->host->on_notify ? s->host->on_notify(s->host->ctx, s, st, n, src) : 200;

@@ -22,6 +22,9 @@
 /* Subscription-State reasons that allow subscribing again at once, and the
  * wait before trying again after a failure (RFC 6665 §4.1.3). */
 #define PUSH_SUBC_RETRY_MS 30000u
+/* Timer N (RFC 6665 §4.1.2.4, 64*T1): an accepted subscription whose first
+ * NOTIFY has not come by then is taken as failed. */
+#define PUSH_SUBC_TIMER_N_MS 32000u
 
 typedef enum push_subc_state {
     PUSH_SUBC_IDLE,
@@ -78,6 +81,8 @@ struct push_subc {
     sip_txn_id ct;
     push_tmr tmr;
     uint32_t granted;
+    uint64_t accepted_ms;    /* when the 2xx to the initial SUBSCRIBE came */
+    bool awaiting_notify;    /* accepted, no NOTIFY yet: Timer N runs */
     bool doomed;             /* freed when its transaction ends */
     bool ending;             /* un-subscribed by us: never subscribe again by itself */
     void *user;

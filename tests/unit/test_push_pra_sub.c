@@ -225,6 +225,50 @@ START_TEST(refer_triggers_subscription_and_sipfrag_notifies)
 }
 END_TEST
 
+START_TEST(accepted_subscription_without_notify_fails_at_timer_n)
+{
+    make(true);
+    long s = pfake_last(F, "SUBSCRIBE ");
+    pfake_reply(F, (size_t)s, 200, "Expires: 1200\r\nContact: <sip:psa@" PSA ":5060>\r\n", NULL, NULL);
+    ck_assert_uint_eq(subscribed, 1);
+    notifier_tag = reply_tag((size_t)s);
+    /* RFC 6665 §4.1.2.4: no NOTIFY within Timer N (64*T1) after the 2xx */
+    pfake_advance(F, PUSH_SUBC_TIMER_N_MS - 100);
+    ck_assert_uint_eq(ended, 0);
+    pfake_advance(F, 200);
+    ck_assert_uint_eq(ended, 1);
+    /* its dialog is gone */
+    notify((size_t)s, "z9hG4bKtn1", 1, "active;expires=1200", "too late");
+    ck_assert_uint_eq(last_status(), 481);
+    ck_assert_uint_eq(pushes, 0);
+    /* and the receiver subscribes again later */
+    ck_assert_uint_eq(pfake_count(F, "SUBSCRIBE "), 1);
+    pfake_advance(F, PUSH_SUBC_RETRY_MS + 100);
+    ck_assert_uint_eq(pfake_count(F, "SUBSCRIBE "), 2);
+    destroy();
+}
+END_TEST
+
+START_TEST(first_notify_in_time_keeps_the_refresh_schedule)
+{
+    make(true);
+    long s = pfake_last(F, "SUBSCRIBE ");
+    pfake_reply(F, (size_t)s, 200, "Expires: 1200\r\nContact: <sip:psa@" PSA ":5060>\r\n", NULL, NULL);
+    notifier_tag = reply_tag((size_t)s);
+    pfake_advance(F, 20000);
+    notify((size_t)s, "z9hG4bKtn2", 1, "active;expires=1200", "");
+    ck_assert_uint_eq(last_status(), 200);
+    pfake_advance(F, PUSH_SUBC_TIMER_N_MS);
+    ck_assert_uint_eq(ended, 0);
+    /* the refresh still comes at half the granted time from the 2xx */
+    pfake_advance(F, 600000 - 20000 - PUSH_SUBC_TIMER_N_MS - 1000);
+    ck_assert_uint_eq(pfake_count(F, "SUBSCRIBE "), 1);
+    pfake_advance(F, 2000);
+    ck_assert_uint_ge(pfake_count(F, "SUBSCRIBE "), 2);
+    destroy();
+}
+END_TEST
+
 #define REFER_OK(branch, callid, pai)                                                                                  \
     "REFER sip:bob@10.0.0.9 SIP/2.0\r\nVia: SIP/2.0/UDP " PSA ":5060;branch=" branch "\r\nMax-Forwards: 70\r\n" pai      \
     "From: <sip:psa@example.com>;tag=rf3310\r\nTo: <sip:bob@example.com>\r\nCall-ID: " callid "\r\nCSeq: 1 REFER\r\n"  \
@@ -248,6 +292,25 @@ START_TEST(refer_subscribe_refused_is_reported_at_once)
     const char *m = pfake_msg(F, (size_t)n2);
     ck_assert_ptr_nonnull(strstr(m, "Subscription-State: terminated;reason=noresource\r\n"));
     ck_assert_ptr_nonnull(strstr(m, "\r\n\r\nSIP/2.0 403 Forbidden\r\n"));
+    destroy();
+}
+END_TEST
+
+START_TEST(refer_subscribe_without_notify_is_reported_at_timer_n)
+{
+    make(false);
+    pfake_inject(F, REFER_OK("z9hG4bKrf8", "rf8@x", PAI), PSA, 5060);
+    long s = pfake_last(F, "SUBSCRIBE ");
+    ck_assert_int_ge(s, 0);
+    pfake_reply(F, (size_t)s, 200, "Expires: 1800\r\nContact: <sip:psa@" PSA ":5060>\r\n", NULL, NULL);
+    pfake_advance(F, PUSH_SUBC_TIMER_N_MS - 100);
+    /* only the "100 Trying" NOTIFY (and its retransmissions) so far */
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)pfake_last(F, "NOTIFY ")), "SIP/2.0 100 Trying\r\n"));
+    /* the SUBSCRIBE's answer is told when the subscription is given up */
+    pfake_advance(F, 200);
+    const char *m = pfake_msg(F, (size_t)pfake_last(F, "NOTIFY "));
+    ck_assert_ptr_nonnull(strstr(m, "Subscription-State: terminated;reason=noresource\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "\r\n\r\nSIP/2.0 200 OK\r\n"));
     destroy();
 }
 END_TEST
@@ -471,6 +534,9 @@ static Suite *push_pra_sub_suite(void)
     tcase_add_test(t, refer_triggers_subscription_and_sipfrag_notifies);
     tcase_add_test(t, refer_refusals);
     tcase_add_test(t, refer_subscribe_refused_is_reported_at_once);
+    tcase_add_test(t, refer_subscribe_without_notify_is_reported_at_timer_n);
+    tcase_add_test(t, accepted_subscription_without_notify_fails_at_timer_n);
+    tcase_add_test(t, first_notify_in_time_keeps_the_refresh_schedule);
     tcase_add_test(t, refer_sender_checks);
     tcase_add_test(t, subscribe_discloses_invite_and_dev_cap);
     tcase_add_test(t, resubscribes_as_the_termination_reason_says);
