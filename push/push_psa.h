@@ -107,6 +107,7 @@ typedef struct push_psa_push {
     sp_str content_type;
     sp_str body;            /* as it travels (a message/external-body part when indirect) */
     bool indirect;          /* body is an RFC 4483 reference */
+    bool confirm;           /* ask for delivery confirmation (an INVITE's Success-Report) */
     sp_str headers;         /* mapped push headers, each line ending in CRLF (push_headers.h) */
 } push_psa_push;
 

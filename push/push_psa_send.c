@@ -326,7 +326,7 @@ static int path_invite(push_psa *p, const push_psa_push *req, psa_pending *q, pu
     sp_str ruri = request_uri(req);
     push_invite_file f = {.type = req->content_type, .data = q->content, .fd = -1, .size = req->body.n};
     push_invite_params prm = {.target = ruri, .from = p->cfg.identity, .app = req->app, .icsi = p->cfg.icsi,
-                              .files = &f, .nfiles = 1, .headers = hdrs, .nheaders = nh};
+                              .files = &f, .nfiles = 1, .headers = hdrs, .nheaders = nh, .confirm = req->confirm};
     push_invite_sender_cb cb = {.ctx = q, .done = invite_done};
     if (!q->content || psa_route(p, ruri, &prm.next_hop) != 0) {
         fail_now(now, PUSH_METHOD_INVITE, 503, true, "no route to the recipient");

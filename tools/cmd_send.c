@@ -265,7 +265,7 @@ int cmd_send(int argc, char **argv)
         else if (!strcmp(o, "--chunk-size"))
             ok = v && sp_str_to_u64(sp_str_cstr(v), MSRP_CHUNK_MAX, &n) && n > 0 && (io.chunk_size = (uint32_t)n);
         else if (!strcmp(o, "--confirm"))
-            takes = false, io.confirm = true; /* a MESSAGE's 200 is its confirmation; MSRP asks Success-Report */
+            takes = false, io.confirm = req.confirm = true; /* a MESSAGE's 200 is its confirmation; MSRP asks Success-Report */
         else if (!strcmp(o, "--indirect"))
             indirect = v;
         else if (!strcmp(o, "--psa"))

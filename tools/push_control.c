@@ -53,6 +53,8 @@ int control_request_parse(const char *buf, size_t len, control_request *r, sp_er
             r->content_type = value;
         else if (sp_str_caseeq_cstr(name, "Indirect"))
             r->indirect = sp_str_caseeq_cstr(value, "yes");
+        else if (sp_str_caseeq_cstr(name, "Confirm"))
+            r->confirm = sp_str_caseeq_cstr(value, "yes");
         else if (sp_str_caseeq_cstr(name, "Header")) {
             if (r->nheaders >= CONTROL_MAX_HEADERS)
                 return sp_fail(err, SP_ELIMIT, pos, 413, "too many Header lines");
@@ -101,6 +103,8 @@ char *control_request_format(const control_request *r, size_t *len)
     put_line(&p, &left, "Content-Type", r->content_type);
     if (r->indirect)
         put_line(&p, &left, "Indirect", SP_LIT("yes"));
+    if (r->confirm)
+        put_line(&p, &left, "Confirm", SP_LIT("yes"));
     for (size_t i = 0; i < r->nheaders; i++)
         put_line(&p, &left, "Header", r->headers[i]);
     n = snprintf(p, left, "Content-Length: %zu\n\n", r->body.n);
@@ -148,6 +152,7 @@ bool control_push_prepare(const control_request *r, push_psa_push *out, char *hd
     out->content_type = r->content_type.n ? r->content_type : SP_LIT("application/octet-stream");
     out->body = r->body;
     out->indirect = r->indirect;
+    out->confirm = r->confirm;
     push_method m = out->ask == PUSH_ASK_INVITE ? PUSH_METHOD_INVITE : PUSH_METHOD_MESSAGE;
     size_t len = 0;
     for (size_t i = 0; i < r->nheaders; i++) {

@@ -9,6 +9,7 @@
  *   App: mms.ua                     (optional)
  *   Target: SIP-URI                 (optional: a GRUU)
  *   Indirect: yes                   (optional: the content is an RFC 4483 part)
+ *   Confirm: yes                    (optional: ask for delivery confirmation)
  *   Content-Type: text/plain
  *   Header: Content-Language: en    (optional, repeatable: a mapped push header)
  *   Content-Length: 21
@@ -37,7 +38,7 @@
 typedef struct control_request {
     sp_str verb;          /* PUSH or REFER */
     sp_str to, method, app, target, content_type;
-    bool indirect;
+    bool indirect, confirm;
     sp_str headers[CONTROL_MAX_HEADERS];
     size_t nheaders;
     sp_str body;

@@ -296,6 +296,7 @@ def through_psa(tmp):
     recv = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % port, '--aor', 'sip:bob@127.0.0.1', '--app', 'wml.ua',
                  '--out', inbox], os.path.join(tmp, 'recv-psa.jsonl'))
     sock = os.path.join(tmp, 'psa.sock')
+    cap = Capture(os.path.join(tmp, 'psa.pcap'), 'tcp')
     psa = Proc(['psa', '--listen', 'udp:127.0.0.1:%d' % pport, '--control', 'unix:' + sock], os.path.join(tmp, 'psa.jsonl'))
     check(recv.wait_event('listening') is not None and psa.wait_event('listening') is not None, 'psa: both listening')
     data = os.urandom(100000)
@@ -309,6 +310,16 @@ def through_psa(tmp):
     sha = hashlib.sha1(data).hexdigest()
     got = [e for e in recv.events() if e.get('event') == 'push' and e.get('sha1') == sha]
     check(len(got) == 2, 'psa: both pushes arrived intact')
+    # --confirm travels over the control socket: Success-Report: yes (absent from the two
+    # pushes above), and the REPORT comes back
+    rc, res = send(['--psa', 'unix:' + sock, '--to', 'sip:bob@127.0.0.1:%d' % port, '--method', 'invite', '--app',
+                    'wml.ua', '--type', 'application/octet-stream', '--confirm', f])
+    cap.stop()
+    check(rc == 0 and res.get('event') == 'delivered', 'psa: a confirmed push delivered (%s)' % res)
+    asked = cap.fields([], 'tcp.payload contains "Success-Report: yes"', 'frame.number')
+    report = cap.fields([], 'tcp.payload contains "REPORT" && tcp.payload contains "Status: 000 200 OK"',
+                        'frame.number')
+    check(bool(asked) and bool(report), 'psa: --confirm asks Success-Report: yes and gets the REPORT')
     recv.stop()
     psa.stop()
 
