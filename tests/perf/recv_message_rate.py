@@ -96,6 +96,16 @@ def stop_kamailio(p):
         p.wait(10)
 
 
+def start_recv(exe, procs):
+    """`recv --out none` serving two applications on a free port; returns (process, port)."""
+    port = free_port()
+    p = subprocess.Popen([exe, 'recv', '--listen', 'udp:127.0.0.1:%d' % port, '--app', 'sms.ua', '--app', 'mms.ua',
+                          '--out', 'none'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs.append(p)
+    time.sleep(0.5)
+    return p, port
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--calls', type=int, default=2000000)
@@ -127,21 +137,13 @@ def main():
                                                                     '127.0.0.1:%d' % kport, a.calls, a.rate)))
                 stop_kamailio(kam)
 
-            rport = free_port()
-            recv = subprocess.Popen([exe, 'recv', '--listen', 'udp:127.0.0.1:%d' % rport, '--app', 'sms.ua', '--app',
-                                     'mms.ua', '--out', 'none'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            procs.append(recv)
-            time.sleep(0.5)
+            recv, rport = start_recv(exe, procs)
             res = measured(recv, a, 'message_push.xml', '127.0.0.1:%d' % rport, a.calls, a.rate)
             failed += res[1]
             mine.append(report('sippush recv --out none', res))
             stop(recv)
 
-        rport = free_port()
-        recv = subprocess.Popen([exe, 'recv', '--listen', 'udp:127.0.0.1:%d' % rport, '--app', 'sms.ua', '--app',
-                                 'mms.ua', '--out', 'none'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(recv)
-        time.sleep(0.5)
+        recv, rport = start_recv(exe, procs)
         # each lost packet holds a window slot for 500 ms or more: far fewer calls
         res = measured(recv, a, 'message_push.xml', '127.0.0.1:%d' % rport, a.calls // 20, a.rate, ['-lost', '10'])
         failed += res[1]
