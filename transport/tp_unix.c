@@ -32,6 +32,7 @@ struct tp_unix {
     tp_unix_conn *conns;
 };
 
+void *tp_unix_conn_ctx(const tp_unix_conn *c) { return c->owner->cfg.ctx; }
 size_t tp_unix_conn_count(const tp_unix *s) { return s->nconns; }
 size_t tp_unix_buffered(const tp_unix *s) { return s->buffered; }
 

@@ -88,6 +88,9 @@ void tp_unix_free(tp_unix *s);
  * went. */
 int tp_unix_reply(tp_unix_conn *c, const char *buf, size_t len);
 
+/* The ctx of the endpoint c belongs to. */
+void *tp_unix_conn_ctx(const tp_unix_conn *c);
+
 /* Connections open, and bytes held for requests not taken (tests, logs). */
 size_t tp_unix_conn_count(const tp_unix *s);
 size_t tp_unix_buffered(const tp_unix *s);
