@@ -115,8 +115,10 @@ static int conn_grow(tp_unix_conn *c, tp_unix_refusal *why)
     size_t cap = c->cap ? c->cap * 2 : 4096;
     if (cap > l->max_request)
         cap = l->max_request;
+    if (cap > l->max_buffered)
+        cap = l->max_buffered; /* a small budget still takes small requests */
     char *grown;
-    if (s->buffered - c->cap + cap > l->max_buffered || !(grown = realloc(c->buf, cap))) {
+    if (cap <= c->cap || s->buffered - c->cap + cap > l->max_buffered || !(grown = realloc(c->buf, cap))) {
         *why = TP_UNIX_BUSY;
         return -1;
     }

@@ -294,6 +294,26 @@ START_TEST(bytes_held_at_the_limit)
 }
 END_TEST
 
+START_TEST(a_budget_below_one_buffer)
+{
+    make_path();
+    server s;
+    ck_assert_int_eq(server_open(&s, (tp_unix_limits){.max_buffered = 100}, false, 0), 0);
+    int a = client();
+    put_n(a, 'a', 99);
+    put(a, "\n", 1);
+    await(&s);
+    ck_assert_str_eq(answer(a), "ok 100\n");
+    a = client();
+    put_n(a, 'a', 100);
+    put(a, "\n", 1);
+    await(&s);
+    ck_assert_int_eq(s.why, TP_UNIX_BUSY);
+    ck_assert_str_eq(answer(a), "busy\n");
+    server_close(&s);
+}
+END_TEST
+
 START_TEST(request_size_at_the_limit)
 {
     make_path();
@@ -368,6 +388,7 @@ static Suite *tp_unix_suite(void)
     tcase_add_test(t, a_live_servers_socket_is_not_stolen);
     tcase_add_test(t, connections_at_the_limit);
     tcase_add_test(t, bytes_held_at_the_limit);
+    tcase_add_test(t, a_budget_below_one_buffer);
     tcase_add_test(t, request_size_at_the_limit);
     tcase_add_test(t, a_slow_client_is_timed_out);
     tcase_add_test(t, a_peer_gone_early_is_forgotten);
