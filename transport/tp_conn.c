@@ -44,7 +44,8 @@ tp_conn *tp_conn_new(tp_tcp *t, int fd, const tp_addr *remote, bool incoming)
     c->ctx = t->cfg.ctx;
     c->idle_ms = t->cfg.limits.idle_timeout_ms;
     c->stall_ms = t->cfg.limits.stall_timeout_ms;
-    c->last_rx = c->last_activity = tp_loop_now(t->loop);
+    c->last_rx = c->last_activity = c->last_frame = tp_loop_now(t->loop);
+    c->frame_since = TP_MS_NEVER;
     tp_defer_init(&c->defer, conn_on_defer, c);
     tp_timer_init(&c->timer, conn_on_timer, c);
     /* SIP requests and MSRP chunks are whole messages: do not hold their
@@ -154,9 +155,12 @@ static void update_events(tp_conn *c)
 
 /* --- timeouts --------------------------------------------------------------- */
 
+/* With counts_frames, keep-alives are bytes but not frames: only frames
+ * keep a connection (RFC 5626 §4.4.1 pings are answered, not counted). */
 static tp_ms idle_deadline(const tp_conn *c)
 {
-    return c->idle_ms ? c->last_activity + c->idle_ms : TP_MS_NEVER;
+    tp_ms since = c->tcp->cfg.counts_frames ? c->last_frame : c->last_activity;
+    return c->idle_ms ? since + c->idle_ms : TP_MS_NEVER;
 }
 
 static tp_ms stall_deadline(const tp_conn *c)
@@ -164,13 +168,22 @@ static tp_ms stall_deadline(const tp_conn *c)
     return c->stall_ms && c->rx ? c->last_rx + c->stall_ms : TP_MS_NEVER;
 }
 
+/* From the frame's start, not its last byte: a peer trickling a byte at a
+ * time restarts the stall timeout but not this one. */
+static tp_ms frame_deadline(const tp_conn *c)
+{
+    uint32_t ms = c->tcp->cfg.limits.frame_timeout_ms;
+    return ms && c->frame_since != TP_MS_NEVER ? c->frame_since + ms : TP_MS_NEVER;
+}
+
+static tp_ms earliest(tp_ms a, tp_ms b) { return a < b ? a : b; }
+
 /* Activity only moves timestamps; the timer is re-armed when it fires (or
  * here, when a deadline comes earlier than the one armed), so busy
  * connections cost no heap operation per read. */
 static void arm_timeouts(tp_conn *c)
 {
-    tp_ms idle = idle_deadline(c), stall = stall_deadline(c);
-    tp_ms due = idle < stall ? idle : stall;
+    tp_ms due = earliest(earliest(idle_deadline(c), stall_deadline(c)), frame_deadline(c));
     if (due == TP_MS_NEVER) {
         tp_timer_stop(timers_of(c), &c->timer);
         return;
@@ -191,6 +204,8 @@ static void conn_on_timer(tp_timer *timer, void *ctx)
         tp_conn_close_why(c, TP_CLOSE_CONNECT_TIMEOUT, -ETIMEDOUT);
     else if (stall_deadline(c) <= now)
         tp_conn_close_why(c, TP_CLOSE_STALLED, -ETIMEDOUT);
+    else if (frame_deadline(c) <= now)
+        tp_conn_close_why(c, TP_CLOSE_FRAME_TIMEOUT, -ETIMEDOUT);
     else if (idle_deadline(c) <= now)
         tp_conn_close_why(c, TP_CLOSE_IDLE, -ETIMEDOUT);
     else
@@ -207,6 +222,22 @@ void tp_conn_set_timeouts(tp_conn *c, uint32_t idle_ms, uint32_t stall_ms)
         arm_timeouts(c);
     }
 }
+
+void tp_conn_frame_begun(tp_conn *c)
+{
+    if (c->state != TP_CONN_OPEN || c->frame_since != TP_MS_NEVER)
+        return;
+    c->frame_since = now_of(c);
+    arm_timeouts(c);
+}
+
+void tp_conn_frame_received(tp_conn *c)
+{
+    c->frame_since = TP_MS_NEVER;
+    c->last_frame = now_of(c);
+}
+
+void tp_conn_frame_sent(tp_conn *c) { c->last_frame = now_of(c); }
 
 /* --- writing ------------------------------------------------------------------ */
 
@@ -577,7 +608,7 @@ static void connect_done(tp_conn *c)
     c->tcp->stats.connected++;
     tp_sock_local(c->fd, &c->local);
     tp_timer_stop(timers_of(c), &c->timer);
-    c->last_rx = c->last_activity = now_of(c);
+    c->last_rx = c->last_activity = c->last_frame = now_of(c);
     arm_timeouts(c);
     update_events(c);
     if (c->tcp->cfg.on_open)
