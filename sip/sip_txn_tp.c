@@ -215,10 +215,15 @@ static void tcp_close(void *ctx, tp_conn *c, tp_close_reason why, int err)
 /* The stream cannot be read on (§18.3: no Content-Length says where the
  * next message starts): answer from the bytes held with the status the
  * stream framing found (400, or 513 past the size limit), then close once
- * the answer is out. The answer needs a Via (§8.2.6.1): a request whose top
- * Via is not among the first max_msg_size bytes, or a response, gets none. */
+ * the answer is out. The answer needs a Via (§8.2.6.1): only whole lines
+ * within the first max_msg_size bytes are read for it, so a request whose
+ * top Via comes later, or a response, gets none, however the bytes came. */
 static void tcp_refuse(sip_txn_tp *a, tp_conn *c, const char *buf, size_t len, const sp_error *err)
 {
+    if (len > a->limits.max_msg_size) {
+        const char *lf = memrchr(buf, '\n', a->limits.max_msg_size);
+        len = lf ? (size_t)(lf + 1 - buf) : 0;
+    }
     sip_via via;
     long n = sip_stateless_salvage(buf, len, err, a->refusal, a->refusal_cap, &via);
     if (n > 0)
