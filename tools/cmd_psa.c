@@ -42,7 +42,8 @@ static int usage(void)
 {
     fprintf(stderr, "usage: sippush psa [--listen udp|tcp:HOST:PORT]... [--control unix:PATH] [--identity SIP-URI]\n"
                     "         [--proxy SIP-URI] [--trust HOST]... [--watch SIP-URI]... [--icsi URN]\n"
-                    "         [--max-expires S] [--verbose]\n");
+                    "         [--max-expires S] [--verbose]\n"
+                    "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n");
     return EXIT_USAGE;
 }
 
@@ -272,7 +273,7 @@ int cmd_psa(int argc, char **argv)
         else if (!strcmp(o, "--verbose"))
             a.host.verbose = true, takes = false;
         else
-            ok = false;
+            ok = agent_host_tcp_flag(&a.host, o, v) > 0;
         if (!ok || (takes && !v))
             goto done;
         i += takes;
