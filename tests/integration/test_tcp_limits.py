@@ -290,6 +290,29 @@ def per_host_boundary():
     check(code == 2, '--tcp-max-per-host 0 is a usage error')
 
 
+def total_boundary(cmd):
+    """--tcp-max-conns 3 (recv or psa): three connections from three addresses are
+    kept, a fourth from a fourth address is reset."""
+    port = free_port()
+    p = Proc([cmd, '--listen', 'tcp:127.0.0.1:%d' % port, '--tcp-max-conns', '3', '--tcp-max-per-host', '2'])
+    try:
+        check(p.wait_event('listening') is not None, '%s --tcp-max-conns 3 --tcp-max-per-host 2 listening' % cmd)
+        addr = ('127.0.0.1', port)
+        kept = [connect(socket.AF_INET, addr, source='127.0.0.%d' % (i + 1)) for i in range(3)]
+        fourth = connect(socket.AF_INET, addr, source='127.0.0.4')
+        check(closed_by_peer(fourth, 5), '%s: the fourth connection is reset' % cmd)
+        check(not any(closed_by_peer(s, 0.3) for s in kept), '%s: the three are kept' % cmd)
+        kept[0].close()
+        time.sleep(0.3)
+        again = [connect(socket.AF_INET, addr, source='127.0.0.%d' % i) for i in (9, 10)]
+        check(not closed_by_peer(again[0], 0.3) and closed_by_peer(again[1], 5),
+              '%s: a freed slot is taken again, and only one' % cmd)
+        for s in kept + [fourth] + again:
+            s.close()
+    finally:
+        check(p.stop() == 0, '%s exits 0' % cmd)
+
+
 def receiver(listen, aor):
     port = free_port()
     args = ['recv', '--listen', 'tcp:%s:%d' % (listen, port), '--aor', aor, '--out', 'none',
@@ -312,3 +335,5 @@ finally:
     check(recv4.stop() == 0, 'recv (IPv4) exits 0')
     check(recv6.stop() == 0, 'recv (IPv6) exits 0')
 per_host_boundary()
+total_boundary('recv')
+total_boundary('psa')
