@@ -146,7 +146,7 @@ static void update_events(tp_conn *c)
     if (c->state == TP_CONN_CLOSED)
         return;
     unsigned ev = 0;
-    if (c->state == TP_CONN_OPEN && !c->ending)
+    if (c->state == TP_CONN_OPEN && (!c->ending || c->lingering))
         ev |= TP_EV_READ;
     if (c->state == TP_CONN_CONNECTING || c->tx_head)
         ev |= TP_EV_WRITE;
@@ -178,12 +178,20 @@ static tp_ms frame_deadline(const tp_conn *c)
 
 static tp_ms earliest(tp_ms a, tp_ms b) { return a < b ? a : b; }
 
+/* A lingering connection has only its linger deadline left. */
+static tp_ms next_deadline(const tp_conn *c)
+{
+    if (c->lingering)
+        return c->linger_until;
+    return earliest(earliest(idle_deadline(c), stall_deadline(c)), frame_deadline(c));
+}
+
 /* Activity only moves timestamps; the timer is re-armed when it fires (or
  * here, when a deadline comes earlier than the one armed), so busy
  * connections cost no heap operation per read. */
 static void arm_timeouts(tp_conn *c)
 {
-    tp_ms due = earliest(earliest(idle_deadline(c), stall_deadline(c)), frame_deadline(c));
+    tp_ms due = next_deadline(c);
     if (due == TP_MS_NEVER) {
         tp_timer_stop(timers_of(c), &c->timer);
         return;
@@ -202,6 +210,10 @@ static void conn_on_timer(tp_timer *timer, void *ctx)
     tp_ms now = now_of(c);
     if (c->state == TP_CONN_CONNECTING)
         tp_conn_close_why(c, TP_CLOSE_CONNECT_TIMEOUT, -ETIMEDOUT);
+    else if (c->lingering && c->linger_until <= now)
+        tp_conn_close_why(c, TP_CLOSE_LOCAL, 0);
+    else if (c->lingering)
+        arm_timeouts(c);
     else if (stall_deadline(c) <= now)
         tp_conn_close_why(c, TP_CLOSE_STALLED, -ETIMEDOUT);
     else if (frame_deadline(c) <= now)
@@ -275,6 +287,44 @@ static void advance_queue(tp_conn *c, size_t n)
     }
 }
 
+/* The queue of an ending connection is written: shut our side and read on
+ * until the peer ends its own. Closing with its bytes unread would send a
+ * reset, and a reset can make the peer drop the answer written last (a 400
+ * or 513 sent because its message could not be read on) before reading it. */
+static void linger(tp_conn *c)
+{
+    uint32_t ms = c->tcp->cfg.limits.linger_ms;
+    if (ms == 0 || shutdown(c->fd, SHUT_WR) != 0) {
+        tp_conn_close(c);
+        return;
+    }
+    c->lingering = true;
+    c->linger_until = now_of(c) + ms;
+    update_events(c);
+    arm_timeouts(c);
+}
+
+/* Reads and drops what a lingering connection's peer sends; its end (or a
+ * reset) closes the connection. */
+static void drop_input(tp_conn *c)
+{
+    tp_tcp *t = c->tcp;
+    /* what was held will never be read (freed here, not in linger: the
+     * framing callback that ended c may still be looking at it) */
+    free(c->rx);
+    c->rx = NULL;
+    c->rx_cap = c->rx_off = c->rx_len = 0;
+    for (int i = 0; i < TP_CONN_READS_PER_EVENT; i++) {
+        ssize_t n = recv(c->fd, t->scratch, t->scratch_len, MSG_DONTWAIT);
+        if (n > 0 || (n < 0 && errno == EINTR))
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        tp_conn_close_why(c, TP_CLOSE_LOCAL, 0);
+        return;
+    }
+}
+
 /* Writes as much of the queue as the kernel takes; may close c. */
 static void flush(tp_conn *c)
 {
@@ -302,7 +352,8 @@ static void flush(tp_conn *c)
         return;
     update_events(c);
     if (c->ending && !c->tx_head) {
-        tp_conn_close_why(c, TP_CLOSE_LOCAL, 0);
+        if (!c->lingering)
+            linger(c);
         return;
     }
     if (c->tx_blocked && c->tx_queued <= c->tcp->cfg.limits.tx_high_water / 2) {
@@ -437,7 +488,7 @@ void tp_conn_end(tp_conn *c)
         return;
     c->ending = true;
     if (c->state == TP_CONN_OPEN && !c->tx_head) {
-        tp_conn_close(c);
+        linger(c);
         return;
     }
     update_events(c);
@@ -630,6 +681,8 @@ void tp_conn_on_event(tp_loop *loop, int fd, unsigned events, void *ctx)
             flush(c);
         if ((events & TP_EV_READ) && c->state == TP_CONN_OPEN && !c->ending)
             read_ready(c);
+        else if ((events & TP_EV_READ) && c->lingering)
+            drop_input(c);
     }
     leave(c);
 }

@@ -31,6 +31,7 @@ void tp_tcp_config_default(tp_tcp_config *cfg)
         .idle_timeout_ms = 300000,
         .stall_timeout_ms = 32000,
         .frame_timeout_ms = 32000,
+        .linger_ms = 2000,
         .backlog = 128,
     };
 }

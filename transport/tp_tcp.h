@@ -107,6 +107,9 @@ typedef struct tp_tcp_limits {
                                     (64*T1, RFC 3261 §17.1.1.1); 0: never */
     uint32_t frame_timeout_ms;   /* from tp_conn_frame_begun to tp_conn_frame_received;
                                     default 32000 (64*T1); 0: never */
+    uint32_t linger_ms;          /* tp_conn_end: how long the peer's bytes are read and
+                                    dropped, waiting for its end; default 2000; 0: close
+                                    at once (a reset when bytes are left unread) */
     int backlog;                 /* listen(); default 128 */
 } tp_tcp_limits;
 
@@ -199,7 +202,10 @@ size_t tp_conn_tx_queued(const tp_conn *c);
 
 /* Closes now; queued writes are dropped (their 'done' gets -ECANCELED). */
 void tp_conn_close(tp_conn *c);
-/* Stops reading and closes once the queue is written (TP_CLOSE_LOCAL). */
+/* Stops reading and closes once the queue is written (TP_CLOSE_LOCAL): our
+ * side is shut first, and what the peer still sends is read and dropped
+ * until it ends its side or limits.linger_ms pass, so that the last answer
+ * is not lost to the reset a close with unread bytes would send. */
 void tp_conn_end(tp_conn *c);
 
 #endif

@@ -41,6 +41,7 @@ struct tp_conn {
     tp_conn_state state;
     bool incoming;
     bool ending;      /* tp_conn_end: close once the queue is empty */
+    bool lingering;   /* ending, our side shut: the peer's bytes dropped until its end */
     bool tx_blocked;  /* reached the high-water mark, on_writable owed */
     int busy;         /* > 0 while one of its own callbacks runs */
     int pending_err;  /* errno of a failure found inside a call, closed deferred */
@@ -62,6 +63,7 @@ struct tp_conn {
     tp_ms last_rx, last_activity;
     tp_ms last_frame;  /* counts_frames: the last frame received or sent */
     tp_ms frame_since; /* when the frame held began; TP_MS_NEVER: none */
+    tp_ms linger_until;
     uint32_t idle_ms, stall_ms;
 };
 

@@ -780,7 +780,8 @@ START_TEST(end_flushes_then_closes)
     ck_assert(client.got_line);
     ck_assert(memcmp(client.line, "bye\n", 4) == 0);
     ck_assert_int_eq(client.why, TP_CLOSE_PEER);
-    ck_assert(server.closed);
+    /* the server waited for the client's end before closing */
+    ck_assert(loop_run_until(loop, &server.closed, 3000));
     ck_assert_int_eq(server.why, TP_CLOSE_LOCAL);
     tp_tcp_free(client.tcp);
     tp_tcp_free(server.tcp);
@@ -1029,6 +1030,62 @@ START_TEST(idle_counts_frames_not_keepalives)
 }
 END_TEST
 
+/* tp_conn_end with the peer's bytes still coming: our side is shut (the
+ * peer reads the answer and then the end, no reset), its bytes are dropped
+ * until it ends its side, or linger_ms pass. */
+START_TEST(end_lingers_until_the_peer_ends)
+{
+    enum { LINGER_MS = 500 };
+    tp_loop *loop = fake_clock_loop();
+    tp_tcp_limits l = defaults();
+    l.linger_ms = LINGER_MS;
+    peer server;
+    peer_init(&server, loop, &l);
+    server.echo = server.end_after_reply = true;
+    tp_addr to = listen_on(&server, AF_INET);
+    static char more[200000];
+    memset(more, 'm', sizeof more);
+    for (int peer_ends = 0; peer_ends < 2; peer_ends++) {
+        server.closed = false;
+        int fd = raw_connect(&to);
+        ck_assert_int_eq(send(fd, "bye\n", 4, 0), 4);
+        ck_assert_int_eq(send(fd, more, sizeof more, 0), (ssize_t)sizeof more); /* never read */
+        char got[8] = {0};
+        size_t have = 0;
+        for (int k = 0; k < 300 && have < 4; k++) {
+            tp_loop_run_once(loop, 10);
+            ssize_t n = recv(fd, got + have, 4 - have, MSG_DONTWAIT);
+            if (n > 0)
+                have += (size_t)n;
+        }
+        ck_assert_uint_eq(have, 4);
+        ck_assert(memcmp(got, "bye\n", 4) == 0);
+        /* then the end of the stream, not a reset */
+        struct pollfd pfd = {fd, POLLIN, 0};
+        for (int k = 0; k < 300 && poll(&pfd, 1, 0) == 0; k++)
+            tp_loop_run_once(loop, 10);
+        ck_assert_int_eq(recv(fd, got, 1, MSG_DONTWAIT), 0);
+        ck_assert(!server.closed);
+        ck_assert_int_eq(send(fd, more, 1000, MSG_NOSIGNAL), 1000); /* still dropped, still open */
+        loop_run_for(loop, 20);
+        ck_assert(!server.closed);
+        if (peer_ends) {
+            close(fd);
+            ck_assert(loop_run_until(loop, &server.closed, 3000));
+        } else {
+            advance(loop, LINGER_MS - 1);
+            ck_assert(!server.closed);
+            advance(loop, 1);
+            ck_assert(server.closed);
+            close(fd);
+        }
+        ck_assert_int_eq(server.why, TP_CLOSE_LOCAL);
+    }
+    tp_tcp_free(server.tcp);
+    tp_loop_free(loop);
+}
+END_TEST
+
 static Suite *tp_tcp_suite(void)
 {
     Suite *s = suite_create("tp_tcp");
@@ -1054,6 +1111,7 @@ static Suite *tp_tcp_suite(void)
     tcase_add_test(tc, out_of_descriptors_refuses_at_once);
     tcase_add_test(tc, frame_timeout_counts_from_the_first_byte);
     tcase_add_test(tc, idle_counts_frames_not_keepalives);
+    tcase_add_test(tc, end_lingers_until_the_peer_ends);
     suite_add_tcase(s, tc);
     return s;
 }
