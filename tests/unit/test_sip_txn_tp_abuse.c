@@ -67,6 +67,9 @@ static void server_up_clock(server *s, bool fake)
     tc.limits.stall_timeout_ms = fake ? 0 : STALL_MS;
     tc.limits.idle_timeout_ms = IDLE_MS;
     tc.limits.frame_timeout_ms = FRAME_MS;
+    /* no more than the SIP size limit: the adapter must make room for the
+     * byte past it, which earns a 513 rather than a silent close */
+    tc.limits.max_rx = MAX_MSG;
     sip_txn_tp_config cfg = {.udp = &any, .tcp = &any, .tcp_limits = &tc.limits};
     sip_txn_config_default(&cfg.txn);
     cfg.txn.limits.max_msg_size = MAX_MSG;
@@ -404,6 +407,56 @@ START_TEST(tcp_oversized_header_section)
 }
 END_TEST
 
+/* The size limit when the message comes in two reads, so that the
+ * transport holds it: MAX_MSG bytes of header section are served, one more
+ * gets 513 (the transport's own receive limit never closes it first). */
+START_TEST(tcp_size_limit_across_reads)
+{
+    server s;
+    server_up(&s);
+    static char msg[MAX_MSG + 2];
+    char out[4096];
+    for (int extra = 0; extra < 2; extra++) {
+        const char *head = request("MESSAGE", extra ? "z9hG4bKsplit1" : "z9hG4bKsplit0", "TCP", "");
+        size_t hn = strlen(head), n = 0;
+        const char *cl = strstr(head, "Content-Length");
+        memcpy(msg, head, (size_t)(cl - head));
+        n = (size_t)(cl - head);
+        size_t want = MAX_MSG + (size_t)extra;
+        size_t tail = hn - n; /* "Content-Length: 0\r\n\r\n" */
+        while (n + tail < want) {
+            size_t k = want - n - tail < 60 ? want - n - tail : 60;
+            if (k < 8) { /* pad the last filler line instead of a short one */
+                n -= 2;
+                memset(msg + n, 'p', k);
+                n += k;
+                memcpy(msg + n, "\r\n", 2);
+                n += 2;
+                continue;
+            }
+            memcpy(msg + n, "X-F: ", 5);
+            memset(msg + n + 5, 'f', k - 7);
+            memcpy(msg + n + k - 2, "\r\n", 2);
+            n += k;
+        }
+        memcpy(msg + n, cl, tail);
+        n += tail;
+        ck_assert_uint_eq(n, want);
+        int fd = tcp_client(&s);
+        ck_assert_int_eq(send_all(fd, msg, MAX_MSG - 1), 0);
+        loop_run_for(s.loop, 30); /* held by the transport */
+        ck_assert_int_eq(send_all(fd, msg + MAX_MSG - 1, n - (MAX_MSG - 1)), 0);
+        ck_assert(wait_readable(&s, fd, 2000));
+        ssize_t got = recv(fd, out, sizeof out - 1, MSG_DONTWAIT);
+        out[got > 0 ? got : 0] = 0;
+        ck_assert_msg(strncmp(out, extra ? "SIP/2.0 513 " : "SIP/2.0 200 ", 12) == 0, "%d: %s", extra, out);
+        close(fd);
+    }
+    ck_assert_int_eq(s.requests, 1);
+    server_down(&s);
+}
+END_TEST
+
 /* Runs the loop (the fake clock standing still) until fd has bytes. */
 static bool await_bytes(server *s, int fd, char *out, size_t cap)
 {
@@ -506,6 +559,7 @@ static Suite *txn_tp_abuse_suite(void)
     tcase_add_test(tc, tcp_without_content_length_is_400_and_closed);
     tcase_add_test(tc, tcp_huge_content_length_is_513_and_closed);
     tcase_add_test(tc, tcp_oversized_header_section);
+    tcase_add_test(tc, tcp_size_limit_across_reads);
     tcase_add_test(tc, keepalive_only_peer_is_closed_at_idle);
     tcase_add_test(tc, trickling_peer_is_closed_at_message_timeout);
     suite_add_tcase(s, tc);
