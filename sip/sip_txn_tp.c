@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sip_stateless.h"
 #include "sip_txn_tp.h"
 #include "tp_tcp.h"
 #include "tp_udp.h"
@@ -35,6 +36,8 @@ struct sip_txn_tp {
     tp_addr udp_local, tcp_local;
     bool has_tcp_listener;
     sip_limits limits; /* the layer's: framing over TCP answers 513 past them too */
+    char *refusal;     /* refusal_cap bytes: the answer to a stream that cannot go on */
+    size_t refusal_cap;
     txn_tp_timer *free_timers, *all_timers;
     addr_memo from_memo, to_memo;
 };
@@ -166,7 +169,10 @@ static int env_send(void *ctx, const sip_peer *dest, const char *buf, size_t len
         if (!c && tp_tcp_connect(a->tcp, &to, a, &c) != 0)
             return -1;
     }
-    return tp_conn_send(c, buf, len) == 0 ? 0 : -1;
+    if (tp_conn_send(c, buf, len) != 0)
+        return -1;
+    tp_conn_frame_sent(c);
+    return 0;
 }
 
 /* --- input ---------------------------------------------------------------- */
@@ -206,31 +212,58 @@ static void tcp_close(void *ctx, tp_conn *c, tp_close_reason why, int err)
     sip_txn_transport_error(a->L, &where, never_opened);
 }
 
+/* The stream cannot be read on (§18.3: no Content-Length says where the
+ * next message starts): answer from the bytes held with the status the
+ * stream framing found (400, or 513 past the size limit), then close once
+ * the answer is out. The answer needs a Via (§8.2.6.1): only whole lines
+ * within the first max_msg_size bytes are read for it, so a request whose
+ * top Via comes later, or a response, gets none, however the bytes came. */
+static void tcp_refuse(sip_txn_tp *a, tp_conn *c, const char *buf, size_t len, const sp_error *err)
+{
+    if (len > a->limits.max_msg_size) {
+        const char *lf = memrchr(buf, '\n', a->limits.max_msg_size);
+        len = lf ? (size_t)(lf + 1 - buf) : 0;
+    }
+    sip_via via;
+    long n = sip_stateless_salvage(buf, len, err, a->refusal, a->refusal_cap, &via);
+    if (n > 0)
+        tp_conn_send(c, a->refusal, (size_t)n);
+    tp_conn_end(c);
+}
+
 static int tcp_frame(void *ctx, tp_conn *c, const char *buf, size_t len)
 {
     sip_txn_tp *a = ctx;
-    /* RFC 5626 §4.4.1: a CRLF CRLF ping gets a CRLF pong; lone CRLFs between messages are skipped */
+    /* RFC 5626 §4.4.1: a CRLF CRLF ping gets a CRLF pong; lone CRLFs (and
+     * LFs, §7.5) between messages are skipped. None of them is a message:
+     * they keep no connection open past the idle timeout. */
     if (len >= 4 && !memcmp(buf, "\r\n\r\n", 4)) {
         tp_conn_send(c, "\r\n", 2);
         return 4;
     }
     if (len >= 2 && !memcmp(buf, "\r\n", 2))
         return len == 2 ? 0 : 2;
+    if (buf[0] == '\n')
+        return 1;
     sip_header hdrs[SIP_DEFAULT_MAX_HEADERS];
     sip_msg msg;
     sp_error err;
     int n = sip_msg_parse(buf, len, &msg, hdrs, SIP_DEFAULT_MAX_HEADERS, &a->limits, SIP_FRAME_STREAM, &err);
+    if (n == SP_AGAIN) {
+        tp_conn_frame_begun(c); /* whole within the frame timeout, however slowly it comes */
+        return 0;
+    }
+    /* §18.3: Content-Length MUST be used on a stream; without it the message's end is a guess. */
+    if (n >= 0 && !msg.has_content_length)
+        n = sp_fail(&err, SP_EINVAL, msg.length, 400, "no Content-Length on a stream transport");
+    if (n < 0) {
+        tcp_refuse(a, c, buf, len, &err);
+        return (int)len;
+    }
+    tp_conn_frame_received(c);
     sip_peer src;
     sip_txn_tp_peer(tp_conn_remote(c), SIP_TP_TCP, &src);
     src.conn = tp_conn_id(c);
-    if (n == SP_AGAIN)
-        return 0;
-    if (n < 0) {
-        /* the framing is lost: answer what can be answered, close once the answer is out */
-        sip_txn_receive(a->L, buf, len, &src);
-        tp_conn_end(c);
-        return (int)len;
-    }
     sip_txn_receive(a->L, buf, (size_t)n, &src);
     return n;
 }
@@ -248,6 +281,13 @@ int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out
         a->limits.max_msg_size = SIP_DEFAULT_MAX_MSG_SIZE;
     if (a->limits.max_headers == 0 || a->limits.max_headers > SIP_DEFAULT_MAX_HEADERS)
         a->limits.max_headers = SIP_DEFAULT_MAX_HEADERS;
+    /* a salvaged answer copies a few header lines of at most one message */
+    a->refusal_cap = a->limits.max_msg_size + 1024;
+    a->refusal = malloc(a->refusal_cap);
+    if (!a->refusal) {
+        free(a);
+        return -ENOMEM;
+    }
     sip_txn_env env = {.ctx = a, .now_ms = env_now, .send = env_send, .timer_start = env_timer_start,
                        .timer_cancel = env_timer_cancel};
     a->L = sip_txn_layer_new(&cfg->txn, &env, &cfg->tu);
@@ -271,8 +311,13 @@ int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out
         tp_tcp_config_default(&tc);
         tc.on_frame = tcp_frame;
         tc.on_close = tcp_close;
+        tc.counts_frames = true;
         if (cfg->tcp_limits)
             tc.limits = *cfg->tcp_limits;
+        /* The framing must see one byte past the size limit to answer 513
+         * (§21.5.14) rather than have the transport drop the connection. */
+        if (tc.limits.max_rx <= a->limits.max_msg_size)
+            tc.limits.max_rx = a->limits.max_msg_size + 1;
         tc.ctx = a;
         rc = tp_tcp_new(loop, &tc, &a->tcp);
         if (rc == 0 && cfg->tcp) {
@@ -305,6 +350,7 @@ void sip_txn_tp_free(sip_txn_tp *a)
             tp_timer_stop(tp_loop_timers(a->loop), &rec->t);
         free(rec);
     }
+    free(a->refusal);
     free(a);
 }
 

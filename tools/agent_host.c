@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "agent_host.h"
@@ -96,6 +97,46 @@ bool agent_host_listen(agent_host *h, const char *spec)
     return true;
 }
 
+int agent_host_tcp_flag(agent_host *h, const char *flag, const char *value)
+{
+    tp_tcp_limits *l = &h->tcp_limits;
+    uint64_t n = 0;
+    bool ok = value && sp_str_to_u64(sp_str_cstr(value), UINT32_MAX, &n);
+    /* counts need at least one slot; a timeout of 0 means never */
+    if (!strcmp(flag, "--tcp-max-conns"))
+        ok = ok && n > 0 && (l->max_conns = (size_t)n);
+    else if (!strcmp(flag, "--tcp-max-per-host"))
+        ok = ok && n > 0 && (l->max_conns_per_host = (size_t)n);
+    else if (!strcmp(flag, "--tcp-msg-timeout"))
+        ok = ok && ((l->frame_timeout_ms = (uint32_t)n), true);
+    else if (!strcmp(flag, "--tcp-idle-timeout"))
+        ok = ok && ((l->idle_timeout_ms = (uint32_t)n), true);
+    else
+        return 0;
+    if (!ok)
+        fprintf(stderr, "sippush: bad %s '%s'\n", flag, value ? value : "");
+    return ok ? 1 : -1;
+}
+
+/* Every connection slot needs a descriptor: raise the soft limit towards
+ * the hard one when the slots asked for would not fit. Past the limit the
+ * transport still refuses newcomers at once (tp_tcp.h), so this is a
+ * warning, not a failure. */
+static void fit_descriptors(const tp_tcp_limits *l)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+        return;
+    rlim_t want = (rlim_t)l->max_conns + (rlim_t)l->max_out_conns + 64; /* listeners, files, MSRP */
+    if (r.rlim_cur >= want)
+        return;
+    r.rlim_cur = r.rlim_max == RLIM_INFINITY || r.rlim_max > want ? want : r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+    if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < want)
+        fprintf(stderr, "sippush: %llu descriptors for %zu TCP connections: raise ulimit -n\n",
+                (unsigned long long)r.rlim_cur, l->max_conns + l->max_out_conns);
+}
+
 /* The JSON writer flushes after every line; its lines go into stdout's
  * buffer instead, and stdout is written once per loop iteration, after
  * the dispatch that printed them: one write for a burst of pushes. */
@@ -130,6 +171,9 @@ int agent_host_init(agent_host *h, void *agent, void (*timer_fn)(void *agent, ui
 {
     h->agent = agent;
     h->timer_fn = timer_fn;
+    tp_tcp_config tc;
+    tp_tcp_config_default(&tc);
+    h->tcp_limits = tc.limits;
     h->loop = tp_loop_new();
     if (!h->loop) {
         perror("sippush: event loop");
@@ -194,6 +238,8 @@ int agent_host_open(agent_host *h, sp_str allow, sp_str supported, bool defaults
                         .on_stray_response = fwd_stray, .on_stateless_request = fwd_stateless};
     c.udp = h->has_udp ? &h->udp : NULL;
     c.tcp = h->has_tcp ? &h->tcp : NULL;
+    c.tcp_limits = &h->tcp_limits;
+    fit_descriptors(&h->tcp_limits);
     int rc = sip_txn_tp_new(h->loop, &c, &h->tp);
     if (rc != 0) {
         fprintf(stderr, "sippush: cannot listen: %s\n", strerror(-rc));

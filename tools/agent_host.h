@@ -22,6 +22,7 @@ typedef struct agent_host {
     push_local local;
     tp_addr udp, tcp;              /* from --listen; len 0 when not asked */
     bool has_udp, has_tcp;
+    tp_tcp_limits tcp_limits;      /* SIP over TCP: the --tcp-* flags over the transport's defaults */
     void *agent;
     sip_txn_tu tu;                 /* the agent's, once it exists (agent_host_set_tu) */
     void (*timer_fn)(void *agent, uint64_t cookie);
@@ -38,6 +39,10 @@ typedef struct agent_host {
  * false (with a message on stderr) when it is malformed or a second one of
  * its transport. */
 bool agent_host_listen(agent_host *h, const char *spec);
+/* Takes one of the --tcp-* flags of recv and psa (connection slots and
+ * timeouts of SIP over TCP) with its value. Returns 1 when taken, 0 when
+ * flag is not one of them, -1 (with a message on stderr) for a bad value. */
+int agent_host_tcp_flag(agent_host *h, const char *flag, const char *value);
 /* Creates the loop and the environment; nothing listens yet. 0 or -1. */
 int agent_host_init(agent_host *h, void *agent, void (*timer_fn)(void *agent, uint64_t cookie));
 /* Opens the listeners (none asked and defaults: both on 127.0.0.1:5060)

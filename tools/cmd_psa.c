@@ -33,7 +33,8 @@ static int usage(void)
                     "         [--proxy SIP-URI] [--trust HOST]... [--watch SIP-URI]... [--icsi URN]\n"
                     "         [--max-expires S] [--max-subscriptions N] [--max-subscriptions-per-identity N]\n"
                     "         [--control-group GROUP] [--control-max-conns N] [--control-max-buffered BYTES]\n"
-                    "         [--control-max-request BYTES] [--control-timeout-ms MS] [--verbose]\n");
+                    "         [--control-max-request BYTES] [--control-timeout-ms MS] [--verbose]\n"
+                    "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n");
     return EXIT_USAGE;
 }
 
@@ -247,7 +248,7 @@ int cmd_psa(int argc, char **argv)
         else if (!strcmp(o, "--verbose"))
             a.host.verbose = true, takes = false;
         else
-            ok = false;
+            ok = agent_host_tcp_flag(&a.host, o, v) > 0;
         if (!ok || (takes && !v))
             goto done;
         i += takes;

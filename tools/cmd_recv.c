@@ -38,7 +38,8 @@ static int usage(void)
             "usage: sippush recv [--listen udp|tcp:HOST:PORT]... [--aor SIP-URI] [--registrar SIP-URI]\n"
             "         [--proxy SIP-URI] [--expires S] [--app ID]... [--accept MIME]... [--trust HOST]...\n"
             "         [--allow-from SIP-URI]... [--subscribe SIP-URI] [--out DIR|none] [--max-size BYTES]\n"
-            "         [--count N] [--instance URN] [--dev-cap URL] [--user NAME --password PW] [--verbose]\n");
+            "         [--count N] [--instance URN] [--dev-cap URL] [--user NAME --password PW] [--verbose]\n"
+            "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n");
     return EXIT_USAGE;
 }
 
@@ -284,7 +285,7 @@ int cmd_recv(int argc, char **argv)
         else if (!strcmp(a, "--verbose"))
             r.host.verbose = true, takes = false;
         else
-            ok = false;
+            ok = agent_host_tcp_flag(&r.host, a, v) > 0;
         if (!ok || (takes && !v))
             goto done;
         i += takes;

@@ -44,7 +44,8 @@ tp_conn *tp_conn_new(tp_tcp *t, int fd, const tp_addr *remote, bool incoming)
     c->ctx = t->cfg.ctx;
     c->idle_ms = t->cfg.limits.idle_timeout_ms;
     c->stall_ms = t->cfg.limits.stall_timeout_ms;
-    c->last_rx = c->last_activity = tp_loop_now(t->loop);
+    c->last_rx = c->last_activity = c->last_frame = tp_loop_now(t->loop);
+    c->frame_since = TP_MS_NEVER;
     tp_defer_init(&c->defer, conn_on_defer, c);
     tp_timer_init(&c->timer, conn_on_timer, c);
     /* SIP requests and MSRP chunks are whole messages: do not hold their
@@ -145,7 +146,7 @@ static void update_events(tp_conn *c)
     if (c->state == TP_CONN_CLOSED)
         return;
     unsigned ev = 0;
-    if (c->state == TP_CONN_OPEN && !c->ending)
+    if (c->state == TP_CONN_OPEN && (!c->ending || c->lingering))
         ev |= TP_EV_READ;
     if (c->state == TP_CONN_CONNECTING || c->tx_head)
         ev |= TP_EV_WRITE;
@@ -154,9 +155,12 @@ static void update_events(tp_conn *c)
 
 /* --- timeouts --------------------------------------------------------------- */
 
+/* With counts_frames, keep-alives are bytes but not frames: only frames
+ * keep a connection (RFC 5626 §4.4.1 pings are answered, not counted). */
 static tp_ms idle_deadline(const tp_conn *c)
 {
-    return c->idle_ms ? c->last_activity + c->idle_ms : TP_MS_NEVER;
+    tp_ms since = c->tcp->cfg.counts_frames ? c->last_frame : c->last_activity;
+    return c->idle_ms ? since + c->idle_ms : TP_MS_NEVER;
 }
 
 static tp_ms stall_deadline(const tp_conn *c)
@@ -164,13 +168,30 @@ static tp_ms stall_deadline(const tp_conn *c)
     return c->stall_ms && c->rx ? c->last_rx + c->stall_ms : TP_MS_NEVER;
 }
 
+/* From the frame's start, not its last byte: a peer trickling a byte at a
+ * time restarts the stall timeout but not this one. */
+static tp_ms frame_deadline(const tp_conn *c)
+{
+    uint32_t ms = c->tcp->cfg.limits.frame_timeout_ms;
+    return ms && c->frame_since != TP_MS_NEVER ? c->frame_since + ms : TP_MS_NEVER;
+}
+
+static tp_ms earliest(tp_ms a, tp_ms b) { return a < b ? a : b; }
+
+/* A lingering connection has only its linger deadline left. */
+static tp_ms next_deadline(const tp_conn *c)
+{
+    if (c->lingering)
+        return c->linger_until;
+    return earliest(earliest(idle_deadline(c), stall_deadline(c)), frame_deadline(c));
+}
+
 /* Activity only moves timestamps; the timer is re-armed when it fires (or
  * here, when a deadline comes earlier than the one armed), so busy
  * connections cost no heap operation per read. */
 static void arm_timeouts(tp_conn *c)
 {
-    tp_ms idle = idle_deadline(c), stall = stall_deadline(c);
-    tp_ms due = idle < stall ? idle : stall;
+    tp_ms due = next_deadline(c);
     if (due == TP_MS_NEVER) {
         tp_timer_stop(timers_of(c), &c->timer);
         return;
@@ -189,8 +210,14 @@ static void conn_on_timer(tp_timer *timer, void *ctx)
     tp_ms now = now_of(c);
     if (c->state == TP_CONN_CONNECTING)
         tp_conn_close_why(c, TP_CLOSE_CONNECT_TIMEOUT, -ETIMEDOUT);
+    else if (c->lingering && c->linger_until <= now)
+        tp_conn_close_why(c, TP_CLOSE_LOCAL, 0);
+    else if (c->lingering)
+        arm_timeouts(c);
     else if (stall_deadline(c) <= now)
         tp_conn_close_why(c, TP_CLOSE_STALLED, -ETIMEDOUT);
+    else if (frame_deadline(c) <= now)
+        tp_conn_close_why(c, TP_CLOSE_FRAME_TIMEOUT, -ETIMEDOUT);
     else if (idle_deadline(c) <= now)
         tp_conn_close_why(c, TP_CLOSE_IDLE, -ETIMEDOUT);
     else
@@ -207,6 +234,22 @@ void tp_conn_set_timeouts(tp_conn *c, uint32_t idle_ms, uint32_t stall_ms)
         arm_timeouts(c);
     }
 }
+
+void tp_conn_frame_begun(tp_conn *c)
+{
+    if (c->state != TP_CONN_OPEN || c->frame_since != TP_MS_NEVER)
+        return;
+    c->frame_since = now_of(c);
+    arm_timeouts(c);
+}
+
+void tp_conn_frame_received(tp_conn *c)
+{
+    c->frame_since = TP_MS_NEVER;
+    c->last_frame = now_of(c);
+}
+
+void tp_conn_frame_sent(tp_conn *c) { c->last_frame = now_of(c); }
 
 /* --- writing ------------------------------------------------------------------ */
 
@@ -244,6 +287,44 @@ static void advance_queue(tp_conn *c, size_t n)
     }
 }
 
+/* The queue of an ending connection is written: shut our side and read on
+ * until the peer ends its own. Closing with its bytes unread would send a
+ * reset, and a reset can make the peer drop the answer written last (a 400
+ * or 513 sent because its message could not be read on) before reading it. */
+static void linger(tp_conn *c)
+{
+    uint32_t ms = c->tcp->cfg.limits.linger_ms;
+    if (ms == 0 || shutdown(c->fd, SHUT_WR) != 0) {
+        tp_conn_close(c);
+        return;
+    }
+    c->lingering = true;
+    c->linger_until = now_of(c) + ms;
+    update_events(c);
+    arm_timeouts(c);
+}
+
+/* Reads and drops what a lingering connection's peer sends; its end (or a
+ * reset) closes the connection. */
+static void drop_input(tp_conn *c)
+{
+    tp_tcp *t = c->tcp;
+    /* what was held will never be read (freed here, not in linger: the
+     * framing callback that ended c may still be looking at it) */
+    free(c->rx);
+    c->rx = NULL;
+    c->rx_cap = c->rx_off = c->rx_len = 0;
+    for (int i = 0; i < TP_CONN_READS_PER_EVENT; i++) {
+        ssize_t n = recv(c->fd, t->scratch, t->scratch_len, MSG_DONTWAIT);
+        if (n > 0 || (n < 0 && errno == EINTR))
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        tp_conn_close_why(c, TP_CLOSE_LOCAL, 0);
+        return;
+    }
+}
+
 /* Writes as much of the queue as the kernel takes; may close c. */
 static void flush(tp_conn *c)
 {
@@ -271,7 +352,8 @@ static void flush(tp_conn *c)
         return;
     update_events(c);
     if (c->ending && !c->tx_head) {
-        tp_conn_close_why(c, TP_CLOSE_LOCAL, 0);
+        if (!c->lingering)
+            linger(c);
         return;
     }
     if (c->tx_blocked && c->tx_queued <= c->tcp->cfg.limits.tx_high_water / 2) {
@@ -406,7 +488,7 @@ void tp_conn_end(tp_conn *c)
         return;
     c->ending = true;
     if (c->state == TP_CONN_OPEN && !c->tx_head) {
-        tp_conn_close(c);
+        linger(c);
         return;
     }
     update_events(c);
@@ -577,7 +659,7 @@ static void connect_done(tp_conn *c)
     c->tcp->stats.connected++;
     tp_sock_local(c->fd, &c->local);
     tp_timer_stop(timers_of(c), &c->timer);
-    c->last_rx = c->last_activity = now_of(c);
+    c->last_rx = c->last_activity = c->last_frame = now_of(c);
     arm_timeouts(c);
     update_events(c);
     if (c->tcp->cfg.on_open)
@@ -599,6 +681,8 @@ void tp_conn_on_event(tp_loop *loop, int fd, unsigned events, void *ctx)
             flush(c);
         if ((events & TP_EV_READ) && c->state == TP_CONN_OPEN && !c->ending)
             read_ready(c);
+        else if ((events & TP_EV_READ) && c->lingering)
+            drop_input(c);
     }
     leave(c);
 }

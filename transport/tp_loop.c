@@ -112,9 +112,21 @@ void tp_loop_fd_del(tp_loop *loop, int fd)
 tp_timers *tp_loop_timers(tp_loop *loop) { return &loop->timers; }
 tp_ms tp_loop_now(const tp_loop *loop) { return tp_timers_now(&loop->timers); }
 
+static tp_ms loop_clock(const tp_loop *loop)
+{
+    return loop->clock ? loop->clock(loop->clock_ctx) : tp_clock_ms();
+}
+
+void tp_loop_set_clock(tp_loop *loop, tp_ms (*clock)(void *ctx), void *ctx)
+{
+    loop->clock = clock;
+    loop->clock_ctx = ctx;
+    loop->timers.now = loop_clock(loop);
+}
+
 void tp_loop_update_time(tp_loop *loop)
 {
-    tp_ms now = tp_clock_ms();
+    tp_ms now = loop_clock(loop);
     if (now > loop->timers.now)
         loop->timers.now = now;
 }
@@ -174,7 +186,7 @@ static int wait_ms(tp_loop *loop, int max_wait_ms)
 {
     if (defer_pending(loop))
         return 0;
-    tp_ms next = tp_timers_next(&loop->timers), now = tp_clock_ms();
+    tp_ms next = tp_timers_next(&loop->timers), now = loop_clock(loop);
     if (next == TP_MS_NEVER)
         return max_wait_ms;
     tp_ms until = next > now ? next - now : 0;

@@ -66,6 +66,10 @@ void tp_loop_fd_del(tp_loop *loop, int fd);
 
 /* The loop's timer heap, driven by tp_clock_ms(). */
 tp_timers *tp_loop_timers(tp_loop *loop);
+/* Replaces CLOCK_MONOTONIC as the loop's clock (NULL restores it): tests
+ * drive connection timeouts with a fake clock and real sockets. The loop's
+ * time is set from it at once; call it before arming any timer. */
+void tp_loop_set_clock(tp_loop *loop, tp_ms (*clock)(void *ctx), void *ctx);
 /* The time as of the current iteration (cheap: no system call). */
 tp_ms tp_loop_now(const tp_loop *loop);
 /* Re-reads the clock into the loop's time: for code that arms timers after

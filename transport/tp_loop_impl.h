@@ -27,6 +27,8 @@ struct tp_loop {
     size_t nfds;
     uint32_t gen;
     tp_timers timers;
+    tp_ms (*clock)(void *ctx); /* NULL: tp_clock_ms */
+    void *clock_ctx;
     tp_defer deferred; /* sentinel of a circular list */
     tp_loop_fn before_sleep;
     void *before_sleep_ctx;

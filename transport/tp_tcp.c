@@ -3,6 +3,7 @@
 #include "tp_tcp_impl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@ void tp_tcp_config_default(tp_tcp_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->limits = (tp_tcp_limits){
         .max_conns = 1024,
+        .max_conns_per_host = 64,
+        .max_out_conns = 1024,
         .max_rx = 65536,
         .read_size = TP_TCP_SCRATCH,
         .max_tx = 4u << 20,
@@ -27,6 +30,8 @@ void tp_tcp_config_default(tp_tcp_config *cfg)
         .connect_timeout_ms = 10000,
         .idle_timeout_ms = 300000,
         .stall_timeout_ms = 32000,
+        .frame_timeout_ms = 32000,
+        .linger_ms = 2000,
         .backlog = 128,
     };
 }
@@ -44,6 +49,7 @@ const char *tp_close_reason_str(tp_close_reason why)
     case TP_CLOSE_RX_LIMIT: return "receive limit";
     case TP_CLOSE_FRAME: return "framing error";
     case TP_CLOSE_ERROR: return "socket error";
+    case TP_CLOSE_FRAME_TIMEOUT: return "frame timed out";
     }
     return "unknown";
 }
@@ -54,22 +60,26 @@ int tp_tcp_new(tp_loop *loop, const tp_tcp_config *cfg, tp_tcp **out)
 {
     *out = NULL;
     const tp_tcp_limits *l = &cfg->limits;
-    if (!cfg->on_frame || l->max_conns == 0 || l->max_rx == 0 || l->max_rx > INT32_MAX || l->read_size > INT32_MAX ||
-        l->tx_high_water == 0 || l->tx_high_water > l->max_tx || l->backlog < 0)
+    if (!cfg->on_frame || l->max_conns == 0 || l->max_conns_per_host == 0 || l->max_out_conns == 0 ||
+        l->max_rx == 0 || l->max_rx > INT32_MAX || l->read_size > INT32_MAX || l->tx_high_water == 0 ||
+        l->tx_high_water > l->max_tx || l->backlog < 0)
         return -EINVAL;
     tp_tcp *t = calloc(1, sizeof *t);
     if (!t)
         return -ENOMEM;
     t->loop = loop;
     t->cfg = *cfg;
+    t->spare_fd = -1;
     t->buckets = 16;
-    while (t->buckets < l->max_conns && t->buckets < (1u << 20))
+    size_t most = l->max_conns < SIZE_MAX - l->max_out_conns ? l->max_conns + l->max_out_conns : SIZE_MAX;
+    while (t->buckets < most && t->buckets < (1u << 20))
         t->buckets *= 2;
     t->by_addr = calloc(t->buckets, sizeof *t->by_addr);
     t->by_id = calloc(t->buckets, sizeof *t->by_id);
+    t->by_host = calloc(t->buckets, sizeof *t->by_host);
     t->scratch_len = l->read_size > TP_TCP_SCRATCH ? l->read_size : TP_TCP_SCRATCH;
     t->scratch = malloc(t->scratch_len);
-    if (!t->by_addr || !t->by_id || !t->scratch) {
+    if (!t->by_addr || !t->by_id || !t->by_host || !t->scratch) {
         tp_tcp_free(t);
         return -ENOMEM;
     }
@@ -94,8 +104,11 @@ void tp_tcp_free(tp_tcp *t)
         close(l->fd);
         free(l);
     }
+    if (t->spare_fd >= 0)
+        close(t->spare_fd);
     free(t->by_addr);
     free(t->by_id);
+    free(t->by_host);
     free(t->scratch);
     free(t);
 }
@@ -109,6 +122,33 @@ tp_loop *tp_tcp_loop(const tp_tcp *t) { return t->loop; }
 static size_t id_bucket(const tp_tcp *t, uint64_t id) { return (size_t)(id ^ (id >> 32)) & (t->buckets - 1); }
 static size_t addr_bucket(const tp_tcp *t, const tp_addr *a) { return tp_addr_hash(a) & (t->buckets - 1); }
 
+/* The source address without its port: what max_conns_per_host counts. */
+static tp_addr host_of(const tp_addr *a)
+{
+    tp_addr h = *a;
+    tp_addr_set_port(&h, 0);
+    return h;
+}
+
+static size_t host_bucket(const tp_tcp *t, const tp_addr *a)
+{
+    tp_addr h = host_of(a);
+    return tp_addr_hash(&h) & (t->buckets - 1);
+}
+
+/* Accepted connections open from the host of 'remote'. The chain holds
+ * them and the few of other hosts sharing the bucket. */
+static size_t host_count(const tp_tcp *t, const tp_addr *remote)
+{
+    tp_addr h = host_of(remote);
+    size_t n = 0;
+    for (const tp_conn *c = t->by_host[host_bucket(t, remote)]; c; c = c->next_by_host) {
+        tp_addr other = host_of(&c->remote);
+        n += tp_addr_eq(&other, &h);
+    }
+    return n;
+}
+
 void tp_tcp_link(tp_tcp *t, tp_conn *c)
 {
     tp_conn **a = &t->by_addr[addr_bucket(t, &c->remote)];
@@ -117,6 +157,14 @@ void tp_tcp_link(tp_tcp *t, tp_conn *c)
     tp_conn **i = &t->by_id[id_bucket(t, c->id)];
     c->next_by_id = *i;
     *i = c;
+    if (c->incoming) {
+        tp_conn **h = &t->by_host[host_bucket(t, &c->remote)];
+        c->next_by_host = *h;
+        *h = c;
+        t->count_in++;
+    } else {
+        t->count_out++;
+    }
     c->prev = NULL;
     c->next = t->conns;
     if (t->conns)
@@ -137,6 +185,16 @@ void tp_tcp_unlink(tp_tcp *t, tp_conn *c)
             *p = c->next_by_id;
             break;
         }
+    if (c->incoming) {
+        for (tp_conn **p = &t->by_host[host_bucket(t, &c->remote)]; *p; p = &(*p)->next_by_host)
+            if (*p == c) {
+                *p = c->next_by_host;
+                break;
+            }
+        t->count_in--;
+    } else {
+        t->count_out--;
+    }
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -183,6 +241,37 @@ static void refuse(int fd)
     close(fd);
 }
 
+/* Out of descriptors: give up the spare one to accept the newcomer and
+ * reset it, so it learns at once instead of waiting in the backlog.
+ * Returns false when there was no spare to give. */
+static bool refuse_without_descriptor(tp_tcp *t, int listen_fd)
+{
+    if (t->spare_fd < 0)
+        return false;
+    close(t->spare_fd);
+    t->spare_fd = -1;
+    int s = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (s >= 0) {
+        t->stats.refused++;
+        refuse(s);
+    }
+    t->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    return s >= 0;
+}
+
+/* Whether an accepted connection from 'remote' may have a slot. */
+static bool slot_free(tp_tcp *t, const tp_addr *remote)
+{
+    const tp_tcp_limits *l = &t->cfg.limits;
+    if (t->count_in >= l->max_conns)
+        return false;
+    if (host_count(t, remote) >= l->max_conns_per_host) {
+        t->stats.refused_per_host++;
+        return false;
+    }
+    return true;
+}
+
 static void on_listen_event(tp_loop *loop, int fd, unsigned events, void *ctx)
 {
     (void)events;
@@ -193,6 +282,8 @@ static void on_listen_event(tp_loop *loop, int fd, unsigned events, void *ctx)
         socklen_t len = sizeof ss;
         int s = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (s < 0) {
+            if ((errno == EMFILE || errno == ENFILE) && refuse_without_descriptor(t, fd))
+                continue;
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
                 /* The pending connection stays queued and keeps the
                  * listener readable: pause instead of spinning. */
@@ -202,7 +293,7 @@ static void on_listen_event(tp_loop *loop, int fd, unsigned events, void *ctx)
             return;
         }
         tp_addr remote;
-        if (t->count >= t->cfg.limits.max_conns || !tp_addr_from_sockaddr(&remote, (struct sockaddr *)&ss, len)) {
+        if (!tp_addr_from_sockaddr(&remote, (struct sockaddr *)&ss, len) || !slot_free(t, &remote)) {
             t->stats.refused++;
             refuse(s);
             continue;
@@ -239,6 +330,8 @@ int tp_tcp_listen(tp_tcp *t, const tp_addr *bind, tp_addr *bound)
         r = -errno;
     if (r == 0 && bound)
         r = tp_sock_local(fd, bound);
+    if (r == 0 && t->spare_fd < 0 && (t->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+        r = -errno;
     if (r == 0) {
         l->tcp = t;
         l->fd = fd;
@@ -260,7 +353,7 @@ int tp_tcp_listen(tp_tcp *t, const tp_addr *bind, tp_addr *bound)
 int tp_tcp_connect(tp_tcp *t, const tp_addr *remote, void *ctx, tp_conn **out)
 {
     *out = NULL;
-    if (t->count >= t->cfg.limits.max_conns)
+    if (t->count_out >= t->cfg.limits.max_out_conns)
         return -EMFILE;
     tp_loop_update_time(t->loop); /* the connect timeout starts now */
     int fd, r = tp_sock_open(remote, SOCK_STREAM, &fd);

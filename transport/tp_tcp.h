@@ -19,6 +19,23 @@
  * arrive in one read are all shown at once, so a frame's own size limit
  * (SIP's 513, MSRP's 413) belongs to the framing callback.
  *
+ * Frames and keep-alives. A set whose framing callback tells frame
+ * boundaries (cfg.counts_frames; SIP over TCP does) calls
+ * tp_conn_frame_begun when it holds the start of a frame it cannot complete
+ * yet and tp_conn_frame_received when one is complete; its user calls
+ * tp_conn_frame_sent for each frame it writes. The idle timeout then counts
+ * frames, not bytes, so keep-alives (RFC 5626 §4.4.1) do not hold a
+ * connection open, and a frame must be whole within limits.frame_timeout_ms
+ * of its start however slowly its bytes trickle in.
+ *
+ * Connection slots. Accepted connections (max_conns, and max_conns_per_host
+ * from one source address, any port) and the ones this set opens
+ * (max_out_conns) are counted apart, so a flood of incoming connections
+ * never takes the slots of our own. Over a limit, a connection is accepted
+ * and reset at once: the listener never stops accepting, and when the
+ * process is out of descriptors a spare one is given up to accept and reset
+ * the newcomer.
+ *
  * Sending. tp_conn_write takes segments (header, body, end-line...) and
  * writes them with one sendmsg where possible. Each segment is either copied
  * (ref = false) or referenced (ref = true: the memory must stay untouched
@@ -66,6 +83,7 @@ typedef enum tp_close_reason {
     TP_CLOSE_RX_LIMIT,        /* max_rx bytes held without a complete frame */
     TP_CLOSE_FRAME,           /* on_frame returned an error (err is its value) */
     TP_CLOSE_ERROR,           /* another socket error (err is -errno) */
+    TP_CLOSE_FRAME_TIMEOUT,   /* a frame not whole frame_timeout_ms after it began */
 } tp_close_reason;
 
 const char *tp_close_reason_str(tp_close_reason why);
@@ -73,16 +91,25 @@ const char *tp_close_reason_str(tp_close_reason why);
 int tp_close_status(tp_close_reason why);
 
 typedef struct tp_tcp_limits {
-    size_t max_conns;            /* open at once, both directions; default 1024 */
+    size_t max_conns;            /* accepted connections open at once; default 1024 */
+    size_t max_conns_per_host;   /* accepted from one source address (IPv6: the full
+                                    address), any port; default 64 */
+    size_t max_out_conns;        /* connections this set opens, open at once; default 1024 */
     size_t max_rx;               /* unconsumed bytes held per connection (fewer than this); default 65536 */
     size_t read_size;            /* bytes asked of one recv into the set's shared buffer (at
                                     least 65536, the default): bulk streams want more */
     size_t max_tx;               /* bytes queued for sending per connection; default 4 MiB */
     size_t tx_high_water;        /* tp_conn_can_write turns false here; default 256 KiB */
     uint32_t connect_timeout_ms; /* outgoing connect; default 10000 */
-    uint32_t idle_timeout_ms;    /* no bytes either way; default 300000; 0: never */
+    uint32_t idle_timeout_ms;    /* no bytes either way (with cfg.counts_frames: no
+                                    frame received or sent); default 300000; 0: never */
     uint32_t stall_timeout_ms;   /* partial frame held, no new bytes; default 32000
                                     (64*T1, RFC 3261 §17.1.1.1); 0: never */
+    uint32_t frame_timeout_ms;   /* from tp_conn_frame_begun to tp_conn_frame_received;
+                                    default 32000 (64*T1); 0: never */
+    uint32_t linger_ms;          /* tp_conn_end: how long the peer's bytes are read and
+                                    dropped, waiting for its end; default 2000; 0: close
+                                    at once (a reset when bytes are left unread) */
     int backlog;                 /* listen(); default 128 */
 } tp_tcp_limits;
 
@@ -98,10 +125,12 @@ typedef struct tp_tcp_config {
     tp_conn_fn on_writable;  /* the queue drained after reaching the high-water mark */
     tp_close_fn on_close;    /* may be NULL */
     void *ctx;               /* every connection's context until tp_conn_set_ctx */
+    bool counts_frames;      /* on_frame reports frames (tp_conn_frame_*): see above */
 } tp_tcp_config;
 
 typedef struct tp_tcp_stats {
-    uint64_t accepted, refused;          /* refused: over max_conns */
+    uint64_t accepted, refused;          /* refused: over max_conns or max_conns_per_host */
+    uint64_t refused_per_host;           /* of those, over max_conns_per_host */
     uint64_t connected, connect_failed;  /* outgoing */
     uint64_t closed;
 } tp_tcp_stats;
@@ -126,7 +155,7 @@ void tp_tcp_free(tp_tcp *t);
 int tp_tcp_listen(tp_tcp *t, const tp_addr *bind, tp_addr *bound);
 /* Starts connecting to 'remote'; the connection exists at once (writes are
  * queued until it opens) and ends in on_open or on_close. Returns 0, or
- * -EMFILE over max_conns, or the errno of a local failure. */
+ * -EMFILE over max_out_conns, or the errno of a local failure. */
 int tp_tcp_connect(tp_tcp *t, const tp_addr *remote, void *ctx, tp_conn **out);
 
 /* An open or opening connection to 'remote' (RFC 3261 §18.1.1, RFC 4975
@@ -134,6 +163,7 @@ int tp_tcp_connect(tp_tcp *t, const tp_addr *remote, void *ctx, tp_conn **out);
 tp_conn *tp_tcp_find(tp_tcp *t, const tp_addr *remote);
 /* The connection with this id if it is still open or opening, else NULL. */
 tp_conn *tp_tcp_find_id(tp_tcp *t, uint64_t id);
+/* Open or opening connections, both directions. */
 size_t tp_tcp_count(const tp_tcp *t);
 const tp_tcp_stats *tp_tcp_get_stats(const tp_tcp *t);
 tp_loop *tp_tcp_loop(const tp_tcp *t);
@@ -152,6 +182,14 @@ bool tp_conn_is_open(const tp_conn *c);
 /* Overrides the set's idle and stall timeouts for this connection (0: never). */
 void tp_conn_set_timeouts(tp_conn *c, uint32_t idle_ms, uint32_t stall_ms);
 
+/* For sets with cfg.counts_frames (see above). begun: the framing callback
+ * holds the start of a frame (the frame timeout starts unless it runs
+ * already); received: a frame is complete (the frame timeout stops, the idle
+ * timeout restarts); sent: the user wrote a frame (the idle timeout restarts). */
+void tp_conn_frame_begun(tp_conn *c);
+void tp_conn_frame_received(tp_conn *c);
+void tp_conn_frame_sent(tp_conn *c);
+
 /* Queues segs (see above). Returns 0; -ENOBUFS over max_tx; -EINVAL for a
  * referenced segment without 'done' or more than TP_CONN_MAX_SEGS
  * segments; -ENOTCONN once closed or ending. */
@@ -164,7 +202,10 @@ size_t tp_conn_tx_queued(const tp_conn *c);
 
 /* Closes now; queued writes are dropped (their 'done' gets -ECANCELED). */
 void tp_conn_close(tp_conn *c);
-/* Stops reading and closes once the queue is written (TP_CLOSE_LOCAL). */
+/* Stops reading and closes once the queue is written (TP_CLOSE_LOCAL): our
+ * side is shut first, and what the peer still sends is read and dropped
+ * until it ends its side or limits.linger_ms pass, so that the last answer
+ * is not lost to the reset a close with unread bytes would send. */
 void tp_conn_end(tp_conn *c);
 
 #endif

@@ -41,13 +41,14 @@ struct tp_conn {
     tp_conn_state state;
     bool incoming;
     bool ending;      /* tp_conn_end: close once the queue is empty */
+    bool lingering;   /* ending, our side shut: the peer's bytes dropped until its end */
     bool tx_blocked;  /* reached the high-water mark, on_writable owed */
     int busy;         /* > 0 while one of its own callbacks runs */
     int pending_err;  /* errno of a failure found inside a call, closed deferred */
     tp_addr remote, local;
     void *ctx;
 
-    tp_conn *next_by_addr, *next_by_id; /* hash chains */
+    tp_conn *next_by_addr, *next_by_id, *next_by_host; /* hash chains */
     tp_conn *prev, *next;               /* every connection of the set */
 
     char *rx; /* NULL when nothing is held */
@@ -58,8 +59,11 @@ struct tp_conn {
     tp_wreq *done_head, *done_tail; /* written, 'done' not yet called */
     tp_defer defer;
 
-    tp_timer timer; /* connect, idle and stall timeouts, re-armed lazily */
+    tp_timer timer; /* connect, idle, stall and frame timeouts, re-armed lazily */
     tp_ms last_rx, last_activity;
+    tp_ms last_frame;  /* counts_frames: the last frame received or sent */
+    tp_ms frame_since; /* when the frame held began; TP_MS_NEVER: none */
+    tp_ms linger_until;
     uint32_t idle_ms, stall_ms;
 };
 
@@ -76,9 +80,10 @@ struct tp_tcp {
     tp_tcp_stats stats;
     tp_listener *listeners;
     tp_conn *conns; /* list head */
-    size_t count;
-    tp_conn **by_addr, **by_id;
+    size_t count, count_in, count_out;
+    tp_conn **by_addr, **by_id, **by_host; /* by_host: accepted connections only */
     size_t buckets; /* power of two */
+    int spare_fd;   /* given up to accept and reset when out of descriptors; -1: none */
     char *scratch;  /* scratch_len bytes */
     size_t scratch_len;
 };

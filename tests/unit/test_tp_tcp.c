@@ -1,11 +1,13 @@
 /* test_tp_tcp.c - TCP over loopback: echo on IPv4 and IPv6, lookups,
  * framing fed partial data, streaming consumption with compaction, writes
  * of copied and referenced segments, back-pressure against a peer that
- * stops reading, every close reason and every limit at its boundary. */
+ * stops reading, every close reason and every limit at its boundary (the
+ * timeouts under a fake clock, with real sockets). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,7 +17,9 @@
 #include "sp_error.h"
 #include "tp_tcp.h"
 
-enum mode { LINES, STREAM, FAIL_ON_BAD };
+/* FRAMES: lines are frames reported to the transport (tp_conn_frame_*), a
+ * lone "\n" is a keep-alive that is consumed but is no frame. */
+enum mode { LINES, STREAM, FAIL_ON_BAD, FRAMES };
 
 typedef struct peer {
     tp_loop *loop;
@@ -51,10 +55,17 @@ static int on_frame(void *ctx, tp_conn *c, const char *buf, size_t len)
         p->stream_bytes += n;
         return (int)n;
     }
+    if (p->mode == FRAMES && buf[0] == '\n')
+        return 1;
     const char *nl = memchr(buf, '\n', len);
-    if (!nl)
+    if (!nl) {
+        if (p->mode == FRAMES)
+            tp_conn_frame_begun(c);
         return 0;
+    }
     size_t n = (size_t)(nl - buf) + 1;
+    if (p->mode == FRAMES)
+        tp_conn_frame_received(c);
     if (p->mode == FAIL_ON_BAD && n >= 4 && memcmp(buf, "bad\n", 4) == 0)
         return SP_EINVAL;
     p->line_len = n < sizeof p->line ? n : sizeof p->line;
@@ -94,12 +105,14 @@ static void on_writable(void *ctx, tp_conn *c)
     ((peer *)ctx)->writables++;
 }
 
-static void peer_init(peer *p, tp_loop *loop, const tp_tcp_limits *limits)
+static void peer_init_frames(peer *p, tp_loop *loop, const tp_tcp_limits *limits, bool frames)
 {
     memset(p, 0, sizeof *p);
     p->loop = loop;
+    p->mode = frames ? FRAMES : LINES;
     tp_tcp_config cfg;
     tp_tcp_config_default(&cfg);
+    cfg.counts_frames = frames;
     if (limits)
         cfg.limits = *limits;
     cfg.on_frame = on_frame;
@@ -109,6 +122,8 @@ static void peer_init(peer *p, tp_loop *loop, const tp_tcp_limits *limits)
     cfg.ctx = p;
     ck_assert_int_eq(tp_tcp_new(loop, &cfg, &p->tcp), 0);
 }
+
+static void peer_init(peer *p, tp_loop *loop, const tp_tcp_limits *limits) { peer_init_frames(p, loop, limits, false); }
 
 static tp_addr listen_on(peer *p, int family)
 {
@@ -136,13 +151,68 @@ static tp_tcp_limits defaults(void)
     return cfg.limits;
 }
 
-/* A plain blocking client socket, for peers that misbehave on purpose. */
-static int raw_connect(const tp_addr *to)
+/* A plain blocking client socket, for peers that misbehave on purpose,
+ * from 'source' (an IPv4 loopback address) when it is not NULL. */
+static int raw_connect_from(const tp_addr *to, const char *source)
 {
     int fd = socket(tp_addr_family(to), SOCK_STREAM, 0);
     ck_assert_int_ge(fd, 0);
+    if (source) {
+        tp_addr from;
+        ck_assert_int_ge(tp_addr_parse(source, strlen(source), 0, &from), 0);
+        ck_assert_int_eq(bind(fd, tp_addr_sa(&from), from.len), 0);
+    }
     ck_assert_int_eq(connect(fd, tp_addr_sa(to), to->len), 0);
     return fd;
+}
+
+static int raw_connect(const tp_addr *to) { return raw_connect_from(to, NULL); }
+
+/* The fake clock of the timeout tests: the loop reads it, the test moves it. */
+static tp_ms fake_now;
+static tp_ms fake_clock(void *ctx)
+{
+    (void)ctx;
+    return fake_now;
+}
+
+static tp_loop *fake_clock_loop(void)
+{
+    tp_loop *loop = tp_loop_new();
+    ck_assert_ptr_nonnull(loop);
+    fake_now = 1000000;
+    tp_loop_set_clock(loop, fake_clock, NULL);
+    return loop;
+}
+
+/* Sends bytes and runs the loop (real time, fake clock standing still)
+ * until the server's framing callback has seen them. */
+static void feed(peer *server, int fd, const char *bytes)
+{
+    int before = server->frames_calls;
+    size_t n = strlen(bytes);
+    ck_assert_int_eq(send(fd, bytes, n, 0), (ssize_t)n);
+    for (int k = 0; k < 300 && server->frames_calls == before; k++)
+        tp_loop_run_once(server->loop, 10);
+    ck_assert_int_gt(server->frames_calls, before);
+}
+
+/* Moves the fake clock on and lets the due timers fire. */
+static void advance(tp_loop *loop, tp_ms ms)
+{
+    fake_now += ms;
+    tp_loop_run_once(loop, 0);
+}
+
+/* True when the peer of fd has closed (or reset) the connection. */
+static bool raw_closed(int fd)
+{
+    char b[64];
+    struct pollfd pfd = {fd, POLLIN, 0};
+    if (poll(&pfd, 1, 2000) != 1)
+        return false;
+    ssize_t n = recv(fd, b, sizeof b, MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
 }
 
 static void echo_over(int family)
@@ -560,7 +630,7 @@ START_TEST(max_conns_refuses_extra_keeps_established)
     ck_assert(!a.closed && !b.closed);
     /* Outgoing side of the limit. */
     tp_tcp_limits one = defaults();
-    one.max_conns = 1;
+    one.max_out_conns = 1;
     peer solo;
     peer_init(&solo, loop, &one);
     tp_conn *s1 = NULL, *s2 = NULL;
@@ -710,9 +780,307 @@ START_TEST(end_flushes_then_closes)
     ck_assert(client.got_line);
     ck_assert(memcmp(client.line, "bye\n", 4) == 0);
     ck_assert_int_eq(client.why, TP_CLOSE_PEER);
-    ck_assert(server.closed);
+    /* the server waited for the client's end before closing */
+    ck_assert(loop_run_until(loop, &server.closed, 3000));
     ck_assert_int_eq(server.why, TP_CLOSE_LOCAL);
     tp_tcp_free(client.tcp);
+    tp_tcp_free(server.tcp);
+    tp_loop_free(loop);
+}
+END_TEST
+
+/* Accepted connections are counted apart from the ones the set opens: a
+ * server full of accepted ones can still open its own, up to max_out_conns. */
+START_TEST(accepted_and_opened_connections_are_counted_apart)
+{
+    tp_loop *loop = tp_loop_new();
+    tp_tcp_limits l = defaults();
+    l.max_conns = 2;
+    l.max_out_conns = 1;
+    peer server, other;
+    peer_init(&server, loop, &l);
+    peer_init(&other, loop, NULL);
+    other.echo = true;
+    tp_addr to = listen_on(&server, AF_INET);
+    tp_addr elsewhere = listen_on(&other, AF_INET);
+    int in1 = raw_connect(&to), in2 = raw_connect(&to);
+    for (int k = 0; k < 100 && server.opens < 2; k++)
+        tp_loop_run_once(loop, 10);
+    ck_assert_int_eq(server.opens, 2);
+    int in3 = raw_connect(&to);
+    loop_run_for(loop, 50);
+    ck_assert(raw_closed(in3));
+    ck_assert_uint_eq(tp_tcp_get_stats(server.tcp)->refused, 1);
+    /* full of accepted connections, and still able to open one of its own */
+    tp_conn *out = NULL;
+    ck_assert_int_eq(tp_tcp_connect(server.tcp, &elsewhere, &server, &out), 0);
+    ck_assert_int_eq(tp_conn_send(out, "ours\n", 5), 0);
+    server.got_line = false;
+    ck_assert(loop_run_until(loop, &server.got_line, 3000));
+    ck_assert(memcmp(server.line, "ours\n", 5) == 0);
+    ck_assert_uint_eq(tp_tcp_count(server.tcp), 3);
+    /* max_out_conns + 1 */
+    tp_conn *second = NULL;
+    ck_assert_int_eq(tp_tcp_connect(server.tcp, &elsewhere, &server, &second), -EMFILE);
+    close(in1);
+    close(in2);
+    close(in3);
+    tp_tcp_free(server.tcp);
+    tp_tcp_free(other.tcp);
+    tp_loop_free(loop);
+}
+END_TEST
+
+/* max_conns_per_host from one address are accepted, one more is reset, and
+ * another address still gets in; a closed connection gives its slot back. */
+START_TEST(per_host_limit_boundary)
+{
+    enum { PER_HOST = 3 };
+    tp_loop *loop = tp_loop_new();
+    tp_tcp_limits l = defaults();
+    l.max_conns_per_host = PER_HOST;
+    peer server;
+    peer_init(&server, loop, &l);
+    tp_addr any;
+    tp_addr_any(&any, AF_INET, 0);
+    tp_addr to;
+    ck_assert_int_eq(tp_tcp_listen(server.tcp, &any, &to), 0);
+    tp_addr_loopback(&any, AF_INET, tp_addr_port(&to));
+    to = any;
+    int fds[PER_HOST + 1];
+    for (int i = 0; i < PER_HOST; i++)
+        fds[i] = raw_connect_from(&to, "127.0.0.1");
+    for (int k = 0; k < 100 && server.opens < PER_HOST; k++)
+        tp_loop_run_once(loop, 10);
+    ck_assert_int_eq(server.opens, PER_HOST);
+    fds[PER_HOST] = raw_connect_from(&to, "127.0.0.1");
+    loop_run_for(loop, 50);
+    ck_assert(raw_closed(fds[PER_HOST]));
+    ck_assert_uint_eq(tp_tcp_get_stats(server.tcp)->refused_per_host, 1);
+    ck_assert_int_eq(server.opens, PER_HOST);
+    /* another source address is not affected */
+    int other = raw_connect_from(&to, "127.0.0.2");
+    for (int k = 0; k < 100 && server.opens < PER_HOST + 1; k++)
+        tp_loop_run_once(loop, 10);
+    ck_assert_int_eq(server.opens, PER_HOST + 1);
+    ck_assert_int_eq(send(other, "in\n", 3, 0), 3);
+    ck_assert(loop_run_until(loop, &server.got_line, 3000));
+    /* one closed: its slot is free again */
+    close(fds[0]);
+    for (int k = 0; k < 100 && server.closes < 1; k++)
+        tp_loop_run_once(loop, 10);
+    ck_assert_int_eq(server.closes, 1);
+    int again = raw_connect_from(&to, "127.0.0.1");
+    for (int k = 0; k < 100 && server.opens < PER_HOST + 2; k++)
+        tp_loop_run_once(loop, 10);
+    ck_assert_int_eq(server.opens, PER_HOST + 2);
+    ck_assert_uint_eq(tp_tcp_get_stats(server.tcp)->refused, 1);
+    for (int i = 1; i <= PER_HOST; i++)
+        close(fds[i]);
+    close(other);
+    close(again);
+    tp_tcp_free(server.tcp);
+    tp_loop_free(loop);
+}
+END_TEST
+
+/* Out of descriptors, the listener still answers at once: the newcomer is
+ * accepted on the spare descriptor and reset, not left in the backlog. */
+START_TEST(out_of_descriptors_refuses_at_once)
+{
+    tp_loop *loop = tp_loop_new();
+    peer server;
+    peer_init(&server, loop, NULL);
+    tp_addr to = listen_on(&server, AF_INET);
+    int first = raw_connect(&to), second = raw_connect(&to), third = raw_connect(&to);
+    /* room for exactly one more descriptor */
+    int lowest = dup(0);
+    ck_assert_int_ge(lowest, 0);
+    close(lowest);
+    struct rlimit old, tight;
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+    tight = old;
+    tight.rlim_cur = (rlim_t)lowest + 1;
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &tight), 0);
+    for (int k = 0; k < 100 && server.opens < 1; k++)
+        tp_loop_run_once(loop, 10);
+    loop_run_for(loop, 30);
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+    ck_assert_int_eq(server.opens, 1);
+    ck_assert(raw_closed(second));
+    ck_assert(raw_closed(third));
+    /* (valgrind emulates the descriptor limit by closing what the kernel
+     * accepted past it, so there only some of the two count as refused) */
+    ck_assert_uint_ge(tp_tcp_get_stats(server.tcp)->refused, 1);
+    /* and with descriptors back, the listener goes on accepting */
+    int fourth = raw_connect(&to);
+    for (int k = 0; k < 100 && server.opens < 2; k++)
+        tp_loop_run_once(loop, 10);
+    ck_assert_int_eq(server.opens, 2);
+    close(first);
+    close(second);
+    close(third);
+    close(fourth);
+    tp_tcp_free(server.tcp);
+    tp_loop_free(loop);
+}
+END_TEST
+
+/* A frame whole at frame_timeout_ms after its first byte is taken; one byte
+ * trickled in every 300 ms restarts the stall timeout, never this one. */
+START_TEST(frame_timeout_counts_from_the_first_byte)
+{
+    enum { FRAME_MS = 1000, STALL_MS = 400 };
+    tp_loop *loop = fake_clock_loop();
+    tp_tcp_limits l = defaults();
+    l.frame_timeout_ms = FRAME_MS;
+    l.stall_timeout_ms = STALL_MS;
+    peer server;
+    peer_init_frames(&server, loop, &l, true);
+    tp_addr to = listen_on(&server, AF_INET);
+
+    /* whole exactly at the deadline's edge: kept */
+    int fd = raw_connect(&to);
+    feed(&server, fd, "a");
+    advance(loop, 300);
+    feed(&server, fd, "b");
+    advance(loop, 300);
+    feed(&server, fd, "c");
+    advance(loop, 300);
+    feed(&server, fd, "d");
+    advance(loop, FRAME_MS - 900 - 1);
+    feed(&server, fd, "\n");
+    ck_assert_int_eq(server.lines, 1);
+    ck_assert(!server.closed);
+
+    /* the next frame trickles on past its deadline: closed at it, not before */
+    advance(loop, 1);
+    feed(&server, fd, "x");
+    for (tp_ms t = 300; t < FRAME_MS; t += 300) {
+        advance(loop, 300);
+        feed(&server, fd, "y");
+    }
+    advance(loop, FRAME_MS - 900 - 1);
+    ck_assert(!server.closed);
+    advance(loop, 1);
+    ck_assert(server.closed);
+    ck_assert_int_eq(server.why, TP_CLOSE_FRAME_TIMEOUT);
+    ck_assert_int_eq(server.err, -ETIMEDOUT);
+    ck_assert_int_eq(server.lines, 1);
+    ck_assert(raw_closed(fd));
+    close(fd);
+    tp_tcp_free(server.tcp);
+    tp_loop_free(loop);
+}
+END_TEST
+
+/* Counting frames, keep-alives sent every 40% of the idle time keep no
+ * connection: it ends idle_timeout_ms after the last frame, and a frame
+ * received or sent restarts the count. */
+START_TEST(idle_counts_frames_not_keepalives)
+{
+    enum { IDLE_MS = 1000 };
+    tp_loop *loop = fake_clock_loop();
+    tp_tcp_limits l = defaults();
+    l.idle_timeout_ms = IDLE_MS;
+    peer server;
+    peer_init_frames(&server, loop, &l, true);
+    tp_addr to = listen_on(&server, AF_INET);
+    int fd = raw_connect(&to);
+    feed(&server, fd, "hello\n"); /* a frame: the idle time counts from here */
+    ck_assert_ptr_nonnull(server.conn);
+    advance(loop, 400);
+    feed(&server, fd, "\n");
+    advance(loop, 400);
+    feed(&server, fd, "\n");
+    /* a frame sent restarts it too */
+    ck_assert_int_eq(tp_conn_send(server.conn, "out\n", 4), 0);
+    tp_conn_frame_sent(server.conn);
+    advance(loop, 400);
+    feed(&server, fd, "\n");
+    advance(loop, 400);
+    feed(&server, fd, "\n");
+    advance(loop, IDLE_MS - 800 - 1);
+    ck_assert(!server.closed);
+    advance(loop, 1);
+    ck_assert(server.closed);
+    ck_assert_int_eq(server.why, TP_CLOSE_IDLE);
+    ck_assert_int_eq(server.lines, 1);
+    close(fd);
+
+    /* Without counts_frames the same keep-alives are traffic and keep it. */
+    peer bytes;
+    l.frame_timeout_ms = 0;
+    peer_init(&bytes, loop, &l);
+    to = listen_on(&bytes, AF_INET);
+    fd = raw_connect(&to);
+    feed(&bytes, fd, "hello\n");
+    for (int i = 0; i < 5; i++) {
+        advance(loop, 400);
+        feed(&bytes, fd, "\n");
+    }
+    ck_assert(!bytes.closed);
+    advance(loop, IDLE_MS);
+    ck_assert(bytes.closed);
+    ck_assert_int_eq(bytes.why, TP_CLOSE_IDLE);
+    close(fd);
+    tp_tcp_free(bytes.tcp);
+    tp_tcp_free(server.tcp);
+    tp_loop_free(loop);
+}
+END_TEST
+
+/* tp_conn_end with the peer's bytes still coming: our side is shut (the
+ * peer reads the answer and then the end, no reset), its bytes are dropped
+ * until it ends its side, or linger_ms pass. */
+START_TEST(end_lingers_until_the_peer_ends)
+{
+    enum { LINGER_MS = 500 };
+    tp_loop *loop = fake_clock_loop();
+    tp_tcp_limits l = defaults();
+    l.linger_ms = LINGER_MS;
+    peer server;
+    peer_init(&server, loop, &l);
+    server.echo = server.end_after_reply = true;
+    tp_addr to = listen_on(&server, AF_INET);
+    static char more[200000];
+    memset(more, 'm', sizeof more);
+    for (int peer_ends = 0; peer_ends < 2; peer_ends++) {
+        server.closed = false;
+        int fd = raw_connect(&to);
+        ck_assert_int_eq(send(fd, "bye\n", 4, 0), 4);
+        ck_assert_int_eq(send(fd, more, sizeof more, 0), (ssize_t)sizeof more); /* never read */
+        char got[8] = {0};
+        size_t have = 0;
+        for (int k = 0; k < 300 && have < 4; k++) {
+            tp_loop_run_once(loop, 10);
+            ssize_t n = recv(fd, got + have, 4 - have, MSG_DONTWAIT);
+            if (n > 0)
+                have += (size_t)n;
+        }
+        ck_assert_uint_eq(have, 4);
+        ck_assert(memcmp(got, "bye\n", 4) == 0);
+        /* then the end of the stream, not a reset */
+        struct pollfd pfd = {fd, POLLIN, 0};
+        for (int k = 0; k < 300 && poll(&pfd, 1, 0) == 0; k++)
+            tp_loop_run_once(loop, 10);
+        ck_assert_int_eq(recv(fd, got, 1, MSG_DONTWAIT), 0);
+        ck_assert(!server.closed);
+        ck_assert_int_eq(send(fd, more, 1000, MSG_NOSIGNAL), 1000); /* still dropped, still open */
+        loop_run_for(loop, 20);
+        ck_assert(!server.closed);
+        if (peer_ends) {
+            close(fd);
+            ck_assert(loop_run_until(loop, &server.closed, 3000));
+        } else {
+            advance(loop, LINGER_MS - 1);
+            ck_assert(!server.closed);
+            advance(loop, 1);
+            ck_assert(server.closed);
+            close(fd);
+        }
+        ck_assert_int_eq(server.why, TP_CLOSE_LOCAL);
+    }
     tp_tcp_free(server.tcp);
     tp_loop_free(loop);
 }
@@ -738,6 +1106,12 @@ static Suite *tp_tcp_suite(void)
     tcase_add_test(tc, rx_limit_boundary);
     tcase_add_test(tc, framing_error_closes);
     tcase_add_test(tc, end_flushes_then_closes);
+    tcase_add_test(tc, accepted_and_opened_connections_are_counted_apart);
+    tcase_add_test(tc, per_host_limit_boundary);
+    tcase_add_test(tc, out_of_descriptors_refuses_at_once);
+    tcase_add_test(tc, frame_timeout_counts_from_the_first_byte);
+    tcase_add_test(tc, idle_counts_frames_not_keepalives);
+    tcase_add_test(tc, end_lingers_until_the_peer_ends);
     suite_add_tcase(s, tc);
     return s;
 }
