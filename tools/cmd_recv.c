@@ -30,6 +30,7 @@ typedef struct recv_app {
     invite_host ih;        /* the session-mode push: MSRP and its context */
     push_invite_rx *irx;
     char accept[MSRP_ACCEPT_MAX];
+    char trust[PUSH_PRA_MAX_TRUST][TP_ADDR_HOST_MAX + 1]; /* --trust, resolved */
 } recv_app;
 
 static int usage(void)
@@ -262,7 +263,7 @@ int cmd_recv(int argc, char **argv)
         else if (!strcmp(a, "--accept"))
             ok = v && add(c.accept, &c.naccept, PUSH_PRA_MAX_ACCEPT, v);
         else if (!strcmp(a, "--trust"))
-            ok = v && add(c.trust, &c.ntrust, PUSH_PRA_MAX_TRUST, v);
+            ok = v && agent_host_trust(v, r.trust, c.trust, &c.ntrust, PUSH_PRA_MAX_TRUST);
         else if (!strcmp(a, "--allow-from"))
             ok = v && add(c.whitelist, &c.nwhitelist, PUSH_PRA_MAX_WHITELIST, v);
         else if (!strcmp(a, "--subscribe"))
@@ -289,8 +290,8 @@ int cmd_recv(int argc, char **argv)
             goto done;
         i += takes;
     }
-    if (!c.ntrust)
-        add(c.trust, &c.ntrust, PUSH_PRA_MAX_TRUST, "127.0.0.1");
+    if (!c.ntrust) /* this host, over either family */
+        agent_host_trust("localhost", r.trust, c.trust, &c.ntrust, PUSH_PRA_MAX_TRUST);
     for (size_t i = 0; i < c.naccept; i++)
         if (sp_str_eq(c.accept[i], SP_LIT("*")) || sp_str_eq(c.accept[i], SP_LIT("*/*")))
             c.naccept = 0; /* a wildcard among them takes everything */
@@ -311,7 +312,7 @@ int cmd_recv(int argc, char **argv)
         goto done;
     char aor[PUSH_URI_MAX];
     if (!c.aor.n) {
-        snprintf(aor, sizeof aor, "sip:recv@%s", r.host.local.host);
+        push_local_uri(&r.host.local, "recv", aor, sizeof aor);
         c.aor = sp_str_cstr(aor);
     }
     r.fetcher = recv_fetcher_new(r.host.loop);

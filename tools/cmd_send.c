@@ -140,7 +140,7 @@ static int on_our_own_invite(send_app *s, const control_request *req, send_invit
         goto done;
     s->ih.ctx.user = SP_LIT("psa");
     if (!o->from.n) {
-        snprintf(identity, sizeof identity, "sip:psa@%s", s->host.local.host);
+        push_local_uri(&s->host.local, "psa", identity, sizeof identity);
         o->from = sp_str_cstr(identity);
     }
     o->to = req->to;
@@ -190,7 +190,7 @@ static int on_our_own(send_app *s, const control_request *req, sp_str proxy, sp_
         goto done;
     char identity[PUSH_URI_MAX];
     if (!from.n) {
-        snprintf(identity, sizeof identity, "sip:psa@%s", s->host.local.host);
+        push_local_uri(&s->host.local, "psa", identity, sizeof identity);
         from = sp_str_cstr(identity);
     }
     c.identity = from;

@@ -21,6 +21,7 @@
 struct tp_udp {
     tp_loop *loop;
     int fd;
+    int family; /* of the bound address: datagrams to another family cannot leave */
     tp_udp_config cfg;
     tp_udp_stats stats;
     int busy;    /* > 0 while one of our callbacks runs */
@@ -164,6 +165,7 @@ int tp_udp_open(tp_loop *loop, const tp_addr *bind, const tp_udp_config *cfg, tp
     u->loop = loop;
     u->cfg = *cfg;
     u->fd = -1;
+    u->family = tp_addr_family(bind);
     tp_defer_init(&u->tx_flush, on_flush, u);
     size_t tx_bytes = cfg->tx_batch_bytes < cfg->max_datagram ? cfg->max_datagram : cfg->tx_batch_bytes;
     u->cfg.tx_batch_bytes = tx_bytes;
@@ -251,6 +253,8 @@ int tp_udp_send(tp_udp *u, const tp_addr *peer, const void *buf, size_t len)
         return -EMSGSIZE;
     if (u->closed)
         return -EBADF;
+    if (tp_addr_family(peer) != u->family)
+        return -EAFNOSUPPORT;
     if (u->tx_count)
         tp_udp_flush(u);
     return send_one(u, peer, buf, len);
@@ -262,6 +266,10 @@ int tp_udp_queue(tp_udp *u, const tp_addr *peer, const void *buf, size_t len)
         return -EMSGSIZE;
     if (u->closed)
         return -EBADF;
+    /* refused now, so the sender hears of it at once (RFC 3261 §8.1.3.1:
+     * a transport error is a 503), not after the retransmissions run out */
+    if (tp_addr_family(peer) != u->family)
+        return -EAFNOSUPPORT;
     if (u->tx_count == u->cfg.tx_batch || u->cfg.tx_batch_bytes - u->tx_used < len)
         tp_udp_flush(u);
     unsigned i = u->tx_count++;
