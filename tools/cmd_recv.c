@@ -337,6 +337,11 @@ int cmd_recv(int argc, char **argv)
             goto done;
         i += takes;
     }
+    if (c.subscribe.n && !c.napps) {
+        /* the SUBSCRIBE names its application (event-app-id, seed 002 §7.2.1.1) */
+        fprintf(stderr, "sippush recv: --subscribe needs --app ID (the application the subscription is for)\n");
+        goto done;
+    }
     if (!c.ntrust) /* this host, over either family */
         agent_host_trust("localhost", r.trust, c.trust, &c.ntrust, PUSH_PRA_MAX_TRUST);
     for (size_t i = 0; i < c.naccept; i++)

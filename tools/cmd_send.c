@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "invite_host.h"
 #include "push_control.h"
+#include "push_filetype.h"
 #include "push_indirect.h"
 #include "push_psa.h"
 
@@ -132,9 +133,19 @@ static bool session_mode(const control_request *req)
     return push_method_select(&in, &m, &err) == 0 && m == PUSH_METHOD_INVITE;
 }
 
+/* An INVITE names the application in its Accept-Contact (seed 002 §7.3.1.1),
+ * a REFER in the Event of the SUBSCRIBE it asks for (§7.2.3.1): no default. */
+static int needs_app(const char *what)
+{
+    fprintf(stderr, "sippush send: %s needs --app ID (the push application it is for)\n", what);
+    return EXIT_USAGE;
+}
+
 /* The session-mode sender on an ephemeral UDP port beside an MSRP listener. */
 static int on_our_own_invite(send_app *s, const control_request *req, send_invite_opts *o)
 {
+    if (!req->app.n)
+        return needs_app("a push by INVITE (a file over the 1300-byte MESSAGE limit, or --method invite)");
     if (agent_host_init(&s->host, s, invite_timer) != 0)
         return EXIT_FAIL;
     sip_peer hop;
@@ -381,6 +392,13 @@ int cmd_send(int argc, char **argv)
     s.refer = refer;
     if (!req.to.n || (!file && !refer))
         return usage();
+    if (!req.app.n && (refer || sp_str_eq(req.method, SP_LIT("invite"))))
+        return needs_app(refer ? "--refer" : "--method invite");
+    if (!req.content_type.n) {
+        /* no --type: the name says it where it is unambiguous */
+        sp_str named = io.name.n ? io.name : file && strcmp(file, "-") ? sp_str_cstr(file) : SP_STR_NULL;
+        req.content_type = push_filetype_of(named);
+    }
     io.proxy = proxy;
     io.from = from;
     io.icsi = icsi;
