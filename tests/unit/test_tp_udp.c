@@ -152,6 +152,33 @@ START_TEST(datagram_size_limit)
 }
 END_TEST
 
+/* A datagram for the other IP family cannot leave the socket: refused in
+ * the call (so a transaction layer fails the request at once), nothing
+ * queued, the socket still good for its own family. */
+START_TEST(other_family_refused_at_once)
+{
+    tp_loop *loop = tp_loop_new();
+    side v4 = {.target = 1}, v6 = {.target = 1};
+    open_side(loop, &v4, AF_INET, 0);
+    open_side(loop, &v6, AF_INET6, 0);
+    tp_addr to4, to6;
+    tp_udp_local(v4.u, &to4);
+    tp_udp_local(v6.u, &to6);
+    ck_assert_int_eq(tp_udp_queue(v4.u, &to6, "x", 1), -EAFNOSUPPORT);
+    ck_assert_int_eq(tp_udp_send(v4.u, &to6, "x", 1), -EAFNOSUPPORT);
+    ck_assert_int_eq(tp_udp_queue(v6.u, &to4, "x", 1), -EAFNOSUPPORT);
+    ck_assert_int_eq(tp_udp_send(v6.u, &to4, "x", 1), -EAFNOSUPPORT);
+    ck_assert_int_eq(tp_udp_queue(v6.u, &to6, "self", 4), 0);
+    ck_assert(loop_run_until(loop, &v6.done, 3000));
+    ck_assert_str_eq(v6.last, "self");
+    ck_assert_uint_eq(tp_udp_get_stats(v4.u)->tx, 0);
+    ck_assert_uint_eq(tp_udp_get_stats(v6.u)->tx, 1);
+    tp_udp_close(v4.u);
+    tp_udp_close(v6.u);
+    tp_loop_free(loop);
+}
+END_TEST
+
 START_TEST(icmp_unreachable_is_reported)
 {
     tp_loop *loop = tp_loop_new();
@@ -209,6 +236,7 @@ static Suite *tp_udp_suite(void)
     tcase_add_test(tc, echo_ipv6);
     tcase_add_test(tc, queued_datagrams_go_out_in_batches);
     tcase_add_test(tc, datagram_size_limit);
+    tcase_add_test(tc, other_family_refused_at_once);
     tcase_add_test(tc, icmp_unreachable_is_reported);
     tcase_add_test(tc, close_from_receive_callback);
     suite_add_tcase(s, tc);
