@@ -150,7 +150,8 @@ static void linger_over(tp_timer *t, void *ctx)
     (void)t;
     recv_app *r = ctx;
     push_invite_rx_hang_up_all(r->irx, "--count reached");
-    drain_check(r);
+    /* after what the sessions' release left to the loop */
+    tp_loop_defer(r->host.loop, &r->drain_check);
 }
 
 static void session_ended(void *ctx, const char *why)
