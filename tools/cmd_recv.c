@@ -133,25 +133,32 @@ static unsigned store(recv_app *r, const push_delivery *d, char *path, size_t ca
 /* --count N: after the Nth push, the session that carried it ends first
  * (its last 200s and REPORT go out, the sender's BYE is answered, seed 002
  * §7.3.1.2), then the agent stops. Checked after the dispatch that may
- * have ended a session, so the answers it queued leave before we do. */
+ * have ended a session, so what it queued (answers, the sessions' release)
+ * is done before we go; the stop itself comes from the linger timer at 0,
+ * as the loop reads a stop asked by a deferred call only at its next
+ * wake-up. */
 static void drain_check(void *ctx)
 {
     recv_app *r = ctx;
-    if (!r->draining || r->host.signalled || push_invite_rx_sessions(r->irx))
-        return;
-    tp_timer_stop(tp_loop_timers(r->host.loop), &r->linger);
-    r->host.signalled = true;
-    push_pra_stop(r->pra);
+    if (r->draining && !r->host.signalled && !push_invite_rx_sessions(r->irx))
+        tp_timer_start(tp_loop_timers(r->host.loop), &r->linger, 0);
 }
 
-/* --linger ran out: the sessions still up are ended with a BYE. */
+/* The sessions have ended, or --linger ran out: those still up are ended
+ * with a BYE and checked again; none left, the agent stops. */
 static void linger_over(tp_timer *t, void *ctx)
 {
     (void)t;
     recv_app *r = ctx;
-    push_invite_rx_hang_up_all(r->irx, "--count reached");
-    /* after what the sessions' release left to the loop */
-    tp_loop_defer(r->host.loop, &r->drain_check);
+    if (r->host.signalled)
+        return;
+    if (push_invite_rx_sessions(r->irx)) {
+        push_invite_rx_hang_up_all(r->irx, "--count reached");
+        tp_loop_defer(r->host.loop, &r->drain_check);
+        return;
+    }
+    r->host.signalled = true;
+    push_pra_stop(r->pra);
 }
 
 static void session_ended(void *ctx, const char *why)

@@ -172,9 +172,7 @@ void tp_loop_set_before_sleep(tp_loop *loop, tp_loop_fn fn, void *ctx)
 
 static int wait_ms(tp_loop *loop, int max_wait_ms)
 {
-    /* a stop asked by a deferred call or before_sleep ends this iteration
-     * now, not after the next event or timer (which may be far off) */
-    if (defer_pending(loop) || loop->stopping)
+    if (defer_pending(loop))
         return 0;
     tp_ms next = tp_timers_next(&loop->timers), now = tp_clock_ms();
     if (next == TP_MS_NEVER)

@@ -88,34 +88,6 @@ static void on_before_sleep(tp_loop *loop, void *ctx)
         tp_loop_defer(s->loop, &s->d);
 }
 
-static void stop_loop(void *ctx) { tp_loop_stop(ctx); }
-static void far_fired(tp_timer *t, void *ctx)
-{
-    (void)t;
-    *(bool *)ctx = true;
-}
-
-/* A stop asked from a deferred call ends the run at once, not when the next
- * event or timer comes (here a minute away: the suite's timeout would end
- * the test first). */
-START_TEST(stop_from_a_deferred_call_ends_the_run)
-{
-    tp_loop *loop = tp_loop_new();
-    ck_assert_ptr_nonnull(loop);
-    bool fired = false;
-    tp_timer far;
-    tp_timer_init(&far, far_fired, &fired);
-    ck_assert_int_eq(tp_timer_start(tp_loop_timers(loop), &far, 60000), 0);
-    tp_defer d;
-    tp_defer_init(&d, stop_loop, loop);
-    tp_loop_defer(loop, &d);
-    ck_assert_int_eq(tp_loop_run(loop), 0);
-    ck_assert(!fired);
-    tp_timer_stop(tp_loop_timers(loop), &far);
-    tp_loop_free(loop);
-}
-END_TEST
-
 START_TEST(before_sleep_runs_every_iteration)
 {
     tp_loop *loop = tp_loop_new();
@@ -300,7 +272,6 @@ static Suite *tp_loop_suite(void)
     Suite *s = suite_create("tp_loop");
     TCase *tc = tcase_create("loop");
     tcase_add_test(tc, deferred_calls_run_in_order_after_dispatch);
-    tcase_add_test(tc, stop_from_a_deferred_call_ends_the_run);
     tcase_add_test(tc, before_sleep_runs_every_iteration);
     tcase_add_test(tc, fd_removed_during_dispatch_gets_no_event);
     tcase_add_test(tc, loop_timer_fires_on_the_real_clock);
