@@ -82,6 +82,22 @@ int tp_addr_parse(const char *buf, size_t len, uint16_t default_port, tp_addr *o
     return host_parse(host, host_n, port, out) ? (int)len : SP_EINVAL;
 }
 
+/* The system resolver's answers for a name (BLOCKING): 0 with *res to
+ * free, SP_EINVAL for an empty, over-long or NUL-holding name, -ENOENT. */
+static int lookup(const char *host, size_t len, int family, struct addrinfo **res)
+{
+    char name[TP_ADDR_NAME_MAX + 1];
+    if (len == 0 || len > TP_ADDR_NAME_MAX || memchr(host, '\0', len))
+        return SP_EINVAL;
+    memcpy(name, host, len);
+    name[len] = '\0';
+    struct addrinfo hints = {.ai_family = family, .ai_socktype = SOCK_DGRAM};
+    *res = NULL;
+    if (getaddrinfo(name, NULL, &hints, res) != 0 || !*res)
+        return -ENOENT;
+    return 0;
+}
+
 int tp_addr_resolve(const char *host, size_t len, uint16_t port, int family, tp_addr *out)
 {
     if (host_parse(host, len, port, out)) {
@@ -89,15 +105,10 @@ int tp_addr_resolve(const char *host, size_t len, uint16_t port, int family, tp_
             return 0;
         return -ENOENT;
     }
-    char name[TP_ADDR_NAME_MAX + 1];
-    if (len == 0 || len > TP_ADDR_NAME_MAX || memchr(host, '\0', len))
-        return SP_EINVAL;
-    memcpy(name, host, len);
-    name[len] = '\0';
-    struct addrinfo hints = {.ai_family = family, .ai_socktype = SOCK_DGRAM};
-    struct addrinfo *res = NULL;
-    if (getaddrinfo(name, NULL, &hints, &res) != 0 || !res)
-        return -ENOENT;
+    struct addrinfo *res;
+    int rc = lookup(host, len, family, &res);
+    if (rc != 0)
+        return rc;
     bool ok = false;
     for (struct addrinfo *ai = res; ai && !ok; ai = ai->ai_next)
         ok = tp_addr_from_sockaddr(out, ai->ai_addr, ai->ai_addrlen);
@@ -146,13 +157,10 @@ int tp_addr_resolve_all(const char *host, size_t len, uint16_t port, tp_addr *ou
         tp_addr_loopback(&lo6, AF_INET6, port);
         return add_unique(out, &n, max, &lo4) && add_unique(out, &n, max, &lo6) ? (int)n : SP_ELIMIT;
     }
-    char name[TP_ADDR_NAME_MAX + 1];
-    memcpy(name, host, len);
-    name[len] = '\0';
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM};
-    struct addrinfo *res = NULL;
-    if (getaddrinfo(name, NULL, &hints, &res) != 0 || !res)
-        return -ENOENT;
+    struct addrinfo *res;
+    int rc = lookup(host, len, AF_UNSPEC, &res);
+    if (rc != 0)
+        return rc;
     bool fits = true;
     for (struct addrinfo *ai = res; ai && fits; ai = ai->ai_next)
         if (tp_addr_from_sockaddr(&a, ai->ai_addr, ai->ai_addrlen)) {
