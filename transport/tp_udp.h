@@ -11,7 +11,10 @@
  * a negative errno the transaction layer maps to 503 (§8.1.3.1).
  *
  * UDP is lossy: a datagram the kernel cannot take now (-EAGAIN) is dropped
- * and counted, never buffered without bound; SIP retransmits.
+ * and counted, never buffered without bound; SIP retransmits. One it
+ * refuses for good (no route, not permitted: -EINVAL, -EACCES...) when the
+ * queue is flushed after the dispatch is also reported through on_error,
+ * as an ICMP error would be, so the request waiting on it fails at once.
  *
  * Ownership: the caller owns the tp_udp returned by tp_udp_open and frees it
  * with tp_udp_close (allowed from its own callbacks). Received datagrams live

@@ -226,6 +226,31 @@ START_TEST(udp_to_the_other_family_is_a_503_at_the_first_send)
 }
 END_TEST
 
+/* A datagram the kernel refuses (broadcast, not permitted) is a 503 as
+ * soon as the queue is flushed, not the 408 of Timer F. */
+START_TEST(udp_refused_by_the_kernel_is_a_503)
+{
+    tp_loop *loop = tp_loop_new();
+    side client = {0};
+    make_side(loop, &client, false);
+    tp_addr bcast;
+    ck_assert_int_eq(tp_addr_parse("255.255.255.255:5060", 20, 0, &bcast), 20);
+    sip_peer dest;
+    sip_txn_tp_peer(&bcast, SIP_TP_UDP, &dest);
+    sip_txn_layer *L = sip_txn_tp_layer(client.a);
+    sip_txn_id a;
+    const char *req = small_options(SIP_TP_UDP, "z9hG4bKbcast1");
+    ck_assert_int_eq(sip_txn_request(L, req, strlen(req), &dest, on_response, &client, &a), 0);
+    run_until(loop, &client.finals, 1);
+    ck_assert_int_eq(client.finals, 1);
+    ck_assert_uint_eq(client.last_status, 503);
+    ck_assert(client.last_local);
+    ck_assert_uint_eq(sip_txn_count(L), 0);
+    sip_txn_tp_free(client.a);
+    tp_loop_free(loop);
+}
+END_TEST
+
 /* A server with UDP and TCP on one port, as §18.1.1 expects of a peer. */
 static void make_dual_side(tp_loop *loop, side *s, bool with_tcp, tp_addr *at)
 {
@@ -344,6 +369,7 @@ static Suite *txn_tp_suite(void)
     tcase_add_test(tc, refused_tcp_connection_is_a_503_without_retransmitting);
     tcase_add_test(tc, closed_udp_port_is_a_503);
     tcase_add_test(tc, udp_to_the_other_family_is_a_503_at_the_first_send);
+    tcase_add_test(tc, udp_refused_by_the_kernel_is_a_503);
     tcase_add_test(tc, size_rule_over_loopback_at_1300_and_1301);
     tcase_add_test(tc, size_rule_falls_back_to_udp_when_tcp_is_refused);
     suite_add_tcase(s, tc);

@@ -179,6 +179,33 @@ START_TEST(other_family_refused_at_once)
 }
 END_TEST
 
+/* A queued datagram the kernel refuses for good (broadcast without
+ * SO_BROADCAST) is reported through on_error by the flush after the
+ * dispatch, with its destination; the others of the batch still leave. */
+START_TEST(refused_datagram_is_reported_by_the_flush)
+{
+    tp_loop *loop = tp_loop_new();
+    side client = {.target = 1}, server = {.target = 1};
+    open_side(loop, &client, AF_INET, 0);
+    open_side(loop, &server, AF_INET, 0);
+    tp_addr to, bcast;
+    tp_udp_local(server.u, &to);
+    ck_assert_int_eq(tp_addr_parse("255.255.255.255:9", 17, 0, &bcast), 17);
+    ck_assert_int_eq(tp_udp_queue(client.u, &bcast, "x", 1), 0);
+    ck_assert_int_eq(tp_udp_queue(client.u, &to, "after", 5), 0);
+    ck_assert(loop_run_until(loop, &client.got_error, 3000));
+    ck_assert_int_eq(client.errors, 1);
+    ck_assert_int_lt(client.last_err, 0);
+    ck_assert(tp_addr_eq(&client.err_peer, &bcast));
+    ck_assert(loop_run_until(loop, &server.done, 3000));
+    ck_assert_str_eq(server.last, "after");
+    ck_assert_uint_eq(tp_udp_get_stats(client.u)->tx_dropped, 1);
+    tp_udp_close(server.u);
+    tp_udp_close(client.u);
+    tp_loop_free(loop);
+}
+END_TEST
+
 START_TEST(icmp_unreachable_is_reported)
 {
     tp_loop *loop = tp_loop_new();
@@ -237,6 +264,7 @@ static Suite *tp_udp_suite(void)
     tcase_add_test(tc, queued_datagrams_go_out_in_batches);
     tcase_add_test(tc, datagram_size_limit);
     tcase_add_test(tc, other_family_refused_at_once);
+    tcase_add_test(tc, refused_datagram_is_reported_by_the_flush);
     tcase_add_test(tc, icmp_unreachable_is_reported);
     tcase_add_test(tc, close_from_receive_callback);
     suite_add_tcase(s, tc);
