@@ -4,7 +4,7 @@ wins, an unknown extension stays application/octet-stream), seen on the wire
 by a raw receiver; send --control is --psa; the psa refuses a SUBSCRIBE whose
 Event names no event-app-id (a misspelt "appids=") with 400 and a reason
 that says so, whole; a push that finds no subscription says so in a whole
-sentence."""
+sentence; the bounds of --linger, --refer-timeout and --trust at their edge."""
 import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pushlib import *
@@ -84,7 +84,36 @@ def psa_refusals():
         ue.close()
 
 
+def limits():
+    """The new bounds at their edge: --linger and --refer-timeout up to 3600 s, 16 --trust
+    addresses (localhost counts two); one more is a usage error."""
+    def starts(args, what):
+        port = free_port()
+        p = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % port, '--out', 'none'] + args)
+        try:
+            check(p.wait_event('listening') is not None, what)
+        finally:
+            p.stop()
+
+    def refused(args, what, word):
+        rc, res, err = run(args)
+        check(rc == 2 and word in err, '%s (%r)' % (what, err.strip().splitlines()[:1]))
+
+    starts(['--count', '1', '--linger', '3600'], '--linger 3600 accepted')
+    refused(['recv', '--count', '1', '--linger', '3601'], '--linger 3601 refused', 'usage')
+    refused(['send', '--refer', '--to', 'sip:bob@127.0.0.1:9', '--app', 'x.ua', '--refer-timeout', '3601'],
+            '--refer-timeout 3601 refused', 'usage')
+    sixteen = []
+    for i in range(14):
+        sixteen += ['--trust', '10.0.0.%d' % (i + 1)]
+    starts(sixteen + ['--trust', 'localhost'], '16 --trust addresses accepted (localhost is two)')
+    refused(['recv'] + sixteen + ['--trust', 'localhost', '--trust', '[2001:db8::1]'], '17 --trust addresses refused',
+            'more than 16')
+    refused(['recv', '--trust', 'no-such-host.invalid'], '--trust naming nothing refused', 'does not resolve')
+
+
 def main():
+    limits()
     needs_app()
     types_on_the_wire()
     psa_refusals()
