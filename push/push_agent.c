@@ -84,6 +84,13 @@ size_t push_contact_uri(const push_local *l, sip_tp tp, sp_str user, char *out, 
     return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
+size_t push_local_uri(const push_local *l, const char *user, char *out, size_t cap)
+{
+    const char *o = is_v6(l->host) ? "[" : "", *c = is_v6(l->host) ? "]" : "";
+    int n = snprintf(out, cap, "sip:%s@%s%s%s:%u", user, o, l->host, c, (unsigned)port_of(l, SIP_TP_UDP));
+    return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
+}
+
 void push_token(char *out, size_t len)
 {
     if (sp_random_token(out, len, SP_RANDOM_ALNUM) != 0) {

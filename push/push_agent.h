@@ -80,6 +80,11 @@ size_t push_via_value(const push_local *l, sip_tp tp, const char *branch, char *
  * address as a Contact URI. */
 size_t push_contact_uri(const push_local *l, sip_tp tp, sp_str user, char *out, size_t cap);
 
+/* "sip:user@host:port", an IPv6 host in brackets (RFC 3261 §25.1
+ * IPv6reference): the agent's default identity (an AoR, a From). 0 when it
+ * does not fit. */
+size_t push_local_uri(const push_local *l, const char *user, char *out, size_t cap);
+
 /* A random token of len characters (tags, Call-IDs) and its NUL. */
 void push_token(char *out, size_t len);
 

@@ -711,3 +711,14 @@ void push_invite_rx_free(push_invite_rx *rx)
 }
 
 size_t push_invite_rx_sessions(const push_invite_rx *rx) { return rx->nsessions; }
+
+void push_invite_rx_hang_up_all(push_invite_rx *rx, const char *why)
+{
+    push_rx_session **pp = &rx->c->rx_sessions;
+    while (*pp) {
+        if ((*pp)->rx == rx)
+            hang_up(*pp, why); /* unlinks it: *pp is the next one */
+        else
+            pp = &(*pp)->next;
+    }
+}

@@ -89,5 +89,8 @@ bool push_invite_rx_route(push_invite_rx *rx, sip_txn_id st, const sip_msg *req,
 void push_invite_rx_server_end(push_invite_rx *rx, sip_txn_id st, sip_txn_end why);
 
 size_t push_invite_rx_sessions(const push_invite_rx *rx);
+/* Ends every session with a BYE (RFC 3261 §15.1.1), as a receiver about to
+ * go away does once it has waited long enough for the senders' own BYEs. */
+void push_invite_rx_hang_up_all(push_invite_rx *rx, const char *why);
 
 #endif

@@ -49,7 +49,7 @@ int push_method_select(const push_method_input *in, push_method *out, sp_error *
         return pick(out, PUSH_METHOD_MESSAGE);
     case PUSH_ASK_NOTIFY:
         if (!in->has_subscription)
-            return sp_fail(err, SP_EINVAL, 0, 481, "no subscription to NOTIFY in");
+            return sp_fail(err, SP_EINVAL, 0, 481, "no subscription of the recipient to carry the NOTIFY");
         if (!accepts(c, c->notify))
             return sp_fail(err, SP_EINVAL, 0, 405, "receiver does not accept NOTIFY");
         if (!fits)

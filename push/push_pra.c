@@ -171,15 +171,15 @@ void pra_event(push_pra *a, push_pra_event_kind kind, unsigned status, uint32_t 
 }
 
 /* Answers through the transaction st, or into the captured reply when
- * answering without one. */
+ * answering without one. reason is static text (sp_error.h), so the
+ * captured reply points at it whole instead of a copy of bounded size. */
 static void reply(push_pra *a, sip_txn_id st, const sip_msg *req, unsigned status, const char *reason, sp_str headers)
 {
     if (!st && a->capture) {
-        snprintf(a->capture_reason, sizeof a->capture_reason, "%s", reason ? reason : "");
         size_t n = headers.p && headers.n < sizeof a->capture_hdrs ? headers.n : 0;
         if (n)
             memcpy(a->capture_hdrs, headers.p, n);
-        *a->capture = (sip_txn_reply){.status = status, .reason = reason ? sp_str_cstr(a->capture_reason) : SP_STR_NULL,
+        *a->capture = (sip_txn_reply){.status = status, .reason = sp_str_cstr(reason),
                                       .headers = sp_str_make(a->capture_hdrs, n)};
         return;
     }

@@ -74,7 +74,7 @@ struct push_pra {
     pra_refer *refers;
     pra_dedup *dedup;        /* PUSH_PRA_DEDUP_SLOTS, open addressing */
     sip_txn_reply *capture;  /* set while answering without a transaction */
-    char capture_reason[96], capture_hdrs[512];
+    char capture_hdrs[512];
     pra_fetch fetches[PUSH_PRA_MAX_FETCHES];
     uint64_t next_fetch;
     bool stopping, stopped;

@@ -254,6 +254,14 @@ void psa_on_subscribe(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_
     sp_str aor = push_addr_uri(push_hdr(req, SIP_H_P_ASSERTED_IDENTITY)), app = SP_STR_NULL, v;
     if (sip_param_find(ev.params, "event-app-id", &v) && v.p)
         app = sip_unquote(v);
+    if (!app.n) {
+        /* step 5: the subscription is to the application the Event names;
+         * one naming none (a misspelt parameter, "appids=") would be kept
+         * and never carry a push. The package is understood, so not 489
+         * (RFC 6665 §8.3.2) but 400, the reason saying what is missing. */
+        psa_answer(p, st, req, 400, "Event Has No event-app-id", SP_STR_NULL);
+        return;
+    }
     if (!ok || aor.n >= PUSH_URI_MAX || app.n >= sizeof ((psa_sub *)0)->app) {
         psa_answer(p, st, req, 400, "Bad Expires, Identity Or Application", SP_STR_NULL);
         return;

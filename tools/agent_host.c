@@ -1,5 +1,6 @@
 /* agent_host.c - see agent_host.h. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio_ext.h>
 #include <stdio.h>
@@ -308,16 +309,47 @@ void agent_host_free(agent_host *h)
 void agent_host_source_for(const char *host, char *out, size_t cap)
 {
     snprintf(out, cap, "127.0.0.1");
-    tp_addr dst;
-    if (tp_addr_resolve(host, strlen(host), 5060, AF_INET, &dst) != 0)
+    tp_addr dst, me;
+    /* the target's own family: an IPv6 peer is reached from an IPv6 socket */
+    if (tp_addr_resolve(host, strlen(host), 5060, AF_UNSPEC, &dst) != 0)
         return;
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (tp_addr_family(&dst) == AF_INET6)
+        snprintf(out, cap, "::1");
+    int fd = socket(tp_addr_family(&dst), SOCK_DGRAM, 0);
     if (fd < 0)
         return;
-    struct sockaddr_in me;
-    socklen_t len = sizeof me;
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
     /* a connected UDP socket sends nothing but learns its route's source */
-    if (connect(fd, tp_addr_sa(&dst), dst.len) == 0 && getsockname(fd, (struct sockaddr *)&me, &len) == 0)
-        inet_ntop(AF_INET, &me.sin_addr, out, (socklen_t)cap);
+    if (connect(fd, tp_addr_sa(&dst), dst.len) == 0 && getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+        tp_addr_from_sockaddr(&me, (struct sockaddr *)&ss, len))
+        tp_addr_format_host(&me, out, cap);
     close(fd);
+}
+
+bool agent_host_trust(const char *spec, char (*text)[TP_ADDR_HOST_MAX + 1], sp_str *list, size_t *n, size_t max)
+{
+    tp_addr found[8];
+    int k = tp_addr_resolve_all(spec, strlen(spec), 0, found, sizeof found / sizeof found[0]);
+    if (k <= 0) {
+        fprintf(stderr, "sippush: --trust %s: %s\n", spec, k == -ENOENT ? "the name does not resolve" : "not a host");
+        return false;
+    }
+    for (int i = 0; i < k; i++) {
+        char host[TP_ADDR_HOST_MAX + 1];
+        tp_addr_format_host(&found[i], host, sizeof host);
+        bool seen = false;
+        for (size_t j = 0; j < *n && !seen; j++)
+            seen = sp_str_eq(list[j], sp_str_cstr(host));
+        if (seen)
+            continue;
+        if (*n >= max) {
+            fprintf(stderr, "sippush: more than %zu --trust addresses\n", max);
+            return false;
+        }
+        memcpy(text[*n], host, sizeof host);
+        list[*n] = sp_str_cstr(text[*n]);
+        (*n)++;
+    }
+    return true;
 }

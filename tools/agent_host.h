@@ -58,7 +58,16 @@ void agent_host_run(agent_host *h);
 void agent_host_free(agent_host *h);
 
 /* The numeric address the kernel would send from towards host (for a
- * one-shot sender's Via); "127.0.0.1" when it cannot tell. */
+ * one-shot sender's Via), of host's own family; the loopback address of
+ * that family (127.0.0.1 when host does not resolve) when it cannot tell. */
 void agent_host_source_for(const char *host, char *out, size_t cap);
+
+/* Takes one --trust value (IPv4, IPv6 bare or in brackets, or a name,
+ * "localhost" meaning 127.0.0.1 and ::1), resolved now: each of its
+ * addresses, in the canonical text a peer's address is compared in
+ * (sip_peer host), goes into text[*n] with list[*n] naming it, skipping those
+ * listed already. false, with a message on stderr, when it does not resolve
+ * or more than max addresses would be listed. */
+bool agent_host_trust(const char *spec, char (*text)[TP_ADDR_HOST_MAX + 1], sp_str *list, size_t *n, size_t max);
 
 #endif

@@ -21,6 +21,7 @@ struct psa_app {
     push_psa *psa;
     tp_unix *control;
     size_t max_request;
+    char trust[PUSH_PSA_MAX_TRUST][TP_ADDR_HOST_MAX + 1]; /* --trust, resolved */
 };
 typedef struct psa_app psa_app;
 
@@ -224,7 +225,7 @@ int cmd_psa(int argc, char **argv)
         else if (!strcmp(o, "--proxy"))
             c.proxy = sp_str_cstr(v);
         else if (!strcmp(o, "--trust"))
-            ok = v && c.ntrust < PUSH_PSA_MAX_TRUST && (c.trust[c.ntrust++] = sp_str_cstr(v)).n;
+            ok = v && agent_host_trust(v, a.trust, c.trust, &c.ntrust, PUSH_PSA_MAX_TRUST);
         else if (!strcmp(o, "--watch"))
             ok = v && c.nwatch < PUSH_PSA_MAX_WATCH && (c.watch[c.nwatch++] = sp_str_cstr(v)).n;
         else if (!strcmp(o, "--icsi"))
@@ -253,8 +254,8 @@ int cmd_psa(int argc, char **argv)
             goto done;
         i += takes;
     }
-    if (!c.ntrust)
-        c.trust[c.ntrust++] = SP_LIT("127.0.0.1");
+    if (!c.ntrust) /* this host, over either family */
+        agent_host_trust("localhost", a.trust, c.trust, &c.ntrust, PUSH_PSA_MAX_TRUST);
     status = EXIT_FAIL;
     char allow[256];
     snprintf(allow, sizeof allow, "%.*s, INVITE, ACK, BYE, CANCEL, UPDATE", (int)push_psa_allow().n, push_psa_allow().p);
@@ -264,8 +265,7 @@ int cmd_psa(int argc, char **argv)
     char identity[PUSH_URI_MAX];
     if (!c.identity.n) {
         /* the port too: a REFER's Refer-To sends receivers here (seed 002 §7.2.3.1 2a) */
-        snprintf(identity, sizeof identity, strchr(a.host.local.host, ':') ? "sip:psa@[%s]:%u" : "sip:psa@%s:%u",
-                 a.host.local.host, (unsigned)(a.host.local.udp_port ? a.host.local.udp_port : a.host.local.tcp_port));
+        push_local_uri(&a.host.local, "psa", identity, sizeof identity);
         c.identity = sp_str_cstr(identity);
     }
     c.local = a.host.local;

@@ -18,6 +18,12 @@
 #include "sp_hex.h"
 #include "sp_sha1.h"
 
+/* --linger: how long, after the --count'th push, its session may take to
+ * end before we hang up. 32 s is Timer F (RFC 3261 §17.1.2.2): a sender
+ * that has not sent its BYE by then is not going to. */
+#define RECV_LINGER_DEFAULT_S 32
+#define RECV_LINGER_MAX_S 3600
+
 typedef struct recv_app {
     agent_host host;
     push_pra *pra;
@@ -25,11 +31,16 @@ typedef struct recv_app {
     const char *out_dir;   /* NULL: --out none */
     unsigned long count;   /* 0: no limit */
     unsigned long pushes;
+    uint64_t linger_ms;    /* --linger: how long the Nth push's session may take to end */
+    bool draining;         /* the Nth push arrived: exit once its sessions have ended */
+    tp_defer drain_check;
+    tp_timer linger;
     unsigned long seq;
     sip_credentials creds;
     invite_host ih;        /* the session-mode push: MSRP and its context */
     push_invite_rx *irx;
     char accept[MSRP_ACCEPT_MAX];
+    char trust[PUSH_PRA_MAX_TRUST][TP_ADDR_HOST_MAX + 1]; /* --trust, resolved */
 } recv_app;
 
 static int usage(void)
@@ -38,7 +49,7 @@ static int usage(void)
             "usage: sippush recv [--listen udp|tcp:HOST:PORT]... [--aor SIP-URI] [--registrar SIP-URI]\n"
             "         [--proxy SIP-URI] [--expires S] [--app ID]... [--accept MIME]... [--trust HOST]...\n"
             "         [--allow-from SIP-URI]... [--subscribe SIP-URI] [--out DIR|none] [--max-size BYTES]\n"
-            "         [--count N] [--instance URN] [--dev-cap URL] [--user NAME --password PW] [--verbose]\n"
+            "         [--count N [--linger S]] [--instance URN] [--dev-cap URL] [--user NAME --password PW] [--verbose]\n"
             "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n");
     return EXIT_USAGE;
 }
@@ -120,13 +131,52 @@ static unsigned store(recv_app *r, const push_delivery *d, char *path, size_t ca
     return 500;
 }
 
-/* --count N: stop after the Nth push. */
+/* --count N: after the Nth push, the session that carried it ends first
+ * (its last 200s and REPORT go out, the sender's BYE is answered, seed 002
+ * §7.3.1.2), then the agent stops. Checked after the dispatch that may
+ * have ended a session, so what it queued (answers, the sessions' release)
+ * is done before we go; the stop itself comes from the linger timer at 0,
+ * as the loop reads a stop asked by a deferred call only at its next
+ * wake-up. */
+static void drain_check(void *ctx)
+{
+    recv_app *r = ctx;
+    if (r->draining && !r->host.signalled && !push_invite_rx_sessions(r->irx))
+        tp_timer_start(tp_loop_timers(r->host.loop), &r->linger, 0);
+}
+
+/* The sessions have ended, or --linger ran out: those still up are ended
+ * with a BYE and checked again; none left, the agent stops. */
+static void linger_over(tp_timer *t, void *ctx)
+{
+    (void)t;
+    recv_app *r = ctx;
+    if (r->host.signalled)
+        return;
+    if (push_invite_rx_sessions(r->irx)) {
+        push_invite_rx_hang_up_all(r->irx, "--count reached");
+        tp_loop_defer(r->host.loop, &r->drain_check);
+        return;
+    }
+    r->host.signalled = true;
+    push_pra_stop(r->pra);
+}
+
+static void session_ended(void *ctx, const char *why)
+{
+    (void)why;
+    recv_app *r = ctx;
+    if (r->draining)
+        tp_loop_defer(r->host.loop, &r->drain_check);
+}
+
 static void counted(recv_app *r)
 {
-    if (r->count && ++r->pushes >= r->count && !r->host.signalled) {
-        r->host.signalled = true;
-        push_pra_stop(r->pra);
-    }
+    if (!r->count || ++r->pushes < r->count || r->draining)
+        return;
+    r->draining = true;
+    tp_timer_start(tp_loop_timers(r->host.loop), &r->linger, r->linger_ms);
+    tp_loop_defer(r->host.loop, &r->drain_check);
 }
 
 static unsigned on_push(void *ctx, const push_delivery *d)
@@ -201,7 +251,8 @@ static push_invite_rx *invite_receiver(recv_app *r, const push_pra_config *c)
         return NULL;
     push_invite_rx_config ic = {.accept_types = sp_str_cstr(r->accept), .max_size = c->max_size,
                                 .out_dir = r->out_dir, .apps = c->apps, .napps = c->napps};
-    push_invite_rx_cb cb = {.ctx = r, .delivered = on_invite_push, .rejected = on_invite_rejected};
+    push_invite_rx_cb cb = {.ctx = r, .delivered = on_invite_push, .rejected = on_invite_rejected,
+                            .ended = session_ended};
     return push_invite_rx_new(&r->ih.ctx, &ic, &cb);
 }
 
@@ -243,6 +294,9 @@ int cmd_recv(int argc, char **argv)
     if (agent_host_init(&r.host, &r, recv_timer) != 0)
         return EXIT_FAIL;
     r.host.on_signal = recv_signal;
+    r.linger_ms = RECV_LINGER_DEFAULT_S * 1000;
+    tp_defer_init(&r.drain_check, drain_check, &r);
+    tp_timer_init(&r.linger, linger_over, &r);
     int status = EXIT_USAGE;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -263,7 +317,7 @@ int cmd_recv(int argc, char **argv)
         else if (!strcmp(a, "--accept"))
             ok = v && add(c.accept, &c.naccept, PUSH_PRA_MAX_ACCEPT, v);
         else if (!strcmp(a, "--trust"))
-            ok = v && add(c.trust, &c.ntrust, PUSH_PRA_MAX_TRUST, v);
+            ok = v && agent_host_trust(v, r.trust, c.trust, &c.ntrust, PUSH_PRA_MAX_TRUST);
         else if (!strcmp(a, "--allow-from"))
             ok = v && add(c.whitelist, &c.nwhitelist, PUSH_PRA_MAX_WHITELIST, v);
         else if (!strcmp(a, "--subscribe"))
@@ -274,6 +328,8 @@ int cmd_recv(int argc, char **argv)
             ok = number(v, UINT64_MAX, &c.max_size) && c.max_size > 0;
         else if (!strcmp(a, "--count"))
             ok = number(v, UINT32_MAX, &n) && (r.count = (unsigned long)n) > 0;
+        else if (!strcmp(a, "--linger"))
+            ok = number(v, RECV_LINGER_MAX_S, &n) && ((r.linger_ms = n * 1000) || true);
         else if (!strcmp(a, "--instance"))
             c.instance = sp_str_cstr(v);
         else if (!strcmp(a, "--dev-cap"))
@@ -290,8 +346,13 @@ int cmd_recv(int argc, char **argv)
             goto done;
         i += takes;
     }
-    if (!c.ntrust)
-        add(c.trust, &c.ntrust, PUSH_PRA_MAX_TRUST, "127.0.0.1");
+    if (c.subscribe.n && !c.napps) {
+        /* the SUBSCRIBE names its application (event-app-id, seed 002 §7.2.1.1) */
+        fprintf(stderr, "sippush recv: --subscribe needs --app ID (the application the subscription is for)\n");
+        goto done;
+    }
+    if (!c.ntrust) /* this host, over either family */
+        agent_host_trust("localhost", r.trust, c.trust, &c.ntrust, PUSH_PRA_MAX_TRUST);
     for (size_t i = 0; i < c.naccept; i++)
         if (sp_str_eq(c.accept[i], SP_LIT("*")) || sp_str_eq(c.accept[i], SP_LIT("*/*")))
             c.naccept = 0; /* a wildcard among them takes everything */
@@ -312,7 +373,7 @@ int cmd_recv(int argc, char **argv)
         goto done;
     char aor[PUSH_URI_MAX];
     if (!c.aor.n) {
-        snprintf(aor, sizeof aor, "sip:recv@%s", r.host.local.host);
+        push_local_uri(&r.host.local, "recv", aor, sizeof aor);
         c.aor = sp_str_cstr(aor);
     }
     r.fetcher = recv_fetcher_new(r.host.loop);
@@ -352,6 +413,9 @@ done:
     push_pra_free(r.pra);
     invite_host_free(&r.ih); /* the MSRP endpoint, before the loop */
     recv_fetcher_free(r.fetcher);
+    tp_defer_cancel(&r.drain_check);
+    if (r.host.loop)
+        tp_timer_stop(tp_loop_timers(r.host.loop), &r.linger);
     agent_host_free(&r.host);
     return status;
 }

@@ -16,11 +16,18 @@
 #include "cli.h"
 #include "invite_host.h"
 #include "push_control.h"
+#include "push_filetype.h"
 #include "push_indirect.h"
 #include "push_psa.h"
 
 /* How long an indirectly referenced content is said to stay available. */
 #define SEND_INDIRECT_EXPIRES_S (7 * 24 * 3600)
+
+/* --refer-timeout: how long after the REFER's 2xx its final NOTIFY may
+ * take. The receiver's SUBSCRIBE, then the NOTIFY that reports it, are each
+ * a non-INVITE transaction of at most Timer F (RFC 3261 §17.1.2.2: 32 s). */
+#define SEND_REFER_TIMEOUT_S 64
+#define SEND_REFER_TIMEOUT_MAX_S 3600
 
 typedef struct send_app {
     agent_host host;
@@ -28,14 +35,21 @@ typedef struct send_app {
     push_psa *psa;
     push_psa_result result;
     bool finished;
+    /* --refer: the outcome is the referral's (RFC 3515 §2.4.5) */
+    bool refer, accepted;    /* a REFER; its 2xx came */
+    unsigned referral;       /* the final sipfrag's status; 0 until it comes */
+    uint64_t refer_wait_ms;
+    tp_timer refer_timer;
+    char trust[PUSH_PSA_MAX_TRUST][TP_ADDR_HOST_MAX + 1];
 } send_app;
 
 static int usage(void)
 {
     fprintf(stderr, "usage: sippush send --to SIP-URI [--proxy SIP-URI] [--method auto|message|notify|invite]\n"
                     "         [--app ID] [--type MIME] [--name NAME] [--confirm] [--chunk-size BYTES]\n"
-                    "         [--indirect URL] [--psa unix:PATH] [--header NAME:VALUE]... [--from SIP-URI]\n"
-                    "         [--target GRUU] [--icsi URN] [--verbose] FILE|-\n");
+                    "         [--indirect URL] [--psa|--control unix:PATH] [--header NAME:VALUE]... [--from SIP-URI]\n"
+                    "         [--target GRUU] [--icsi URN] [--verbose] FILE|-\n"
+                    "       sippush send --refer --to SIP-URI [--app ID] [--refer-timeout S] [--from SIP-URI] ...\n");
     return EXIT_USAGE;
 }
 
@@ -120,9 +134,19 @@ static bool session_mode(const control_request *req)
     return push_method_select(&in, &m, &err) == 0 && m == PUSH_METHOD_INVITE;
 }
 
+/* An INVITE names the application in its Accept-Contact (seed 002 §7.3.1.1),
+ * a REFER in the Event of the SUBSCRIBE it asks for (§7.2.3.1): no default. */
+static int needs_app(const char *what)
+{
+    fprintf(stderr, "sippush send: %s needs --app ID (the push application it is for)\n", what);
+    return EXIT_USAGE;
+}
+
 /* The session-mode sender on an ephemeral UDP port beside an MSRP listener. */
 static int on_our_own_invite(send_app *s, const control_request *req, send_invite_opts *o)
 {
+    if (!req->app.n)
+        return needs_app("a push by INVITE (a file over the 1300-byte MESSAGE limit, or --method invite)");
     if (agent_host_init(&s->host, s, invite_timer) != 0)
         return EXIT_FAIL;
     sip_peer hop;
@@ -141,7 +165,7 @@ static int on_our_own_invite(send_app *s, const control_request *req, send_invit
         goto done;
     s->ih.ctx.user = SP_LIT("psa");
     if (!o->from.n) {
-        snprintf(identity, sizeof identity, "sip:psa@%s", s->host.local.host);
+        push_local_uri(&s->host.local, "psa", identity, sizeof identity);
         o->from = sp_str_cstr(identity);
     }
     o->to = req->to;
@@ -160,12 +184,68 @@ done:
 
 /* --- on our own ---------------------------------------------------------------- */
 
+static void finish(send_app *s)
+{
+    s->finished = true;
+    tp_timer_stop(tp_loop_timers(s->host.loop), &s->refer_timer);
+    /* a subscription the referral made with us ends with us (NOTIFY terminated) */
+    push_psa_stop(s->psa);
+    tp_loop_stop(s->host.loop);
+}
+
+/* The referral's outcome as the push's: delivered when the receiver's
+ * SUBSCRIBE got a 2xx, otherwise failed with the sipfrag's status, or
+ * 408 when no final NOTIFY came. */
+static void referral_outcome(send_app *s)
+{
+    push_psa_result *r = &s->result;
+    if (s->referral >= 200 && s->referral < 300)
+        return;
+    unsigned code = s->referral >= 300 ? s->referral : 408;
+    push_status st = push_status_of(PUSH_SRC_SIP, PUSH_METHOD_REFER, code);
+    r->delivered = false;
+    r->status = code;
+    r->retry = st.retry;
+    r->reason = !s->referral ? "no final NOTIFY of the referral in time"
+                : s->referral < 300 ? "the referral ended without a final status"
+                                    : "the receiver's SUBSCRIBE was refused";
+}
+
 static void on_done(void *ctx, const push_psa_result *r)
 {
     send_app *s = ctx;
     s->result = *r;
-    s->finished = true;
-    tp_loop_stop(s->host.loop);
+    if (s->refer && r->delivered) {
+        /* RFC 3515 §2.4.4: the 2xx says the REFER was accepted, the NOTIFYs what came of it */
+        s->accepted = true;
+        if (!s->referral) {
+            tp_timer_start(tp_loop_timers(s->host.loop), &s->refer_timer, s->refer_wait_ms);
+            return;
+        }
+        referral_outcome(s);
+    }
+    finish(s);
+}
+
+/* The final NOTIFY of the referral came (and was answered 200 by the agent). */
+static void on_psa_event(void *ctx, const push_psa_event *ev)
+{
+    send_app *s = ctx;
+    if (ev->kind != PUSH_PSA_EV_REFERRED || !s->refer || s->finished)
+        return;
+    s->referral = ev->status ? ev->status : 100;
+    if (s->accepted) {
+        referral_outcome(s);
+        finish(s);
+    }
+}
+
+static void refer_timed_out(tp_timer *t, void *ctx)
+{
+    (void)t;
+    send_app *s = ctx;
+    referral_outcome(s);
+    finish(s);
 }
 
 static void send_timer(void *agent, uint64_t cookie) { push_psa_timer(((send_app *)agent)->psa, cookie); }
@@ -191,13 +271,18 @@ static int on_our_own(send_app *s, const control_request *req, sp_str proxy, sp_
         goto done;
     char identity[PUSH_URI_MAX];
     if (!from.n) {
-        snprintf(identity, sizeof identity, "sip:psa@%s", s->host.local.host);
+        push_local_uri(&s->host.local, "psa", identity, sizeof identity);
         from = sp_str_cstr(identity);
     }
     c.identity = from;
     c.proxy = proxy;
     c.icsi = icsi;
     c.local = s->host.local;
+    c.ctx = s;
+    c.on_event = on_psa_event;
+    /* the referred SUBSCRIBE comes back to us: believed from this host, as `psa` does */
+    agent_host_trust("localhost", s->trust, c.trust, &c.ntrust, PUSH_PSA_MAX_TRUST);
+    tp_timer_init(&s->refer_timer, refer_timed_out, s);
     const char *why = NULL;
     s->psa = push_psa_new(&c, &s->host.env, &why);
     if (!s->psa) {
@@ -228,8 +313,15 @@ static int on_our_own(send_app *s, const control_request *req, sp_str proxy, sp_
         push_psa_result r = {.method = PUSH_METHOD_MESSAGE, .status = 487, .reason = "interrupted"};
         s->result = r;
     }
-    status = print_result(&s->host.out, &s->result);
+    if (s->refer && s->accepted) {
+        control_referral_json(&s->host.out, &s->result, s->referral);
+        json_line_end(&s->host.out);
+        status = s->result.delivered ? EXIT_OK : EXIT_FAIL;
+    } else {
+        status = print_result(&s->host.out, &s->result);
+    }
 done:
+    tp_timer_stop(tp_loop_timers(s->host.loop), &s->refer_timer);
     sip_txn_tp_free(s->host.tp);
     s->host.tp = NULL;
     push_psa_free(s->psa);
@@ -241,6 +333,7 @@ int cmd_send(int argc, char **argv)
 {
     static send_app s;
     memset(&s, 0, sizeof s);
+    s.refer_wait_ms = SEND_REFER_TIMEOUT_S * 1000;
     control_request req;
     memset(&req, 0, sizeof req);
     req.verb = SP_LIT("PUSH");
@@ -269,8 +362,8 @@ int cmd_send(int argc, char **argv)
             takes = false, io.confirm = req.confirm = true; /* a MESSAGE's 200 is its confirmation; MSRP asks Success-Report */
         else if (!strcmp(o, "--indirect"))
             indirect = v;
-        else if (!strcmp(o, "--psa"))
-            psa = v;
+        else if (!strcmp(o, "--psa") || !strcmp(o, "--control"))
+            psa = v; /* --control: the psa's own name for the same socket */
         else if (!strcmp(o, "--header"))
             ok = v && req.nheaders < CONTROL_MAX_HEADERS && (req.headers[req.nheaders++] = sp_str_cstr(v)).n;
         else if (!strcmp(o, "--from"))
@@ -281,6 +374,9 @@ int cmd_send(int argc, char **argv)
             icsi = sp_str_cstr(v);
         else if (!strcmp(o, "--refer"))
             req.verb = SP_LIT("REFER"), takes = false;
+        else if (!strcmp(o, "--refer-timeout"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), SEND_REFER_TIMEOUT_MAX_S, &n) &&
+                 ((s.refer_wait_ms = n * 1000) || true);
         else if (!strcmp(o, "--verbose"))
             s.host.verbose = true, takes = false;
         else if (o[0] == '-' && o[1])
@@ -294,8 +390,16 @@ int cmd_send(int argc, char **argv)
         i += takes;
     }
     bool refer = sp_str_eq(req.verb, SP_LIT("REFER"));
+    s.refer = refer;
     if (!req.to.n || (!file && !refer))
         return usage();
+    if (!req.app.n && (refer || sp_str_eq(req.method, SP_LIT("invite"))))
+        return needs_app(refer ? "--refer" : "--method invite");
+    if (!req.content_type.n) {
+        /* no --type: the name says it where it is unambiguous */
+        sp_str named = io.name.n ? io.name : file && strcmp(file, "-") ? sp_str_cstr(file) : SP_STR_NULL;
+        req.content_type = push_filetype_of(named);
+    }
     io.proxy = proxy;
     io.from = from;
     io.icsi = icsi;

@@ -196,9 +196,8 @@ bool control_push_prepare(const control_request *r, push_psa_push *out, char *hd
     return true;
 }
 
-void control_result_json(json_out *j, const push_psa_result *r)
+static void result_keys(json_out *j, const push_psa_result *r)
 {
-    json_object_begin(j);
     json_kv_cstr(j, "event", r->delivered ? "delivered" : "failed");
     json_kv_cstr(j, "method", push_method_name(r->method));
     json_kv_u64(j, "status", r->status);
@@ -210,5 +209,23 @@ void control_result_json(json_out *j, const push_psa_result *r)
         json_kv_cstr(j, "reason", r->reason ? r->reason : "failed");
         json_kv_bool(j, "retry", r->retry);
     }
+}
+
+void control_result_json(json_out *j, const push_psa_result *r)
+{
+    json_object_begin(j);
+    result_keys(j, r);
+    json_object_end(j);
+}
+
+void control_referral_json(json_out *j, const push_psa_result *r, unsigned referral)
+{
+    json_object_begin(j);
+    result_keys(j, r);
+    json_key(j, "referral");
+    if (referral)
+        json_u64(j, referral);
+    else
+        json_null(j);
     json_object_end(j);
 }

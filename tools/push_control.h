@@ -64,5 +64,9 @@ bool control_push_prepare(const control_request *r, push_psa_push *out, char *hd
 /* The outcome line of CONTRACT.md: {"event":"delivered",...} or
  * {"event":"failed",...}, without its newline. */
 void control_result_json(json_out *j, const push_psa_result *r);
+/* The outcome line of a REFER that waited for the referral's final NOTIFY
+ * (RFC 3515 §2.4.5): the same keys and "referral", the status line of its
+ * sipfrag (what the receiver's SUBSCRIBE got), or null when none came. */
+void control_referral_json(json_out *j, const push_psa_result *r, unsigned referral);
 
 #endif

@@ -82,6 +82,22 @@ int tp_addr_parse(const char *buf, size_t len, uint16_t default_port, tp_addr *o
     return host_parse(host, host_n, port, out) ? (int)len : SP_EINVAL;
 }
 
+/* The system resolver's answers for a name (BLOCKING): 0 with *res to
+ * free, SP_EINVAL for an empty, over-long or NUL-holding name, -ENOENT. */
+static int lookup(const char *host, size_t len, int family, struct addrinfo **res)
+{
+    char name[TP_ADDR_NAME_MAX + 1];
+    if (len == 0 || len > TP_ADDR_NAME_MAX || memchr(host, '\0', len))
+        return SP_EINVAL;
+    memcpy(name, host, len);
+    name[len] = '\0';
+    struct addrinfo hints = {.ai_family = family, .ai_socktype = SOCK_DGRAM};
+    *res = NULL;
+    if (getaddrinfo(name, NULL, &hints, res) != 0 || !*res)
+        return -ENOENT;
+    return 0;
+}
+
 int tp_addr_resolve(const char *host, size_t len, uint16_t port, int family, tp_addr *out)
 {
     if (host_parse(host, len, port, out)) {
@@ -89,15 +105,10 @@ int tp_addr_resolve(const char *host, size_t len, uint16_t port, int family, tp_
             return 0;
         return -ENOENT;
     }
-    char name[TP_ADDR_NAME_MAX + 1];
-    if (len == 0 || len > TP_ADDR_NAME_MAX || memchr(host, '\0', len))
-        return SP_EINVAL;
-    memcpy(name, host, len);
-    name[len] = '\0';
-    struct addrinfo hints = {.ai_family = family, .ai_socktype = SOCK_DGRAM};
-    struct addrinfo *res = NULL;
-    if (getaddrinfo(name, NULL, &hints, &res) != 0 || !res)
-        return -ENOENT;
+    struct addrinfo *res;
+    int rc = lookup(host, len, family, &res);
+    if (rc != 0)
+        return rc;
     bool ok = false;
     for (struct addrinfo *ai = res; ai && !ok; ai = ai->ai_next)
         ok = tp_addr_from_sockaddr(out, ai->ai_addr, ai->ai_addrlen);
@@ -106,6 +117,60 @@ int tp_addr_resolve(const char *host, size_t len, uint16_t port, int family, tp_
         return -ENOENT;
     tp_addr_set_port(out, port);
     return 0;
+}
+
+static bool is_localhost(const char *host, size_t len)
+{
+    if (len && host[len - 1] == '.')
+        len--; /* the absolute form */
+    return sp_str_caseeq_cstr(sp_str_make(host, len), "localhost");
+}
+
+/* Appends a unless it is there already; false when out is full. */
+static bool add_unique(tp_addr *out, size_t *n, size_t max, const tp_addr *a)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (tp_addr_eq(&out[i], a))
+            return true;
+    if (*n >= max)
+        return false;
+    out[(*n)++] = *a;
+    return true;
+}
+
+int tp_addr_resolve_all(const char *host, size_t len, uint16_t port, tp_addr *out, size_t max)
+{
+    tp_addr a;
+    size_t n = 0;
+    if (len > 2 && host[0] == '[') {
+        if (host[len - 1] != ']' || !host_parse(host + 1, len - 2, port, &a) || a.ss.ss_family != AF_INET6)
+            return SP_EINVAL;
+        return add_unique(out, &n, max, &a) ? 1 : SP_ELIMIT;
+    }
+    if (host_parse(host, len, port, &a))
+        return add_unique(out, &n, max, &a) ? 1 : SP_ELIMIT;
+    if (len == 0 || len > TP_ADDR_NAME_MAX || memchr(host, '\0', len))
+        return SP_EINVAL;
+    if (is_localhost(host, len)) {
+        tp_addr lo4, lo6;
+        tp_addr_loopback(&lo4, AF_INET, port);
+        tp_addr_loopback(&lo6, AF_INET6, port);
+        return add_unique(out, &n, max, &lo4) && add_unique(out, &n, max, &lo6) ? (int)n : SP_ELIMIT;
+    }
+    struct addrinfo *res;
+    int rc = lookup(host, len, AF_UNSPEC, &res);
+    if (rc != 0)
+        return rc;
+    bool fits = true;
+    for (struct addrinfo *ai = res; ai && fits; ai = ai->ai_next)
+        if (tp_addr_from_sockaddr(&a, ai->ai_addr, ai->ai_addrlen)) {
+            tp_addr_set_port(&a, port);
+            fits = add_unique(out, &n, max, &a);
+        }
+    freeaddrinfo(res);
+    if (!fits)
+        return SP_ELIMIT;
+    return n ? (int)n : -ENOENT;
 }
 
 bool tp_addr_from_sockaddr(tp_addr *out, const struct sockaddr *sa, socklen_t len)

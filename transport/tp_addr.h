@@ -39,6 +39,14 @@ int tp_addr_parse(const char *buf, size_t len, uint16_t default_port, tp_addr *o
  * malformed or over-long name, or -ENOENT when the name does not resolve. */
 int tp_addr_resolve(const char *host, size_t len, uint16_t port, int family, tp_addr *out);
 
+/* Every address of a host written as "IPv4", "IPv6", "[IPv6]" or a name,
+ * deduplicated, up to max of them: a numeric host is itself; "localhost" is
+ * both loopback addresses whatever the system resolver says (RFC 6761
+ * §6.3); another name takes every answer of a BLOCKING getaddrinfo(). Returns
+ * how many were written, SP_EINVAL for a malformed host, -ENOENT when a name
+ * does not resolve, SP_ELIMIT when there are more than max. */
+int tp_addr_resolve_all(const char *host, size_t len, uint16_t port, tp_addr *out, size_t max);
+
 /* From a kernel address; false unless it is AF_INET or AF_INET6. */
 bool tp_addr_from_sockaddr(tp_addr *out, const struct sockaddr *sa, socklen_t len);
 /* The wildcard (0.0.0.0 or ::) or loopback address of a family. */

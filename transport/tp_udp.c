@@ -17,10 +17,13 @@
 #define TP_UDP_RX_ROUNDS 4
 /* Error-queue entries read per event (bounded for the same reason). */
 #define TP_UDP_ERRQ_MAX 64
+/* Refused datagrams one deferred flush reports (the rest are only counted). */
+#define TP_UDP_REFUSED_MAX 8
 
 struct tp_udp {
     tp_loop *loop;
     int fd;
+    int family; /* of the bound address: datagrams to another family cannot leave */
     tp_udp_config cfg;
     tp_udp_stats stats;
     int busy;    /* > 0 while one of our callbacks runs */
@@ -148,7 +151,27 @@ static void on_udp_event(tp_loop *loop, int fd, unsigned events, void *ctx)
         udp_free(u);
 }
 
-static void on_flush(void *ctx) { tp_udp_flush(ctx); }
+static void flush_queue(tp_udp *u, tp_addr *refused, int *errs, unsigned *nrefused);
+
+/* The deferred flush: datagrams the kernel refused for good (no route, not
+ * permitted) are reported like an ICMP error, so what waits on them ends at
+ * once (RFC 3261 §8.1.3.1), once the queue is empty again: the callback may
+ * queue more. */
+static void on_flush(void *ctx)
+{
+    tp_udp *u = ctx;
+    tp_addr refused[TP_UDP_REFUSED_MAX];
+    int errs[TP_UDP_REFUSED_MAX];
+    unsigned n = 0;
+    flush_queue(u, refused, errs, &n);
+    if (!n || !u->cfg.on_error)
+        return;
+    u->busy++;
+    for (unsigned i = 0; i < n && !u->closed; i++)
+        u->cfg.on_error(u->cfg.ctx, u, &refused[i], errs[i]);
+    if (--u->busy == 0 && u->closed)
+        udp_free(u);
+}
 
 static void *alloc_array(size_t n, size_t size) { return calloc(n ? n : 1, size); }
 
@@ -164,6 +187,7 @@ int tp_udp_open(tp_loop *loop, const tp_addr *bind, const tp_udp_config *cfg, tp
     u->loop = loop;
     u->cfg = *cfg;
     u->fd = -1;
+    u->family = tp_addr_family(bind);
     tp_defer_init(&u->tx_flush, on_flush, u);
     size_t tx_bytes = cfg->tx_batch_bytes < cfg->max_datagram ? cfg->max_datagram : cfg->tx_batch_bytes;
     u->cfg.tx_batch_bytes = tx_bytes;
@@ -251,6 +275,8 @@ int tp_udp_send(tp_udp *u, const tp_addr *peer, const void *buf, size_t len)
         return -EMSGSIZE;
     if (u->closed)
         return -EBADF;
+    if (tp_addr_family(peer) != u->family)
+        return -EAFNOSUPPORT;
     if (u->tx_count)
         tp_udp_flush(u);
     return send_one(u, peer, buf, len);
@@ -262,6 +288,10 @@ int tp_udp_queue(tp_udp *u, const tp_addr *peer, const void *buf, size_t len)
         return -EMSGSIZE;
     if (u->closed)
         return -EBADF;
+    /* refused now, so the sender hears of it at once (RFC 3261 §8.1.3.1:
+     * a transport error is a 503), not after the retransmissions run out */
+    if (tp_addr_family(peer) != u->family)
+        return -EAFNOSUPPORT;
     if (u->tx_count == u->cfg.tx_batch || u->cfg.tx_batch_bytes - u->tx_used < len)
         tp_udp_flush(u);
     unsigned i = u->tx_count++;
@@ -277,7 +307,14 @@ int tp_udp_queue(tp_udp *u, const tp_addr *peer, const void *buf, size_t len)
     return 0;
 }
 
-void tp_udp_flush(tp_udp *u)
+/* A full buffer or memory: UDP is lossy there, SIP retransmits. */
+static bool is_congestion(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS || err == ENOMEM; }
+
+void tp_udp_flush(tp_udp *u) { flush_queue(u, NULL, NULL, NULL); }
+
+/* Sends the queue; the refused datagrams' peers (up to TP_UDP_REFUSED_MAX)
+ * go into refused when it is given. */
+static void flush_queue(tp_udp *u, tp_addr *refused, int *errs, unsigned *nrefused)
 {
     unsigned sent = 0;
     int retried = 0;
@@ -291,6 +328,10 @@ void tp_udp_flush(tp_udp *u)
         if (n < 0 && is_async_error(errno) && !retried++)
             continue;
         /* The kernel refuses the next datagram: drop it, keep the rest. */
+        if (refused && n < 0 && !is_congestion(errno) && *nrefused < TP_UDP_REFUSED_MAX) {
+            refused[*nrefused] = u->tx_peers[sent];
+            errs[(*nrefused)++] = -errno;
+        }
         sent++;
         u->stats.tx_dropped++;
         retried = 0;

@@ -11,7 +11,10 @@
  * a negative errno the transaction layer maps to 503 (§8.1.3.1).
  *
  * UDP is lossy: a datagram the kernel cannot take now (-EAGAIN) is dropped
- * and counted, never buffered without bound; SIP retransmits.
+ * and counted, never buffered without bound; SIP retransmits. One it
+ * refuses for good (no route, not permitted: -EINVAL, -EACCES...) when the
+ * queue is flushed after the dispatch is also reported through on_error,
+ * as an ICMP error would be, so the request waiting on it fails at once.
  *
  * Ownership: the caller owns the tp_udp returned by tp_udp_open and frees it
  * with tp_udp_close (allowed from its own callbacks). Received datagrams live
@@ -65,11 +68,13 @@ int tp_udp_local(const tp_udp *u, tp_addr *out);
 const tp_udp_stats *tp_udp_get_stats(const tp_udp *u);
 
 /* Sends one datagram now (after anything queued, to keep order).
- * Returns 0, -EMSGSIZE (over max_datagram) or the negative errno of a
- * datagram the kernel refused (counted as dropped). */
+ * Returns 0, -EMSGSIZE (over max_datagram), -EAFNOSUPPORT (peer of the
+ * other IP family than the socket) or the negative errno of a datagram the
+ * kernel refused (counted as dropped). */
 int tp_udp_send(tp_udp *u, const tp_addr *peer, const void *buf, size_t len);
 /* Copies one datagram into the send queue; the queue is flushed after the
- * current dispatch, or earlier when full. Returns 0 or -EMSGSIZE. */
+ * current dispatch, or earlier when full. Returns 0, -EMSGSIZE or
+ * -EAFNOSUPPORT (peer of the other IP family than the socket). */
 int tp_udp_queue(tp_udp *u, const tp_addr *peer, const void *buf, size_t len);
 /* Sends what is queued now. */
 void tp_udp_flush(tp_udp *u);

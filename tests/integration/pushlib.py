@@ -11,14 +11,15 @@ EXE = os.path.join(ROOT, BUILD, 'asan', 'sippush') if os.path.exists(os.path.joi
 FAST_EXE = os.path.join(ROOT, BUILD, 'sippush')
 
 
-def free_port():
-    """A port free for both UDP and TCP on 127.0.0.1."""
+def free_port(host='127.0.0.1'):
+    """A port free for both UDP and TCP on host (127.0.0.1, or ::1)."""
+    family = socket.AF_INET6 if ':' in host else socket.AF_INET
     for _ in range(100):
         p = random.randint(20000, 60000)
         try:
             for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-                s = socket.socket(socket.AF_INET, kind)
-                s.bind(('127.0.0.1', p))
+                s = socket.socket(family, kind)
+                s.bind((host, p))
                 s.close()
             return p
         except OSError:
@@ -114,16 +115,17 @@ class Msg:
 
 
 class Peer:
-    """A UDP SIP endpoint driven by the test."""
-    def __init__(self, port=None):
-        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.s.bind(('127.0.0.1', port or 0))
+    """A UDP SIP endpoint driven by the test, on 127.0.0.1 or ::1."""
+    def __init__(self, port=None, host='127.0.0.1'):
+        self.host = host
+        self.s = socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET, socket.SOCK_DGRAM)
+        self.s.bind((host, port or 0))
         self.port = self.s.getsockname()[1]
         self.queue = []
 
-    def send(self, text, port, host='127.0.0.1'):
+    def send(self, text, port, host=None):
         data = text if isinstance(text, bytes) else text.encode()
-        self.s.sendto(data, (host, port))
+        self.s.sendto(data, (host or self.host, port))
 
     def recv(self, pred=lambda m: True, secs=5):
         """The first message (queued or new) for which pred holds."""
@@ -172,10 +174,11 @@ class Peer:
 
 
 def request(method, ruri, port, call_id, cseq=1, from_='<sip:psa@127.0.0.1>;tag=t1', to=None, extra='', body='',
-            ctype=None, branch=None):
-    """A request from a Peer on port."""
+            ctype=None, branch=None, host='127.0.0.1'):
+    """A request from a Peer on host:port."""
     text = '%s %s SIP/2.0\r\n' % (method, ruri)
-    text += 'Via: SIP/2.0/UDP 127.0.0.1:%d;branch=%s;rport\r\n' % (port, branch or 'z9hG4bK' + call_id.replace('@', ''))
+    text += 'Via: SIP/2.0/UDP %s:%d;branch=%s;rport\r\n' % ('[%s]' % host if ':' in host else host, port,
+                                                           branch or 'z9hG4bK' + call_id.replace('@', ''))
     text += 'Max-Forwards: 70\r\nFrom: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n' % (
         from_, to or '<%s>' % ruri, call_id, cseq, method)
     text += extra

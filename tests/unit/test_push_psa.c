@@ -208,7 +208,22 @@ START_TEST(subscription_refusals)
     subscribe("z9hG4bKs3", "s3@x", UA_EVENT, "", 600);
     ck_assert_uint_eq(last_status(), 403);
     ck_assert_str_eq(last_reason, "P-Asserted-Identity missing");
+    /* the application under another name ("appids=", RFC 6080 has no such
+     * parameter) or not at all: the subscription would carry nothing */
+    const char *unnamed[] = {"ua-profile;profile-type=oma-app;appids=\"mms.ua\"", "ua-profile;profile-type=oma-app",
+                             "ua-profile;profile-type=oma-app;event-app-id=\"\""};
+    for (size_t i = 0; i < sizeof unnamed / sizeof unnamed[0]; i++) {
+        char branch[32], callid[32];
+        snprintf(branch, sizeof branch, "z9hG4bKapp%zu", i);
+        snprintf(callid, sizeof callid, "app%zu@x", i);
+        subscribe(branch, callid, unnamed[i], SUB_PAI, 600);
+        ck_assert_uint_eq(last_status(), 400);
+        ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)pfake_last(F, "SIP/2.0 ")),
+                                     "SIP/2.0 400 Event Has No event-app-id\r\n"));
+        ck_assert_str_eq(last_reason, "Event Has No event-app-id");
+    }
     ck_assert_uint_eq(subscribed, 0);
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_STR_NULL), 0);
     destroy();
 }
 END_TEST

@@ -189,6 +189,68 @@ START_TEST(closed_udp_port_is_a_503)
 }
 END_TEST
 
+/* A request for an IPv6 peer over an IPv4-only layer cannot leave: a 503
+ * from the first send (RFC 3261 §8.1.3.1), not the 408 of Timer F after
+ * retransmissions that never went out; the IPv6 server hears nothing. */
+START_TEST(udp_to_the_other_family_is_a_503_at_the_first_send)
+{
+    tp_loop *loop = tp_loop_new();
+    side client = {0}, server = {0};
+    make_side(loop, &client, false);
+    tp_addr v6;
+    tp_addr_loopback(&v6, AF_INET6, 0);
+    sip_txn_tp_config cfg = {.udp = &v6};
+    sip_txn_config_default(&cfg.txn);
+    cfg.tu.ctx = &server;
+    cfg.tu.on_request = on_request;
+    ck_assert_int_eq(sip_txn_tp_new(loop, &cfg, &server.a), 0);
+    tp_addr to;
+    ck_assert_int_eq(sip_txn_tp_local(server.a, SIP_TP_UDP, &to), 0);
+    sip_peer dest;
+    sip_txn_tp_peer(&to, SIP_TP_UDP, &dest);
+    ck_assert_str_eq(dest.host, "::1");
+    sip_txn_layer *L = sip_txn_tp_layer(client.a);
+    sip_txn_id a;
+    const char *req = small_options(SIP_TP_UDP, "z9hG4bKfamily1");
+    ck_assert_int_eq(sip_txn_request(L, req, strlen(req), &dest, on_response, &client, &a), 0);
+    ck_assert_int_eq(client.finals, 0); /* never from inside the call */
+    run_until(loop, &client.finals, 1);
+    ck_assert_int_eq(client.finals, 1);
+    ck_assert_uint_eq(client.last_status, 503);
+    ck_assert(client.last_local);
+    ck_assert_int_eq(server.requests, 0);
+    ck_assert_uint_eq(sip_txn_count(L), 0);
+    sip_txn_tp_free(client.a);
+    sip_txn_tp_free(server.a);
+    tp_loop_free(loop);
+}
+END_TEST
+
+/* A datagram the kernel refuses (broadcast, not permitted) is a 503 as
+ * soon as the queue is flushed, not the 408 of Timer F. */
+START_TEST(udp_refused_by_the_kernel_is_a_503)
+{
+    tp_loop *loop = tp_loop_new();
+    side client = {0};
+    make_side(loop, &client, false);
+    tp_addr bcast;
+    ck_assert_int_eq(tp_addr_parse("255.255.255.255:5060", 20, 0, &bcast), 20);
+    sip_peer dest;
+    sip_txn_tp_peer(&bcast, SIP_TP_UDP, &dest);
+    sip_txn_layer *L = sip_txn_tp_layer(client.a);
+    sip_txn_id a;
+    const char *req = small_options(SIP_TP_UDP, "z9hG4bKbcast1");
+    ck_assert_int_eq(sip_txn_request(L, req, strlen(req), &dest, on_response, &client, &a), 0);
+    run_until(loop, &client.finals, 1);
+    ck_assert_int_eq(client.finals, 1);
+    ck_assert_uint_eq(client.last_status, 503);
+    ck_assert(client.last_local);
+    ck_assert_uint_eq(sip_txn_count(L), 0);
+    sip_txn_tp_free(client.a);
+    tp_loop_free(loop);
+}
+END_TEST
+
 /* A server with UDP and TCP on one port, as §18.1.1 expects of a peer. */
 static void make_dual_side(tp_loop *loop, side *s, bool with_tcp, tp_addr *at)
 {
@@ -306,6 +368,8 @@ static Suite *txn_tp_suite(void)
     tcase_add_test(tc, message_over_tcp);
     tcase_add_test(tc, refused_tcp_connection_is_a_503_without_retransmitting);
     tcase_add_test(tc, closed_udp_port_is_a_503);
+    tcase_add_test(tc, udp_to_the_other_family_is_a_503_at_the_first_send);
+    tcase_add_test(tc, udp_refused_by_the_kernel_is_a_503);
     tcase_add_test(tc, size_rule_over_loopback_at_1300_and_1301);
     tcase_add_test(tc, size_rule_falls_back_to_udp_when_tcp_is_refused);
     suite_add_tcase(s, tc);

@@ -131,6 +131,59 @@ START_TEST(resolver_numeric_and_names)
 }
 END_TEST
 
+static int resolve_all(const char *s, tp_addr *out, size_t max)
+{
+    return tp_addr_resolve_all(guard_str(s), strlen(s), 0, out, max);
+}
+
+static const char *host_of(const tp_addr *a)
+{
+    static char buf[TP_ADDR_STRLEN];
+    tp_addr_format_host(a, buf, sizeof buf);
+    return buf;
+}
+
+/* The forms a --trust takes: every one of them names the peer address a
+ * datagram from it shows (its canonical text). */
+START_TEST(resolve_all_forms)
+{
+    tp_addr a[4];
+    ck_assert_int_eq(resolve_all("[::1]", a, 4), 1);
+    ck_assert_int_eq(tp_addr_family(&a[0]), AF_INET6);
+    ck_assert_str_eq(host_of(&a[0]), "::1");
+    ck_assert_int_eq(resolve_all("::1", a, 4), 1);
+    ck_assert_str_eq(host_of(&a[0]), "::1");
+    ck_assert_int_eq(resolve_all("0:0:0:0:0:0:0:1", a, 4), 1);
+    ck_assert_str_eq(host_of(&a[0]), "::1");
+    ck_assert_int_eq(resolve_all("[2001:DB8::7]", a, 4), 1);
+    ck_assert_str_eq(host_of(&a[0]), "2001:db8::7");
+    ck_assert_int_eq(resolve_all("127.0.0.1", a, 4), 1);
+    ck_assert_str_eq(host_of(&a[0]), "127.0.0.1");
+    /* RFC 6761 §6.3: both loopbacks, whatever the hosts file lists */
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(resolve_all(i ? "LocalHost." : "localhost", a, 4), 2);
+        ck_assert_str_eq(host_of(&a[0]), "127.0.0.1");
+        ck_assert_str_eq(host_of(&a[1]), "::1");
+    }
+    /* max at its boundary: two fit in two, not in one */
+    ck_assert_int_eq(resolve_all("localhost", a, 2), 2);
+    ck_assert_int_eq(resolve_all("localhost", a, 1), SP_ELIMIT);
+    ck_assert_int_eq(resolve_all("::1", a, 0), SP_ELIMIT);
+}
+END_TEST
+
+START_TEST(resolve_all_refuses)
+{
+    tp_addr a[4];
+    ck_assert_int_eq(resolve_all("", a, 4), SP_EINVAL);
+    ck_assert_int_eq(resolve_all("[127.0.0.1]", a, 4), SP_EINVAL); /* brackets are for IPv6 */
+    ck_assert_int_eq(resolve_all("[::1", a, 4), SP_EINVAL);
+    ck_assert_int_eq(resolve_all("[]", a, 4), SP_EINVAL);
+    ck_assert_int_eq(resolve_all("no-such-host.invalid", a, 4), -ENOENT);
+    ck_assert_int_eq(tp_addr_resolve_all(guard_copy("::1\0", 4), 4, 0, a, 4), SP_EINVAL);
+}
+END_TEST
+
 static Suite *tp_addr_suite(void)
 {
     Suite *s = suite_create("tp_addr");
@@ -141,6 +194,8 @@ static Suite *tp_addr_suite(void)
     tcase_add_test(tc, every_prefix_is_safe);
     tcase_add_test(tc, equality_and_hash);
     tcase_add_test(tc, resolver_numeric_and_names);
+    tcase_add_test(tc, resolve_all_forms);
+    tcase_add_test(tc, resolve_all_refuses);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -152,6 +152,60 @@ START_TEST(datagram_size_limit)
 }
 END_TEST
 
+/* A datagram for the other IP family cannot leave the socket: refused in
+ * the call (so a transaction layer fails the request at once), nothing
+ * queued, the socket still good for its own family. */
+START_TEST(other_family_refused_at_once)
+{
+    tp_loop *loop = tp_loop_new();
+    side v4 = {.target = 1}, v6 = {.target = 1};
+    open_side(loop, &v4, AF_INET, 0);
+    open_side(loop, &v6, AF_INET6, 0);
+    tp_addr to4, to6;
+    tp_udp_local(v4.u, &to4);
+    tp_udp_local(v6.u, &to6);
+    ck_assert_int_eq(tp_udp_queue(v4.u, &to6, "x", 1), -EAFNOSUPPORT);
+    ck_assert_int_eq(tp_udp_send(v4.u, &to6, "x", 1), -EAFNOSUPPORT);
+    ck_assert_int_eq(tp_udp_queue(v6.u, &to4, "x", 1), -EAFNOSUPPORT);
+    ck_assert_int_eq(tp_udp_send(v6.u, &to4, "x", 1), -EAFNOSUPPORT);
+    ck_assert_int_eq(tp_udp_queue(v6.u, &to6, "self", 4), 0);
+    ck_assert(loop_run_until(loop, &v6.done, 3000));
+    ck_assert_str_eq(v6.last, "self");
+    ck_assert_uint_eq(tp_udp_get_stats(v4.u)->tx, 0);
+    ck_assert_uint_eq(tp_udp_get_stats(v6.u)->tx, 1);
+    tp_udp_close(v4.u);
+    tp_udp_close(v6.u);
+    tp_loop_free(loop);
+}
+END_TEST
+
+/* A queued datagram the kernel refuses for good (broadcast without
+ * SO_BROADCAST) is reported through on_error by the flush after the
+ * dispatch, with its destination; the others of the batch still leave. */
+START_TEST(refused_datagram_is_reported_by_the_flush)
+{
+    tp_loop *loop = tp_loop_new();
+    side client = {.target = 1}, server = {.target = 1};
+    open_side(loop, &client, AF_INET, 0);
+    open_side(loop, &server, AF_INET, 0);
+    tp_addr to, bcast;
+    tp_udp_local(server.u, &to);
+    ck_assert_int_eq(tp_addr_parse("255.255.255.255:9", 17, 0, &bcast), 17);
+    ck_assert_int_eq(tp_udp_queue(client.u, &bcast, "x", 1), 0);
+    ck_assert_int_eq(tp_udp_queue(client.u, &to, "after", 5), 0);
+    ck_assert(loop_run_until(loop, &client.got_error, 3000));
+    ck_assert_int_eq(client.errors, 1);
+    ck_assert_int_lt(client.last_err, 0);
+    ck_assert(tp_addr_eq(&client.err_peer, &bcast));
+    ck_assert(loop_run_until(loop, &server.done, 3000));
+    ck_assert_str_eq(server.last, "after");
+    ck_assert_uint_eq(tp_udp_get_stats(client.u)->tx_dropped, 1);
+    tp_udp_close(server.u);
+    tp_udp_close(client.u);
+    tp_loop_free(loop);
+}
+END_TEST
+
 START_TEST(icmp_unreachable_is_reported)
 {
     tp_loop *loop = tp_loop_new();
@@ -209,6 +263,8 @@ static Suite *tp_udp_suite(void)
     tcase_add_test(tc, echo_ipv6);
     tcase_add_test(tc, queued_datagrams_go_out_in_batches);
     tcase_add_test(tc, datagram_size_limit);
+    tcase_add_test(tc, other_family_refused_at_once);
+    tcase_add_test(tc, refused_datagram_is_reported_by_the_flush);
     tcase_add_test(tc, icmp_unreachable_is_reported);
     tcase_add_test(tc, close_from_receive_callback);
     suite_add_tcase(s, tc);
