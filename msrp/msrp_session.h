@@ -132,6 +132,10 @@ typedef struct msrp_session_config {
                                    status 408; 0: MSRP_REPORT_TIMEOUT_MS */
     /* receiving */
     const char *rx_dir;       /* NULL: memory sinks; else file sinks committed there */
+    msrp_sink_head_fn rx_head; /* with rx_dir: the head left out of the file (a CPIM
+                                 envelope's headers; msrp_sink_file_strip_head) */
+    void *rx_head_ctx;
+    bool rx_discard;          /* content verified and confirmed but not kept (held already) */
     sp_str rx_name;           /* file name offered (RFC 5547 file-selector name) */
     const char *accept;       /* accepted media types separated by spaces, "type/ *" and "*"
                                  allowed (SDP accept-types); NULL: "*"; others get 415 */

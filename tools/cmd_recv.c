@@ -30,6 +30,7 @@ typedef struct recv_app {
     invite_host ih;        /* the session-mode push: MSRP and its context */
     push_invite_rx *irx;
     char accept[MSRP_ACCEPT_MAX];
+    uint64_t max_sessions, max_name; /* 0: the receiver's defaults */
 } recv_app;
 
 static int usage(void)
@@ -38,7 +39,8 @@ static int usage(void)
             "usage: sippush recv [--listen udp|tcp:HOST:PORT]... [--aor SIP-URI] [--registrar SIP-URI]\n"
             "         [--proxy SIP-URI] [--expires S] [--app ID]... [--accept MIME]... [--trust HOST]...\n"
             "         [--allow-from SIP-URI]... [--subscribe SIP-URI] [--out DIR|none] [--max-size BYTES]\n"
-            "         [--count N] [--instance URN] [--dev-cap URL] [--user NAME --password PW] [--verbose]\n");
+            "         [--count N] [--max-sessions N] [--max-name BYTES] [--instance URN] [--dev-cap URL]\n"
+            "         [--user NAME --password PW] [--verbose]\n");
     return EXIT_USAGE;
 }
 
@@ -199,7 +201,8 @@ static push_invite_rx *invite_receiver(recv_app *r, const push_pra_config *c)
     if (n >= sizeof r->accept)
         return NULL;
     push_invite_rx_config ic = {.accept_types = sp_str_cstr(r->accept), .max_size = c->max_size,
-                                .out_dir = r->out_dir, .apps = c->apps, .napps = c->napps};
+                                .out_dir = r->out_dir, .apps = c->apps, .napps = c->napps,
+                                .max_sessions = (size_t)r->max_sessions, .max_name = (size_t)r->max_name};
     push_invite_rx_cb cb = {.ctx = r, .delivered = on_invite_push, .rejected = on_invite_rejected};
     return push_invite_rx_new(&r->ih.ctx, &ic, &cb);
 }
@@ -271,6 +274,10 @@ int cmd_recv(int argc, char **argv)
             out = v;
         else if (!strcmp(a, "--max-size"))
             ok = number(v, UINT64_MAX, &c.max_size) && c.max_size > 0;
+        else if (!strcmp(a, "--max-sessions"))
+            ok = number(v, 1u << 20, &r.max_sessions) && r.max_sessions > 0;
+        else if (!strcmp(a, "--max-name"))
+            ok = number(v, 1u << 20, &r.max_name) && r.max_name > 0;
         else if (!strcmp(a, "--count"))
             ok = number(v, UINT32_MAX, &n) && (r.count = (unsigned long)n) > 0;
         else if (!strcmp(a, "--instance"))
@@ -300,6 +307,8 @@ int cmd_recv(int argc, char **argv)
         status = EXIT_FAIL;
         goto done;
     }
+    if (r.out_dir) /* what a crash in the middle of a push left there */
+        msrp_sink_sweep(r.out_dir);
     if (user) {
         r.creds = (sip_credentials){.username = sp_str_cstr(user), .password = sp_str_cstr(password ? password : "")};
         c.creds = &r.creds;
