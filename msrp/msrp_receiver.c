@@ -185,9 +185,9 @@ static msrp_rx *rx_open(msrp_conn *mc, msrp_session *s, sp_str mid, sp_str ctype
         uint64_t cap = c->rx_limits.max_size ? c->rx_limits.max_size : MSRP_MAX_SIZE_DEFAULT;
         rc = msrp_sink_memory_open(&rx->sink, cap > SIZE_MAX ? SIZE_MAX : (size_t)cap);
     } else if (resume) {
-        rc = msrp_sink_file_reopen(&rx->sink, c->rx_resume_temp, c->rx_dir, c->rx_name, 0);
+        rc = msrp_sink_file_reopen(&rx->sink, c->rx_resume_temp, c->rx_dir, c->rx_name, MSRP_SINK_UNIQUE);
     } else {
-        rc = msrp_sink_file_open(&rx->sink, c->rx_dir, c->rx_name, 0);
+        rc = msrp_sink_file_open(&rx->sink, c->rx_dir, c->rx_name, MSRP_SINK_UNIQUE); /* never another's file */
         if (rc == SP_OK && c->rx_head)
             rc = msrp_sink_file_strip_head(&rx->sink, c->rx_head, c->rx_head_ctx);
     }

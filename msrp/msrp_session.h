@@ -26,7 +26,8 @@
  * confirmed).
  *
  * Receiving: chunks are reassembled by Byte-Range (msrp_reassembly.h) into
- * a memory sink or a file sink in config.rx_dir; a complete, verified
+ * a memory sink or a file sink in config.rx_dir (a name taken gets "-2",
+ * "-3"... before its extension); a complete, verified
  * message is handed over once (MSRP_EV_RECEIVED), never a part of one.
  * Its SHA-1 is computed while it arrives, by a thread of its own from
  * rx_limits.hash_thread_min bytes (1 MiB by default; msrp_reassembly.h).

@@ -37,8 +37,10 @@ enum {
     MSRP_EEXIST = -17, /* the final name exists and overwriting was not asked for */
 };
 
-/* msrp_sink_file_open flags */
-enum { MSRP_SINK_OVERWRITE = 1 };
+/* msrp_sink_file_open flags: replace a file of the final name, or (UNIQUE)
+ * take "name-2.ext", "name-3.ext"... up to MSRP_SINK_UNIQUE_TRIES instead */
+enum { MSRP_SINK_OVERWRITE = 1, MSRP_SINK_UNIQUE = 2 };
+#define MSRP_SINK_UNIQUE_TRIES 100
 
 typedef enum msrp_sink_kind { MSRP_SINK_CLOSED, MSRP_SINK_MEMORY, MSRP_SINK_FILE, MSRP_SINK_NULL } msrp_sink_kind;
 
@@ -57,7 +59,7 @@ typedef struct msrp_sink {
     size_t alloc, cap;
     /* file */
     int fd;
-    bool overwrite, committed;
+    bool overwrite, unique, committed;
     char temp[MSRP_SINK_PATH_MAX];  /* the temporary file while open or kept */
     char final[MSRP_SINK_PATH_MAX]; /* where commit puts it */
     /* a head left out of the file (msrp_sink_file_strip_head) */
@@ -107,9 +109,10 @@ int msrp_sink_write(msrp_sink *s, uint64_t offset, const void *data, size_t len)
 long msrp_sink_read(msrp_sink *s, uint64_t offset, void *buf, size_t len);
 
 /* Makes the content final at exactly 'size' bytes. A file sink is fsynced
- * and renamed into place (MSRP_EEXIST if the name is taken and overwriting
- * was not asked for: the temp file is then left for discard or another
- * try). SP_OK, MSRP_EEXIST, MSRP_EIO. */
+ * and renamed into place (MSRP_EEXIST if the name is taken and neither
+ * overwriting nor a unique name was asked for, or every unique name is:
+ * the temp file is then left for discard or another try); s->final then
+ * holds the name taken. SP_OK, MSRP_EEXIST, MSRP_EIO. */
 int msrp_sink_commit(msrp_sink *s, uint64_t size);
 /* After commit: the final path (file) or NULL (memory). */
 const char *msrp_sink_path(const msrp_sink *s);

@@ -42,6 +42,7 @@ static void file_init(msrp_sink *s, unsigned flags)
     memset(s, 0, sizeof *s);
     s->fd = -1;
     s->overwrite = (flags & MSRP_SINK_OVERWRITE) != 0;
+    s->unique = (flags & MSRP_SINK_UNIQUE) != 0;
 }
 
 int msrp_sink_file_open(msrp_sink *s, const char *dir, sp_str offered_name, unsigned flags)
@@ -228,6 +229,18 @@ static int move_no_replace(msrp_sink *s)
     return SP_OK;
 }
 
+/* s->final as "name-k.ext" from the name first asked for (k >= 2); false
+ * when it does not fit. */
+static bool numbered(msrp_sink *s, const char *first, unsigned k)
+{
+    const char *slash = strrchr(first, '/');
+    const char *dot = strrchr(slash ? slash + 1 : first, '.');
+    if (!dot || dot == (slash ? slash + 1 : first))
+        dot = first + strlen(first); /* no extension (or a name that is one) */
+    int n = snprintf(s->final, sizeof s->final, "%.*s-%u%s", (int)(dot - first), first, k, dot);
+    return n > 0 && (size_t)n < sizeof s->final;
+}
+
 int msrp_sink_file_commit(msrp_sink *s, uint64_t size)
 {
     if (s->fd < 0)
@@ -247,7 +260,13 @@ int msrp_sink_file_commit(msrp_sink *s, uint64_t size)
         if (rename(s->temp, s->final) != 0)
             rc = fail_errno(s, errno);
     } else {
+        char first[MSRP_SINK_PATH_MAX];
+        memcpy(first, s->final, sizeof first);
         rc = move_no_replace(s);
+        for (unsigned k = 2; rc == MSRP_EEXIST && s->unique && k <= MSRP_SINK_UNIQUE_TRIES; k++)
+            rc = numbered(s, first, k) ? move_no_replace(s) : fail_errno(s, ENAMETOOLONG);
+        if (rc == MSRP_EEXIST)
+            memcpy(s->final, first, sizeof first);
     }
     if (rc != SP_OK)
         return rc; /* the temp file stays, still open, for discard or a retry */

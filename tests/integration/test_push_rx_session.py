@@ -340,7 +340,7 @@ def retried_push(tmp):
     check(len([e for e in r.events() if e['event'] == 'push']) == 1, 'delivered once')
     check(files(out, hidden=True) == [os.path.basename(push['file'])], 'stored once: %s' % files(out, hidden=True))
     check(not any(e['event'] == 'rejected' for e in r.events()), 'nothing refused')
-    # the same id with another content is a new push, not a duplicate
+    # the same id and name with another content is a new push, stored beside the first
     o = Offerer(port)
     other = os.urandom(1000)
     resp = o.invite(o.sdp(tid, 'report.pdf', 'application/octet-stream', len(other), hashlib.sha1(other).digest()))
@@ -349,8 +349,12 @@ def retried_push(tmp):
     statuses, report = o.transfer('application/octet-stream', other)
     o.bye()
     o.close()
-    check(len(r.events()) and r.wait_event('duplicate', after=len(r.events()) - 1, secs=1) is None,
-          'same id, other content: no duplicate line')
+    check(statuses == [200] and report is not None and report.get('status', '').startswith('000 200'),
+          'same id and name, other content: 200 and a success REPORT')
+    new = r.wait_event('push', pred=lambda e: e['sha1'] == hashlib.sha1(other).hexdigest())
+    check(new is not None and new['file'] != push['file'] and new['file'].endswith('-report-2.pdf'),
+          'a new push under a name of its own: %s' % (new['file'] if new else None))
+    check(len([e for e in r.events() if e['event'] == 'duplicate']) == 1, 'still one duplicate line')
     check(r.stop() == 0, 'recv stops cleanly')
 
 

@@ -530,7 +530,18 @@ START_TEST(refuses_to_overwrite_unless_asked)
     ck_assert(len == 3 && !memcmp(got, "new", 3));
     free(got);
     msrp_sink_close(&sink);
-    ck_assert_int_eq(testdir_count(dir, NULL, 0), 1);
+
+    /* or a name of its own next to it, the extension kept */
+    static const char *const names[] = {"same.txt", "same.txt", "noext", "noext"};
+    static const char *const taken[] = {"same-2.txt", "same-3.txt", "noext", "noext-2"};
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_int_eq(msrp_sink_file_open(&sink, dir, sp_str_cstr(names[i]), MSRP_SINK_UNIQUE), SP_OK);
+        ck_assert_int_eq(msrp_sink_write(&sink, 0, "uniq", 4), SP_OK);
+        ck_assert_int_eq(msrp_sink_commit(&sink, 4), SP_OK);
+        ck_assert_str_eq(msrp_sink_path(&sink), testdir_path(dir, taken[i]));
+        msrp_sink_close(&sink);
+    }
+    ck_assert_int_eq(testdir_count(dir, NULL, 0), 5);
     testdir_remove(dir);
 }
 END_TEST
