@@ -196,6 +196,28 @@ START_TEST(max_size_boundary)
 }
 END_TEST
 
+/* With no max_size configured the default of every method applies: an
+ * offer one byte past it is refused with 488 (its SDP: test_push_invite_rx_fake.c). */
+START_TEST(default_max_size_reaches_session_mode)
+{
+    push_loop pl;
+    pl_open(&pl, SIP_TP_UDP, NULL);
+    uint8_t sha[SP_SHA1_LEN] = {0};
+    push_invite_params p;
+    push_invite_file f;
+    pl_params(&pl, &p, &f, NULL, 0, "application/octet-stream");
+    f.fd = sparse_file(PUSH_MAX_SIZE_DEFAULT + 1ull);
+    f.size = PUSH_MAX_SIZE_DEFAULT + 1ull;
+    f.sha1 = sha;
+    pl_send(&pl, &p);
+    ck_assert(pl_run_until(&pl, &pl.done, 5000));
+    ck_assert_uint_eq(pl.result.code, 488);
+    ck_assert_int_eq(pl.rejected, 1);
+    close(f.fd);
+    pl_close(&pl);
+}
+END_TEST
+
 /* Two files: one too large gets port 0, the other is delivered; the push
  * as a whole reports the refusal. */
 START_TEST(port_zero_for_one_stream)
@@ -422,6 +444,91 @@ START_TEST(offered_again)
 }
 END_TEST
 
+/* The same push offered again into a file sink (a sender retrying after a
+ * lost REPORT): 200s and the success REPORT again, a duplicate for the
+ * application, one file kept. */
+START_TEST(offered_again_into_files)
+{
+    char dir[256];
+    ck_assert_ptr_nonnull(testdir_create(dir, sizeof dir));
+    push_invite_rx_config cfg = {.out_dir = dir};
+    push_loop pl;
+    pl_open(&pl, SIP_TP_UDP, &cfg);
+    uint8_t *data = content(5000, 21);
+    push_invite_params p;
+    push_invite_file f;
+    for (int i = 0; i < 2; i++) {
+        pl_params(&pl, &p, &f, data, 5000, "text/plain");
+        f.transfer_id = SP_LIT("c3cd20b8ae7f");
+        f.name = SP_LIT("docs/report.txt");
+        p.confirm = true;
+        pl_send(&pl, &p);
+        ck_assert(pl_run_until(&pl, &pl.done, 5000));
+        ck_assert_int_eq(pl.result.status.outcome, PUSH_OUTCOME_DELIVERED); /* the success REPORT came */
+    }
+    ck_assert_int_eq(pl.delivered, 1);
+    ck_assert_int_eq(pl.duplicates, 1);
+    ck_assert_int_eq(pl.rejected, 0);
+    char seen[256];
+    ck_assert_int_eq(testdir_count(dir, seen, sizeof seen), 1);
+    ck_assert_str_eq(seen, "c3cd20b8ae7f-docs_report.txt"); /* the prefix kept */
+    /* bytes other than the offered hash's are no duplicate: refused */
+    uint8_t *other = content(5000, 22);
+    pl_params(&pl, &p, &f, other, 5000, "text/plain");
+    uint8_t claimed[SP_SHA1_LEN];
+    sp_sha1(data, 5000, claimed);
+    f.transfer_id = SP_LIT("c3cd20b8ae7f");
+    f.name = SP_LIT("docs/report.txt");
+    f.sha1 = claimed;
+    pl_send(&pl, &p);
+    ck_assert(pl_run_until(&pl, &pl.done, 5000));
+    ck_assert_int_eq(pl.result.status.outcome, PUSH_OUTCOME_FAILED);
+    ck_assert_uint_eq(pl.result.code, 400);
+    ck_assert_int_eq(pl.duplicates, 1);
+    ck_assert_int_eq(testdir_count(dir, NULL, 0), 1);
+    free(data);
+    free(other);
+    pl_close(&pl);
+    testdir_remove(dir);
+}
+END_TEST
+
+/* A CPIM envelope into a file sink: the content inside is stored as it
+ * comes (the headers apart), and delivered with its own type and SHA-1. */
+START_TEST(cpim_envelope_into_a_file)
+{
+    char dir[256];
+    ck_assert_ptr_nonnull(testdir_create(dir, sizeof dir));
+    push_invite_rx_config cfg = {.out_dir = dir};
+    push_loop pl;
+    pl_open(&pl, SIP_TP_UDP, &cfg);
+    uint8_t *data = content(200000, 23);
+    push_invite_params p;
+    push_invite_file f;
+    pl_params(&pl, &p, &f, data, 200000, "application/vnd.wap.mms-message");
+    p.cpim = true;
+    p.chunk_size = 1000; /* the headers end inside a later chunk than the first's end */
+    pl_send(&pl, &p);
+    ck_assert(pl_run_until(&pl, &pl.done, 10000));
+    ck_assert_int_eq(pl.result.status.outcome, PUSH_OUTCOME_DELIVERED);
+    ck_assert_int_eq(pl.delivered, 1);
+    ck_assert_str_eq(pl.last_type, "application/vnd.wap.mms-message");
+    uint8_t sha[SP_SHA1_LEN];
+    sp_sha1(data, 200000, sha);
+    ck_assert_mem_eq(pl.last_sha1, sha, SP_SHA1_LEN);
+    FILE *in = fopen(pl.last_file, "rb");
+    ck_assert_ptr_nonnull(in);
+    uint8_t *back = malloc(200001);
+    ck_assert_uint_eq(fread(back, 1, 200001, in), 200000);
+    fclose(in);
+    ck_assert_mem_eq(back, data, 200000);
+    free(back);
+    free(data);
+    pl_close(&pl);
+    testdir_remove(dir);
+}
+END_TEST
+
 /* Session timers at 1/100 speed: the sender refreshes (UPDATE, allowed by
  * the receiver) before the interval runs out, several times. */
 START_TEST(session_refreshed_by_update)
@@ -618,6 +725,9 @@ static Suite *push_invite_suite(void)
     tcase_add_test(t, failure_report);
     tcase_add_test(t, refused_after_arrival_is_never_confirmed);
     tcase_add_test(t, offered_again);
+    tcase_add_test(t, default_max_size_reaches_session_mode);
+    tcase_add_test(t, offered_again_into_files);
+    tcase_add_test(t, cpim_envelope_into_a_file);
     tcase_add_test(t, session_refreshed_by_update);
     tcase_add_test(t, sender_vanishes);
     tcase_add_test(t, cpim_envelope);
