@@ -31,6 +31,7 @@ typedef struct rx_stream {
     size_t seen;
     msrp_session *ms;
     char tid[PUSH_RX_TRANSFER_ID_MAX];
+    char type[RX_TYPE_MAX];       /* the file-selector type as a Content-Type, or "" */
     char name[RX_NAME_MAX];
 } rx_stream;
 
@@ -262,6 +263,18 @@ static unsigned unwrap(push_rx_session *s, rx_stream *t, const msrp_event_info *
     return 0;
 }
 
+/* RFC 5547 §5: the parameters of the offer's file type belong to the
+ * content; a sender whose MSRP Content-Type leaves them off still has
+ * them delivered. */
+static sp_str content_type_of(const rx_stream *t, sp_str msrp_type)
+{
+    size_t base = strcspn(t->type, ";");
+    if (!t->type[base] || !msrp_type.p || memchr(msrp_type.p, ';', msrp_type.n) ||
+        !sp_str_caseeq(sp_str_make(t->type, base), msrp_type))
+        return msrp_type;
+    return sp_str_cstr(t->type);
+}
+
 /* A complete message: opened, stored, accepted (or refused, the REPORT
  * then says so), and handed to the application once. */
 static void on_received(push_rx_session *s, rx_stream *t, const msrp_event_info *ev)
@@ -270,7 +283,8 @@ static void on_received(push_rx_session *s, rx_stream *t, const msrp_event_info 
     uint8_t sha1[SP_SHA1_LEN];
     msrp_sink inner = {0};
     push_invite_delivery d = {.app = s->app[0] ? sp_str_cstr(s->app) : SP_STR_NULL, .from = sp_str_cstr(s->from),
-                              .content_type = ev->content_type, .transfer_id = sp_str_cstr(t->tid),
+                              .content_type = content_type_of(t, ev->content_type),
+                              .transfer_id = sp_str_cstr(t->tid),
                               .size = ev->bytes, .sha1 = ev->sha1, .file = msrp_sink_path(ev->sink)};
     if (!d.file) {
         size_t len;
@@ -395,6 +409,8 @@ static int open_stream(push_rx_session *s, size_t i, const sdp_stream *st)
     snprintf(t->tid, sizeof t->tid, "%.*s", (int)st->file_transfer_id.n,
              st->file_transfer_id.p ? st->file_transfer_id.p : "");
     t->cpim = st->selector.type.p && sp_str_caseeq_cstr(st->selector.type, "message/cpim");
+    long tn = st->selector.type.p ? sdp_file_type_decode(st->selector.type, t->type, sizeof t->type - 1) : -1;
+    t->type[tn > 0 ? tn : 0] = '\0';
     /* the transfer id keeps names of different pushes apart; the sink makes
      * the whole a safe file name (path separators and all) */
     char name[RX_NAME_MAX - 25]; /* room for the transfer id and '-' */

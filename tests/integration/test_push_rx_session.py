@@ -15,6 +15,8 @@ one), and against `sippush send`:
 - the same file-transfer-id, name and SHA-1 offered again: 200s, a success
   REPORT, a `duplicate` line, one file;
 - names with '/' keep their unique prefix; a 10,000-byte name gets 488;
+- file-selector type parameters (RFC 5547 §5) from `send`'s offer to the
+  push line, and from an offer alone;
 - kill -9 in the middle of a transfer: the temporary file is removed at the
   next start, an unrelated hidden file is kept.
 Every wait is bounded; every process started is stopped by its own id."""
@@ -426,9 +428,52 @@ def crash_leftovers(tmp):
     check(r2.stop() == 0, 'recv stops cleanly')
 
 
+def type_parameters(tmp):
+    """RFC 5547 §5: type:text/plain;charset="UTF-8" keeps its parameters from
+    `send` through the offer to the push line, and from the offer alone when
+    a sender's MSRP Content-Type leaves them off."""
+    path = os.path.join(tmp, 't.txt')
+    open(path, 'w').write('caf\u00e9\n')
+    # the offer on the wire, to a peer that refuses it
+    peer = pushlib.Peer()
+    s = subprocess.Popen([pushlib.EXE, 'send', '--to', 'sip:r@127.0.0.1:%d' % peer.port, '--method', 'invite',
+                          '--app', 'a', '--type', 'text/plain; charset=UTF-8', '--name', 'docs/t.txt', path],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    inv, addr = peer.request(lambda m: m.method == 'INVITE', 10)
+    check(inv is not None and 'name:"docs%2Ft.txt" type:text/plain;charset="UTF-8" ' in inv.body,
+          'the offer quotes the parameter and percent-encodes the name: %s' % (
+              re.search(r'a=file-selector:[^\r]*', inv.body).group(0) if inv else None))
+    if inv:
+        peer.reply(inv, addr, 488, 'Not Acceptable Here')
+    s.communicate(timeout=20)
+    peer.close()
+    out = os.path.join(tmp, 'types')
+    r, port = start_recv(['--out', out])
+    rc, res, err = pushlib.run(['send', '--to', 'sip:recv@127.0.0.1:%d' % port, '--method', 'invite', '--app', 'a',
+                                '--type', 'text/plain;charset=UTF-8', path])
+    ev = r.wait_event('push')
+    check(rc == 0 and ev is not None and ev['content_type'] == 'text/plain;charset=UTF-8',
+          'send -> recv: the push line keeps the parameters (%s)' % (ev['content_type'] if ev else res))
+    o = Offerer(port)
+    data = b'plain text'
+    resp = o.invite(o.sdp(ident(), 'p.txt', 'text/plain;charset="ISO-8859-1";format="flowed"', len(data),
+                          hashlib.sha1(data).digest()))
+    check(resp is not None and resp.status == 200 and 'type:text/plain;charset="ISO-8859-1";format="flowed"' in resp.body,
+          'the answer mirrors the type with its parameters (RFC 5547 §8.3.1)')
+    o.ack()
+    o.accept()
+    o.transfer('text/plain', data)
+    o.bye()
+    o.close()
+    ev = r.wait_event('push', pred=lambda e: e['size'] == len(data))
+    check(ev is not None and ev['content_type'] == 'text/plain;charset=ISO-8859-1;format=flowed',
+          'parameters only in the offer reach the push line (%s)' % (ev['content_type'] if ev else None))
+    check(r.stop() == 0, 'recv stops cleanly')
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix='sippush-rxs-')
-    for part in (size_limit, retried_push, names, crash_leftovers, cpim_memory, no_ack_and_slots):
+    for part in (size_limit, retried_push, names, type_parameters, crash_leftovers, cpim_memory, no_ack_and_slots):
         if len(sys.argv) > 1 and part.__name__ not in sys.argv[1:]:
             continue
         print('--- ' + part.__name__)
