@@ -28,6 +28,18 @@ static uint8_t *content(size_t n, unsigned seed)
 
 /* A sparse file of n bytes (content never read whole): a transfer that
  * outlives the test's interest. */
+/* The file at path holds exactly the n bytes of data. */
+static void file_holds(const char *path, const uint8_t *data, size_t n)
+{
+    FILE *fp = fopen(path, "rb");
+    ck_assert_ptr_nonnull(fp);
+    uint8_t *back = malloc(n + 1);
+    ck_assert_uint_eq(fread(back, 1, n + 1, fp), n);
+    fclose(fp);
+    ck_assert_mem_eq(back, data, n);
+    free(back);
+}
+
 static int sparse_file(uint64_t n)
 {
     char path[] = "/tmp/push-test-XXXXXX";
@@ -131,17 +143,10 @@ START_TEST(confirmed_chunks_over_tcp_into_a_file)
     ck_assert_uint_eq(pl.result.bytes, n);
     ck_assert_uint_eq(pl.result.chunks, (n + 4095) / 4096);
     ck_assert_int_eq(pl.delivered, 1);
-    /* the file is complete under its final name */
-    FILE *fp = fopen(pl.last_file, "rb");
-    ck_assert_ptr_nonnull(fp);
-    uint8_t *back = malloc(n + 1);
-    ck_assert_uint_eq(fread(back, 1, n + 1, fp), n);
-    fclose(fp);
-    ck_assert_mem_eq(back, data, n);
+    file_holds(pl.last_file, data, n); /* complete under its final name */
     ck_assert(strstr(pl.last_file, "big.bin") != NULL);
     const char *inv = pl_wire(&pl.rx, "INVITE ", 0);
     ck_assert(has(inv, "Via: SIP/2.0/TCP "));
-    free(back);
     free(data);
     pl_close(&pl);
     testdir_remove(dir);
@@ -516,13 +521,7 @@ START_TEST(cpim_envelope_into_a_file)
     uint8_t sha[SP_SHA1_LEN];
     sp_sha1(data, 200000, sha);
     ck_assert_mem_eq(pl.last_sha1, sha, SP_SHA1_LEN);
-    FILE *in = fopen(pl.last_file, "rb");
-    ck_assert_ptr_nonnull(in);
-    uint8_t *back = malloc(200001);
-    ck_assert_uint_eq(fread(back, 1, 200001, in), 200000);
-    fclose(in);
-    ck_assert_mem_eq(back, data, 200000);
-    free(back);
+    file_holds(pl.last_file, data, 200000);
     free(data);
     pl_close(&pl);
     testdir_remove(dir);
