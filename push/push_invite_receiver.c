@@ -55,13 +55,10 @@ typedef struct push_rx_session {
     size_t reply_hdrs_n, reply_sdp_n;
 } push_rx_session;
 
-/* A delivery, known by what the offer said of it: file-transfer-id,
- * stored name and the SHA-1 of what travelled (an envelope's, when there
- * was one); and what the application was given. */
+/* A delivery, known by what the offer said of it (seen_key); and what the
+ * application was given. */
 typedef struct rx_seen {
-    char tid[PUSH_RX_TRANSFER_ID_MAX];
-    char name[RX_NAME_MAX];
-    uint8_t wire_sha1[SP_SHA1_LEN];
+    uint8_t key[SP_SHA1_LEN];
     uint8_t sha1[SP_SHA1_LEN];
     uint64_t size;
     char content_type[RX_TYPE_MAX];
@@ -156,12 +153,25 @@ static push_rx_session *session_by_id(push_invite_ctx *c, uint64_t id)
 
 /* --- delivery ----------------------------------------------------------------- */
 
+/* A delivery as its offer tells it: file-transfer-id, stored name and the
+ * SHA-1 of what travels (an envelope's, when there is one), in 20 bytes. */
+static void seen_key(const rx_stream *t, const uint8_t *wire_sha1, uint8_t key[SP_SHA1_LEN])
+{
+    sp_sha1_ctx ctx;
+    sp_sha1_init(&ctx);
+    sp_sha1_update(&ctx, t->tid, strlen(t->tid) + 1);
+    sp_sha1_update(&ctx, t->name, strlen(t->name) + 1);
+    sp_sha1_update(&ctx, wire_sha1, SP_SHA1_LEN);
+    sp_sha1_final(&ctx, key);
+}
+
 /* The delivery an offered stream repeats, or -1. */
 static long seen_before(const push_invite_rx *rx, const rx_stream *t, const uint8_t *wire_sha1)
 {
+    uint8_t key[SP_SHA1_LEN];
+    seen_key(t, wire_sha1, key);
     for (size_t i = 0; i < rx->nseen; i++)
-        if (!strcmp(rx->seen[i].tid, t->tid) && !strcmp(rx->seen[i].name, t->name) &&
-            !memcmp(rx->seen[i].wire_sha1, wire_sha1, SP_SHA1_LEN))
+        if (!memcmp(rx->seen[i].key, key, SP_SHA1_LEN))
             return (long)i;
     return -1;
 }
@@ -169,9 +179,7 @@ static long seen_before(const push_invite_rx *rx, const rx_stream *t, const uint
 static void remember(push_invite_rx *rx, const rx_stream *t, const uint8_t *wire_sha1, const push_invite_delivery *d)
 {
     rx_seen *e = &rx->seen[rx->seen_next];
-    snprintf(e->tid, sizeof e->tid, "%s", t->tid);
-    snprintf(e->name, sizeof e->name, "%s", t->name);
-    memcpy(e->wire_sha1, wire_sha1, SP_SHA1_LEN);
+    seen_key(t, wire_sha1, e->key);
     memcpy(e->sha1, d->sha1, SP_SHA1_LEN);
     e->size = d->size;
     snprintf(e->content_type, sizeof e->content_type, "%.*s", (int)d->content_type.n,
