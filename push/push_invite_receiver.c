@@ -104,13 +104,13 @@ static void reject_with(push_invite_rx *rx, sip_txn_id st, unsigned status, cons
         rx->cb.rejected(rx->cb.ctx, status, reason);
 }
 
-/* Frees a session: its MSRP sessions (partial content is discarded by them),
- * its dialog and timer. */
 static void reject(push_invite_rx *rx, sip_txn_id st, unsigned status, const char *reason, sp_str hdrs)
 {
     reject_with(rx, st, status, reason, hdrs, SP_STR_NULL);
 }
 
+/* Frees a session: its MSRP sessions (partial content is discarded by them),
+ * its dialog and timer. */
 static void session_end(push_rx_session *s, const char *why)
 {
     push_invite_rx *rx = s->rx;
@@ -626,7 +626,9 @@ static void on_invite(push_invite_rx *rx, sip_txn_id st, const sip_msg *req)
     const char *why = "refused";
     unsigned status = build_answer(s, req, &offer, &se, &why);
     if (status) {
-        reject_with(rx, st, status, why, SP_STR_NULL, sp_str_make(s->reply_sdp, s->reply_sdp_n));
+        /* only a 488 says what would be taken (build_answer) */
+        reject_with(rx, st, status, why, SP_STR_NULL,
+                    status == 488 ? sp_str_make(s->reply_sdp, s->reply_sdp_n) : SP_STR_NULL);
         s->st = 0;
         session_end(s, "refused");
         return;
