@@ -9,8 +9,8 @@
  * a=recvonly, the receiver's accept-types, max-size and path, and the
  * offer's file-transfer-id, file-selector, file-date and file-range copied
  * (RFC 5547 §8.3). A refused one is answered with port 0, the offer's
- * file-selector and file-transfer-id (RFC 5547 §8.3), and a=max-size when
- * the size was the reason.
+ * file-transfer-id and file-selector (RFC 5547 §8.3; not a name refused
+ * for its length), and a=max-size when the size was the reason.
  * When no stream is accepted the whole offer is refused with 488 (OMA Push
  * 7.3.1.1, RFC 3261 §13.3.1.3). */
 #ifndef SIPPUSH_SDP_OFFER_H
