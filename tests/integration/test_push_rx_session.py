@@ -219,6 +219,14 @@ def size_limit(tmp):
             check(o.bye() is not None, 'BYE answered')
         o.close()
     check(r.wait_event('rejected', pred=lambda e: e.get('status') == 488) is not None, 'recv prints the 488')
+    big = os.path.join(tmp, 'over-limit.bin')
+    with open(big, 'wb') as f:
+        f.truncate(limit + 1)
+    rc, res, err = pushlib.run(['send', '--to', 'sip:recv@127.0.0.1:%d' % port, '--method', 'invite', '--app', 'a', big],
+                               exe=pushlib.FAST_EXE)
+    check(rc == 1 and res.get('status') == 488 and res.get('retry') is False,
+          '`send` of the limit + 1 to a default recv: failed, 488, no retry (%s)' % res)
+    os.unlink(big)
 
     # a stream that outgrows its offer: stopped with 413 at the first byte past it
     for total in ('1100', '*'):
