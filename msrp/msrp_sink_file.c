@@ -99,6 +99,7 @@ int msrp_sink_file_reopen(msrp_sink *s, const char *temp_path, const char *dir, 
         s->fd = -1;
         return fail_errno(s, e);
     }
+    flock(s->fd, LOCK_EX | LOCK_NB); /* ours again: a sweep leaves it */
     s->size = (uint64_t)st.st_size;
     s->kind = MSRP_SINK_FILE;
     return SP_OK;
