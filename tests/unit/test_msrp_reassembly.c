@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -837,6 +838,16 @@ START_TEST(sweep_removes_only_stale_temp_files)
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
         ck_assert_int_eq(access(testdir_path(dir, others[i]), F_OK), 0);
     ck_assert_int_eq(msrp_sink_sweep(dir), 0);
+    /* a dead pid's name but a lock held (a writer seen from another pid namespace): kept */
+    char locked[64];
+    snprintf(locked, sizeof locked, ".sippush-%ld-Zz9Zz9", (long)child);
+    int fd = open(testdir_path(dir, locked), O_CREAT | O_RDWR, 0600);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+    ck_assert_int_eq(msrp_sink_sweep(dir), 0);
+    ck_assert_int_eq(access(testdir_path(dir, locked), F_OK), 0);
+    close(fd);
+    ck_assert_int_eq(msrp_sink_sweep(dir), 1);
     msrp_sink_close(&live);
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
         unlink(testdir_path(dir, others[i]));
