@@ -80,6 +80,18 @@ static int check_receiving(const msrp_reassembly *r, sp_error *err)
     return sp_fail(err, SP_EINVAL, 0, 400, "message no longer being received");
 }
 
+/* Why a message reaching position pos is too large (RFC 4975 §10.5: 413,
+ * the sender stops), or NULL: past max-size, or past the size the offer
+ * gave (RFC 5547 §8.3.1: the file is what the offer described). */
+static const char *too_large(const msrp_reassembly *r, uint64_t pos)
+{
+    if (pos > r->max_size)
+        return "message larger than max-size";
+    if (r->expect.has_size && pos > r->expect.size)
+        return "message larger than the offered size";
+    return NULL;
+}
+
 static uint64_t last_received(const msrp_reassembly *r)
 {
     return r->ranges.count ? r->ranges.iv[r->ranges.count - 1].end : 0;
@@ -128,6 +140,8 @@ static int finish(msrp_reassembly *r, sp_error *err)
     int rc = msrp_sink_commit(r->sink, r->total);
     if (rc == MSRP_EEXIST)
         return fail(r, err, rc, 0, 403, "a file of that name exists");
+    if (rc == SP_EINVAL)
+        return fail(r, err, rc, 0, 400, "content does not open");
     if (rc != SP_OK)
         return fail(r, err, rc == SP_ELIMIT ? SP_ELIMIT : MSRP_EIO, 0, 413, "cannot store the message");
     r->state = MSRP_RX_DONE;
@@ -142,8 +156,9 @@ int msrp_reassembly_begin(msrp_reassembly *r, uint64_t start, uint64_t end, uint
     if (start == 0 || start > MSRP_POS_MAX)
         return fail(r, err, SP_EINVAL, start, 400, "range-start out of range");
     if (total != MSRP_UNKNOWN) {
-        if (total > r->max_size)
-            return fail(r, err, SP_ELIMIT, total, 413, "message larger than max-size");
+        const char *big = too_large(r, total);
+        if (big)
+            return fail(r, err, SP_ELIMIT, total, 413, big);
         if (r->expect.has_size && total != r->expect.size)
             return fail(r, err, MSRP_ESIZE, total, 400, "message size differs from the offered size");
         if (r->total != MSRP_UNKNOWN && total != r->total)
@@ -162,8 +177,9 @@ int msrp_reassembly_begin(msrp_reassembly *r, uint64_t start, uint64_t end, uint
             return fail(r, err, SP_EINVAL, end, 400, "range-end before range-start");
         if (r->total != MSRP_UNKNOWN && end > r->total)
             return fail(r, err, SP_EINVAL, end, 400, "range past the declared total");
-        if (end > r->max_size)
-            return fail(r, err, SP_ELIMIT, end, 413, "message larger than max-size");
+        const char *big = too_large(r, end);
+        if (big)
+            return fail(r, err, SP_ELIMIT, end, 413, big);
     }
     r->chunk_end = start - 1;
     return MSRP_RX_OK;
@@ -181,13 +197,16 @@ int msrp_reassembly_write(msrp_reassembly *r, uint64_t pos, const void *data, si
     uint64_t end = pos + len - 1;
     if (r->total != MSRP_UNKNOWN && end > r->total)
         return fail(r, err, SP_EINVAL, end, 400, "range past the declared total");
-    if (end > r->max_size)
-        return fail(r, err, SP_ELIMIT, end, 413, "message larger than max-size");
+    const char *big = too_large(r, end);
+    if (big)
+        return fail(r, err, SP_ELIMIT, end, 413, big);
     if (msrp_ranges_add(&r->ranges, pos, end) != SP_OK)
         return fail(r, err, SP_ELIMIT, pos, 413, "too many separate ranges in the message");
     rc = msrp_sink_write(r->sink, pos - 1, data, len);
     if (rc == SP_ELIMIT)
         return fail(r, err, SP_ELIMIT, pos, 413, "message larger than the receiver holds");
+    if (rc == SP_EINVAL)
+        return fail(r, err, SP_EINVAL, pos, 400, "content does not open");
     if (rc != SP_OK)
         return fail(r, err, MSRP_EIO, pos, 413, "cannot store the message");
     if (r->streaming && pos == r->hashed + 1) {

@@ -10,8 +10,10 @@
  * returns MSRP_RX_COMPLETE.
  *
  * Every failure fills an sp_error whose status is the MSRP answer (RFC 4975
- * §10): 400 bad ranges or content that fails verification, 413 too large or
- * the receiver cannot store it, 403 the file name is taken. A failure before
+ * §10): 400 bad ranges, content that fails verification or that a sink
+ * refuses (SP_EINVAL: a head that does not open), 413 larger than max-size
+ * or than the offered size, or the receiver cannot store it, 403 the file
+ * name is taken. A failure before
  * completion ends the message: the sink is discarded and later calls repeat
  * the failure. After completion, stray calls fail without undoing it.
  *

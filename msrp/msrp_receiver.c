@@ -179,15 +179,20 @@ static msrp_rx *rx_open(msrp_conn *mc, msrp_session *s, sp_str mid, sp_str ctype
     const msrp_session_config *c = &s->cfg;
     bool resume = c->rx_dir && c->rx_resume_temp && c->rx_resume_ranges;
     int rc;
-    if (!c->rx_dir) {
+    if (c->rx_discard) {
+        rc = msrp_sink_null_open(&rx->sink);
+    } else if (!c->rx_dir) {
         uint64_t cap = c->rx_limits.max_size ? c->rx_limits.max_size : MSRP_MAX_SIZE_DEFAULT;
         rc = msrp_sink_memory_open(&rx->sink, cap > SIZE_MAX ? SIZE_MAX : (size_t)cap);
     } else if (resume) {
-        rc = msrp_sink_file_reopen(&rx->sink, c->rx_resume_temp, c->rx_dir, c->rx_name, 0);
+        rc = msrp_sink_file_reopen(&rx->sink, c->rx_resume_temp, c->rx_dir, c->rx_name, MSRP_SINK_UNIQUE);
     } else {
-        rc = msrp_sink_file_open(&rx->sink, c->rx_dir, c->rx_name, 0);
+        rc = msrp_sink_file_open(&rx->sink, c->rx_dir, c->rx_name, MSRP_SINK_UNIQUE); /* never another's file */
+        if (rc == SP_OK && c->rx_head)
+            rc = msrp_sink_file_strip_head(&rx->sink, c->rx_head, c->rx_head_ctx);
     }
     if (rc != SP_OK) {
+        msrp_sink_close(&rx->sink);
         free(rx);
         sp_fail(err, SP_ELIMIT, 0, 413, "cannot store the message");
         return NULL;
@@ -245,6 +250,9 @@ void msrp_receiver_on_send(msrp_conn *mc, msrp_session *s, const msrp_head *h)
         if (!rx) {
             msrp_conn_respond(mc, (unsigned)err.status, err.reason, local_of(s));
             f->responded = true;
+            msrp_event_info ev = {.type = MSRP_EV_DISCARDED, .message_id = mid, .status = (unsigned)err.status,
+                                  .reason = err.reason};
+            msrp_session_emit(s, &ev);
             return;
         }
         rx->success_report = f->success_report;

@@ -26,7 +26,8 @@
  * confirmed).
  *
  * Receiving: chunks are reassembled by Byte-Range (msrp_reassembly.h) into
- * a memory sink or a file sink in config.rx_dir; a complete, verified
+ * a memory sink or a file sink in config.rx_dir (a name taken gets "-2",
+ * "-3"... before its extension); a complete, verified
  * message is handed over once (MSRP_EV_RECEIVED), never a part of one.
  * Its SHA-1 is computed while it arrives, by a thread of its own from
  * rx_limits.hash_thread_min bytes (1 MiB by default; msrp_reassembly.h).
@@ -132,6 +133,10 @@ typedef struct msrp_session_config {
                                    status 408; 0: MSRP_REPORT_TIMEOUT_MS */
     /* receiving */
     const char *rx_dir;       /* NULL: memory sinks; else file sinks committed there */
+    msrp_sink_head_fn rx_head; /* with rx_dir: the head left out of the file (a CPIM
+                                 envelope's headers; msrp_sink_file_strip_head) */
+    void *rx_head_ctx;
+    bool rx_discard;          /* content verified and confirmed but not kept (held already) */
     sp_str rx_name;           /* file name offered (RFC 5547 file-selector name) */
     const char *accept;       /* accepted media types separated by spaces, "type/ *" and "*"
                                  allowed (SDP accept-types); NULL: "*"; others get 415 */

@@ -18,6 +18,14 @@ int msrp_sink_memory_open(msrp_sink *s, size_t capacity)
     return SP_OK;
 }
 
+int msrp_sink_null_open(msrp_sink *s)
+{
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+    s->kind = MSRP_SINK_NULL;
+    return SP_OK;
+}
+
 /* Grows the buffer to hold 'need' bytes, doubling, never past cap. */
 static int memory_reserve(msrp_sink *s, size_t need)
 {
@@ -69,6 +77,10 @@ int msrp_sink_write(msrp_sink *s, uint64_t offset, const void *data, size_t len)
     }
     case MSRP_SINK_FILE:
         return msrp_sink_file_write(s, offset, data, len);
+    case MSRP_SINK_NULL:
+        if (offset + len > s->size)
+            s->size = offset + len;
+        return SP_OK;
     case MSRP_SINK_CLOSED:
         break;
     }
@@ -89,6 +101,7 @@ long msrp_sink_read(msrp_sink *s, uint64_t offset, void *buf, size_t len)
     }
     case MSRP_SINK_FILE:
         return msrp_sink_file_read(s, offset, buf, len);
+    case MSRP_SINK_NULL: /* nothing kept to read back */
     case MSRP_SINK_CLOSED:
         break;
     }
@@ -111,6 +124,10 @@ int msrp_sink_commit(msrp_sink *s, uint64_t size)
         return SP_OK;
     case MSRP_SINK_FILE:
         return msrp_sink_file_commit(s, size);
+    case MSRP_SINK_NULL:
+        s->size = size;
+        s->committed = true;
+        return SP_OK;
     case MSRP_SINK_CLOSED:
         break;
     }
@@ -140,6 +157,9 @@ void msrp_sink_close(msrp_sink *s)
     free(s->buf);
     s->buf = NULL;
     s->alloc = 0;
+    free(s->head);
+    s->head = NULL;
+    s->head_fn = NULL;
     s->kind = MSRP_SINK_CLOSED;
 }
 

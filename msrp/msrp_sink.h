@@ -1,8 +1,8 @@
 /* msrp_sink.h - where the bytes of a received MSRP message go.
  *
  * A memory sink grows (up to a fixed capacity) as bytes arrive. A file sink
- * writes at offsets into a temporary file (".sippush-XXXXXX", mode 0600) in
- * the destination directory, and on commit truncates it to the message
+ * writes at offsets into a temporary file (".sippush-<pid>-XXXXXX", mode
+ * 0600, locked while open) in the destination directory, and on commit truncates it to the message
  * size, fsyncs it and renames it into place in one step, so no reader ever
  * sees a partial file under the final name. The final name is a safe form
  * of the name the sender offered (RFC 5547 §6 file-selector name).
@@ -27,16 +27,28 @@
  * declaration (which a peer may make with one byte) grows as bytes come. */
 #define MSRP_SINK_EXPECT_MAX (64u << 20)
 
+/* The most a file sink holds in memory of a head it leaves out of the file
+ * (msrp_sink_file_strip_head). */
+#define MSRP_SINK_HEAD_MAX (16u << 10)
+
 /* Results beyond sp_error.h's: SP_OK, SP_ELIMIT (memory capacity), and */
 enum {
     MSRP_EIO = -16,    /* the file system failed: errno in sink->err */
     MSRP_EEXIST = -17, /* the final name exists and overwriting was not asked for */
 };
 
-/* msrp_sink_file_open flags */
-enum { MSRP_SINK_OVERWRITE = 1 };
+/* msrp_sink_file_open flags: replace a file of the final name, or (UNIQUE)
+ * take "name-2.ext", "name-3.ext"... up to MSRP_SINK_UNIQUE_TRIES instead */
+enum { MSRP_SINK_OVERWRITE = 1, MSRP_SINK_UNIQUE = 2 };
+#define MSRP_SINK_UNIQUE_TRIES 100
 
-typedef enum msrp_sink_kind { MSRP_SINK_CLOSED, MSRP_SINK_MEMORY, MSRP_SINK_FILE } msrp_sink_kind;
+typedef enum msrp_sink_kind { MSRP_SINK_CLOSED, MSRP_SINK_MEMORY, MSRP_SINK_FILE, MSRP_SINK_NULL } msrp_sink_kind;
+
+/* Where a head the file leaves out ends (a CPIM envelope's headers, RFC
+ * 3862), from the first len bytes of the message: its length once they
+ * hold all of it, 0 while more are needed, SP_EINVAL when they cannot start
+ * a message the caller takes. */
+typedef long (*msrp_sink_head_fn)(void *ctx, const uint8_t *head, size_t len);
 
 typedef struct msrp_sink {
     msrp_sink_kind kind;
@@ -47,9 +59,15 @@ typedef struct msrp_sink {
     size_t alloc, cap;
     /* file */
     int fd;
-    bool overwrite, committed;
+    bool overwrite, unique, committed;
     char temp[MSRP_SINK_PATH_MAX];  /* the temporary file while open or kept */
     char final[MSRP_SINK_PATH_MAX]; /* where commit puts it */
+    /* a head left out of the file (msrp_sink_file_strip_head) */
+    msrp_sink_head_fn head_fn;
+    void *head_ctx;
+    uint8_t *head;                  /* MSRP_SINK_HEAD_MAX bytes */
+    size_t head_got;                /* bytes 0..head_got-1 are in head */
+    size_t head_len;                /* SIZE_MAX until head_fn has said */
 } msrp_sink;
 
 /* A memory sink holding at most capacity bytes; its buffer grows on write,
@@ -58,6 +76,22 @@ int msrp_sink_memory_open(msrp_sink *s, size_t capacity);
 /* A file sink: a new temp file in dir, to be committed as dir/safe(name).
  * SP_OK, MSRP_EIO (dir unusable, paths too long: errno in s->err). */
 int msrp_sink_file_open(msrp_sink *s, const char *dir, sp_str offered_name, unsigned flags);
+/* A sink that keeps nothing: writes are counted and dropped, reads fail
+ * (MSRP_EIO), commit succeeds with no path and no data. For content that
+ * is verified and confirmed but already held (a push offered again). */
+int msrp_sink_null_open(msrp_sink *s);
+/* Makes an open file sink leave the message's head out of the file: bytes
+ * are held in memory (at most MSRP_SINK_HEAD_MAX) until fn says where the
+ * head ends, then the rest goes to the file at its offset minus the head's
+ * length, so the content after the head is stored as it comes, never held.
+ * Until the head's end is known the bytes must come in order: a write
+ * past the bytes held, or a head longer than MSRP_SINK_HEAD_MAX, fails with
+ * SP_ELIMIT; fn refusing them fails the write with SP_EINVAL, as does a
+ * commit before the head's end is known. Reads and commit sizes count the
+ * head. SP_OK, or MSRP_EIO when out of memory. */
+int msrp_sink_file_strip_head(msrp_sink *s, msrp_sink_head_fn fn, void *ctx);
+/* The head a stripped file sink left out, once known (until close), else NULL. */
+const uint8_t *msrp_sink_head(const msrp_sink *s, size_t *len);
 /* Resumes into a temp file kept by msrp_sink_keep(); as above. */
 int msrp_sink_file_reopen(msrp_sink *s, const char *temp_path, const char *dir, sp_str offered_name,
                           unsigned flags);
@@ -75,9 +109,10 @@ int msrp_sink_write(msrp_sink *s, uint64_t offset, const void *data, size_t len)
 long msrp_sink_read(msrp_sink *s, uint64_t offset, void *buf, size_t len);
 
 /* Makes the content final at exactly 'size' bytes. A file sink is fsynced
- * and renamed into place (MSRP_EEXIST if the name is taken and overwriting
- * was not asked for: the temp file is then left for discard or another
- * try). SP_OK, MSRP_EEXIST, MSRP_EIO. */
+ * and renamed into place (MSRP_EEXIST if the name is taken and neither
+ * overwriting nor a unique name was asked for, or every unique name is:
+ * the temp file is then left for discard or another try); s->final then
+ * holds the name taken. SP_OK, MSRP_EEXIST, MSRP_EIO. */
 int msrp_sink_commit(msrp_sink *s, uint64_t size);
 /* After commit: the final path (file) or NULL (memory). */
 const char *msrp_sink_path(const msrp_sink *s);
@@ -94,9 +129,18 @@ void msrp_sink_discard(msrp_sink *s);
  * discarded and MSRP_EIO returned. */
 int msrp_sink_keep(msrp_sink *s);
 
+/* Removes what file sinks of processes now gone left in dir (a crash in
+ * the middle of a message): only regular files of this user named exactly
+ * ".sippush-<pid>-XXXXXX" whose pid runs no more and which no process holds
+ * locked. Nothing else is touched. Returns how many went, or MSRP_EIO when
+ * dir cannot be read. */
+int msrp_sink_sweep(const char *dir);
+
 /* A file name safe to create from an offered one: percent-escapes decoded
- * (RFC 5547 §6), anything up to the last '/' or '\' dropped, control bytes
- * removed, leading dots and spaces and trailing spaces removed, at most
+ * (RFC 5547 §6), the components of a path ('/' or '\\' between them)
+ * joined by '_' ("docs/a.txt" is "docs_a.txt": a prefix given to the name
+ * stays), control bytes removed, leading dots and spaces of every component
+ * and trailing spaces removed (no hidden file, no "." or ".."), at most
  * MSRP_SINK_NAME_MAX bytes cut at a UTF-8 boundary; MSRP_SINK_DEFAULT_NAME
  * when nothing is left. Writes it and a NUL into out (cap >= sizeof
  * MSRP_SINK_DEFAULT_NAME), returns its length. */

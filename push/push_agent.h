@@ -17,6 +17,10 @@
 #include "sip_txn.h"
 #include "sp_str.h"
 
+/* The largest content a receiver takes by default, whatever the method
+ * (MESSAGE, NOTIFY, an indirect fetch, INVITE/MSRP): 64 MiB. */
+#define PUSH_MAX_SIZE_DEFAULT (64u * 1024 * 1024)
+
 typedef struct push_env {
     void *ctx;
     uint64_t (*now_ms)(void *ctx);

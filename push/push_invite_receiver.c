@@ -1,5 +1,6 @@
 /* push_invite_receiver.c - the receiver's sessions (see push_invite_receiver.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "sdp_build.h"
 #include "sdp_offer.h"
 #include "sip_hdr.h"
+#include "sp_sha1.h"
 
 #define RX_NAME_MAX 256
 #define RX_TYPE_MAX 128
@@ -25,8 +27,11 @@ typedef enum rx_state { RX_ANSWERING, RX_ACTIVE, RX_RECEIVED, RX_ENDED } rx_stat
 
 typedef struct rx_stream {
     bool accepted, done, cpim;
+    bool duplicate;               /* offered again: seen[seen] describes what was delivered */
+    size_t seen;
     msrp_session *ms;
     char tid[PUSH_RX_TRANSFER_ID_MAX];
+    char type[RX_TYPE_MAX];       /* the file-selector type as a Content-Type, or "" */
     char name[RX_NAME_MAX];
 } rx_stream;
 
@@ -36,6 +41,7 @@ typedef struct push_rx_session {
     uint64_t id;
     rx_state state;
     sip_txn_id st;                /* the INVITE's, until it is answered */
+    sip_txn_id ack_st;            /* the INVITE's, from its 200 until the ACK */
     sip_dialog *dialog;
     char tag[PUSH_TOKEN_MAX];
     char app[64], from[PUSH_URI_MAX];
@@ -49,9 +55,13 @@ typedef struct push_rx_session {
     size_t reply_hdrs_n, reply_sdp_n;
 } push_rx_session;
 
+/* A delivery, known by what the offer said of it (seen_key); and what the
+ * application was given. */
 typedef struct rx_seen {
-    char tid[PUSH_RX_TRANSFER_ID_MAX];
+    uint8_t key[SP_SHA1_LEN];
     uint8_t sha1[SP_SHA1_LEN];
+    uint64_t size;
+    char content_type[RX_TYPE_MAX];
 } rx_seen;
 
 struct push_invite_rx {
@@ -84,12 +94,19 @@ static void set_state(push_rx_session *s, rx_state to, const char *event)
     s->state = to;
 }
 
-static void reject(push_invite_rx *rx, sip_txn_id st, unsigned status, const char *reason, sp_str hdrs)
+static void reject_with(push_invite_rx *rx, sip_txn_id st, unsigned status, const char *reason, sp_str hdrs,
+                        sp_str sdp)
 {
-    sip_txn_reply rep = {.status = status, .headers = hdrs};
+    sip_txn_reply rep = {.status = status, .headers = hdrs, .body = sdp,
+                         .content_type = sdp.n ? SP_LIT("application/sdp") : SP_STR_NULL};
     sip_txn_respond(rx->c->sip, st, &rep);
     if (rx->cb.rejected)
         rx->cb.rejected(rx->cb.ctx, status, reason);
+}
+
+static void reject(push_invite_rx *rx, sip_txn_id st, unsigned status, const char *reason, sp_str hdrs)
+{
+    reject_with(rx, st, status, reason, hdrs, SP_STR_NULL);
 }
 
 /* Frees a session: its MSRP sessions (partial content is discarded by them),
@@ -136,23 +153,80 @@ static push_rx_session *session_by_id(push_invite_ctx *c, uint64_t id)
 
 /* --- delivery ----------------------------------------------------------------- */
 
-static bool seen_before(push_invite_rx *rx, const char *tid, const uint8_t *sha1)
+/* A delivery as its offer tells it: file-transfer-id, stored name and the
+ * SHA-1 of what travels (an envelope's, when there is one), in 20 bytes. */
+static void seen_key(const rx_stream *t, const uint8_t *wire_sha1, uint8_t key[SP_SHA1_LEN])
 {
-    for (size_t i = 0; i < rx->nseen; i++)
-        if (!strcmp(rx->seen[i].tid, tid) && (!sha1 || !memcmp(rx->seen[i].sha1, sha1, SP_SHA1_LEN)))
-            return true;
-    return false;
+    sp_sha1_ctx ctx;
+    sp_sha1_init(&ctx);
+    sp_sha1_update(&ctx, t->tid, strlen(t->tid) + 1);
+    sp_sha1_update(&ctx, t->name, strlen(t->name) + 1);
+    sp_sha1_update(&ctx, wire_sha1, SP_SHA1_LEN);
+    sp_sha1_final(&ctx, key);
 }
 
-static void remember(push_invite_rx *rx, const char *tid, const uint8_t *sha1)
+/* The delivery an offered stream repeats, or -1. */
+static long seen_before(const push_invite_rx *rx, const rx_stream *t, const uint8_t *wire_sha1)
+{
+    uint8_t key[SP_SHA1_LEN];
+    seen_key(t, wire_sha1, key);
+    for (size_t i = 0; i < rx->nseen; i++)
+        if (!memcmp(rx->seen[i].key, key, SP_SHA1_LEN))
+            return (long)i;
+    return -1;
+}
+
+static void remember(push_invite_rx *rx, const rx_stream *t, const uint8_t *wire_sha1, const push_invite_delivery *d)
 {
     rx_seen *e = &rx->seen[rx->seen_next];
-    snprintf(e->tid, sizeof e->tid, "%s", tid);
-    if (sha1)
-        memcpy(e->sha1, sha1, SP_SHA1_LEN);
+    seen_key(t, wire_sha1, e->key);
+    memcpy(e->sha1, d->sha1, SP_SHA1_LEN);
+    e->size = d->size;
+    snprintf(e->content_type, sizeof e->content_type, "%.*s", (int)d->content_type.n,
+             d->content_type.p ? d->content_type.p : "");
     rx->seen_next = (rx->seen_next + 1) % PUSH_RX_SEEN_MAX;
     if (rx->nseen < PUSH_RX_SEEN_MAX)
         rx->nseen++;
+}
+
+/* The SHA-1 of a stored file, read back in pieces. false when it cannot be read. */
+static bool file_sha1(const char *path, uint8_t sha1[SP_SHA1_LEN])
+{
+    enum { PIECE = 64 << 10 };
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    uint8_t *piece = fd >= 0 ? malloc(PIECE) : NULL;
+    bool ok = piece != NULL;
+    sp_sha1_ctx ctx;
+    sp_sha1_init(&ctx);
+    for (ssize_t n; ok && (n = read(fd, piece, PIECE)) != 0;) {
+        if (n < 0 && errno != EINTR)
+            ok = false;
+        else if (n > 0)
+            sp_sha1_update(&ctx, piece, (size_t)n);
+    }
+    sp_sha1_final(&ctx, sha1);
+    free(piece);
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+/* RFC 3862: where the envelope's headers end (the empty line after the
+ * encapsulated entity's headers), once they have all come
+ * (msrp_sink_head_fn): the content after them is stored as it arrives. */
+static long cpim_head_end(void *ctx, const uint8_t *p, size_t n)
+{
+    (void)ctx;
+    const char *b = (const char *)p;
+    const char *e1 = memmem(b, n, "\r\n\r\n", 4);
+    const char *e2 = e1 ? memmem(e1 + 2, n - (size_t)(e1 + 2 - b), "\r\n\r\n", 4) : NULL;
+    if (!e2)
+        return 0;
+    size_t k = (size_t)(e2 + 4 - b);
+    push_cpim_header hdrs[PUSH_CPIM_DEFAULT_MAX_HEADERS];
+    push_cpim m = {.headers = hdrs, .max_headers = PUSH_CPIM_DEFAULT_MAX_HEADERS};
+    sp_error err;
+    return push_cpim_parse(b, k, &m, &err) < 0 ? SP_EINVAL : (long)k;
 }
 
 /* RFC 3862: the content inside the envelope, stored like any other.
@@ -162,10 +236,22 @@ static unsigned unwrap(push_rx_session *s, rx_stream *t, const msrp_event_info *
                        msrp_sink *out, uint8_t sha1[SP_SHA1_LEN])
 {
     size_t len;
-    const uint8_t *data = msrp_sink_data(ev->sink, &len);
     push_cpim_header hdrs[PUSH_CPIM_DEFAULT_MAX_HEADERS];
     push_cpim m = {.headers = hdrs, .max_headers = PUSH_CPIM_DEFAULT_MAX_HEADERS};
     sp_error err;
+    const uint8_t *head = msrp_sink_head(ev->sink, &len);
+    if (head) { /* into a file: the sink kept the headers apart and stored the content */
+        if (push_cpim_parse((const char *)head, len, &m, &err) < 0)
+            return 400;
+        d->content_type = m.content_type;
+        d->size = ev->bytes - len;
+        d->data = NULL;
+        if (!file_sha1(d->file, sha1))
+            return 413;
+        d->sha1 = sha1;
+        return 0;
+    }
+    const uint8_t *data = msrp_sink_data(ev->sink, &len);
     if (!data || push_cpim_parse((const char *)data, len, &m, &err) < 0)
         return 400;
     d->content_type = m.content_type;
@@ -185,6 +271,18 @@ static unsigned unwrap(push_rx_session *s, rx_stream *t, const msrp_event_info *
     return 0;
 }
 
+/* RFC 5547 §5: the parameters of the offer's file type belong to the
+ * content; a sender whose MSRP Content-Type leaves them off still has
+ * them delivered. */
+static sp_str content_type_of(const rx_stream *t, sp_str msrp_type)
+{
+    size_t base = strcspn(t->type, ";");
+    if (!t->type[base] || !msrp_type.p || memchr(msrp_type.p, ';', msrp_type.n) ||
+        !sp_str_caseeq(sp_str_make(t->type, base), msrp_type))
+        return msrp_type;
+    return sp_str_cstr(t->type);
+}
+
 /* A complete message: opened, stored, accepted (or refused, the REPORT
  * then says so), and handed to the application once. */
 static void on_received(push_rx_session *s, rx_stream *t, const msrp_event_info *ev)
@@ -193,18 +291,27 @@ static void on_received(push_rx_session *s, rx_stream *t, const msrp_event_info 
     uint8_t sha1[SP_SHA1_LEN];
     msrp_sink inner = {0};
     push_invite_delivery d = {.app = s->app[0] ? sp_str_cstr(s->app) : SP_STR_NULL, .from = sp_str_cstr(s->from),
-                              .content_type = ev->content_type, .transfer_id = sp_str_cstr(t->tid),
+                              .content_type = content_type_of(t, ev->content_type),
+                              .transfer_id = sp_str_cstr(t->tid),
                               .size = ev->bytes, .sha1 = ev->sha1, .file = msrp_sink_path(ev->sink)};
     if (!d.file) {
         size_t len;
         d.data = msrp_sink_data(ev->sink, &len);
     }
+    t->done = true;
+    if (t->duplicate) { /* verified against the offer, confirmed, told as what was delivered */
+        const rx_seen *e = &rx->seen[t->seen];
+        d = (push_invite_delivery){.app = d.app, .from = d.from, .content_type = sp_str_cstr(e->content_type),
+                                   .transfer_id = d.transfer_id, .size = e->size, .sha1 = e->sha1,
+                                   .duplicate = true};
+        if (rx->cb.delivered)
+            rx->cb.delivered(rx->cb.ctx, &d);
+        return;
+    }
     unsigned refuse = t->cpim ? unwrap(s, t, ev, &d, &inner, sha1) : 0;
     const char *why = refuse == 400 ? "CPIM envelope does not open" : "content could not be stored";
-    t->done = true;
     if (!refuse && d.sha1) {
-        d.duplicate = seen_before(rx, t->tid, d.sha1);
-        if (!d.duplicate && rx->cb.accept && (refuse = rx->cb.accept(rx->cb.ctx, &d)) != 0) {
+        if (rx->cb.accept && (refuse = rx->cb.accept(rx->cb.ctx, &d)) != 0) {
             why = "refused by the application";
             if (refuse < 400 || refuse > 599)
                 refuse = 400; /* not a refusal MSRP can carry */
@@ -220,10 +327,8 @@ static void on_received(push_rx_session *s, rx_stream *t, const msrp_event_info 
         if (rx->cb.rejected)
             rx->cb.rejected(rx->cb.ctx, refuse, why);
     } else if (d.sha1) {
-        if (d.duplicate && d.file)
-            unlink(d.file); /* delivered before: the copy is not kept */
-        if (!d.duplicate)
-            remember(rx, t->tid, d.sha1);
+        if (ev->sha1)
+            remember(rx, t, ev->sha1, &d);
         if (rx->cb.delivered)
             rx->cb.delivered(rx->cb.ctx, &d);
     }
@@ -249,6 +354,11 @@ static void on_msrp(void *ctx, msrp_session *ms, const msrp_event_info *ev)
             set_state(s, RX_RECEIVED, "content received"); /* the sender's BYE ends it */
         return;
     }
+    case MSRP_EV_DISCARDED:
+        /* refused on the way (413 past the offered size or max-size, ...); the sender was told */
+        if (ev->status && s->rx->cb.rejected)
+            s->rx->cb.rejected(s->rx->cb.ctx, ev->status, ev->reason ? ev->reason : "content refused");
+        return;
     case MSRP_EV_CLOSED:
         /* the sender vanished: what was partial has been discarded */
         push_logf(&s->rx->c->env, "push receiver session %llu: MSRP closed: %u %s", (unsigned long long)s->id,
@@ -307,11 +417,14 @@ static int open_stream(push_rx_session *s, size_t i, const sdp_stream *st)
     snprintf(t->tid, sizeof t->tid, "%.*s", (int)st->file_transfer_id.n,
              st->file_transfer_id.p ? st->file_transfer_id.p : "");
     t->cpim = st->selector.type.p && sp_str_caseeq_cstr(st->selector.type, "message/cpim");
-    /* the transfer id keeps names of different pushes apart */
-    char name[RX_NAME_MAX / 2];
-    long n = st->selector.name.p ? sdp_file_name_decode(st->selector.name, name, sizeof name - 1) : -1;
+    long tn = st->selector.type.p ? sdp_file_type_decode(st->selector.type, t->type, sizeof t->type - 1) : -1;
+    t->type[tn > 0 ? tn : 0] = '\0';
+    /* the transfer id keeps names of different pushes apart; the sink makes
+     * the whole a safe file name (path separators and all) */
+    char name[RX_NAME_MAX - 25]; /* room for the transfer id and '-' */
+    long n = st->selector.name.p ? sdp_file_name_decode(st->selector.name, name, sizeof name - 1) : 0;
     if (n < 0)
-        n = 0;
+        n = sizeof name - 1; /* longer than a file name is kept: cut by the sink */
     name[n] = '\0';
     snprintf(t->name, sizeof t->name, "%.24s-%s", t->tid[0] ? t->tid : "push", n ? name : "content");
     if (!st->path.p || st->path.n >= sizeof s->peer_path[i])
@@ -323,11 +436,19 @@ static int open_stream(push_rx_session *s, size_t i, const sdp_stream *st)
     mc.local_host = rx->c->msrp_host;
     mc.local_port = 9; /* RFC 6135 §4.2.2: an active end's port is 9 */
     mc.setup = MSRP_SETUP_ACTIVE;
-    mc.rx_dir = t->cpim ? NULL : rx->cfg.out_dir; /* an envelope is opened in memory */
+    mc.rx_dir = rx->cfg.out_dir;
+    if (t->cpim && mc.rx_dir) /* the envelope's headers apart, the content stored as it comes */
+        mc.rx_head = cpim_head_end;
     mc.rx_name = sp_str_cstr(t->name);
     mc.accept = rx->accept;
     mc.rx_limits.max_size = rx->cfg.max_size;
     expect_from(st, &mc.rx_expect);
+    long seen = mc.rx_expect.has_sha1 ? seen_before(rx, t, mc.rx_expect.sha1) : -1;
+    if (seen >= 0) { /* a sender retrying: checked and confirmed, not stored again */
+        t->duplicate = true;
+        t->seen = (size_t)seen;
+        mc.rx_discard = true;
+    }
     mc.on_event = on_msrp;
     mc.ctx = s;
     return msrp_session_new(rx->c->msrp, &mc, &t->ms);
@@ -359,6 +480,7 @@ static void send_200(push_rx_session *s, const char *event)
         session_end(s, "200 could not be sent");
         return;
     }
+    s->ack_st = s->st; /* until the ACK: the layer says when it gave up (RFC 3261 §13.3.1.4) */
     s->st = 0;
     set_state(s, RX_ACTIVE, event);
     uint64_t due = push_se_due_ms(&s->se);
@@ -384,11 +506,6 @@ static unsigned build_answer(push_rx_session *s, const sip_msg *req, const sdp_d
         sp_str path = s->streams[i].ms ? msrp_session_local_uri(s->streams[i].ms) : SP_STR_NULL;
         sdp_answer_stream(&offer->streams[i], &rx->caps, v[i], 9, path, &ans[i]);
     }
-    if (!s->naccepted) {
-        /* seed 002 §7.3.1.1 item 1; RFC 5547 §8.2 for a lone stream too large */
-        *why = sdp_verdict_reason(v[0]);
-        return 488;
-    }
     char sid[24];
     snprintf(sid, sizeof sid, "%llu", (unsigned long long)(s->id + 2890844526ull));
     sp_str host = sp_str_cstr(rx->c->msrp_host);
@@ -399,11 +516,25 @@ static unsigned build_answer(push_rx_session *s, const sip_msg *req, const sdp_d
                   .conn = {.nettype = SP_LIT("IN"), .addrtype = at, .address = host},
                   .streams = ans,
                   .nstreams = offer->nstreams};
-    s->reply_sdp = malloc(RX_SDP_MAX);
+    /* the answer mirrors what the offer says of each file (RFC 5547 §8.3) */
+    size_t cap = RX_SDP_MAX + req->body.n;
+    s->reply_sdp = malloc(cap);
     s->reply_hdrs = malloc(RX_HDRS_MAX);
     if (!s->reply_sdp || !s->reply_hdrs)
         return 500;
-    long n = sdp_build(&d, s->reply_sdp, RX_SDP_MAX);
+    sdp_stream capability;
+    if (!s->naccepted) {
+        /* seed 002 §7.3.1.1 item 1; RFC 5547 §8.2 for a lone stream too large,
+         * whose 488 says what max-size would be taken (RFC 5547 §8.5) */
+        *why = sdp_verdict_reason(v[0]);
+        sdp_caps_stream(&rx->caps, &capability);
+        d.streams = &capability;
+        d.nstreams = 1;
+        long cn = v[0] == SDP_REFUSE_SIZE ? sdp_build(&d, s->reply_sdp, cap) : -1;
+        s->reply_sdp_n = cn > 0 ? (size_t)cn : 0;
+        return 488;
+    }
+    long n = sdp_build(&d, s->reply_sdp, cap);
     if (n < 0)
         return 500;
     s->reply_sdp_n = (size_t)n;
@@ -432,7 +563,9 @@ static void on_invite(push_invite_rx *rx, sip_txn_id st, const sip_msg *req)
 {
     size_t max = rx->cfg.max_sessions ? rx->cfg.max_sessions : PUSH_RX_SESSIONS_DEFAULT;
     if (rx->nsessions >= max) {
-        reject(rx, st, 503, "too many push sessions", SP_LIT("Retry-After: 30\r\n"));
+        /* RFC 3261 §21.4.24: this end system takes no more now; a 503 would
+         * speak of a server and be turned into 500 by a proxy (§16.7) */
+        reject(rx, st, 486, "too many push sessions", SP_LIT("Retry-After: 30\r\n"));
         return;
     }
     sp_str app = named_app(req);
@@ -493,7 +626,9 @@ static void on_invite(push_invite_rx *rx, sip_txn_id st, const sip_msg *req)
     const char *why = "refused";
     unsigned status = build_answer(s, req, &offer, &se, &why);
     if (status) {
-        reject(rx, st, status, why, SP_STR_NULL);
+        /* only a 488 says what would be taken (build_answer) */
+        reject_with(rx, st, status, why, SP_STR_NULL,
+                    status == 488 ? sp_str_make(s->reply_sdp, s->reply_sdp_n) : SP_STR_NULL);
         s->st = 0;
         session_end(s, "refused");
         return;
@@ -595,6 +730,7 @@ bool push_invite_rx_route(push_invite_rx *rx, sip_txn_id st, const sip_msg *req,
     if (!s)
         return false;
     if (sp_str_eq(req->method, SP_LIT("ACK"))) {
+        s->ack_st = 0;
         if (s->state == RX_ACTIVE && !s->media_started)
             start_media(s);
         return true;
@@ -624,6 +760,14 @@ bool push_invite_rx_route(push_invite_rx *rx, sip_txn_id st, const sip_msg *req,
 void push_invite_rx_server_end(push_invite_rx *rx, sip_txn_id st, sip_txn_end why)
 {
     for (push_rx_session *s = rx->c->rx_sessions; s; s = s->next) {
+        if (s->rx == rx && s->ack_st == st && why == SIP_TXN_END_NO_ACK) {
+            /* RFC 3261 §13.3.1.4: a 2xx retransmitted for 64*T1 without an
+             * ACK: the dialog is confirmed, the session ends with a BYE */
+            if (rx->cb.rejected)
+                rx->cb.rejected(rx->cb.ctx, 408, "no ACK for the 200");
+            hang_up(s, "no ACK");
+            return;
+        }
         if (s->rx != rx || s->st != st)
             continue;
         /* §9.2: the layer answered the CANCEL and the INVITE's 487 */
@@ -667,19 +811,24 @@ push_invite_rx *push_invite_rx_new(push_invite_ctx *c, const push_invite_rx_conf
         return NULL;
     rx->c = c;
     rx->cfg = *cfg;
+    if (!rx->cfg.max_size) /* one limit whatever the method (push_pra.h) */
+        rx->cfg.max_size = PUSH_MAX_SIZE_DEFAULT;
+    if (!rx->cfg.max_name)
+        rx->cfg.max_name = PUSH_RX_NAME_MAX_DEFAULT;
     if (cb)
         rx->cb = *cb;
     sp_str acc = cfg->accept_types.p ? cfg->accept_types : SP_LIT("message/cpim *");
     sp_error err;
     if (acc.n >= sizeof rx->accept || cfg->napps > PUSH_RX_MAX_APPS ||
-        sdp_caps_init(&rx->caps, acc, SP_STR_NULL, cfg->max_size, &err) != 0) {
+        sdp_caps_init(&rx->caps, acc, SP_STR_NULL, rx->cfg.max_size, &err) != 0) {
         free(rx);
         return NULL;
     }
     memcpy(rx->accept, acc.p, acc.n);
     rx->accept[acc.n] = '\0';
     /* caps point at the copy, which lives as long as rx */
-    sdp_caps_init(&rx->caps, sp_str_cstr(rx->accept), SP_STR_NULL, cfg->max_size, &err);
+    sdp_caps_init(&rx->caps, sp_str_cstr(rx->accept), SP_STR_NULL, rx->cfg.max_size, &err);
+    rx->caps.max_name = rx->cfg.max_name;
     for (size_t i = 0; i < cfg->napps; i++) {
         if (cfg->apps[i].n >= sizeof rx->apps[i]) {
             free(rx);

@@ -10,14 +10,20 @@
  *   ACTIVE/RECEIVED --session timer out, MSRP lost--> BYE sent, (freed)
  *
  * Refusals: 488 when no offered stream has an accept-type (or file type)
- * it takes, or when the only stream is larger than max-size; with several
- * streams a refused one gets port 0 (RFC 5547 §8.2, RFC 3264 §6); 404 for
- * an application it does not serve; 422 for a session interval below its
- * Min-SE; 415 for a body that is not SDP; 503 when it holds max_sessions.
+ * it takes, when the only stream is larger than max-size (the 488 then
+ * carries the capability SDP of RFC 5547 §8.5 with a=max-size), or its
+ * name is longer than max_name; with several streams a refused one gets
+ * port 0 (RFC 5547 §8.2, RFC 3264 §6); 404 for an application it does not
+ * serve; 422 for a session interval below its Min-SE; 415 for a body that
+ * is not SDP; 486 with Retry-After when it holds max_sessions. A stream
+ * that grows past its offered size or max-size is stopped with 413.
  *
- * A file-transfer-id it has delivered before (same SHA-1) is taken again
- * and confirmed to the sender, but not delivered to the application a
- * second time (push/README.md).
+ * A 200 never ACKed ends the session when the layer gives up retransmitting
+ * it (64*T1, RFC 3261 §13.3.1.4): BYE, and the slot is free.
+ *
+ * A file-transfer-id it has delivered before (same stored name and
+ * SHA-1) is taken again, verified and confirmed to the sender, but not
+ * stored nor delivered to the application a second time (push/README.md).
  *
  * Confirmation: the REPORT about a message goes once the content is where
  * the application finds it; a CPIM envelope that does not open is refused
@@ -33,6 +39,9 @@
 #include "push_invite.h"
 
 #define PUSH_RX_SESSIONS_DEFAULT 64
+/* Bytes of an offered file-selector name as written (percent-escapes
+ * included); a longer one refuses its stream. */
+#define PUSH_RX_NAME_MAX_DEFAULT 1024
 /* Delivered file-transfer-ids remembered to recognise a push offered again. */
 #define PUSH_RX_SEEN_MAX 256
 #define PUSH_RX_TRANSFER_ID_MAX 128
@@ -40,7 +49,8 @@
 
 typedef struct push_invite_rx_config {
     sp_str accept_types;        /* SDP accept-types answered; absent: "message/cpim *" */
-    uint64_t max_size;          /* largest file taken; 0: no limit (no a=max-size) */
+    uint64_t max_size;          /* largest file taken, stated as a=max-size; 0: PUSH_MAX_SIZE_DEFAULT */
+    size_t max_name;            /* 0: PUSH_RX_NAME_MAX_DEFAULT */
     const char *out_dir;        /* files are committed here; NULL: kept in memory */
     const sp_str *apps;         /* Push Resource Identifiers served; none: any */
     size_t napps;

@@ -1,9 +1,11 @@
 /* push_offer.c - see push_offer.h. */
 #include "push_offer.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "sdp_build.h"
+#include "sdp_file.h"
 #include "sp_hex.h"
 #include "sp_random.h"
 
@@ -23,6 +25,14 @@ long push_offer_build(const push_offer *o, char *out, size_t cap)
         return -1;
     sdp_stream st[PUSH_OFFER_MAX_FILES];
     char hashes[PUSH_OFFER_MAX_FILES][PUSH_SHA1_HEX_LEN + 1];
+    /* RFC 5547 §5, §6: names percent-encoded ('/' included), type parameters
+     * in DQUOTEs: at most three bytes for one, and two quotes per parameter */
+    size_t need = 1;
+    for (size_t i = 0; i < o->nfiles; i++)
+        need += 3 * o->files[i].name.n + 5 * o->files[i].type.n;
+    char *scratch = malloc(need), *at = scratch;
+    if (!scratch)
+        return -1;
     char sid[24], ver[24];
     sp_buf nb;
     sp_buf_init(&nb, sid, sizeof sid);
@@ -47,8 +57,16 @@ long push_offer_build(const push_offer *o, char *out, size_t cap)
         s->accept_wrapped_types = f->wrapped_type;
         s->path = f->path;
         s->file_transfer_id = f->transfer_id;
-        s->selector.name = f->name;
-        s->selector.type = f->type;
+        size_t room = need - (size_t)(at - scratch);
+        long nn = f->name.p ? sdp_file_name_encode(f->name, at, room) : 0;
+        long tn = nn >= 0 && f->type.p ? sdp_file_type_encode(f->type, at + nn, room - (size_t)nn) : 0;
+        if (nn < 0 || tn < 0) {
+            free(scratch);
+            return -1;
+        }
+        s->selector.name = f->name.p ? sp_str_make(at, (size_t)nn) : SP_STR_NULL;
+        s->selector.type = f->type.p ? sp_str_make(at + nn, (size_t)tn) : SP_STR_NULL;
+        at += nn + tn;
         s->selector.has_size = true;
         s->selector.size = f->size;
         sp_hex_encode_colon(f->sha1, SP_SHA1_LEN, hashes[i]);
@@ -65,5 +83,7 @@ long push_offer_build(const push_offer *o, char *out, size_t cap)
         .streams = st,
         .nstreams = o->nfiles,
     };
-    return sdp_build(&d, out, cap);
+    long n = sdp_build(&d, out, cap);
+    free(scratch);
+    return n;
 }

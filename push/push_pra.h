@@ -34,7 +34,7 @@
 #define PUSH_PRA_EXPIRES_DEFAULT 3600u
 /* Content a push may deliver when --max-size is not given (an indirect
  * fetch is bounded by it). */
-#define PUSH_PRA_MAX_SIZE_DEFAULT (64u * 1024 * 1024)
+#define PUSH_PRA_MAX_SIZE_DEFAULT PUSH_MAX_SIZE_DEFAULT
 /* Recent requests remembered to deliver duplicates once (RFC 3428 §7), and
  * for how long: 64*T1, the life of a non-INVITE server transaction. The
  * table is fixed (24 bytes a slot): above SLOTS / 32 s requests a second

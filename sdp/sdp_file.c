@@ -190,6 +190,150 @@ long sdp_file_name_encode(sp_str raw, char *out, size_t cap)
     return (long)n;
 }
 
+/* --- file-selector type <-> Content-Type (RFC 5547 §5 ft-parameter) ----- */
+
+typedef struct type_out {
+    char *p;
+    size_t n, cap;
+    bool overflow;
+} type_out;
+
+static void put_byte(type_out *o, char c)
+{
+    if (o->n == o->cap)
+        o->overflow = true;
+    else
+        o->p[o->n++] = c;
+}
+
+static void put_span(type_out *o, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        put_byte(o, p[i]);
+}
+
+static const char *skip_lws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
+/* One parameter of either form at p: its attribute, and its value decoded
+ * into val (quotes gone, backslash pairs and, for a selector, %HH undone).
+ * Returns the byte after it, or NULL when malformed. */
+static const char *next_param(const char *p, const char *end, bool selector, sp_str *attr, char *val, size_t *vn,
+                              size_t vcap)
+{
+    p = skip_lws(p, end);
+    const char *a = p;
+    while (p < end && *p != '=' && *p != ';' && *p != ' ' && *p != '\t')
+        p++;
+    *attr = sp_str_make(a, (size_t)(p - a));
+    p = skip_lws(p, end);
+    if (!attr->n || !sdp_is_token(*attr) || p == end || *p != '=')
+        return NULL;
+    p = skip_lws(p + 1, end);
+    *vn = 0;
+    bool quoted = p < end && *p == '"';
+    if (quoted)
+        p++;
+    for (; p < end; p++) {
+        char c = *p;
+        if (quoted && c == '"')
+            break;
+        if (!quoted && (c == ';' || c == ' ' || c == '\t'))
+            break;
+        if (c == '\\' && p + 1 < end) {
+            c = *++p;
+        } else if (selector && c == '%' && end - p >= 3 && is_hex2(p + 1)) {
+            c = (char)(hex_val(p[1]) * 16 + hex_val(p[2]));
+            p += 2;
+        } else if (!quoted && !sdp_is(c, SDP_C_TOKEN)) {
+            return NULL;
+        }
+        if (*vn == vcap || c == '\r' || c == '\n' || c == '\0')
+            return NULL;
+        val[(*vn)++] = c;
+    }
+    if (quoted) {
+        if (p == end)
+            return NULL;
+        p++;
+    } else if (*vn == 0) {
+        return NULL;
+    }
+    return skip_lws(p, end);
+}
+
+/* The type/subtype at the start of t, checked; NULL when malformed. */
+static const char *base_type(sp_str t, type_out *o)
+{
+    const char *end = t.p + t.n, *p = skip_lws(t.p, end), *s = p;
+    while (p < end && *p != ';' && *p != ' ' && *p != '\t')
+        p++;
+    sp_str base = sp_str_make(s, (size_t)(p - s));
+    if (!base.n || sdp_mime_error(base, false))
+        return NULL;
+    put_span(o, base.p, base.n);
+    return skip_lws(p, end);
+}
+
+static long convert_type(sp_str in, char *out, size_t cap, bool to_selector)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    type_out o = {.p = out, .cap = cap};
+    const char *end = in.p + in.n, *p = base_type(in, &o);
+    char val[256];
+    while (p && p < end) {
+        if (*p != ';')
+            return -1;
+        sp_str attr;
+        size_t vn;
+        p = next_param(p + 1, end, !to_selector, &attr, val, &vn, sizeof val);
+        if (!p)
+            return -1;
+        put_byte(&o, ';');
+        put_span(&o, attr.p, attr.n);
+        put_byte(&o, '=');
+        if (to_selector) {
+            put_byte(&o, '"');
+            for (size_t i = 0; i < vn; i++) {
+                unsigned char c = (unsigned char)val[i];
+                if (c == '"' || c == '%' || c == ' ' || c == '\\' || c < 0x21 || c == 0x7f) {
+                    put_byte(&o, '%');
+                    put_byte(&o, hex[c >> 4]);
+                    put_byte(&o, hex[c & 15]);
+                } else {
+                    put_byte(&o, (char)c);
+                }
+            }
+            put_byte(&o, '"');
+        } else if (vn && sdp_is_token(sp_str_make(val, vn))) {
+            put_span(&o, val, vn);
+        } else {
+            put_byte(&o, '"');
+            for (size_t i = 0; i < vn; i++) {
+                if (val[i] == '"' || val[i] == '\\')
+                    put_byte(&o, '\\');
+                put_byte(&o, val[i]);
+            }
+            put_byte(&o, '"');
+        }
+    }
+    return p && !o.overflow ? (long)o.n : -1;
+}
+
+long sdp_file_type_encode(sp_str content_type, char *out, size_t cap)
+{
+    return convert_type(content_type, out, cap, true);
+}
+
+long sdp_file_type_decode(sp_str selector_type, char *out, size_t cap)
+{
+    return convert_type(selector_type, out, cap, false);
+}
+
 long sdp_hash_decode(sp_str value, uint8_t *out, size_t cap)
 {
     const char *at;

@@ -44,6 +44,21 @@ long sdp_file_name_decode(sp_str name, char *out, size_t cap);
  * or -1 when out is too small. */
 long sdp_file_name_encode(sp_str raw, char *out, size_t cap);
 
+/* A Content-Type (RFC 2045: type/subtype, then ";attribute=value" with
+ * token or quoted-string values, white space allowed around them) as a
+ * file-selector type (RFC 5547 §5: every value in DQUOTEs, percent-encoded
+ * where a filename-string cannot hold the byte, and SP, '\\' too so the
+ * selector stays one word): "text/plain; charset=UTF-8" gives
+ * 'text/plain;charset="UTF-8"'. Returns the length, or -1 when malformed or
+ * out is too small. */
+long sdp_file_type_encode(sp_str content_type, char *out, size_t cap);
+
+/* The other way: a file-selector type (quoted values or, liberally, bare
+ * tokens) as a Content-Type, each value decoded and written as a token when
+ * it is one, else as a quoted-string. Returns the length, or -1 when
+ * malformed (a value decoding to CR, LF or NUL included) or out is too small. */
+long sdp_file_type_decode(sp_str selector_type, char *out, size_t cap);
+
 /* The bytes of a hash value ("72:24:5F"), or -1 when malformed or more than
  * cap bytes. */
 long sdp_hash_decode(sp_str value, uint8_t *out, size_t cap);

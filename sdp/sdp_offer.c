@@ -39,6 +39,8 @@ sdp_verdict sdp_offer_judge(const sdp_stream *offer, const sdp_caps *caps)
         return SDP_REFUSE_TYPE;
     if (caps->max_size && offer->selector.has_size && offer->selector.size > caps->max_size)
         return SDP_REFUSE_SIZE;
+    if (caps->max_name && offer->selector.name.n > caps->max_name)
+        return SDP_REFUSE_NAME;
     return SDP_ACCEPT;
 }
 
@@ -51,6 +53,7 @@ const char *sdp_verdict_reason(sdp_verdict v)
     case SDP_REFUSE_DIRECTION: return "offerer does not send";
     case SDP_REFUSE_TYPE: return "no acceptable type";
     case SDP_REFUSE_SIZE: return "file larger than max-size";
+    case SDP_REFUSE_NAME: return "file name too long";
     }
     return "refused";
 }
@@ -76,8 +79,14 @@ void sdp_answer_stream(const sdp_stream *offer, const sdp_caps *caps, sdp_verdic
     answer->media = offer->media;
     answer->proto = offer->proto;
     answer->formats = offer->formats;
-    if (v != SDP_ACCEPT)
-        return; /* port 0: RFC 3264 §6 */
+    if (v != SDP_ACCEPT) { /* port 0 (RFC 3264 §6), saying which file (RFC 5547 §8.3) */
+        answer->file_transfer_id = offer->file_transfer_id;
+        if (v != SDP_REFUSE_NAME)
+            answer->selector = offer->selector;
+        answer->has_max_size = v == SDP_REFUSE_SIZE;
+        answer->max_size = caps->max_size;
+        return;
+    }
     answer->port = port;
     answer->setup = answer_setup(offer->setup);
     answer->direction = SDP_DIR_RECVONLY;
@@ -91,6 +100,15 @@ void sdp_answer_stream(const sdp_stream *offer, const sdp_caps *caps, sdp_verdic
     answer->date = offer->date;
     answer->has_range = offer->has_range;
     answer->range = offer->range;
+}
+
+void sdp_caps_stream(const sdp_caps *caps, sdp_stream *out)
+{
+    memset(out, 0, sizeof *out);
+    out->accept_types = caps->accept_types;
+    out->accept_wrapped_types = caps->accept_wrapped_types;
+    out->has_max_size = caps->max_size != 0;
+    out->max_size = caps->max_size;
 }
 
 size_t sdp_answer_offer(const sdp_desc *offer, const sdp_caps *caps, const sdp_endpoint *local,

@@ -8,7 +8,9 @@
  * max-size. An accepted stream is answered with the opposite setup role,
  * a=recvonly, the receiver's accept-types, max-size and path, and the
  * offer's file-transfer-id, file-selector, file-date and file-range copied
- * (RFC 5547 §8.3). A refused one is answered with port 0 and no attributes.
+ * (RFC 5547 §8.3). A refused one is answered with port 0, the offer's
+ * file-transfer-id and file-selector (RFC 5547 §8.3; not a name refused
+ * for its length), and a=max-size when the size was the reason.
  * When no stream is accepted the whole offer is refused with 488 (OMA Push
  * 7.3.1.1, RFC 3261 §13.3.1.3). */
 #ifndef SIPPUSH_SDP_OFFER_H
@@ -26,6 +28,7 @@ typedef struct sdp_caps {
     sp_str accept_types;
     sp_str accept_wrapped_types; /* absent: not advertised */
     uint64_t max_size;           /* 0: no limit and no a=max-size */
+    size_t max_name;             /* bytes of a file-selector name as written; 0: no limit */
     sdp_types types;             /* accept_types parsed (sdp_caps_init) */
 } sdp_caps;
 
@@ -41,6 +44,7 @@ typedef enum sdp_verdict {
     SDP_REFUSE_DIRECTION, /* the offerer will not send (recvonly, inactive) */
     SDP_REFUSE_TYPE,      /* no accept-types or file type in common */
     SDP_REFUSE_SIZE,      /* file-selector size above max-size */
+    SDP_REFUSE_NAME,      /* file-selector name longer than max_name */
 } sdp_verdict;
 
 sdp_verdict sdp_offer_judge(const sdp_stream *offer, const sdp_caps *caps);
@@ -51,6 +55,11 @@ const char *sdp_verdict_reason(sdp_verdict v);
  * into offer, caps and path. */
 void sdp_answer_stream(const sdp_stream *offer, const sdp_caps *caps, sdp_verdict v, uint16_t port,
                        sp_str path, sdp_stream *answer);
+
+/* The capability description of RFC 5547 §8.5 (RFC 3264 §9): an m=message
+ * line on port 0 with the receiver's accept-types and max-size, for a 488
+ * (RFC 3261 §21.4.26: the answer may say what would be taken). */
+void sdp_caps_stream(const sdp_caps *caps, sdp_stream *out);
 
 /* Where the receiver listens for one stream. */
 typedef struct sdp_endpoint {

@@ -41,6 +41,7 @@ typedef struct recv_app {
     push_invite_rx *irx;
     char accept[MSRP_ACCEPT_MAX];
     char trust[PUSH_PRA_MAX_TRUST][TP_ADDR_HOST_MAX + 1]; /* --trust, resolved */
+    uint64_t max_sessions, max_name; /* 0: the receiver's defaults */
 } recv_app;
 
 static int usage(void)
@@ -49,7 +50,8 @@ static int usage(void)
             "usage: sippush recv [--listen udp|tcp:HOST:PORT]... [--aor SIP-URI] [--registrar SIP-URI]\n"
             "         [--proxy SIP-URI] [--expires S] [--app ID]... [--accept MIME]... [--trust HOST]...\n"
             "         [--allow-from SIP-URI]... [--subscribe SIP-URI] [--out DIR|none] [--max-size BYTES]\n"
-            "         [--count N [--linger S]] [--instance URN] [--dev-cap URL] [--user NAME --password PW] [--verbose]\n"
+            "         [--count N [--linger S]] [--max-sessions N] [--max-name BYTES] [--instance URN]\n"
+            "         [--dev-cap URL] [--user NAME --password PW] [--verbose]\n"
             "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n");
     return EXIT_USAGE;
 }
@@ -250,7 +252,8 @@ static push_invite_rx *invite_receiver(recv_app *r, const push_pra_config *c)
     if (n >= sizeof r->accept)
         return NULL;
     push_invite_rx_config ic = {.accept_types = sp_str_cstr(r->accept), .max_size = c->max_size,
-                                .out_dir = r->out_dir, .apps = c->apps, .napps = c->napps};
+                                .out_dir = r->out_dir, .apps = c->apps, .napps = c->napps,
+                                .max_sessions = (size_t)r->max_sessions, .max_name = (size_t)r->max_name};
     push_invite_rx_cb cb = {.ctx = r, .delivered = on_invite_push, .rejected = on_invite_rejected,
                             .ended = session_ended};
     return push_invite_rx_new(&r->ih.ctx, &ic, &cb);
@@ -326,6 +329,10 @@ int cmd_recv(int argc, char **argv)
             out = v;
         else if (!strcmp(a, "--max-size"))
             ok = number(v, UINT64_MAX, &c.max_size) && c.max_size > 0;
+        else if (!strcmp(a, "--max-sessions"))
+            ok = number(v, 1u << 20, &r.max_sessions) && r.max_sessions > 0;
+        else if (!strcmp(a, "--max-name"))
+            ok = number(v, 1u << 20, &r.max_name) && r.max_name > 0;
         else if (!strcmp(a, "--count"))
             ok = number(v, UINT32_MAX, &n) && (r.count = (unsigned long)n) > 0;
         else if (!strcmp(a, "--linger"))
@@ -362,6 +369,8 @@ int cmd_recv(int argc, char **argv)
         status = EXIT_FAIL;
         goto done;
     }
+    if (r.out_dir) /* what a crash in the middle of a push left there */
+        msrp_sink_sweep(r.out_dir);
     if (user) {
         r.creds = (sip_credentials){.username = sp_str_cstr(user), .password = sp_str_cstr(password ? password : "")};
         c.creds = &r.creds;

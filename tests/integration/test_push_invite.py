@@ -267,7 +267,7 @@ def big(tmp, size):
     inbox = os.path.join(tmp, 'inbox-big')
     os.makedirs(inbox)
     recv = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % port, '--aor', 'sip:bob@127.0.0.1', '--app', 'wml.ua',
-                 '--out', inbox], os.path.join(tmp, 'recv-big.jsonl'))
+                 '--out', inbox, '--max-size', str(size)], os.path.join(tmp, 'recv-big.jsonl'))  # past the 64 MiB default
     check(recv.wait_event('listening') is not None, 'big: recv listening')
     f = os.path.join(tmp, 'big.bin')
     h = hashlib.sha1()

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -32,6 +34,14 @@ static uint8_t *random_content(size_t n)
 }
 
 /* Reads a whole file; NULL when it does not exist. */
+/* dir/name (one at a time). */
+static const char *testdir_path(const char *dir, const char *name)
+{
+    static char path[768];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return path;
+}
+
 static uint8_t *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -382,8 +392,23 @@ START_TEST(size_mismatch)
     sp_error e;
     msrp_sink_memory_open(&sink, 100);
     msrp_reassembly_init(&r, &sink, NULL, &expect);
-    ck_assert_int_eq(msrp_reassembly_begin(&r, 1, 11, 11, &e), MSRP_ESIZE);
+    ck_assert_int_eq(msrp_reassembly_begin(&r, 1, 9, 9, &e), MSRP_ESIZE); /* smaller: not the file offered */
     ck_assert_int_eq(e.status, 400);
+    msrp_sink_close(&sink);
+    /* RFC 4975 §10.5: one that outgrows its offer is stopped with 413 */
+    msrp_sink_memory_open(&sink, 100);
+    msrp_reassembly_init(&r, &sink, NULL, &expect);
+    ck_assert_int_eq(msrp_reassembly_begin(&r, 1, 11, 11, &e), SP_ELIMIT);
+    ck_assert_int_eq(e.status, 413);
+    ck_assert_str_eq(e.reason, "message larger than the offered size");
+    msrp_sink_close(&sink);
+    /* ... also when the chunks say nothing of the total: at byte size + 1 */
+    msrp_sink_memory_open(&sink, 100);
+    msrp_reassembly_init(&r, &sink, NULL, &expect);
+    ck_assert_int_eq(msrp_reassembly_begin(&r, 1, MSRP_UNKNOWN, MSRP_UNKNOWN, &e), MSRP_RX_OK);
+    ck_assert_int_eq(msrp_reassembly_write(&r, 1, "0123456789", 10, &e), MSRP_RX_OK);
+    ck_assert_int_eq(msrp_reassembly_write(&r, 11, "X", 1, &e), SP_ELIMIT);
+    ck_assert_int_eq(e.status, 413);
     msrp_sink_close(&sink);
     /* learnt from '$' when the total was '*' */
     msrp_sink_memory_open(&sink, 100);
@@ -423,7 +448,7 @@ START_TEST(rename_only_on_completion)
 {
     char dir[256], path[512], seen[256];
     testdir_create(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/report.pdf", dir);
+    snprintf(path, sizeof path, "%s/etc_report.pdf", dir);
     msrp_sink sink;
     msrp_reassembly r;
     sp_error e;
@@ -439,7 +464,7 @@ START_TEST(rename_only_on_completion)
     ck_assert_int_eq(msrp_reassembly_write(&r, 10, "9", 1, &e), MSRP_RX_COMPLETE);
     ck_assert_str_eq(msrp_sink_path(&sink), path);
     ck_assert_int_eq(testdir_count(dir, seen, sizeof seen), 1);
-    ck_assert_str_eq(seen, "report.pdf");
+    ck_assert_str_eq(seen, "etc_report.pdf");
     size_t len;
     uint8_t *got = slurp(path, &len);
     ck_assert_uint_eq(len, 10);
@@ -506,7 +531,18 @@ START_TEST(refuses_to_overwrite_unless_asked)
     ck_assert(len == 3 && !memcmp(got, "new", 3));
     free(got);
     msrp_sink_close(&sink);
-    ck_assert_int_eq(testdir_count(dir, NULL, 0), 1);
+
+    /* or a name of its own next to it, the extension kept */
+    static const char *const names[] = {"same.txt", "same.txt", "noext", "noext"};
+    static const char *const taken[] = {"same-2.txt", "same-3.txt", "noext", "noext-2"};
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_int_eq(msrp_sink_file_open(&sink, dir, sp_str_cstr(names[i]), MSRP_SINK_UNIQUE), SP_OK);
+        ck_assert_int_eq(msrp_sink_write(&sink, 0, "uniq", 4), SP_OK);
+        ck_assert_int_eq(msrp_sink_commit(&sink, 4), SP_OK);
+        ck_assert_str_eq(msrp_sink_path(&sink), testdir_path(dir, taken[i]));
+        msrp_sink_close(&sink);
+    }
+    ck_assert_int_eq(testdir_count(dir, NULL, 0), 5);
     testdir_remove(dir);
 }
 END_TEST
@@ -586,14 +622,18 @@ START_TEST(safe_names)
         const char *offered, *safe;
     } cases[] = {
         {"report.pdf", "report.pdf"},
-        {"../../etc/passwd", "passwd"},
-        {"/abs/path/x.txt", "x.txt"},
-        {"C:\\Users\\me\\photo.jpg", "photo.jpg"},
+        {"../../etc/passwd", "etc_passwd"},
+        {"/abs/path/x.txt", "abs_path_x.txt"},
+        {"docs/report.txt", "docs_report.txt"},
+        {"id42-docs/report.txt", "id42-docs_report.txt"},
+        {"x/.hidden/./../y", "x_hidden_y"},
+        {"C:\\Users\\me\\photo.jpg", "C:_Users_me_photo.jpg"},
         {"..", "unnamed"},
         {"", "unnamed"},
-        {"dir/", "unnamed"},
+        {"dir/", "dir"},
+        {"/", "unnamed"},
         {".hidden", "hidden"},
-        {"a%2F..%2Fb", "b"},
+        {"a%2F..%2Fb", "a_b"},
         {"my%20file.txt", "my file.txt"},
         {"bad%zzname", "bad%zzname"},
         {"tab\there\x7f.txt", "tabhere.txt"},
@@ -620,6 +660,199 @@ START_TEST(safe_names)
     char tiny[8];
     ck_assert_uint_eq(msrp_sink_safe_name(SP_LIT("abcdefghij"), tiny, sizeof tiny), 7);
     ck_assert_str_eq(tiny, "abcdefg");
+}
+END_TEST
+
+/* A sink that keeps nothing still lets a message be verified (in order)
+ * and completed. */
+START_TEST(null_sink_verifies_and_keeps_nothing)
+{
+    msrp_expect expect = {.has_size = true, .size = 10, .has_sha1 = true};
+    sp_sha1("0123456789", 10, expect.sha1);
+    msrp_sink sink;
+    msrp_reassembly r;
+    sp_error e;
+    ck_assert_int_eq(msrp_sink_null_open(&sink), SP_OK);
+    msrp_reassembly_init(&r, &sink, NULL, &expect);
+    ck_assert_int_eq(msrp_reassembly_begin(&r, 1, 10, 10, &e), MSRP_RX_OK);
+    ck_assert_int_eq(msrp_reassembly_write(&r, 1, "0123456789", 10, &e), MSRP_RX_COMPLETE);
+    ck_assert_ptr_null(msrp_sink_path(&sink));
+    size_t len;
+    ck_assert_ptr_null(msrp_sink_data(&sink, &len));
+    ck_assert_mem_eq(r.sha1, expect.sha1, SP_SHA1_LEN);
+    msrp_sink_close(&sink);
+    /* other bytes do not pass for the content offered */
+    msrp_sink_null_open(&sink);
+    msrp_reassembly_init(&r, &sink, NULL, &expect);
+    ck_assert_int_eq(msrp_reassembly_begin(&r, 1, 10, 10, &e), MSRP_RX_OK);
+    ck_assert_int_eq(msrp_reassembly_write(&r, 1, "0123456780", 10, &e), MSRP_EHASH);
+    msrp_sink_close(&sink);
+}
+END_TEST
+
+/* A head ends after "##"; "!!" cannot start one. */
+static long test_head(void *ctx, const uint8_t *p, size_t n)
+{
+    (void)ctx;
+    if (n >= 2 && p[0] == '!' && p[1] == '!')
+        return SP_EINVAL;
+    const uint8_t *e = memmem(p, n, "##", 2);
+    return e ? (long)(e - p + 2) : 0;
+}
+
+static void strip_one(const char *dir, const char *msg, const size_t *cuts, size_t ncuts, const char *stored)
+{
+    msrp_sink sink;
+    msrp_reassembly r;
+    sp_error e;
+    size_t total = strlen(msg);
+    ck_assert_int_eq(msrp_sink_file_open(&sink, dir, SP_LIT("strip.txt"), 0), SP_OK);
+    ck_assert_int_eq(msrp_sink_file_strip_head(&sink, test_head, NULL), SP_OK);
+    msrp_reassembly_init(&r, &sink, NULL, NULL);
+    ck_assert_int_eq(msrp_reassembly_begin(&r, 1, total, total, &e), MSRP_RX_OK);
+    size_t at = 0;
+    for (size_t i = 0; i <= ncuts; i++) {
+        size_t to = i < ncuts ? cuts[i] : total;
+        int rc = msrp_reassembly_write(&r, at + 1, msg + at, to - at, &e);
+        ck_assert_int_eq(rc, to == total ? MSRP_RX_COMPLETE : MSRP_RX_OK);
+        at = to;
+    }
+    size_t hn;
+    const uint8_t *head = msrp_sink_head(&sink, &hn);
+    ck_assert_ptr_nonnull(head);
+    ck_assert_uint_eq(hn, total - strlen(stored));
+    ck_assert_mem_eq(head, msg, hn);
+    size_t len;
+    uint8_t *got = slurp(msrp_sink_path(&sink), &len);
+    ck_assert_uint_eq(len, strlen(stored));
+    ck_assert_mem_eq(got, stored, len);
+    free(got);
+    unlink(msrp_sink_path(&sink));
+    msrp_sink_close(&sink);
+}
+
+/* The content after a head goes to the file as it comes, the head only
+ * in memory, whatever the chunking. */
+START_TEST(file_sink_strips_a_head)
+{
+    char dir[256];
+    testdir_create(dir, sizeof dir);
+    const char *msg = "head:1##the content itself";
+    size_t cuts[3];
+    strip_one(dir, msg, NULL, 0, "the content itself");
+    for (size_t a = 1; a < strlen(msg); a++) {
+        cuts[0] = a;
+        strip_one(dir, msg, cuts, 1, "the content itself");
+    }
+    cuts[0] = 3, cuts[1] = 7, cuts[2] = 8;
+    strip_one(dir, msg, cuts, 3, "the content itself");
+    /* read back across the head and the file, as a verification does */
+    msrp_sink sink;
+    ck_assert_int_eq(msrp_sink_file_open(&sink, dir, SP_LIT("r.txt"), 0), SP_OK);
+    msrp_sink_file_strip_head(&sink, test_head, NULL);
+    ck_assert_int_eq(msrp_sink_write(&sink, 0, msg, strlen(msg)), SP_OK);
+    char back[64];
+    ck_assert_int_eq(msrp_sink_read(&sink, 4, back, 10), 10);
+    ck_assert_mem_eq(back, msg + 4, 10);
+    ck_assert_int_eq(msrp_sink_write(&sink, 2, "ad", 2), SP_OK); /* a repeat of head bytes */
+    ck_assert_int_eq(msrp_sink_commit(&sink, strlen(msg)), SP_OK);
+    msrp_sink_close(&sink);
+    size_t len;
+    uint8_t *got = slurp(testdir_path(dir, "r.txt"), &len);
+    ck_assert_uint_eq(len, 18);
+    free(got);
+    testdir_remove(dir);
+}
+END_TEST
+
+START_TEST(file_sink_head_failures)
+{
+    char dir[256], seen[256];
+    testdir_create(dir, sizeof dir);
+    msrp_sink sink;
+    /* refused by the head function */
+    msrp_sink_file_open(&sink, dir, SP_LIT("a"), 0);
+    msrp_sink_file_strip_head(&sink, test_head, NULL);
+    ck_assert_int_eq(msrp_sink_write(&sink, 0, "!!xx", 4), SP_EINVAL);
+    msrp_sink_close(&sink);
+    /* out of order before the head's end is known */
+    msrp_sink_file_open(&sink, dir, SP_LIT("a"), 0);
+    msrp_sink_file_strip_head(&sink, test_head, NULL);
+    ck_assert_int_eq(msrp_sink_write(&sink, 0, "abc", 3), SP_OK);
+    ck_assert_int_eq(msrp_sink_write(&sink, 4, "e", 1), SP_ELIMIT);
+    ck_assert_int_eq(msrp_sink_write(&sink, 3, "d##x", 4), SP_OK); /* in order again: fine */
+    msrp_sink_close(&sink);
+    /* a head of MSRP_SINK_HEAD_MAX bytes is the most held; one more is refused */
+    static char big[MSRP_SINK_HEAD_MAX + 8];
+    memset(big, 'h', sizeof big);
+    msrp_sink_file_open(&sink, dir, SP_LIT("a"), 0);
+    msrp_sink_file_strip_head(&sink, test_head, NULL);
+    memcpy(big + MSRP_SINK_HEAD_MAX - 2, "##", 2);
+    ck_assert_int_eq(msrp_sink_write(&sink, 0, big, sizeof big), SP_OK);
+    msrp_sink_close(&sink);
+    memset(big, 'h', sizeof big);
+    memcpy(big + MSRP_SINK_HEAD_MAX - 1, "##", 2);
+    msrp_sink_file_open(&sink, dir, SP_LIT("a"), 0);
+    msrp_sink_file_strip_head(&sink, test_head, NULL);
+    ck_assert_int_eq(msrp_sink_write(&sink, 0, big, sizeof big), SP_ELIMIT);
+    msrp_sink_close(&sink);
+    /* a commit before the head ended */
+    msrp_sink_file_open(&sink, dir, SP_LIT("a"), 0);
+    msrp_sink_file_strip_head(&sink, test_head, NULL);
+    ck_assert_int_eq(msrp_sink_write(&sink, 0, "abc", 3), SP_OK);
+    ck_assert_int_eq(msrp_sink_commit(&sink, 3), SP_EINVAL);
+    msrp_sink_close(&sink);
+    ck_assert_int_eq(testdir_count(dir, seen, sizeof seen), 0); /* no temp file left */
+    testdir_remove(dir);
+}
+END_TEST
+
+/* Only what a sink of a dead process left goes: not a live writer's, not
+ * ours, not a look-alike, not a hidden file of someone else's. */
+START_TEST(sweep_removes_only_stale_temp_files)
+{
+    char dir[256];
+    testdir_create(dir, sizeof dir);
+    pid_t child = fork();
+    if (child == 0) {
+        msrp_sink s;
+        _exit(msrp_sink_file_open(&s, dir, SP_LIT("x"), 0) == SP_OK ? 0 : 1); /* dies with its temp file */
+    }
+    int status;
+    ck_assert_int_eq(waitpid(child, &status, 0), child);
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+    char stale[512];
+    ck_assert_int_eq(testdir_count(dir, stale, sizeof stale), 1);
+    msrp_sink live;
+    ck_assert_int_eq(msrp_sink_file_open(&live, dir, SP_LIT("y"), 0), SP_OK);
+    static const char *const others[] = {".sippush-1x-abcdef", ".sippush-abcdef", ".hidden", ".sippush-99999999-abcdefg",
+                                         "sippush-123-abcdef", ".sippush-0-abcdef"};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        FILE *f = fopen(testdir_path(dir, others[i]), "w");
+        ck_assert_ptr_nonnull(f);
+        fclose(f);
+    }
+    ck_assert_int_eq(msrp_sink_sweep(dir), 1);
+    ck_assert_int_eq(access(testdir_path(dir, stale), F_OK), -1);
+    ck_assert_int_eq(access(live.temp, F_OK), 0);
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+        ck_assert_int_eq(access(testdir_path(dir, others[i]), F_OK), 0);
+    ck_assert_int_eq(msrp_sink_sweep(dir), 0);
+    /* a dead pid's name but a lock held (a writer seen from another pid namespace): kept */
+    char locked[64];
+    snprintf(locked, sizeof locked, ".sippush-%ld-Zz9Zz9", (long)child);
+    int fd = open(testdir_path(dir, locked), O_CREAT | O_RDWR, 0600);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+    ck_assert_int_eq(msrp_sink_sweep(dir), 0);
+    ck_assert_int_eq(access(testdir_path(dir, locked), F_OK), 0);
+    close(fd);
+    ck_assert_int_eq(msrp_sink_sweep(dir), 1);
+    msrp_sink_close(&live);
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+        unlink(testdir_path(dir, others[i]));
+    ck_assert_int_eq(msrp_sink_sweep("/nonexistent-dir-for-sippush"), MSRP_EIO);
+    testdir_remove(dir);
 }
 END_TEST
 
@@ -690,6 +923,10 @@ static Suite *msrp_reassembly_suite(void)
     tcase_add_test(file, describes_the_received_part);
     tcase_add_test(file, safe_names);
     tcase_add_test(file, file_sink_open_failures);
+    tcase_add_test(file, null_sink_verifies_and_keeps_nothing);
+    tcase_add_test(file, file_sink_strips_a_head);
+    tcase_add_test(file, file_sink_head_failures);
+    tcase_add_test(file, sweep_removes_only_stale_temp_files);
     suite_add_tcase(s, file);
     return s;
 }

@@ -28,6 +28,18 @@ static uint8_t *content(size_t n, unsigned seed)
 
 /* A sparse file of n bytes (content never read whole): a transfer that
  * outlives the test's interest. */
+/* The file at path holds exactly the n bytes of data. */
+static void file_holds(const char *path, const uint8_t *data, size_t n)
+{
+    FILE *fp = fopen(path, "rb");
+    ck_assert_ptr_nonnull(fp);
+    uint8_t *back = malloc(n + 1);
+    ck_assert_uint_eq(fread(back, 1, n + 1, fp), n);
+    fclose(fp);
+    ck_assert_mem_eq(back, data, n);
+    free(back);
+}
+
 static int sparse_file(uint64_t n)
 {
     char path[] = "/tmp/push-test-XXXXXX";
@@ -131,17 +143,10 @@ START_TEST(confirmed_chunks_over_tcp_into_a_file)
     ck_assert_uint_eq(pl.result.bytes, n);
     ck_assert_uint_eq(pl.result.chunks, (n + 4095) / 4096);
     ck_assert_int_eq(pl.delivered, 1);
-    /* the file is complete under its final name */
-    FILE *fp = fopen(pl.last_file, "rb");
-    ck_assert_ptr_nonnull(fp);
-    uint8_t *back = malloc(n + 1);
-    ck_assert_uint_eq(fread(back, 1, n + 1, fp), n);
-    fclose(fp);
-    ck_assert_mem_eq(back, data, n);
+    file_holds(pl.last_file, data, n); /* complete under its final name */
     ck_assert(strstr(pl.last_file, "big.bin") != NULL);
     const char *inv = pl_wire(&pl.rx, "INVITE ", 0);
     ck_assert(has(inv, "Via: SIP/2.0/TCP "));
-    free(back);
     free(data);
     pl_close(&pl);
     testdir_remove(dir);
@@ -192,6 +197,28 @@ START_TEST(max_size_boundary)
     ck_assert_uint_eq(pl.result.code, 488);
     ck_assert_int_eq(pl.delivered, 1);
     free(data);
+    pl_close(&pl);
+}
+END_TEST
+
+/* With no max_size configured the default of every method applies: an
+ * offer one byte past it is refused with 488 (its SDP: test_push_invite_rx_fake.c). */
+START_TEST(default_max_size_reaches_session_mode)
+{
+    push_loop pl;
+    pl_open(&pl, SIP_TP_UDP, NULL);
+    uint8_t sha[SP_SHA1_LEN] = {0};
+    push_invite_params p;
+    push_invite_file f;
+    pl_params(&pl, &p, &f, NULL, 0, "application/octet-stream");
+    f.fd = sparse_file(PUSH_MAX_SIZE_DEFAULT + 1ull);
+    f.size = PUSH_MAX_SIZE_DEFAULT + 1ull;
+    f.sha1 = sha;
+    pl_send(&pl, &p);
+    ck_assert(pl_run_until(&pl, &pl.done, 5000));
+    ck_assert_uint_eq(pl.result.code, 488);
+    ck_assert_int_eq(pl.rejected, 1);
+    close(f.fd);
     pl_close(&pl);
 }
 END_TEST
@@ -422,11 +449,90 @@ START_TEST(offered_again)
 }
 END_TEST
 
+/* The same push offered again into a file sink (a sender retrying after a
+ * lost REPORT): 200s and the success REPORT again, a duplicate for the
+ * application, one file kept. */
+START_TEST(offered_again_into_files)
+{
+    char dir[256];
+    ck_assert_ptr_nonnull(testdir_create(dir, sizeof dir));
+    push_invite_rx_config cfg = {.out_dir = dir};
+    push_loop pl;
+    pl_open(&pl, SIP_TP_UDP, &cfg);
+    uint8_t *data = content(5000, 21);
+    push_invite_params p;
+    push_invite_file f;
+    for (int i = 0; i < 2; i++) {
+        pl_params(&pl, &p, &f, data, 5000, "text/plain");
+        f.transfer_id = SP_LIT("c3cd20b8ae7f");
+        f.name = SP_LIT("docs/report.txt");
+        p.confirm = true;
+        pl_send(&pl, &p);
+        ck_assert(pl_run_until(&pl, &pl.done, 5000));
+        ck_assert_int_eq(pl.result.status.outcome, PUSH_OUTCOME_DELIVERED); /* the success REPORT came */
+    }
+    ck_assert_int_eq(pl.delivered, 1);
+    ck_assert_int_eq(pl.duplicates, 1);
+    ck_assert_int_eq(pl.rejected, 0);
+    char seen[256];
+    ck_assert_int_eq(testdir_count(dir, seen, sizeof seen), 1);
+    ck_assert_str_eq(seen, "c3cd20b8ae7f-docs_report.txt"); /* the prefix kept */
+    /* bytes other than the offered hash's are no duplicate: refused */
+    uint8_t *other = content(5000, 22);
+    pl_params(&pl, &p, &f, other, 5000, "text/plain");
+    uint8_t claimed[SP_SHA1_LEN];
+    sp_sha1(data, 5000, claimed);
+    f.transfer_id = SP_LIT("c3cd20b8ae7f");
+    f.name = SP_LIT("docs/report.txt");
+    f.sha1 = claimed;
+    pl_send(&pl, &p);
+    ck_assert(pl_run_until(&pl, &pl.done, 5000));
+    ck_assert_int_eq(pl.result.status.outcome, PUSH_OUTCOME_FAILED);
+    ck_assert_uint_eq(pl.result.code, 400);
+    ck_assert_int_eq(pl.duplicates, 1);
+    ck_assert_int_eq(testdir_count(dir, NULL, 0), 1);
+    free(data);
+    free(other);
+    pl_close(&pl);
+    testdir_remove(dir);
+}
+END_TEST
+
+/* A CPIM envelope into a file sink: the content inside is stored as it
+ * comes (the headers apart), and delivered with its own type and SHA-1. */
+START_TEST(cpim_envelope_into_a_file)
+{
+    char dir[256];
+    ck_assert_ptr_nonnull(testdir_create(dir, sizeof dir));
+    push_invite_rx_config cfg = {.out_dir = dir};
+    push_loop pl;
+    pl_open(&pl, SIP_TP_UDP, &cfg);
+    uint8_t *data = content(200000, 23);
+    push_invite_params p;
+    push_invite_file f;
+    pl_params(&pl, &p, &f, data, 200000, "application/vnd.wap.mms-message");
+    p.cpim = true;
+    p.chunk_size = 1000; /* the headers end inside a later chunk than the first's end */
+    pl_send(&pl, &p);
+    ck_assert(pl_run_until(&pl, &pl.done, 10000));
+    ck_assert_int_eq(pl.result.status.outcome, PUSH_OUTCOME_DELIVERED);
+    ck_assert_int_eq(pl.delivered, 1);
+    ck_assert_str_eq(pl.last_type, "application/vnd.wap.mms-message");
+    uint8_t sha[SP_SHA1_LEN];
+    sp_sha1(data, 200000, sha);
+    ck_assert_mem_eq(pl.last_sha1, sha, SP_SHA1_LEN);
+    file_holds(pl.last_file, data, 200000);
+    free(data);
+    pl_close(&pl);
+    testdir_remove(dir);
+}
+END_TEST
+
 /* Session timers at 1/100 speed: the sender refreshes (UPDATE, allowed by
  * the receiver) before the interval runs out, several times. */
 START_TEST(session_refreshed_by_update)
 {
-    push_invite_rx_config cfg = {.answer_delay_ms = 0};
+    push_invite_rx_config cfg = {.answer_delay_ms = 0, .max_size = 1ull << 30};
     push_loop pl;
     pl_open(&pl, SIP_TP_UDP, &cfg);
     pl.time_div = 100;
@@ -458,7 +564,7 @@ START_TEST(sender_vanishes)
 {
     char dir[256];
     ck_assert_ptr_nonnull(testdir_create(dir, sizeof dir));
-    push_invite_rx_config cfg = {.out_dir = dir};
+    push_invite_rx_config cfg = {.out_dir = dir, .max_size = 1ull << 30};
     push_loop pl;
     pl_open(&pl, SIP_TP_UDP, &cfg);
     uint64_t n = 1ull << 30;
@@ -492,8 +598,9 @@ END_TEST
  * receiver ends the session when the interval runs out (RFC 4028 §10). */
 START_TEST(receiver_ends_an_unrefreshed_session)
 {
+    push_invite_rx_config cfg = {.max_size = 1ull << 30};
     push_loop pl;
-    pl_open(&pl, SIP_TP_UDP, NULL);
+    pl_open(&pl, SIP_TP_UDP, &cfg);
     pl.time_div = 100;
     uint64_t n = 1ull << 30;
     uint8_t sha[SP_SHA1_LEN] = {0};
@@ -545,9 +652,11 @@ START_TEST(cpim_envelope)
 END_TEST
 
 /* Seed 000 §8.2.5.2: confirmed only once the application has the content.
- * An envelope that does not open (400), content that cannot be stored
- * (413) and the application's refusal (415 here) each end in a failure
- * REPORT: the sender reports the push failed, nothing is delivered or kept. */
+ * An envelope that does not open (400) and content that cannot be stored
+ * (413) are refused on the chunk that shows it (the envelope is opened as
+ * it arrives, its content stored as it comes); the application's refusal
+ * (415 here) ends in a failure REPORT. Either way the sender reports the
+ * push failed, nothing is delivered or kept. */
 START_TEST(refused_after_arrival_is_never_confirmed)
 {
     char dir[256];
@@ -577,7 +686,7 @@ START_TEST(refused_after_arrival_is_never_confirmed)
         pl_send(&pl, &p);
         ck_assert(pl_run_until(&pl, &pl.done, 5000));
         ck_assert_int_eq(pl.result.status.outcome, PUSH_OUTCOME_FAILED);
-        ck_assert_int_eq(pl.result.source, PUSH_SRC_MSRP_REPORT);
+        ck_assert_int_eq(pl.result.source, k < 2 ? PUSH_SRC_MSRP : PUSH_SRC_MSRP_REPORT);
         ck_assert_uint_eq(pl.result.code, want);
         ck_assert_int_eq(pl.delivered, 0);
         ck_assert_int_eq(pl.rejected, 1);
@@ -615,6 +724,9 @@ static Suite *push_invite_suite(void)
     tcase_add_test(t, failure_report);
     tcase_add_test(t, refused_after_arrival_is_never_confirmed);
     tcase_add_test(t, offered_again);
+    tcase_add_test(t, default_max_size_reaches_session_mode);
+    tcase_add_test(t, offered_again_into_files);
+    tcase_add_test(t, cpim_envelope_into_a_file);
     tcase_add_test(t, session_refreshed_by_update);
     tcase_add_test(t, sender_vanishes);
     tcase_add_test(t, cpim_envelope);

@@ -104,7 +104,21 @@ START_TEST(refuses_bad_input)
     o.nfiles = PUSH_OFFER_MAX_FILES + 1;
     ck_assert_int_eq(push_offer_build(&o, out, sizeof out), -1);
     o.nfiles = 1;
-    f.name = SP_LIT("evil\r\na=setup:active");
+    /* a name is percent-encoded (RFC 5547 §6): no line of its own, no directory */
+    f.name = SP_LIT("evil\r\na=setup:active/x");
+    long n = push_offer_build(&o, out, sizeof out);
+    ck_assert_int_gt(n, 0);
+    out[n] = '\0';
+    ck_assert_ptr_null(strstr(out, "\r\na=setup:active"));
+    ck_assert_ptr_nonnull(strstr(out, "name:\"evil%0D%0Aa=setup:active%2Fx\""));
+    /* a type keeps its parameters, quoted as RFC 5547 §5 has them */
+    f.name = SP_LIT("docs/report.txt");
+    f.type = SP_LIT("text/plain; charset=UTF-8");
+    n = push_offer_build(&o, out, sizeof out);
+    ck_assert_int_gt(n, 0);
+    out[n] = '\0';
+    ck_assert_ptr_nonnull(strstr(out, "name:\"docs%2Freport.txt\" type:text/plain;charset=\"UTF-8\" size:"));
+    f.type = SP_LIT("text");
     ck_assert_int_eq(push_offer_build(&o, out, sizeof out), -1);
 }
 END_TEST

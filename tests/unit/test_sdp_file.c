@@ -1,6 +1,7 @@
 /* test_sdp_file.c - the RFC 5547 attributes: file-selector, file names and
  * hashes, file-date and RFC 5322 dates, file-range, file-icon. Every value
  * sits right before a guard page. */
+#include <stdio.h>
 #include <string.h>
 
 #include "check_main.h"
@@ -116,6 +117,52 @@ START_TEST(name_decode_and_encode)
     /* too small at every capacity */
     for (size_t cap = 0; cap < (size_t)n; cap++)
         ck_assert_int_eq(sdp_file_name_encode(raw, out, cap), -1);
+}
+END_TEST
+
+/* RFC 5547 §5: the type keeps its parameters, each value in DQUOTEs and
+ * re-encoded on the way between a Content-Type and the selector. */
+START_TEST(type_parameters_both_ways)
+{
+    static const struct {
+        const char *content_type, *selector;
+    } cases[] = {
+        {"text/plain", "text/plain"},
+        {"text/plain;charset=UTF-8", "text/plain;charset=\"UTF-8\""},
+        {"text/plain; charset=UTF-8; format=flowed", "text/plain;charset=\"UTF-8\";format=\"flowed\""},
+        {"application/x;name=\"a b%\\\"c\"", "application/x;name=\"a%20b%25%22c\""},
+        {"image/png;x=\"caf\xc3\xa9\"", "image/png;x=\"caf\xc3\xa9\""},
+    };
+    char out[256], back[256];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        long n = sdp_file_type_encode(g(cases[i].content_type), out, sizeof out);
+        ck_assert_msg(n > 0, "%s", cases[i].content_type);
+        out[n] = '\0';
+        ck_assert_str_eq(out, cases[i].selector);
+        /* what the encoder writes, the selector parser takes with its parameters */
+        sdp_file_selector fs;
+        char attr[300];
+        snprintf(attr, sizeof attr, "type:%s", out);
+        ck_assert_int_eq(sdp_file_selector_parse(g(attr), &fs, &err), 0);
+        ck_assert(str_is(fs.type, cases[i].selector));
+        long m = sdp_file_type_decode(fs.type, back, sizeof back);
+        ck_assert_int_gt(m, 0);
+        back[m] = '\0';
+        long again = sdp_file_type_encode(sp_str_make(back, (size_t)m), attr, sizeof attr);
+        ck_assert_int_eq(again, n); /* decode then encode is the identity */
+        ck_assert_mem_eq(attr, out, (size_t)n);
+    }
+    /* decoding: tokens bare, others quoted; liberal bare values */
+    long n = sdp_file_type_decode(g("text/plain;charset=\"UTF-8\";name=\"a%20b\";x=y"), out, sizeof out);
+    out[n] = '\0';
+    ck_assert_str_eq(out, "text/plain;charset=UTF-8;name=\"a b\";x=y");
+    /* refused: no subtype, a parameter without value, a value holding CR, too small */
+    ck_assert_int_eq(sdp_file_type_decode(g("text"), out, sizeof out), -1);
+    ck_assert_int_eq(sdp_file_type_decode(g("text/plain;charset"), out, sizeof out), -1);
+    ck_assert_int_eq(sdp_file_type_decode(g("text/plain;charset=\"a%0Db\""), out, sizeof out), -1);
+    ck_assert_int_eq(sdp_file_type_decode(g("text/plain;charset=\"open"), out, sizeof out), -1);
+    ck_assert_int_eq(sdp_file_type_encode(g("text/plain;charset=UTF-8"), out, 20), -1);
+    ck_assert_int_eq(sdp_file_type_encode(g("text/plain;charset=UTF-8"), out, 26), 26);
 }
 END_TEST
 
@@ -269,6 +316,7 @@ static Suite *sdp_file_suite(void)
     tcase_add_test(tc, selector_liberal_and_any_order);
     tcase_add_test(tc, selector_errors);
     tcase_add_test(tc, name_decode_and_encode);
+    tcase_add_test(tc, type_parameters_both_ways);
     tcase_add_test(tc, hash_decode);
     tcase_add_test(tc, file_date_params);
     tcase_add_test(tc, dates_to_epoch);

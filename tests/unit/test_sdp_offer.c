@@ -95,14 +95,49 @@ START_TEST(refusals_get_port_zero)
             ck_assert_uint_eq(a.port, 8888);
             ck_assert_int_eq(a.has_max_size, cases[i].max != 0);
         } else {
-            /* RFC 3264 §6: same m= line, port 0, nothing else */
+            /* RFC 3264 §6: same m= line, port 0, no path or role; RFC 5547 §8.3:
+             * the file-selector and file-transfer-id mirror the offer's */
             ck_assert_uint_eq(a.port, 0);
             ck_assert(sp_str_eq(a.media, o.media) && sp_str_eq(a.proto, o.proto));
             ck_assert_ptr_null(a.path.p);
-            ck_assert_ptr_null(a.file_transfer_id.p);
+            ck_assert(sp_str_eq(a.file_transfer_id, o.file_transfer_id));
+            ck_assert(sp_str_eq(a.selector.name, o.selector.name));
             ck_assert_int_eq(a.setup, SDP_SETUP_NONE);
+            ck_assert_int_eq(a.has_max_size, v == SDP_REFUSE_SIZE); /* says what would fit */
+            if (v == SDP_REFUSE_SIZE)
+                ck_assert_uint_eq(a.max_size, cases[i].max);
         }
     }
+}
+END_TEST
+
+/* max_name: a name of exactly the limit is taken, one byte more refused
+ * (and not echoed back); the capability description of RFC 5547 §8.5. */
+START_TEST(name_limit_and_capabilities)
+{
+    sdp_stream o = offer_stream(), a;
+    sdp_caps c = caps_of(NULL, 5000);
+    c.max_name = o.selector.name.n;
+    ck_assert_int_eq(sdp_offer_judge(&o, &c), SDP_ACCEPT);
+    c.max_name = o.selector.name.n - 1;
+    sdp_verdict v = sdp_offer_judge(&o, &c);
+    ck_assert_int_eq(v, SDP_REFUSE_NAME);
+    ck_assert_str_eq(sdp_verdict_reason(v), "file name too long");
+    sdp_answer_stream(&o, &c, v, 8888, local_path, &a);
+    ck_assert_uint_eq(a.port, 0);
+    ck_assert_ptr_null(a.selector.name.p);
+    sdp_stream cap;
+    sdp_caps_stream(&c, &cap);
+    sdp_desc d = {.origin = {.username = SP_LIT("-"), .sess_id = SP_LIT("1"), .sess_version = SP_LIT("1"),
+                             .address = SP_LIT("127.0.0.1")},
+                  .streams = &cap, .nstreams = 1};
+    char buf[512];
+    long n = sdp_build(&d, buf, sizeof buf);
+    ck_assert_int_gt(n, 0);
+    buf[n] = '\0';
+    ck_assert_ptr_nonnull(strstr(buf, "m=message 0 TCP/MSRP *\r\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "a=accept-types:message/cpim *\r\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "a=max-size:5000\r\n"));
 }
 END_TEST
 
@@ -243,6 +278,7 @@ static Suite *sdp_offer_suite(void)
     tcase_add_test(tc, accepts_the_seed_offer);
     tcase_add_test(tc, refusals_get_port_zero);
     tcase_add_test(tc, wildcards_both_ways);
+    tcase_add_test(tc, name_limit_and_capabilities);
     tcase_add_test(tc, setup_roles_answered);
     tcase_add_test(tc, whole_offer_and_488);
     tcase_add_test(tc, caps_must_parse);
