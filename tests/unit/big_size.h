@@ -10,7 +10,8 @@
 
 #include <stdint.h>
 
-/* full / N, rounded down to a multiple of unit and never below one unit. */
+/* full when N is unset or 1; else full / N rounded down to a multiple of
+ * unit, and never below one unit. */
 uint64_t big_size(uint64_t full, uint64_t unit);
 
 #endif
