@@ -63,7 +63,9 @@ run_one() {
       [ $rc -eq 0 ] || detail="exit $rc, $detail" ;;
   esac
   if [ $rc -eq 0 ]; then echo "pass $detail" >"$verdict"; else echo "fail $detail" >"$verdict"; fi
-  printf '%-4s %-11s %s: %s\n' "$([ $rc -eq 0 ] && echo PASS || echo FAIL)" "$kind" "$name" "$detail"
+  # named by the folder of the verdict: asan, valgrind, integration, fuzz-replay...
+  printf '%s %s %s: %s\n' "$([ $rc -eq 0 ] && echo PASS || echo FAIL)" "$(basename "$(dirname "$verdict")")" \
+    "$name" "$detail"
 }
 
 summary() {
