@@ -12,8 +12,8 @@ secs=$1 jobs=$2 out=$3; shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 
-# stat FILE KEY: one value of a fuzzer_stats file.
-stat() { sed -nE "s/^$2 *: *//p" "$1" | head -n 1; }
+# stat_of FILE KEY: one value of a fuzzer_stats file.
+stat_of() { sed -nE "s/^$2 *: *//p" "$1" | head -n 1; }
 
 fuzz_one() {
   local h=$1 name stats dict=() rc crashes hangs
@@ -29,14 +29,14 @@ fuzz_one() {
     tail -n 15 "$out/$name.log" | sed 's/\x1b\[[0-9;]*m//g'
     return 1
   fi
-  crashes=$(stat "$stats" saved_crashes); crashes=${crashes:-$(stat "$stats" unique_crashes)}
-  hangs=$(stat "$stats" saved_hangs); hangs=${hangs:-$(stat "$stats" unique_hangs)}
+  crashes=$(stat_of "$stats" saved_crashes); crashes=${crashes:-$(stat_of "$stats" unique_crashes)}
+  hangs=$(stat_of "$stats" saved_hangs); hangs=${hangs:-$(stat_of "$stats" unique_hangs)}
   local verdict=PASS
   [ "$rc" -eq 0 ] && [ "${crashes:-1}" -eq 0 ] && [ "${hangs:-1}" -eq 0 ] || verdict=FAIL
   printf '%s %s: %s executions (%s/s), %s crashes, %s hangs, coverage %s (%s of %s edges), corpus %s\n' \
-    "$verdict" "$name" "$(stat "$stats" execs_done)" "$(stat "$stats" execs_per_sec)" "${crashes:-?}" "${hangs:-?}" \
-    "$(stat "$stats" bitmap_cvg)" "$(stat "$stats" edges_found)" "$(stat "$stats" total_edges)" \
-    "$(stat "$stats" corpus_count)"
+    "$verdict" "$name" "$(stat_of "$stats" execs_done)" "$(stat_of "$stats" execs_per_sec)" "${crashes:-?}" "${hangs:-?}" \
+    "$(stat_of "$stats" bitmap_cvg)" "$(stat_of "$stats" edges_found)" "$(stat_of "$stats" total_edges)" \
+    "$(stat_of "$stats" corpus_count)"
   [ $verdict = PASS ]
 }
 
