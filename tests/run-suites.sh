@@ -68,6 +68,10 @@ run_one() {
     "$name" "$detail"
 }
 
+# Lines that say what failed: check's failures and errors, a failing
+# integration check, sanitizer and memcheck reports, a Python traceback.
+failure_marks='(^|[^A-Za-z])FAIL|:[FE]:|ERROR|runtime error|AddressSanitizer|definitely lost|Invalid (read|write|free)|uninitialised|Traceback'
+
 summary() {
   local passed=0 failed=0 v bad=()
   for v in "$@"; do
@@ -79,11 +83,13 @@ summary() {
   done
   for v in "${bad[@]}"; do
     [ -f "$v.log" ] || continue
-    echo "--- $(basename "$(dirname "$v")") $(basename "$v"): the end of $v.log"
-    tail -n 30 "$v.log"
+    echo "--- $(basename "$(dirname "$v")") $(basename "$v"): what failed in $v.log, then its end"
+    grep -a -m 20 -E "$failure_marks" "$v.log"
+    echo "..."
+    tail -n 15 "$v.log"
   done
   for v in "${bad[@]}"; do
-    echo "FAILED $(basename "$(dirname "$v")") $(basename "$v"): $(cat "$v" 2>/dev/null || echo 'no verdict') (log: $v.log)"
+    echo "FAILED $(basename "$(dirname "$v")") $(basename "$v"): $(cut -d" " -f2- "$v" 2>/dev/null || echo "no verdict") (log: $v.log)"
   done
   echo "$passed passed, $failed failed"
   [ $failed -eq 0 ]
