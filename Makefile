@@ -43,8 +43,9 @@ OPT     ?= -O2 -g
 CFLAGS_RELEASE := $(BASEFLAGS) $(OPT) -fPIC
 CFLAGS_ASAN := $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 # For valgrind: "running Memcheck on code compiled at -O1 works fairly well, and the speed
-# improvement compared to running -O0 is quite significant" (valgrind manual, 2.2); -O2 is where
-# it starts to report uninitialised values that are not.
+# improvement compared to running -O0 is quite significant", while at -O2 and above "Memcheck
+# occasionally reports uninitialised-value errors which don't really exist" (Valgrind Quick
+# Start Guide, 2).
 CFLAGS_PLAIN := $(BASEFLAGS) -O1 -g
 LDLIBS  := -lpthread -lm
 
