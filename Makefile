@@ -2,17 +2,37 @@
 #
 #   make              build/sippush, build/libsippush.a, build/libsippush.so
 #   make test         install missing test dependencies, then every test under
-#                     ASan+UBSan, the unit tests again under valgrind
+#                     ASan+UBSan, the unit tests again under valgrind, the
+#                     suites in parallel (JOBS, default: the processor count);
+#                     one verdict line per suite, then "N passed, N failed"
 #   make demo         the loopback demonstration
 #   make bench        the published figures
-#   make fuzz         every harness under AFL++ for FUZZ_SECONDS each
+#   make fuzz         install AFL++ when missing, then every harness under it
+#                     for FUZZ_SECONDS each, FUZZ_JOBS at once
 #   make install      PREFIX=/usr/local DESTDIR=
+#
+# Quiet by default (one line per step: CC asan/sip/sip_msg.o); V=1 prints every
+# command in full.
 
 CC      ?= cc
 PREFIX  ?= /usr/local
 BUILD   ?= build
 FUZZ_SECONDS ?= 60
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_JOBS ?= $(JOBS)
 VERSION := 0.1.0
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '%-7s %s\n' '$(1)' '$(patsubst $(BUILD)/%,%,$(2))'
+MAKEFLAGS += --no-print-directory
+endif
+# Builds, suites and harnesses run JOBS at a time, unless make was given its own -j; make test
+# adds one job for the integration tests, which mostly wait.
+PAR = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(1))
 
 MODULES := base sip sdp msrp transport push
 INCLUDES := $(addprefix -I,$(MODULES)) -Itools -Itests/unit
@@ -22,14 +42,18 @@ BASEFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(INCLUDES) -MMD -MP
 OPT     ?= -O2 -g
 CFLAGS_RELEASE := $(BASEFLAGS) $(OPT) -fPIC
 CFLAGS_ASAN := $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-CFLAGS_PLAIN := $(BASEFLAGS) -O0 -g
+# For valgrind: "running Memcheck on code compiled at -O1 works fairly well, and the speed
+# improvement compared to running -O0 is quite significant", while at -O2 and above "Memcheck
+# occasionally reports uninitialised-value errors which don't really exist" (Valgrind Quick
+# Start Guide, 2).
+CFLAGS_PLAIN := $(BASEFLAGS) -O1 -g
 LDLIBS  := -lpthread -lm
 
 LIB_SRC  := $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
 TOOL_SRC := $(sort $(wildcard tools/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_HELPER_SRC := $(filter-out $(TEST_SRC),$(sort $(wildcard tests/unit/*.c)))
-FUZZ_SRC := $(filter-out fuzz/replay_main.c,$(sort $(wildcard fuzz/*.c)))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 PUBLIC_HEADERS := $(filter-out %_impl.h,$(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.h))))
 
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
@@ -48,9 +72,24 @@ ASAN_TESTS  := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(TEST_SRC))
 PLAIN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/plain/tests/%,$(TEST_SRC))
 REPLAYERS   := $(patsubst fuzz/%.c,$(BUILD)/replay/%,$(FUZZ_SRC))
 AFL_HARNESSES := $(patsubst fuzz/%.c,$(BUILD)/afl/%,$(FUZZ_SRC))
+AFL_LIB_OBJ := $(call objs,afl,$(LIB_SRC))
 
-.PHONY: all test test-deps test-unit test-valgrind test-conformance test-integration \
-        test-fuzz-replay demo bench fuzz install clean
+# One verdict file per suite (tests/run-suites.sh), its log beside it.
+LOGS := $(BUILD)/test-logs
+RUN  := tests/run-suites.sh
+INTEGRATION_TESTS := $(sort $(wildcard tests/integration/test_*.sh tests/integration/test_*.py))
+ASAN_VERDICTS := $(patsubst $(BUILD)/asan/tests/%,$(LOGS)/asan/%,$(ASAN_TESTS))
+VALGRIND_VERDICTS := $(patsubst $(BUILD)/plain/tests/%,$(LOGS)/valgrind/%,$(PLAIN_TESTS))
+CONFORMANCE_VERDICTS := $(LOGS)/conformance/sets
+INTEGRATION_VERDICTS := $(patsubst tests/integration/%,$(LOGS)/integration/%,$(INTEGRATION_TESTS))
+REPLAY_VERDICTS := $(patsubst $(BUILD)/replay/%,$(LOGS)/fuzz-replay/%,$(REPLAYERS))
+# The longest suites start first so that none is left running alone at the end.
+SLOW_FIRST = $(filter $(addprefix %/,$(SLOW_SUITES)),$(1)) $(filter-out $(addprefix %/,$(SLOW_SUITES)),$(1))
+SLOW_SUITES := test_msrp_1gib test_msrp_frame test_msrp_reassembly test_msrp_session test_sip_txn_scale \
+               test_msrp_session_big test_msrp_session_wire test_tp_timer test_sha1
+
+.PHONY: all test test-deps test-all test-unit test-valgrind test-conformance test-integration \
+        integration-run test-fuzz-replay demo bench fuzz fuzz-deps fuzz-build install clean FORCE
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -58,92 +97,113 @@ all: $(BUILD)/sippush $(BUILD)/libsippush.a $(BUILD)/libsippush.so
 
 $(BUILD)/rel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_RELEASE) $(CFLAGS) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS_RELEASE) $(CFLAGS) -c $< -o $@
 $(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ASAN) $(CHECK_CFLAGS) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS_ASAN) $(CHECK_CFLAGS) -c $< -o $@
 $(BUILD)/plain/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_PLAIN) $(CHECK_CFLAGS) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS_PLAIN) $(CHECK_CFLAGS) -c $< -o $@
 
 $(BUILD)/libsippush.a: $(REL_LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
 $(BUILD)/libsippush.so: $(REL_LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libsippush.so.0 -o $@ $^ $(LDLIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) -shared -Wl,-soname,libsippush.so.0 -o $@ $^ $(LDLIBS)
 $(BUILD)/sippush: $(REL_TOOL_OBJ) $(BUILD)/libsippush.a
-	$(CC) -o $@ $(REL_TOOL_OBJ) $(BUILD)/libsippush.a $(LDLIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $(REL_TOOL_OBJ) $(BUILD)/libsippush.a $(LDLIBS)
 
 # The program built with sanitizers: what the conformance and integration tests drive.
 $(BUILD)/asan/sippush: $(ASAN_TOOL_OBJ) $(ASAN_LIB_OBJ)
-	$(CC) $(CFLAGS_ASAN) -o $@ $^ $(LDLIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS_ASAN) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/asan/tests/%: $(BUILD)/asan/tests/unit/%.o $(call objs,asan,$(TEST_HELPER_SRC)) $(ASAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ASAN) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS_ASAN) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 $(BUILD)/plain/tests/%: $(BUILD)/plain/tests/unit/%.o $(call objs,plain,$(TEST_HELPER_SRC)) $(PLAIN_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_PLAIN) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS_PLAIN) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 # --- tests ---------------------------------------------------------------
 
 test-deps:
-	@tools/install-deps.sh
+	@tools/install-deps.sh test
 
+# Everything built and run in one make, JOBS at a time: a suite starts as soon
+# as its program is linked. The integration tests run all at once as one job
+# (tests/integration/run.sh): they mostly wait on the network and timers.
 test: test-deps
-	$(MAKE) all
-	$(MAKE) test-unit test-valgrind test-conformance test-integration test-fuzz-replay
-	@echo "make test: all suites passed"
+	@$(MAKE) $(call PAR,$(shell echo $$(($(JOBS) + 1)))) test-all
+test-all: integration-run $(call SLOW_FIRST,$(ASAN_VERDICTS) $(VALGRIND_VERDICTS)) $(CONFORMANCE_VERDICTS) \
+          $(REPLAY_VERDICTS)
+	@$(RUN) summary $(INTEGRATION_VERDICTS) $(ASAN_VERDICTS) $(VALGRIND_VERDICTS) $(CONFORMANCE_VERDICTS) \
+	    $(REPLAY_VERDICTS)
 
-test-unit: $(ASAN_TESTS)
-	@tests/run-suites.sh asan $(ASAN_TESTS)
+test-unit: $(ASAN_VERDICTS)
+	@$(RUN) summary $^
+test-valgrind: $(VALGRIND_VERDICTS)
+	@$(RUN) summary $^
+test-conformance: $(CONFORMANCE_VERDICTS)
+	@$(RUN) summary $^
+test-integration: integration-run
+	@$(RUN) summary $(INTEGRATION_VERDICTS)
+test-fuzz-replay: $(REPLAY_VERDICTS)
+	@$(RUN) summary $^
 
-test-valgrind: $(PLAIN_TESTS)
-	@tests/run-suites.sh valgrind $(PLAIN_TESTS)
-
-test-conformance: $(BUILD)/asan/sippush
-	@python3 tests/conformance/run.py $(BUILD)/asan/sippush tests/conformance
-
-test-integration: $(BUILD)/asan/sippush $(BUILD)/sippush
-	@tests/integration/run.sh $(BUILD)
-
-test-fuzz-replay: $(REPLAYERS)
-	@for r in $(REPLAYERS); do \
-	  n=$$(basename $$r); \
-	  $$r fuzz/corpus/$$n || exit 1; \
-	done
+$(LOGS)/asan/%: $(BUILD)/asan/tests/% FORCE
+	@$(RUN) run asan $@ $<
+$(LOGS)/valgrind/%: $(BUILD)/plain/tests/% FORCE
+	@$(RUN) run valgrind $@ $<
+$(LOGS)/conformance/sets: $(BUILD)/asan/sippush FORCE
+	@$(RUN) run command $@ python3 tests/conformance/run.py $(BUILD)/asan/sippush tests/conformance
+$(LOGS)/fuzz-replay/%: $(BUILD)/replay/% FORCE
+	@$(RUN) run command $@ $< fuzz/corpus/$*
+integration-run: all $(BUILD)/asan/sippush
+	@tests/integration/run.sh $(BUILD) $(LOGS)/integration
+FORCE:
 
 # --- fuzzing -------------------------------------------------------------
 
 # Replay: each harness linked with a plain main under the sanitizers, fed every
-# corpus file (CI uses this; no AFL++ needed).
+# corpus file (part of make test; no AFL++ needed).
 $(BUILD)/replay/%: fuzz/%.c fuzz/replay_main.c $(ASAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ASAN) -o $@ $^ $(LDLIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS_ASAN) -o $@ $^ $(LDLIBS)
 
+# Under AFL++: the library compiled once with its instrumentation and the
+# sanitizers, each harness linked with AFL++'s libFuzzer driver. Warnings do
+# not stop a fuzzing build (its compiler is clang, the tree's gate is cc).
 AFL_CC ?= afl-clang-fast
-$(BUILD)/afl/%: fuzz/%.c $(LIB_SRC)
+AFL_CFLAGS := $(filter-out -Werror,$(BASEFLAGS)) -O2 -g -fsanitize=address,undefined -fno-sanitize-recover=all
+$(BUILD)/afl/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(AFL_CC) -std=c11 -D_GNU_SOURCE $(INCLUDES) -O2 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LDLIBS)
+	$(call say,AFL-CC,$@)
+	$(Q)AFL_QUIET=1 $(AFL_CC) $(AFL_CFLAGS) -c $< -o $@
+$(BUILD)/afl/fuzz_%: $(BUILD)/afl/fuzz/fuzz_%.o $(AFL_LIB_OBJ)
+	$(call say,AFL-LD,$@)
+	$(Q)AFL_QUIET=1 $(AFL_CC) $(AFL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
-fuzz: $(AFL_HARNESSES)
-	@for h in $(AFL_HARNESSES); do \
-	  n=$$(basename $$h); dict=""; [ -f fuzz/$$n.dict ] && dict="-x fuzz/$$n.dict"; \
-	  mkdir -p $(BUILD)/fuzz-out/$$n; \
-	  echo "fuzzing $$n for $(FUZZ_SECONDS) s"; \
-	  AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
-	    afl-fuzz -V $(FUZZ_SECONDS) -i fuzz/corpus/$$n -o $(BUILD)/fuzz-out/$$n $$dict -- $$h || exit 1; \
-	  crashes=$$(ls $(BUILD)/fuzz-out/$$n/default/crashes 2>/dev/null | grep -v README | wc -l); \
-	  hangs=$$(ls $(BUILD)/fuzz-out/$$n/default/hangs 2>/dev/null | wc -l); \
-	  execs=$$(awk -F: '/execs_done/ {gsub(/ /,"",$$2); print $$2}' $(BUILD)/fuzz-out/$$n/default/fuzzer_stats); \
-	  echo "$$n: $$execs executions, $$crashes crashes, $$hangs hangs"; \
-	  [ $$crashes -eq 0 ] && [ $$hangs -eq 0 ] || exit 1; \
-	done
+fuzz: fuzz-deps
+	@$(MAKE) $(call PAR,$(JOBS)) fuzz-build
+	@fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_JOBS) $(BUILD)/fuzz-out $(AFL_HARNESSES)
+fuzz-deps:
+	@tools/install-deps.sh fuzz
+fuzz-build: $(AFL_HARNESSES)
 
 # --- the program's jobs --------------------------------------------------
 
 demo: $(BUILD)/sippush
-	$(BUILD)/sippush demo
+	$(Q)$(BUILD)/sippush demo
 
 bench: $(BUILD)/sippush
 	@tools/bench.sh $(BUILD)/sippush
@@ -151,16 +211,17 @@ bench: $(BUILD)/sippush
 # --- install -------------------------------------------------------------
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	           $(DESTDIR)$(PREFIX)/include/sippush $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(BUILD)/sippush $(DESTDIR)$(PREFIX)/bin/sippush
-	install -m 644 $(BUILD)/libsippush.a $(DESTDIR)$(PREFIX)/lib/libsippush.a
-	install -m 755 $(BUILD)/libsippush.so $(DESTDIR)$(PREFIX)/lib/libsippush.so.$(VERSION)
-	ln -sf libsippush.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libsippush.so.0
-	ln -sf libsippush.so.0 $(DESTDIR)$(PREFIX)/lib/libsippush.so
-	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/sippush/
-	install -m 644 tools/sippush.1 $(DESTDIR)$(PREFIX)/share/man/man1/sippush.1
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tools/sippush.pc.in \
+	$(Q)install -m 755 $(BUILD)/sippush $(DESTDIR)$(PREFIX)/bin/sippush
+	$(Q)install -m 644 $(BUILD)/libsippush.a $(DESTDIR)$(PREFIX)/lib/libsippush.a
+	$(Q)install -m 755 $(BUILD)/libsippush.so $(DESTDIR)$(PREFIX)/lib/libsippush.so.$(VERSION)
+	$(Q)ln -sf libsippush.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libsippush.so.0
+	$(Q)ln -sf libsippush.so.0 $(DESTDIR)$(PREFIX)/lib/libsippush.so
+	$(Q)install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/sippush/
+	$(Q)install -m 644 tools/sippush.1 $(DESTDIR)$(PREFIX)/share/man/man1/sippush.1
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tools/sippush.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/sippush.pc
 
 clean:

@@ -1,23 +1,36 @@
 #!/bin/sh
-# Installs what the tests need when it is missing (Debian). As root it uses
-# apt-get; otherwise it says what to install and fails.
+# Installs what the tests or the fuzzers need when it is missing (Debian).
+#   install-deps.sh test|fuzz
+# As root it uses apt-get, quietly; otherwise it says what to install and fails.
 set -eu
 missing=""
 need() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
-pkg-config --exists check 2>/dev/null || missing="$missing check"
-need pkg-config pkg-config
-need sipp sip-tester
-need kamailio kamailio
-need tshark tshark
-need valgrind valgrind
-need python3 python3
+need cc build-essential
+need make make
+case ${1:-test} in
+  test)
+    pkg-config --exists check 2>/dev/null || missing="$missing check"
+    need pkg-config pkg-config
+    need sipp sip-tester
+    need kamailio kamailio
+    need tshark tshark
+    need valgrind valgrind
+    need python3 python3 ;;
+  fuzz)
+    # Debian's afl++ brings afl-fuzz and afl-clang-fast (with clang)
+    need afl-fuzz afl++
+    need afl-clang-fast afl++ ;;
+  *) echo "usage: install-deps.sh test|fuzz" >&2; exit 2 ;;
+esac
 [ -z "$missing" ] && exit 0
+missing=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
 if [ "$(id -u)" -ne 0 ]; then
-  echo "missing test dependencies; install them with:" >&2
-  echo "  sudo apt-get install$missing" >&2
+  echo "missing dependencies; install them with:" >&2
+  echo "  sudo apt-get install $missing" >&2
   exit 1
 fi
-echo "installing:$missing"
+echo "installing: $missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -62,13 +62,15 @@ start_uas() {
   fail "the UAS did not start"
 }
 
-# Stops the UAS and prints its counts line.
+# Stops the UAS and sets uas_counts to its counts line. Call it in the test's
+# own shell, not in $(...): only the shell that started the UAS can wait for
+# it to write its counts and end.
 stop_uas() {
   kill -TERM "$uas_pid" 2>/dev/null
   wait "$uas_pid" 2>/dev/null
   local rc=$?
   grep -q '"MESSAGE"' "$work/uas.out" || fail "the UAS ended without its counts (status $rc)"
-  tail -n 1 "$work/uas.out"
+  uas_counts=$(tail -n 1 "$work/uas.out")
 }
 
 # json_get LINE KEY: a number from a flat JSON line.

@@ -79,19 +79,30 @@ def send(args, timeout=120):
 
 
 class Capture:
-    """tshark on the loopback interface, written to a pcap and read back."""
+    """tshark on the loopback interface, written to a pcap and read back. Other tests may
+    run beside this one: what is read back is filtered down to this test's own ports."""
 
     def __init__(self, path, bpf):
         self.path = path
-        self.p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', bpf, '-w', path],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # tshark says "Capturing" before the first packets are kept: a datagram to a port
+        # of our own, seen in the file, proves the capture live
+        probe_port = free_port()
+        probe = b'capture-probe-%d' % probe_port
+        self.p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', '(%s) or udp port %d' % (bpf, probe_port),
+                                   '-w', path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(self)
-        end = time.time() + 10
-        line = b''
-        while time.time() < end and b'Capturing' not in line:  # tshark says so once it listens
-            line = self.p.stderr.readline()
-            if not line and self.p.poll() is not None:
-                break
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        end = time.time() + 30
+        live = False
+        while not live and time.time() < end and self.p.poll() is None:
+            s.sendto(probe, ('127.0.0.1', probe_port))
+            time.sleep(0.05)
+            try:
+                live = probe in open(path, 'rb').read()
+            except OSError:
+                pass
+        s.close()
+        check(live, 'the capture on lo is live')
 
     def stop(self):
         if self.p.poll() is None:
@@ -110,6 +121,17 @@ class Capture:
             args += ['-e', f]
         r = subprocess.run(args, capture_output=True, timeout=60)
         return [l for l in r.stdout.decode(errors='replace').splitlines() if l.strip()]
+
+
+def msrp_ports(sdp_rows):
+    """The MSRP ports that the a=path lines in rows of Capture.fields name."""
+    ports = set()
+    for row in sdp_rows:
+        for part in row.split(','):
+            if part.startswith('path:msrp://'):
+                ports.add(int(part.split(':')[3].split('/')[0]))
+    ports.discard(9)
+    return ports
 
 
 def sip_session(tmp, tag, via_proxy, size=300 * 1024, chunk=4096):
@@ -187,13 +209,8 @@ def sip_session(tmp, tag, via_proxy, size=300 * 1024, chunk=4096):
     tid_o = [a for a in offer.split(',') if a.startswith('file-transfer-id:')]
     tid_a = [a for a in answer.split(',') if a.startswith('file-transfer-id:')]
     check(tid_o and tid_o == tid_a, '%s: the same file-transfer-id' % tag)
-    # MSRP ports from the SDP m-lines and paths; decode them as MSRP
-    mports = set()
-    for a in (offer, answer):
-        for part in a.split(','):
-            if part.startswith('path:msrp://'):
-                mports.add(int(part.split(':')[3].split('/')[0]))
-    mports.discard(9)
+    # MSRP ports from the SDP paths; decode them as MSRP
+    mports = msrp_ports((offer, answer))
     mdec = dec + ['tcp.port==%d,msrp' % p for p in mports]
     ours = sip_filter + ''.join(' or tcp.port==%d' % p for p in mports)
     # TCP's own sequence analysis (a full window on loopback) is not about the protocols under test
@@ -296,7 +313,7 @@ def through_psa(tmp):
     recv = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % port, '--aor', 'sip:bob@127.0.0.1', '--app', 'wml.ua',
                  '--out', inbox], os.path.join(tmp, 'recv-psa.jsonl'))
     sock = os.path.join(tmp, 'psa.sock')
-    cap = Capture(os.path.join(tmp, 'psa.pcap'), 'tcp')
+    cap = Capture(os.path.join(tmp, 'psa.pcap'), 'udp port %d or udp port %d or tcp' % (port, pport))
     psa = Proc(['psa', '--listen', 'udp:127.0.0.1:%d' % pport, '--control', 'unix:' + sock], os.path.join(tmp, 'psa.jsonl'))
     check(recv.wait_event('listening') is not None and psa.wait_event('listening') is not None, 'psa: both listening')
     data = os.urandom(100000)
@@ -316,9 +333,13 @@ def through_psa(tmp):
                     'wml.ua', '--type', 'application/octet-stream', '--confirm', f])
     cap.stop()
     check(rc == 0 and res.get('event') == 'delivered', 'psa: a confirmed push delivered (%s)' % res)
-    asked = cap.fields([], 'tcp.payload contains "Success-Report: yes"', 'frame.number')
-    report = cap.fields([], 'tcp.payload contains "REPORT" && tcp.payload contains "Status: 000 200 OK"',
-                        'frame.number')
+    # only the MSRP connections that this test's SDP named
+    sdp = cap.fields(['udp.port==%d,sip' % p for p in (port, pport)],
+                     'sdp && (udp.port==%d || udp.port==%d)' % (port, pport), 'sdp.media_attr')
+    ours = ' || '.join('tcp.port==%d' % p for p in msrp_ports(sdp)) or 'frame.number == 0'
+    asked = cap.fields([], '(%s) && tcp.payload contains "Success-Report: yes"' % ours, 'frame.number')
+    report = cap.fields([], '(%s) && tcp.payload contains "REPORT" && tcp.payload contains "Status: 000 200 OK"'
+                        % ours, 'frame.number')
     check(bool(asked) and bool(report), 'psa: --confirm asks Success-Report: yes and gets the REPORT')
     recv.stop()
     psa.stop()

@@ -14,7 +14,7 @@ run_sipp msg 127.0.0.1:"$port" -sf "$root/tests/sipp/uac_message.xml" -t u1 -m $
   -i 127.0.0.1 -p "$sport" -lost 10 -max_non_invite_retrans 10 -max_invite_retrans 7 || fail "sipp MESSAGE with loss"
 run_sipp inv 127.0.0.1:"$port" -sf "$root/tests/sipp/uac_invite.xml" -t u1 -m $calls -r 100 -l 40 \
   -i 127.0.0.1 -p "$sport" -lost 10 -max_non_invite_retrans 10 -max_invite_retrans 7 || fail "sipp INVITE with loss"
-counts=$(stop_uas)
+stop_uas; counts=$uas_counts
 echo "uas: $counts"
 for k in MESSAGE INVITE BYE; do
   [ "$(json_get "$counts" $k)" = $calls ] || fail "$k delivered $(json_get "$counts" $k) times, want $calls"

@@ -11,7 +11,7 @@ for t in u1 t1; do
     -i 127.0.0.1 -p "$sport" || fail "sipp MESSAGE over $t"
   run_sipp "inv-$t" 127.0.0.1:"$port" -sf "$root/tests/sipp/uac_invite.xml" -t "$t" -m $calls -r 100 -l 20 \
     -i 127.0.0.1 -p "$sport" || fail "sipp INVITE over $t"
-  counts=$(stop_uas)
+  stop_uas; counts=$uas_counts
   echo "$t: $counts"
   for k in MESSAGE INVITE BYE ACK; do
     [ "$(json_get "$counts" $k)" = $calls ] || fail "$t: $k delivered $(json_get "$counts" $k) times, want $calls"

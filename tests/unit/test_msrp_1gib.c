@@ -3,8 +3,7 @@
  * writes into a file sink as bytes arrive and checks the SHA-1 the offer
  * gave; the whole file is intact and the resident set of the process grows
  * by less than 16 MiB on the way.
- *
- * Under valgrind (about fifty times slower) the file is 32 MiB. */
+ * SIPPUSH_TEST_SHRINK divides the size (big_size.h). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,19 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "big_size.h"
 #include "check_main.h"
 #include "msrp_pair.h"
 #include "msrp_testdir.h"
 #include "sp_sha1.h"
-
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 
 #define RSS_GROWTH_MAX (16u << 20)
 #define PIECE (1u << 20)
@@ -55,7 +46,7 @@ static int make_source(const char *path, uint64_t size, uint8_t sha[SP_SHA1_LEN]
 
 START_TEST(one_gib_through_sockets)
 {
-    uint64_t size = RUNNING_ON_VALGRIND ? (32u << 20) : (1u << 30);
+    uint64_t size = big_size(1u << 30, PIECE);
     char dir[256], src[300], dst[300];
     testdir_create(dir, sizeof dir);
     snprintf(src, sizeof src, "%s/source.bin", dir);

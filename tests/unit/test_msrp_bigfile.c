@@ -2,34 +2,19 @@
  * with constant memory: the resident set may not grow with the transfer,
  * whether the SHA-1 is computed as bytes arrive (in order) or read back from
  * the file at the end (out of order).
- *
- * Under valgrind (about fifty times slower) the transfer is 16 MiB: the same
- * code paths, within the suite's time budget. */
+ * SIPPUSH_TEST_SHRINK divides the sizes (big_size.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "big_size.h"
 #include "check_main.h"
 #include "msrp_reassembly.h"
 #include "msrp_testdir.h"
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 #define CHUNK (64u << 10)
 #define RSS_GROWTH_MAX (16u << 20) /* far below any transfer size used here */
-
-static uint64_t transfer_bytes(uint64_t full)
-{
-    return RUNNING_ON_VALGRIND ? (16u << 20) : full;
-}
 
 /* The resident set now, in bytes. */
 static uint64_t resident_bytes(void)
@@ -131,13 +116,13 @@ static void transfer(uint64_t total, bool last_first)
 
 START_TEST(in_order_256_mib_hashed_on_arrival)
 {
-    transfer(transfer_bytes(256ull << 20), false);
+    transfer(big_size(256ull << 20, CHUNK), false);
 }
 END_TEST
 
 START_TEST(last_chunk_first_64_mib_read_back)
 {
-    transfer(transfer_bytes(64ull << 20), true);
+    transfer(big_size(64ull << 20, CHUNK), true);
 }
 END_TEST
 

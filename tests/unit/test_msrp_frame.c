@@ -12,7 +12,7 @@
 
 #define TO "To-Path: msrp://192.0.2.4:20000/jshA7weztas;tcp\r\n"
 #define FROM "From-Path: msrp://198.51.100.7:7654/a3cd20b8ae7f;tcp\r\n"
-#define CORPUS "fuzz/corpus/msrp_stream"
+#define CORPUS "fuzz/corpus/fuzz_msrp_stream"
 
 /* The events of one whole-buffer parse, for direct assertions. */
 typedef struct one_frame {

@@ -3,29 +3,20 @@
  * the resident set bounded (the sender reads in pieces, the receiver
  * writes as bytes arrive); and a transfer cut off, kept and resumed with
  * a=file-range (RFC 5547 §8).
- *
- * Under valgrind (about fifty times slower) the file is 16 MiB. */
+ * SIPPUSH_TEST_SHRINK divides the size (big_size.h). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "big_size.h"
 #include "check_main.h"
 #include "loop_run.h"
 #include "msrp_pair.h"
 #include "msrp_testdir.h"
 #include "msrp_wire.h"
 #include "sp_sha1.h"
-
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 
 #define RSS_GROWTH_MAX (16u << 20)
 
@@ -36,7 +27,7 @@ const char *__asan_default_options(void) { return "quarantine_size_mb=4"; }
 
 START_TEST(big_file)
 {
-    uint64_t size = RUNNING_ON_VALGRIND ? (16u << 20) : (256u << 20);
+    uint64_t size = big_size(256u << 20, 1u << 20);
     char dir[256], src[300], dst[300];
     testdir_create(dir, sizeof dir);
     snprintf(src, sizeof src, "%s/source.bin", dir);

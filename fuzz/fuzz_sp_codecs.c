@@ -1,4 +1,4 @@
-/* sp_codecs.c - the strict decoders of base64 and hex on any input.
+/* fuzz_sp_codecs.c - the strict decoders of base64 and hex on any input.
  *
  * Beyond not crashing: strict base64 has one encoding per byte string, so
  * whatever decodes must encode back to exactly the input; hex must come

@@ -1,4 +1,4 @@
-/* msrp_stream.c - differential harness for the MSRP frame parser.
+/* fuzz_msrp_stream.c - differential harness for the MSRP frame parser.
  *
  * The input is parsed whole, then again as a connection would receive it:
  * cut into pieces whose sizes the input's first bytes choose (they stay part

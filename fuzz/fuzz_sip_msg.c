@@ -1,4 +1,4 @@
-/* sip_msg.c - fuzzes the SIP message parser with both framings.
+/* fuzz_sip_msg.c - fuzzes the SIP message parser with both framings.
  *
  * Invariants (abort on violation): a success consumes no more than the input
  * and every slice lies inside it; a failure carries a reason, a status and an

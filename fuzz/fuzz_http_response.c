@@ -1,4 +1,4 @@
-/* http_response.c - fuzz harness: an HTTP response through the incremental
+/* fuzz_http_response.c - fuzz harness: an HTTP response through the incremental
  * parser, in pieces whose sizes the first input byte chooses, with small
  * limits so the limit paths are reached. */
 #include <stdint.h>

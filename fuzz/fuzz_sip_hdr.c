@@ -1,4 +1,4 @@
-/* sip_hdr.c - fuzzes every typed SIP header parser, the URI parser and
+/* fuzz_sip_hdr.c - fuzzes every typed SIP header parser, the URI parser and
  * comparison, and the builder. The first byte picks the target; the rest is
  * the value. Every slice a parser returns must lie inside the input, every
  * failure must carry a reason and an offset inside the input. */

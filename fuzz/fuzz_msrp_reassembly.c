@@ -1,4 +1,4 @@
-/* msrp_reassembly.c - a sequence of chunk events against one message.
+/* fuzz_msrp_reassembly.c - a sequence of chunk events against one message.
  *
  * Each event is an opcode byte and its operands (16-bit big-endian numbers,
  * 0xffff standing for '*'): begin start end total / write pos len bytes /

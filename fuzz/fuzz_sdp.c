@@ -1,4 +1,4 @@
-/* sdp.c - fuzz harness for the SDP layer.
+/* fuzz_sdp.c - fuzz harness for the SDP layer.
  *
  * Parses the input; runs every typed attribute parser over every attribute
  * value whatever its name; and when the description reads as MSRP streams,

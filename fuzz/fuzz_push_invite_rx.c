@@ -1,4 +1,4 @@
-/* push_invite_rx.c - fuzzes the Push Receiver Agent's handling of a SIP
+/* fuzz_push_invite_rx.c - fuzzes the Push Receiver Agent's handling of a SIP
  * request (an INVITE with its file-transfer offer, or anything else): the
  * input goes through a transaction layer whose transport and timers go
  * nowhere, to the receiver, which answers, refuses or builds its sessions.

@@ -1,4 +1,4 @@
-/* reginfo.c - fuzz harness: reginfo+xml documents through the reader, every
+/* fuzz_reginfo.c - fuzz harness: reginfo+xml documents through the reader, every
  * value through the entity decoder, and the binding table through two
  * documents cut from the input (a full one, then the rest as an update). */
 #include <stdint.h>

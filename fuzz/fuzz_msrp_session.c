@@ -1,4 +1,4 @@
-/* msrp_session.c - a receiving MSRP session fed a byte stream over a real
+/* fuzz_msrp_session.c - a receiving MSRP session fed a byte stream over a real
  * loopback connection, driven synchronously from the harness.
  *
  * The input is what a peer sends, with two stand-ins so that a fuzzer can

@@ -1,4 +1,4 @@
-/* sip_txn.c - fuzzes the transaction layer as a state machine: the input is
+/* fuzz_sip_txn.c - fuzzes the transaction layer as a state machine: the input is
  * a sequence of records separated by "\n%%\n", each an operation on one
  * layer in a fake environment (clock, timers, a transport that drops what
  * is sent):
