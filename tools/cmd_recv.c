@@ -38,7 +38,8 @@ static int usage(void)
             "usage: sippush recv [--listen udp|tcp:HOST:PORT]... [--aor SIP-URI] [--registrar SIP-URI]\n"
             "         [--proxy SIP-URI] [--expires S] [--app ID]... [--accept MIME]... [--trust HOST]...\n"
             "         [--allow-from SIP-URI]... [--subscribe SIP-URI] [--out DIR|none] [--max-size BYTES]\n"
-            "         [--count N] [--instance URN] [--dev-cap URL] [--user NAME --password PW] [--verbose]\n");
+            "         [--count N] [--instance URN] [--dev-cap URL] [--user NAME --password PW]\n"
+            "         [--msrp-listen HOST[:PORT]] [--msrp-connect-timeout S] [--verbose]\n");
     return EXIT_USAGE;
 }
 
@@ -239,6 +240,7 @@ int cmd_recv(int argc, char **argv)
     push_pra_config c;
     memset(&c, 0, sizeof c);
     const char *out = "./inbox", *user = NULL, *password = NULL;
+    invite_host_opts io = {0};
     if (agent_host_init(&r.host, &r, recv_timer) != 0)
         return EXIT_FAIL;
     r.host.on_signal = recv_signal;
@@ -247,8 +249,11 @@ int cmd_recv(int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         uint64_t n;
         bool ok = true, takes = true;
+        int k;
         if (!strcmp(a, "--listen"))
             ok = v && agent_host_listen(&r.host, v);
+        else if ((k = invite_host_flag(&io, a, v)) != 0)
+            ok = k > 0;
         else if (!strcmp(a, "--aor"))
             c.aor = sp_str_cstr(v);
         else if (!strcmp(a, "--registrar"))
@@ -307,7 +312,7 @@ int cmd_recv(int argc, char **argv)
     }
     status = EXIT_FAIL;
     if (agent_host_open(&r.host, push_pra_allow(true), SP_LIT("gruu, timer"), true) != 0 ||
-        invite_host_open(&r.ih, &r.host, r.host.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP) != 0)
+        invite_host_open(&r.ih, &r.host, r.host.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP, &io) != 0)
         goto done;
     char aor[PUSH_URI_MAX];
     if (!c.aor.n) {
