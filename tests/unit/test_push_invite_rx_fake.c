@@ -2,8 +2,10 @@
  * on a fake clock and network (txn_fake.h) against a sender played by
  * hand: the answers to session refreshes (re-INVITE, UPDATE) carry the
  * session timer, and an INVITE past max_sessions gets 503 with
- * Retry-After. No MSRP connection is made: no ACK is sent and the loop
- * never runs. */
+ * Retry-After; an offer whose offerer connects is answered passive with
+ * the listener's address (IPv4 and IPv6), and a session nobody connects to
+ * ends with BYE at the connection watch. No MSRP connection is made: no
+ * ACK is sent and the loop never runs. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +54,7 @@ static void rxf_open(rxf *f, size_t max_sessions)
     f->ctx.sip = f->net->ep[1].L;
     f->ctx.msrp = f->ep;
     f->ctx.msrp_host = "10.0.0.2";
+    f->ctx.msrp_port = 2860; /* the listener a passive answer names */
     snprintf(f->ctx.local.host, sizeof f->ctx.local.host, "10.0.0.2");
     f->ctx.local.udp_port = 5060;
     f->ctx.tp = SIP_TP_UDP;
@@ -78,8 +81,10 @@ static void advance(rxf *f, uint64_t ms)
     invite_clock_advance(&f->clock, ms);
 }
 
-static const char offer[] = "v=0\r\no=psa 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
-                            "m=message 2855 TCP/MSRP *\r\na=setup:passive\r\na=sendonly\r\n"
+/* the offer's a=setup line ("" for none) */
+static const char *offer_setup = "a=setup:passive\r\n";
+static const char offer_fmt[] = "v=0\r\no=psa 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+                            "m=message 2855 TCP/MSRP *\r\n%sa=sendonly\r\n"
                             "a=accept-types:message/cpim\r\na=path:msrp://10.0.0.1:2855/s1;tcp\r\n"
                             "a=file-transfer-id:ft0001\r\n"
                             "a=file-selector:name:\"a.txt\" type:text/plain size:5 "
@@ -90,8 +95,9 @@ static const char offer[] = "v=0\r\no=psa 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4
 static void send_req(rxf *f, const char *method, const char *call_id, unsigned cseq, const char *to_tag)
 {
     static unsigned branch;
-    char m[4096];
+    char m[4096], offer[1024];
     bool sdp = !strcmp(method, "INVITE");
+    snprintf(offer, sizeof offer, offer_fmt, offer_setup);
     snprintf(m, sizeof m,
              "%s sip:bob@10.0.0.2:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKrx%u\r\n"
              "Max-Forwards: 70\r\nFrom: <sip:psa@10.0.0.1>;tag=psa1\r\nTo: <sip:bob@10.0.0.2>%s%s\r\n"
@@ -168,12 +174,114 @@ START_TEST(sessions_past_the_limit_get_503)
 }
 END_TEST
 
+/* RFC 4975 §5.4, RFC 6135 §4.2: an offer active, or without a=setup (the
+ * offerer opens the connection), is answered passive with the address and
+ * port the receiver listens on, in the m-line, the path and c=. */
+static void answered_passive(const char *setup_line, const char *host, const char *path, const char *c_line)
+{
+    rxf f;
+    rxf_open(&f, 0);
+    f.ctx.msrp_host = host;
+    offer_setup = setup_line;
+    send_req(&f, "INVITE", "role1@x", 1, NULL);
+    offer_setup = "a=setup:passive\r\n";
+    const fake_event *ok = last_final(&f);
+    ck_assert_ptr_nonnull(ok);
+    ck_assert_uint_eq(ok->status, 200);
+    ck_assert(fake_has(ok->msg->buf, "a=setup:passive\r\n"));
+    ck_assert(fake_has(ok->msg->buf, "m=message 2860 TCP/MSRP *\r\n"));
+    ck_assert(fake_has(ok->msg->buf, path));
+    ck_assert(fake_has(ok->msg->buf, c_line));
+    rxf_close(&f);
+}
+
+START_TEST(active_offer_answered_passive)
+{
+    answered_passive("a=setup:active\r\n", "10.0.0.2", "a=path:msrp://10.0.0.2:2860/", "c=IN IP4 10.0.0.2\r\n");
+}
+END_TEST
+
+START_TEST(offer_without_setup_answered_passive)
+{
+    answered_passive("", "10.0.0.2", "a=path:msrp://10.0.0.2:2860/", "c=IN IP4 10.0.0.2\r\n");
+    /* holdconn is read as no a=setup (RFC 6135 §4.2.1) */
+    answered_passive("a=setup:holdconn\r\n", "10.0.0.2", "a=path:msrp://10.0.0.2:2860/", "c=IN IP4 10.0.0.2\r\n");
+}
+END_TEST
+
+START_TEST(passive_answer_over_ipv6)
+{
+    answered_passive("a=setup:active\r\n", "::1", "a=path:msrp://[::1]:2860/", "c=IN IP6 ::1\r\n");
+    answered_passive("", "2001:db8::7", "a=path:msrp://[2001:db8::7]:2860/", "c=IN IP6 2001:db8::7\r\n");
+}
+END_TEST
+
+/* actpass and passive offers are answered active as before: port 9. */
+START_TEST(actpass_offer_answered_active)
+{
+    rxf f;
+    rxf_open(&f, 0);
+    offer_setup = "a=setup:actpass\r\n";
+    send_req(&f, "INVITE", "role2@x", 1, NULL);
+    offer_setup = "a=setup:passive\r\n";
+    const fake_event *ok = last_final(&f);
+    ck_assert_uint_eq(ok->status, 200);
+    ck_assert(fake_has(ok->msg->buf, "a=setup:active\r\n"));
+    ck_assert(fake_has(ok->msg->buf, "m=message 9 TCP/MSRP *\r\n"));
+    rxf_close(&f);
+}
+END_TEST
+
+/* Without a listener the receiver cannot be passive: the stream is
+ * refused (488 for a lone one). */
+START_TEST(no_listener_no_passive_answer)
+{
+    rxf f;
+    rxf_open(&f, 0);
+    f.ctx.msrp_port = 0;
+    offer_setup = "a=setup:active\r\n";
+    send_req(&f, "INVITE", "role3@x", 1, NULL);
+    offer_setup = "a=setup:passive\r\n";
+    ck_assert_uint_eq(last_final(&f)->status, 488);
+    ck_assert_uint_eq(push_invite_rx_sessions(f.rx), 0);
+    rxf_close(&f);
+}
+END_TEST
+
+/* Nobody connects within the watch (30 s by default, or the context's):
+ * BYE, and the session's slot is free again. */
+START_TEST(no_connection_ends_with_bye)
+{
+    rxf f;
+    rxf_open(&f, 0);
+    uint32_t watch = _i ? 2000 : PUSH_MSRP_CONNECT_TIMEOUT_MS;
+    f.ctx.msrp_connect_timeout_ms = _i ? watch : 0;
+    offer_setup = _i ? "" : "a=setup:active\r\n";
+    send_req(&f, "INVITE", "nobody@x", 1, NULL);
+    offer_setup = "a=setup:passive\r\n";
+    ck_assert_uint_eq(last_final(&f)->status, 200);
+    advance(&f, watch - 200);
+    ck_assert_uint_eq(fake_count_sent(f.net, 1, "BYE "), 0);
+    ck_assert_uint_eq(push_invite_rx_sessions(f.rx), 1);
+    advance(&f, 300);
+    ck_assert_uint_eq(fake_count_sent(f.net, 1, "BYE "), 1);
+    ck_assert_uint_eq(push_invite_rx_sessions(f.rx), 0);
+    rxf_close(&f);
+}
+END_TEST
+
 static Suite *push_invite_rx_fake_suite(void)
 {
     Suite *s = suite_create("push_invite_rx_fake");
     TCase *t = tcase_create("receiver");
     tcase_add_test(t, refresh_answers_carry_the_session_timer);
     tcase_add_test(t, sessions_past_the_limit_get_503);
+    tcase_add_test(t, active_offer_answered_passive);
+    tcase_add_test(t, offer_without_setup_answered_passive);
+    tcase_add_test(t, passive_answer_over_ipv6);
+    tcase_add_test(t, actpass_offer_answered_active);
+    tcase_add_test(t, no_listener_no_passive_answer);
+    tcase_add_loop_test(t, no_connection_ends_with_bye, 0, 2);
     suite_add_tcase(s, t);
     return s;
 }
