@@ -40,6 +40,50 @@ static int sparse_file(uint64_t n)
 
 static bool has(const char *msg, const char *text) { return msg && strstr(msg, text) != NULL; }
 
+/* RFC 6135 §4.2, RFC 4975 §5.4: every role our sender offers works with our
+ * receiver, over 127.0.0.1 and [::1]: passive (seed 000: the receiver
+ * connects), active (port 9; the receiver listens, the sender connects),
+ * actpass (the receiver connects). */
+static const struct {
+    int family;
+    sdp_setup offered;
+    const char *line;
+} roles[] = {
+    {AF_INET, SDP_SETUP_PASSIVE, "a=setup:passive\r\n"}, {AF_INET, SDP_SETUP_ACTIVE, "a=setup:active\r\n"},
+    {AF_INET, SDP_SETUP_ACTPASS, "a=setup:actpass\r\n"}, {AF_INET6, SDP_SETUP_PASSIVE, "a=setup:passive\r\n"},
+    {AF_INET6, SDP_SETUP_ACTIVE, "a=setup:active\r\n"},  {AF_INET6, SDP_SETUP_ACTPASS, "a=setup:actpass\r\n"},
+};
+
+START_TEST(every_offered_role_delivers)
+{
+    push_loop pl;
+    pl_open_family(&pl, roles[_i].family, SIP_TP_UDP, NULL);
+    uint8_t *data = content(20000, 7);
+    push_invite_params p;
+    push_invite_file f;
+    pl_params(&pl, &p, &f, data, 20000, "text/plain");
+    p.setup = roles[_i].offered;
+    p.confirm = true;
+    p.chunk_size = 4096;
+    pl_send(&pl, &p);
+    ck_assert(pl_run_until(&pl, &pl.done, 5000));
+    ck_assert_int_eq(pl.result.status.outcome, PUSH_OUTCOME_DELIVERED);
+    ck_assert_uint_eq(pl.result.bytes, 20000);
+    ck_assert_int_eq(pl.delivered, 1);
+    ck_assert_ptr_nonnull(pl.last_data);
+    ck_assert_mem_eq(pl.last_data, data, 20000);
+    const char *inv = pl_wire(&pl.rx, "INVITE ", 0);
+    ck_assert(has(inv, roles[_i].line));
+    ck_assert(has(inv, roles[_i].offered == SDP_SETUP_ACTIVE ? "\r\nm=message 9 TCP/MSRP *\r\n" : "\r\nm=message "));
+    if (roles[_i].family == AF_INET6) {
+        ck_assert(has(inv, "c=IN IP6 ::1\r\n"));
+        ck_assert(has(inv, "a=path:msrp://[::1]:"));
+    }
+    free(data);
+    pl_close(&pl);
+}
+END_TEST
+
 START_TEST(delivers_with_the_seed_offer)
 {
     push_loop pl;
@@ -601,6 +645,7 @@ static Suite *push_invite_suite(void)
     Suite *s = suite_create("push_invite");
     TCase *t = tcase_create("loopback");
     tcase_set_timeout(t, 60);
+    tcase_add_loop_test(t, every_offered_role_delivers, 0, (int)(sizeof roles / sizeof roles[0]));
     tcase_add_test(t, delivers_with_the_seed_offer);
     tcase_add_test(t, confirmed_chunks_over_tcp_into_a_file);
     tcase_add_test(t, unsupported_type_is_488);
