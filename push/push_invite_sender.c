@@ -64,8 +64,9 @@ static void close_media(push_invite_sender *s)
 {
     for (size_t i = 0; i < s->nfiles; i++) {
         snd_file *f = &s->files[i];
-        if (f->ms && !f->settled)
-            f->acked = msrp_session_acked(f->ms, f->handle); /* what the receiver has */
+        uint64_t acked = f->ms && !f->settled ? msrp_session_acked(f->ms, f->handle) : 0;
+        if (acked > f->acked)
+            f->acked = acked; /* a message still in flight: what the receiver has */
         if (f->ms)
             msrp_session_free(f->ms);
         f->ms = NULL;
