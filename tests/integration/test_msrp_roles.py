@@ -559,7 +559,7 @@ def send_cases(tmp, family, host):
     uas = Uas(family, host)
     t0 = time.time()
     p = send_push(['--msrp-connect-timeout', '1'], family, host, uas.sip.port, data, tmp)
-    uas.answer('active', listen=False)
+    check(uas.answer('active', listen=False) is not None, '%s: INVITE came' % what)
     check(uas.ack() is not None and uas.bye() is not None, '%s: BYE' % what)
     rc, res = outcome(p)
     check(rc == 1 and res.get('status') == 408 and res.get('retry') is True and time.time() - t0 >= 0.9,
@@ -571,7 +571,10 @@ def send_cases(tmp, family, host):
         what = '%s send --confirm, REPORT %s, connection closed' % (fam, 'short by a byte' if reports else 'missing')
         uas = Uas(family, host)
         p = send_push(['--confirm'], family, host, uas.sip.port, data, tmp)
-        uas.answer('active', listen=False)
+        if uas.answer('active', listen=False) is None:
+            check(False, '%s: INVITE came' % what)
+            p.kill(); p.communicate(); uas.close()
+            continue
         uas.ack()
         ms = msrp_connect(family, uas.offer_path)
         ms.response_to(ms.send(uas.offer_path, uas.path, rand_id(), 1, 0, b''))
