@@ -418,6 +418,35 @@ def recv_cases(tmp, family, host):
     side.stop()
 
 
+def listen_flags(tmp, family, host):
+    """--msrp-listen names the MSRP listener (a wildcard leaves the URIs on the SIP address);
+    --msrp-connect-timeout takes 1 to 86400 seconds."""
+    fam = 'IPv6' if family == socket.AF_INET6 else 'IPv4'
+    any_host = '::' if family == socket.AF_INET6 else '0.0.0.0'
+    for where, want_host in ((host, host), (any_host, host)):
+        what = '%s recv --msrp-listen %s' % (fam, bracket(where))
+        mport = free_port(family, host)
+        side = RecvSide(tmp, family, host, ['--msrp-listen', '%s:%d' % (bracket(where), mport),
+                                            '--msrp-connect-timeout', '86400'])
+        check(side.ready(), '%s: listening' % what)
+        ours = 'msrp://%s:9/%s;tcp' % (bracket(host), rand_id())
+        ans = side.invite(sdp(host, 9, 'active', ours, 'sendonly', 'a=file-transfer-id:%s\r\n' % rand_id()))
+        path = attr(ans.body, 'path') if ans is not None else None
+        check(path is not None and path_addr(path) == (want_host, mport), '%s: the path names it (%s)' % (what, path))
+        if path:
+            side.ack()
+            ms = msrp_connect(family, path)
+            status = ms.response_to(ms.send(path, ours, rand_id(), 1, 0, b''))[2]
+            check(status == '200', '%s: a connection there binds the session' % what)
+            ms.close()
+            side.bye()
+        side.stop()
+    for bad in ('0', '86401', 'x'):
+        r = subprocess.run([EXE, 'recv', '--listen', 'udp:%s:%d' % (bracket(host), free_port(family, host)),
+                            '--msrp-connect-timeout', bad], capture_output=True, timeout=30)
+        check(r.returncode == 2, '%s recv --msrp-connect-timeout %s: usage error' % (fam, bad))
+
+
 # --- sippush send / psa as the offerer -------------------------------------------
 
 class Uas:
@@ -622,6 +651,7 @@ def main():
     try:
         for family, host in families:
             recv_cases(tmp, family, host)
+            listen_flags(tmp, family, host)
             send_cases(tmp, family, host)
             psa_case(tmp, family, host)
     finally:
