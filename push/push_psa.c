@@ -423,7 +423,11 @@ push_psa *push_psa_new(const push_psa_config *cfg, const push_env *env, const ch
         total += f[i]->p ? f[i]->n : 0;
     p->mem = malloc(total);
     p->bindings = calloc(PUSH_PSA_MAX_BINDINGS, sizeof *p->bindings);
-    p->sub_dialogs = sip_dialog_set_new(PUSH_PSA_MAX_SUBS);
+    if (!p->cfg.max_subs)
+        p->cfg.max_subs = PUSH_PSA_MAX_SUBS;
+    if (!p->cfg.max_subs_per_identity)
+        p->cfg.max_subs_per_identity = PUSH_PSA_MAX_SUBS_PER_IDENTITY;
+    p->sub_dialogs = sip_dialog_set_new(p->cfg.max_subs);
     p->watch_dialogs = sip_dialog_set_new(PUSH_PSA_MAX_WATCH);
     if (!p->mem || !p->bindings || !p->sub_dialogs || !p->watch_dialogs || psa_watch_init(p) != 0) {
         *why = "out of memory";

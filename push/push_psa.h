@@ -32,8 +32,12 @@
 #define PUSH_PSA_MAX_WATCH 16
 /* Registered contacts kept at once; a REGISTER past it gets 503. */
 #define PUSH_PSA_MAX_BINDINGS 1024
-/* Subscriptions kept at once; more get 503. */
+/* Subscriptions kept at once (config.max_subs); more get 503 with
+ * Retry-After. */
 #define PUSH_PSA_MAX_SUBS 1024
+/* Subscriptions one identity may hold at once (config.max_subs_per_identity):
+ * four terminals with four applications each; more get 403. */
+#define PUSH_PSA_MAX_SUBS_PER_IDENTITY 16
 /* MESSAGEs waiting behind the one in flight to the same Request-URI
  * (RFC 3428 §8: one at a time per destination); one more fails at once
  * with 503, retry allowed. */
@@ -74,6 +78,8 @@ typedef struct push_psa_config {
     size_t nwatch;
     sp_str icsi;            /* IMS mode: this ICSI in Accept-Contact and P-Asserted-Service */
     uint32_t max_sub_expires; /* 0: PUSH_PSA_SUB_EXPIRES_DEFAULT */
+    uint32_t max_subs;        /* 0: PUSH_PSA_MAX_SUBS */
+    uint32_t max_subs_per_identity; /* 0: PUSH_PSA_MAX_SUBS_PER_IDENTITY */
     push_local local;
     void *ctx;
     void (*on_event)(void *ctx, const push_psa_event *ev);

@@ -131,6 +131,9 @@ psa_sub *psa_sub_by_id(push_psa *p, uint64_t id);
 void psa_sub_timer(push_psa *p, uint64_t id);
 /* Ends a subscription: NOTIFY terminated (when send) and forget it. */
 void psa_sub_end(push_psa *p, psa_sub *s, const char *reason, bool send);
+/* The final outcome of a NOTIFY sent in s (NULL: its subscription is gone):
+ * ends s when RFC 6665 §4.2.2 says so, and returns whether it did. */
+bool psa_sub_notify_answered(push_psa *p, psa_sub *s, const sip_txn_result *r);
 /* Builds a NOTIFY in s with the current Subscription-State. */
 long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_type, sp_str body, char *out,
                           size_t cap, sip_peer *dest);

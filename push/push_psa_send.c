@@ -144,11 +144,8 @@ static void on_final(void *ctx, sip_txn_id ct, const sip_txn_result *r)
     }
     push_code_source src = !r->local ? PUSH_SRC_SIP : (r->status == 408 ? PUSH_SRC_SIP_TIMEOUT : PUSH_SRC_SIP_TRANSPORT);
     push_status ps = push_status_of(src, q->method, r->status);
-    if (q->method == PUSH_METHOD_NOTIFY) {
-        psa_sub *s = psa_sub_by_id(p, q->sub_id);
-        if (s && r->status >= 300 && sip_sub_notify_failure_ends(r->status))
-            psa_sub_end(p, s, "rejected", false); /* RFC 6665 §4.2.2 */
-    }
+    if (q->method == PUSH_METHOD_NOTIFY)
+        psa_sub_notify_answered(p, psa_sub_by_id(p, q->sub_id), r);
     if (q->done) {
         push_psa_result res = {.method = q->method, .delivered = ps.outcome == PUSH_OUTCOME_DELIVERED,
                                .status = r->status, .retry = ps.retry, .reason = ps.reason, .bytes = q->bytes,

@@ -9,7 +9,8 @@
  *   active      SUBSCRIBE refresh              active (200, NOTIFY active)
  *   active      SUBSCRIBE Expires: 0           terminated (200, NOTIFY terminated;reason=timeout)
  *   active      expiry                         terminated (NOTIFY terminated;reason=timeout)
- *   active      NOTIFY answered 481/408/...    terminated (§4.2.2) */
+ *   active      NOTIFY answered 481/408/...,   terminated (§4.2.2, no NOTIFY)
+ *               timed out or transport error */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,23 +90,71 @@ long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_
     return sip_dialog_build(s->dlg, &r, out, cap);
 }
 
+/* RFC 6665 §4.2.2: which outcomes of a NOTIFY end its subscription. Timer F
+ * (a local 408) SHOULD and the answers that say the subscriber has no such
+ * usage MUST (sip_sub_notify_failure_ends); a transport error (a local 503,
+ * RFC 3261 §8.1.3.1) is treated as Timer F: the subscriber cannot be
+ * reached, and it subscribes again when it comes back. Other refusals
+ * (400, 403, 415, 500, 503 with or without Retry-After, 603...) concern that
+ * one NOTIFY: the subscription stays (RFC 5057 §5.1, transaction only). */
+static bool notify_outcome_ends(const sip_txn_result *r)
+{
+    if (r->local)
+        return r->status == 408 || r->status == 503;
+    return r->status >= 300 && sip_sub_notify_failure_ends(r->status);
+}
+
+bool psa_sub_notify_answered(push_psa *p, psa_sub *s, const sip_txn_result *r)
+{
+    if (!s || !r->final || !notify_outcome_ends(r))
+        return false;
+    char why[48] = "NOTIFY timed out";
+    if (!r->local)
+        snprintf(why, sizeof why, "NOTIFY answered %u", r->status);
+    else if (r->status == 503)
+        snprintf(why, sizeof why, "NOTIFY transport error");
+    /* no NOTIFY terminated: the transition comes from a NOTIFY failure */
+    sub_set(p, s, PSA_SUB_TERMINATED, why);
+    psa_sub_end(p, s, why, false);
+    return true;
+}
+
+/* The subscription a response to one of our NOTIFYs belongs to: the
+ * dialog of its Call-ID, From tag (ours) and To tag (theirs). */
+static psa_sub *sub_of_response(push_psa *p, const sip_msg *resp)
+{
+    sip_addr from, to;
+    if (!resp || sip_addr_parse(push_hdr(resp, SIP_H_FROM), &from, NULL) != 0 ||
+        sip_addr_parse(push_hdr(resp, SIP_H_TO), &to, NULL) != 0)
+        return NULL;
+    sip_dialog *d = sip_dialog_set_find(p->sub_dialogs, push_hdr(resp, SIP_H_CALL_ID), from.tag, to.tag);
+    return d ? d->user : NULL;
+}
+
 static void state_notify_done(void *ctx, sip_txn_id ct, const sip_txn_result *r)
 {
     push_psa *p = ctx;
     (void)ct;
-    if (r->final && r->status >= 300)
+    if (r->final && r->status >= 300 && !psa_sub_notify_answered(p, sub_of_response(p, r->msg), r))
         push_logf(&p->env, "state NOTIFY answered %u", r->status);
 }
 
-/* A NOTIFY with no body: the enrolment confirmation, a refresh's state, the end. */
-static void send_state(push_psa *p, psa_sub *s, const char *reason)
+/* A NOTIFY with no body: the enrolment confirmation, a refresh's state, the
+ * end. One that cannot be sent at all ends an active subscription as a
+ * transport error would; returns false then (s is gone). */
+static bool send_state(push_psa *p, psa_sub *s, const char *reason)
 {
     char buf[PUSH_MSG_MAX];
     sip_peer dest;
     long n = psa_sub_notify_build(p, s, sp_str_cstr(reason), SP_STR_NULL, SP_STR_NULL, buf, sizeof buf, &dest);
     sip_txn_id ct;
-    if (n > 0)
-        sip_txn_request(p->L, buf, (size_t)n, &dest, state_notify_done, p, &ct);
+    if (n > 0 && sip_txn_request(p->L, buf, (size_t)n, &dest, state_notify_done, p, &ct) == 0)
+        return true;
+    if (s->state != PSA_SUB_ACTIVE)
+        return true; /* the final NOTIFY: the subscription ends anyway */
+    sub_set(p, s, PSA_SUB_TERMINATED, "NOTIFY not sent");
+    psa_sub_end(p, s, "NOTIFY not sent", false);
+    return false;
 }
 
 void psa_sub_end(push_psa *p, psa_sub *s, const char *reason, bool send)
@@ -209,7 +258,15 @@ void psa_on_subscribe(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_
         psa_answer(p, st, req, 400, "Bad Expires, Identity Or Application", SP_STR_NULL);
         return;
     }
-    if (p->nsubs >= PUSH_PSA_MAX_SUBS || p->stopping) {
+    /* RFC 6665 §6.3: one identity must not take every slot. Its quota is
+     * policy, not load: 403 (RFC 3261 §21.4.4); a 503 would send it and
+     * its proxies to another server (§21.5.4) for a state of its own. A
+     * full table is load: 503 with Retry-After. */
+    if (push_psa_subscriptions(p, aor, SP_STR_NULL) >= p->cfg.max_subs_per_identity) {
+        psa_answer(p, st, req, 403, "Too Many Subscriptions For This Identity", SP_STR_NULL);
+        return;
+    }
+    if (p->nsubs >= p->cfg.max_subs || p->stopping) {
         psa_answer(p, st, req, 503, "Too Many Subscriptions", SP_LIT("Retry-After: 60\r\n"));
         return;
     }
@@ -244,9 +301,9 @@ void psa_on_subscribe(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_
         return;
     }
     push_tmr_start(&p->env, &s->tmr, e * 1000ull, push_cookie(PSA_TMR_SUB, s->id));
-    /* step 7: the profile enrolment confirmation */
-    send_state(p, s, NULL);
     push_psa_event ok_ev = {.kind = PUSH_PSA_EV_SUBSCRIBED, .aor = sp_str_cstr(s->aor), .app = sp_str_cstr(s->app),
                             .expires = e};
     psa_event(p, &ok_ev);
+    /* step 7: the profile enrolment confirmation */
+    send_state(p, s, NULL);
 }

@@ -3,46 +3,37 @@
  * and push requests from `sippush send --psa` on a unix socket
  * (push_control.h). */
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "agent_host.h"
 #include "invite_host.h"
 #include "cli.h"
 #include "push_control.h"
 #include "push_psa.h"
-
-typedef struct psa_app psa_app;
-
-/* One control connection: its request, then the wait for the outcome. */
-typedef struct ctl_conn {
-    psa_app *app;
-    int fd;
-    char *buf;
-    size_t len, cap;
-    bool busy;                 /* the push is on its way */
-    char hdrs[2048];
-    struct ctl_conn *next;
-} ctl_conn;
+#include "tp_unix.h"
 
 struct psa_app {
     agent_host host;
     invite_host ih;  /* session-mode pushes: MSRP and its context */
     push_psa *psa;
-    int ctl_fd;
-    char ctl_path[108];
-    ctl_conn *conns;
+    tp_unix *control;
+    size_t max_request;
 };
+typedef struct psa_app psa_app;
+
+/* The largest count a flag takes (subscriptions, connections). */
+#define PSA_FLAG_MAX (1u << 20)
 
 static int usage(void)
 {
     fprintf(stderr, "usage: sippush psa [--listen udp|tcp:HOST:PORT]... [--control unix:PATH] [--identity SIP-URI]\n"
                     "         [--proxy SIP-URI] [--trust HOST]... [--watch SIP-URI]... [--icsi URN]\n"
-                    "         [--max-expires S] [--verbose]\n");
+                    "         [--max-expires S] [--max-subscriptions N] [--max-subscriptions-per-identity N]\n"
+                    "         [--control-group GROUP] [--control-max-conns N] [--control-max-buffered BYTES]\n"
+                    "         [--control-max-request BYTES] [--control-timeout-ms MS] [--verbose]\n");
     return EXIT_USAGE;
 }
 
@@ -92,140 +83,110 @@ static void on_event(void *ctx, const push_psa_event *ev)
     json_line_end(j);
 }
 
-static void conn_free(psa_app *a, ctl_conn *c)
+/* The outcome: printed, and written back to the connection, which closes. */
+static void reply(psa_app *a, tp_unix_conn *c, const push_psa_result *r)
 {
-    for (ctl_conn **pp = &a->conns; *pp; pp = &(*pp)->next)
-        if (*pp == c) {
-            *pp = c->next;
-            break;
-        }
-    if (c->fd >= 0) {
-        tp_loop_fd_del(a->host.loop, c->fd);
-        close(c->fd);
-    }
-    free(c->buf);
-    free(c);
-}
-
-/* The outcome: printed, and written back to the connection. */
-static void reply(ctl_conn *c, const push_psa_result *r)
-{
-    psa_app *a = c->app;
     control_result_json(&a->host.out, r);
     json_line_end(&a->host.out);
     char *text = NULL;
     size_t n = 0;
     FILE *m = open_memstream(&text, &n);
-    if (m) {
-        json_out j;
-        json_init(&j, m);
-        control_result_json(&j, r);
-        json_line_end(&j);
-        fclose(m);
-        if (write(c->fd, text, n) < 0)
-            fprintf(stderr, "sippush psa: control reply: %s\n", strerror(errno));
-        free(text);
+    if (!m) {
+        tp_unix_reply(c, "", 0);
+        return;
     }
-    conn_free(a, c);
+    json_out j;
+    json_init(&j, m);
+    control_result_json(&j, r);
+    json_line_end(&j);
+    fclose(m);
+    if (tp_unix_reply(c, text, n) != 0)
+        fprintf(stderr, "sippush psa: the control client left before its answer\n");
+    free(text);
 }
 
-static void push_done(void *ctx, const push_psa_result *r) { reply(ctx, r); }
-
-static void start_request(ctl_conn *c, const control_request *req)
+static void refuse(psa_app *a, tp_unix_conn *c, unsigned status, bool retry, const char *why)
 {
-    psa_app *a = c->app;
+    push_psa_result r = {.method = PUSH_METHOD_MESSAGE, .status = status, .retry = retry, .reason = why};
+    reply(a, c, &r);
+}
+
+/* A push's outcome comes back with its connection. */
+static void push_done(void *ctx, const push_psa_result *r) { reply(tp_unix_conn_ctx(ctx), ctx, r); }
+
+/* The request is whole: the push (or REFER) starts. Everything it needs of
+ * the request's bytes is copied before this returns. */
+static void start_request(psa_app *a, tp_unix_conn *c, const control_request *req)
+{
     push_psa_result now;
     const char *why = NULL;
-    c->busy = true;
-    tp_loop_fd_set(a->host.loop, c->fd, 0);
-    if (sp_str_eq(req->verb, SP_LIT("REFER"))) {
-        if (push_psa_refer(a->psa, req->to, req->app, push_done, c, &now) != 0)
-            reply(c, &now);
-        return;
-    }
+    char hdrs[2048];
     push_psa_push p;
-    if (!sp_str_eq(req->verb, SP_LIT("PUSH")) || !control_push_prepare(req, &p, c->hdrs, sizeof c->hdrs, &why)) {
-        now = (push_psa_result){.method = PUSH_METHOD_MESSAGE, .status = 400, .reason = why ? why : "unknown verb"};
-        reply(c, &now);
+    bool refer = sp_str_eq(req->verb, SP_LIT("REFER"));
+    if (!refer && (!sp_str_eq(req->verb, SP_LIT("PUSH")) || !control_push_prepare(req, &p, hdrs, sizeof hdrs, &why))) {
+        refuse(a, c, 400, false, why ? why : "unknown verb");
         return;
     }
-    if (push_psa_send(a->psa, &p, push_done, c, &now) != 0)
-        reply(c, &now);
+    int rc = refer ? push_psa_refer(a->psa, req->to, req->app, push_done, c, &now)
+                   : push_psa_send(a->psa, &p, push_done, c, &now);
+    if (rc != 0)
+        reply(a, c, &now);
 }
 
-static void on_conn(tp_loop *loop, int fd, unsigned events, void *ctx)
+static int on_control_data(void *ctx, tp_unix_conn *c, const char *buf, size_t len)
 {
-    (void)loop, (void)events;
-    ctl_conn *c = ctx;
-    if (c->busy)
-        return;
-    if (c->len == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 4096;
-        char *grown = cap <= CONTROL_MAX_REQUEST + 4096 ? realloc(c->buf, cap) : NULL;
-        if (!grown) {
-            conn_free(c->app, c);
-            return;
-        }
-        c->buf = grown;
-        c->cap = cap;
-    }
-    ssize_t n = read(fd, c->buf + c->len, c->cap - c->len);
-    if (n <= 0) {
-        if (n < 0 && (errno == EAGAIN || errno == EINTR))
-            return;
-        conn_free(c->app, c);
-        return;
-    }
-    c->len += (size_t)n;
+    psa_app *a = ctx;
     control_request req;
     sp_error err;
-    int rc = control_request_parse(c->buf, c->len, &req, &err);
+    int rc = control_request_parse(buf, len, a->max_request, &req, &err);
     if (rc == SP_AGAIN)
-        return;
-    if (rc < 0) {
-        push_psa_result bad = {.method = PUSH_METHOD_MESSAGE, .status = (unsigned)err.status, .reason = err.reason};
-        reply(c, &bad);
-        return;
-    }
-    start_request(c, &req);
+        return TP_UNIX_MORE;
+    if (rc < 0)
+        refuse(a, c, (unsigned)err.status, false, err.reason); /* 400, 413: the same request fails again */
+    else
+        start_request(a, c, &req);
+    return TP_UNIX_TAKEN;
 }
 
-static void on_accept(tp_loop *loop, int fd, unsigned events, void *ctx)
+static void on_control_refused(void *ctx, tp_unix_conn *c, tp_unix_refusal why)
 {
-    (void)events;
     psa_app *a = ctx;
-    int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (cfd < 0)
-        return;
-    ctl_conn *c = calloc(1, sizeof *c);
-    if (!c || tp_loop_fd_add(loop, cfd, TP_EV_READ, on_conn, c) != 0) {
-        free(c);
-        close(cfd);
-        return;
-    }
-    c->app = a;
-    c->fd = cfd;
-    c->next = a->conns;
-    a->conns = c;
+    if (why == TP_UNIX_TOO_LARGE)
+        refuse(a, c, 413, false, "request too large");
+    else if (why == TP_UNIX_TIMEOUT)
+        refuse(a, c, 408, true, "the control request was not complete in time");
+    else
+        refuse(a, c, 503, true, "the psa has too many control requests at once");
 }
 
-static int open_control(psa_app *a, const char *spec)
+static int open_control(psa_app *a, const char *spec, const char *group, tp_unix_limits limits)
 {
-    if (strncmp(spec, "unix:", 5) || strlen(spec + 5) >= sizeof a->ctl_path || !spec[5]) {
-        fprintf(stderr, "sippush psa: --control wants unix:PATH (at most %zu bytes)\n", sizeof a->ctl_path - 1);
+    if (strncmp(spec, "unix:", 5) || !spec[5]) {
+        fprintf(stderr, "sippush psa: --control wants unix:PATH\n");
         return -1;
     }
-    snprintf(a->ctl_path, sizeof a->ctl_path, "%s", spec + 5);
-    struct sockaddr_un sun = {.sun_family = AF_UNIX};
-    memcpy(sun.sun_path, a->ctl_path, strlen(a->ctl_path));
-    unlink(a->ctl_path); /* a socket left by an earlier run */
-    a->ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (a->ctl_fd < 0 || bind(a->ctl_fd, (struct sockaddr *)&sun, sizeof sun) != 0 || listen(a->ctl_fd, 16) != 0 ||
-        tp_loop_fd_add(a->host.loop, a->ctl_fd, TP_EV_READ, on_accept, a) != 0) {
-        fprintf(stderr, "sippush psa: control socket %s: %s\n", a->ctl_path, strerror(errno));
-        return -1;
+    tp_unix_config c = {.path = spec + 5, .limits = limits, .ctx = a, .on_data = on_control_data,
+                        .on_refused = on_control_refused};
+    if (group) {
+        struct group *g = getgrnam(group);
+        uint64_t gid;
+        if (!g && !sp_str_to_u64(sp_str_cstr(group), UINT32_MAX - 1, &gid)) {
+            fprintf(stderr, "sippush psa: --control-group %s: no such group\n", group);
+            return -1;
+        }
+        c.group_access = true;
+        c.group = g ? g->gr_gid : (gid_t)gid;
     }
-    return 0;
+    int rc = tp_unix_open(a->host.loop, &c, &a->control);
+    if (rc == -EEXIST)
+        fprintf(stderr, "sippush psa: control socket %s: something that is not a socket is there; not removed\n",
+                c.path);
+    else if (rc == -EADDRINUSE)
+        fprintf(stderr, "sippush psa: control socket %s: another psa is listening there\n", c.path);
+    else if (rc != 0)
+        fprintf(stderr, "sippush psa: control socket %s: %s\n", c.path, strerror(-rc));
+    a->max_request = limits.max_request ? limits.max_request : TP_UNIX_MAX_REQUEST_DEFAULT;
+    return rc == 0 ? 0 : -1;
 }
 
 static void psa_timer(void *agent, uint64_t cookie) { push_psa_timer(((psa_app *)agent)->psa, cookie); }
@@ -241,10 +202,10 @@ int cmd_psa(int argc, char **argv)
 {
     static psa_app a;
     memset(&a, 0, sizeof a);
-    a.ctl_fd = -1;
     push_psa_config c;
     memset(&c, 0, sizeof c);
-    const char *control = NULL;
+    const char *control = NULL, *control_group = NULL;
+    tp_unix_limits limits = {.max_request = CONTROL_MAX_REQUEST};
     invite_host_opts io = {0};
     if (agent_host_init(&a.host, &a, psa_timer) != 0)
         return EXIT_FAIL;
@@ -273,6 +234,20 @@ int cmd_psa(int argc, char **argv)
             c.icsi = sp_str_cstr(v);
         else if (!strcmp(o, "--max-expires"))
             ok = v && sp_str_to_u64(sp_str_cstr(v), PUSH_PSA_SUB_EXPIRES_MAX, &n) && (c.max_sub_expires = (uint32_t)n);
+        else if (!strcmp(o, "--max-subscriptions"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX, &n) && (c.max_subs = (uint32_t)n);
+        else if (!strcmp(o, "--max-subscriptions-per-identity"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX, &n) && (c.max_subs_per_identity = (uint32_t)n);
+        else if (!strcmp(o, "--control-group"))
+            control_group = v;
+        else if (!strcmp(o, "--control-max-conns"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX, &n) && (limits.max_conns = (size_t)n);
+        else if (!strcmp(o, "--control-max-buffered"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), UINT32_MAX, &n) && (limits.max_buffered = (size_t)n);
+        else if (!strcmp(o, "--control-max-request"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX * 64, &n) && (limits.max_request = (size_t)n);
+        else if (!strcmp(o, "--control-timeout-ms"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), 3600000, &n) && (limits.timeout_ms = (uint32_t)n);
         else if (!strcmp(o, "--verbose"))
             a.host.verbose = true, takes = false;
         else
@@ -310,7 +285,7 @@ int cmd_psa(int argc, char **argv)
     }
     agent_host_set_tu(&a.host, push_psa_tu(a.psa));
     push_psa_set_layer(a.psa, sip_txn_tp_layer(a.host.tp));
-    if (control && open_control(&a, control) != 0)
+    if (control && open_control(&a, control, control_group, limits) != 0)
         goto done;
     agent_host_print_listening(&a.host);
     push_psa_start(a.psa);
@@ -319,13 +294,7 @@ int cmd_psa(int argc, char **argv)
 done:
     if (status == EXIT_USAGE)
         usage();
-    while (a.conns)
-        conn_free(&a, a.conns);
-    if (a.ctl_fd >= 0) {
-        tp_loop_fd_del(a.host.loop, a.ctl_fd);
-        close(a.ctl_fd);
-        unlink(a.ctl_path);
-    }
+    tp_unix_free(a.control);
     sip_txn_tp_free(a.host.tp);
     a.host.tp = NULL;
     push_psa_free(a.psa);

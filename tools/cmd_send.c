@@ -73,7 +73,8 @@ static int via_psa(const char *spec, const control_request *req)
     int status = EXIT_FAIL;
     size_t off = 0;
     while (buf && off < len) {
-        ssize_t n = write(fd, buf + off, len - off);
+        /* the psa may answer and close before taking it all (413): its answer is still read */
+        ssize_t n = send(fd, buf + off, len - off, MSG_NOSIGNAL);
         if (n <= 0)
             break;
         off += (size_t)n;

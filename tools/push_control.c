@@ -5,10 +5,17 @@
 
 #include "push_control.h"
 #include "push_headers.h"
+#include "sip_uri.h"
 
 static int bad(sp_error *err, size_t at, const char *why) { return sp_fail(err, SP_EINVAL, at, 400, why); }
 
-int control_request_parse(const char *buf, size_t len, control_request *r, sp_error *err)
+static bool is_push_uri(sp_str s)
+{
+    sip_uri u;
+    return sip_uri_parse(s, &u, NULL) == 0 && u.scheme != SIP_URI_OTHER;
+}
+
+int control_request_parse(const char *buf, size_t len, size_t max, control_request *r, sp_error *err)
 {
     memset(r, 0, sizeof *r);
     size_t pos = 0;
@@ -17,7 +24,7 @@ int control_request_parse(const char *buf, size_t len, control_request *r, sp_er
     for (;;) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
         if (!nl)
-            return len > CONTROL_MAX_REQUEST ? sp_fail(err, SP_ELIMIT, len, 413, "request too large") : SP_AGAIN;
+            return len >= max ? sp_fail(err, SP_ELIMIT, len, 413, "request too large") : SP_AGAIN;
         size_t end = (size_t)(nl - buf), next = end + 1;
         if (end > pos && buf[end - 1] == '\r')
             end--;
@@ -60,13 +67,19 @@ int control_request_parse(const char *buf, size_t len, control_request *r, sp_er
                 return sp_fail(err, SP_ELIMIT, pos, 413, "too many Header lines");
             r->headers[r->nheaders++] = value;
         } else if (sp_str_caseeq_cstr(name, "Content-Length")) {
-            if (!sp_str_to_u64(value, CONTROL_MAX_REQUEST, &clen))
-                return sp_fail(err, SP_ELIMIT, pos, 413, "bad or too large Content-Length");
+            if (!sp_str_to_u64(value, UINT64_MAX, &clen))
+                return bad(err, pos, "bad Content-Length");
             has_length = true;
         }
     }
     if (!has_length)
         return bad(err, pos, "Content-Length missing");
+    if (clen > max || pos > max - clen)
+        return sp_fail(err, SP_ELIMIT, pos, 413, "request too large");
+    if (!r->to.n)
+        return bad(err, pos, "no recipient (To)");
+    if (!is_push_uri(r->to) || (r->target.p && !is_push_uri(r->target)))
+        return bad(err, pos, "To or Target is not a sip:, sips: or tel: URI");
     if (len - pos < clen)
         return SP_AGAIN;
     r->body = sp_str_make(buf + pos, (size_t)clen);

@@ -17,7 +17,9 @@
  *   <21 bytes of content>
  *
  * Lines end in LF or CRLF. The psa answers with one JSON line, the same
- * "delivered" or "failed" event it prints itself, and closes. */
+ * "delivered" or "failed" event it prints itself, and closes. A request
+ * larger than the psa takes is answered 413, a malformed one (To not a
+ * sip:, sips: or tel: URI...) 400, both with "retry": false. */
 #ifndef SIPPUSH_PUSH_CONTROL_H
 #define SIPPUSH_PUSH_CONTROL_H
 
@@ -31,7 +33,7 @@
 #include "sp_str.h"
 
 #define CONTROL_MAGIC "SIPPUSH-CONTROL/1"
-/* The largest request a psa reads (head and content). */
+/* The largest request a psa reads (head and content) by default. */
 #define CONTROL_MAX_REQUEST (256 * 1024)
 #define CONTROL_MAX_HEADERS 16
 
@@ -44,9 +46,11 @@ typedef struct control_request {
     sp_str body;
 } control_request;
 
-/* Parses a whole request from buf: its length, SP_AGAIN (incomplete), or
- * SP_EINVAL / SP_ELIMIT with err. */
-int control_request_parse(const char *buf, size_t len, control_request *r, sp_error *err);
+/* Parses a whole request of at most max bytes from buf: its length,
+ * SP_AGAIN (incomplete), or SP_EINVAL (400) / SP_ELIMIT (413) with err. A
+ * Content-Length that makes the request larger than max is refused as soon
+ * as the head is in. */
+int control_request_parse(const char *buf, size_t len, size_t max, control_request *r, sp_error *err);
 
 /* Writes a request into a malloc'd buffer; NULL when out of memory. */
 char *control_request_format(const control_request *r, size_t *len);

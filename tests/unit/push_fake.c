@@ -40,7 +40,7 @@ static int f_send(void *ctx, const sip_peer *dest, const char *buf, size_t len)
         s->len = len;
         s->to = *dest;
     }
-    return 0;
+    return f->fail_sends ? -1 : 0;
 }
 
 static void f_log(void *ctx, const char *line)

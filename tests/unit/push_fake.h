@@ -34,6 +34,7 @@ typedef struct pfake {
     void *agent;
     void (*agent_timer)(void *agent, uint64_t cookie);
     pfake_sent *sent;         /* PFAKE_MAX_SENT */
+    bool fail_sends;          /* the transport refuses every send (it is still recorded) */
     size_t nsent;
     pfake_timer timers[PFAKE_MAX_TIMERS];
     uint64_t next_handle;

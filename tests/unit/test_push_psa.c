@@ -272,6 +272,10 @@ START_TEST(notify_481_ends_the_subscription)
     ck_assert(!res.delivered);
     ck_assert_uint_eq(res.status, 481);
     ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), 0);
+    ck_assert_str_eq(last_reason, "NOTIFY answered 481");
+    /* the next push through it finds no subscription */
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 1);
+    ck_assert_uint_eq(now.status, 481);
     destroy();
 }
 END_TEST
@@ -596,24 +600,166 @@ START_TEST(notify_carries_an_indirect_push)
 }
 END_TEST
 
+static void small_tables(push_psa_config *c)
+{
+    c->max_subs = 6;
+    c->max_subs_per_identity = 3;
+}
+
+/* A SUBSCRIBE from identity user@example.com, answered and its NOTIFY 200. */
+static unsigned subscribe_as(const char *user, unsigned k)
+{
+    char callid[32], branch[32], pai[96];
+    snprintf(callid, sizeof callid, "lim%s%u@x", user, k);
+    snprintf(branch, sizeof branch, "z9hG4bKlim%s%u", user, k);
+    snprintf(pai, sizeof pai, "P-Asserted-Identity: <sip:%s@example.com>\r\n", user);
+    subscribe(branch, callid, UA_EVENT, pai, 600);
+    unsigned st = last_status();
+    long n = pfake_last(F, "NOTIFY ");
+    if (st == 200 && n >= 0)
+        pfake_reply(F, (size_t)n, 200, NULL, NULL, NULL);
+    F->nsent = 0;
+    return st;
+}
+
 START_TEST(subscriptions_past_the_limit_get_503)
 {
+    tweak = small_tables;
     make(false);
-    char callid[32], branch[32];
-    for (unsigned k = 0; k < PUSH_PSA_MAX_SUBS; k++) {
-        snprintf(callid, sizeof callid, "lim%u@x", k);
-        snprintf(branch, sizeof branch, "z9hG4bKlim%u", k);
-        subscribe(branch, callid, UA_EVENT, SUB_PAI, 600);
-        ck_assert_uint_eq(last_status(), 200);
-        F->nsent = 0;
+    /* two identities fill the table of 6 up to their quota of 3 */
+    for (unsigned k = 0; k < 3; k++) {
+        ck_assert_uint_eq(subscribe_as("bob", k), 200);
+        ck_assert_uint_eq(subscribe_as("carol", k), 200);
     }
-    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), PUSH_PSA_MAX_SUBS);
-    subscribe("z9hG4bKlimx", "limx@x", UA_EVENT, SUB_PAI, 600);
-    ck_assert_uint_eq(last_status(), 503);
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), 3);
+    ck_assert_uint_eq(subscribe_as("dave", 0), 503);
     char ra[16];
+    subscribe("z9hG4bKlimx", "limx@x", UA_EVENT, "P-Asserted-Identity: <sip:dave@example.com>\r\n", 600);
     ck_assert(pfake_header(F, (size_t)pfake_last(F, "SIP/2.0 "), "Retry-After", ra, sizeof ra));
     ck_assert_str_eq(ra, "60");
-    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), PUSH_PSA_MAX_SUBS);
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:dave@example.com"), SP_LIT("")), 0);
+    destroy();
+}
+END_TEST
+
+START_TEST(one_identity_is_capped)
+{
+    tweak = small_tables;
+    make(false);
+    for (unsigned k = 0; k < 3; k++)
+        ck_assert_uint_eq(subscribe_as("bob", k), 200);
+    /* the quota reached: 403 for bob (a port or parameters do not make another identity) */
+    subscribe("z9hG4bKq4", "q4@x", UA_EVENT, "P-Asserted-Identity: <sip:bob@example.com:5070;user=phone>\r\n", 600);
+    ck_assert_uint_eq(last_status(), 403);
+    ck_assert_str_eq(last_reason, "Too Many Subscriptions For This Identity");
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), 3);
+    /* others still get in */
+    ck_assert_uint_eq(subscribe_as("carol", 0), 200);
+    destroy();
+    /* at the quota, a refresh in one of the dialogs is no new subscription */
+    tweak = small_tables;
+    make(false);
+    char to[128], m[2048];
+    ck_assert_uint_eq(subscribe_as("bob", 0), 200);
+    subscribe("z9hG4bKq6", "q6@x", UA_EVENT, SUB_PAI, 600);
+    pfake_header(F, (size_t)pfake_last(F, "SIP/2.0 200"), "To", to, sizeof to);
+    ck_assert_uint_eq(subscribe_as("bob", 1), 200);
+    snprintf(m, sizeof m,
+             "SUBSCRIBE sip:psa@10.0.0.9:5060 SIP/2.0\r\nVia: SIP/2.0/UDP " CORE ":5060;branch=z9hG4bKq7\r\n"
+             "Max-Forwards: 70\r\n" SUB_PAI "From: \"Bob\" <sip:bob@example.com>;tag=sb77a1\r\nTo: %s\r\n"
+             "Call-ID: q6@x\r\nCSeq: 2 SUBSCRIBE\r\nContact: <sip:bob@" UE ":5060>\r\nEvent: " UA_EVENT "\r\n"
+             "Expires: 600\r\nContent-Length: 0\r\n\r\n",
+             to);
+    pfake_inject(F, m, CORE, 5060);
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), 3);
+    destroy();
+}
+END_TEST
+
+/* A subscription whose enrolment NOTIFY gets the outcome given by fail. */
+static void enrolment_outcome(unsigned status, const char *headers, bool timeout, bool tperr, bool ends)
+{
+    make(false);
+    F->fail_sends = tperr;
+    subscribe("z9hG4bKe1", "e1@x", UA_EVENT, SUB_PAI, 600);
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(subscribed, 1);
+    long n = pfake_last(F, "NOTIFY ");
+    ck_assert_int_ge(n, 0);
+    size_t notifies = pfake_count(F, "NOTIFY ");
+    if (timeout || tperr)
+        pfake_advance(F, 33000); /* Timer F is 64*T1 */
+    else
+        pfake_reply(F, (size_t)n, status, headers, NULL, NULL);
+    F->fail_sends = false;
+    ck_assert_uint_eq(sub_ended, ends);
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), !ends);
+    if (ends) {
+        /* §4.2.2: no NOTIFY terminated follows a NOTIFY failure */
+        for (size_t i = 0; i < F->nsent; i++)
+            ck_assert_ptr_null(strstr(pfake_msg(F, i), "Subscription-State: terminated"));
+        ck_assert_ptr_nonnull(strstr(last_reason, "NOTIFY"));
+    }
+    /* a push through the subscription afterwards */
+    push_psa_push p = {.ask = PUSH_ASK_NOTIFY, .to = SP_LIT("sip:bob@example.com"), .app = SP_LIT("mms.ua"),
+                       .content_type = SP_LIT("text/plain"), .body = SP_LIT("x")};
+    push_psa_result now;
+    int rc = push_psa_send(P, &p, on_done, NULL, &now);
+    if (ends) {
+        ck_assert_int_eq(rc, 1);
+        ck_assert_uint_eq(now.status, 481);
+        ck_assert(!now.retry);
+    } else {
+        ck_assert_int_eq(rc, 0);
+        ck_assert_int_gt((long)pfake_count(F, "NOTIFY "), (long)notifies);
+    }
+    destroy();
+}
+
+START_TEST(enrolment_notify_failures_end_the_subscription)
+{
+    enrolment_outcome(408, NULL, false, false, true);
+    ck_assert_str_eq(last_reason, "NOTIFY answered 408");
+    enrolment_outcome(481, NULL, false, false, true);
+    enrolment_outcome(404, NULL, false, false, true);
+    enrolment_outcome(489, NULL, false, false, true);
+    enrolment_outcome(604, NULL, false, false, true);
+    enrolment_outcome(0, NULL, true, false, true); /* never answered: Timer F */
+    ck_assert_str_eq(last_reason, "NOTIFY timed out");
+    enrolment_outcome(0, NULL, false, true, true); /* the transport refused it */
+    ck_assert_str_eq(last_reason, "NOTIFY transport error");
+}
+END_TEST
+
+START_TEST(other_notify_refusals_keep_the_subscription)
+{
+    /* transaction-only failures: the subscriber is there */
+    enrolment_outcome(503, "Retry-After: 5\r\n", false, false, false);
+    enrolment_outcome(503, NULL, false, false, false);
+    enrolment_outcome(500, NULL, false, false, false);
+    enrolment_outcome(403, NULL, false, false, false);
+    enrolment_outcome(401, NULL, false, false, false);
+    enrolment_outcome(603, NULL, false, false, false);
+}
+END_TEST
+
+START_TEST(push_notify_timeout_ends_the_subscription)
+{
+    make(false);
+    ck_assert_uint_eq(subscribe_as("bob", 0), 200);
+    push_psa_push p = {.ask = PUSH_ASK_NOTIFY, .to = SP_LIT("sip:bob@example.com"), .app = SP_LIT("mms.ua"),
+                       .content_type = SP_LIT("text/plain"), .body = SP_LIT("x")};
+    push_psa_result now;
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
+    pfake_advance(F, 33000);
+    ck_assert_uint_eq(results, 1);
+    ck_assert(!res.delivered);
+    ck_assert_uint_eq(res.status, 408);
+    ck_assert_uint_eq(sub_ended, 1);
+    ck_assert_str_eq(last_reason, "NOTIFY timed out");
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 1);
+    ck_assert_uint_eq(now.status, 481);
     destroy();
 }
 END_TEST
@@ -689,6 +835,10 @@ static Suite *push_psa_suite(void)
     tcase_add_test(t, notify_goes_to_the_subscribers_gruu);
     tcase_add_test(t, notify_carries_an_indirect_push);
     tcase_add_test(t, subscriptions_past_the_limit_get_503);
+    tcase_add_test(t, one_identity_is_capped);
+    tcase_add_test(t, enrolment_notify_failures_end_the_subscription);
+    tcase_add_test(t, other_notify_refusals_keep_the_subscription);
+    tcase_add_test(t, push_notify_timeout_ends_the_subscription);
     tcase_add_test(t, expires_zero_at_the_notifier);
     tcase_add_test(t, own_via_asks_rport);
     suite_add_tcase(s, t);
