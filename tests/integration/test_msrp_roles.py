@@ -591,7 +591,8 @@ def send_cases(tmp, family, host):
     check(uas.answer('active', listen=False) is not None, '%s: INVITE came' % what)
     check(uas.ack() is not None and uas.bye() is not None, '%s: BYE' % what)
     rc, res = outcome(p)
-    check(rc == 1 and res.get('status') == 408 and res.get('retry') is True and time.time() - t0 >= 0.9,
+    check(rc == 1 and res.get('status') == 408 and res.get('retry') is True and time.time() - t0 >= 0.9 and
+          res.get('reason') == 'no MSRP connection in time',
           '%s: failed 408 with retry after the timeout (%s)' % (what, res))
     uas.close()
 
