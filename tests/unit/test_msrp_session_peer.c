@@ -341,6 +341,44 @@ START_TEST(success_report_in_pieces)
 }
 END_TEST
 
+/* The pieces counted per message: MSRP_RANGES_CAP disjoint ones. 64
+ * single bytes apart, then every other byte, confirm 130 bytes; with 65
+ * apart the 65th is not counted, and the message stays unconfirmed. */
+START_TEST(report_pieces_limit)
+{
+    int apart = MSRP_RANGES_CAP + _i;
+    msrp_session_config c;
+    msrp_session_config_default(&c);
+    c.report_timeout_ms = 1000;
+    peer p;
+    peer_open(&p, &c);
+    p.answer = 200;
+    pair_fill(content, sizeof content, 9);
+    msrp_message m;
+    msrp_message_init(&m);
+    m.content_type = SP_LIT("text/plain");
+    m.data = content;
+    m.size = 130;
+    m.success_report = true;
+    ck_assert_int_eq(msrp_session_send(p.tx.s, &m, NULL), 0);
+    ck_assert_int_eq(msrp_session_start(p.tx.s), 0);
+    for (int i = 0; i < 200 && p.answered < 1; i++)
+        peer_pump(&p, 5);
+    ck_assert_int_eq(p.answered, 1);
+    for (int k = 0; k < apart; k++)
+        report(&p, 2 * (uint64_t)k + 1, 2 * (uint64_t)k + 1, 130); /* 1, 3, 5, ... */
+    for (uint64_t pos = 1; pos <= 130; pos++)
+        if (pos % 2 == 0 || pos > 2 * (uint64_t)apart - 1)
+            report(&p, pos, pos, 130); /* every byte not reported yet */
+    for (int i = 0; i < 400 && !p.tx.counts[MSRP_EV_SENT] && !p.tx.counts[MSRP_EV_SEND_FAILED]; i++)
+        peer_pump(&p, 5);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_REPORT], 130);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SENT], _i ? 0 : 1);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SEND_FAILED], _i ? 1 : 0);
+    peer_close(&p);
+}
+END_TEST
+
 /* REPORTs covering the message may come before the last chunk's 200: the
  * 200 then completes it at once. */
 START_TEST(success_report_before_the_last_200)
@@ -442,6 +480,7 @@ static Suite *msrp_session_peer_suite(void)
     tcase_add_test(tc, success_report_late);
     tcase_add_loop_test(tc, success_report_in_pieces, 0, (int)(sizeof pieces / sizeof pieces[0]));
     tcase_add_test(tc, success_report_before_the_last_200);
+    tcase_add_loop_test(tc, report_pieces_limit, 0, 2);
     tcase_add_loop_test(tc, drop_after_acks, 0, 6);
     tcase_add_test(tc, first_send_bodiless);
     suite_add_tcase(s, tc);
