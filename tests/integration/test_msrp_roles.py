@@ -359,6 +359,17 @@ def recv_cases(tmp, family, host):
         status = stray.response_to(tid)[2]
         check(status == '481', '%s: a SEND naming no session gets 481' % what)
         stray.close()
+        # the right session but another peer's From-Path: 403, and the connection is closed
+        stray = msrp_connect(family, path)
+        other = re.sub(r'/[^/;]+;tcp$', '/notthepeer0;tcp', ours)
+        status = stray.response_to(stray.send(path, other, rand_id(), 1, 0, b''))[2]
+        check(status == '403', '%s: a SEND from another From-Path gets 403' % what)
+        try:
+            closed = stray.s.recv(1) == b''
+        except OSError:
+            closed = True
+        check(closed, '%s: and that connection is closed' % what)
+        stray.close()
         ms = msrp_connect(family, path)
         mid, oks, report = push_content(ms, path, ours, data)
         check(oks == 2, '%s: both chunks answered 200' % what)
