@@ -183,6 +183,17 @@ static snd_file *file_of(push_invite_sender *s, msrp_session *ms)
     return NULL;
 }
 
+/* Whether every file still going has its MSRP connection. */
+static bool media_bound(const push_invite_sender *s)
+{
+    for (size_t i = 0; i < s->nfiles; i++) {
+        const snd_file *f = &s->files[i];
+        if (!f->settled && f->ms && !msrp_session_bound(f->ms))
+            return false;
+    }
+    return true;
+}
+
 static void on_msrp(void *ctx, msrp_session *ms, const msrp_event_info *ev)
 {
     push_invite_sender *s = ctx;
@@ -190,14 +201,10 @@ static void on_msrp(void *ctx, msrp_session *ms, const msrp_event_info *ev)
     if (!f || s->state != PUSH_SENDER_TRANSFER)
         return;
     switch (ev->type) {
-    case MSRP_EV_BOUND: {
-        bool all = true;
-        for (size_t i = 0; i < s->nfiles; i++)
-            all = all && (!s->files[i].ms || msrp_session_bound(s->files[i].ms));
-        if (all)
+    case MSRP_EV_BOUND:
+        if (media_bound(s))
             push_tmr_stop(&s->c->env, &s->connect_tmr);
         return;
-    }
     case MSRP_EV_SENT: /* every chunk answered, and the success REPORT when asked */
         f->acked = ev->bytes ? ev->bytes : f->f.size;
         f->delivered = true;
@@ -612,7 +619,7 @@ bool push_sender_connect_timer(push_invite_ctx *c, uint64_t id)
     if (!s)
         return false;
     s->connect_tmr.handle = 0;
-    if (s->state == PUSH_SENDER_TRANSFER)
+    if (s->state == PUSH_SENDER_TRANSFER && !media_bound(s))
         fail(s, PUSH_SRC_SIP_TIMEOUT, 408, "no MSRP connection in time", "MSRP connection timeout");
     return true;
 }

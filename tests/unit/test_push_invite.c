@@ -268,6 +268,44 @@ START_TEST(port_zero_for_one_stream)
 }
 END_TEST
 
+/* The connection watch counts the files still going only: one refused
+ * (port 0) never connects, and the other's long transfer outlives the
+ * watch on both sides. */
+START_TEST(connection_watch_skips_refused_streams)
+{
+    push_invite_rx_config cfg = {.max_size = 1u << 30};
+    push_loop pl;
+    pl_open(&pl, SIP_TP_UDP, &cfg);
+    pl.tx.ctx.msrp_connect_timeout_ms = 200;
+    pl.rx.ctx.msrp_connect_timeout_ms = 200;
+    uint8_t sha[SP_SHA1_LEN] = {0};
+    push_invite_params p;
+    push_invite_file f[2];
+    pl_params(&pl, &p, &f[0], NULL, 0, "application/octet-stream");
+    pl_params(&pl, &p, &f[1], NULL, 0, "application/octet-stream");
+    f[0].fd = sparse_file(1u << 30);
+    f[0].size = 1u << 30;
+    f[0].sha1 = sha;
+    f[1].fd = sparse_file((1u << 30) + 1); /* over max-size: port 0 */
+    f[1].size = (1u << 30) + 1;
+    f[1].sha1 = sha;
+    p.files = f;
+    p.nfiles = 2;
+    p.chunk_size = 1024;
+    p.window = 1; /* slow: the transfer outlives the watch */
+    pl_send(&pl, &p);
+    pl_run_for(&pl, 700);
+    ck_assert(!pl.done);
+    ck_assert_int_eq(push_invite_sender_state(pl.sender), PUSH_SENDER_TRANSFER);
+    ck_assert_ptr_null(pl_wire(&pl.rx, "BYE ", 0));
+    ck_assert_ptr_null(pl_wire(&pl.tx, "BYE ", 0));
+    ck_assert_uint_eq(push_invite_rx_sessions(pl.rx.rx), 1);
+    pl_close(&pl);
+    close(f[0].fd);
+    close(f[1].fd);
+}
+END_TEST
+
 /* Two files both taken: the first finished is dropped by a re-INVITE with
  * its port at 0, BYE after the second (seed 002 §7.3.2.3). */
 START_TEST(two_files_reinvite_then_bye)
@@ -661,6 +699,7 @@ static Suite *push_invite_suite(void)
     tcase_add_test(t, refused_after_arrival_is_never_confirmed);
     tcase_add_test(t, offered_again);
     tcase_add_test(t, session_refreshed_by_update);
+    tcase_add_test(t, connection_watch_skips_refused_streams);
     tcase_add_test(t, sender_vanishes);
     tcase_add_test(t, cpim_envelope);
     tcase_add_test(t, receiver_ends_an_unrefreshed_session);
