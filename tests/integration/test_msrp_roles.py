@@ -557,14 +557,16 @@ def send_cases(tmp, family, host):
         check((mline_port(inv.body) == 9) == (offered == 'active'), '%s: port 9 only when active' % what)
         check(('c=IN %s %s' % ('IP6' if ':' in host else 'IP4', host)) in inv.body and
               uas.offer_path.startswith('msrp://%s:' % bracket(host)), '%s: c= and path in the family' % what)
-        check(uas.ack() is not None, '%s: ACK' % what)
         if connects == 'peer':
+            # §5.4: the active end connects once it has the answer (here right after
+            # sending it, before the ACK) and sends at once; bodiless, it binds
             ms = msrp_connect(family, uas.offer_path)
-            # §5.4: the active end sends at once; bodiless, it binds the connection
             tid = ms.send(uas.offer_path, uas.path, rand_id(), 1, 0, b'')
+            check(uas.ack() is not None, '%s: ACK' % what)
             status = ms.response_to(tid)[2]
             check(status == '200', '%s: our bodiless SEND bound the session' % what)
         else:
+            check(uas.ack() is not None, '%s: ACK' % what)
             ms = accept(uas.lsock)
             check(ms is not None, '%s: sippush connected to our path' % what)
         if ms is None:
