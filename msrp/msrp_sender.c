@@ -34,6 +34,7 @@ void msrp_message_init(msrp_message *m)
 static void out_free(msrp_out *o)
 {
     free(o->tmpl);
+    free(o->reported);
     free(o);
 }
 
@@ -104,7 +105,7 @@ static void out_check(msrp_session *s, msrp_out *o)
 {
     if (!o->written || o->inflight || o->over)
         return;
-    if (o->m.success_report) {
+    if (o->m.success_report && !o->confirmed) {
         /* The REPORT ends it (msrp_sender_on_report), or the session's one
          * timer when it is late. */
         o->acks_done = true;
@@ -355,6 +356,30 @@ void msrp_sender_on_response(msrp_session *s, size_t slot, unsigned status)
     msrp_sender_pump_later(s);
 }
 
+/* Whether the success REPORTs so far, this one included, cover the message
+ * from its first position sent: one REPORT without Byte-Range, one range
+ * covering it, or the union of several (§7.1.2 lets the receiver report
+ * parts, in any order and overlapping). A range with an unknown end ("*")
+ * covers nothing. Past MSRP_RANGES_CAP disjoint pieces the rest is not
+ * counted: the REPORT timeout then decides. */
+static bool report_confirms(msrp_out *o, bool has_byte_range, const msrp_range *r)
+{
+    uint64_t first = o->m.first, last = o->m.size;
+    if (!has_byte_range)
+        return true;
+    if (!r || r->end_star)
+        return false; /* malformed, or an end not known */
+    if (last < first || (r->start <= first && r->end >= last))
+        return true;
+    if (!o->reported) {
+        if (!(o->reported = malloc(sizeof *o->reported)))
+            return false;
+        msrp_ranges_init(o->reported, MSRP_RANGES_CAP);
+    }
+    msrp_ranges_add(o->reported, r->start, r->end); /* refused past the cap: not counted */
+    return msrp_ranges_contains(o->reported, first, last);
+}
+
 void msrp_sender_on_report(msrp_session *s, const msrp_head *h)
 {
     sp_str mid = msrp_head_get(h, MSRP_H_MESSAGE_ID);
@@ -370,7 +395,8 @@ void msrp_sender_on_report(msrp_session *s, const msrp_head *h)
                           .status = st.code, .reason = "REPORT"};
     msrp_range r;
     sp_str br = msrp_head_get(h, MSRP_H_BYTE_RANGE);
-    if (br.p && msrp_range_parse(br, &r, NULL) == 0) {
+    bool ranged = br.p && msrp_range_parse(br, &r, NULL) == 0;
+    if (ranged) {
         ev.range_start = r.start;
         ev.range_end = r.end_star ? 0 : r.end;
         ev.range_total = r.total_star ? 0 : r.total;
@@ -383,9 +409,11 @@ void msrp_sender_on_report(msrp_session *s, const msrp_head *h)
         if (st.code == 415)
             type_refuse(s, o->m.content_type);
         out_failed(s, o, st.code, "failure report");
-    } else if (o->m.success_report && o->acks_done &&
-               (!br.p || (ev.range_start <= o->m.first && ev.range_end >= o->m.size))) {
-        out_finish(s, o, MSRP_EV_SENT, 200, "OK");
+    } else if (o->m.success_report && !o->confirmed && report_confirms(o, br.p != NULL, ranged ? &r : NULL)) {
+        o->confirmed = true;
+        if (o->acks_done)
+            out_finish(s, o, MSRP_EV_SENT, 200, "OK");
+        /* else the last 200 finishes it (out_check) */
     }
     if (msrp_session_live(s)) {
         ring_trim(s);

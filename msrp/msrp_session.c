@@ -124,6 +124,14 @@ int msrp_session_set_peer(msrp_session *s, sp_str path)
     return 0;
 }
 
+int msrp_session_set_setup(msrp_session *s, msrp_setup setup)
+{
+    if (s->state != MSRP_S_NEW)
+        return SP_EINVAL;
+    s->cfg.setup = setup;
+    return 0;
+}
+
 int msrp_session_start(msrp_session *s)
 {
     if (s->state != MSRP_S_NEW || !s->peer_len)
@@ -174,6 +182,9 @@ size_t msrp_session_footprint(const msrp_session *s)
     if (s->ring)
         n += s->cfg.window * sizeof *s->ring;
     n += s->nout * sizeof(msrp_out) + s->nrx * sizeof(msrp_rx);
+    for (const msrp_out *o = s->out_head; o; o = o->next)
+        if (o->reported)
+            n += sizeof *o->reported;
     for (const msrp_rx *rx = s->rx; rx; rx = rx->next)
         if (rx->ra.hasher)
             n += msrp_hasher_footprint();

@@ -23,7 +23,8 @@
  * with Success-Report: yes is SENT only once its success REPORT came; when
  * none comes within config.report_timeout_ms of the last 200 it ends in
  * MSRP_EV_SEND_FAILED (status 408, every byte acknowledged but not
- * confirmed).
+ * confirmed). Several success REPORTs whose Byte-Ranges together cover the
+ * message confirm it as one does (§7.1.2), in any order, overlapping or not.
  *
  * Receiving: chunks are reassembled by Byte-Range (msrp_reassembly.h) into
  * a memory sink or a file sink in config.rx_dir (a name taken gets "-2",
@@ -192,6 +193,9 @@ sp_str msrp_session_local_uri(const msrp_session *s);
 /* The peer's a=path (URIs separated by spaces; the first is where requests
  * go, the last the peer itself). 0 or SP_EINVAL. */
 int msrp_session_set_peer(msrp_session *s, sp_str path);
+/* The role, before msrp_session_start (an offerer learns it from the
+ * answer, RFC 6135 §4.2). 0, or SP_EINVAL once started. */
+int msrp_session_set_setup(msrp_session *s, msrp_setup setup);
 /* Active: connects (or reuses a connection) and sends the first SEND.
  * Passive: waits for the peer. 0 or a negative errno / SP_EINVAL. */
 int msrp_session_start(msrp_session *s);

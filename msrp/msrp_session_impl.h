@@ -55,10 +55,14 @@ struct msrp_out {
     uint64_t clear_to;     /* no seven hyphens start before this position */
     uint32_t inflight;     /* transactions unanswered */
     tp_ms report_due;      /* acks_done: when the success REPORT is late */
+    msrp_ranges *reported; /* success REPORT pieces so far (§7.1.2: a receiver may
+                              confirm a message in parts); allocated with the
+                              first piece that does not cover it alone */
     int refs;              /* writes still referencing m.data */
     bool written;          /* the last chunk went out */
     bool aborting;         /* the next chunk is the '#' one */
     bool acks_done;        /* every chunk acknowledged: waiting for the REPORT */
+    bool confirmed;        /* success REPORTs cover the message */
     bool over;             /* finished: outcome below, told once refs is 0 */
     msrp_event_type outcome;
     unsigned status;

@@ -25,8 +25,14 @@
 /* The methods an agent handles in a push session (Allow, RFC 3261 §20.5;
  * seed 002 §7.3.2.1 item 3 and §7.3.1.1 item 10). */
 #define PUSH_INVITE_ALLOW "INVITE, ACK, CANCEL, BYE, UPDATE"
-/* Timer cookie kinds of the session-mode agents (push_cookie). */
-enum { PUSH_TMR_INVITE_SENDER = 0x40, PUSH_TMR_INVITE_RX = 0x41 };
+/* An MSRP connection not made this long after the answer ends the push,
+ * on either side (RFC 4975 §5.4 sets no time; a sender waits for the
+ * receiver's connection, a receiver for the sender's). */
+#define PUSH_MSRP_CONNECT_TIMEOUT_MS 30000u
+/* Timer cookie kinds of the session-mode agents (push_cookie); the
+ * connection watch's id is the agent's (a sender's or a receiver
+ * session's: they share c->next_id). */
+enum { PUSH_TMR_INVITE_SENDER = 0x40, PUSH_TMR_INVITE_RX = 0x41, PUSH_TMR_MSRP_CONNECT = 0x42 };
 
 struct push_invite_sender;
 struct push_rx_session;
@@ -36,7 +42,9 @@ typedef struct push_invite_ctx {
     sip_txn_layer *sip;
     msrp_endpoint *msrp;
     const char *msrp_host;   /* host of the local MSRP URIs (NUL-terminated) */
-    uint16_t msrp_port;      /* the MSRP listener's port (a passive sender's a=path) */
+    uint16_t msrp_port;      /* the MSRP listener's port (the a=path of a passive end;
+                                0: no listener, never passive) */
+    uint32_t msrp_connect_timeout_ms; /* 0: PUSH_MSRP_CONNECT_TIMEOUT_MS */
     push_local local;        /* Via sent-by and Contact address */
     sip_tp tp;               /* transport of our requests (UDP or TCP) */
     sp_str user;             /* user part of our Contact ("psa"); may be absent */

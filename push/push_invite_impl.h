@@ -35,5 +35,14 @@ int push_dialog_send(const push_invite_ctx *c, sip_dialog *d, const char *method
 void push_rx_timer(push_invite_ctx *c, uint64_t id);
 /* The sender side's (push_invite_sender.c). */
 void push_sender_timer(push_invite_ctx *c, uint64_t id);
+/* The MSRP connection watch of agent id ran out: false when no sender has
+ * that id (push_invite_sender.c); the receiver's (push_invite_receiver.c). */
+bool push_sender_connect_timer(push_invite_ctx *c, uint64_t id);
+void push_rx_connect_timer(push_invite_ctx *c, uint64_t id);
+/* c's connection timeout, the default applied. */
+static inline uint32_t push_msrp_connect_timeout(const push_invite_ctx *c)
+{
+    return c->msrp_connect_timeout_ms ? c->msrp_connect_timeout_ms : PUSH_MSRP_CONNECT_TIMEOUT_MS;
+}
 
 #endif

@@ -148,6 +148,11 @@ int snd_prepare(push_invite_sender *s, const push_invite_params *p)
     s->chunk_size = p->chunk_size;
     s->window = p->window;
     s->answer_timeout_ms = p->answer_timeout_ms;
+    /* seed 000 offers passive; RFC 6135 §4.2.2 prefers actpass */
+    if (p->setup != SDP_SETUP_NONE && p->setup != SDP_SETUP_PASSIVE && p->setup != SDP_SETUP_ACTIVE &&
+        p->setup != SDP_SETUP_ACTPASS)
+        return SP_EINVAL;
+    s->offered = p->setup == SDP_SETUP_NONE ? SDP_SETUP_PASSIVE : p->setup;
     s->se_asked = p->session_expires_s ? p->session_expires_s : PUSH_SE_DEFAULT_S;
     if (s->se_asked < PUSH_MIN_SE_FLOOR_S || s->se_asked > PUSH_SE_MAX_S)
         return SP_EINVAL;
@@ -199,6 +204,9 @@ int snd_prepare(push_invite_sender *s, const push_invite_params *p)
 
 long snd_offer(push_invite_sender *s, char *out, size_t cap)
 {
+    /* RFC 6135 §4.2.2: an active end's port is 9; a re-offer keeps the role
+     * the answer gave us, so the connection stays where it is */
+    sdp_setup setup = s->role != SDP_SETUP_NONE ? s->role : s->offered;
     push_offer_file of[PUSH_OFFER_MAX_FILES];
     for (size_t i = 0; i < s->nfiles; i++) {
         snd_file *f = &s->files[i];
@@ -206,7 +214,7 @@ long snd_offer(push_invite_sender *s, char *out, size_t cap)
             .type = sp_str_cstr(f->type), .name = sp_str_cstr(f->name), .size = f->f.size,
             .wrapped_type = f->wrapped_type[0] ? sp_str_cstr(f->wrapped_type) : SP_STR_NULL,
             .path = f->ms ? msrp_session_local_uri(f->ms) : SP_STR_NULL,
-            .port = f->dropped || !f->ms ? 0 : s->c->msrp_port,
+            .port = f->dropped || !f->ms ? 0 : setup == SDP_SETUP_ACTIVE ? 9 : s->c->msrp_port,
             .transfer_id = sp_str_cstr(f->tid),
             .modification = s->modification[0]                    ? sp_str_cstr(s->modification)
                             : f->date[0] && !f->date_is_creation ? sp_str_cstr(f->date)
@@ -215,7 +223,7 @@ long snd_offer(push_invite_sender *s, char *out, size_t cap)
         memcpy(of[i].sha1, f->sha1, SP_SHA1_LEN);
     }
     push_offer o = {.host = s->c->msrp_host, .sess_id = s->sess_id, .version = s->sdp_version, .files = of,
-                    .nfiles = s->nfiles};
+                    .nfiles = s->nfiles, .setup = setup};
     return push_offer_build(&o, out, cap);
 }
 

@@ -29,6 +29,7 @@ typedef struct rx_stream {
     bool accepted, done, cpim;
     bool duplicate;               /* offered again: seen[seen] describes what was delivered */
     size_t seen;
+    bool passive;                 /* we listen: the offerer connects (RFC 4975 §5.4) */
     msrp_session *ms;
     char tid[PUSH_RX_TRANSFER_ID_MAX];
     char type[RX_TYPE_MAX];       /* the file-selector type as a Content-Type, or "" */
@@ -51,6 +52,7 @@ typedef struct push_rx_session {
     char peer_path[PUSH_OFFER_MAX_FILES][MSRP_PATH_MAX];
     push_se se;
     push_tmr tmr;                 /* the answer delay, then the session timer */
+    push_tmr connect_tmr;         /* every stream's MSRP connection is due by then */
     char *reply_hdrs, *reply_sdp; /* the 200 while it waits */
     size_t reply_hdrs_n, reply_sdp_n;
 } push_rx_session;
@@ -122,6 +124,7 @@ static void session_end(push_rx_session *s, const char *why)
         }
     rx->nsessions--;
     push_tmr_stop(&rx->c->env, &s->tmr);
+    push_tmr_stop(&rx->c->env, &s->connect_tmr);
     for (size_t i = 0; i < s->nstreams; i++)
         if (s->streams[i].ms)
             msrp_session_free(s->streams[i].ms);
@@ -335,6 +338,15 @@ static void on_received(push_rx_session *s, rx_stream *t, const msrp_event_info 
     msrp_sink_close(&inner);
 }
 
+/* Whether every stream still carried has its MSRP connection. */
+static bool all_bound(const push_rx_session *s)
+{
+    for (size_t i = 0; i < s->nstreams; i++)
+        if (s->streams[i].ms && !msrp_session_bound(s->streams[i].ms))
+            return false;
+    return true;
+}
+
 static void on_msrp(void *ctx, msrp_session *ms, const msrp_event_info *ev)
 {
     push_rx_session *s = ctx;
@@ -345,6 +357,10 @@ static void on_msrp(void *ctx, msrp_session *ms, const msrp_event_info *ev)
     if (!t)
         return;
     switch (ev->type) {
+    case MSRP_EV_BOUND:
+        if (all_bound(s))
+            push_tmr_stop(&s->rx->c->env, &s->connect_tmr);
+        return;
     case MSRP_EV_RECEIVED: {
         on_received(s, t, ev);
         size_t done = 0;
@@ -410,6 +426,13 @@ static void expect_from(const sdp_stream *st, msrp_expect *e)
         e->has_sha1 = true;
 }
 
+/* The port of a stream's m-line and path: the listener's when passive (RFC
+ * 6135 §4.2.2: the real address), 9 when active. */
+static uint16_t stream_port(const push_invite_rx *rx, const rx_stream *t)
+{
+    return t->passive ? rx->c->msrp_port : 9;
+}
+
 static int open_stream(push_rx_session *s, size_t i, const sdp_stream *st)
 {
     push_invite_rx *rx = s->rx;
@@ -431,11 +454,16 @@ static int open_stream(push_rx_session *s, size_t i, const sdp_stream *st)
         return SP_EINVAL; /* nowhere to connect: the stream is refused */
     memcpy(s->peer_path[i], st->path.p, st->path.n);
     s->peer_path[i][st->path.n] = '\0';
+    /* RFC 6135 §4.2, RFC 4975 §5.4: we listen when the offerer connects
+     * (an offer active or without a=setup), and need a listener for it */
+    t->passive = sdp_answer_setup(st->setup) == SDP_SETUP_PASSIVE;
+    if (t->passive && !rx->c->msrp_port)
+        return SP_EINVAL;
     msrp_session_config mc;
     msrp_session_config_default(&mc);
     mc.local_host = rx->c->msrp_host;
-    mc.local_port = 9; /* RFC 6135 §4.2.2: an active end's port is 9 */
-    mc.setup = MSRP_SETUP_ACTIVE;
+    mc.local_port = stream_port(rx, t);
+    mc.setup = t->passive ? MSRP_SETUP_PASSIVE : MSRP_SETUP_ACTIVE;
     mc.rx_dir = rx->cfg.out_dir;
     if (t->cpim && mc.rx_dir) /* the envelope's headers apart, the content stored as it comes */
         mc.rx_head = cpim_head_end;
@@ -454,19 +482,29 @@ static int open_stream(push_rx_session *s, size_t i, const sdp_stream *st)
     return msrp_session_new(rx->c->msrp, &mc, &t->ms);
 }
 
-/* The active end connects once the sender has taken the answer: on the
- * ACK (RFC 3261 §13.3.1.4), so that a reused connection never carries our
- * first SEND before the sender knows our path. */
+/* The streams of one role start. The passive ones wait for the sender's
+ * connection from the 200 on: it may connect as soon as it has our answer,
+ * before its ACK. The active ones connect once the sender has taken the
+ * answer: on the ACK (RFC 3261 §13.3.1.4), so that a reused connection never
+ * carries our first SEND before the sender knows our path. false when one
+ * could not start (the session is then over). */
+static bool start_streams(push_rx_session *s, bool passive)
+{
+    for (size_t i = 0; i < s->nstreams; i++) {
+        rx_stream *t = &s->streams[i];
+        if (t->ms && t->passive == passive &&
+            (msrp_session_set_peer(t->ms, sp_str_cstr(s->peer_path[i])) != 0 || msrp_session_start(t->ms) != 0)) {
+            hang_up(s, "MSRP could not start");
+            return false;
+        }
+    }
+    return true;
+}
+
 static void start_media(push_rx_session *s)
 {
     s->media_started = true;
-    for (size_t i = 0; i < s->nstreams; i++) {
-        rx_stream *t = &s->streams[i];
-        if (t->ms && (msrp_session_set_peer(t->ms, sp_str_cstr(s->peer_path[i])) != 0 || msrp_session_start(t->ms) != 0)) {
-            hang_up(s, "MSRP could not start");
-            return;
-        }
-    }
+    start_streams(s, false);
 }
 
 static void send_200(push_rx_session *s, const char *event)
@@ -483,6 +521,10 @@ static void send_200(push_rx_session *s, const char *event)
     s->ack_st = s->st; /* until the ACK: the layer says when it gave up (RFC 3261 §13.3.1.4) */
     s->st = 0;
     set_state(s, RX_ACTIVE, event);
+    if (!start_streams(s, true))
+        return;
+    push_tmr_start(&rx->c->env, &s->connect_tmr, push_msrp_connect_timeout(rx->c),
+                   push_cookie(PUSH_TMR_MSRP_CONNECT, s->id));
     uint64_t due = push_se_due_ms(&s->se);
     if (due)
         push_tmr_start(&rx->c->env, &s->tmr, due, push_cookie(PUSH_TMR_INVITE_RX, s->id));
@@ -504,7 +546,7 @@ static unsigned build_answer(push_rx_session *s, const sip_msg *req, const sdp_d
         s->streams[i].accepted = v[i] == SDP_ACCEPT;
         s->naccepted += s->streams[i].accepted;
         sp_str path = s->streams[i].ms ? msrp_session_local_uri(s->streams[i].ms) : SP_STR_NULL;
-        sdp_answer_stream(&offer->streams[i], &rx->caps, v[i], 9, path, &ans[i]);
+        sdp_answer_stream(&offer->streams[i], &rx->caps, v[i], stream_port(rx, &s->streams[i]), path, &ans[i]);
     }
     char sid[24];
     snprintf(sid, sizeof sid, "%llu", (unsigned long long)(s->id + 2890844526ull));
@@ -695,7 +737,7 @@ static void on_refresh(push_rx_session *s, sip_txn_id st, const sip_msg *req)
                 msrp_session_free(t->ms);
                 t->ms = NULL;
             }
-            sdp_answer_stream(&off[i], &rx->caps, keep ? SDP_ACCEPT : SDP_REFUSE_PORT, 9,
+            sdp_answer_stream(&off[i], &rx->caps, keep ? SDP_ACCEPT : SDP_REFUSE_PORT, stream_port(rx, t),
                               t->ms ? msrp_session_local_uri(t->ms) : SP_STR_NULL, &ans[i]);
         }
         offer.streams = ans;
@@ -800,6 +842,17 @@ void push_rx_timer(push_invite_ctx *c, uint64_t id)
         }
     }
     hang_up(s, "session timer ran out"); /* RFC 4028 §10 */
+}
+
+/* No MSRP connection in time: the session cannot carry the push. */
+void push_rx_connect_timer(push_invite_ctx *c, uint64_t id)
+{
+    push_rx_session *s = session_by_id(c, id);
+    if (!s)
+        return;
+    s->connect_tmr.handle = 0;
+    if (s->state == RX_ACTIVE && !all_bound(s))
+        hang_up(s, "no MSRP connection in time");
 }
 
 /* --- life cycle ---------------------------------------------------------------- */

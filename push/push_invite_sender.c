@@ -7,6 +7,7 @@
 #include "msrp_progress.h"
 #include "push_invite_sender_impl.h"
 #include "sdp_build.h"
+#include "sdp_offer.h"
 #include "sp_random.h"
 #include "sip_hdr.h"
 
@@ -56,15 +57,33 @@ static void stop_timers(push_invite_sender *s)
     push_tmr_stop(&s->c->env, &s->session_tmr);
     push_tmr_stop(&s->c->env, &s->progress_tmr);
     push_tmr_stop(&s->c->env, &s->glare_tmr);
+    push_tmr_stop(&s->c->env, &s->connect_tmr);
 }
 
 static void close_media(push_invite_sender *s)
 {
     for (size_t i = 0; i < s->nfiles; i++) {
-        if (s->files[i].ms)
-            msrp_session_free(s->files[i].ms);
-        s->files[i].ms = NULL;
+        snd_file *f = &s->files[i];
+        uint64_t acked = f->ms && !f->settled ? msrp_session_acked(f->ms, f->handle) : 0;
+        if (acked > f->acked)
+            f->acked = acked; /* a message still in flight: what the receiver has */
+        if (f->ms)
+            msrp_session_free(f->ms);
+        f->ms = NULL;
     }
+}
+
+/* A file whose every byte was acknowledged by 200s but whose success
+ * REPORT did not come (RFC 4975 §7.1.1): it has most likely arrived, and a
+ * retry would be a new push (a fresh file-transfer-id) delivered twice. */
+static bool unconfirmed_arrival(const push_invite_sender *s)
+{
+    for (size_t i = 0; i < s->nfiles; i++) {
+        const snd_file *f = &s->files[i];
+        if (s->confirm && !f->delivered && f->f.size && f->acked >= f->f.size)
+            return true;
+    }
+    return false;
 }
 
 /* The end: nothing of the push is left but the struct, then done(). The
@@ -83,6 +102,8 @@ static void finish(push_invite_sender *s, const char *event)
         s->res.bytes += s->files[i].acked;
         s->res.chunks += (s->files[i].acked + chunk - 1) / chunk;
     }
+    if (s->res.status.outcome == PUSH_OUTCOME_FAILED && unconfirmed_arrival(s))
+        s->res.status.retry = false;
     uint64_t end = s->confirmed_ms ? s->confirmed_ms : s->c->env.now_ms(s->c->env.ctx);
     s->res.ms = end - s->started_ms;
     set_state(s, PUSH_SENDER_DONE, event);
@@ -162,6 +183,17 @@ static snd_file *file_of(push_invite_sender *s, msrp_session *ms)
     return NULL;
 }
 
+/* Whether every file still going has its MSRP connection. */
+static bool media_bound(const push_invite_sender *s)
+{
+    for (size_t i = 0; i < s->nfiles; i++) {
+        const snd_file *f = &s->files[i];
+        if (!f->settled && f->ms && !msrp_session_bound(f->ms))
+            return false;
+    }
+    return true;
+}
+
 static void on_msrp(void *ctx, msrp_session *ms, const msrp_event_info *ev)
 {
     push_invite_sender *s = ctx;
@@ -169,6 +201,10 @@ static void on_msrp(void *ctx, msrp_session *ms, const msrp_event_info *ev)
     if (!f || s->state != PUSH_SENDER_TRANSFER)
         return;
     switch (ev->type) {
+    case MSRP_EV_BOUND:
+        if (media_bound(s))
+            push_tmr_stop(&s->c->env, &s->connect_tmr);
+        return;
     case MSRP_EV_SENT: /* every chunk answered, and the success REPORT when asked */
         f->acked = ev->bytes ? ev->bytes : f->f.size;
         f->delivered = true;
@@ -203,9 +239,11 @@ static bool answer_takes(const sdp_stream *a, const snd_file *f)
     return sdp_types_parse(a->accept_types, &t, &err) == 0 && sdp_types_accept(&t, sp_str_cstr(f->type));
 }
 
-/* The answer's streams, in the order of the offer (RFC 3264 §6). Returns
- * how many files go ahead. */
-static size_t start_media(push_invite_sender *s, const sip_msg *resp)
+/* The answer's streams, in the order of the offer (RFC 3264 §6), each
+ * file's MSRP session in the role the answer leaves us (RFC 6135 §4.2).
+ * Returns 0 when at least one file goes ahead, else the SIP code that ends
+ * the push, with *why. */
+static unsigned start_media(push_invite_sender *s, const sip_msg *resp, const char **why)
 {
     sdp_session sess;
     sdp_media media[SDP_DEFAULT_MAX_MEDIA];
@@ -215,8 +253,25 @@ static size_t start_media(push_invite_sender *s, const sip_msg *resp)
     sp_error err;
     if (sdp_parse(resp->body.p, resp->body.n, &sess, media, SDP_DEFAULT_MAX_MEDIA, attrs, SDP_DEFAULT_MAX_ATTRS, NULL,
                   &err) < 0 ||
-        sdp_desc_read(&sess, st, PUSH_OFFER_MAX_FILES, &d, &err) != 0 || d.nstreams != s->nfiles)
-        return 0;
+        sdp_desc_read(&sess, st, PUSH_OFFER_MAX_FILES, &d, &err) != 0 || d.nstreams != s->nfiles) {
+        *why = "the answer is not an SDP answer to the offer";
+        return 488;
+    }
+    sdp_setup role = SDP_SETUP_NONE;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        if (st[i].port == 0)
+            continue;
+        /* RFC 4145 §4.1: no one would connect, or both would */
+        sdp_setup r = sdp_offerer_role(s->offered, st[i].setup);
+        if (r == SDP_SETUP_NONE || (role != SDP_SETUP_NONE && r != role)) {
+            *why = st[i].setup == SDP_SETUP_PASSIVE   ? "a=setup:passive in the answer: no end would connect"
+                   : st[i].setup == SDP_SETUP_ACTIVE ? "a=setup:active in the answer: both ends would connect"
+                                                     : "the answer's a=setup cannot work with the offer";
+            return 488;
+        }
+        role = r;
+    }
+    s->role = role;
     size_t going = 0;
     for (size_t i = 0; i < s->nfiles; i++) {
         snd_file *f = &s->files[i];
@@ -232,6 +287,7 @@ static size_t start_media(push_invite_sender *s, const sip_msg *resp)
         m.nextra = s->nextra;
         /* a stream refused (port 0) or one that cannot take the type: that file fails */
         if (st[i].port == 0 || !st[i].path.p || !answer_takes(&st[i], f) ||
+            msrp_session_set_setup(f->ms, role == SDP_SETUP_ACTIVE ? MSRP_SETUP_ACTIVE : MSRP_SETUP_PASSIVE) != 0 ||
             msrp_session_set_peer(f->ms, st[i].path) != 0 || msrp_session_start(f->ms) != 0 ||
             msrp_session_send(f->ms, &m, &f->handle) != 0) {
             f->settled = true;
@@ -240,7 +296,9 @@ static size_t start_media(push_invite_sender *s, const sip_msg *resp)
         }
         going++;
     }
-    return going;
+    if (!going)
+        *why = "every stream was refused (port 0)";
+    return going ? 0 : 488;
 }
 
 /* --- session refresh (RFC 4028) ------------------------------------------------ */
@@ -404,13 +462,16 @@ static void on_2xx(push_invite_sender *s, const sip_msg *resp)
     if (push_se_uac_2xx(resp, &s->se, &err) != 0)
         s->se = (push_se){0};
     set_state(s, PUSH_SENDER_TRANSFER, "2xx");
-    size_t going = start_media(s, resp);
+    const char *why = NULL;
+    unsigned refused = start_media(s, resp, &why);
     ack_2xx(s); /* after the media is ready: the receiver connects on it */
-    if (going == 0) {
-        set_result(s, PUSH_SRC_SIP, 488, "every stream was refused (port 0)");
-        send_bye(s, "streams refused");
+    if (refused) {
+        set_result(s, PUSH_SRC_SIP, refused, why);
+        send_bye(s, "answer refused");
         return;
     }
+    push_tmr_start(&s->c->env, &s->connect_tmr, push_msrp_connect_timeout(s->c),
+                   push_cookie(PUSH_TMR_MSRP_CONNECT, s->id));
     arm_session_timer(s);
     if (s->cb.progress)
         push_tmr_start(&s->c->env, &s->progress_tmr, PUSH_SENDER_PROGRESS_MS, cookie(s, SND_TMR_PROGRESS));
@@ -548,6 +609,19 @@ void push_sender_timer(push_invite_ctx *c, uint64_t id)
     default:
         return;
     }
+}
+
+bool push_sender_connect_timer(push_invite_ctx *c, uint64_t id)
+{
+    push_invite_sender *s = c->senders;
+    while (s && s->id != id)
+        s = s->next;
+    if (!s)
+        return false;
+    s->connect_tmr.handle = 0;
+    if (s->state == PUSH_SENDER_TRANSFER && !media_bound(s))
+        fail(s, PUSH_SRC_SIP_TIMEOUT, 408, "no MSRP connection in time", "MSRP connection timeout");
+    return true;
 }
 
 /* --- requests from the receiver ------------------------------------------------- */

@@ -14,8 +14,18 @@
  * files, each finished one is dropped by a re-INVITE setting its port to 0,
  * and BYE follows the last (seed 002 §7.3.2.3).
  *
+ * Connection roles (RFC 4975 §5.4, RFC 6135 §4.2): the answer's a=setup
+ * decides whether a file's MSRP session connects or waits for the
+ * receiver (sdp_offerer_role); an answer that cannot work (passive to a
+ * passive offer, active to an active one) is refused at once: ACK, BYE,
+ * 488 without retry. A connection not made within the context's
+ * msrp_connect_timeout_ms of the 2xx ends the push: BYE, 408 (retry).
+ *
  * The outcome comes once, through done(), as a push_status (seed 004
- * Appendix Q) with the code that decided it; the sender has then torn down
+ * Appendix Q) with the code that decided it (a file whose every chunk
+ * was acknowledged but whose success REPORT never came is never reported
+ * with retry: it has probably arrived, and a new push would be a second
+ * copy); the sender has then torn down
  * everything it set up (the BYE answered, the MSRP sessions closed), except
  * for transactions the layer still runs on its own (retransmissions),
  * which no longer reach it.
@@ -31,6 +41,7 @@
 #include "push_invite.h"
 #include "push_offer.h"
 #include "push_status.h"
+#include "sdp_attr.h"
 
 /* The push message headers given with one push at most. */
 #define PUSH_INVITE_MAX_HEADERS 16
@@ -62,6 +73,10 @@ typedef struct push_invite_params {
     uint32_t window;           /* 0: MSRP_WINDOW_DEFAULT */
     uint32_t session_expires_s;/* 0: PUSH_SE_DEFAULT_S */
     uint32_t answer_timeout_ms;/* no final answer by then: CANCEL (0: timer B only) */
+    sdp_setup setup;           /* the role offered (RFC 6135 §4.2): SDP_SETUP_NONE or
+                                  PASSIVE for passive (seed 000), ACTIVE, or ACTPASS;
+                                  an answer whose role cannot work with it ends the
+                                  push with BYE and 488 */
 } push_invite_params;
 
 typedef struct push_invite_result {

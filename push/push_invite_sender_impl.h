@@ -50,6 +50,8 @@ struct push_invite_sender {
     sip_peer next_hop;
     bool confirm;
     uint32_t chunk_size, window, answer_timeout_ms;
+    sdp_setup offered;           /* our a=setup: passive, active or actpass */
+    sdp_setup role;              /* ours once the answer is in (re-offers carry it) */
     snd_file files[PUSH_OFFER_MAX_FILES];
     size_t nfiles;
     char modification[PUSH_DATE_LEN + 1];
@@ -75,6 +77,7 @@ struct push_invite_sender {
     bool reinvite_drop;          /* the re-INVITE in flight drops streams */
     bool glare_drop;             /* the one to send again after a 491 drops streams */
     push_tmr answer_tmr, session_tmr, progress_tmr, glare_tmr;
+    push_tmr connect_tmr;        /* the MSRP connections are due by then */
     uint64_t started_ms, confirmed_ms;
     /* outcome */
     bool have_result;

@@ -56,6 +56,10 @@ void push_invite_timer(push_invite_ctx *c, uint64_t cookie)
     switch (push_cookie_kind(cookie)) {
     case PUSH_TMR_INVITE_SENDER: push_sender_timer(c, push_cookie_id(cookie)); break;
     case PUSH_TMR_INVITE_RX: push_rx_timer(c, push_cookie_id(cookie)); break;
+    case PUSH_TMR_MSRP_CONNECT:
+        if (!push_sender_connect_timer(c, push_cookie_id(cookie)))
+            push_rx_connect_timer(c, push_cookie_id(cookie));
+        break;
     default: break;
     }
 }

@@ -49,7 +49,7 @@ long push_offer_build(const push_offer *o, char *out, size_t cap)
         s->port = f->port;
         if (f->port == 0)
             continue; /* RFC 3264 §8.2: a removed stream keeps its place, port 0 */
-        s->setup = SDP_SETUP_PASSIVE;
+        s->setup = o->setup != SDP_SETUP_NONE ? o->setup : SDP_SETUP_PASSIVE;
         s->direction = SDP_DIR_SENDONLY;
         /* seed 000: accept-types holds message/cpim (RFC 4975 §8.6); with an
          * envelope, the wrapped type is said in accept-wrapped-types */

@@ -1,6 +1,6 @@
 /* push_offer.h - the SDP offer of a session-mode push (seed 000 §8.2.5.1,
  * RFC 5547 §8.1): one "m=message PORT TCP/MSRP *" stream per file, with
- * setup passive, sendonly, accept-types message/cpim, the sender's MSRP
+ * setup passive (or the role asked for), sendonly, accept-types message/cpim, the sender's MSRP
  * path, a fresh file-transfer-id, the file-selector (name, type, size,
  * SHA-1) and the file-date. A stream already finished is offered again
  * with port 0 (seed 002 §7.3.2.3: a re-INVITE drops it). */
@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sdp_attr.h"
 #include "sp_hex.h"
 #include "sp_sha1.h"
 #include "sp_str.h"
@@ -42,6 +43,7 @@ typedef struct push_offer {
     uint64_t sess_id, version;
     const push_offer_file *files;
     size_t nfiles;
+    sdp_setup setup;       /* every stream's a=setup; SDP_SETUP_NONE: passive (seed 000) */
 } push_offer;
 
 /* Writes the offer. Returns its length, or -1 when it does not fit or a

@@ -60,8 +60,8 @@ const char *sdp_verdict_reason(sdp_verdict v)
 
 /* RFC 4145 §4.1 / RFC 6135 §4.2: the answerer takes the other role. An offer
  * without a role (or with holdconn, which RFC 6135 says to ignore) leaves
- * the offerer active as in plain RFC 4975, so the answerer listens. */
-static sdp_setup answer_setup(sdp_setup offered)
+ * the offerer active as in plain RFC 4975 §5.4, so the answerer listens. */
+sdp_setup sdp_answer_setup(sdp_setup offered)
 {
     switch (offered) {
     case SDP_SETUP_PASSIVE:
@@ -69,6 +69,27 @@ static sdp_setup answer_setup(sdp_setup offered)
         return SDP_SETUP_ACTIVE;
     default:
         return SDP_SETUP_PASSIVE;
+    }
+}
+
+sdp_setup sdp_offerer_role(sdp_setup offered, sdp_setup answered)
+{
+    if (offered == SDP_SETUP_HOLDCONN)
+        offered = SDP_SETUP_NONE; /* RFC 6135 §4.2.1: as if absent */
+    switch (answered) {
+    case SDP_SETUP_ACTIVE: /* the answerer connects: we must be listening */
+        return offered == SDP_SETUP_PASSIVE || offered == SDP_SETUP_ACTPASS ? SDP_SETUP_PASSIVE : SDP_SETUP_NONE;
+    case SDP_SETUP_PASSIVE: /* the answerer listens: we must be willing to connect */
+        return offered == SDP_SETUP_PASSIVE ? SDP_SETUP_NONE : SDP_SETUP_ACTIVE;
+    case SDP_SETUP_NONE:
+    case SDP_SETUP_HOLDCONN:
+        /* An answerer without COMEDIA follows RFC 4975 §5.4: the offerer
+         * connects and the answerer listens at its path (RFC 6135 §5), even
+         * when the offer said passive. */
+        return SDP_SETUP_ACTIVE;
+    case SDP_SETUP_ACTPASS: /* RFC 4145 §4.1: not a role an answer may take */
+    default:
+        return SDP_SETUP_NONE;
     }
 }
 
@@ -88,7 +109,7 @@ void sdp_answer_stream(const sdp_stream *offer, const sdp_caps *caps, sdp_verdic
         return;
     }
     answer->port = port;
-    answer->setup = answer_setup(offer->setup);
+    answer->setup = sdp_answer_setup(offer->setup);
     answer->direction = SDP_DIR_RECVONLY;
     answer->accept_types = caps->accept_types;
     answer->accept_wrapped_types = caps->accept_wrapped_types;

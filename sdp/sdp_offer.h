@@ -61,6 +61,19 @@ void sdp_answer_stream(const sdp_stream *offer, const sdp_caps *caps, sdp_verdic
  * (RFC 3261 §21.4.26: the answer may say what would be taken). */
 void sdp_caps_stream(const sdp_caps *caps, sdp_stream *out);
 
+/* The answerer's role for an offered one (RFC 4145 §4.1, RFC 6135 §4.2):
+ * active for passive and actpass, passive for active, none and holdconn
+ * (RFC 4975 §5.4: the offerer connects). */
+sdp_setup sdp_answer_setup(sdp_setup offered);
+
+/* The offerer's role once the answer is in: SDP_SETUP_ACTIVE (connect to
+ * the answerer's path), SDP_SETUP_PASSIVE (wait for its connection), or
+ * SDP_SETUP_NONE when the pair cannot work (passive answering a passive
+ * offer, active answering an active one, actpass in an answer). An answer
+ * without a=setup (or holdconn) is an RFC 4975 answerer listening at its
+ * path: the offerer connects, whatever it offered. */
+sdp_setup sdp_offerer_role(sdp_setup offered, sdp_setup answered);
+
 /* Where the receiver listens for one stream. */
 typedef struct sdp_endpoint {
     uint16_t port;

@@ -208,6 +208,7 @@ int cmd_psa(int argc, char **argv)
     memset(&c, 0, sizeof c);
     const char *control = NULL, *control_group = NULL;
     tp_unix_limits limits = {.max_request = CONTROL_MAX_REQUEST};
+    invite_host_opts io = {0};
     if (agent_host_init(&a.host, &a, psa_timer) != 0)
         return EXIT_FAIL;
     a.host.on_signal = psa_signal;
@@ -216,8 +217,11 @@ int cmd_psa(int argc, char **argv)
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool ok = true, takes = true;
         uint64_t n;
+        int k;
         if (!strcmp(o, "--listen"))
             ok = v && agent_host_listen(&a.host, v);
+        else if ((k = invite_host_flag(&io, o, v)) != 0)
+            ok = k > 0;
         else if (!strcmp(o, "--control"))
             control = v;
         else if (!strcmp(o, "--identity"))
@@ -260,7 +264,7 @@ int cmd_psa(int argc, char **argv)
     char allow[256];
     snprintf(allow, sizeof allow, "%.*s, INVITE, ACK, BYE, CANCEL, UPDATE", (int)push_psa_allow().n, push_psa_allow().p);
     if (agent_host_open(&a.host, sp_str_cstr(allow), SP_LIT(PUSH_PSA_SUPPORTED ", timer"), true) != 0 ||
-        invite_host_open(&a.ih, &a.host, a.host.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP) != 0)
+        invite_host_open(&a.ih, &a.host, a.host.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP, &io) != 0)
         goto done;
     char identity[PUSH_URI_MAX];
     if (!c.identity.n) {

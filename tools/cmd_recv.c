@@ -51,7 +51,8 @@ static int usage(void)
             "         [--proxy SIP-URI] [--expires S] [--app ID]... [--accept MIME]... [--trust HOST]...\n"
             "         [--allow-from SIP-URI]... [--subscribe SIP-URI] [--out DIR|none] [--max-size BYTES]\n"
             "         [--count N [--linger S]] [--max-sessions N] [--max-name BYTES] [--instance URN]\n"
-            "         [--dev-cap URL] [--user NAME --password PW] [--verbose]\n"
+            "         [--dev-cap URL] [--user NAME --password PW] [--msrp-listen HOST[:PORT]]\n"
+            "         [--msrp-connect-timeout S] [--verbose]\n"
             "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n");
     return EXIT_USAGE;
 }
@@ -294,6 +295,7 @@ int cmd_recv(int argc, char **argv)
     push_pra_config c;
     memset(&c, 0, sizeof c);
     const char *out = "./inbox", *user = NULL, *password = NULL;
+    invite_host_opts io = {0};
     if (agent_host_init(&r.host, &r, recv_timer) != 0)
         return EXIT_FAIL;
     r.host.on_signal = recv_signal;
@@ -305,8 +307,11 @@ int cmd_recv(int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         uint64_t n;
         bool ok = true, takes = true;
+        int k;
         if (!strcmp(a, "--listen"))
             ok = v && agent_host_listen(&r.host, v);
+        else if ((k = invite_host_flag(&io, a, v)) != 0)
+            ok = k > 0;
         else if (!strcmp(a, "--aor"))
             c.aor = sp_str_cstr(v);
         else if (!strcmp(a, "--registrar"))
@@ -378,7 +383,7 @@ int cmd_recv(int argc, char **argv)
     }
     status = EXIT_FAIL;
     if (agent_host_open(&r.host, push_pra_allow(true), SP_LIT("gruu, timer"), true) != 0 ||
-        invite_host_open(&r.ih, &r.host, r.host.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP) != 0)
+        invite_host_open(&r.ih, &r.host, r.host.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP, &io) != 0)
         goto done;
     char aor[PUSH_URI_MAX];
     if (!c.aor.n) {

@@ -48,7 +48,8 @@ static int usage(void)
     fprintf(stderr, "usage: sippush send --to SIP-URI [--proxy SIP-URI] [--method auto|message|notify|invite]\n"
                     "         [--app ID] [--type MIME] [--name NAME] [--confirm] [--chunk-size BYTES]\n"
                     "         [--indirect URL] [--psa|--control unix:PATH] [--header NAME:VALUE]... [--from SIP-URI]\n"
-                    "         [--target GRUU] [--icsi URN] [--verbose] FILE|-\n"
+                    "         [--target GRUU] [--icsi URN] [--msrp-setup passive|active|actpass]\n"
+                    "         [--msrp-listen HOST[:PORT]] [--msrp-connect-timeout S] [--verbose] FILE|-\n"
                     "       sippush send --refer --to SIP-URI [--app ID] [--refer-timeout S] [--from SIP-URI] ...\n");
     return EXIT_USAGE;
 }
@@ -113,6 +114,14 @@ static int via_psa(const char *spec, const control_request *req)
 
 /* --- session mode (INVITE/MSRP) ------------------------------------------------- */
 
+/* --msrp-setup: the roles an offer may take (RFC 6135 §4.2.2; passive is
+ * seed 000's). */
+static bool msrp_setup_flag(const char *v, sdp_setup *out)
+{
+    sp_error err;
+    return v && sdp_setup_parse(sp_str_cstr(v), out, &err) == 0 && *out != SDP_SETUP_HOLDCONN;
+}
+
 static void invite_timer(void *agent, uint64_t cookie)
 {
     send_app *s = agent;
@@ -161,7 +170,7 @@ static int on_our_own_invite(send_app *s, const control_request *req, send_invit
     int status = EXIT_FAIL;
     if (!agent_host_listen(&s->host, spec) ||
         agent_host_open(&s->host, SP_LIT(PUSH_INVITE_ALLOW), SP_LIT("timer"), false) != 0 ||
-        invite_host_open(&s->ih, &s->host, hop.tp == SIP_TP_TCP ? SIP_TP_TCP : SIP_TP_UDP) != 0)
+        invite_host_open(&s->ih, &s->host, hop.tp == SIP_TP_TCP ? SIP_TP_TCP : SIP_TP_UDP, &o->msrp) != 0)
         goto done;
     s->ih.ctx.user = SP_LIT("psa");
     if (!o->from.n) {
@@ -344,7 +353,12 @@ int cmd_send(int argc, char **argv)
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = true, ok = true;
         uint64_t n;
-        if (!strcmp(o, "--to"))
+        int k;
+        if ((k = invite_host_flag(&io.msrp, o, v)) != 0)
+            ok = k > 0;
+        else if (!strcmp(o, "--msrp-setup"))
+            ok = msrp_setup_flag(v, &io.setup);
+        else if (!strcmp(o, "--to"))
             req.to = sp_str_cstr(v);
         else if (!strcmp(o, "--proxy"))
             proxy = sp_str_cstr(v);

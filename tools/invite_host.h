@@ -19,10 +19,23 @@ typedef struct invite_host {
     char host[SIP_PEER_HOST_MAX];
 } invite_host;
 
-/* After agent_host_open: the endpoint listens on the host's address on a
- * port of the system's choosing; requests of the agents go out over tp.
- * 0, or -1 with a message on stderr. */
-int invite_host_open(invite_host *ih, agent_host *h, sip_tp tp);
+/* The MSRP flags every command with session-mode pushes takes. */
+typedef struct invite_host_opts {
+    const char *msrp_listen;     /* --msrp-listen HOST[:PORT]: where the MSRP listener
+                                    binds; NULL: the SIP listener's address, a port of
+                                    the system's choosing */
+    uint32_t connect_timeout_ms; /* --msrp-connect-timeout S; 0: PUSH_MSRP_CONNECT_TIMEOUT_MS */
+} invite_host_opts;
+
+/* Takes flag o with its value v: 1 when it is one of invite_host_opts', 0
+ * when it is not, -1 when its value is bad. */
+int invite_host_flag(invite_host_opts *opts, const char *o, const char *v);
+
+/* After agent_host_open: the endpoint listens (opts->msrp_listen, else the
+ * host's address on a port of the system's choosing); requests of the
+ * agents go out over tp. opts may be NULL. 0, or -1 with a message on
+ * stderr. */
+int invite_host_open(invite_host *ih, agent_host *h, sip_tp tp, const invite_host_opts *opts);
 void invite_host_free(invite_host *ih);
 
 /* Whether a timer cookie is the session-mode agents' (push_invite_timer). */
@@ -39,6 +52,8 @@ typedef struct send_invite_opts {
     bool confirm;
     uint32_t chunk_size;        /* 0: the default */
     bool progress;              /* a progress bar on stderr */
+    sdp_setup setup;            /* --msrp-setup: the role offered; NONE: passive */
+    invite_host_opts msrp;      /* --msrp-listen, --msrp-connect-timeout */
 } send_invite_opts;
 
 /* Runs the push to its end on h's loop and prints the outcome line of

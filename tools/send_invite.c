@@ -87,7 +87,7 @@ int send_invite_run(agent_host *h, invite_host *ih, const send_invite_opts *o)
     }
     push_invite_params p = {.target = o->to, .from = o->from, .app = o->app, .icsi = o->icsi, .files = &f,
                             .nfiles = 1, .headers = o->headers, .nheaders = o->nheaders, .confirm = o->confirm,
-                            .chunk_size = o->chunk_size};
+                            .chunk_size = o->chunk_size, .setup = o->setup};
     int status = 2;
     if (push_uri_peer(o->proxy.n ? o->proxy : o->to, &p.next_hop) != 0) {
         fprintf(stderr, "sippush send: --to / --proxy is not a usable sip: URI\n");

@@ -106,7 +106,7 @@ static void side_open(push_loop *pl, pl_side *s, sip_tp tp)
 {
     s->pl = pl;
     tp_addr any;
-    tp_addr_loopback(&any, AF_INET, 0);
+    tp_addr_loopback(&any, pl->family, 0);
     sip_txn_tp_config c;
     memset(&c, 0, sizeof c);
     sip_txn_config_default(&c.txn);
@@ -121,9 +121,9 @@ static void side_open(push_loop *pl, pl_side *s, sip_tp tp)
                             .timer_cancel = env_timer_cancel, .log = env_log};
     s->ctx.sip = sip_txn_tp_layer(s->tp);
     s->ctx.msrp = s->ep;
-    s->ctx.msrp_host = "127.0.0.1";
+    s->ctx.msrp_host = pl_host(pl);
     s->ctx.msrp_port = tp_addr_port(&s->msrp_addr);
-    snprintf(s->ctx.local.host, sizeof s->ctx.local.host, "127.0.0.1");
+    snprintf(s->ctx.local.host, sizeof s->ctx.local.host, "%s", pl_host(pl));
     if (tp == SIP_TP_UDP)
         s->ctx.local.udp_port = tp_addr_port(&s->sip_addr);
     else
@@ -192,9 +192,17 @@ static void on_ended(void *ctx, const char *why)
     ((push_loop *)ctx)->ended++;
 }
 
+const char *pl_host(const push_loop *pl) { return pl->family == AF_INET6 ? "::1" : "127.0.0.1"; }
+
 void pl_open(push_loop *pl, sip_tp tp, const push_invite_rx_config *cfg)
 {
+    pl_open_family(pl, AF_INET, tp, cfg);
+}
+
+void pl_open_family(push_loop *pl, int family, sip_tp tp, const push_invite_rx_config *cfg)
+{
     memset(pl, 0, sizeof *pl);
+    pl->family = family;
     pl->loop = tp_loop_new();
     ck_assert_ptr_nonnull(pl->loop);
     side_open(pl, &pl->tx, tp);
@@ -240,7 +248,8 @@ void pl_close(push_loop *pl)
 const char *pl_target(push_loop *pl)
 {
     static char uri[128];
-    snprintf(uri, sizeof uri, "sip:bob@127.0.0.1:%u%s", (unsigned)tp_addr_port(&pl->rx.sip_addr),
+    snprintf(uri, sizeof uri, pl->family == AF_INET6 ? "sip:bob@[%s]:%u%s" : "sip:bob@%s:%u%s", pl_host(pl),
+             (unsigned)tp_addr_port(&pl->rx.sip_addr),
              pl->rx.ctx.tp == SIP_TP_TCP ? ";transport=tcp" : "");
     return uri;
 }

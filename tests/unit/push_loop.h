@@ -34,6 +34,7 @@ typedef struct pl_side {
 
 typedef struct push_loop {
     tp_loop *loop;
+    int family;                          /* AF_INET (127.0.0.1) or AF_INET6 (::1) */
     unsigned time_div;                   /* push timers run this many times faster */
     pl_side tx, rx;
     /* sender outcome */
@@ -54,8 +55,12 @@ typedef struct push_loop {
     size_t last_len;
 } push_loop;
 
-/* Opens both sides over tp (SIP) with cfg for the receiver (NULL: defaults). */
+/* Opens both sides over tp (SIP) with cfg for the receiver (NULL: defaults),
+ * on 127.0.0.1, or on the loopback address of family. */
 void pl_open(push_loop *pl, sip_tp tp, const push_invite_rx_config *cfg);
+void pl_open_family(push_loop *pl, int family, sip_tp tp, const push_invite_rx_config *cfg);
+/* Both sides' address ("127.0.0.1" or "::1"). */
+const char *pl_host(const push_loop *pl);
 void pl_close(push_loop *pl);
 /* The sender's URI of the receiver ("sip:bob@127.0.0.1:PORT"). */
 const char *pl_target(push_loop *pl);

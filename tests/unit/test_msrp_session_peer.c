@@ -28,6 +28,9 @@ typedef struct peer {
     int answer_first;   /* answer only this many SENDs (-1: all) */
     int close_after;    /* close after this many answers (-1: never) */
     int answered;
+    char held[512];     /* the response not sent past answer_first (the last one) */
+    int held_len;
+    char mid[64], from[160], to[160]; /* of the first SEND: the REPORTs' */
 } peer;
 
 static void peer_open(peer *p, msrp_session_config *cfg)
@@ -69,15 +72,44 @@ static void peer_close(peer *p)
     free(p->tx.data);
 }
 
-static void answer(peer *p, const msrp_head *h)
+/* Answers h, or keeps the answer in p->held when hold. */
+static void answer(peer *p, const msrp_head *h, bool hold)
 {
     char buf[512];
     sp_str tid = msrp_head_str(h, h->tid);
     sp_str from = msrp_head_get(h, MSRP_H_FROM_PATH), to = msrp_head_get(h, MSRP_H_TO_PATH);
     int n = snprintf(buf, sizeof buf, "MSRP %.*s %03u X\r\nTo-Path: %.*s\r\nFrom-Path: %.*s\r\n-------%.*s$\r\n",
                      (int)tid.n, tid.p, p->answer, (int)from.n, from.p, (int)to.n, to.p, (int)tid.n, tid.p);
+    if (hold) {
+        memcpy(p->held, buf, (size_t)n);
+        p->held_len = n;
+        return;
+    }
     ck_assert_int_eq(send(p->fd, buf, (size_t)n, MSG_NOSIGNAL), n);
     p->answered++;
+}
+
+static void keep_ids(peer *p, const msrp_head *h)
+{
+    sp_str mid = msrp_head_get(h, MSRP_H_MESSAGE_ID), from = msrp_head_get(h, MSRP_H_FROM_PATH),
+           to = msrp_head_get(h, MSRP_H_TO_PATH);
+    snprintf(p->mid, sizeof p->mid, "%.*s", (int)mid.n, mid.p);
+    snprintf(p->from, sizeof p->from, "%.*s", (int)from.n, from.p);
+    snprintf(p->to, sizeof p->to, "%.*s", (int)to.n, to.p);
+}
+
+/* A success REPORT about the first SEND's message for [start, end] of total. */
+static void report(peer *p, uint64_t start, uint64_t end, uint64_t total)
+{
+    char buf[768];
+    static unsigned n_reports;
+    unsigned id = ++n_reports;
+    int n = snprintf(buf, sizeof buf,
+                     "MSRP rep%05u REPORT\r\nTo-Path: %s\r\nFrom-Path: %s\r\nMessage-ID: %s\r\n"
+                     "Byte-Range: %llu-%llu/%llu\r\nStatus: 000 200 OK\r\n-------rep%05u$\r\n",
+                     id, p->from, p->to, p->mid, (unsigned long long)start, (unsigned long long)end,
+                     (unsigned long long)total, id);
+    ck_assert_int_eq(send(p->fd, buf, (size_t)n, MSG_NOSIGNAL), n);
 }
 
 /* Runs the loop and the peer for about ms. */
@@ -104,9 +136,10 @@ static void peer_pump(peer *p, int ms)
             ck_assert_int_ge(n, 0);
             off += (size_t)n;
             if (ev.kind == MSRP_EV_HEAD && p->parser.head.is_request) {
-                p->sends++;
-                if (p->answer && (p->answer_first < 0 || p->answered < p->answer_first))
-                    answer(p, &p->parser.head);
+                if (p->sends++ == 0)
+                    keep_ids(p, &p->parser.head);
+                if (p->answer)
+                    answer(p, &p->parser.head, p->answer_first >= 0 && p->answered >= p->answer_first);
                 if (p->close_after >= 0 && p->answered >= p->close_after) {
                     close(p->fd);
                     p->fd = -1;
@@ -251,6 +284,142 @@ START_TEST(success_report_late)
 }
 END_TEST
 
+/* §7.1.2: success REPORTs about parts of a message confirm it together
+ * when their ranges cover it, in any order, overlapping or not; a union
+ * with a gap of one byte, or short of the end by one, is no confirmation
+ * (408 at the REPORT timeout, every byte acknowledged). */
+static const struct {
+    int n;
+    uint64_t r[3][2];
+    bool confirms;
+} pieces[] = {
+    {2, {{1, 4000}, {4001, 10000}}, true},
+    {2, {{6001, 10000}, {1, 6000}}, true},
+    {2, {{1, 7000}, {3000, 10000}}, true},
+    {3, {{1, 2048}, {4097, 10000}, {2049, 4096}}, true},
+    {3, {{5000, 5000}, {1, 4999}, {5001, 10000}}, true},
+    {2, {{1, 4000}, {4002, 10000}}, false},
+    {1, {{1, 9999}}, false},
+    {2, {{2, 5000}, {5001, 10000}}, false},
+};
+
+START_TEST(success_report_in_pieces)
+{
+    msrp_session_config c;
+    msrp_session_config_default(&c);
+    c.report_timeout_ms = 1000; /* the pieces come well within it */
+    peer p;
+    peer_open(&p, &c);
+    p.answer = 200;
+    pair_fill(content, sizeof content, 9);
+    msrp_message m;
+    msrp_message_init(&m);
+    m.content_type = SP_LIT("text/plain");
+    m.data = content;
+    m.size = 10000;
+    m.success_report = true;
+    ck_assert_int_eq(msrp_session_send(p.tx.s, &m, NULL), 0);
+    ck_assert_int_eq(msrp_session_start(p.tx.s), 0);
+    for (int i = 0; i < 200 && p.answered < 5; i++)
+        peer_pump(&p, 5);
+    ck_assert_int_eq(p.answered, 5);
+    for (int k = 0; k < pieces[_i].n; k++) {
+        /* no piece but the last confirms on its own */
+        ck_assert_int_eq(p.tx.counts[MSRP_EV_SENT] + p.tx.counts[MSRP_EV_SEND_FAILED], 0);
+        report(&p, pieces[_i].r[k][0], pieces[_i].r[k][1], 10000);
+        peer_pump(&p, 20);
+    }
+    for (int i = 0; i < 200 && !p.tx.counts[MSRP_EV_SENT] && !p.tx.counts[MSRP_EV_SEND_FAILED]; i++)
+        peer_pump(&p, 5);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_REPORT], pieces[_i].n);
+    if (pieces[_i].confirms) {
+        ck_assert_int_eq(p.tx.counts[MSRP_EV_SENT], 1);
+        ck_assert_int_eq(p.tx.counts[MSRP_EV_SEND_FAILED], 0);
+    } else {
+        ck_assert_int_eq(p.tx.counts[MSRP_EV_SENT], 0);
+        ck_assert_int_eq(p.tx.last[MSRP_EV_SEND_FAILED].status, 408);
+        ck_assert_int_eq(p.tx.last[MSRP_EV_SEND_FAILED].bytes, 10000);
+    }
+    ck_assert_int_eq(msrp_session_pending(p.tx.s), 0);
+    peer_close(&p);
+}
+END_TEST
+
+/* The pieces counted per message: MSRP_RANGES_CAP disjoint ones. 64
+ * single bytes apart, then every other byte, confirm 130 bytes; with 65
+ * apart the 65th is not counted, and the message stays unconfirmed. */
+START_TEST(report_pieces_limit)
+{
+    int apart = MSRP_RANGES_CAP + _i;
+    msrp_session_config c;
+    msrp_session_config_default(&c);
+    c.report_timeout_ms = 1000;
+    peer p;
+    peer_open(&p, &c);
+    p.answer = 200;
+    pair_fill(content, sizeof content, 9);
+    msrp_message m;
+    msrp_message_init(&m);
+    m.content_type = SP_LIT("text/plain");
+    m.data = content;
+    m.size = 130;
+    m.success_report = true;
+    ck_assert_int_eq(msrp_session_send(p.tx.s, &m, NULL), 0);
+    ck_assert_int_eq(msrp_session_start(p.tx.s), 0);
+    for (int i = 0; i < 200 && p.answered < 1; i++)
+        peer_pump(&p, 5);
+    ck_assert_int_eq(p.answered, 1);
+    for (int k = 0; k < apart; k++)
+        report(&p, 2 * (uint64_t)k + 1, 2 * (uint64_t)k + 1, 130); /* 1, 3, 5, ... */
+    for (uint64_t pos = 1; pos <= 130; pos++)
+        if (pos % 2 == 0 || pos > 2 * (uint64_t)apart - 1)
+            report(&p, pos, pos, 130); /* every byte not reported yet */
+    for (int i = 0; i < 400 && !p.tx.counts[MSRP_EV_SENT] && !p.tx.counts[MSRP_EV_SEND_FAILED]; i++)
+        peer_pump(&p, 5);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_REPORT], 130);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SENT], _i ? 0 : 1);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SEND_FAILED], _i ? 1 : 0);
+    peer_close(&p);
+}
+END_TEST
+
+/* REPORTs covering the message may come before the last chunk's 200: the
+ * 200 then completes it at once. */
+START_TEST(success_report_before_the_last_200)
+{
+    msrp_session_config c;
+    msrp_session_config_default(&c);
+    c.report_timeout_ms = 150;
+    peer p;
+    peer_open(&p, &c);
+    p.answer = 200;
+    p.answer_first = 4;
+    pair_fill(content, sizeof content, 9);
+    msrp_message m;
+    msrp_message_init(&m);
+    m.content_type = SP_LIT("text/plain");
+    m.data = content;
+    m.size = 10000;
+    m.success_report = true;
+    ck_assert_int_eq(msrp_session_send(p.tx.s, &m, NULL), 0);
+    ck_assert_int_eq(msrp_session_start(p.tx.s), 0);
+    for (int i = 0; i < 200 && (p.answered < 4 || !p.held_len); i++)
+        peer_pump(&p, 5);
+    ck_assert_int_gt(p.held_len, 0);
+    report(&p, 8193, 10000, 10000);
+    report(&p, 1, 8192, 10000);
+    peer_pump(&p, 40);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_REPORT], 2);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SENT], 0); /* a chunk is still unanswered */
+    ck_assert_int_eq(send(p.fd, p.held, (size_t)p.held_len, MSG_NOSIGNAL), p.held_len);
+    for (int i = 0; i < 200 && !p.tx.counts[MSRP_EV_SENT]; i++)
+        peer_pump(&p, 5);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SENT], 1);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SEND_FAILED], 0);
+    peer_close(&p);
+}
+END_TEST
+
 /* The peer acknowledges k chunks, then drops the connection: the message
  * is not delivered and exactly the acknowledged bytes are reported. */
 START_TEST(drop_after_acks)
@@ -313,6 +482,9 @@ static Suite *msrp_session_peer_suite(void)
     tcase_add_test(tc, stop_after_413);
     tcase_add_test(tc, timeout_408);
     tcase_add_test(tc, success_report_late);
+    tcase_add_loop_test(tc, success_report_in_pieces, 0, (int)(sizeof pieces / sizeof pieces[0]));
+    tcase_add_test(tc, success_report_before_the_last_200);
+    tcase_add_loop_test(tc, report_pieces_limit, 0, 2);
     tcase_add_loop_test(tc, drop_after_acks, 0, 6);
     tcase_add_test(tc, first_send_bodiless);
     suite_add_tcase(s, tc);

@@ -52,6 +52,50 @@ static int sparse_file(uint64_t n)
 
 static bool has(const char *msg, const char *text) { return msg && strstr(msg, text) != NULL; }
 
+/* RFC 6135 §4.2, RFC 4975 §5.4: every role our sender offers works with our
+ * receiver, over 127.0.0.1 and [::1]: passive (seed 000: the receiver
+ * connects), active (port 9; the receiver listens, the sender connects),
+ * actpass (the receiver connects). */
+static const struct {
+    int family;
+    sdp_setup offered;
+    const char *line;
+} roles[] = {
+    {AF_INET, SDP_SETUP_PASSIVE, "a=setup:passive\r\n"}, {AF_INET, SDP_SETUP_ACTIVE, "a=setup:active\r\n"},
+    {AF_INET, SDP_SETUP_ACTPASS, "a=setup:actpass\r\n"}, {AF_INET6, SDP_SETUP_PASSIVE, "a=setup:passive\r\n"},
+    {AF_INET6, SDP_SETUP_ACTIVE, "a=setup:active\r\n"},  {AF_INET6, SDP_SETUP_ACTPASS, "a=setup:actpass\r\n"},
+};
+
+START_TEST(every_offered_role_delivers)
+{
+    push_loop pl;
+    pl_open_family(&pl, roles[_i].family, SIP_TP_UDP, NULL);
+    uint8_t *data = content(20000, 7);
+    push_invite_params p;
+    push_invite_file f;
+    pl_params(&pl, &p, &f, data, 20000, "text/plain");
+    p.setup = roles[_i].offered;
+    p.confirm = true;
+    p.chunk_size = 4096;
+    pl_send(&pl, &p);
+    ck_assert(pl_run_until(&pl, &pl.done, 5000));
+    ck_assert_int_eq(pl.result.status.outcome, PUSH_OUTCOME_DELIVERED);
+    ck_assert_uint_eq(pl.result.bytes, 20000);
+    ck_assert_int_eq(pl.delivered, 1);
+    ck_assert_ptr_nonnull(pl.last_data);
+    ck_assert_mem_eq(pl.last_data, data, 20000);
+    const char *inv = pl_wire(&pl.rx, "INVITE ", 0);
+    ck_assert(has(inv, roles[_i].line));
+    ck_assert(has(inv, roles[_i].offered == SDP_SETUP_ACTIVE ? "\r\nm=message 9 TCP/MSRP *\r\n" : "\r\nm=message "));
+    if (roles[_i].family == AF_INET6) {
+        ck_assert(has(inv, "c=IN IP6 ::1\r\n"));
+        ck_assert(has(inv, "a=path:msrp://[::1]:"));
+    }
+    free(data);
+    pl_close(&pl);
+}
+END_TEST
+
 START_TEST(delivers_with_the_seed_offer)
 {
     push_loop pl;
@@ -248,6 +292,44 @@ START_TEST(port_zero_for_one_stream)
     free(a);
     free(b);
     pl_close(&pl);
+}
+END_TEST
+
+/* The connection watch counts the files still going only: one refused
+ * (port 0) never connects, and the other's long transfer outlives the
+ * watch on both sides. */
+START_TEST(connection_watch_skips_refused_streams)
+{
+    push_invite_rx_config cfg = {.max_size = 1u << 30};
+    push_loop pl;
+    pl_open(&pl, SIP_TP_UDP, &cfg);
+    pl.tx.ctx.msrp_connect_timeout_ms = 200;
+    pl.rx.ctx.msrp_connect_timeout_ms = 200;
+    uint8_t sha[SP_SHA1_LEN] = {0};
+    push_invite_params p;
+    push_invite_file f[2];
+    pl_params(&pl, &p, &f[0], NULL, 0, "application/octet-stream");
+    pl_params(&pl, &p, &f[1], NULL, 0, "application/octet-stream");
+    f[0].fd = sparse_file(1u << 30);
+    f[0].size = 1u << 30;
+    f[0].sha1 = sha;
+    f[1].fd = sparse_file((1u << 30) + 1); /* over max-size: port 0 */
+    f[1].size = (1u << 30) + 1;
+    f[1].sha1 = sha;
+    p.files = f;
+    p.nfiles = 2;
+    p.chunk_size = 1024;
+    p.window = 1; /* slow: the transfer outlives the watch */
+    pl_send(&pl, &p);
+    pl_run_for(&pl, 700);
+    ck_assert(!pl.done);
+    ck_assert_int_eq(push_invite_sender_state(pl.sender), PUSH_SENDER_TRANSFER);
+    ck_assert_ptr_null(pl_wire(&pl.rx, "BYE ", 0));
+    ck_assert_ptr_null(pl_wire(&pl.tx, "BYE ", 0));
+    ck_assert_uint_eq(push_invite_rx_sessions(pl.rx.rx), 1);
+    pl_close(&pl);
+    close(f[0].fd);
+    close(f[1].fd);
 }
 END_TEST
 
@@ -710,6 +792,7 @@ static Suite *push_invite_suite(void)
     Suite *s = suite_create("push_invite");
     TCase *t = tcase_create("loopback");
     tcase_set_timeout(t, 60);
+    tcase_add_loop_test(t, every_offered_role_delivers, 0, (int)(sizeof roles / sizeof roles[0]));
     tcase_add_test(t, delivers_with_the_seed_offer);
     tcase_add_test(t, confirmed_chunks_over_tcp_into_a_file);
     tcase_add_test(t, unsupported_type_is_488);
@@ -728,6 +811,7 @@ static Suite *push_invite_suite(void)
     tcase_add_test(t, offered_again_into_files);
     tcase_add_test(t, cpim_envelope_into_a_file);
     tcase_add_test(t, session_refreshed_by_update);
+    tcase_add_test(t, connection_watch_skips_refused_streams);
     tcase_add_test(t, sender_vanishes);
     tcase_add_test(t, cpim_envelope);
     tcase_add_test(t, receiver_ends_an_unrefreshed_session);

@@ -3,8 +3,9 @@
  * answer and the delivery status it ends in (seed 004 Appendix Q), the 422
  * round, CANCEL on timeout, the CANCEL/200 race, 2xx retransmissions, the
  * session timer as refresher (re-INVITE without UPDATE in Allow) and as
- * the side that watches, a BYE from the receiver. The MSRP sessions are
- * made but never connect: no test here runs the loop. */
+ * the side that watches, a BYE from the receiver; the connection roles
+ * the answer may give (RFC 6135 §4.2) and the connection watch. The MSRP
+ * sessions are made but never connect: no test here runs the loop. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,11 @@ static void on_done(void *ctx, push_invite_sender *s, const push_invite_result *
 static const uint8_t content[] = "You have 4 new emails";
 /* >= 0: the push is this file instead of content */
 static int fx_fd = -1;
+/* the role offered */
+static sdp_setup fx_setup = SDP_SETUP_NONE;
+/* the connection watch (ms); 0: the default. Other tests never connect and
+ * run for longer, so their watch is beyond their span. */
+static uint32_t fx_connect_ms = UINT32_MAX;
 
 static void fx_open(fx *f, uint32_t answer_timeout_ms, bool deaf)
 {
@@ -67,6 +73,7 @@ static void fx_open(fx *f, uint32_t answer_timeout_ms, bool deaf)
     snprintf(f->ctx.local.host, sizeof f->ctx.local.host, "10.0.0.1");
     f->ctx.local.udp_port = 5060;
     f->ctx.tp = SIP_TP_UDP;
+    f->ctx.msrp_connect_timeout_ms = fx_connect_ms;
     f->net->ep[0].on_request = route;
     f->net->ep[0].on_request_ctx = f;
     f->net->ep[1].deaf = deaf;
@@ -75,7 +82,8 @@ static void fx_open(fx *f, uint32_t answer_timeout_ms, bool deaf)
         file = (push_invite_file){.type = SP_LIT("text/plain"), .fd = fx_fd, .size = sizeof content - 1};
     push_invite_params p = {.target = SP_LIT("sip:bob@10.0.0.2:5060"), .from = SP_LIT("sip:psa@10.0.0.1"),
                             .next_hop = fake_peer("10.0.0.2", 5060, SIP_TP_UDP), .app = SP_LIT("wml.ua"),
-                            .files = &file, .nfiles = 1, .answer_timeout_ms = answer_timeout_ms};
+                            .files = &file, .nfiles = 1, .answer_timeout_ms = answer_timeout_ms,
+                            .setup = fx_setup};
     push_invite_sender_cb cb = {.ctx = f, .done = on_done};
     ck_assert_int_eq(push_invite_sender_new(&f->ctx, &p, &cb, &f->s), 0);
     ck_assert_int_eq(push_invite_sender_start(f->s), 0);
@@ -465,6 +473,126 @@ START_TEST(answer_refusing_every_stream)
 }
 END_TEST
 
+/* A 200 to the INVITE whose answer has the role given ("" for no a=setup). */
+static void answer_role(fx *f, const char *setup_line)
+{
+    advance(f, 50);
+    const fake_event *inv = heard(f, "INVITE", 0);
+    ck_assert_ptr_nonnull(inv);
+    char sdp[512];
+    snprintf(sdp, sizeof sdp,
+             "v=0\r\no=bob 1 1 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\nt=0 0\r\n"
+             "m=message 2856 TCP/MSRP *\r\n%sa=recvonly\r\na=accept-types:message/cpim *\r\n"
+             "a=path:msrp://10.0.0.2:2856/rx1;tcp\r\n",
+             setup_line);
+    sip_txn_reply r = {.status = 200, .to_tag = SP_LIT("rxtag"),
+                       .headers = SP_LIT(OK_HEADERS("Session-Expires: 1800;refresher=uac\r\n")),
+                       .content_type = SP_LIT("application/sdp"), .body = sp_str_cstr(sdp)};
+    ck_assert_int_eq(sip_txn_respond(f->net->ep[1].L, inv->id, &r), 0);
+    advance(f, 50);
+}
+
+/* The push ended with BYE (answered here) and code, retry as given. */
+static void ends_with_bye(fx *f, unsigned code, bool retry)
+{
+    ck_assert_ptr_nonnull(heard(f, "ACK", 0));
+    const fake_event *bye = heard(f, "BYE", 0);
+    ck_assert_ptr_nonnull(bye);
+    answer(f, bye, 200, "", false);
+    advance(f, 50);
+    ck_assert(f->done);
+    ck_assert_uint_eq(f->r.code, code);
+    ck_assert(f->r.status.retry == retry);
+}
+
+/* RFC 4145 §4.1: a passive answer to our passive offer leaves no one to
+ * connect; refused at once with BYE, 488 and no retry. */
+START_TEST(passive_answer_to_a_passive_offer)
+{
+    fx f;
+    fx_open(&f, 0, false);
+    advance(&f, 50);
+    ck_assert(fake_has(heard(&f, "INVITE", 0)->msg->buf, "a=setup:passive\r\n"));
+    answer_role(&f, "a=setup:passive\r\n");
+    ends_with_bye(&f, 488, false);
+    ck_assert_str_eq(f.r.status.reason, "a=setup:passive in the answer: no end would connect");
+    fx_close(&f);
+}
+END_TEST
+
+/* An active offer (port 9, RFC 6135 §4.2.2) answered active: both would
+ * connect; refused the same way. */
+START_TEST(active_answer_to_an_active_offer)
+{
+    fx_setup = SDP_SETUP_ACTIVE;
+    fx f;
+    fx_open(&f, 0, false);
+    fx_setup = SDP_SETUP_NONE;
+    advance(&f, 50);
+    const char *inv = heard(&f, "INVITE", 0)->msg->buf;
+    ck_assert(fake_has(inv, "a=setup:active\r\n"));
+    ck_assert(fake_has(inv, "m=message 9 TCP/MSRP *\r\n"));
+    answer_role(&f, "a=setup:active\r\n");
+    ends_with_bye(&f, 488, false);
+    fx_close(&f);
+}
+END_TEST
+
+/* actpass in an answer is no role (RFC 4145 §4.1); with an actpass offer. */
+START_TEST(actpass_answer_is_refused)
+{
+    fx_setup = SDP_SETUP_ACTPASS;
+    fx f;
+    fx_open(&f, 0, false);
+    fx_setup = SDP_SETUP_NONE;
+    advance(&f, 50);
+    ck_assert(fake_has(heard(&f, "INVITE", 0)->msg->buf, "a=setup:actpass\r\n"));
+    ck_assert(fake_has(heard(&f, "INVITE", 0)->msg->buf, "m=message 2855 TCP/MSRP *\r\n"));
+    answer_role(&f, "a=setup:actpass\r\n");
+    ends_with_bye(&f, 488, false);
+    fx_close(&f);
+}
+END_TEST
+
+/* An active answer to a passive or actpass offer: we wait for the
+ * receiver's connection, up to the watch (30 s by default); without it the
+ * push ends with BYE and 408, retry allowed (nothing was sent). */
+START_TEST(no_connection_from_an_active_answerer)
+{
+    fx_connect_ms = 0;
+    fx_setup = _i ? SDP_SETUP_ACTPASS : SDP_SETUP_NONE;
+    fx f;
+    fx_open(&f, 0, false);
+    fx_connect_ms = UINT32_MAX;
+    fx_setup = SDP_SETUP_NONE;
+    answer_role(&f, "a=setup:active\r\n");
+    ck_assert_int_eq(push_invite_sender_state(f.s), PUSH_SENDER_TRANSFER);
+    advance(&f, PUSH_MSRP_CONNECT_TIMEOUT_MS - 200);
+    ck_assert_ptr_null(heard(&f, "BYE", 0));
+    ck_assert(!f.done);
+    advance(&f, 300);
+    ends_with_bye(&f, 408, true);
+    ck_assert_str_eq(f.r.status.reason, "no MSRP connection in time");
+    fx_close(&f);
+}
+END_TEST
+
+/* The watch is the context's: a shorter one ends sooner. */
+START_TEST(connection_watch_follows_the_context)
+{
+    fx_connect_ms = 1000;
+    fx f;
+    fx_open(&f, 0, false);
+    fx_connect_ms = UINT32_MAX;
+    answer_role(&f, "a=setup:active\r\n");
+    advance(&f, 800);
+    ck_assert_ptr_null(heard(&f, "BYE", 0));
+    advance(&f, 300);
+    ends_with_bye(&f, 408, true);
+    fx_close(&f);
+}
+END_TEST
+
 static Suite *push_invite_fake_suite(void)
 {
     Suite *s = suite_create("push_invite_fake");
@@ -482,6 +610,11 @@ static Suite *push_invite_fake_suite(void)
     tcase_add_test(t, refresh_answered_491_is_sent_again);
     tcase_add_test(t, refresh_answered_491_every_time_lets_the_session_run_out);
     tcase_add_test(t, answer_refusing_every_stream);
+    tcase_add_test(t, passive_answer_to_a_passive_offer);
+    tcase_add_test(t, active_answer_to_an_active_offer);
+    tcase_add_test(t, actpass_answer_is_refused);
+    tcase_add_loop_test(t, no_connection_from_an_active_answerer, 0, 2);
+    tcase_add_test(t, connection_watch_follows_the_context);
     suite_add_tcase(s, t);
     return s;
 }

@@ -3,7 +3,10 @@
  * hand: the answers to session refreshes (re-INVITE, UPDATE) carry the
  * session timer, an INVITE past max_sessions gets 486 with Retry-After, a
  * 200 never ACKed ends in a BYE at Timer L (64*T1), refusals for size and
- * name length. No MSRP connection is made: the loop never runs. */
+ * name length; an offer whose offerer connects is answered passive with
+ * the listener's address (IPv4 and IPv6), and a session nobody connects to
+ * ends with BYE at the connection watch. No MSRP connection is made: the
+ * loop never runs. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +55,7 @@ static void rxf_open_with(rxf *f, const push_invite_rx_config *cfg)
     f->ctx.sip = f->net->ep[1].L;
     f->ctx.msrp = f->ep;
     f->ctx.msrp_host = "10.0.0.2";
+    f->ctx.msrp_port = 2860; /* the listener a passive answer names */
     snprintf(f->ctx.local.host, sizeof f->ctx.local.host, "10.0.0.2");
     f->ctx.local.udp_port = 5060;
     f->ctx.tp = SIP_TP_UDP;
@@ -90,8 +94,10 @@ static void advance(rxf *f, uint64_t ms)
     invite_clock_advance(&f->clock, ms);
 }
 
-static const char offer[] = "v=0\r\no=psa 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
-                            "m=message 2855 TCP/MSRP *\r\na=setup:passive\r\na=sendonly\r\n"
+/* the offer's a=setup line ("" for none) */
+static const char *offer_setup = "a=setup:passive\r\n";
+static const char offer_fmt[] = "v=0\r\no=psa 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+                            "m=message 2855 TCP/MSRP *\r\n%sa=sendonly\r\n"
                             "a=accept-types:message/cpim\r\na=path:msrp://10.0.0.1:2855/s1;tcp\r\n"
                             "a=file-transfer-id:ft0001\r\n"
                             "a=file-selector:name:\"a.txt\" type:text/plain size:5 "
@@ -104,7 +110,9 @@ static void send_body(rxf *f, const char *method, const char *call_id, unsigned 
 {
     static unsigned branch;
     static char m[16384];
+    char offer[1024];
     bool sdp = !strcmp(method, "INVITE");
+    snprintf(offer, sizeof offer, offer_fmt, offer_setup);
     const char *sdp_body = body ? body : offer;
     snprintf(m, sizeof m,
              "%s sip:bob@10.0.0.2:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKrx%u\r\n"
@@ -210,6 +218,7 @@ START_TEST(unacked_200_ends_with_bye)
 {
     rxf f;
     rxf_open(&f, 1);
+    f.ctx.msrp_connect_timeout_ms = 120000; /* Timer L ends it, not the connection watch */
     f.net->ep[0].auto_status = 200; /* the sender answers the BYE */
     size_t ends = 0;
     send_req(&f, "INVITE", "noack@x", 1, NULL);
@@ -242,6 +251,64 @@ START_TEST(unacked_200_ends_with_bye)
 }
 END_TEST
 
+/* RFC 4975 §5.4, RFC 6135 §4.2: an offer active, or without a=setup (the
+ * offerer opens the connection), is answered passive with the address and
+ * port the receiver listens on, in the m-line, the path and c=. */
+static void answered_passive(const char *setup_line, const char *host, const char *path, const char *c_line)
+{
+    rxf f;
+    rxf_open(&f, 0);
+    f.ctx.msrp_host = host;
+    offer_setup = setup_line;
+    send_req(&f, "INVITE", "role1@x", 1, NULL);
+    offer_setup = "a=setup:passive\r\n";
+    const fake_event *ok = last_final(&f);
+    ck_assert_ptr_nonnull(ok);
+    ck_assert_uint_eq(ok->status, 200);
+    ck_assert(fake_has(ok->msg->buf, "a=setup:passive\r\n"));
+    ck_assert(fake_has(ok->msg->buf, "m=message 2860 TCP/MSRP *\r\n"));
+    ck_assert(fake_has(ok->msg->buf, path));
+    ck_assert(fake_has(ok->msg->buf, c_line));
+    rxf_close(&f);
+}
+
+START_TEST(active_offer_answered_passive)
+{
+    answered_passive("a=setup:active\r\n", "10.0.0.2", "a=path:msrp://10.0.0.2:2860/", "c=IN IP4 10.0.0.2\r\n");
+}
+END_TEST
+
+START_TEST(offer_without_setup_answered_passive)
+{
+    answered_passive("", "10.0.0.2", "a=path:msrp://10.0.0.2:2860/", "c=IN IP4 10.0.0.2\r\n");
+    /* holdconn is read as no a=setup (RFC 6135 §4.2.1) */
+    answered_passive("a=setup:holdconn\r\n", "10.0.0.2", "a=path:msrp://10.0.0.2:2860/", "c=IN IP4 10.0.0.2\r\n");
+}
+END_TEST
+
+START_TEST(passive_answer_over_ipv6)
+{
+    answered_passive("a=setup:active\r\n", "::1", "a=path:msrp://[::1]:2860/", "c=IN IP6 ::1\r\n");
+    answered_passive("", "2001:db8::7", "a=path:msrp://[2001:db8::7]:2860/", "c=IN IP6 2001:db8::7\r\n");
+}
+END_TEST
+
+/* actpass and passive offers are answered active as before: port 9. */
+START_TEST(actpass_offer_answered_active)
+{
+    rxf f;
+    rxf_open(&f, 0);
+    offer_setup = "a=setup:actpass\r\n";
+    send_req(&f, "INVITE", "role2@x", 1, NULL);
+    offer_setup = "a=setup:passive\r\n";
+    const fake_event *ok = last_final(&f);
+    ck_assert_uint_eq(ok->status, 200);
+    ck_assert(fake_has(ok->msg->buf, "a=setup:active\r\n"));
+    ck_assert(fake_has(ok->msg->buf, "m=message 9 TCP/MSRP *\r\n"));
+    rxf_close(&f);
+}
+END_TEST
+
 static const char big_offer[] = "v=0\r\no=psa 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
                                 "m=message 2855 TCP/MSRP *\r\na=setup:passive\r\na=sendonly\r\n"
                                 "a=accept-types:message/cpim\r\na=path:msrp://10.0.0.1:2855/s1;tcp\r\n"
@@ -262,6 +329,22 @@ START_TEST(oversized_offer_gets_488_with_max_size)
     ck_assert(fake_has(no->msg->buf, "m=message 0 TCP/MSRP *\r\n"));
     ck_assert(fake_has(no->msg->buf, "a=accept-types:message/cpim *\r\n"));
     ck_assert(fake_has(no->msg->buf, "a=max-size:67108864\r\n"));
+    ck_assert_uint_eq(push_invite_rx_sessions(f.rx), 0);
+    rxf_close(&f);
+}
+END_TEST
+
+/* Without a listener the receiver cannot be passive: the stream is
+ * refused (488 for a lone one). */
+START_TEST(no_listener_no_passive_answer)
+{
+    rxf f;
+    rxf_open(&f, 0);
+    f.ctx.msrp_port = 0;
+    offer_setup = "a=setup:active\r\n";
+    send_req(&f, "INVITE", "role3@x", 1, NULL);
+    offer_setup = "a=setup:passive\r\n";
+    ck_assert_uint_eq(last_final(&f)->status, 488);
     ck_assert_uint_eq(push_invite_rx_sessions(f.rx), 0);
     rxf_close(&f);
 }
@@ -314,6 +397,28 @@ START_TEST(name_length_boundary)
 }
 END_TEST
 
+/* Nobody connects within the watch (30 s by default, or the context's):
+ * BYE, and the session's slot is free again. */
+START_TEST(no_connection_ends_with_bye)
+{
+    rxf f;
+    rxf_open(&f, 0);
+    uint32_t watch = _i ? 2000 : PUSH_MSRP_CONNECT_TIMEOUT_MS;
+    f.ctx.msrp_connect_timeout_ms = _i ? watch : 0;
+    offer_setup = _i ? "" : "a=setup:active\r\n";
+    send_req(&f, "INVITE", "nobody@x", 1, NULL);
+    offer_setup = "a=setup:passive\r\n";
+    ck_assert_uint_eq(last_final(&f)->status, 200);
+    advance(&f, watch - 200);
+    ck_assert_uint_eq(fake_count_sent(f.net, 1, "BYE "), 0);
+    ck_assert_uint_eq(push_invite_rx_sessions(f.rx), 1);
+    advance(&f, 300);
+    ck_assert_uint_eq(fake_count_sent(f.net, 1, "BYE "), 1);
+    ck_assert_uint_eq(push_invite_rx_sessions(f.rx), 0);
+    rxf_close(&f);
+}
+END_TEST
+
 static Suite *push_invite_rx_fake_suite(void)
 {
     Suite *s = suite_create("push_invite_rx_fake");
@@ -323,6 +428,12 @@ static Suite *push_invite_rx_fake_suite(void)
     tcase_add_test(t, unacked_200_ends_with_bye);
     tcase_add_test(t, oversized_offer_gets_488_with_max_size);
     tcase_add_test(t, name_length_boundary);
+    tcase_add_test(t, active_offer_answered_passive);
+    tcase_add_test(t, offer_without_setup_answered_passive);
+    tcase_add_test(t, passive_answer_over_ipv6);
+    tcase_add_test(t, actpass_offer_answered_active);
+    tcase_add_test(t, no_listener_no_passive_answer);
+    tcase_add_loop_test(t, no_connection_ends_with_bye, 0, 2);
     suite_add_tcase(s, t);
     return s;
 }

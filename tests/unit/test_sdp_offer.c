@@ -182,6 +182,34 @@ START_TEST(setup_roles_answered)
 }
 END_TEST
 
+/* Every offered role against every answered one (RFC 4145 §4.1, RFC 6135
+ * §4.2, RFC 4975 §5.4): the offerer's role, or none when the pair fails. */
+START_TEST(offerer_roles_from_the_answer)
+{
+#define N SDP_SETUP_NONE
+#define A SDP_SETUP_ACTIVE
+#define P SDP_SETUP_PASSIVE
+    /* rows: offered none, active, passive, actpass, holdconn;
+     * columns: answered none, active, passive, actpass, holdconn */
+    static const sdp_setup want[5][5] = {
+        {A, N, A, N, A},
+        {A, N, A, N, A},
+        {A, P, N, N, A},
+        {A, P, A, N, A},
+        {A, N, A, N, A},
+    };
+#undef N
+#undef A
+#undef P
+    for (int o = 0; o <= SDP_SETUP_HOLDCONN; o++)
+        for (int a = 0; a <= SDP_SETUP_HOLDCONN; a++)
+            ck_assert_msg(sdp_offerer_role((sdp_setup)o, (sdp_setup)a) == want[o][a], "offered %d answered %d", o, a);
+    /* what the agents answer always works with the offer it answers */
+    for (int o = 0; o <= SDP_SETUP_HOLDCONN; o++)
+        ck_assert_int_ne(sdp_offerer_role((sdp_setup)o, sdp_answer_setup((sdp_setup)o)), SDP_SETUP_NONE);
+}
+END_TEST
+
 START_TEST(whole_offer_and_488)
 {
     sdp_stream o[3] = {offer_stream(), offer_stream(), offer_stream()}, a[3];
@@ -280,6 +308,7 @@ static Suite *sdp_offer_suite(void)
     tcase_add_test(tc, wildcards_both_ways);
     tcase_add_test(tc, name_limit_and_capabilities);
     tcase_add_test(tc, setup_roles_answered);
+    tcase_add_test(tc, offerer_roles_from_the_answer);
     tcase_add_test(tc, whole_offer_and_488);
     tcase_add_test(tc, caps_must_parse);
     tcase_add_test(tc, seed_answer_from_seed_offer);
