@@ -130,3 +130,9 @@ sp_str push_addr_uri(sp_str value)
         return SP_STR_NULL;
     return a.uri_str;
 }
+
+bool push_ruri_served(const sip_msg *req)
+{
+    sip_uri u;
+    return sip_uri_parse(req->uri, &u, NULL) == 0 && (u.scheme == SIP_URI_SIP || u.scheme == SIP_URI_SIPS);
+}

@@ -105,6 +105,10 @@ long push_req_build(const push_req *r, char *out, size_t cap);
 /* The value of the first header of id in m, absent when none. */
 sp_str push_hdr(const sip_msg *m, sip_hdr_id id);
 
+/* Whether the agents serve the Request-URI of req: sip: and sips: only
+ * (RFC 3261 §8.2.2.1: any other scheme gets 416). */
+bool push_ruri_served(const sip_msg *req);
+
 /* The URI of a name-addr header value (From, To, P-Asserted-Identity...),
  * absent when it does not parse. The first element of a list counts. */
 sp_str push_addr_uri(sp_str value);

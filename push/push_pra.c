@@ -81,6 +81,10 @@ static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_p
     push_pra *a = ctx;
     if (!st && !a->cfg.invite)
         return; /* an ACK: nothing of ours needs one */
+    if (st && !push_ruri_served(req)) {
+        pra_answer(a, st, req, 416, NULL, SP_STR_NULL); /* RFC 3261 §8.2.2.1 */
+        return;
+    }
     for (size_t i = 0; i < PRA_NMETHODS; i++)
         if (offered(a->cfg.invite != NULL, i) && sp_str_eq(req->method, sp_str_cstr(pra_table[i].name))) {
             pra_table[i].fn(a, st, req, src);
@@ -90,7 +94,7 @@ static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_p
         return;
     char allow[160];
     int n = snprintf(allow, sizeof allow, "Allow: %.*s\r\n", (int)pra_allow(a).n, pra_allow(a).p);
-    pra_answer(a, st, req, 405, NULL, sp_str_make(allow, (size_t)n));
+    pra_answer(a, st, req, sip_method_refusal(req->method), NULL, sp_str_make(allow, (size_t)n));
 }
 
 /* The session-mode push (seed 002 §7.3.1): a new INVITE passes the same
@@ -141,7 +145,10 @@ static bool tu_stateless(void *ctx, const sip_msg *req, const sip_peer *src, sip
         return false;
     out->status = 0;
     a->capture = out;
-    on_message(a, 0, req, src);
+    if (!push_ruri_served(req))
+        pra_answer(a, 0, req, 416, NULL, SP_STR_NULL); /* RFC 3261 §8.2.2.1 */
+    else
+        on_message(a, 0, req, src);
     a->capture = NULL;
     return out->status != 0;
 }
@@ -517,16 +524,18 @@ static unsigned message_expiry(const push_pra *a, const sip_msg *req)
 
 static void on_message(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer *src)
 {
-    uint64_t key = dedup_key(req);
-    if (answered_before(a, st, req, key))
-        return;
+    /* The sender first: a refused request never reaches the duplicate
+     * table, so no untrusted host can plant an answer there for a later
+     * request with the same keys. */
     const char *why = NULL;
     unsigned bad = pra_check_sender(a, req, src, &why);
     if (bad) {
         pra_answer(a, st, req, bad, why, SP_STR_NULL);
-        dedup_put(a, key, bad);
         return;
     }
+    uint64_t key = dedup_key(req);
+    if (answered_before(a, st, req, key))
+        return;
     unsigned late = message_expiry(a, req);
     if (late) {
         pra_answer(a, st, req, late, late == 410 ? "Message Expired" : "Bad Expires Or Date", SP_STR_NULL);
@@ -569,20 +578,21 @@ static sp_str sub_app(const push_subc *s)
 static unsigned sub_notify(void *ctx, push_subc *s, sip_txn_id st, const sip_msg *req, const sip_peer *src)
 {
     push_pra *a = ctx;
+    /* the sender of a NOTIFY push is checked like a MESSAGE's (seed 004
+     * §7.3.2), and first: only trusted requests enter the duplicate table */
+    const char *why = NULL;
+    unsigned bad = pra_check_sender(a, req, src, &why);
     uint64_t key = dedup_key(req);
-    if (answered_before(a, st, req, key))
+    if (!bad && answered_before(a, st, req, key))
         return 0;
     pra_refer_first_notify(a, s);
     if (!req->body.n) {
-        dedup_put(a, key, 200);
+        if (!bad)
+            dedup_put(a, key, 200);
         return 200; /* state only (the enrolment confirmation, a termination) */
     }
-    /* the sender of a NOTIFY push is checked like a MESSAGE's (seed 004 §7.3.2) */
-    const char *why = NULL;
-    unsigned bad = pra_check_sender(a, req, src, &why);
     if (bad) {
         pra_answer(a, st, req, bad, why, SP_STR_NULL);
-        dedup_put(a, key, bad);
         return 0;
     }
     if (req->body.n > PUSH_PAGE_MODE_MAX) {

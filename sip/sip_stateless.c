@@ -156,6 +156,35 @@ size_t sip_reason_clean(const char *reason, char *out, size_t cap)
     return n;
 }
 
+size_t sip_check_reason(const sip_msg *msg, const char *buf, const sp_error *err, char *out, size_t cap)
+{
+    const char *reason = err->reason ? err->reason : "Bad Request", *at = buf + err->offset;
+    char name[40] = "";
+    if (msg->is_request && at >= msg->uri.p && at <= msg->uri.p + msg->uri.n)
+        snprintf(name, sizeof name, "Request-URI");
+    for (size_t i = 0; !name[0] && i < msg->nheaders; i++) {
+        const sip_header *h = &msg->headers[i];
+        if (at >= h->value.p && at <= h->value.p + h->value.n)
+            snprintf(name, sizeof name, "%s", h->id != SIP_H_OTHER ? sip_hdr_name((sip_hdr_id)h->id) : "");
+    }
+    char both[SIP_STATELESS_REASON_MAX + 1];
+    if (name[0] && !strcasestr(reason, name)) {
+        snprintf(both, sizeof both, "%s: %s", name, reason);
+        reason = both;
+    }
+    return sip_reason_clean(reason, out, cap);
+}
+
+unsigned sip_method_refusal(sp_str method)
+{
+    static const char *const known[] = {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK",
+                                        "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (sp_str_eq(method, sp_str_cstr(known[i])))
+            return 405;
+    return 501;
+}
+
 /* A To tag for a stateless answer: the same request always gets the same one. */
 static void stateless_tag(sp_str callid, sp_str from_tag, uint32_t cseq, sp_str branch, char out[SIP_TAG_SIZE])
 {

@@ -60,4 +60,15 @@ long sip_stateless_salvage(const char *buf, size_t len, const sp_error *err,
  * only, at most SIP_STATELESS_REASON_MAX bytes. Returns its length. */
 size_t sip_reason_clean(const char *reason, char *out, size_t cap);
 
+/* The reason phrase of a 400 for a message that failed sip_msg_check(): the
+ * check's reason, led by the name of the header (or "Request-URI") whose
+ * value holds the error when the reason does not name it ("To: expected
+ * '>'"). Cleaned as sip_reason_clean() does; returns its length. */
+size_t sip_check_reason(const sip_msg *msg, const char *buf, const sp_error *err, char *out, size_t cap);
+
+/* The answer to a request whose method is not served here: 405 (with
+ * Allow) for a method this stack knows of (RFC 3261 and the extensions push
+ * meets), 501 for any other (RFC 3261 §8.2.1, §21.5.2). */
+unsigned sip_method_refusal(sp_str method);
+
 #endif

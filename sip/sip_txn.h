@@ -160,7 +160,9 @@ typedef struct sip_txn_config {
                                        for UDP goes over TCP instead (§18.1.1) */
     sip_limits limits;              /* message limits; over them: 513 */
     sp_str allow;                   /* methods the TU handles ("INVITE, ACK, BYE"); others get
-                                       405 with this Allow. Absent: every method reaches the TU */
+                                       405 with this Allow (501 for a method unknown
+                                       here, sip_method_refusal(), §8.2.1). Absent: every
+                                       method reaches the TU */
     sp_str supported;               /* option tags the TU supports; a Require naming
                                        another gets 420 with Unsupported (§8.2.2.3) */
     void (*log)(void *ctx, const char *line); /* state changes "old -> new (event)"; may be NULL */

@@ -245,7 +245,7 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
     sp_error err = {0};
     if (sip_msg_check(msg, buf, &err) != 0) {
         char reason[SIP_STATELESS_REASON_MAX + 1];
-        size_t n = sip_reason_clean(err.reason, reason, sizeof reason);
+        size_t n = sip_check_reason(msg, buf, &err, reason, sizeof reason);
         txn_stateless_reply(L, msg, buf, src, err.status ? (unsigned)err.status : 400,
                             sp_str_make(reason, n), SP_STR_NULL);
         return;
@@ -281,7 +281,8 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         char allow[256];
         int n = snprintf(allow, sizeof allow, "Allow: %.*s\r\n", (int)L->cfg.allow.n, L->cfg.allow.p);
         if (n > 0 && (size_t)n < sizeof allow)
-            txn_stateless_reply(L, msg, buf, src, 405, SP_STR_NULL, sp_str_make(allow, (size_t)n));
+            txn_stateless_reply(L, msg, buf, src, sip_method_refusal(msg->method), SP_STR_NULL,
+                                sp_str_make(allow, (size_t)n));
         return;
     }
     char tags[256];
