@@ -7,8 +7,19 @@
 #include <string.h>
 #include <sys/random.h>
 
+static sp_random_source source;
+static void *source_ctx;
+
+void sp_random_set_source(sp_random_source fn, void *ctx)
+{
+    source = fn;
+    source_ctx = ctx;
+}
+
 int sp_random_bytes(void *buf, size_t n)
 {
+    if (source)
+        return source(source_ctx, buf, n) == 0 ? 0 : (errno = EIO, -1);
     uint8_t *p = buf;
     while (n) {
         ssize_t got = getrandom(p, n, 0);

@@ -84,13 +84,12 @@ size_t push_contact_uri(const push_local *l, sip_tp tp, sp_str user, char *out, 
     return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
-void push_token(char *out, size_t len)
+bool push_token(char *out, size_t len)
 {
-    if (sp_random_token(out, len, SP_RANDOM_ALNUM) != 0) {
-        /* the kernel refused randomness: a counter keeps tokens distinct */
-        static unsigned long long fallback;
-        snprintf(out, len + 1, "%0*llx", (int)len, ++fallback);
-    }
+    if (sp_random_token(out, len, SP_RANDOM_ALNUM) == 0)
+        return true;
+    out[0] = '\0';
+    return false;
 }
 
 long push_req_build(const push_req *r, char *out, size_t cap)

@@ -80,8 +80,10 @@ size_t push_via_value(const push_local *l, sip_tp tp, const char *branch, char *
  * address as a Contact URI. */
 size_t push_contact_uri(const push_local *l, sip_tp tp, sp_str user, char *out, size_t cap);
 
-/* A random token of len characters (tags, Call-IDs) and its NUL. */
-void push_token(char *out, size_t len);
+/* A random token of len characters (tags, Call-IDs; 12 carry 71 bits) and
+ * its NUL, from the CSPRNG. False, with out empty, when no randomness could
+ * be had: the caller fails what it was making (never a guessable id). */
+bool push_token(char *out, size_t len);
 
 /* --- requests outside a dialog ------------------------------------------ */
 

@@ -113,7 +113,8 @@ static void refer_notify(push_pra *a, pra_refer *r, unsigned status, bool final)
     if (push_uri_peer(hop, &dest) != 0)
         return;
     dest.tp = push_local_tp(&a->cfg.local, dest.tp);
-    sip_txn_branch_new(a->L, branch);
+    if (sip_txn_branch_new(a->L, branch) != 0)
+        return; /* no randomness: the NOTIFY is not sent */
     size_t vn = push_via_value(&a->cfg.local, dest.tp, branch, via, sizeof via);
     int hn = final ? snprintf(hdrs, sizeof hdrs, "Event: refer\r\nSubscription-State: terminated;reason=noresource\r\n")
                    : snprintf(hdrs, sizeof hdrs, "Event: refer\r\nSubscription-State: active;expires=%u\r\n",

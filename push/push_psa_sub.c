@@ -71,7 +71,8 @@ long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_
     if ((s->dlg->nroutes ? push_uri_peer(hop, dest) : psa_route(p, hop, dest)) != 0)
         return -1;
     dest->tp = push_local_tp(&p->cfg.local, dest->tp);
-    sip_txn_branch_new(p->L, branch);
+    if (sip_txn_branch_new(p->L, branch) != 0)
+        return -1; /* no randomness */
     size_t vn = push_via_value(&p->cfg.local, dest->tp, branch, via, sizeof via);
     int hn;
     if (s->state == PSA_SUB_ACTIVE)

@@ -222,10 +222,12 @@ int sip_txn_cancel(sip_txn_layer *L, sip_txn_id invite, sip_txn_client_cb cb, vo
  * a 2xx retransmitted by a dialog. Returns 0 or SIP_TXN_ETRANSPORT. */
 int sip_txn_send_direct(sip_txn_layer *L, const sip_peer *dest, const char *buf, size_t len);
 
-/* Writes a new unique branch ("z9hG4bK" + 16 hex digits, NUL-terminated)
- * into out[SIP_BRANCH_SIZE]. */
+/* Writes a new branch ("z9hG4bK" + 16 hex digits of 64 bits from the CSPRNG,
+ * sp_random.h; NUL-terminated) into out[SIP_BRANCH_SIZE]. Returns 0, or -1
+ * with out empty when no randomness could be had: the request must fail
+ * then (a guessable branch would let anyone answer it). */
 #define SIP_BRANCH_SIZE 24
-void sip_txn_branch_new(sip_txn_layer *L, char out[SIP_BRANCH_SIZE]);
+int sip_txn_branch_new(sip_txn_layer *L, char out[SIP_BRANCH_SIZE]);
 
 /* --- server transactions ------------------------------------------------- */
 
