@@ -105,6 +105,8 @@ bool txn_response_from_peer(const sip_txn *t, const sip_peer *src)
 {
     if (!src || !(t->flags & TXN_F_RPORT) || t->peer.tp != SIP_TP_UDP || src->tp != SIP_TP_UDP)
         return true;
+    if (src->port == t->peer.port && strcmp(src->host, t->peer.host) == 0)
+        return true; /* the usual answer: the same text the adapter formats */
     unsigned char any[16];
     bool numeric = inet_pton(strchr(t->peer.host, ':') ? AF_INET6 : AF_INET, t->peer.host, any) == 1;
     return !numeric || (src->port == t->peer.port && same_address(t->peer.host, src->host));
