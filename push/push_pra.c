@@ -191,8 +191,8 @@ static void reply(push_pra *a, sip_txn_id st, const sip_msg *req, unsigned statu
         return;
     }
     char tag[SIP_TAG_SIZE];
-    sip_stateless_tag(req, tag);
-    sip_txn_reply r = {.status = status, .reason = sp_str_cstr(reason), .to_tag = sp_str_cstr(tag), .headers = headers};
+    sp_str to_tag = sip_stateless_tag(req, tag) ? sp_str_cstr(tag) : SP_STR_NULL;
+    sip_txn_reply r = {.status = status, .reason = sp_str_cstr(reason), .to_tag = to_tag, .headers = headers};
     sip_txn_respond(a->L, st, &r);
 }
 
@@ -374,6 +374,8 @@ static void start_fetch(push_pra *a, sip_txn_id st, const sip_msg *req, push_met
         pra_answer(a, st, req, 503, "Too Many Fetches", SP_LIT("Retry-After: 5\r\n"));
         return;
     }
+    if (!sip_stateless_tag(req, f->tag))
+        return; /* no randomness for the tag: the transaction ends unanswered */
     f->id = ++a->next_fetch;
     f->st = st;
     f->method = m;
@@ -463,9 +465,7 @@ void push_pra_fetch_done(push_pra *a, uint64_t id, unsigned status, sp_str conte
         why = answer == 413 ? "Referenced Content Too Large" : "Content Retrieval Failed";
     }
     push_logf(&a->env, "fetch %llu: %u -> %u", (unsigned long long)id, status, answer);
-    char tag[SIP_TAG_SIZE];
-    snprintf(tag, sizeof tag, "%016llx", (unsigned long long)f->key);
-    sip_txn_reply r = {.status = answer, .reason = sp_str_cstr(why), .to_tag = sp_str_cstr(tag)};
+    sip_txn_reply r = {.status = answer, .reason = sp_str_cstr(why), .to_tag = sp_str_cstr(f->tag)};
     sip_txn_respond(a->L, f->st, &r);
     if (answer >= 300)
         pra_event(a, PUSH_PRA_EV_REJECTED, answer, 0, sp_str_cstr(push_method_name(f->method)),

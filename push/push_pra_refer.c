@@ -214,7 +214,8 @@ void pra_on_refer(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer
         }
     }
     char tag[SIP_TAG_SIZE], ach[256], hdrs[1200], contact[PUSH_URI_MAX + 16];
-    sip_stateless_tag(req, tag);
+    if (!sip_stateless_tag(req, tag))
+        return; /* no randomness: no dialog; the transaction ends unanswered */
     pra_refer *r = calloc(1, sizeof *r);
     sp_str own = push_pra_contact(a);
     if (!r || sip_dialog_uas_new(&r->dlg, req, sp_str_cstr(tag), own, false, false) != 0 ||

@@ -80,8 +80,8 @@ void psa_event(push_psa *p, const push_psa_event *ev)
 void psa_answer(push_psa *p, sip_txn_id st, const sip_msg *req, unsigned status, const char *reason, sp_str headers)
 {
     char tag[SIP_TAG_SIZE];
-    sip_stateless_tag(req, tag);
-    sip_txn_reply r = {.status = status, .reason = sp_str_cstr(reason), .to_tag = sp_str_cstr(tag), .headers = headers};
+    sp_str to_tag = sip_stateless_tag(req, tag) ? sp_str_cstr(tag) : SP_STR_NULL;
+    sip_txn_reply r = {.status = status, .reason = sp_str_cstr(reason), .to_tag = to_tag, .headers = headers};
     sip_txn_respond(p->L, st, &r);
     if (status >= 300) {
         const char *why = reason ? reason : sip_reason_phrase(status);

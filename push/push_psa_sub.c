@@ -215,7 +215,8 @@ void psa_on_subscribe(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_
         return;
     }
     char tag[SIP_TAG_SIZE];
-    sip_stateless_tag(req, tag);
+    if (!sip_stateless_tag(req, tag))
+        return; /* no randomness: no dialog; the transaction ends unanswered */
     psa_sub *s = calloc(1, sizeof *s);
     if (!s || sip_dialog_uas_new(&s->dlg, req, sp_str_cstr(tag), sp_str_cstr(p->contact), false, false) != 0 ||
         sip_dialog_set_add(p->sub_dialogs, s->dlg) != 0) {

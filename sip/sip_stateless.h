@@ -43,10 +43,17 @@ long sip_stateless_build(const sip_msg *req, unsigned status, sp_str reason, sp_
                          char *out, size_t cap);
 
 /* A To tag for answering req without a transaction: derived from Call-ID,
- * From tag, CSeq and branch, so a retransmission (and the INVITE a CANCEL
- * names) gets the same one. 16 hex digits and a NUL. */
+ * From tag, CSeq and branch under a secret key, so a retransmission (and
+ * the INVITE a CANCEL names) gets the same one and no one else can tell it
+ * in advance. 16 hex digits (64 bits of a keyed SHA-1) and a NUL. False,
+ * with out empty, when there is no key and no randomness to make one; the
+ * first sip_txn_layer_new() makes it (sip_stateless_key()). */
 #define SIP_TAG_SIZE 17
-void sip_stateless_tag(const sip_msg *req, char out[SIP_TAG_SIZE]);
+bool sip_stateless_tag(const sip_msg *req, char out[SIP_TAG_SIZE]);
+
+/* Makes the process's tag key from the CSPRNG once; false when randomness
+ * failed (try again later). */
+bool sip_stateless_key(void);
 
 /* A 400 (or the status of err, e.g. 513) for bytes that did not parse:
  * the Via, From, To, Call-ID and CSeq lines that can be found are copied

@@ -42,6 +42,8 @@ sip_txn_layer *sip_txn_layer_new(const sip_txn_config *cfg, const sip_txn_env *e
     if (c.t1_ms == 0 || c.t2_ms < c.t1_ms || c.max_txns == 0 || c.max_txns > SIP_MAX_TXNS_LIMIT ||
         !env || !env->now_ms || !env->send || !env->timer_start || !env->timer_cancel)
         return NULL;
+    if (!sip_stateless_key())
+        return NULL; /* no randomness: no tags no one can guess */
     if (c.limits.max_msg_size == 0)
         c.limits.max_msg_size = SIP_DEFAULT_MAX_MSG_SIZE;
     if (c.limits.max_headers == 0 || c.limits.max_headers > SIP_TXN_MAX_HDRS)

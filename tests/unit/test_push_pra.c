@@ -280,6 +280,33 @@ START_TEST(message_delivered_once)
 }
 END_TEST
 
+/* The sender is checked before the duplicate table: a request refused
+ * from an untrusted host leaves nothing there for a trusted one with the
+ * same Call-ID, From tag and CSeq. */
+START_TEST(untrusted_refusals_plant_no_duplicate)
+{
+    make(false, false, false);
+    char m[1024];
+    snprintf(m, sizeof m,
+             "MESSAGE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.6.6.6;branch=z9hG4bKu1\r\nMax-Forwards: 70\r\n"
+             "From: <sip:psa@example.com>;tag=p1\r\nTo: <sip:bob@example.com>\r\nCall-ID: same@x\r\nCSeq: 1 MESSAGE\r\n" PAI
+             "Content-Type: text/plain\r\nContent-Length: 1\r\n\r\nx");
+    pfake_inject(F, m, "10.6.6.6", 5060);
+    ck_assert_uint_eq(last_status(), 403);
+    /* a refusal for want of an identity plants nothing either */
+    message("z9hG4bKu2", "same@x", "", "text/plain", "x");
+    ck_assert_uint_eq(last_status(), 403);
+    message("z9hG4bKu3", "same@x", PAI, "text/plain", "x");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(R.pushes, 1);
+    /* the trusted, answered one is remembered */
+    message("z9hG4bKu4", "same@x", PAI, "text/plain", "x");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(R.pushes, 1);
+    destroy();
+}
+END_TEST
+
 START_TEST(message_refusals)
 {
     make(false, true, true);
@@ -492,6 +519,7 @@ static Suite *push_pra_suite(void)
     tcase_add_test(t, register_digest_then_deregister);
     tcase_add_test(t, message_delivered_once);
     tcase_add_test(t, message_refusals);
+    tcase_add_test(t, untrusted_refusals_plant_no_duplicate);
     tcase_add_test(t, message_page_mode_bound);
     tcase_add_test(t, message_store_failure_answers_500);
     tcase_add_test(t, indirect_content_fetched_then_answered);

@@ -174,6 +174,35 @@ START_TEST(typed_checks_answer_400_naming_the_header)
 }
 END_TEST
 
+/* Stateless To tags: the same request (and the CANCEL of an INVITE) gets
+ * the same one, other requests others; 64 bits of a keyed hash. */
+START_TEST(stateless_tags_are_stable_and_keyed)
+{
+    static const char *const reqs[] = {
+        "INVITE sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKt1\r\nFrom: <sip:a@h>;tag=f\r\nTo: <sip:b@h>\r\n"
+        "Call-ID: c1\r\nCSeq: 7 INVITE\r\n\r\n",
+        "CANCEL sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKt1\r\nFrom: <sip:a@h>;tag=f\r\nTo: <sip:b@h>\r\n"
+        "Call-ID: c1\r\nCSeq: 7 CANCEL\r\n\r\n",
+        "INVITE sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKt1\r\nFrom: <sip:a@h>;tag=f\r\nTo: <sip:b@h>\r\n"
+        "Call-ID: c2\r\nCSeq: 7 INVITE\r\n\r\n",
+        "INVITE sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKt1\r\nFrom: <sip:a@h>;tag=f\r\nTo: <sip:b@h>\r\n"
+        "Call-ID: c1\r\nCSeq: 8 INVITE\r\n\r\n",
+    };
+    char tags[4][SIP_TAG_SIZE];
+    for (size_t i = 0; i < 4; i++) {
+        sip_header hdrs[16];
+        sip_msg m;
+        ck_assert_int_gt(sip_msg_parse(reqs[i], strlen(reqs[i]), &m, hdrs, 16, NULL, SIP_FRAME_DATAGRAM, NULL), 0);
+        ck_assert(sip_stateless_tag(&m, tags[i]));
+        ck_assert_uint_eq(strspn(tags[i], "0123456789abcdef"), 16);
+    }
+    ck_assert_str_eq(tags[0], tags[1]);
+    ck_assert_str_ne(tags[0], tags[2]);
+    ck_assert_str_ne(tags[0], tags[3]);
+    ck_assert_str_ne(tags[2], tags[3]);
+}
+END_TEST
+
 /* A MESSAGE of exactly len bytes (body padded). */
 static size_t sized_message(char *out, size_t cap, size_t len)
 {
@@ -353,6 +382,7 @@ static Suite *txn_stateless_suite(void)
     tcase_add_test(tc, require_unknown_gets_420_with_unsupported);
     tcase_add_test(tc, method_not_handled_gets_405_with_allow);
     tcase_add_test(tc, typed_checks_answer_400_naming_the_header);
+    tcase_add_test(tc, stateless_tags_are_stable_and_keyed);
     tcase_add_test(tc, over_limit_message_gets_513_at_the_boundary);
     tcase_add_test(tc, via_stamp_adds_received_and_rport);
     tcase_add_test(tc, via_stamp_keeps_every_slice_right);
