@@ -52,6 +52,21 @@ def raw(method, ruri, port, call_id, headers, cseq_method=None):
                 method, ruri, port, call_id.replace('@', ''), headers, call_id, cseq_method or method)
 
 
+def uri_and_method_answers(label, aport, not_served, allow_has):
+    """What an agent on aport answers to Request-URIs and methods it does not serve."""
+    cases = [('OPTIONS', '<sip:b@127.0.0.1>', 400, "Request-URI inside < > gets 400", lambda r: "'<'" in r.start),
+             ('OPTIONS', 'tel:+15551234567', 416, 'OPTIONS to a tel: Request-URI gets 416', None),
+             ('OPTIONS', 'urn:service:sos', 416, 'OPTIONS to a urn: Request-URI gets 416', None),
+             ('FROBNICATE', 'sip:b@127.0.0.1', 501, 'an unknown method gets 501', None),
+             (not_served, 'sip:b@127.0.0.1', 405, '%s (known, not served) gets 405 with Allow' % not_served,
+              lambda r: allow_has in (r.get('Allow') or ''))]
+    for i, (method, ruri, status, what, more) in enumerate(cases):
+        cid = '%s-%d@x' % (label, i)
+        r = answer(core, raw(method, ruri, core.port, cid, 'From: <sip:a@x>;tag=o\r\nTo: <sip:b@x>\r\n'), aport, cid)
+        check(r is not None and r.status == status and (more is None or more(r)),
+              '%s: %s (%s)' % (label, what, r.start if r else None))
+
+
 def pushes(proc):
     return [e for e in proc.events() if e.get('event') == 'push']
 
@@ -103,23 +118,10 @@ try:
     time.sleep(0.2)
     check(len(pushes(recv)) == n_push, 'recv: nothing of those delivered')
 
-    # --- Request-URI: no brackets (§25.1), other schemes 416 (§8.2.2.1) --------------------
-    r = answer(core, message(cp, 'bracket@x', ruri='<sip:bob@example.com>'), port, 'bracket@x')
-    check(r is not None and r.status == 400 and "'<'" in r.start, 'recv: Request-URI inside < > gets 400')
+    # --- Request-URI: no brackets (§25.1), other schemes 416 (§8.2.2.1); methods (§8.2.1) ------
     r = answer(core, message(cp, 'tel@x', ruri='tel:+15551234567'), port, 'tel@x')
     check(r is not None and r.status == 416, 'recv: MESSAGE to a tel: Request-URI gets 416')
-    r = answer(core, raw('OPTIONS', 'urn:service:sos', cp, 'urn@x', 'From: <sip:a@x>;tag=o\r\nTo: <sip:bob@x>\r\n'),
-               port, 'urn@x')
-    check(r is not None and r.status == 416, 'recv: OPTIONS to a urn: Request-URI gets 416')
-
-    # --- methods: unknown 501, known and not served 405 with Allow (§8.2.1) ----------------
-    r = answer(core, raw('FROBNICATE', 'sip:bob@example.com', cp, 'frob@x', 'From: <sip:a@x>;tag=o\r\nTo: <sip:b@x>\r\n'),
-               port, 'frob@x')
-    check(r is not None and r.status == 501, 'recv: an unknown method gets 501')
-    r = answer(core, raw('REGISTER', 'sip:example.com', cp, 'reg@x', 'From: <sip:a@x>;tag=o\r\nTo: <sip:a@x>\r\n'),
-               port, 'reg@x')
-    check(r is not None and r.status == 405 and 'MESSAGE' in (r.get('Allow') or ''),
-          'recv: REGISTER (known, not served) gets 405 with Allow')
+    uri_and_method_answers('recv', port, 'REGISTER', 'MESSAGE')
 
     # --- the duplicate table takes only trusted requests -------------------------------------
     n_push = len(pushes(recv))
@@ -155,19 +157,7 @@ try:
     r = answer(core, reg, pport, 'pbadc@x')
     check(r is not None and r.status == 400 and r.start.startswith('SIP/2.0 400 Contact'),
           'psa: REGISTER with a malformed Contact gets 400 naming it (%s)' % (r.start if r else None))
-    r = answer(core, raw('OPTIONS', '<sip:psa@127.0.0.1>', cp, 'pbr@x', 'From: <sip:a@x>;tag=o\r\nTo: <sip:p@x>\r\n'),
-               pport, 'pbr@x')
-    check(r is not None and r.status == 400, 'psa: Request-URI inside < > gets 400')
-    r = answer(core, raw('OPTIONS', 'tel:+15551234567', cp, 'ptel2@x', 'From: <sip:a@x>;tag=o\r\nTo: <sip:p@x>\r\n'),
-               pport, 'ptel2@x')
-    check(r is not None and r.status == 416, 'psa: OPTIONS to a tel: Request-URI gets 416')
-    r = answer(core, raw('FROBNICATE', 'sip:psa@127.0.0.1', cp, 'pfrob@x', 'From: <sip:a@x>;tag=o\r\nTo: <sip:p@x>\r\n'),
-               pport, 'pfrob@x')
-    check(r is not None and r.status == 501, 'psa: an unknown method gets 501')
-    r = answer(core, raw('MESSAGE', 'sip:psa@127.0.0.1', cp, 'pmsg@x', 'From: <sip:a@x>;tag=o\r\nTo: <sip:p@x>\r\n'),
-               pport, 'pmsg@x')
-    check(r is not None and r.status == 405 and 'REGISTER' in (r.get('Allow') or ''),
-          'psa: MESSAGE (known, not served) gets 405 with Allow')
+    uri_and_method_answers('psa', pport, 'MESSAGE', 'REGISTER')
 
     # --- a response with the request's branch from another host changes nothing ----------
     seen = set()

@@ -117,12 +117,14 @@ static void destroy(void)
 }
 
 /* A MESSAGE from PEER. */
-static void message(const char *branch, const char *callid, const char *extra, const char *ctype, const char *body)
+/* A MESSAGE from host (its Via sent-by too). */
+static void message_from(const char *host, const char *branch, const char *callid, const char *extra, const char *ctype,
+                         const char *body)
 {
     char m[8192];
     snprintf(m, sizeof m,
              "MESSAGE sip:bob@example.com SIP/2.0\r\n"
-             "Via: SIP/2.0/UDP " PEER ":5060;branch=%s\r\n"
+             "Via: SIP/2.0/UDP %s:5060;branch=%s\r\n"
              "Max-Forwards: 70\r\n"
              "From: <sip:psa@example.com>;tag=p1\r\n"
              "To: <sip:bob@example.com>\r\n"
@@ -131,8 +133,13 @@ static void message(const char *branch, const char *callid, const char *extra, c
              "%s"
              "Content-Type: %s\r\n"
              "Content-Length: %zu\r\n\r\n%s",
-             branch, callid, extra, ctype, strlen(body), body);
-    pfake_inject(F, m, PEER, 5060);
+             host, branch, callid, extra, ctype, strlen(body), body);
+    pfake_inject(F, m, host, 5060);
+}
+
+static void message(const char *branch, const char *callid, const char *extra, const char *ctype, const char *body)
+{
+    message_from(PEER, branch, callid, extra, ctype, body);
 }
 
 #define PAI "P-Asserted-Identity: <sip:psa@example.com>\r\n"
@@ -286,12 +293,7 @@ END_TEST
 START_TEST(untrusted_refusals_plant_no_duplicate)
 {
     make(false, false, false);
-    char m[1024];
-    snprintf(m, sizeof m,
-             "MESSAGE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.6.6.6;branch=z9hG4bKu1\r\nMax-Forwards: 70\r\n"
-             "From: <sip:psa@example.com>;tag=p1\r\nTo: <sip:bob@example.com>\r\nCall-ID: same@x\r\nCSeq: 1 MESSAGE\r\n" PAI
-             "Content-Type: text/plain\r\nContent-Length: 1\r\n\r\nx");
-    pfake_inject(F, m, "10.6.6.6", 5060);
+    message_from("10.6.6.6", "z9hG4bKu1", "same@x", PAI, "text/plain", "x");
     ck_assert_uint_eq(last_status(), 403);
     /* a refusal for want of an identity plants nothing either */
     message("z9hG4bKu2", "same@x", "", "text/plain", "x");
@@ -316,12 +318,7 @@ START_TEST(message_refusals)
     ck_assert_uint_eq(R.ev[R.nev - 1].kind, PUSH_PRA_EV_REJECTED);
     ck_assert_uint_eq(R.ev[R.nev - 1].status, 403);
     /* trusted identity, but from an untrusted host */
-    char m[1024];
-    snprintf(m, sizeof m,
-             "MESSAGE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.6.6.6;branch=z9hG4bKr2\r\nMax-Forwards: 70\r\n"
-             "From: <sip:psa@example.com>;tag=p1\r\nTo: <sip:bob@example.com>\r\nCall-ID: r2@x\r\nCSeq: 1 MESSAGE\r\n" PAI
-             "Content-Type: text/plain\r\nContent-Length: 1\r\n\r\nx");
-    pfake_inject(F, m, "10.6.6.6", 5060);
+    message_from("10.6.6.6", "z9hG4bKr2", "r2@x", PAI, "text/plain", "x");
     ck_assert_uint_eq(last_status(), 403);
     ck_assert_str_eq(R.reasons[R.nev - 1], "P-Asserted-Identity from an untrusted peer");
     /* not on the whitelist */
