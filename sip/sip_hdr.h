@@ -164,6 +164,8 @@ typedef struct sip_msg_fields {
     uint64_t max_forwards;
     sp_str content_type;  /* absent when none */
     sip_uri uri;          /* requests: the Request-URI */
+    sip_via via;          /* the top via-parm */
+    sp_str via_elem;      /* its text */
 } sip_msg_fields;
 
 /* sip_msg_check() (sip_msg.h), keeping what it parsed in *f. */

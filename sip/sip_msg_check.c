@@ -52,18 +52,22 @@ static int check_addr(const sip_msg *msg, const char *buf, sip_hdr_id id, sip_ad
     return 0;
 }
 
-/* Every element of every Via (§20.42) and Contact (§20.10) line. */
-static int check_list(const sip_msg *msg, const char *buf, sip_hdr_id id, sp_error *err)
+/* Every element of every Via (§20.42) and Contact (§20.10) line; the top
+ * via-parm is kept in f. */
+static int check_list(const sip_msg *msg, const char *buf, sip_hdr_id id, sip_msg_fields *f, sp_error *err)
 {
     for (const sip_header *h = sip_msg_find(msg, id); h; h = sip_msg_find_next(msg, h)) {
         sp_str rest = h->value, item;
         bool any = false;
         while (sip_list_next(&rest, &item)) {
             sp_error e;
+            bool top = id == SIP_H_VIA && !f->via_elem.p;
             sip_via via;
             sip_addr addr;
-            if ((id == SIP_H_VIA ? sip_via_parse(item, &via, &e) : sip_addr_parse(item, &addr, &e)) != 0)
+            if ((id == SIP_H_VIA ? sip_via_parse(item, top ? &f->via : &via, &e) : sip_addr_parse(item, &addr, &e)) != 0)
                 return value_fail(err, buf, item, &e);
+            if (top)
+                f->via_elem = item;
             /* §20.10: "*" stands alone */
             if (id == SIP_H_CONTACT && addr.star && (msg->count[id] > 1 || rest.n))
                 return check_fail(err, (size_t)(item.p - buf), "Contact '*' with other contacts");
@@ -89,6 +93,7 @@ static int check_request_uri(const sip_msg *msg, const char *buf, sip_uri *out, 
 
 int sip_msg_check_fields(const sip_msg *msg, const char *buf, sip_msg_fields *f, sp_error *err)
 {
+    f->via_elem = SP_STR_NULL;
     for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) {
         const required_hdr *r = &single[i];
         unsigned count = msg->count[r->id];
@@ -123,8 +128,8 @@ int sip_msg_check_fields(const sip_msg *msg, const char *buf, sip_msg_fields *f,
 
     int rc;
     if ((rc = check_addr(msg, buf, SIP_H_FROM, &f->from, err)) != 0 ||
-        (rc = check_addr(msg, buf, SIP_H_TO, &f->to, err)) != 0 || (rc = check_list(msg, buf, SIP_H_VIA, err)) != 0 ||
-        (rc = check_list(msg, buf, SIP_H_CONTACT, err)) != 0)
+        (rc = check_addr(msg, buf, SIP_H_TO, &f->to, err)) != 0 ||
+        (rc = check_list(msg, buf, SIP_H_VIA, f, err)) != 0 || (rc = check_list(msg, buf, SIP_H_CONTACT, f, err)) != 0)
         return rc;
     h = sip_msg_find(msg, SIP_H_CONTENT_TYPE);
     f->content_type = h ? h->value : SP_STR_NULL;

@@ -249,17 +249,16 @@ static size_t unsupported_tags(sip_txn_layer *L, const sip_msg *req, char *out, 
 static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *buf, const sip_peer *src)
 {
     sp_error err = {0};
-    if (sip_msg_check(msg, buf, &err) != 0) {
+    sip_msg_fields f;
+    if (sip_msg_check_fields(msg, buf, &f, &err) != 0) {
         char reason[SIP_STATELESS_REASON_MAX + 1];
         size_t n = sip_check_reason(msg, buf, &err, reason, sizeof reason);
         txn_stateless_reply(L, msg, buf, src, err.status ? (unsigned)err.status : 400,
                             sp_str_make(reason, n), SP_STR_NULL);
         return;
     }
-    sip_via via;
-    sp_str via_elem;
-    if (!txn_top_via_elem(msg, &via, &via_elem))
-        return; /* nowhere to answer */
+    sip_via via = f.via; /* the checks parsed the top Via */
+    sp_str via_elem = f.via_elem;
 
     if (sp_str_eq(msg->method, SP_LIT("ACK"))) {
         sip_txn *t = txn_match_request(L, msg, &via, SP_LIT("INVITE"), false);

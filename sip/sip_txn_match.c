@@ -99,8 +99,8 @@ static bool same_address(const char *a, const char *b)
  * UDP, a request that asked rport is answered from the address and port it
  * was sent to (RFC 3581 §4), so a response from anywhere else is not its
  * answer, whatever branch it carries. A destination written as a name
- * cannot be compared here and is not held to it; over TCP the connection
- * binds the answer. */
+ * cannot be compared here and is not held to it; over TCP the adapter
+ * picks the connection, so only the branch (64 random bits) binds there. */
 bool txn_response_from_peer(const sip_txn *t, const sip_peer *src)
 {
     if (!src || !(t->flags & TXN_F_RPORT) || t->peer.tp != SIP_TP_UDP || src->tp != SIP_TP_UDP)
