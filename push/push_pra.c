@@ -724,16 +724,18 @@ static size_t cfg_fields(push_pra_config *c, sp_str **f)
     return n;
 }
 
-/* A version 4 UUID URN (RFC 4122 §4.4) for a receiver given none. */
-static void new_instance(char *out, size_t cap)
+/* A version 4 UUID URN (RFC 4122 §4.4) for a receiver given none; false
+ * without randomness (a fixed one would make every such receiver one). */
+static bool new_instance(char *out, size_t cap)
 {
     unsigned char r[16];
     if (sp_random_bytes(r, sizeof r) != 0)
-        memset(r, 0x5a, sizeof r);
+        return false;
     r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
     r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
     snprintf(out, cap, "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],
              r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+    return true;
 }
 
 push_pra *push_pra_new(const push_pra_config *cfg, const push_env *env, const char **why)
@@ -790,8 +792,11 @@ push_pra *push_pra_new(const push_pra_config *cfg, const push_env *env, const ch
         a->cfg.version = SP_LIT("1");
     if (a->cfg.instance.n)
         snprintf(a->instance, sizeof a->instance, "%.*s", (int)a->cfg.instance.n, a->cfg.instance.p);
-    else
-        new_instance(a->instance, sizeof a->instance);
+    else if (!new_instance(a->instance, sizeof a->instance)) {
+        *why = "no randomness for an instance id";
+        push_pra_free(a);
+        return NULL;
+    }
     sip_tp tp = a->cfg.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP;
     push_features feat = {.instance = sp_str_cstr(a->instance), .apps = a->cfg.apps, .napps = a->cfg.napps,
                           .methods = pra_methods(a)};

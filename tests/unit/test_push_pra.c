@@ -9,6 +9,7 @@
 #include "check_main.h"
 #include "push_fake.h"
 #include "push_pra.h"
+#include "sp_random.h"
 
 #define PEER "10.0.0.5"
 
@@ -309,6 +310,33 @@ START_TEST(untrusted_refusals_plant_no_duplicate)
 }
 END_TEST
 
+static int no_randomness(void *ctx, void *buf, size_t n)
+{
+    (void)ctx, (void)buf, (void)n;
+    return -1;
+}
+
+/* A receiver given no instance makes a random one, and without randomness
+ * does not start (a fixed one would make every such receiver the same). */
+START_TEST(no_instance_without_randomness)
+{
+    push_env env = {0};
+    push_pra_config c;
+    memset(&c, 0, sizeof c);
+    c.aor = SP_LIT("sip:bob@example.com");
+    c.local = pfake_local();
+    const char *why = NULL;
+    push_pra *a = push_pra_new(&c, &env, &why);
+    ck_assert_ptr_nonnull(a);
+    push_pra_free(a);
+    sp_random_set_source(no_randomness, NULL);
+    a = push_pra_new(&c, &env, &why);
+    sp_random_set_source(NULL, NULL);
+    ck_assert_ptr_null(a);
+    ck_assert_str_eq(why, "no randomness for an instance id");
+}
+END_TEST
+
 START_TEST(message_refusals)
 {
     make(false, true, true);
@@ -517,6 +545,7 @@ static Suite *push_pra_suite(void)
     tcase_add_test(t, message_delivered_once);
     tcase_add_test(t, message_refusals);
     tcase_add_test(t, untrusted_refusals_plant_no_duplicate);
+    tcase_add_test(t, no_instance_without_randomness);
     tcase_add_test(t, message_page_mode_bound);
     tcase_add_test(t, message_store_failure_answers_500);
     tcase_add_test(t, indirect_content_fetched_then_answered);
