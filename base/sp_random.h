@@ -10,9 +10,18 @@
 /* Characters safe in a SIP token, an MSRP session-id and a URI: [A-Za-z0-9]. */
 #define SP_RANDOM_ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-/* Fills buf with n random bytes; 0, or -1 with errno set when the kernel
- * refuses (interrupted and short reads are retried). */
+/* Fills buf with n random bytes; 0, or -1 with errno set when the source
+ * refuses (the kernel's: interrupted and short reads are retried). Callers
+ * fail what they were making then: nothing falls back to a counter. */
 int sp_random_bytes(void *buf, size_t n);
+
+/* A source of random bytes: fills buf with n bytes and returns 0, or -1. */
+typedef int (*sp_random_source)(void *ctx, void *buf, size_t n);
+
+/* Draws sp_random_bytes() from fn instead of the kernel (NULL: the kernel
+ * again): for a device with its own generator, and for tests that need
+ * randomness to fail. Process-wide; set it before threads draw. */
+void sp_random_set_source(sp_random_source fn, void *ctx);
 
 /* Writes len characters drawn uniformly from alphabet (1..256 distinct
  * characters, NUL-terminated) into out, and a NUL at out[len]: out holds

@@ -91,13 +91,12 @@ size_t push_local_uri(const push_local *l, const char *user, char *out, size_t c
     return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
-void push_token(char *out, size_t len)
+bool push_token(char *out, size_t len)
 {
-    if (sp_random_token(out, len, SP_RANDOM_ALNUM) != 0) {
-        /* the kernel refused randomness: a counter keeps tokens distinct */
-        static unsigned long long fallback;
-        snprintf(out, len + 1, "%0*llx", (int)len, ++fallback);
-    }
+    if (sp_random_token(out, len, SP_RANDOM_ALNUM) == 0)
+        return true;
+    out[0] = '\0';
+    return false;
 }
 
 long push_req_build(const push_req *r, char *out, size_t cap)
@@ -136,4 +135,10 @@ sp_str push_addr_uri(sp_str value)
     if (!sp_str_present(value) || !sip_list_next(&rest, &first) || sip_addr_parse(first, &a, NULL) != 0 || a.star)
         return SP_STR_NULL;
     return a.uri_str;
+}
+
+bool push_ruri_served(const sip_msg *req)
+{
+    sip_uri u;
+    return sip_uri_parse(req->uri, &u, NULL) == 0 && (u.scheme == SIP_URI_SIP || u.scheme == SIP_URI_SIPS);
 }

@@ -89,8 +89,10 @@ size_t push_contact_uri(const push_local *l, sip_tp tp, sp_str user, char *out, 
  * does not fit. */
 size_t push_local_uri(const push_local *l, const char *user, char *out, size_t cap);
 
-/* A random token of len characters (tags, Call-IDs) and its NUL. */
-void push_token(char *out, size_t len);
+/* A random token of len characters (tags, Call-IDs; 12 carry 71 bits) and
+ * its NUL, from the CSPRNG. False, with out empty, when no randomness could
+ * be had: the caller fails what it was making (never a guessable id). */
+bool push_token(char *out, size_t len);
 
 /* --- requests outside a dialog ------------------------------------------ */
 
@@ -113,6 +115,10 @@ long push_req_build(const push_req *r, char *out, size_t cap);
 
 /* The value of the first header of id in m, absent when none. */
 sp_str push_hdr(const sip_msg *m, sip_hdr_id id);
+
+/* Whether the agents serve the Request-URI of req: sip: and sips: only
+ * (RFC 3261 §8.2.2.1: any other scheme gets 416). */
+bool push_ruri_served(const sip_msg *req);
 
 /* The URI of a name-addr header value (From, To, P-Asserted-Identity...),
  * absent when it does not parse. The first element of a list counts. */

@@ -194,8 +194,8 @@ int snd_prepare(push_invite_sender *s, const push_invite_params *p)
         else if ((rc = hash_fd(f->f.fd, f->f.offset, f->f.size, f->sha1)) != 0)
             return rc;
     }
-    push_token(s->call_id, 24);
-    push_token(s->from_tag, 12);
+    if (!push_token(s->call_id, 24) || !push_token(s->from_tag, 12))
+        return SP_EINVAL; /* no randomness: no guessable Call-ID or tag */
     s->sess_id = ((uint64_t)time(NULL) << 16) ^ s->id;
     s->sdp_version = s->sess_id;
     s->cseq = 1;
@@ -234,7 +234,8 @@ int snd_build_invite(push_invite_sender *s)
     long sdp_n = snd_offer(s, sdp, sizeof sdp);
     if (sdp_n < 0)
         return SP_ELIMIT;
-    push_invite_via(s->c, via, sizeof via);
+    if (!push_invite_via(s->c, via, sizeof via))
+        return SP_EINVAL; /* no randomness for the branch */
     snprintf(from, sizeof from, "<%s>;tag=%s", s->from, s->from_tag);
     snprintf(to, sizeof to, "<%s>", s->target);
     char base[PUSH_URI_MAX];

@@ -654,7 +654,11 @@ static void on_invite(push_invite_rx *rx, sip_txn_id st, const sip_msg *req)
     s->id = ++rx->c->next_id;
     s->st = st;
     s->se = se.se;
-    push_token(s->tag, 12);
+    if (!push_token(s->tag, 12)) {
+        free(s);
+        reject(rx, st, 500, "no randomness for a tag", SP_STR_NULL);
+        return;
+    }
     if (app.p)
         snprintf(s->app, sizeof s->app, "%.*s", (int)(app.n < sizeof s->app ? app.n : 0), app.p);
     sp_str who = push_addr_uri(push_hdr(req, SIP_H_P_ASSERTED_IDENTITY));

@@ -4,12 +4,10 @@
 
 #include "push_invite_impl.h"
 
-void push_invite_via(const push_invite_ctx *c, char *out, size_t cap)
+bool push_invite_via(const push_invite_ctx *c, char *out, size_t cap)
 {
     char branch[SIP_BRANCH_SIZE];
-    sip_txn_branch_new(c->sip, branch);
-    if (!push_via_value(&c->local, c->tp, branch, out, cap) && cap)
-        out[0] = '\0';
+    return sip_txn_branch_new(c->sip, branch) == 0 && push_via_value(&c->local, c->tp, branch, out, cap);
 }
 
 void push_invite_contact(const push_invite_ctx *c, char *out, size_t cap)
@@ -28,7 +26,8 @@ int push_dialog_send(const push_invite_ctx *c, sip_dialog *d, const char *method
                      sp_str content_type, sp_str body, sip_txn_client_cb cb, void *cb_ctx, sip_txn_id *ct)
 {
     char via[160];
-    push_invite_via(c, via, sizeof via);
+    if (!push_invite_via(c, via, sizeof via))
+        return -1;
     char *buf = malloc(PUSH_INVITE_MSG_MAX);
     if (!buf)
         return -1;

@@ -81,6 +81,10 @@ static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_p
     push_pra *a = ctx;
     if (!st && !a->cfg.invite)
         return; /* an ACK: nothing of ours needs one */
+    if (st && !push_ruri_served(req)) {
+        pra_answer(a, st, req, 416, NULL, SP_STR_NULL); /* RFC 3261 §8.2.2.1 */
+        return;
+    }
     for (size_t i = 0; i < PRA_NMETHODS; i++)
         if (offered(a->cfg.invite != NULL, i) && sp_str_eq(req->method, sp_str_cstr(pra_table[i].name))) {
             pra_table[i].fn(a, st, req, src);
@@ -90,7 +94,7 @@ static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_p
         return;
     char allow[160];
     int n = snprintf(allow, sizeof allow, "Allow: %.*s\r\n", (int)pra_allow(a).n, pra_allow(a).p);
-    pra_answer(a, st, req, 405, NULL, sp_str_make(allow, (size_t)n));
+    pra_answer(a, st, req, sip_method_refusal(req->method), NULL, sp_str_make(allow, (size_t)n));
 }
 
 /* The session-mode push (seed 002 §7.3.1): a new INVITE passes the same
@@ -141,7 +145,10 @@ static bool tu_stateless(void *ctx, const sip_msg *req, const sip_peer *src, sip
         return false;
     out->status = 0;
     a->capture = out;
-    on_message(a, 0, req, src);
+    if (!push_ruri_served(req))
+        pra_answer(a, 0, req, 416, NULL, SP_STR_NULL); /* RFC 3261 §8.2.2.1 */
+    else
+        on_message(a, 0, req, src);
     a->capture = NULL;
     return out->status != 0;
 }
@@ -184,8 +191,8 @@ static void reply(push_pra *a, sip_txn_id st, const sip_msg *req, unsigned statu
         return;
     }
     char tag[SIP_TAG_SIZE];
-    sip_stateless_tag(req, tag);
-    sip_txn_reply r = {.status = status, .reason = sp_str_cstr(reason), .to_tag = sp_str_cstr(tag), .headers = headers};
+    sp_str to_tag = sip_stateless_tag(req, tag) ? sp_str_cstr(tag) : SP_STR_NULL;
+    sip_txn_reply r = {.status = status, .reason = sp_str_cstr(reason), .to_tag = to_tag, .headers = headers};
     sip_txn_respond(a->L, st, &r);
 }
 
@@ -367,6 +374,8 @@ static void start_fetch(push_pra *a, sip_txn_id st, const sip_msg *req, push_met
         pra_answer(a, st, req, 503, "Too Many Fetches", SP_LIT("Retry-After: 5\r\n"));
         return;
     }
+    if (!sip_stateless_tag(req, f->tag))
+        return; /* no randomness for the tag: the transaction ends unanswered */
     f->id = ++a->next_fetch;
     f->st = st;
     f->method = m;
@@ -456,9 +465,7 @@ void push_pra_fetch_done(push_pra *a, uint64_t id, unsigned status, sp_str conte
         why = answer == 413 ? "Referenced Content Too Large" : "Content Retrieval Failed";
     }
     push_logf(&a->env, "fetch %llu: %u -> %u", (unsigned long long)id, status, answer);
-    char tag[SIP_TAG_SIZE];
-    snprintf(tag, sizeof tag, "%016llx", (unsigned long long)f->key);
-    sip_txn_reply r = {.status = answer, .reason = sp_str_cstr(why), .to_tag = sp_str_cstr(tag)};
+    sip_txn_reply r = {.status = answer, .reason = sp_str_cstr(why), .to_tag = sp_str_cstr(f->tag)};
     sip_txn_respond(a->L, f->st, &r);
     if (answer >= 300)
         pra_event(a, PUSH_PRA_EV_REJECTED, answer, 0, sp_str_cstr(push_method_name(f->method)),
@@ -517,16 +524,18 @@ static unsigned message_expiry(const push_pra *a, const sip_msg *req)
 
 static void on_message(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer *src)
 {
-    uint64_t key = dedup_key(req);
-    if (answered_before(a, st, req, key))
-        return;
+    /* The sender first: a refused request never reaches the duplicate
+     * table, so no untrusted host can plant an answer there for a later
+     * request with the same keys. */
     const char *why = NULL;
     unsigned bad = pra_check_sender(a, req, src, &why);
     if (bad) {
         pra_answer(a, st, req, bad, why, SP_STR_NULL);
-        dedup_put(a, key, bad);
         return;
     }
+    uint64_t key = dedup_key(req);
+    if (answered_before(a, st, req, key))
+        return;
     unsigned late = message_expiry(a, req);
     if (late) {
         pra_answer(a, st, req, late, late == 410 ? "Message Expired" : "Bad Expires Or Date", SP_STR_NULL);
@@ -569,20 +578,21 @@ static sp_str sub_app(const push_subc *s)
 static unsigned sub_notify(void *ctx, push_subc *s, sip_txn_id st, const sip_msg *req, const sip_peer *src)
 {
     push_pra *a = ctx;
+    /* the sender of a NOTIFY push is checked like a MESSAGE's (seed 004
+     * §7.3.2), and first: only trusted requests enter the duplicate table */
+    const char *why = NULL;
+    unsigned bad = pra_check_sender(a, req, src, &why);
     uint64_t key = dedup_key(req);
-    if (answered_before(a, st, req, key))
+    if (!bad && answered_before(a, st, req, key))
         return 0;
     pra_refer_first_notify(a, s);
     if (!req->body.n) {
-        dedup_put(a, key, 200);
+        if (!bad)
+            dedup_put(a, key, 200);
         return 200; /* state only (the enrolment confirmation, a termination) */
     }
-    /* the sender of a NOTIFY push is checked like a MESSAGE's (seed 004 §7.3.2) */
-    const char *why = NULL;
-    unsigned bad = pra_check_sender(a, req, src, &why);
     if (bad) {
         pra_answer(a, st, req, bad, why, SP_STR_NULL);
-        dedup_put(a, key, bad);
         return 0;
     }
     if (req->body.n > PUSH_PAGE_MODE_MAX) {
@@ -714,16 +724,18 @@ static size_t cfg_fields(push_pra_config *c, sp_str **f)
     return n;
 }
 
-/* A version 4 UUID URN (RFC 4122 §4.4) for a receiver given none. */
-static void new_instance(char *out, size_t cap)
+/* A version 4 UUID URN (RFC 4122 §4.4) for a receiver given none; false
+ * without randomness (a fixed one would make every such receiver one). */
+static bool new_instance(char *out, size_t cap)
 {
     unsigned char r[16];
     if (sp_random_bytes(r, sizeof r) != 0)
-        memset(r, 0x5a, sizeof r);
+        return false;
     r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
     r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
     snprintf(out, cap, "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],
              r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+    return true;
 }
 
 push_pra *push_pra_new(const push_pra_config *cfg, const push_env *env, const char **why)
@@ -780,8 +792,11 @@ push_pra *push_pra_new(const push_pra_config *cfg, const push_env *env, const ch
         a->cfg.version = SP_LIT("1");
     if (a->cfg.instance.n)
         snprintf(a->instance, sizeof a->instance, "%.*s", (int)a->cfg.instance.n, a->cfg.instance.p);
-    else
-        new_instance(a->instance, sizeof a->instance);
+    else if (!new_instance(a->instance, sizeof a->instance)) {
+        *why = "no randomness for an instance id";
+        push_pra_free(a);
+        return NULL;
+    }
     sip_tp tp = a->cfg.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP;
     push_features feat = {.instance = sp_str_cstr(a->instance), .apps = a->cfg.apps, .napps = a->cfg.napps,
                           .methods = pra_methods(a)};

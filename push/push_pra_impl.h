@@ -7,6 +7,7 @@
 #include "push_pra.h"
 #include "push_subc.h"
 #include "sip_dialog.h"
+#include "sip_stateless.h"
 
 /* Timer cookie kinds. */
 enum { PRA_TMR_REG = 1, PRA_TMR_SUBC = 2, PRA_TMR_STOP = 3 };
@@ -44,6 +45,7 @@ typedef struct pra_fetch {
     sip_txn_id st;
     push_method method;
     uint64_t key;            /* its dedup key */
+    char tag[SIP_TAG_SIZE];  /* the To tag of its answer */
     char app[64];
     char from[PUSH_URI_MAX];
     char content_type[128];  /* the phantom body's type, "" when none */

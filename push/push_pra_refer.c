@@ -113,7 +113,8 @@ static void refer_notify(push_pra *a, pra_refer *r, unsigned status, bool final)
     if (push_uri_peer(hop, &dest) != 0)
         return;
     dest.tp = push_local_tp(&a->cfg.local, dest.tp);
-    sip_txn_branch_new(a->L, branch);
+    if (sip_txn_branch_new(a->L, branch) != 0)
+        return; /* no randomness: the NOTIFY is not sent */
     size_t vn = push_via_value(&a->cfg.local, dest.tp, branch, via, sizeof via);
     int hn = final ? snprintf(hdrs, sizeof hdrs, "Event: refer\r\nSubscription-State: terminated;reason=noresource\r\n")
                    : snprintf(hdrs, sizeof hdrs, "Event: refer\r\nSubscription-State: active;expires=%u\r\n",
@@ -213,7 +214,8 @@ void pra_on_refer(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer
         }
     }
     char tag[SIP_TAG_SIZE], ach[256], hdrs[1200], contact[PUSH_URI_MAX + 16];
-    sip_stateless_tag(req, tag);
+    if (!sip_stateless_tag(req, tag))
+        return; /* no randomness: no dialog; the transaction ends unanswered */
     pra_refer *r = calloc(1, sizeof *r);
     sp_str own = push_pra_contact(a);
     if (!r || sip_dialog_uas_new(&r->dlg, req, sp_str_cstr(tag), own, false, false) != 0 ||

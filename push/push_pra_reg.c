@@ -42,8 +42,10 @@ static int send_register(push_pra *a, uint32_t expires)
     pra_reg *g = &a->reg;
     if (!g->call_id[0]) {
         /* one Call-ID for all REGISTERs to this registrar (RFC 3261 §10.2.4) */
-        push_token(g->call_id, 24);
-        push_token(g->from_tag, 12);
+        if (!push_token(g->call_id, 24) || !push_token(g->from_tag, 12)) {
+            g->call_id[0] = '\0';
+            return SP_EINVAL; /* no randomness */
+        }
     }
     sip_peer dest;
     sp_str hop = a->cfg.proxy.n ? a->cfg.proxy : a->cfg.registrar;
@@ -52,7 +54,8 @@ static int send_register(push_pra *a, uint32_t expires)
     dest.tp = push_local_tp(&a->cfg.local, dest.tp);
     char branch[SIP_BRANCH_SIZE], via[160], from[PUSH_URI_MAX + 40], to[PUSH_URI_MAX + 8], contact[1100],
         hdrs[2048], route[PUSH_URI_MAX + 8];
-    sip_txn_branch_new(a->L, branch);
+    if (sip_txn_branch_new(a->L, branch) != 0)
+        return SP_EINVAL; /* no randomness */
     size_t vn = push_via_value(&a->cfg.local, dest.tp, branch, via, sizeof via);
     char own[PUSH_URI_MAX];
     sip_uri aor;

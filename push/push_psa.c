@@ -42,6 +42,10 @@ sp_str push_psa_allow(void)
 static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_peer *src)
 {
     push_psa *p = ctx;
+    if (st && !push_ruri_served(req)) {
+        psa_answer(p, st, req, 416, NULL, SP_STR_NULL); /* RFC 3261 §8.2.2.1 */
+        return;
+    }
     /* BYE, UPDATE, re-INVITE, ACK in the dialog of a session-mode push */
     if (p->cfg.invite && push_invite_sender_route(p->cfg.invite, st, req, src))
         return;
@@ -54,7 +58,7 @@ static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_p
         }
     char allow[160];
     int n = snprintf(allow, sizeof allow, "Allow: %.*s\r\n", (int)push_psa_allow().n, push_psa_allow().p);
-    psa_answer(p, st, req, 405, NULL, sp_str_make(allow, (size_t)n));
+    psa_answer(p, st, req, sip_method_refusal(req->method), NULL, sp_str_make(allow, (size_t)n));
 }
 
 sip_txn_tu push_psa_tu(push_psa *p) { return (sip_txn_tu){.ctx = p, .on_request = tu_request}; }
@@ -76,8 +80,8 @@ void psa_event(push_psa *p, const push_psa_event *ev)
 void psa_answer(push_psa *p, sip_txn_id st, const sip_msg *req, unsigned status, const char *reason, sp_str headers)
 {
     char tag[SIP_TAG_SIZE];
-    sip_stateless_tag(req, tag);
-    sip_txn_reply r = {.status = status, .reason = sp_str_cstr(reason), .to_tag = sp_str_cstr(tag), .headers = headers};
+    sp_str to_tag = sip_stateless_tag(req, tag) ? sp_str_cstr(tag) : SP_STR_NULL;
+    sip_txn_reply r = {.status = status, .reason = sp_str_cstr(reason), .to_tag = to_tag, .headers = headers};
     sip_txn_respond(p->L, st, &r);
     if (status >= 300) {
         const char *why = reason ? reason : sip_reason_phrase(status);
@@ -305,8 +309,14 @@ static void on_register(push_psa *p, sip_txn_id st, const sip_msg *req, const si
         return;
     }
     sp_str aor = push_addr_uri(push_hdr(req, SIP_H_TO));
+    sip_uri to;
     if (!aor.n || aor.n >= PUSH_URI_MAX) {
         psa_answer(p, st, req, 400, "Bad To", SP_STR_NULL);
+        return;
+    }
+    /* RFC 3261 §10.2: the To of a REGISTER is the address of record, a SIP or SIPS URI */
+    if (sip_uri_parse(aor, &to, NULL) != 0 || (to.scheme != SIP_URI_SIP && to.scheme != SIP_URI_SIPS)) {
+        psa_answer(p, st, req, 400, "To Is Not A SIP Or SIPS URI", SP_STR_NULL);
         return;
     }
     expire_bindings(p);

@@ -184,9 +184,8 @@ static int send_out_of_dialog(push_psa *p, psa_pending *q, sp_str method, sp_str
     dest.tp = push_local_tp(&p->cfg.local, dest.tp);
     char branch[SIP_BRANCH_SIZE], via[160], from[PUSH_URI_MAX + 40], to[PUSH_URI_MAX + 8], route[PUSH_URI_MAX + 8],
         call_id[PUSH_TOKEN_MAX], tag[16];
-    sip_txn_branch_new(p->L, branch);
-    push_token(call_id, 24);
-    push_token(tag, 12);
+    if (sip_txn_branch_new(p->L, branch) != 0 || !push_token(call_id, 24) || !push_token(tag, 12))
+        return SP_EINVAL; /* no randomness: fail rather than send guessable ids */
     size_t vn = push_via_value(&p->cfg.local, dest.tp, branch, via, sizeof via);
     int fn = snprintf(from, sizeof from, "<%.*s>;tag=%s", (int)p->cfg.identity.n, p->cfg.identity.p, tag);
     int tn = snprintf(to, sizeof to, "<%.*s>", (int)to_uri.n, to_uri.p);

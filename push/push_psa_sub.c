@@ -72,7 +72,8 @@ long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_
     if ((s->dlg->nroutes ? push_uri_peer(hop, dest) : psa_route(p, hop, dest)) != 0)
         return -1;
     dest->tp = push_local_tp(&p->cfg.local, dest->tp);
-    sip_txn_branch_new(p->L, branch);
+    if (sip_txn_branch_new(p->L, branch) != 0)
+        return -1; /* no randomness */
     size_t vn = push_via_value(&p->cfg.local, dest->tp, branch, via, sizeof via);
     int hn;
     if (s->state == PSA_SUB_ACTIVE)
@@ -279,7 +280,8 @@ void psa_on_subscribe(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_
         return;
     }
     char tag[SIP_TAG_SIZE];
-    sip_stateless_tag(req, tag);
+    if (!sip_stateless_tag(req, tag))
+        return; /* no randomness: no dialog; the transaction ends unanswered */
     psa_sub *s = calloc(1, sizeof *s);
     if (!s || sip_dialog_uas_new(&s->dlg, req, sp_str_cstr(tag), sp_str_cstr(p->contact), false, false) != 0 ||
         sip_dialog_set_add(p->sub_dialogs, s->dlg) != 0) {

@@ -140,11 +140,10 @@ int push_subc_start(push_subc *s)
     s->awaiting_notify = false;
     drop_dialog(s);
     push_tmr_stop(s->host->env, &s->tmr);
-    push_token(s->call_id, 24);
-    push_token(s->from_tag, 12);
     s->cseq = 1;
     char branch[SIP_BRANCH_SIZE], via[160], from[PUSH_URI_MAX + 40], to[PUSH_URI_MAX + 8], hdrs[1024];
-    sip_txn_branch_new(s->host->L, branch);
+    if (!push_token(s->call_id, 24) || !push_token(s->from_tag, 12) || sip_txn_branch_new(s->host->L, branch) != 0)
+        return SP_EINVAL; /* no randomness */
     sip_peer dest;
     sp_str first_hop = s->cfg.route.n ? push_addr_uri(s->cfg.route) : s->cfg.target;
     if (push_uri_peer(first_hop, &dest) != 0)
@@ -189,7 +188,8 @@ static int send_in_dialog(push_subc *s, uint32_t expires)
     sp_str hop = sip_dialog_next_hop(s->dlg);
     if (push_uri_peer(hop, &dest) != 0)
         return SP_EINVAL;
-    sip_txn_branch_new(s->host->L, branch);
+    if (sip_txn_branch_new(s->host->L, branch) != 0)
+        return SP_EINVAL; /* no randomness */
     size_t vn = push_via_value(s->host->local, push_local_tp(s->host->local, dest.tp), branch, via, sizeof via);
     size_t hn = common_headers(s, expires, hdrs, sizeof hdrs);
     sip_dialog_req r = {.method = SP_LIT("SUBSCRIBE"), .via = sp_str_make(via, vn), .headers = sp_str_make(hdrs, hn)};

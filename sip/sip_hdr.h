@@ -151,4 +151,24 @@ int sip_auth_parse(sp_str value, sip_auth *auth, sp_error *err);
  * without their quotes. */
 bool sip_auth_param(const sip_auth *auth, const char *name, sp_str *value);
 
+/* --- a message's typed checks ------------------------------------------- */
+
+struct sip_msg;
+
+/* The values sip_msg_check_fields() has parsed, for the caller to use. */
+typedef struct sip_msg_fields {
+    sip_cseq cseq;
+    sp_str call_id;
+    sip_addr from, to;
+    bool has_max_forwards;
+    uint64_t max_forwards;
+    sp_str content_type;  /* absent when none */
+    sip_uri uri;          /* requests: the Request-URI */
+    sip_via via;          /* the top via-parm */
+    sp_str via_elem;      /* its text */
+} sip_msg_fields;
+
+/* sip_msg_check() (sip_msg.h), keeping what it parsed in *f. */
+int sip_msg_check_fields(const struct sip_msg *msg, const char *buf, sip_msg_fields *f, sp_error *err);
+
 #endif

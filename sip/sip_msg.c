@@ -313,6 +313,30 @@ static int fail_char(sp_error *err, const char *buf, const char *at, const char 
     return fail_at(err, buf, at, *at == '\0' ? "NUL byte in header section" : reason);
 }
 
+/* Whether the control character at x is the second byte of a quoted-pair
+ * (§25.1: "\\" and any byte but CR and LF) inside a quoted-string or a
+ * comment of the header value that starts at v: the value is walked from its
+ * start, quotes and parentheses opening and closing as the grammar has them.
+ * Only a line that holds a control character gets here. */
+static bool in_quoted_pair(const char *v, const char *x)
+{
+    bool quoted = false;
+    unsigned comment = 0;
+    for (const char *p = v; p < x; p++) {
+        if ((quoted || comment) && *p == '\\') {
+            if (++p == x)
+                return true;
+        } else if (*p == '"' && !comment) {
+            quoted = !quoted;
+        } else if (!quoted && *p == '(') {
+            comment++;
+        } else if (!quoted && comment && *p == ')') {
+            comment--;
+        }
+    }
+    return false;
+}
+
 /* SIP-Version (§7.1): "SIP/2.0", "SIP" case-insensitively. A well-formed
  * other version is refused with 505 Version Not Supported (§21.5.7), a
  * malformed one with 400. */
@@ -577,7 +601,7 @@ int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, s
                     goto incomplete;
             } else if (*eol == '\n') {
                 break;
-            } else if (*eol == '\t') {
+            } else if (*eol == '\t' || in_quoted_pair(name_end ? q : hdrs[n - 1].value.p, eol)) {
                 eol = next_special(eol + 1, end);
                 continue;
             }

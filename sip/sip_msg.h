@@ -142,10 +142,13 @@ sip_hdr_id sip_hdr_id_of(sp_str name);
 /* The canonical full name of an id ("Call-ID"); NULL for SIP_H_OTHER. */
 const char *sip_hdr_name(sip_hdr_id id);
 
-/* Semantic checks a UA makes before acting on a message (RFC 3261 §8.2):
- * To, From, CSeq, Call-ID and (for requests) Max-Forwards present exactly
- * once, at least one Via, CSeq method equal to the request method, numbers in
- * range. Returns 0 or SP_EINVAL with err (offset into the message, status 400). */
+/* Checks a UA makes before acting on a message (RFC 3261 §8.2): To, From,
+ * CSeq and Call-ID present exactly once, Max-Forwards at most once (a UAS
+ * does not require it), at least one Via, CSeq method equal to the request
+ * method, numbers in range, and every value a UA reads parsed by its typed
+ * parser (sip_hdr.h): From and To, each Via and Contact, Content-Type, and
+ * the Request-URI (never inside '<' '>'). Returns 0 or SP_EINVAL with err
+ * (offset into the message, status 400). */
 int sip_msg_check(const sip_msg *msg, const char *buf, sp_error *err);
 
 /* Copies a header value with every fold (CR/LF and the white space around it)

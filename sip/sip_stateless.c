@@ -1,11 +1,14 @@
 /* sip_stateless.c - stateless answers, the Via stamp and response routing
  * (RFC 3261 §8.2.6, §8.2.7, §18.2.1, §18.2.2, RFC 3581 §4). */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sip_build.h"
 #include "sip_stateless.h"
 #include "sip_txn_impl.h"
+#include "sp_random.h"
+#include "sp_sha1.h"
 
 static uint16_t default_port(sip_tp tp) { return tp == SIP_TP_TLS || tp == SIP_TP_WSS ? 5061 : 5060; }
 
@@ -156,12 +159,77 @@ size_t sip_reason_clean(const char *reason, char *out, size_t cap)
     return n;
 }
 
-/* A To tag for a stateless answer: the same request always gets the same one. */
-static void stateless_tag(sp_str callid, sp_str from_tag, uint32_t cseq, sp_str branch, char out[SIP_TAG_SIZE])
+size_t sip_check_reason(const sip_msg *msg, const char *buf, const sp_error *err, char *out, size_t cap)
 {
-    uint32_t a = txn_hash(callid, false) ^ (cseq * 0x9e3779b1u);
-    uint32_t b = txn_hash(from_tag, true) ^ (txn_hash(branch, true) * 31u);
-    snprintf(out, SIP_TAG_SIZE, "%08x%08x", a, b);
+    const char *reason = err->reason ? err->reason : "Bad Request", *at = buf + err->offset;
+    char name[40] = "";
+    if (msg->is_request && at >= msg->uri.p && at <= msg->uri.p + msg->uri.n)
+        snprintf(name, sizeof name, "Request-URI");
+    for (size_t i = 0; !name[0] && i < msg->nheaders; i++) {
+        const sip_header *h = &msg->headers[i];
+        if (at >= h->value.p && at <= h->value.p + h->value.n)
+            snprintf(name, sizeof name, "%s", h->id != SIP_H_OTHER ? sip_hdr_name((sip_hdr_id)h->id) : "");
+    }
+    char both[SIP_STATELESS_REASON_MAX + 1];
+    if (name[0] && !strcasestr(reason, name)) {
+        snprintf(both, sizeof both, "%s: %s", name, reason);
+        reason = both;
+    }
+    return sip_reason_clean(reason, out, cap);
+}
+
+unsigned sip_method_refusal(sp_str method)
+{
+    static const char *const known[] = {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK",
+                                        "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (sp_str_eq(method, sp_str_cstr(known[i])))
+            return 405;
+    return 501;
+}
+
+static uint8_t tag_key[16];
+static bool tag_keyed;
+static pthread_mutex_t tag_key_lock = PTHREAD_MUTEX_INITIALIZER;
+
+bool sip_stateless_key(void)
+{
+    pthread_mutex_lock(&tag_key_lock);
+    if (!tag_keyed)
+        tag_keyed = sp_random_bytes(tag_key, sizeof tag_key) == 0;
+    bool ok = tag_keyed;
+    pthread_mutex_unlock(&tag_key_lock);
+    return ok;
+}
+
+/* A To tag for a stateless answer: the same request always gets the same
+ * one, and without the key no one can compute it (RFC 3261 §19.3 asks tags
+ * to be random; the dialogs of SUBSCRIBE and REFER begin with this tag).
+ * The first 64 bits of SHA-1(key, fields) cannot be extended without the
+ * rest of the digest. */
+static bool stateless_tag(sp_str callid, sp_str from_tag, uint32_t cseq, sp_str branch, char out[SIP_TAG_SIZE])
+{
+    if (!sip_stateless_key()) {
+        out[0] = '\0';
+        return false;
+    }
+    static const char zero = 0;
+    uint8_t n[4] = {(uint8_t)cseq, (uint8_t)(cseq >> 8), (uint8_t)(cseq >> 16), (uint8_t)(cseq >> 24)}, d[SP_SHA1_LEN];
+    sp_sha1_ctx c;
+    sp_sha1_init(&c);
+    sp_sha1_update(&c, tag_key, sizeof tag_key);
+    sp_sha1_update(&c, callid.p ? callid.p : "", callid.p ? callid.n : 0);
+    sp_sha1_update(&c, &zero, 1);
+    sp_sha1_update(&c, from_tag.p ? from_tag.p : "", from_tag.p ? from_tag.n : 0);
+    sp_sha1_update(&c, &zero, 1);
+    sp_sha1_update(&c, n, sizeof n);
+    sp_sha1_update(&c, branch.p ? branch.p : "", branch.p ? branch.n : 0);
+    sp_sha1_final(&c, d);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++)
+        out[2 * i] = hex[d[i] >> 4], out[2 * i + 1] = hex[d[i] & 15];
+    out[SIP_TAG_SIZE - 1] = '\0';
+    return true;
 }
 
 static sp_str value_of(const sip_msg *m, sip_hdr_id id)
@@ -170,14 +238,14 @@ static sp_str value_of(const sip_msg *m, sip_hdr_id id)
     return h ? h->value : SP_STR_NULL;
 }
 
-void sip_stateless_tag(const sip_msg *req, char out[SIP_TAG_SIZE])
+bool sip_stateless_tag(const sip_msg *req, char out[SIP_TAG_SIZE])
 {
     /* the CSeq number and branch, not the method: an INVITE and its CANCEL share the tag */
     sip_via via;
     sip_cseq cs = {0};
     sp_str branch = txn_top_via(req, &via) ? via.branch : SP_STR_NULL;
     txn_cseq_of(req, &cs);
-    stateless_tag(value_of(req, SIP_H_CALL_ID), txn_tag_of(req, SIP_H_FROM), cs.seq, branch, out);
+    return stateless_tag(value_of(req, SIP_H_CALL_ID), txn_tag_of(req, SIP_H_FROM), cs.seq, branch, out);
 }
 
 long sip_stateless_build(const sip_msg *req, unsigned status, sp_str reason, sp_str headers,
@@ -186,7 +254,8 @@ long sip_stateless_build(const sip_msg *req, unsigned status, sp_str reason, sp_
     char tag[SIP_TAG_SIZE];
     sp_str to_tag = SP_STR_NULL;
     if (status > 100 && !sp_str_present(txn_tag_of(req, SIP_H_TO))) {
-        sip_stateless_tag(req, tag);
+        if (!sip_stateless_tag(req, tag))
+            return -1;
         to_tag = sp_str_make(tag, SIP_TAG_SIZE - 1);
     }
     sp_buf b;
@@ -269,7 +338,8 @@ long sip_stateless_salvage(const char *buf, size_t len, const sp_error *err,
         if (sip_addr_parse(keep[i], &to, NULL) == 0 && !sp_str_present(to.tag)) {
             /* sip_build_header ended the line: put the tag before its CRLF (§8.2.6.2) */
             char tag[SIP_TAG_SIZE];
-            stateless_tag(keep[i], SP_STR_NULL, 0, SP_STR_NULL, tag);
+            if (!stateless_tag(keep[i], SP_STR_NULL, 0, SP_STR_NULL, tag))
+                return -1;
             if (!b.overflow && b.len >= 2) {
                 b.len -= 2;
                 sp_buf_printf(&b, ";tag=%s\r\n", tag);

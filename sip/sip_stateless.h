@@ -43,10 +43,17 @@ long sip_stateless_build(const sip_msg *req, unsigned status, sp_str reason, sp_
                          char *out, size_t cap);
 
 /* A To tag for answering req without a transaction: derived from Call-ID,
- * From tag, CSeq and branch, so a retransmission (and the INVITE a CANCEL
- * names) gets the same one. 16 hex digits and a NUL. */
+ * From tag, CSeq and branch under a secret key, so a retransmission (and
+ * the INVITE a CANCEL names) gets the same one and no one else can tell it
+ * in advance. 16 hex digits (64 bits of a keyed SHA-1) and a NUL. False,
+ * with out empty, when there is no key and no randomness to make one; the
+ * first sip_txn_layer_new() makes it (sip_stateless_key()). */
 #define SIP_TAG_SIZE 17
-void sip_stateless_tag(const sip_msg *req, char out[SIP_TAG_SIZE]);
+bool sip_stateless_tag(const sip_msg *req, char out[SIP_TAG_SIZE]);
+
+/* Makes the process's tag key from the CSPRNG once; false when randomness
+ * failed (try again later). */
+bool sip_stateless_key(void);
 
 /* A 400 (or the status of err, e.g. 513) for bytes that did not parse:
  * the Via, From, To, Call-ID and CSeq lines that can be found are copied
@@ -59,5 +66,16 @@ long sip_stateless_salvage(const char *buf, size_t len, const sp_error *err,
 /* A reason phrase made safe from a static parser reason: printable ASCII
  * only, at most SIP_STATELESS_REASON_MAX bytes. Returns its length. */
 size_t sip_reason_clean(const char *reason, char *out, size_t cap);
+
+/* The reason phrase of a 400 for a message that failed sip_msg_check(): the
+ * check's reason, led by the name of the header (or "Request-URI") whose
+ * value holds the error when the reason does not name it ("To: expected
+ * '>'"). Cleaned as sip_reason_clean() does; returns its length. */
+size_t sip_check_reason(const sip_msg *msg, const char *buf, const sp_error *err, char *out, size_t cap);
+
+/* The answer to a request whose method is not served here: 405 (with
+ * Allow) for a method this stack knows of (RFC 3261 and the extensions push
+ * meets), 501 for any other (RFC 3261 §8.2.1, §21.5.2). */
+unsigned sip_method_refusal(sp_str method);
 
 #endif

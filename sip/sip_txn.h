@@ -160,7 +160,9 @@ typedef struct sip_txn_config {
                                        for UDP goes over TCP instead (§18.1.1) */
     sip_limits limits;              /* message limits; over them: 513 */
     sp_str allow;                   /* methods the TU handles ("INVITE, ACK, BYE"); others get
-                                       405 with this Allow. Absent: every method reaches the TU */
+                                       405 with this Allow (501 for a method unknown
+                                       here, sip_method_refusal(), §8.2.1). Absent: every
+                                       method reaches the TU */
     sp_str supported;               /* option tags the TU supports; a Require naming
                                        another gets 420 with Unsupported (§8.2.2.3) */
     void (*log)(void *ctx, const char *line); /* state changes "old -> new (event)"; may be NULL */
@@ -220,10 +222,12 @@ int sip_txn_cancel(sip_txn_layer *L, sip_txn_id invite, sip_txn_client_cb cb, vo
  * a 2xx retransmitted by a dialog. Returns 0 or SIP_TXN_ETRANSPORT. */
 int sip_txn_send_direct(sip_txn_layer *L, const sip_peer *dest, const char *buf, size_t len);
 
-/* Writes a new unique branch ("z9hG4bK" + 16 hex digits, NUL-terminated)
- * into out[SIP_BRANCH_SIZE]. */
+/* Writes a new branch ("z9hG4bK" + 16 hex digits of 64 bits from the CSPRNG,
+ * sp_random.h; NUL-terminated) into out[SIP_BRANCH_SIZE]. Returns 0, or -1
+ * with out empty when no randomness could be had: the request must fail
+ * then (a guessable branch would let anyone answer it). */
 #define SIP_BRANCH_SIZE 24
-void sip_txn_branch_new(sip_txn_layer *L, char out[SIP_BRANCH_SIZE]);
+int sip_txn_branch_new(sip_txn_layer *L, char out[SIP_BRANCH_SIZE]);
 
 /* --- server transactions ------------------------------------------------- */
 

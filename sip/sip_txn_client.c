@@ -222,6 +222,8 @@ static int client_start(sip_txn_layer *L, const char *req, size_t len, const sip
     if (txn_keys_fit(t->branch, t->method, t->sent_by))
         txn_keys_inline(t);
     t->peer = *dest;
+    if (sp_str_present(via.rport))
+        t->flags |= TXN_F_RPORT;
     t->cb = cb;
     t->cb_ctx = cb_ctx;
     txn_link(L, t, txn_key_hash(t->branch, true));

@@ -61,6 +61,7 @@ enum {
     TXN_F_TCP_FOR_SIZE = 1 << 7,    /* client: meant for UDP, sent over TCP for its size (§18.1.1) */
     TXN_F_TP_ERROR = 1 << 8,        /* client: marked by a transport error, outcome pending */
     TXN_F_KEYS_INLINE = 1 << 9,     /* branch, method, sent-by live in key_bytes */
+    TXN_F_RPORT = 1 << 10,          /* client: the request's Via asks rport (RFC 3581) */
 };
 
 /* Room in a record for the matching keys, so that they outlive the request
@@ -142,7 +143,6 @@ struct sip_txn_layer {
     uint32_t dead;         /* record number + 1: terminated during a call, freed when it unwinds */
     unsigned depth;
 
-    uint64_t branch_seed, branch_count;
     uint64_t retransmissions;
 
     /* The request a server transaction was created from, while the TU's
@@ -236,6 +236,9 @@ sp_str txn_tag_of(const sip_msg *msg, sip_hdr_id id);
 bool txn_cseq_of(const sip_msg *msg, sip_cseq *cseq);
 /* §17.1.3: the client transaction a response belongs to, or NULL. */
 sip_txn *txn_match_response(sip_txn_layer *L, const sip_msg *resp);
+/* Whether a response to client transaction t may come from src: over UDP,
+ * for a request that asked rport, only from where it was sent (RFC 3581 §4). */
+bool txn_response_from_peer(const sip_txn *t, const sip_peer *src);
 /* §17.2.3: the server transaction a request belongs to, or NULL. method is
  * the method to match (INVITE for a CANCEL's target, §9.2). */
 sip_txn *txn_match_request(sip_txn_layer *L, const sip_msg *req, const sip_via *via, sp_str method,

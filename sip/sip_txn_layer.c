@@ -32,15 +32,6 @@ bool sip_peer_set_host(sip_peer *p, sp_str host)
     return true;
 }
 
-static uint64_t mix64(uint64_t x)
-{
-    /* splitmix64 finaliser: a bijection, so distinct counters give distinct branches */
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 sip_txn_layer *sip_txn_layer_new(const sip_txn_config *cfg, const sip_txn_env *env, const sip_txn_tu *tu)
 {
     sip_txn_config c;
@@ -51,6 +42,8 @@ sip_txn_layer *sip_txn_layer_new(const sip_txn_config *cfg, const sip_txn_env *e
     if (c.t1_ms == 0 || c.t2_ms < c.t1_ms || c.max_txns == 0 || c.max_txns > SIP_MAX_TXNS_LIMIT ||
         !env || !env->now_ms || !env->send || !env->timer_start || !env->timer_cancel)
         return NULL;
+    if (!sip_stateless_key())
+        return NULL; /* no randomness: no tags no one can guess */
     if (c.limits.max_msg_size == 0)
         c.limits.max_msg_size = SIP_DEFAULT_MAX_MSG_SIZE;
     if (c.limits.max_headers == 0 || c.limits.max_headers > SIP_TXN_MAX_HDRS)
@@ -71,9 +64,6 @@ sip_txn_layer *sip_txn_layer_new(const sip_txn_config *cfg, const sip_txn_env *e
         sip_txn_layer_free(L);
         return NULL;
     }
-    /* a random start and a counter: unique in time and space (§8.1.1.7) without a syscall per branch */
-    if (sp_random_bytes(&L->branch_seed, sizeof L->branch_seed) != 0)
-        L->branch_seed = mix64((uint64_t)(uintptr_t)L ^ env->now_ms(env->ctx));
     return L;
 }
 
@@ -93,14 +83,23 @@ void sip_txn_layer_free(sip_txn_layer *L)
     free(L);
 }
 
-void sip_txn_branch_new(sip_txn_layer *L, char out[SIP_BRANCH_SIZE])
+int sip_txn_branch_new(sip_txn_layer *L, char out[SIP_BRANCH_SIZE])
 {
+    (void)L;
+    /* §8.1.1.7 asks for unique branches; 64 bits from the CSPRNG also make
+     * them unguessable, so that a response can only come from someone who
+     * saw the request (the match of §17.1.3 is on the branch) */
     static const char hex[] = "0123456789abcdef";
-    uint64_t v = mix64(L->branch_seed + L->branch_count++);
+    uint64_t v;
+    if (sp_random_bytes(&v, sizeof v) != 0) {
+        out[0] = 0;
+        return -1;
+    }
     memcpy(out, SIP_MAGIC_COOKIE, sizeof SIP_MAGIC_COOKIE - 1);
     for (int i = 0; i < 16; i++)
         out[sizeof SIP_MAGIC_COOKIE - 1 + i] = hex[(v >> (60 - 4 * i)) & 15];
     out[SIP_BRANCH_SIZE - 1] = 0;
+    return 0;
 }
 
 char *txn_dup(const char *buf, size_t len)
@@ -213,6 +212,13 @@ uint64_t sip_txn_retransmissions(const sip_txn_layer *L) { return L->retransmiss
 static void receive_response(sip_txn_layer *L, const sip_msg *msg, const sip_peer *src)
 {
     sip_txn *t = txn_match_response(L, msg);
+    if (t && !txn_response_from_peer(t, src)) {
+        /* the branch of one of our requests from a host we did not send it
+         * to: a guess or a copy, dropped (neither ours nor the core's) */
+        if (L->cfg.log)
+            L->cfg.log(L->cfg.log_ctx, "response from a host the request was not sent to: dropped");
+        return;
+    }
     if (t)
         txn_client_response(L, t, msg);
     else if (L->tu.on_stray_response)
@@ -243,17 +249,16 @@ static size_t unsupported_tags(sip_txn_layer *L, const sip_msg *req, char *out, 
 static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *buf, const sip_peer *src)
 {
     sp_error err = {0};
-    if (sip_msg_check(msg, buf, &err) != 0) {
+    sip_msg_fields f;
+    if (sip_msg_check_fields(msg, buf, &f, &err) != 0) {
         char reason[SIP_STATELESS_REASON_MAX + 1];
-        size_t n = sip_reason_clean(err.reason, reason, sizeof reason);
+        size_t n = sip_check_reason(msg, buf, &err, reason, sizeof reason);
         txn_stateless_reply(L, msg, buf, src, err.status ? (unsigned)err.status : 400,
                             sp_str_make(reason, n), SP_STR_NULL);
         return;
     }
-    sip_via via;
-    sp_str via_elem;
-    if (!txn_top_via_elem(msg, &via, &via_elem))
-        return; /* nowhere to answer */
+    sip_via via = f.via; /* the checks parsed the top Via */
+    sp_str via_elem = f.via_elem;
 
     if (sp_str_eq(msg->method, SP_LIT("ACK"))) {
         sip_txn *t = txn_match_request(L, msg, &via, SP_LIT("INVITE"), false);
@@ -281,7 +286,8 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         char allow[256];
         int n = snprintf(allow, sizeof allow, "Allow: %.*s\r\n", (int)L->cfg.allow.n, L->cfg.allow.p);
         if (n > 0 && (size_t)n < sizeof allow)
-            txn_stateless_reply(L, msg, buf, src, 405, SP_STR_NULL, sp_str_make(allow, (size_t)n));
+            txn_stateless_reply(L, msg, buf, src, sip_method_refusal(msg->method), SP_STR_NULL,
+                                sp_str_make(allow, (size_t)n));
         return;
     }
     char tags[256];

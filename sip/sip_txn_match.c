@@ -1,5 +1,6 @@
 /* sip_txn_match.c - which transaction a message belongs to (RFC 3261
  * §17.1.3, §17.2.3, §9.2, §13.3.1.4). */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "sip_txn_impl.h"
@@ -80,6 +81,35 @@ void txn_server_keys(sip_txn *t, const sip_msg *req, const sip_via *via)
         if (txn_cseq_of(req, &cs))
             t->cseq = cs.seq;
     }
+}
+
+/* Whether two numeric host texts name the same address; false when either
+ * is not numeric. */
+static bool same_address(const char *a, const char *b)
+{
+    unsigned char x[16], y[16];
+    int f = strchr(a, ':') ? AF_INET6 : AF_INET;
+    if (inet_pton(f, a, x) != 1 || inet_pton(strchr(b, ':') ? AF_INET6 : AF_INET, b, y) != 1 ||
+        (strchr(b, ':') != NULL) != (f == AF_INET6))
+        return false;
+    return memcmp(x, y, f == AF_INET6 ? 16 : 4) == 0;
+}
+
+/* §17.1.3 matches a response on its branch and method; beyond that, over
+ * UDP, a request that asked rport is answered from the address and port it
+ * was sent to (RFC 3581 §4), so a response from anywhere else is not its
+ * answer, whatever branch it carries. A destination written as a name
+ * cannot be compared here and is not held to it; over TCP the adapter
+ * picks the connection, so only the branch (64 random bits) binds there. */
+bool txn_response_from_peer(const sip_txn *t, const sip_peer *src)
+{
+    if (!src || !(t->flags & TXN_F_RPORT) || t->peer.tp != SIP_TP_UDP || src->tp != SIP_TP_UDP)
+        return true;
+    if (src->port == t->peer.port && strcmp(src->host, t->peer.host) == 0)
+        return true; /* the usual answer: the same text the adapter formats */
+    unsigned char any[16];
+    bool numeric = inet_pton(strchr(t->peer.host, ':') ? AF_INET6 : AF_INET, t->peer.host, any) == 1;
+    return !numeric || (src->port == t->peer.port && same_address(t->peer.host, src->host));
 }
 
 sip_txn *txn_match_response(sip_txn_layer *L, const sip_msg *resp)

@@ -81,7 +81,8 @@ static int server_reply(sip_txn_layer *L, sip_txn *t, const sip_txn_reply *r)
         /* the tag of an earlier answer holds (§9.2: the 487 and the CANCEL's 200 share it) */
         to_tag = t->to_tag;
         if (!sp_str_present(to_tag)) {
-            sip_stateless_tag(req, tag);
+            if (!sip_stateless_tag(req, tag))
+                return SP_EINVAL; /* no key for tags: no randomness */
             to_tag = sp_str_make(tag, SIP_TAG_SIZE - 1);
         }
     }
@@ -386,10 +387,8 @@ void txn_server_cancel(sip_txn_layer *L, const sip_msg *cancel, const sip_via *v
         /* the CANCEL's 200 carries the To tag the INVITE's answers carry (§9.2) */
         char tag[SIP_TAG_SIZE];
         sip_txn_reply ok = {.status = 200, .to_tag = target->to_tag};
-        if (!sp_str_present(ok.to_tag)) {
-            sip_stateless_tag(&copy, tag);
+        if (!sp_str_present(ok.to_tag) && sip_stateless_tag(&copy, tag))
             ok.to_tag = sp_str_make(tag, SIP_TAG_SIZE - 1);
-        }
         L->cur_id = ct->id;
         L->cur_msg = &copy;
         int rc = server_reply(L, ct, &ok);

@@ -170,7 +170,8 @@ static bool client_start_one(client *c)
 {
     sip_txn_layer *L = sip_txn_tp_layer(c->a);
     char branch[SIP_BRANCH_SIZE];
-    sip_txn_branch_new(L, branch);
+    if (sip_txn_branch_new(L, branch) != 0)
+        return false;
     memcpy(c->req + c->branch_at, branch, SIP_BRANCH_SIZE - 1);
     memcpy(c->req + c->callid_at, branch, SIP_BRANCH_SIZE - 1);
     sip_txn_id id;

@@ -15,34 +15,18 @@
 typedef struct sip_view {
     sip_msg msg;
     sip_header hdrs[SIP_DEFAULT_MAX_HEADERS];
-    sp_str call_id;
-    sip_cseq cseq;
-    sip_addr from, to;
-    bool has_max_forwards;
-    uint64_t max_forwards;
-    sp_str content_type;
+    sip_msg_fields f;
 } sip_view;
 
-/* A typed parser's error (offset relative to the value) made absolute. */
-static int value_fail(sp_error *err, const char *buf, sp_str value, const sp_error *e)
-{
-    return sp_fail(err, SP_EINVAL, (size_t)(value.p - buf) + e->offset, 400, e->reason);
-}
-
-/* Calls fn(via) for every via-parm of every Via header, top first (§20.42:
- * one header line may carry several, comma-separated). */
-static int each_via(const sip_msg *msg, const char *buf, sp_error *err, json_out *j)
+/* Every via-parm of every Via header, top first (§20.42: one header line
+ * may carry several, comma-separated); sip_msg_check has parsed them all. */
+static void print_vias(const sip_msg *msg, json_out *j)
 {
     for (const sip_header *h = sip_msg_find(msg, SIP_H_VIA); h; h = sip_msg_find_next(msg, h)) {
         sp_str rest = h->value, item;
-        bool any = false;
         while (sip_list_next(&rest, &item)) {
             sip_via via;
-            sp_error e;
-            if (sip_via_parse(item, &via, &e) != 0)
-                return value_fail(err, buf, item, &e);
-            any = true;
-            if (!j)
+            if (sip_via_parse(item, &via, NULL) != 0)
                 continue;
             json_object_begin(j);
             json_kv_str(j, "transport", via.transport);
@@ -54,10 +38,7 @@ static int each_via(const sip_msg *msg, const char *buf, sp_error *err, json_out
             json_kv_str(j, "branch", via.branch);
             json_object_end(j);
         }
-        if (!any)
-            return sp_fail(err, SP_EINVAL, (size_t)(h->value.p - buf), 400, "empty Via header");
     }
-    return 0;
 }
 
 static int view_parse(const char *buf, size_t off, size_t len, sip_framing framing, sip_view *v, sp_error *err)
@@ -70,32 +51,12 @@ static int view_parse(const char *buf, size_t off, size_t len, sip_framing frami
     if (rc < 0)
         return sp_fail(err, rc, off + e.offset, e.status, e.reason);
     const sip_msg *m = &v->msg;
-    if (sip_msg_check(m, buf, err) != 0)
+    if (sip_msg_check_fields(m, buf, &v->f, err) != 0)
         return SP_EINVAL;
-
-    const sip_header *h = sip_msg_find(m, SIP_H_CALL_ID);
-    if (sip_callid_parse(h->value, &v->call_id, &e) != 0)
-        return value_fail(err, buf, h->value, &e);
-    h = sip_msg_find(m, SIP_H_CSEQ);
-    if (sip_cseq_parse(h->value, &v->cseq, &e) != 0)
-        return value_fail(err, buf, h->value, &e);
-    h = sip_msg_find(m, SIP_H_FROM);
-    if (sip_addr_parse(h->value, &v->from, &e) != 0)
-        return value_fail(err, buf, h->value, &e);
-    h = sip_msg_find(m, SIP_H_TO);
-    if (sip_addr_parse(h->value, &v->to, &e) != 0)
-        return value_fail(err, buf, h->value, &e);
-    h = sip_msg_find(m, SIP_H_MAX_FORWARDS);
-    v->has_max_forwards = h != NULL;
-    if (h && sip_uint_parse(h->value, 255, &v->max_forwards, &e) != 0)
-        return value_fail(err, buf, h->value, &e);
-    h = sip_msg_find(m, SIP_H_CONTENT_TYPE);
-    v->content_type = h ? h->value : SP_STR_NULL;
-    sip_media_type mt;
-    if (h && sip_media_type_parse(h->value, &mt, &e) != 0)
-        return value_fail(err, buf, h->value, &e);
-    if ((rc = each_via(m, buf, err, NULL)) != 0)
-        return rc;
+    /* §8.1.1: a request as a UAC formulates it carries Max-Forwards (a UAS
+     * takes one without, sip_msg_check) */
+    if (m->is_request && !v->f.has_max_forwards)
+        return sp_fail(err, SP_EINVAL, (size_t)(m->method.p - buf), 400, "missing Max-Forwards header");
     return (int)m->length;
 }
 
@@ -109,7 +70,7 @@ static void json_unfolded(json_out *j, sp_str value, char *scratch)
     json_str(j, sp_str_make(scratch, sip_value_unfold(value, scratch, value.n)));
 }
 
-static void view_print(const sip_view *v, const char *buf, json_out *j, char *scratch)
+static void view_print(const sip_view *v, json_out *j, char *scratch)
 {
     const sip_msg *m = &v->msg;
     json_object_begin(j);
@@ -121,24 +82,23 @@ static void view_print(const sip_view *v, const char *buf, json_out *j, char *sc
     else
         json_kv_u64(j, "status", m->status);
     json_kv_str(j, "reason", m->is_request ? SP_STR_NULL : m->reason);
-    json_kv_str(j, "call_id", v->call_id);
-    json_kv_u64(j, "cseq", v->cseq.seq);
-    json_kv_str(j, "cseq_method", v->cseq.method);
-    json_kv_str(j, "from_uri", v->from.uri_str);
-    json_kv_str(j, "from_tag", v->from.tag);
-    json_kv_str(j, "to_uri", v->to.uri_str);
-    json_kv_str(j, "to_tag", v->to.tag);
+    json_kv_str(j, "call_id", v->f.call_id);
+    json_kv_u64(j, "cseq", v->f.cseq.seq);
+    json_kv_str(j, "cseq_method", v->f.cseq.method);
+    json_kv_str(j, "from_uri", v->f.from.uri_str);
+    json_kv_str(j, "from_tag", v->f.from.tag);
+    json_kv_str(j, "to_uri", v->f.to.uri_str);
+    json_kv_str(j, "to_tag", v->f.to.tag);
     json_key(j, "via");
     json_array_begin(j);
-    sp_error ignored;
-    each_via(m, buf, &ignored, j);
+    print_vias(m, j);
     json_array_end(j);
-    if (v->has_max_forwards)
-        json_kv_u64(j, "max_forwards", v->max_forwards);
+    if (v->f.has_max_forwards)
+        json_kv_u64(j, "max_forwards", v->f.max_forwards);
     else
         json_kv_null(j, "max_forwards");
     json_key(j, "content_type");
-    json_unfolded(j, v->content_type, scratch);
+    json_unfolded(j, v->f.content_type, scratch);
     if (m->has_content_length)
         json_kv_u64(j, "content_length", m->content_length);
     else
@@ -165,7 +125,7 @@ int parse_sip_json(const char *buf, size_t len, bool stream, json_out *j, sp_err
         if (len == 0)
             rc = sp_fail(err, SP_EINVAL, 0, 400, "empty message");
         else if ((rc = view_parse(buf, 0, len, SIP_FRAME_DATAGRAM, v, err)) > 0) {
-            view_print(v, buf, j, scratch);
+            view_print(v, j, scratch);
             json_line_end(j);
             rc = 0;
         }
@@ -188,7 +148,7 @@ int parse_sip_json(const char *buf, size_t len, bool stream, json_out *j, sp_err
                     break;
                 off += (size_t)rc;
                 if (pass == 1)
-                    view_print(v, buf, j, scratch);
+                    view_print(v, j, scratch);
             }
         }
         if (rc >= 0) {

@@ -57,7 +57,10 @@ static void start_request(call *c, const char *method, unsigned cseq, sp_str to_
     uac *u = c->u;
     sip_txn_layer *L = sip_txn_tp_layer(u->a);
     char branch[SIP_BRANCH_SIZE], req[2048];
-    sip_txn_branch_new(L, branch);
+    if (sip_txn_branch_new(L, branch) != 0) {
+        call_end(c, false);
+        return;
+    }
     bool msg = !strcmp(method, "MESSAGE");
     int n = snprintf(req, sizeof req,
                      "%s sip:peer@%s:%u SIP/2.0\r\n"
@@ -93,7 +96,8 @@ static void ack_2xx(call *c, const sip_msg *resp)
     uac *u = c->u;
     if (!c->ack_len) {
         char branch[SIP_BRANCH_SIZE];
-        sip_txn_branch_new(sip_txn_tp_layer(u->a), branch);
+        if (sip_txn_branch_new(sip_txn_tp_layer(u->a), branch) != 0)
+            return;
         sp_str to = peer_hdr(resp, SIP_H_TO), from = peer_hdr(resp, SIP_H_FROM), id = peer_hdr(resp, SIP_H_CALL_ID);
         int n = snprintf(c->ack, sizeof c->ack,
                          "ACK sip:peer@%s:%u SIP/2.0\r\nVia: SIP/2.0/%s %s;branch=%s;rport\r\n"

@@ -9,6 +9,7 @@
 #include "check_main.h"
 #include "push_fake.h"
 #include "push_pra.h"
+#include "sp_random.h"
 
 #define PEER "10.0.0.5"
 
@@ -117,12 +118,14 @@ static void destroy(void)
 }
 
 /* A MESSAGE from PEER. */
-static void message(const char *branch, const char *callid, const char *extra, const char *ctype, const char *body)
+/* A MESSAGE from host (its Via sent-by too). */
+static void message_from(const char *host, const char *branch, const char *callid, const char *extra, const char *ctype,
+                         const char *body)
 {
     char m[8192];
     snprintf(m, sizeof m,
              "MESSAGE sip:bob@example.com SIP/2.0\r\n"
-             "Via: SIP/2.0/UDP " PEER ":5060;branch=%s\r\n"
+             "Via: SIP/2.0/UDP %s:5060;branch=%s\r\n"
              "Max-Forwards: 70\r\n"
              "From: <sip:psa@example.com>;tag=p1\r\n"
              "To: <sip:bob@example.com>\r\n"
@@ -131,8 +134,13 @@ static void message(const char *branch, const char *callid, const char *extra, c
              "%s"
              "Content-Type: %s\r\n"
              "Content-Length: %zu\r\n\r\n%s",
-             branch, callid, extra, ctype, strlen(body), body);
-    pfake_inject(F, m, PEER, 5060);
+             host, branch, callid, extra, ctype, strlen(body), body);
+    pfake_inject(F, m, host, 5060);
+}
+
+static void message(const char *branch, const char *callid, const char *extra, const char *ctype, const char *body)
+{
+    message_from(PEER, branch, callid, extra, ctype, body);
 }
 
 #define PAI "P-Asserted-Identity: <sip:psa@example.com>\r\n"
@@ -280,6 +288,55 @@ START_TEST(message_delivered_once)
 }
 END_TEST
 
+/* The sender is checked before the duplicate table: a request refused
+ * from an untrusted host leaves nothing there for a trusted one with the
+ * same Call-ID, From tag and CSeq. */
+START_TEST(untrusted_refusals_plant_no_duplicate)
+{
+    make(false, false, false);
+    message_from("10.6.6.6", "z9hG4bKu1", "same@x", PAI, "text/plain", "x");
+    ck_assert_uint_eq(last_status(), 403);
+    /* a refusal for want of an identity plants nothing either */
+    message("z9hG4bKu2", "same@x", "", "text/plain", "x");
+    ck_assert_uint_eq(last_status(), 403);
+    message("z9hG4bKu3", "same@x", PAI, "text/plain", "x");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(R.pushes, 1);
+    /* the trusted, answered one is remembered */
+    message("z9hG4bKu4", "same@x", PAI, "text/plain", "x");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(R.pushes, 1);
+    destroy();
+}
+END_TEST
+
+static int no_randomness(void *ctx, void *buf, size_t n)
+{
+    (void)ctx, (void)buf, (void)n;
+    return -1;
+}
+
+/* A receiver given no instance makes a random one, and without randomness
+ * does not start (a fixed one would make every such receiver the same). */
+START_TEST(no_instance_without_randomness)
+{
+    push_env env = {0};
+    push_pra_config c;
+    memset(&c, 0, sizeof c);
+    c.aor = SP_LIT("sip:bob@example.com");
+    c.local = pfake_local();
+    const char *why = NULL;
+    push_pra *a = push_pra_new(&c, &env, &why);
+    ck_assert_ptr_nonnull(a);
+    push_pra_free(a);
+    sp_random_set_source(no_randomness, NULL);
+    a = push_pra_new(&c, &env, &why);
+    sp_random_set_source(NULL, NULL);
+    ck_assert_ptr_null(a);
+    ck_assert_str_eq(why, "no randomness for an instance id");
+}
+END_TEST
+
 START_TEST(message_refusals)
 {
     make(false, true, true);
@@ -289,12 +346,7 @@ START_TEST(message_refusals)
     ck_assert_uint_eq(R.ev[R.nev - 1].kind, PUSH_PRA_EV_REJECTED);
     ck_assert_uint_eq(R.ev[R.nev - 1].status, 403);
     /* trusted identity, but from an untrusted host */
-    char m[1024];
-    snprintf(m, sizeof m,
-             "MESSAGE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.6.6.6;branch=z9hG4bKr2\r\nMax-Forwards: 70\r\n"
-             "From: <sip:psa@example.com>;tag=p1\r\nTo: <sip:bob@example.com>\r\nCall-ID: r2@x\r\nCSeq: 1 MESSAGE\r\n" PAI
-             "Content-Type: text/plain\r\nContent-Length: 1\r\n\r\nx");
-    pfake_inject(F, m, "10.6.6.6", 5060);
+    message_from("10.6.6.6", "z9hG4bKr2", "r2@x", PAI, "text/plain", "x");
     ck_assert_uint_eq(last_status(), 403);
     ck_assert_str_eq(R.reasons[R.nev - 1], "P-Asserted-Identity from an untrusted peer");
     /* not on the whitelist */
@@ -492,6 +544,8 @@ static Suite *push_pra_suite(void)
     tcase_add_test(t, register_digest_then_deregister);
     tcase_add_test(t, message_delivered_once);
     tcase_add_test(t, message_refusals);
+    tcase_add_test(t, untrusted_refusals_plant_no_duplicate);
+    tcase_add_test(t, no_instance_without_randomness);
     tcase_add_test(t, message_page_mode_bound);
     tcase_add_test(t, message_store_failure_answers_500);
     tcase_add_test(t, indirect_content_fetched_then_answered);

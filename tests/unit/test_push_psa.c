@@ -14,6 +14,7 @@
 #include "push_invite.h"
 #include "push_psa.h"
 #include "sip_stateless.h"
+#include "sp_random.h"
 #include "tp_loop.h"
 
 #define CORE "10.0.0.1"
@@ -831,6 +832,45 @@ START_TEST(own_via_asks_rport)
 }
 END_TEST
 
+static int no_randomness(void *ctx, void *buf, size_t n)
+{
+    (void)ctx, (void)buf, (void)n;
+    return -1;
+}
+
+/* Branches, tags and Call-IDs carry 64 bits or more from the CSPRNG; when
+ * it fails the push fails at once and nothing goes out (no counter stands in). */
+START_TEST(ids_come_from_the_csprng_or_the_push_fails)
+{
+    make(false);
+    push_psa_push p = {.ask = PUSH_ASK_MESSAGE, .to = SP_LIT("sip:bob@" UE ":5060"),
+                       .content_type = SP_LIT("text/plain"), .body = SP_LIT("x")};
+    push_psa_result now;
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
+    char via[160], from[160], callid[80];
+    long i = pfake_last(F, "MESSAGE ");
+    ck_assert(pfake_header(F, (size_t)i, "Via", via, sizeof via) && pfake_header(F, (size_t)i, "From", from, sizeof from) &&
+              pfake_header(F, (size_t)i, "Call-ID", callid, sizeof callid));
+    const char *b = strstr(via, "branch=z9hG4bK"), *t = strstr(from, ";tag=");
+    ck_assert(b && strspn(b + 14, "0123456789abcdef") == 16);                         /* 64 bits */
+    ck_assert(t && strspn(t + 5, SP_RANDOM_ALNUM) >= 11);                             /* 65+ bits */
+    ck_assert_uint_ge(strspn(callid, SP_RANDOM_ALNUM), 11);
+    pfake_reply(F, (size_t)i, 200, NULL, NULL, NULL);
+    size_t sent = F->nsent;
+    sp_random_set_source(no_randomness, NULL);
+    int rc = push_psa_send(P, &p, on_done, NULL, &now);
+    sp_random_set_source(NULL, NULL);
+    ck_assert_int_eq(rc, 1);
+    ck_assert(!now.delivered);
+    ck_assert_uint_eq(now.status, 503);
+    ck_assert_uint_eq(F->nsent, sent);
+    /* randomness back: pushes go again */
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
+    ck_assert_uint_eq(F->nsent, sent + 1);
+    destroy();
+}
+END_TEST
+
 static Suite *push_psa_suite(void)
 {
     Suite *s = suite_create("push_psa");
@@ -856,6 +896,7 @@ static Suite *push_psa_suite(void)
     tcase_add_test(t, push_notify_timeout_ends_the_subscription);
     tcase_add_test(t, expires_zero_at_the_notifier);
     tcase_add_test(t, own_via_asks_rport);
+    tcase_add_test(t, ids_come_from_the_csprng_or_the_push_fails);
     suite_add_tcase(s, t);
     return s;
 }

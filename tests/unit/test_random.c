@@ -1,7 +1,10 @@
-/* test_random.c - random bytes and tokens: lengths, alphabet, spread. */
+/* test_random.c - random bytes and tokens: lengths, alphabet, spread; the
+ * generator after fork; an injected source, failing. */
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check_main.h"
 #include "sp_random.h"
@@ -77,6 +80,82 @@ START_TEST(token_length_for_bits)
 }
 END_TEST
 
+/* Small draws come from the generator: many of them never repeat, and
+ * every byte value shows up among them. */
+START_TEST(small_draws_differ)
+{
+    static uint64_t v[4096];
+    unsigned seen[256] = {0};
+    for (size_t i = 0; i < 4096; i++) {
+        ck_assert_int_eq(sp_random_bytes(&v[i], sizeof v[i]), 0);
+        for (int b = 0; b < 8; b++)
+            seen[(v[i] >> (8 * b)) & 0xff]++;
+        for (size_t j = i >= 64 ? i - 64 : 0; j < i; j++)
+            ck_assert(v[i] != v[j]);
+    }
+    for (int b = 0; b < 256; b++)
+        ck_assert_uint_gt(seen[b], 0);
+}
+END_TEST
+
+/* A child of fork() draws its own bytes, not its parent's next ones. */
+START_TEST(fork_child_does_not_repeat_the_parent)
+{
+    uint64_t warm, mine, theirs;
+    ck_assert_int_eq(sp_random_bytes(&warm, sizeof warm), 0);
+    int fd[2];
+    ck_assert_int_eq(pipe(fd), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        uint64_t v = 0;
+        sp_random_bytes(&v, sizeof v);
+        _exit(write(fd[1], &v, sizeof v) == sizeof v ? 0 : 1);
+    }
+    ck_assert_int_eq(sp_random_bytes(&mine, sizeof mine), 0);
+    ck_assert_int_eq(read(fd[0], &theirs, sizeof theirs), (int)sizeof theirs);
+    int status;
+    waitpid(pid, &status, 0);
+    close(fd[0]);
+    close(fd[1]);
+    ck_assert(mine != theirs);
+}
+END_TEST
+
+static int refuse(void *ctx, void *buf, size_t n)
+{
+    (void)buf, (void)n;
+    ++*(int *)ctx;
+    return -1;
+}
+
+static int fixed(void *ctx, void *buf, size_t n)
+{
+    memset(buf, *(int *)ctx, n);
+    return 0;
+}
+
+START_TEST(an_injected_source_is_used_and_may_fail)
+{
+    int calls = 0;
+    uint8_t b[16];
+    char t[13];
+    sp_random_set_source(refuse, &calls);
+    ck_assert_int_eq(sp_random_bytes(b, sizeof b), -1);
+    ck_assert_int_eq(sp_random_bytes(b, 1000), -1);
+    ck_assert_int_eq(sp_random_token(t, 12, SP_RANDOM_ALNUM), -1);
+    ck_assert_int_eq(calls, 3);
+    int fill = 7;
+    sp_random_set_source(fixed, &fill);
+    ck_assert_int_eq(sp_random_bytes(b, sizeof b), 0);
+    ck_assert_int_eq(b[0], 7);
+    ck_assert_int_eq(b[15], 7);
+    sp_random_set_source(NULL, NULL);
+    ck_assert_int_eq(sp_random_bytes(b, sizeof b), 0);
+    ck_assert_int_eq(sp_random_token(t, 12, SP_RANDOM_ALNUM), 0);
+}
+END_TEST
+
 static Suite *random_suite(void)
 {
     Suite *s = suite_create("random");
@@ -85,6 +164,9 @@ static Suite *random_suite(void)
     tcase_add_test(tc, tokens_use_only_the_alphabet);
     tcase_add_test(tc, tokens_are_not_all_equal);
     tcase_add_test(tc, token_length_for_bits);
+    tcase_add_test(tc, small_draws_differ);
+    tcase_add_test(tc, fork_child_does_not_repeat_the_parent);
+    tcase_add_test(tc, an_injected_source_is_used_and_may_fail);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -6,6 +6,7 @@
 
 #include "check_main.h"
 #include "guard.h"
+#include "sip_hdr.h"
 #include "sip_msg.h"
 
 #define MAXH 64
@@ -379,6 +380,40 @@ START_TEST(nul_bytes_in_header_section)
 }
 END_TEST
 
+/* §25.1: quoted-pair = "\\" (%x00-09 / %x0B-0C / %x0E-7F): a control byte
+ * escaped inside a quoted-string or a comment is valid, a raw one is not. */
+START_TEST(control_bytes_in_quoted_pairs)
+{
+    static const char nul[] = "OPTIONS sip:x SIP/2.0\r\nFrom: \"a\\\0b\" <sip:a@h>;tag=1\r\n\r\n";
+    ck_assert_int_eq(parse_n(nul, sizeof nul - 1, SIP_FRAME_DATAGRAM, NULL), (int)sizeof nul - 1);
+    const sip_header *h = sip_msg_find(&msg, SIP_H_FROM);
+    ck_assert_uint_eq(h->value.n, 22);
+    sip_addr a;
+    ck_assert_int_eq(sip_addr_parse(h->value, &a, NULL), 0);
+    ck_assert_uint_eq(a.display.n, 6);
+    static const char bel_del[] = "OPTIONS sip:x SIP/2.0\r\nTo: \"\\\a \\\x7f\" <sip:b@h>\r\n"
+                                  "Subject: x\r\n \"\\\x01\"\r\nUser-Agent: u (c \\\x1b)\r\n\r\n";
+    ck_assert_int_eq(parse_n(bel_del, sizeof bel_del - 1, SIP_FRAME_DATAGRAM, NULL), (int)sizeof bel_del - 1);
+    ck_assert_uint_eq(msg.nheaders, 3);
+    static const struct {
+        const char *s;
+        size_t len, offset;
+    } bad[] = {
+        /* raw, outside quotes, after a closed quoted-string, after an escaped backslash */
+        {"OPTIONS sip:x SIP/2.0\r\nTo: \"a\ab\" <sip:b@h>\r\n\r\n", 0, 29},
+        {"OPTIONS sip:x SIP/2.0\r\nTo: a\\\a <sip:b@h>\r\n\r\n", 0, 29},
+        {"OPTIONS sip:x SIP/2.0\r\nTo: \"a\" \\\a <sip:b@h>\r\n\r\n", 0, 32},
+        {"OPTIONS sip:x SIP/2.0\r\nTo: \"a\\\\\a\" <sip:b@h>\r\n\r\n", 0, 31},
+        {"OPTIONS sip:x SIP/2.0\r\nTo: \"a\" (c) \\\0 <sip:b@h>\r\n\r\n", 51, 36},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        size_t n = bad[i].len ? bad[i].len : strlen(bad[i].s);
+        ck_assert_msg(parse_n(bad[i].s, n, SIP_FRAME_DATAGRAM, NULL) == SP_EINVAL, "case %zu", i);
+        ck_assert_msg(err.offset == bad[i].offset, "case %zu: offset %zu", i, err.offset);
+    }
+}
+END_TEST
+
 START_TEST(incomplete_header_section)
 {
     /* every proper prefix of a message whose header section is cut is "again" */
@@ -621,6 +656,7 @@ static Suite *sip_msg_suite(void)
     tc = tcase_create("errors");
     tcase_add_loop_test(tc, error_paths, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
     tcase_add_test(tc, nul_bytes_in_header_section);
+    tcase_add_test(tc, control_bytes_in_quoted_pairs);
     tcase_add_test(tc, incomplete_header_section);
     suite_add_tcase(s, tc);
 

@@ -73,6 +73,57 @@ START_TEST(responses_match_by_branch_and_cseq_method)
 }
 END_TEST
 
+/* A request that asked rport (RFC 3581 §4) is answered from where it went:
+ * a response with its branch from any other address or port changes
+ * nothing, over IPv4 and IPv6 (addresses compared, not their texts). */
+static void answered_only_from(const char *to_host, const char *same_host, const char *other_host)
+{
+    fake_net *net = fake_net_new(NULL);
+    net->ep[1].deaf = true;
+    sip_peer dest = fake_peer(to_host, 5070, SIP_TP_UDP);
+    char req[512];
+    snprintf(req, sizeof req, "MESSAGE sip:bob@example.com SIP/2.0\r\n"
+                              "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKrp1;rport\r\n"
+                              "From: <sip:alice@example.com>;tag=alice1\r\nTo: <sip:bob@example.com>\r\n"
+                              "Call-ID: call-1@10.0.0.1\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n");
+    sip_txn_id id;
+    ck_assert_int_eq(sip_txn_request(net->ep[0].L, req, strlen(req), &dest, fake_client_cb, &net->ep[0], &id), 0);
+    const char *ok = fake_resp(200, "MESSAGE", "z9hG4bKrp1", 1, "x");
+    sip_peer other = fake_peer(other_host, 5070, SIP_TP_UDP), port = fake_peer(to_host, 5071, SIP_TP_UDP);
+    fake_inject(net, 0, ok, &other);
+    fake_inject(net, 0, ok, &port);
+    ck_assert_uint_eq(net->ep[0].nresp, 0);
+    ck_assert_uint_eq(net->ep[0].nstray, 0);
+    ck_assert_int_eq(sip_txn_state_of(net->ep[0].L, id), SIP_TXN_TRYING);
+    sip_peer same = fake_peer(same_host, 5070, SIP_TP_UDP);
+    fake_inject(net, 0, fake_resp(486, "MESSAGE", "z9hG4bKrp1", 1, "x"), &same);
+    ck_assert_uint_eq(net->ep[0].nresp, 1);
+    ck_assert_uint_eq(net->ep[0].resp[0].status, 486);
+    fake_net_free(net);
+}
+
+START_TEST(responses_come_from_where_the_request_went)
+{
+    answered_only_from("10.0.0.2", "10.0.0.2", "10.0.0.9");
+    answered_only_from("127.0.0.1", "127.0.0.1", "127.0.0.2");
+    answered_only_from("::1", "0:0:0:0:0:0:0:1", "::2");
+}
+END_TEST
+
+/* Without rport, or to a destination named rather than numbered, the
+ * address is not held against the answer (§17.1.3 alone). */
+START_TEST(responses_without_rport_match_on_branch)
+{
+    fake_net *net = fake_net_new(NULL);
+    net->ep[1].deaf = true;
+    fake_request(net, 0, fake_req("MESSAGE", "z9hG4bKnr", 1, NULL));
+    sip_peer elsewhere = fake_peer("10.0.0.9", 5060, SIP_TP_UDP);
+    fake_inject(net, 0, fake_resp(200, "MESSAGE", "z9hG4bKnr", 1, "x"), &elsewhere);
+    ck_assert_uint_eq(net->ep[0].nresp, 1);
+    fake_net_free(net);
+}
+END_TEST
+
 START_TEST(rfc2543_requests_match_by_their_fields)
 {
     fake_net *net = server_net();
@@ -155,6 +206,8 @@ static Suite *txn_match_suite(void)
     TCase *tc = tcase_create("match");
     tcase_add_test(tc, branch_sent_by_and_method_make_a_server_transaction);
     tcase_add_test(tc, responses_match_by_branch_and_cseq_method);
+    tcase_add_test(tc, responses_come_from_where_the_request_went);
+    tcase_add_test(tc, responses_without_rport_match_on_branch);
     tcase_add_test(tc, rfc2543_requests_match_by_their_fields);
     tcase_add_test(tc, ack_for_2xx_matches_by_dialog_not_branch);
     tcase_add_test(tc, stale_timer_cookies_are_ignored);

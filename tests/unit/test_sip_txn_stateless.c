@@ -1,4 +1,4 @@
-/* test_sip_txn_stateless.c - stateless answers (400, 405, 420, 513),
+/* test_sip_txn_stateless.c - stateless answers (400, 405, 501, 420, 513),
  * the Via stamp (§18.2.1, RFC 3581) and response routing (§18.2.2). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,11 +124,82 @@ START_TEST(method_not_handled_gets_405_with_allow)
     ck_assert(fake_has(r, "Allow: INVITE, ACK, CANCEL, BYE, MESSAGE\r\n"));
     fake_inject(net, 1, fake_req("MESSAGE", "z9hG4bKm", 2, NULL), &CLIENT);
     ck_assert_uint_eq(net->ep[1].nreq, 1);
-    /* method names are case-sensitive (§7.1) */
+    /* method names are case-sensitive (§7.1): "message" is no method we
+     * know, so 501 rather than 405 (§8.2.1, §21.5.2) */
     fake_inject(net, 1, fake_req("message", "z9hG4bKl", 3, NULL), &CLIENT);
+    fake_inject(net, 1, fake_req("FROBNICATE", "z9hG4bKf", 4, NULL), &CLIENT);
     ck_assert_uint_eq(net->ep[1].nreq, 1);
-    ck_assert_uint_eq(fake_count_sent(net, 1, "SIP/2.0 405"), 2);
+    ck_assert_uint_eq(fake_count_sent(net, 1, "SIP/2.0 405"), 1);
+    ck_assert_uint_eq(fake_count_sent(net, 1, "SIP/2.0 501 Not Implemented\r\n"), 2);
+    ck_assert(fake_has(fake_sent(net, 1, 2), "Allow: INVITE, ACK, CANCEL, BYE, MESSAGE\r\n"));
     fake_net_free(net);
+}
+END_TEST
+
+/* A request whose values fail their typed parse gets 400 naming the header;
+ * one without Max-Forwards reaches the TU (RFC 3261 never has a UAS refuse it). */
+START_TEST(typed_checks_answer_400_naming_the_header)
+{
+    fake_net *net = server_net(NULL);
+    const char *bad_to = "INVITE sip:bob@10.0.0.2 SIP/2.0\r\n"
+                         "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKbt\r\n"
+                         "Max-Forwards: 70\r\n"
+                         "From: <sip:alice@example.com>;tag=a\r\n"
+                         "To: <sip:bob@example.com\r\n"
+                         "Call-ID: c1\r\n"
+                         "CSeq: 1 INVITE\r\n\r\n";
+    fake_inject(net, 1, bad_to, &CLIENT);
+    ck_assert_uint_eq(net->ep[1].nreq, 0);
+    ck_assert_uint_eq(net->ep[1].nsent, 1);
+    ck_assert_msg(!strncmp(fake_sent(net, 1, 0), "SIP/2.0 400 To: ", 16), "%s", fake_sent(net, 1, 0));
+    const char *bracketed = "OPTIONS <sip:bob@10.0.0.2> SIP/2.0\r\n"
+                            "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKbr\r\n"
+                            "From: <sip:alice@example.com>;tag=a\r\n"
+                            "To: <sip:bob@example.com>\r\n"
+                            "Call-ID: c2\r\n"
+                            "CSeq: 1 OPTIONS\r\n\r\n";
+    fake_inject(net, 1, bracketed, &CLIENT);
+    ck_assert_uint_eq(net->ep[1].nreq, 0);
+    ck_assert_msg(!strncmp(fake_sent(net, 1, 1), "SIP/2.0 400 Request-URI inside '<' '>'\r\n", 40), "%s",
+                  fake_sent(net, 1, 1));
+    const char *no_mf = "OPTIONS sip:bob@10.0.0.2 SIP/2.0\r\n"
+                        "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKmf\r\n"
+                        "From: <sip:alice@example.com>;tag=a\r\n"
+                        "To: <sip:bob@example.com>\r\n"
+                        "Call-ID: c3\r\n"
+                        "CSeq: 1 OPTIONS\r\n\r\n";
+    fake_inject(net, 1, no_mf, &CLIENT);
+    ck_assert_uint_eq(net->ep[1].nreq, 1);
+    fake_net_free(net);
+}
+END_TEST
+
+/* Stateless To tags: the same request (and the CANCEL of an INVITE) gets
+ * the same one, other requests others; 64 bits of a keyed hash. */
+START_TEST(stateless_tags_are_stable_and_keyed)
+{
+    static const char *const reqs[] = {
+        "INVITE sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKt1\r\nFrom: <sip:a@h>;tag=f\r\nTo: <sip:b@h>\r\n"
+        "Call-ID: c1\r\nCSeq: 7 INVITE\r\n\r\n",
+        "CANCEL sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKt1\r\nFrom: <sip:a@h>;tag=f\r\nTo: <sip:b@h>\r\n"
+        "Call-ID: c1\r\nCSeq: 7 CANCEL\r\n\r\n",
+        "INVITE sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKt1\r\nFrom: <sip:a@h>;tag=f\r\nTo: <sip:b@h>\r\n"
+        "Call-ID: c2\r\nCSeq: 7 INVITE\r\n\r\n",
+        "INVITE sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKt1\r\nFrom: <sip:a@h>;tag=f\r\nTo: <sip:b@h>\r\n"
+        "Call-ID: c1\r\nCSeq: 8 INVITE\r\n\r\n",
+    };
+    char tags[4][SIP_TAG_SIZE];
+    for (size_t i = 0; i < 4; i++) {
+        sip_header hdrs[16];
+        sip_msg m;
+        ck_assert_int_gt(sip_msg_parse(reqs[i], strlen(reqs[i]), &m, hdrs, 16, NULL, SIP_FRAME_DATAGRAM, NULL), 0);
+        ck_assert(sip_stateless_tag(&m, tags[i]));
+        ck_assert_uint_eq(strspn(tags[i], "0123456789abcdef"), 16);
+    }
+    ck_assert_str_eq(tags[0], tags[1]);
+    ck_assert_str_ne(tags[0], tags[2]);
+    ck_assert_str_ne(tags[0], tags[3]);
+    ck_assert_str_ne(tags[2], tags[3]);
 }
 END_TEST
 
@@ -310,6 +381,8 @@ static Suite *txn_stateless_suite(void)
     tcase_add_test(tc, failed_checks_get_400_with_reason);
     tcase_add_test(tc, require_unknown_gets_420_with_unsupported);
     tcase_add_test(tc, method_not_handled_gets_405_with_allow);
+    tcase_add_test(tc, typed_checks_answer_400_naming_the_header);
+    tcase_add_test(tc, stateless_tags_are_stable_and_keyed);
     tcase_add_test(tc, over_limit_message_gets_513_at_the_boundary);
     tcase_add_test(tc, via_stamp_adds_received_and_rport);
     tcase_add_test(tc, via_stamp_keeps_every_slice_right);
