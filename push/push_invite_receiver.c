@@ -501,10 +501,29 @@ static bool start_streams(push_rx_session *s, bool passive)
     return true;
 }
 
+static bool has_streams(const push_rx_session *s, bool passive)
+{
+    for (size_t i = 0; i < s->nstreams; i++)
+        if (s->streams[i].ms && s->streams[i].passive == passive)
+            return true;
+    return false;
+}
+
+/* The connection watch runs from when a connection may first be made: the
+ * 200 for a stream we wait on, the ACK for one we open (a missing ACK is
+ * Timer L's to report, not the watch's). */
+static void watch_connections(push_rx_session *s)
+{
+    if (!s->connect_tmr.handle)
+        push_tmr_start(&s->rx->c->env, &s->connect_tmr, push_msrp_connect_timeout(s->rx->c),
+                       push_cookie(PUSH_TMR_MSRP_CONNECT, s->id));
+}
+
 static void start_media(push_rx_session *s)
 {
     s->media_started = true;
-    start_streams(s, false);
+    if (start_streams(s, false) && has_streams(s, false))
+        watch_connections(s);
 }
 
 static void send_200(push_rx_session *s, const char *event)
@@ -523,8 +542,8 @@ static void send_200(push_rx_session *s, const char *event)
     set_state(s, RX_ACTIVE, event);
     if (!start_streams(s, true))
         return;
-    push_tmr_start(&rx->c->env, &s->connect_tmr, push_msrp_connect_timeout(rx->c),
-                   push_cookie(PUSH_TMR_MSRP_CONNECT, s->id));
+    if (has_streams(s, true))
+        watch_connections(s);
     uint64_t due = push_se_due_ms(&s->se);
     if (due)
         push_tmr_start(&rx->c->env, &s->tmr, due, push_cookie(PUSH_TMR_INVITE_RX, s->id));

@@ -13,21 +13,16 @@ from pushlib import *
 
 
 class Forger(Peer):
-    """A UDP peer on another loopback address: a host the agents did not talk to."""
+    """A UDP peer on another loopback address (a host the agents did not
+    talk to), sending to the agents on 127.0.0.1."""
     def __init__(self, host='127.0.0.2'):
-        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.s.bind((host, 0))
-        self.port = self.s.getsockname()[1]
-        self.queue = []
+        super().__init__(host=host)
+        self.host = '127.0.0.1'
 
 
-class Peer6(Peer):
+def Peer6():
     """A UDP peer on [::1]."""
-    def __init__(self):
-        self.s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-        self.s.bind(('::1', 0))
-        self.port = self.s.getsockname()[1]
-        self.queue = []
+    return Peer(host='::1')
 
 
 def answer(peer, text, port, call_id, secs=5):

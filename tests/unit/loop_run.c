@@ -1,6 +1,8 @@
 /* loop_run.c - see loop_run.h. */
 #include "loop_run.h"
 
+#include <stdlib.h>
+
 bool loop_run_until(tp_loop *loop, const bool *flag, int timeout_ms)
 {
     tp_ms end = tp_clock_ms() + (tp_ms)timeout_ms;
@@ -18,4 +20,11 @@ void loop_run_for(tp_loop *loop, int ms)
 {
     bool never = false;
     loop_run_until(loop, &never, ms);
+}
+
+int loop_slowdown(void)
+{
+    const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
+    int f = m ? atoi(m) : 1;
+    return f > 1 && f <= 100 ? f : 1;
 }

@@ -68,7 +68,7 @@ void wire_send(wire *w, const void *p, size_t n)
 
 void wire_pump(wire *w, int ms)
 {
-    tp_ms end = tp_clock_ms() + (tp_ms)ms;
+    tp_ms end = tp_clock_ms() + (tp_ms)ms * (tp_ms)loop_slowdown();
     do {
         tp_loop_run_once(w->loop, 1);
         while (w->fd >= 0 && w->in_len < sizeof w->in) {

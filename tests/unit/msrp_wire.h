@@ -26,7 +26,8 @@ typedef struct wire {
 void wire_open(wire *w, msrp_session_config *cfg, const char *peer);
 void wire_close(wire *w);
 void wire_send(wire *w, const void *p, size_t n);
-/* Runs the loop for about ms, reading what comes back. */
+/* Runs the loop and reads the peer's socket for about ms (stretched by
+ * loop_slowdown() on a slow run). */
 void wire_pump(wire *w, int ms);
 /* Closes the client end. */
 void wire_hangup(wire *w);
