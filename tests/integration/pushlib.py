@@ -195,3 +195,39 @@ def check(cond, what):
         print('FAIL: ' + what)
         raise SystemExit(1)
     print('ok   ' + what)
+
+
+def wait_sip(port, secs=10, host='127.0.0.1'):
+    """True once a SIP server answers on UDP port: an OPTIONS with Max-Forwards 0
+    gets some answer (483 from a proxy, 200 or 405 from an endpoint), resent
+    every 100 ms until then. The readiness signal of a peer that prints none."""
+    peer = Peer()
+    try:
+        end = time.time() + secs
+        n = 0
+        while time.time() < end:
+            n += 1
+            text = request('OPTIONS', 'sip:%s:%d' % (host, port), peer.port, 'ready%d-%d@x' % (n, peer.port))
+            peer.send(text.replace('Max-Forwards: 70', 'Max-Forwards: 0'), port, host)
+            m, _ = peer.recv(lambda m: not m.is_request, 0.1)
+            if m is not None:
+                return True
+        return False
+    finally:
+        peer.close()
+
+
+def barrier(peer, port, host='127.0.0.1'):
+    """Sends an OPTIONS from peer and waits for its answer: what the agent on
+    port sends in reaction to earlier messages has left it by then (one loop,
+    handled in order), so an absence checked afterwards is not a guess."""
+    call_id = 'barrier-%d@x' % random.randint(0, 1 << 30)
+    peer.send(request('OPTIONS', 'sip:%s:%d' % (host, port), peer.port, call_id), port, host)
+    m, _ = peer.recv(lambda m: not m.is_request and m.get('Call-ID') == call_id)
+    return m is not None
+
+
+def sanitizer_clean(text):
+    """No AddressSanitizer, LeakSanitizer or UBSan report in a process's stderr."""
+    return not any(k in text for k in ('ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:',
+                                        'SUMMARY: UndefinedBehaviorSanitizer'))

@@ -10,6 +10,8 @@ delivery status, a 256 MiB push.
 
 Bounded in time; own free ports; every process it starts is stopped."""
 import hashlib, json, os, random, shutil, signal, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pushlib import wait_sip
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get('BUILD', 'build')
@@ -109,6 +111,8 @@ class Capture:
         for f in fields:
             args += ['-e', f]
         r = subprocess.run(args, capture_output=True, timeout=60)
+        if r.returncode != 0:  # a failing tshark prints nothing: not "no rows"
+            check(False, 'tshark -Y %s: exit %d %s' % (filt, r.returncode, r.stderr.decode(errors='replace')[-200:]))
         return [l for l in r.stdout.decode(errors='replace').splitlines() if l.strip()]
 
 
@@ -126,8 +130,7 @@ def sip_session(tmp, tag, via_proxy, size=300 * 1024, chunk=4096):
         kam = Proc(['kamailio', '-f', KAMCFG, '-DD', '-E', '-l', 'udp:127.0.0.1:%d' % kport,
                     '-l', 'tcp:127.0.0.1:%d' % kport, '-Y', os.path.join(tmp, 'kam-' + tag), '-w', tmp],
                    os.path.join(tmp, 'kam-%s.log' % tag), exe=False)
-        time.sleep(1.0)
-        check(kam.p.poll() is None, '%s: kamailio runs' % tag)
+        check(wait_sip(kport) and kam.p.poll() is None, '%s: kamailio answers' % tag)
     recv = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % port, '--listen', 'tcp:127.0.0.1:%d' % port,
                  '--aor', 'sip:bob@127.0.0.1', '--app', 'wml.ua', '--out', inbox], os.path.join(tmp, 'recv-%s.jsonl' % tag))
     check(recv.wait_event('listening') is not None, '%s: recv listening' % tag)

@@ -21,8 +21,7 @@ core = 'sip:127.0.0.1:%d' % kport
 sock = os.path.join(rundir, 'psa.sock')
 procs = []
 try:
-    time.sleep(1.0)
-    check(kam.poll() is None, 'kamailio runs on 127.0.0.1:%d' % kport)
+    check(wait_sip(kport) and kam.poll() is None, 'kamailio answers on 127.0.0.1:%d' % kport)
     psa = Proc(['psa', '--verbose', '--listen', 'udp:127.0.0.1:%d' % pport, '--control', 'unix:' + sock, '--proxy', core])
     procs.append(psa)
     check(psa.wait_event('listening') is not None, 'psa listening')
@@ -55,8 +54,11 @@ try:
     check(rc == 0 and res.get('status') == 202, 'REFER through the core accepted')
     check(psa.wait_event('referred', 10, lambda e: e['status'] == 200) is not None, 'the referred SUBSCRIBE succeeded')
     check(recv.stop() == 0, 'recv de-registers and exits 0')
+    check(sanitizer_clean(recv.stderr()), 'recv: no sanitizer report')
     rc, res, err = run(['send', '--to', 'sip:bob@push.test', '--proxy', core, '--type', 'text/plain', f])
     check(rc == 1 and res.get('status') in (404, 480), 'after de-registration the core has no contact')
+    check(psa.stop() == 0, 'psa exits 0 on SIGTERM')
+    check(sanitizer_clean(psa.stderr()), 'psa: no sanitizer report')
 finally:
     for p in procs:
         p.stop()
