@@ -197,6 +197,16 @@ def sip_session(tmp, tag, via_proxy, size=300 * 1024, chunk=4096):
             if part.startswith('path:msrp://'):
                 mports.add(int(part.split(':')[3].split('/')[0]))
     mports.discard(9)
+    # RFC 6135 §4 / RFC 4145: the active end (the receiver, answering setup:active) opens the one
+    # MSRP connection, to the passive sender's a=path port, once the ACK has reached it
+    oport = [int(x.split(':')[3].split('/')[0]) for x in offer.split(',') if x.startswith('path:msrp://')]
+    syns = cap.fields([], 'tcp.flags.syn == 1 && tcp.flags.ack == 0', 'frame.number', 'tcp.dstport')
+    syns = [(int(n), int(d)) for n, d in (r.split('|') for r in syns) if int(d) in mports]
+    acks = cap.fields(dec, 'sip.Method == "ACK" && udp.dstport == %d' % port, 'frame.number')
+    check(len(oport) == 1 and [d for _, d in syns] == oport, '%s: one connection, to the offer\'s path port %s (%s)'
+          % (tag, oport, syns))
+    check(bool(syns) and bool(acks) and syns[0][0] > int(acks[0]), '%s: connected after the ACK reached the receiver '
+          '(SYN frame %s, ACK frame %s)' % (tag, syns[:1], acks[:1]))
     mdec = dec + ['tcp.port==%d,msrp' % p for p in mports]
     ours = sip_filter + ''.join(' or tcp.port==%d' % p for p in mports)
     # TCP's own sequence analysis (a full window on loopback) is not about the protocols under test
