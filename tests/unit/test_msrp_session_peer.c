@@ -14,7 +14,20 @@
 #include "msrp_frame.h"
 #include "msrp_pair.h"
 
+/* The request heads the peer saw, copied out of its buffer. */
+typedef struct seen_head {
+    char method[16], to[128], from[128], mid[64], range[48], ctype[64], success[8];
+    char flag; /* of its end-line */
+} seen_head;
+
+#define PEER_HEADS_MAX 16
+
 typedef struct peer {
+    seen_head heads[PEER_HEADS_MAX];
+    int nheads;
+    uint8_t got[1 << 17]; /* request bodies, in arrival order */
+    size_t got_len;
+    bool in_request;      /* the frame being parsed is a request */
     tp_loop *loop;
     msrp_endpoint *ep;
     pair_side tx;
@@ -28,6 +41,7 @@ typedef struct peer {
     int answer_first;   /* answer only this many SENDs (-1: all) */
     int close_after;    /* close after this many answers (-1: never) */
     int answered;
+    char path[128]; /* the peer's MSRP URI */
 } peer;
 
 static void peer_open(peer *p, msrp_session_config *cfg)
@@ -45,8 +59,8 @@ static void peer_open(peer *p, msrp_session_config *cfg)
     ck_assert_int_eq(bind(p->lfd, tp_addr_sa(&a), a.len), 0);
     ck_assert_int_eq(listen(p->lfd, 4), 0);
     ck_assert_int_eq(getsockname(p->lfd, (struct sockaddr *)&a.ss, &len), 0);
-    char path[128];
-    snprintf(path, sizeof path, "msrp://127.0.0.1:%u/peerSide99;tcp", tp_addr_port(&a));
+    char *path = p->path;
+    snprintf(p->path, sizeof p->path, "msrp://127.0.0.1:%u/peerSide99;tcp", tp_addr_port(&a));
     cfg->setup = MSRP_SETUP_ACTIVE;
     cfg->local_port = 9;
     cfg->on_event = pair_on_event;
@@ -80,6 +94,25 @@ static void answer(peer *p, const msrp_head *h)
     p->answered++;
 }
 
+static void copy_str(char *out, size_t cap, sp_str v)
+{
+    snprintf(out, cap, "%.*s", (int)v.n, v.p ? v.p : "");
+}
+
+static void note_head(peer *p, const msrp_head *h)
+{
+    if (p->nheads >= PEER_HEADS_MAX)
+        return;
+    seen_head *s = &p->heads[p->nheads++];
+    copy_str(s->method, sizeof s->method, msrp_head_str(h, h->method));
+    copy_str(s->to, sizeof s->to, msrp_head_get(h, MSRP_H_TO_PATH));
+    copy_str(s->from, sizeof s->from, msrp_head_get(h, MSRP_H_FROM_PATH));
+    copy_str(s->mid, sizeof s->mid, msrp_head_get(h, MSRP_H_MESSAGE_ID));
+    copy_str(s->range, sizeof s->range, msrp_head_get(h, MSRP_H_BYTE_RANGE));
+    copy_str(s->ctype, sizeof s->ctype, msrp_head_get(h, MSRP_H_CONTENT_TYPE));
+    copy_str(s->success, sizeof s->success, msrp_head_get(h, MSRP_H_SUCCESS_REPORT));
+}
+
 /* Runs the loop and the peer for about ms. */
 static void peer_pump(peer *p, int ms)
 {
@@ -103,7 +136,10 @@ static void peer_pump(peer *p, int ms)
                 break;
             ck_assert_int_ge(n, 0);
             off += (size_t)n;
+            if (ev.kind == MSRP_EV_HEAD)
+                p->in_request = p->parser.head.is_request;
             if (ev.kind == MSRP_EV_HEAD && p->parser.head.is_request) {
+                note_head(p, &p->parser.head);
                 p->sends++;
                 if (p->answer && (p->answer_first < 0 || p->answered < p->answer_first))
                     answer(p, &p->parser.head);
@@ -116,6 +152,12 @@ static void peer_pump(peer *p, int ms)
                 }
             } else if (ev.kind != MSRP_EV_HEAD) {
                 p->body += ev.body.n;
+                if (p->in_request && p->got_len + ev.body.n <= sizeof p->got) {
+                    memcpy(p->got + p->got_len, ev.body.p, ev.body.n);
+                    p->got_len += ev.body.n;
+                }
+                if (ev.kind == MSRP_EV_END && p->in_request && p->nheads > 0)
+                    p->heads[p->nheads - 1].flag = ev.flag;
             }
         }
         memmove(p->in, p->in + off, p->in_len - off);
@@ -275,6 +317,54 @@ END_TEST
 
 /* The active end sends a bodiless SEND at once when it has nothing to say
  * (RFC 4975 §5.4). */
+/* Seed 000 §8.2.5.1 r, s, u: the sender's own SEND code puts a push on the
+ * wire as SEND chunks of one message (one Message-ID, contiguous
+ * Byte-Ranges over the total, '+' then '$'), each with the paths, the
+ * Content-Type and Success-Report: yes of a confirmed push. */
+START_TEST(sends_carry_the_message)
+{
+    msrp_session_config c;
+    msrp_session_config_default(&c);
+    c.chunk_size = 2048;
+    peer p;
+    peer_open(&p, &c);
+    p.answer = 200;
+    pair_fill(content, sizeof content, 21);
+    msrp_message m;
+    msrp_message_init(&m);
+    m.content_type = SP_LIT("application/vnd.oma.push");
+    m.data = content;
+    m.size = 5000;
+    m.success_report = true;
+    ck_assert_int_eq(msrp_session_send(p.tx.s, &m, NULL), 0);
+    ck_assert_int_eq(msrp_session_start(p.tx.s), 0);
+    /* every chunk answered 200; the outcome then waits for the success REPORT */
+    for (int i = 0; i < 200 && (p.answered < 3 || p.got_len < 5000); i++)
+        peer_pump(&p, 10);
+    peer_pump(&p, 20);
+    ck_assert_int_eq(p.nheads, 3);
+    ck_assert_int_eq(p.tx.counts[MSRP_EV_SEND_FAILED], 0);
+    static const char *ranges[] = {"1-2048/5000", "2049-4096/5000", "4097-5000/5000"};
+    char local[128];
+    copy_str(local, sizeof local, msrp_session_local_uri(p.tx.s));
+    for (int i = 0; i < 3; i++) {
+        const seen_head *h = &p.heads[i];
+        ck_assert_str_eq(h->method, "SEND");
+        ck_assert_str_eq(h->to, p.path);
+        ck_assert_str_eq(h->from, local);
+        ck_assert_str_eq(h->mid, p.heads[0].mid);
+        ck_assert_str_eq(h->range, ranges[i]);
+        ck_assert_str_eq(h->ctype, "application/vnd.oma.push");
+        ck_assert_str_eq(h->success, "yes");
+        ck_assert_int_eq(h->flag, i < 2 ? '+' : '$');
+    }
+    ck_assert_uint_gt(strlen(p.heads[0].mid), 0);
+    ck_assert_uint_eq(p.got_len, 5000);
+    ck_assert_mem_eq(p.got, content, 5000);
+    peer_close(&p);
+}
+END_TEST
+
 START_TEST(first_send_bodiless)
 {
     msrp_session_config c;
@@ -310,6 +400,7 @@ static Suite *msrp_session_peer_suite(void)
     tcase_add_test(tc, timeout_408);
     tcase_add_test(tc, success_report_late);
     tcase_add_loop_test(tc, drop_after_acks, 0, 6);
+    tcase_add_test(tc, sends_carry_the_message);
     tcase_add_test(tc, first_send_bodiless);
     suite_add_tcase(s, tc);
     return s;
