@@ -231,3 +231,34 @@ def sanitizer_clean(text):
     """No AddressSanitizer, LeakSanitizer or UBSan report in a process's stderr."""
     return not any(k in text for k in ('ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:',
                                         'SUMMARY: UndefinedBehaviorSanitizer'))
+
+
+class Tshark:
+    """A capture on the loopback interface into path (tshark -f bpf), ready once
+    tshark says it is capturing; fields() reads it back and a failing tshark
+    fails the test instead of reading as no rows."""
+    def __init__(self, path, bpf):
+        self.path = path
+        self.p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', bpf, '-w', path],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline, said = time.time() + 10, b''
+        while b'Capturing' not in said and time.time() < deadline and self.p.poll() is None:
+            said = self.p.stderr.readline()
+        check(b'Capturing' in said, 'tshark captures on lo (%s)' % bpf)
+
+    def close(self):
+        if self.p.poll() is None:
+            time.sleep(0.3)  # the last datagrams still in the kernel's capture buffer
+            self.p.send_signal(signal.SIGINT)
+            self.p.wait(10)
+
+    def fields(self, filt, *names, decode=()):
+        args = ['tshark', '-r', self.path, '-Y', filt, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f']
+        for d in decode:
+            args += ['-d', d]
+        for f in names:
+            args += ['-e', f]
+        r = subprocess.run(args, capture_output=True, timeout=60)
+        check(r.returncode == 0, 'tshark reads %s%s' % (filt, '' if r.returncode == 0 else ': exit %d %s' % (
+            r.returncode, r.stderr.decode(errors='replace')[-200:])))
+        return [l.split('|') for l in r.stdout.decode(errors='replace').splitlines() if l.strip()]
