@@ -187,6 +187,11 @@ def sip_session(tmp, tag, via_proxy, size=300 * 1024, chunk=4096):
     for want in ('setup:active', 'recvonly', 'accept-types:message/cpim *', 'path:msrp://', 'file-transfer-id:',
                  'file-selector:', 'file-date:'):
         check(want in answer, '%s: answer has %s' % (tag, want))
+    # seed 002 §7.3.1.1 step 6: the receiver's 200 carries the SDP answer, one accepted MSRP stream per offered one
+    media = answer.split('|')[3] if len(answer.split('|')) > 3 else ''
+    check(bool(ok200) and 'Content-Type: application/sdp' in ok200[0] and media.startswith('message ') and
+          not media.startswith('message 0 ') and media.endswith(' TCP/MSRP *') and media.count('message ') == 1,
+          '%s: the 200 carries the SDP answer, the stream accepted (%s)' % (tag, media))
     tid_o = [a for a in offer.split(',') if a.startswith('file-transfer-id:')]
     tid_a = [a for a in answer.split(',') if a.startswith('file-transfer-id:')]
     check(tid_o and tid_o == tid_a, '%s: the same file-transfer-id' % tag)
