@@ -145,7 +145,7 @@ fuzz: $(AFL_HARNESSES)
 demo: $(BUILD)/sippush
 	$(BUILD)/sippush demo
 
-bench: $(BUILD)/sippush
+bench: $(BUILD)/sippush $(BUILD)/libsippush.a
 	@tools/bench.sh $(BUILD)/sippush
 
 # --- install -------------------------------------------------------------

@@ -20,6 +20,8 @@ INVITEs the capture saw, which a loaded machine can make fewer than sent."""
 import argparse, hashlib, json, os, random, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
+from pushlib import wait_sip  # noqa: E402  (a server is ready once it answers an OPTIONS)
 
 
 def free_port():
@@ -225,7 +227,8 @@ def main():
                                     '-DD', '-E', '-l', 'udp:127.0.0.1:%d' % kport, '-l', 'tcp:127.0.0.1:%d' % kport,
                                     '-Y', os.path.join(tmp, 'kam'), '-w', tmp],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(1.0)
+            if not wait_sip(kport):
+                raise SystemExit('kamailio does not answer on %d' % kport)
             figures(exe, tmp, a.count, a.mib, a.chunk_size, kport)
     finally:
         if kam:
