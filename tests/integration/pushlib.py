@@ -2,7 +2,7 @@
 JSON lines are read as they come, and a raw UDP SIP peer that plays the other
 side (a registrar, a core, a sender or a receiver) so the wire can be seen.
 Every wait is bounded; every process started is stopped by the test's own id."""
-import json, os, random, re, select, signal, socket, subprocess, sys, tempfile, time
+import atexit, json, os, random, re, select, signal, socket, subprocess, sys, tempfile, time
 
 BUILD = os.environ.get('BUILD', 'build')
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -35,6 +35,7 @@ class Proc:
         env = dict(os.environ, ASAN_OPTIONS='detect_leaks=1')
         self.p = subprocess.Popen([exe or EXE] + args, stdout=open(self.out_path, 'w'), stderr=open(self.err_path, 'w'),
                                   env=env)
+        started.append(self)
 
     def events(self):
         out = []
@@ -262,3 +263,22 @@ class Tshark:
         check(r.returncode == 0, 'tshark reads %s%s' % (filt, '' if r.returncode == 0 else ': exit %d %s' % (
             r.returncode, r.stderr.decode(errors='replace')[-200:])))
         return [l.split('|') for l in r.stdout.decode(errors='replace').splitlines() if l.strip()]
+
+
+started = []  # every Proc, read once more when the test ends
+
+
+@atexit.register
+def no_sanitizer_reports():
+    """Whatever a test asserted, a sanitizer report in any agent's stderr fails
+    it: each process still running is stopped first (leaks are reported at
+    exit), then every stderr is read."""
+    bad = []
+    for p in started:
+        p.stop()
+        if not sanitizer_clean(p.stderr()):
+            bad.append('%s: %s' % (' '.join(p.p.args[1:3]), p.stderr()[-1500:]))
+    if bad:
+        print('FAIL: sanitizer report\n' + '\n'.join(bad))
+        sys.stdout.flush()
+        os._exit(1)

@@ -46,6 +46,15 @@ def wait_line(path, word, secs=10):
     return False
 
 
+def stop(p):
+    """SIGTERM, then SIGKILL if it has not ended within 5 s."""
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(5)
+    except subprocess.TimeoutExpired:
+        p.kill()
+
+
 def sha1_file(path):
     h = hashlib.sha1()
     with open(path, 'rb') as f:
@@ -166,11 +175,7 @@ def figures(exe, tmp, count, mib, chunk, proxy_port):
             print(json.dumps(disk_to_disk(exe, tmp, large, chunk)))
         os.unlink(large)
     finally:
-        recv.send_signal(signal.SIGTERM)
-        try:
-            recv.wait(5)
-        except subprocess.TimeoutExpired:
-            recv.kill()
+        stop(recv)
 
 
 def disk_to_disk(exe, tmp, src, chunk):
@@ -200,11 +205,7 @@ def disk_to_disk(exe, tmp, src, chunk):
                 'sha1_checked': len(got) == 1 and got[0].get('sha1') == want and sha1_file(got[0]['file']) == want,
                 'recv_peak_rss_kb': recv_kb, 'send_peak_rss_kb': send_kb}
     finally:
-        recv.send_signal(signal.SIGTERM)
-        try:
-            recv.wait(5)
-        except subprocess.TimeoutExpired:
-            recv.kill()
+        stop(recv)
 
 
 def main():
@@ -232,11 +233,7 @@ def main():
             figures(exe, tmp, a.count, a.mib, a.chunk_size, kport)
     finally:
         if kam:
-            kam.send_signal(signal.SIGTERM)
-            try:
-                kam.wait(5)
-            except subprocess.TimeoutExpired:
-                kam.kill()
+            stop(kam)
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
