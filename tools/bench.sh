@@ -11,13 +11,20 @@
 # likewise (tests/perf/compare-kamailio.sh). All of it takes about 15
 # minutes. Environment: BENCH_SECONDS (parse, default 2), SIPPUSH_CORPUS,
 # BENCH_MIB (MSRP transfers, default 256), BENCH_PEERS=0 (skip the rows
-# driven by sipp and Kamailio).
+# driven by sipp and Kamailio), BENCH_QUICK=1 (a check that every line comes
+# out, in a minute or two: T1 50 ms so that timer J is 3.2 s, small transfers,
+# short sipp runs; not figures to publish).
 set -eu
 exe=${1:-build/sippush}
 build=$(dirname "$exe")
 shared=${SIPPUSH_CORPUS:-../shared/corpus}
 secs=${BENCH_SECONDS:-2}
 mib=${BENCH_MIB:-256}
+txn= pushes=100 invite_mib=100
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+  txn="--t1 50" pushes=10 invite_mib=4 mib=${BENCH_MIB:-8}
+  export DURATION=${DURATION:-6} WARMUP=${WARMUP:-3} CHILDREN=${CHILDREN:-1}
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -41,12 +48,12 @@ done
 # SHA-1
 "$exe" bench sha1
 # SIP transactions, two processes: steady state by default (timer J + 10 s over UDP)
-"$exe" bench txn --transport udp
-"$exe" bench txn --transport tcp
+"$exe" bench txn --transport udp $txn
+"$exe" bench txn --transport tcp $txn
 if [ "${BENCH_PEERS:-1}" != 0 ]; then
   # MESSAGE answered to sipp beside Kamailio; recv answering pushes from sipp
   tests/perf/compare-kamailio.sh "$build"
-  python3 tests/perf/recv_message_rate.py --build "$build"
+  python3 tests/perf/recv_message_rate.py --build "$build" $([ "${BENCH_QUICK:-0}" = 1 ] && echo --calls 20000)
 fi
 # MSRP sessions: 64 KiB chunks, 2 KiB chunks, with SHA-1 verification, from memory
 "$exe" bench msrp --chunk-size 65536 --bytes $((mib << 20))
@@ -58,4 +65,4 @@ mkdir "$tmp/out"
 "$exe" bench msrp --chunk-size 65536 --file "$tmp/content.bin" --out "$tmp/out" --sha1
 rm -f "$tmp/content.bin"
 # session-mode push: INVITE to success REPORT of 1 KiB; `send FILE` to `recv --out DIR`
-python3 tests/perf/invite_figures.py --build "$build" --no-kamailio
+python3 tests/perf/invite_figures.py --build "$build" --no-kamailio --count "$pushes" --mib "$invite_mib"
