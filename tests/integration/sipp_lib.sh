@@ -82,13 +82,13 @@ start_sipp_uas() {
   sipp_cport=$(free_port)
   start "$name" 60 sipp -nostdin -sf "$root/tests/sipp/$scenario" -i 127.0.0.1 -p "$port" -cp "$sipp_cport" "$@"
   sipp_pid=${pids[-1]}
-  wait_udp_bound "$port" && wait_udp_bound "$sipp_cport" || fail "sipp ($scenario) did not bind its ports"
+  wait_bound "$port" && wait_bound "$sipp_cport" || fail "sipp ($scenario) did not open its ports"
 }
 
-# wait_udp_bound PORT: until a socket is bound to UDP PORT on 127.0.0.1 (at most 10 s).
-wait_udp_bound() {
+# wait_bound PORT: until a UDP socket is bound or a TCP one listens on PORT (at most 10 s).
+wait_bound() {
   for _ in $(seq 200); do
-    [ -n "$(ss -Hlun "sport = :$1" 2>/dev/null)" ] && return 0
+    [ -n "$(ss -Hlntu "sport = :$1" 2>/dev/null)" ] && return 0
     sleep 0.05
   done
   return 1
