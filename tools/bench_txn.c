@@ -389,10 +389,15 @@ static void print_result(const bench_args *args, const bench_result *r, long ser
     /* a rate only once every held transaction has been freed at least once */
     json_kv_bool(j, "steady", steady_s > 0);
     json_kv_double(j, "steady_seconds", steady_s);
+    double steady_tps = steady_s > 0 ? (double)(r->ok_in_time - r->ok_at_warmup) / steady_s : 0;
     if (steady_s > 0)
-        json_kv_double(j, "steady_tps", (double)(r->ok_in_time - r->ok_at_warmup) / steady_s);
+        json_kv_double(j, "steady_tps", steady_tps);
     else
         json_kv_null(j, "steady_tps");
+    if (args->tp == SIP_TP_UDP && steady_s > 0 && r->base > 0)
+        json_kv_double(j, "steady_baseline_ratio", steady_tps / r->base);
+    else if (args->tp == SIP_TP_UDP)
+        json_kv_null(j, "steady_baseline_ratio");
     if (server_rss_kb >= 0)
         json_kv_u64(j, "server_peak_rss_kb", (uint64_t)server_rss_kb);
     else
