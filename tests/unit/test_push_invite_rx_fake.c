@@ -1,6 +1,7 @@
 /* test_push_invite_rx_fake.c - the Push Receiver Agent's session-mode side
  * on a fake clock and network (txn_fake.h) against a sender played by
- * hand: the answers to session refreshes (re-INVITE, UPDATE) carry the
+ * hand: the 200 to the INVITE carries the SDP answer, the answers to
+ * session refreshes (re-INVITE, UPDATE) carry the
  * session timer, and an INVITE past max_sessions gets 503 with
  * Retry-After. No MSRP connection is made: no ACK is sent and the loop
  * never runs. */
@@ -42,7 +43,7 @@ static void rejected(void *ctx, unsigned status, const char *reason)
 }
 
 /* The receiver is endpoint 1 (10.0.0.2); the test sends from endpoint 0. */
-static void rxf_open(rxf *f, size_t max_sessions)
+static void rxf_open_with(rxf *f, const push_invite_rx_config *cfg)
 {
     memset(f, 0, sizeof *f);
     f->net = fake_net_new(NULL);
@@ -55,12 +56,17 @@ static void rxf_open(rxf *f, size_t max_sessions)
     snprintf(f->ctx.local.host, sizeof f->ctx.local.host, "10.0.0.2");
     f->ctx.local.udp_port = 5060;
     f->ctx.tp = SIP_TP_UDP;
-    push_invite_rx_config cfg = {.max_sessions = max_sessions};
     push_invite_rx_cb cb = {.ctx = f, .rejected = rejected};
-    f->rx = push_invite_rx_new(&f->ctx, &cfg, &cb);
+    f->rx = push_invite_rx_new(&f->ctx, cfg, &cb);
     ck_assert_ptr_nonnull(f->rx);
     f->net->ep[1].on_request = route;
     f->net->ep[1].on_request_ctx = f;
+}
+
+static void rxf_open(rxf *f, size_t max_sessions)
+{
+    push_invite_rx_config cfg = {.max_sessions = max_sessions};
+    rxf_open_with(f, &cfg);
 }
 
 static void rxf_close(rxf *f)
@@ -113,6 +119,38 @@ static const fake_event *last_final(rxf *f)
             return &e->resp[i];
     return NULL;
 }
+
+/* Seed 002 §7.3.1.1 steps 6, 6a, 6b (RFC 3264, RFC 4975, RFC 6135): the
+ * receiver's own 200 carries the SDP answer: the stream accepted on its
+ * place, the active end (it connects), recvonly, its MSRP path, the same
+ * file-transfer-id, and the max-size it takes. */
+START_TEST(the_200_carries_the_sdp_answer)
+{
+    push_invite_rx_config cfg = {.max_size = 5000};
+    rxf f;
+    rxf_open_with(&f, &cfg);
+    send_req(&f, "INVITE", "ans1@x", 1, NULL);
+    const fake_event *ok = last_final(&f);
+    ck_assert_ptr_nonnull(ok);
+    ck_assert_uint_eq(ok->status, 200);
+    const char *m = ok->msg->buf;
+    ck_assert(fake_has(m, "Content-Type: application/sdp\r\n"));
+    const char *sdp = strstr(m, "\r\n\r\n");
+    ck_assert_ptr_nonnull(sdp);
+    ck_assert_msg(strstr(sdp, "\r\nv=0\r\n") == sdp + 2, "%s", m);
+    const char *media = strstr(sdp, "\r\nm=message ");
+    ck_assert_ptr_nonnull(media);
+    ck_assert_ptr_null(strstr(media + 2, "\r\nm=")); /* one stream for the one offered */
+    ck_assert(strncmp(media, "\r\nm=message 0 ", 16) != 0);
+    ck_assert(fake_has(media, " TCP/MSRP *\r\n"));
+    ck_assert(fake_has(media, "\r\na=setup:active\r\n"));
+    ck_assert(fake_has(media, "\r\na=recvonly\r\n"));
+    ck_assert(fake_has(media, "\r\na=path:msrp://10.0.0.2:"));
+    ck_assert(fake_has(media, "\r\na=file-transfer-id:ft0001\r\n"));
+    ck_assert_msg(fake_has(media, "\r\na=max-size:5000\r\n"), "%s", m);
+    rxf_close(&f);
+}
+END_TEST
 
 START_TEST(refresh_answers_carry_the_session_timer)
 {
@@ -172,6 +210,7 @@ static Suite *push_invite_rx_fake_suite(void)
 {
     Suite *s = suite_create("push_invite_rx_fake");
     TCase *t = tcase_create("receiver");
+    tcase_add_test(t, the_200_carries_the_sdp_answer);
     tcase_add_test(t, refresh_answers_carry_the_session_timer);
     tcase_add_test(t, sessions_past_the_limit_get_503);
     suite_add_tcase(s, t);
