@@ -205,7 +205,7 @@ fuzz-build: $(AFL_HARNESSES)
 demo: $(BUILD)/sippush
 	$(Q)$(BUILD)/sippush demo
 
-bench: $(BUILD)/sippush
+bench: $(BUILD)/sippush $(BUILD)/libsippush.a
 	@tools/bench.sh $(BUILD)/sippush
 
 # --- install -------------------------------------------------------------

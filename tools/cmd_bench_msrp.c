@@ -5,14 +5,22 @@
  * tcp_ratio is our MB/s over the pump's.
  *
  * The content goes as messages of at most BENCH_MESSAGE bytes, all alike,
- * so that with --sha1 the receiver checks each against one offered hash. */
+ * so that with --sha1 the receiver checks each against one offered hash.
+ * By default the sender sends them from memory and the receiver
+ * reassembles them in memory; --file PATH sends that file (one message of
+ * its size, read with pread as `sippush send` reads it) and --out DIR has
+ * the receiver write each message to a file there, as `sippush recv --out`
+ * does (the file is removed once received): disk to disk. The pump then
+ * reads the same file too. */
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,12 +39,15 @@ typedef struct bench_args {
     uint64_t bytes;
     bool sha1;
     uint32_t pipeline;
+    const char *file;    /* content from this file, or NULL: from memory */
+    const char *out_dir; /* received into files there, or NULL: into memory */
 } bench_args;
 
 typedef struct bench_side {
     tp_loop *loop;
     uint64_t messages, done, failed;
     bool closed;
+    bool remove_received; /* file sinks: the bench keeps nothing */
 } bench_side;
 
 static double now_s(void)
@@ -51,8 +62,12 @@ static void on_event(void *ctx, msrp_session *s, const msrp_event_info *ev)
     (void)s;
     bench_side *b = ctx;
     switch (ev->type) {
-    case MSRP_EV_SENT:
     case MSRP_EV_RECEIVED:
+        if (b->remove_received && ev->sink && msrp_sink_path(ev->sink))
+            unlink(msrp_sink_path(ev->sink));
+        b->done++;
+        break;
+    case MSRP_EV_SENT:
         b->done++;
         break;
     case MSRP_EV_SEND_FAILED:
@@ -113,7 +128,8 @@ static bool recv_str(int fd, char *buf, size_t cap, size_t *len)
 
 typedef struct run_plan {
     uint64_t msg_size, messages;
-    uint8_t *content;
+    uint8_t *content; /* NULL: the content is file 'fd' */
+    int fd;
     uint8_t sha1[SP_SHA1_LEN];
 } run_plan;
 
@@ -124,7 +140,7 @@ static int run_receiver(const bench_args *a, const run_plan *plan, int in, int o
      * returned to the kernel and faulted in again. */
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    bench_side b = {.messages = plan->messages};
+    bench_side b = {.messages = plan->messages, .remove_received = a->out_dir != NULL};
     b.loop = tp_loop_new();
     msrp_endpoint *ep;
     tp_addr any, bound;
@@ -138,6 +154,7 @@ static int run_receiver(const bench_args *a, const run_plan *plan, int in, int o
     cfg.on_event = on_event;
     cfg.ctx = &b;
     cfg.rx_limits.max_size = plan->msg_size;
+    cfg.rx_dir = a->out_dir;
     if (a->sha1) {
         cfg.rx_expect.has_sha1 = true;
         memcpy(cfg.rx_expect.sha1, plan->sha1, SP_SHA1_LEN);
@@ -196,6 +213,7 @@ static double run_sender(const bench_args *a, const run_plan *plan, int in, int 
     msrp_message_init(&m);
     m.content_type = SP_LIT("application/octet-stream");
     m.data = plan->content;
+    m.fd = plan->fd;
     m.size = plan->msg_size;
     m.success_report = true;
     for (uint64_t i = 0; i < plan->messages; i++)
@@ -280,16 +298,21 @@ static double run_pump(const bench_args *a, const run_plan *plan, bool *ok)
         waitpid(pid, NULL, 0);
         return 0;
     }
+    uint8_t *piece = plan->content ? NULL : malloc(a->chunk);
     double t0 = now_s();
-    bool wrote = true;
+    bool wrote = plan->content || piece;
     for (uint64_t off = 0; off < total && wrote;) {
         uint64_t n = total - off < a->chunk ? total - off : a->chunk;
         size_t in_msg = (size_t)(off % plan->msg_size);
         if (n > plan->msg_size - in_msg)
             n = plan->msg_size - in_msg;
-        wrote = write_all(sv[0], plan->content + in_msg, (size_t)n);
+        if (piece) /* from the file, as the session reads it */
+            wrote = pread(plan->fd, piece, (size_t)n, (off_t)in_msg) == (ssize_t)n && write_all(sv[0], piece, (size_t)n);
+        else
+            wrote = write_all(sv[0], plan->content + in_msg, (size_t)n);
         off += n;
     }
+    free(piece);
     char done;
     wrote = wrote && read_all(sv[0], &done, 1);
     double t = now_s() - t0;
@@ -298,6 +321,50 @@ static double run_pump(const bench_args *a, const run_plan *plan, bool *ok)
     waitpid(pid, &status, 0);
     *ok = wrote && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     return t;
+}
+
+/* Memory content: BENCH_MESSAGE-byte messages (or one of 'bytes') of
+ * pseudo-random bytes. */
+static bool plan_in_memory(run_plan *plan, uint64_t bytes)
+{
+    plan->msg_size = bytes < BENCH_MESSAGE ? bytes : BENCH_MESSAGE;
+    plan->messages = bytes / plan->msg_size;
+    plan->content = malloc(plan->msg_size);
+    if (!plan->content)
+        return false;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (uint64_t i = 0; i < plan->msg_size; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        plan->content[i] = (uint8_t)x;
+    }
+    sp_sha1(plan->content, plan->msg_size, plan->sha1);
+    return true;
+}
+
+/* File content: one message of the file's size; its SHA-1 read first when
+ * the receiver is to check it (before the clock starts). */
+static bool plan_from_file(run_plan *plan, const char *path, bool sha1)
+{
+    struct stat st;
+    plan->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (plan->fd < 0 || fstat(plan->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+        fprintf(stderr, "error: %s: not a readable non-empty file\n", path);
+        if (plan->fd >= 0)
+            close(plan->fd);
+        return false;
+    }
+    plan->msg_size = (uint64_t)st.st_size;
+    plan->messages = 1;
+    if (sha1) {
+        sp_sha1_ctx c;
+        sp_sha1_init(&c);
+        static uint8_t buf[1 << 16];
+        ssize_t n;
+        while ((n = read(plan->fd, buf, sizeof buf)) > 0)
+            sp_sha1_update(&c, buf, (size_t)n);
+        sp_sha1_final(&c, plan->sha1);
+    }
+    return true;
 }
 
 static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -321,24 +388,21 @@ int bench_msrp(int argc, char **argv)
         } else if (i + 1 < argc && !strcmp(argv[i], "--pipeline") && parse_u64(argv[i + 1], MSRP_WINDOW_MAX, &v)) {
             a.pipeline = (uint32_t)v;
             i++;
+        } else if (i + 1 < argc && !strcmp(argv[i], "--file") && !a.file) {
+            a.file = argv[++i];
+        } else if (i + 1 < argc && !strcmp(argv[i], "--out") && !a.out_dir) {
+            a.out_dir = argv[++i];
         } else {
-            fprintf(stderr, "usage: sippush bench msrp [--chunk-size BYTES] [--bytes TOTAL] [--sha1] "
-                            "[--pipeline N]\n");
+            fprintf(stderr, "usage: sippush bench msrp [--chunk-size BYTES] [--bytes TOTAL | --file PATH] [--out DIR] "
+                            "[--sha1] [--pipeline N]\n");
             return EXIT_USAGE;
         }
     }
-    run_plan plan;
-    plan.msg_size = a.bytes < BENCH_MESSAGE ? a.bytes : BENCH_MESSAGE;
-    plan.messages = a.bytes / plan.msg_size;
-    plan.content = malloc(plan.msg_size);
-    if (!plan.content)
+    run_plan plan = {.fd = -1};
+    if (a.file && !plan_from_file(&plan, a.file, a.sha1))
         return EXIT_FAIL;
-    uint64_t x = 0x9e3779b97f4a7c15ull;
-    for (uint64_t i = 0; i < plan.msg_size; i++) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        plan.content[i] = (uint8_t)x;
-    }
-    sp_sha1(plan.content, plan.msg_size, plan.sha1);
+    if (!a.file && !plan_in_memory(&plan, a.bytes))
+        return EXIT_FAIL;
     uint64_t bytes = plan.msg_size * plan.messages;
     uint64_t chunks = plan.messages * ((plan.msg_size + a.chunk - 1) / a.chunk);
 
@@ -346,6 +410,8 @@ int bench_msrp(int argc, char **argv)
     double t = run_msrp(&a, &plan, &ok_msrp);
     double tp = run_pump(&a, &plan, &ok_pump);
     free(plan.content);
+    if (plan.fd >= 0)
+        close(plan.fd);
     if (!ok_msrp || !ok_pump || t <= 0 || tp <= 0) {
         fprintf(stderr, "error: the %s transfer failed\n", ok_msrp ? "raw TCP" : "MSRP");
         return EXIT_FAIL;
@@ -364,6 +430,8 @@ int bench_msrp(int argc, char **argv)
     json_kv_u64(&j, "messages", plan.messages);
     json_kv_u64(&j, "pipeline", a.pipeline);
     json_kv_bool(&j, "sha1", a.sha1);
+    json_kv_cstr(&j, "source", a.file ? "file" : "memory");
+    json_kv_cstr(&j, "sink", a.out_dir ? "file" : "memory");
     json_kv_double(&j, "tcp_mb_per_s", tcp_mb);
     json_kv_double(&j, "tcp_ratio", mb / tcp_mb);
     json_object_end(&j);

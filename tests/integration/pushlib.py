@@ -2,7 +2,7 @@
 JSON lines are read as they come, and a raw UDP SIP peer that plays the other
 side (a registrar, a core, a sender or a receiver) so the wire can be seen.
 Every wait is bounded; every process started is stopped by the test's own id."""
-import json, os, random, re, select, signal, socket, subprocess, sys, tempfile, time
+import atexit, json, os, random, re, select, signal, socket, subprocess, sys, tempfile, time
 
 BUILD = os.environ.get('BUILD', 'build')
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -36,6 +36,7 @@ class Proc:
         env = dict(os.environ, ASAN_OPTIONS='detect_leaks=1')
         self.p = subprocess.Popen([exe or EXE] + args, stdout=open(self.out_path, 'w'), stderr=open(self.err_path, 'w'),
                                   env=env)
+        started.append(self)
 
     def events(self):
         out = []
@@ -198,3 +199,89 @@ def check(cond, what):
         print('FAIL: ' + what)
         raise SystemExit(1)
     print('ok   ' + what)
+
+
+def wait_sip(port, secs=10, host='127.0.0.1'):
+    """True once a SIP server answers on UDP port: an OPTIONS with Max-Forwards 0
+    gets some answer (483 from a proxy, 200 or 405 from an endpoint), resent
+    every 100 ms until then. The readiness signal of a peer that prints none."""
+    peer = Peer()
+    try:
+        end = time.time() + secs
+        n = 0
+        while time.time() < end:
+            n += 1
+            text = request('OPTIONS', 'sip:%s:%d' % (host, port), peer.port, 'ready%d-%d@x' % (n, peer.port))
+            peer.send(text.replace('Max-Forwards: 70', 'Max-Forwards: 0'), port, host)
+            m, _ = peer.recv(lambda m: not m.is_request, 0.1)
+            if m is not None:
+                return True
+        return False
+    finally:
+        peer.close()
+
+
+def barrier(peer, port, host='127.0.0.1'):
+    """Sends an OPTIONS from peer and waits for its answer: what the agent on
+    port sends in reaction to earlier messages has left it by then (one loop,
+    handled in order), so an absence checked afterwards is not a guess."""
+    call_id = 'barrier-%d@x' % random.randint(0, 1 << 30)
+    peer.send(request('OPTIONS', 'sip:%s:%d' % (host, port), peer.port, call_id), port, host)
+    m, _ = peer.recv(lambda m: not m.is_request and m.get('Call-ID') == call_id)
+    return m is not None
+
+
+def sanitizer_clean(text):
+    """No AddressSanitizer, LeakSanitizer or UBSan report in a process's stderr."""
+    return not any(k in text for k in ('ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:',
+                                        'SUMMARY: UndefinedBehaviorSanitizer'))
+
+
+class Tshark:
+    """A capture on the loopback interface into path (tshark -f bpf), ready once
+    tshark says it is capturing; fields() reads it back and a failing tshark
+    fails the test instead of reading as no rows."""
+    def __init__(self, path, bpf):
+        self.path = path
+        self.p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', bpf, '-w', path],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline, said = time.time() + 10, b''
+        while b'Capturing' not in said and time.time() < deadline and self.p.poll() is None:
+            said = self.p.stderr.readline()
+        check(b'Capturing' in said, 'tshark captures on lo (%s)' % bpf)
+
+    def close(self):
+        if self.p.poll() is None:
+            time.sleep(0.3)  # the last datagrams still in the kernel's capture buffer
+            self.p.send_signal(signal.SIGINT)
+            self.p.wait(10)
+
+    def fields(self, filt, *names, decode=()):
+        args = ['tshark', '-r', self.path, '-Y', filt, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f']
+        for d in decode:
+            args += ['-d', d]
+        for f in names:
+            args += ['-e', f]
+        r = subprocess.run(args, capture_output=True, timeout=60)
+        check(r.returncode == 0, 'tshark reads %s%s' % (filt, '' if r.returncode == 0 else ': exit %d %s' % (
+            r.returncode, r.stderr.decode(errors='replace')[-200:])))
+        return [l.split('|') for l in r.stdout.decode(errors='replace').splitlines() if l.strip()]
+
+
+started = []  # every Proc, read once more when the test ends
+
+
+@atexit.register
+def no_sanitizer_reports():
+    """Whatever a test asserted, a sanitizer report in any agent's stderr fails
+    it: each process still running is stopped first (leaks are reported at
+    exit), then every stderr is read."""
+    bad = []
+    for p in started:
+        p.stop()
+        if not sanitizer_clean(p.stderr()):
+            bad.append('%s: %s' % (' '.join(p.p.args[1:3]), p.stderr()[-1500:]))
+    if bad:
+        print('FAIL: sanitizer report\n' + '\n'.join(bad))
+        sys.stdout.flush()
+        os._exit(1)

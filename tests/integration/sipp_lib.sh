@@ -84,7 +84,16 @@ start_sipp_uas() {
   sipp_cport=$(free_port)
   start "$name" 60 sipp -nostdin -sf "$root/tests/sipp/$scenario" -i 127.0.0.1 -p "$port" -cp "$sipp_cport" "$@"
   sipp_pid=${pids[-1]}
-  sleep 0.3
+  wait_bound "$port" && wait_bound "$sipp_cport" || fail "sipp ($scenario) did not open its ports"
+}
+
+# wait_bound PORT: until a UDP socket is bound or a TCP one listens on PORT (at most 10 s).
+wait_bound() {
+  for _ in $(seq 200); do
+    [ -n "$(ss -Hlntu "sport = :$1" 2>/dev/null)" ] && return 0
+    sleep 0.05
+  done
+  return 1
 }
 
 # 'q' on the control port: sipp lets its calls end and exits, 0 when none failed.

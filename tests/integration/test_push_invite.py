@@ -10,6 +10,8 @@ delivery status, a 256 MiB push.
 
 Bounded in time; own free ports; every process it starts is stopped."""
 import hashlib, json, os, random, shutil, signal, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pushlib import wait_sip
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get('BUILD', 'build')
@@ -120,6 +122,8 @@ class Capture:
         for f in fields:
             args += ['-e', f]
         r = subprocess.run(args, capture_output=True, timeout=60)
+        if r.returncode != 0:  # a failing tshark prints nothing: not "no rows"
+            check(False, 'tshark -Y %s: exit %d %s' % (filt, r.returncode, r.stderr.decode(errors='replace')[-200:]))
         return [l for l in r.stdout.decode(errors='replace').splitlines() if l.strip()]
 
 
@@ -148,8 +152,7 @@ def sip_session(tmp, tag, via_proxy, size=300 * 1024, chunk=4096):
         kam = Proc(['kamailio', '-f', KAMCFG, '-DD', '-E', '-l', 'udp:127.0.0.1:%d' % kport,
                     '-l', 'tcp:127.0.0.1:%d' % kport, '-Y', os.path.join(tmp, 'kam-' + tag), '-w', tmp],
                    os.path.join(tmp, 'kam-%s.log' % tag), exe=False)
-        time.sleep(1.0)
-        check(kam.p.poll() is None, '%s: kamailio runs' % tag)
+        check(wait_sip(kport) and kam.p.poll() is None, '%s: kamailio answers' % tag)
     recv = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % port, '--listen', 'tcp:127.0.0.1:%d' % port,
                  '--aor', 'sip:bob@127.0.0.1', '--app', 'wml.ua', '--out', inbox], os.path.join(tmp, 'recv-%s.jsonl' % tag))
     check(recv.wait_event('listening') is not None, '%s: recv listening' % tag)
@@ -206,11 +209,26 @@ def sip_session(tmp, tag, via_proxy, size=300 * 1024, chunk=4096):
     for want in ('setup:active', 'recvonly', 'accept-types:message/cpim *', 'path:msrp://', 'file-transfer-id:',
                  'file-selector:', 'file-date:'):
         check(want in answer, '%s: answer has %s' % (tag, want))
+    # seed 002 §7.3.1.1 step 6: the receiver's 200 carries the SDP answer, one accepted MSRP stream per offered one
+    media = answer.split('|')[3] if len(answer.split('|')) > 3 else ''
+    check(bool(ok200) and 'Content-Type: application/sdp' in ok200[0] and media.startswith('message ') and
+          not media.startswith('message 0 ') and media.endswith(' TCP/MSRP *') and media.count('message ') == 1,
+          '%s: the 200 carries the SDP answer, the stream accepted (%s)' % (tag, media))
     tid_o = [a for a in offer.split(',') if a.startswith('file-transfer-id:')]
     tid_a = [a for a in answer.split(',') if a.startswith('file-transfer-id:')]
     check(tid_o and tid_o == tid_a, '%s: the same file-transfer-id' % tag)
     # MSRP ports from the SDP paths; decode them as MSRP
     mports = msrp_ports((offer, answer))
+    # RFC 6135 §4 / RFC 4145: the active end (the receiver, answering setup:active) opens the one
+    # MSRP connection, to the passive sender's a=path port, once the ACK has reached it
+    oport = [int(x.split(':')[3].split('/')[0]) for x in offer.split(',') if x.startswith('path:msrp://')]
+    syns = cap.fields([], 'tcp.flags.syn == 1 && tcp.flags.ack == 0', 'frame.number', 'tcp.dstport')
+    syns = [(int(n), int(d)) for n, d in (r.split('|') for r in syns) if int(d) in mports]
+    acks = cap.fields(dec, 'sip.Method == "ACK" && udp.dstport == %d' % port, 'frame.number')
+    check(len(oport) == 1 and [d for _, d in syns] == oport, '%s: one connection, to the offer\'s path port %s (%s)'
+          % (tag, oport, syns))
+    check(bool(syns) and bool(acks) and syns[0][0] > int(acks[0]), '%s: connected after the ACK reached the receiver '
+          '(SYN frame %s, ACK frame %s)' % (tag, syns[:1], acks[:1]))
     mdec = dec + ['tcp.port==%d,msrp' % p for p in mports]
     ours = sip_filter + ''.join(' or tcp.port==%d' % p for p in mports)
     # TCP's own sequence analysis (a full window on loopback) is not about the protocols under test

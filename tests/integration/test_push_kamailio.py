@@ -20,9 +20,9 @@ kam = subprocess.Popen(['kamailio', '-f', CFG, '-P', os.path.join(rundir, 'k.pid
 core = 'sip:127.0.0.1:%d' % kport
 sock = os.path.join(rundir, 'psa.sock')
 procs = []
+cap = Tshark(os.path.join(rundir, 'core.pcap'), 'udp port %d' % kport)
 try:
-    time.sleep(1.0)
-    check(kam.poll() is None, 'kamailio runs on 127.0.0.1:%d' % kport)
+    check(wait_sip(kport) and kam.poll() is None, 'kamailio answers on 127.0.0.1:%d' % kport)
     psa = Proc(['psa', '--verbose', '--listen', 'udp:127.0.0.1:%d' % pport, '--control', 'unix:' + sock, '--proxy', core])
     procs.append(psa)
     check(psa.wait_event('listening') is not None, 'psa listening')
@@ -47,6 +47,18 @@ try:
                         'mms.ua', '--type', 'text/plain', f])
     check(rc == 0 and res.get("method") == "NOTIFY", "NOTIFY push in the subscription, through the core")
     check(recv.wait_event('push', 5, lambda e: e['method'] == 'NOTIFY') is not None, 'NOTIFY push delivered')
+    # seed 002 §7.2.2.2 step 5 on the wire: the push NOTIFY leaves the psa for the core on the route the
+    # core recorded, and the core hands it to the receiver, in the dialog of the receiver's SUBSCRIBE
+    cap.close()
+    dec = ['udp.port==%d,sip' % p for p in (kport, rport, pport)]
+    sub = cap.fields('sip.Method == "SUBSCRIBE" && udp.srcport == %d' % rport, 'sip.Call-ID', 'sip.from.tag', decode=dec)
+    pushes = cap.fields('sip.Method == "NOTIFY" && sip.Content-Type contains "text/plain"', 'udp.srcport', 'udp.dstport',
+                        'sip.Call-ID', 'sip.to.tag', 'sip.Route', decode=dec)
+    legs = [(int(r[0]), int(r[1])) for r in pushes]
+    check(legs == [(pport, kport), (kport, rport)], 'the NOTIFY push goes psa -> core -> recv (%s)' % legs)
+    check(bool(sub) and all(r[2:4] == sub[0][:2] for r in pushes),
+          'the NOTIFY push is in the subscription\'s dialog (Call-ID, the subscriber\'s tag: %s vs %s)' % (pushes, sub[:1]))
+    check(bool(pushes) and '127.0.0.1:%d' % kport in pushes[0][4], 'the psa routes it by the core\'s Record-Route')
 
     rc, res, err = run(['send', '--to', 'sip:nobody@push.test', '--proxy', core, '--type', 'text/plain', f])
     check(rc == 1 and res.get('status') == 404 and res.get('retry') is False, 'unknown user: 404 from the core, no retry')
@@ -55,9 +67,13 @@ try:
     check(rc == 0 and res.get('status') == 202, 'REFER through the core accepted')
     check(psa.wait_event('referred', 10, lambda e: e['status'] == 200) is not None, 'the referred SUBSCRIBE succeeded')
     check(recv.stop() == 0, 'recv de-registers and exits 0')
+    check(sanitizer_clean(recv.stderr()), 'recv: no sanitizer report')
     rc, res, err = run(['send', '--to', 'sip:bob@push.test', '--proxy', core, '--type', 'text/plain', f])
     check(rc == 1 and res.get('status') in (404, 480), 'after de-registration the core has no contact')
+    check(psa.stop() == 0, 'psa exits 0 on SIGTERM')
+    check(sanitizer_clean(psa.stderr()), 'psa: no sanitizer report')
 finally:
+    cap.close()
     for p in procs:
         p.stop()
     if kam.poll() is None:

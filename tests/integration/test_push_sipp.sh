@@ -17,9 +17,15 @@ wait_line() { for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0;
 
 rp=$(port); pp=$(port)
 "$exe" recv --listen "udp:127.0.0.1:$rp" --app mms.ua --accept text/plain --out none > "$tmp/recv.jsonl" 2> "$tmp/recv.err" &
-pids+=($!)
+recv_pid=$!; pids+=($recv_pid)
 "$exe" psa --listen "udp:127.0.0.1:$pp" > "$tmp/psa.jsonl" 2> "$tmp/psa.err" &
-pids+=($!)
+psa_pid=$!; pids+=($psa_pid)
+# stop NAME PID: SIGTERM, then its exit status 0 and a stderr free of sanitizer reports.
+stop() {
+  kill -TERM "$2"; wait "$2"; local rc=$?
+  [ "$rc" -eq 0 ] || fail "$1 exited $rc: $(tail -20 "$tmp/$1.err")"
+  ! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$tmp/$1.err" || fail "$1: $(grep -m5 -E 'Sanitizer|runtime error' "$tmp/$1.err")"
+}
 wait_line "$tmp/recv.jsonl" '"listening"' || fail "recv did not start"
 wait_line "$tmp/psa.jsonl" '"listening"' || fail "psa did not start"
 
@@ -39,3 +45,6 @@ timeout 60 sipp -sf "$root/tests/sipp/message_push.xml" -m 500 -r 200 -l 50 -i 1
 n=$(grep -c '"event":"push"' recv.jsonl)
 [ "$n" -eq 500 ] || fail "$n pushes delivered, 500 wanted"
 echo "ok   500 MESSAGE pushes answered 200 and delivered once each"
+stop recv "$recv_pid"
+stop psa "$psa_pid"
+echo "ok   recv and psa exit 0 on SIGTERM, no sanitizer report"

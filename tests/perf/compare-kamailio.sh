@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Our UAS beside Kamailio, each answering MESSAGE over UDP on loopback, driven
-# by sipp at the highest rate it sustains for DURATION seconds (default 20):
+# by sipp at the highest rate it sustains for DURATION seconds (default 45):
 # Kamailio stateless (sl_send_reply) with each worker count of CHILDREN,
 # Kamailio stateful (t_newtran/t_reply), our UAS (the transaction layer),
 # ROUNDS times in turn, then our UAS once more with sipp losing 10 %.
@@ -8,7 +8,17 @@
 # best stateless Kamailio and to the stateful one.
 # Not part of `make test`: run it by hand (or COMPARE_KAMAILIO=1 make bench).
 #   tests/perf/compare-kamailio.sh [BUILD]
-# Environment: DURATION (s), ROUNDS, RATE (calls/s asked of sipp), LIMIT
+# Steady state: our UAS keeps every transaction for timer J (64*T1 = 32 s)
+# after its answer, Kamailio's tm for its wait timer (5 s); until the longer
+# has run once nothing is freed and a rate is a burst. Every rate, the
+# processor time per call and sipp's own processor share are measured over
+# the window from WARMUP (default 33 s) to DURATION only; the peak memory
+# (proportional set size, summed over the server's processes: Kamailio's
+# shared memory counted once) is sampled over the whole run. Our UAS runs
+# with MAX_TXNS = RATE x 40 s, what sip/README.md tells an operator to size
+# it to (rate x 32 s, with room). A run whose sipp_cpu_share is near 1 sits at
+# sipp's ceiling: sipp, not the server, set its rate.
+# Environment: DURATION (s), WARMUP (s), ROUNDS, RATE (calls/s asked of sipp), LIMIT
 # (calls open at once: sipp then runs a window and finds the server's pace
 # instead of burying itself in retransmissions), CHILDREN (Kamailio UDP
 # worker counts to try), SOCKBUF (UDP socket buffer of sipp and of both
@@ -27,9 +37,11 @@
 # often as RFC 3261 lets a client before timer F (10 times, not its 5).
 BUILD=${1:-${BUILD:-build}}
 . "$(dirname "$0")/../integration/sipp_lib.sh"
-DURATION=${DURATION:-20}
+DURATION=${DURATION:-45}
+WARMUP=${WARMUP:-33}
 ROUNDS=${ROUNDS:-1}
 RATE=${RATE:-200000}
+MAX_TXNS=${MAX_TXNS:-$((RATE * 40))}
 LIMIT=${LIMIT:-1000}
 CHILDREN=${CHILDREN:-1 2}
 SOCKBUF=${SOCKBUF:-4194304}
@@ -39,6 +51,7 @@ if [ "$SOCKBUF" != 0 ]; then
   sipp_buf=(-buff_size "$SOCKBUF") kamailio_buf=(-b "$SOCKBUF") uas_buf=(--sockbuf "$SOCKBUF")
 fi
 command -v kamailio >/dev/null || fail "kamailio is not installed"
+[ "$WARMUP" -lt "$DURATION" ] || fail "WARMUP ($WARMUP s) must be shorter than DURATION ($DURATION s)"
 build_peers
 
 # cpu_seconds PID...: the processor time (user and system) the processes have used.
@@ -48,45 +61,79 @@ cpu_seconds() {
   python3 -c 'import os, sys; print(int(sys.argv[1]) / os.sysconf("SC_CLK_TCK"))' "$ticks"
 }
 
+# sample_pss FILE PID...: until killed, the largest sum of the processes'
+# proportional set size (KiB) seen, sampled every 0.2 s, kept in FILE.
+sample_pss() {
+  local out=$1; shift
+  exec python3 - "$out" "$@" <<'PY'
+import sys, time
+out, pids, peak = sys.argv[1], sys.argv[2:], 0
+while True:
+    total = 0
+    for p in pids:
+        try:
+            for line in open('/proc/%s/smaps_rollup' % p):
+                if line.startswith('Pss:'):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    if total > peak:
+        peak = total
+        open(out, 'w').write(str(peak))
+    time.sleep(0.2)
+PY
+}
+
 # drive NAME PORT SERVER-PIDS [SIPP ARGS...]: sipp against 127.0.0.1:PORT; prints
-# the JSON line, with the processor time the server's processes spent per call
-# answered: what the server costs, whichever side sets the pace.
+# the JSON line: the rate, the processor time the server's processes spent per
+# call answered (what the server costs, whichever side sets the pace) and
+# sipp's processor share, all over the steady window (WARMUP to DURATION), and
+# the servers' peak memory over the run.
 drive() {
   local name=$1 port=$2 servers=$3; shift 3
   local sport cport; sport=$(free_port); cport=$(free_port)
-  local t0 t1 cpu0 cpu1
-  cpu0=$(cpu_seconds $servers)
+  local t0 w0 w1 cpu0 cpu1 scpu0 scpu1 sipp_pid
+  sample_pss "$work/$name.pss" $servers </dev/null >/dev/null 2>&1 &
+  local mpid=$!
+  pids+=($mpid)
   t0=$(date +%s.%N)
   (cd "$work" && exec timeout $((DURATION + 60)) sipp -nostdin 127.0.0.1:"$port" -sf "$root/tests/sipp/uac_message.xml" \
      -t u1 -i 127.0.0.1 -p "$sport" -cp "$cport" -r "$RATE" -rp 1000 -l "$LIMIT" -trace_stat -stf "$work/$name.csv" -fd 1 "${sipp_buf[@]}" "$@" \
      >"$work/$name-sipp.out" 2>&1) &
   local spid=$!
   pids+=($spid)
-  sleep "$DURATION"
+  sleep "$WARMUP"
+  sipp_pid=$(pgrep -P "$spid" -x sipp | head -n 1)
+  w0=$(date +%s.%N); cpu0=$(cpu_seconds $servers); scpu0=$(cpu_seconds $sipp_pid)
+  sleep $((DURATION - WARMUP))
+  w1=$(date +%s.%N); cpu1=$(cpu_seconds $servers); scpu1=$(cpu_seconds $sipp_pid)
   # 'q' on sipp's control port: stop making calls, let the open ones end
   python3 -c 'import socket, sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"q", ("127.0.0.1", int(sys.argv[1])))' "$cport"
   wait "$spid"
-  t1=$(date +%s.%N)
-  cpu1=$(cpu_seconds $servers)
-  python3 - "$name" "$work/$name.csv" "$t0" "$t1" "$DURATION" "$cpu0" "$cpu1" <<'PY'
+  kill "$mpid" 2>/dev/null; wait "$mpid" 2>/dev/null
+  python3 - "$name" "$work/$name.csv" "$w0" "$w1" "$cpu0" "$cpu1" "$scpu0" "$scpu1" "$(cat "$work/$name.pss" 2>/dev/null || echo 0)" <<'PY'
 import csv, json, sys
-name, path, t0, t1, duration = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
-cpu = float(sys.argv[7]) - float(sys.argv[6])
+name, path = sys.argv[1], sys.argv[2]
+w0, w1, cpu0, cpu1, scpu0, scpu1 = (float(x) for x in sys.argv[3:9])
+peak_kib = int(sys.argv[9])
 rows = list(csv.reader(open(path), delimiter=';'))
 h, data = rows[0], rows[1:]
 col = lambda r, k: r[h.index(k)]
 when = lambda r: float(col(r, 'CurrentTime').split('\t')[-1])
 num = lambda r, k: int(float(col(r, k)))
-# the window: from the first report to the last one taken while sipp was still sending
-sending = [r for r in data if when(r) <= t0 + duration + 0.5] or data
-a, b = sending[0], sending[-1]
+# the steady window: sipp's per-second reports from WARMUP to DURATION
+window = [r for r in data if w0 - 0.5 <= when(r) <= w1 + 0.5]
+a, b = (window[0], window[-1]) if len(window) >= 2 else (data[0], data[-1])
 span = when(b) - when(a)
-rate = (num(b, 'SuccessfulCall(C)') - num(a, 'SuccessfulCall(C)')) / span if span > 0 else 0
+calls = num(b, 'SuccessfulCall(C)') - num(a, 'SuccessfulCall(C)')
+rate = calls / span if span > 0 else 0
 last = data[-1]
-answered = num(last, 'SuccessfulCall(C)')
-print(json.dumps({"target": name, "rate": round(rate, 1), "successful": answered,
-                  "failed": num(last, 'FailedCall(C)'), "retransmissions": num(last, 'Retransmissions(C)'),
-                  "seconds": round(span, 2), "server_cpu_us_per_call": round(cpu * 1e6 / answered, 2) if answered else None}))
+print(json.dumps({"target": name, "rate": round(rate, 1), "steady_window_s": round(span, 2),
+                  "successful": num(last, 'SuccessfulCall(C)'), "failed": num(last, 'FailedCall(C)'),
+                  "retransmissions": num(last, 'Retransmissions(C)'),
+                  "server_cpu_us_per_call": round((cpu1 - cpu0) * 1e6 / (rate * (w1 - w0)), 2) if rate else None,
+                  "sipp_cpu_share": round((scpu1 - scpu0) / (w1 - w0), 3) if w1 > w0 else None,
+                  "server_peak_mb": round(peak_kib / 1024, 1)}))
 PY
 }
 
@@ -108,7 +155,7 @@ kamailio_run() {
 uas_run() {
   local name=$1; shift
   local port; port=$(free_port)
-  start_uas "$port" --max-txns 8000000 "${uas_buf[@]}"
+  start_uas "$port" --seconds $((DURATION + 90)) --max-txns "$MAX_TXNS" "${uas_buf[@]}"
   drive "$name" "$port" "$uas_pid" "$@" | tee -a "$work/$name.json"
   stop_uas >"$work/$name-uas.json"
   [ "$(json_get "$(cat "$work/$name-uas.json")" duplicates)" = 0 ] || fail "$name: a request reached the TU twice"
@@ -131,12 +178,14 @@ stateless = {c: median(f"kamailio-stateless-{c}") for c in children}
 best = max(stateless, key=stateless.get)
 ours, stateful = median("sippush"), median("kamailio-stateful")
 ratio = lambda a, b: round(a / b, 3) if b else None
-cpu = {n: median(n, "server_cpu_us_per_call") for n in [f"kamailio-stateless-{c}" for c in children]
-       + ["kamailio-stateful", "sippush"]}
+names = [f"kamailio-stateless-{c}" for c in children] + ["kamailio-stateful", "sippush"]
+cpu = {n: median(n, "server_cpu_us_per_call") for n in names}
 print(json.dumps({"target": "medians", "rounds": len(runs("sippush")),
                   **{f"kamailio_stateless_{c}": r for c, r in stateless.items()},
                   "kamailio_stateful": stateful, "sippush": ours,
-                  "server_cpu_us_per_call": cpu}))
+                  "server_cpu_us_per_call": cpu,
+                  "server_peak_mb": {n: median(n, "server_peak_mb") for n in names},
+                  "sipp_cpu_share": {n: median(n, "sipp_cpu_share") for n in names}}))
 print(json.dumps({"target": "ratios", "kamailio_stateless_children": int(best),
                   "sippush_vs_kamailio_stateless": ratio(ours, stateless[best]),
                   "sippush_vs_kamailio_stateful": ratio(ours, stateful),

@@ -5,8 +5,12 @@ loopback, against Kamailio answering MESSAGE statelessly in the same run.
     python3 tests/perf/recv_message_rate.py [--calls N] [--rate R] [--limit L]
         [--rounds K] [--children "1 2"] [--sockbuf BYTES] [--build DIR]
 
-Prints one line per run: the target, messages answered 200, failures and the
-rate. Runs, K rounds in turn: Kamailio stateless with each worker count (the
+Prints one line per run: the target, messages answered 200, failures, the
+rate and the server's memory when the run ended (proportional set size of
+its processes: at that point the receiver's duplicate table, which holds
+each request 32 s, has been full for most of the run). The default 4 million
+calls run longer than those 32 s at the rates loopback allows, so the rate is
+a steady one. Runs, K rounds in turn: Kamailio stateless with each worker count (the
 baseline is the best of them), recv --out none with a body and feature-tag
 routing; then once each: recv with 10 % of sipp's packets lost, and recv
 behind Kamailio as registrar and proxy. Then the medians and the ratio.
@@ -18,6 +22,8 @@ overflow it and sipp's retransmission cycle, not the server, sets the rate
 import argparse, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
+from pushlib import wait_sip  # noqa: E402  (a server is ready once it answers an OPTIONS)
 
 
 def free_port():
@@ -60,16 +66,33 @@ def cpu_seconds(p):
     return total / os.sysconf('SC_CLK_TCK')
 
 
+def pss_kib(p):
+    """Proportional set size of p and of every process of its group (KiB)."""
+    total = 0
+    for d in os.listdir('/proc'):
+        if not d.isdigit():
+            continue
+        try:
+            grp = int(open('/proc/%s/stat' % d).read().rsplit(')', 1)[1].split()[2])
+            if int(d) != p.pid and grp != p.pid:
+                continue
+            total += sum(int(l.split()[1]) for l in open('/proc/%s/smaps_rollup' % d) if l.startswith('Pss:'))
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
 def measured(server, *args):
-    """sipp(*args) with the server's processor time per answered call added."""
+    """sipp(*args) with the server's processor time per answered call and its memory at the end added."""
     c0 = cpu_seconds(server)
     ok, bad, secs = sipp(*args)
-    return ok, bad, secs, (cpu_seconds(server) - c0) * 1e6 / ok if ok else 0
+    return ok, bad, secs, (cpu_seconds(server) - c0) * 1e6 / ok if ok else 0, pss_kib(server)
 
 
 def report(name, res):
-    ok, bad, secs, cpu = res
-    print('%-48s %8d ok %6d failed %8.0f /s %6.2f us cpu/call' % (name, ok, bad, ok / secs if secs else 0, cpu))
+    ok, bad, secs, cpu, kib = res
+    print('%-48s %8d ok %6d failed %8.0f /s %6.2f us cpu/call %8.1f MB' % (
+        name, ok, bad, ok / secs if secs else 0, cpu, kib / 1024.0))
     sys.stdout.flush()
     return ok / secs if secs else 0, cpu
 
@@ -102,13 +125,14 @@ def start_recv(exe, procs):
     p = subprocess.Popen([exe, 'recv', '--listen', 'udp:127.0.0.1:%d' % port, '--app', 'sms.ua', '--app', 'mms.ua',
                           '--out', 'none'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     procs.append(p)
-    time.sleep(0.5)
+    if not wait_sip(port):
+        raise SystemExit('recv does not answer on %d' % port)
     return p, port
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--calls', type=int, default=2000000)
+    ap.add_argument('--calls', type=int, default=4000000)
     ap.add_argument('--rate', type=int, default=200000, help='what sipp is asked for (it is the limit)')
     ap.add_argument('--limit', type=int, default=1000, help='calls sipp keeps open at once')
     ap.add_argument('--rounds', type=int, default=1)
@@ -131,7 +155,8 @@ def main():
                 open(os.path.join(run, 'stateless.cfg'), 'w').write(cfg)
                 kam = kamailio(run, 'k1', ['-f', os.path.join(run, 'stateless.cfg')] + kbuf)
                 procs.append(kam)
-                time.sleep(1)
+                if not wait_sip(kport):
+                    raise SystemExit('kamailio does not answer on %d' % kport)
                 stateless.setdefault(ch, []).append(report('kamailio, stateless 200, %s children' % ch,
                                                            measured(kam, a, 'message_push.xml',
                                                                     '127.0.0.1:%d' % kport, a.calls, a.rate)))
@@ -155,7 +180,8 @@ def main():
         core = kamailio(run, 'k2', ['-f', os.path.join(ROOT, 'tests', 'kamailio', 'core.cfg'), '-m', '4096',
                                     '-l', 'udp:127.0.0.1:%d' % cport] + kbuf)
         procs.append(core)
-        time.sleep(1)
+        if not wait_sip(cport):
+            raise SystemExit('kamailio (core) does not answer on %d' % cport)
         rport = free_port()
         recv = subprocess.Popen([exe, 'recv', '--listen', 'udp:127.0.0.1:%d' % rport, '--aor', 'sip:bob@push.test',
                                  '--registrar', 'sip:127.0.0.1:%d' % cport, '--app', 'mms.ua', '--out', 'none',

@@ -356,7 +356,19 @@ START_TEST(two_files_reinvite_then_bye)
     ck_assert_int_eq(pl.delivered, 2);
     const char *re = pl_wire(&pl.rx, "INVITE ", 1);
     ck_assert_ptr_nonnull(re);
-    ck_assert(has(re, "\r\nm=message 0 TCP/MSRP *\r\n"));
+    /* seed 002 §7.3.2.3 timer 1-2: the stream of the finished file (the first,
+     * 500 bytes) goes to port 0, the other stays as offered, in its place. */
+    const char *first = pl_wire(&pl.rx, "INVITE ", 0);
+    const char *o1 = strstr(first, "\r\nm="), *o2 = o1 ? strstr(o1 + 2, "\r\nm=") : NULL;
+    ck_assert(o1 && o2);
+    ck_assert(memmem(o1, (size_t)(o2 - o1), "size:500 ", 9) != NULL);
+    ck_assert(has(o2, "size:200000 "));
+    const char *m1 = strstr(re, "\r\nm="), *m2 = m1 ? strstr(m1 + 2, "\r\nm=") : NULL;
+    ck_assert(m1 && m2);
+    ck_assert_ptr_null(strstr(m2 + 2, "\r\nm=")); /* both streams kept, no new one */
+    ck_assert(!strncmp(m1, "\r\nm=message 0 TCP/MSRP *\r\n", 26));
+    ck_assert(strncmp(m2, "\r\nm=message 0 ", 16) != 0);
+    ck_assert(has(m2, "size:200000 "));
     ck_assert_ptr_nonnull(pl_wire(&pl.rx, "BYE ", 0));
     free(a);
     free(b);

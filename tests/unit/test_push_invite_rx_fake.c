@@ -1,12 +1,12 @@
 /* test_push_invite_rx_fake.c - the Push Receiver Agent's session-mode side
  * on a fake clock and network (txn_fake.h) against a sender played by
- * hand: the answers to session refreshes (re-INVITE, UPDATE) carry the
- * session timer, an INVITE past max_sessions gets 486 with Retry-After, a
- * 200 never ACKed ends in a BYE at Timer L (64*T1), refusals for size and
- * name length; an offer whose offerer connects is answered passive with
- * the listener's address (IPv4 and IPv6), and a session nobody connects to
- * ends with BYE at the connection watch. No MSRP connection is made: the
- * loop never runs. */
+ * hand: the 200 to the INVITE carries the SDP answer, the answers to
+ * session refreshes (re-INVITE, UPDATE) carry the session timer, an INVITE
+ * past max_sessions gets 486 with Retry-After, a 200 never ACKed ends in a
+ * BYE at Timer L (64*T1), refusals for size and name length; an offer whose
+ * offerer connects is answered passive with the listener's address (IPv4
+ * and IPv6), and a session nobody connects to ends with BYE at the
+ * connection watch. No MSRP connection is made: the loop never runs. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +155,38 @@ static const fake_event *last_final(rxf *f)
             return &e->resp[i];
     return NULL;
 }
+
+/* Seed 002 §7.3.1.1 steps 6, 6a, 6b (RFC 3264, RFC 4975, RFC 6135): the
+ * receiver's own 200 carries the SDP answer: the stream accepted on its
+ * place, the active end (it connects), recvonly, its MSRP path, the same
+ * file-transfer-id, and the max-size it takes. */
+START_TEST(the_200_carries_the_sdp_answer)
+{
+    push_invite_rx_config cfg = {.max_size = 5000};
+    rxf f;
+    rxf_open_with(&f, &cfg);
+    send_req(&f, "INVITE", "ans1@x", 1, NULL);
+    const fake_event *ok = last_final(&f);
+    ck_assert_ptr_nonnull(ok);
+    ck_assert_uint_eq(ok->status, 200);
+    const char *m = ok->msg->buf;
+    ck_assert(fake_has(m, "Content-Type: application/sdp\r\n"));
+    const char *sdp = strstr(m, "\r\n\r\n");
+    ck_assert_ptr_nonnull(sdp);
+    ck_assert_msg(strstr(sdp, "\r\nv=0\r\n") == sdp + 2, "%s", m);
+    const char *media = strstr(sdp, "\r\nm=message ");
+    ck_assert_ptr_nonnull(media);
+    ck_assert_ptr_null(strstr(media + 2, "\r\nm=")); /* one stream for the one offered */
+    ck_assert(strncmp(media, "\r\nm=message 0 ", 16) != 0);
+    ck_assert(fake_has(media, " TCP/MSRP *\r\n"));
+    ck_assert(fake_has(media, "\r\na=setup:active\r\n"));
+    ck_assert(fake_has(media, "\r\na=recvonly\r\n"));
+    ck_assert(fake_has(media, "\r\na=path:msrp://10.0.0.2:"));
+    ck_assert(fake_has(media, "\r\na=file-transfer-id:ft0001\r\n"));
+    ck_assert_msg(fake_has(media, "\r\na=max-size:5000\r\n"), "%s", m);
+    rxf_close(&f);
+}
+END_TEST
 
 START_TEST(refresh_answers_carry_the_session_timer)
 {
@@ -424,6 +456,7 @@ static Suite *push_invite_rx_fake_suite(void)
 {
     Suite *s = suite_create("push_invite_rx_fake");
     TCase *t = tcase_create("receiver");
+    tcase_add_test(t, the_200_carries_the_sdp_answer);
     tcase_add_test(t, refresh_answers_carry_the_session_timer);
     tcase_add_test(t, sessions_past_the_limit_get_486);
     tcase_add_test(t, unacked_200_ends_with_bye);

@@ -272,6 +272,54 @@ START_TEST(subscription_notify_push_and_expiry)
 }
 END_TEST
 
+/* RFC 6665 §4.2.1.1: the notifier may shorten the Expires asked for, never
+ * lengthen it; the 200 and the NOTIFY say what was granted, and the
+ * subscription ends when the granted time is up. */
+static void short_subscriptions(push_psa_config *c) { c->max_sub_expires = 900; }
+
+static unsigned granted(void)
+{
+    char e[16];
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert(pfake_header(F, (size_t)pfake_last(F, "SIP/2.0 "), "Expires", e, sizeof e));
+    return (unsigned)atoi(e);
+}
+
+START_TEST(granted_expires_is_capped)
+{
+    tweak = short_subscriptions;
+    make(false);
+    subscribe("z9hG4bKc1", "c1@x", UA_EVENT, SUB_PAI, 900); /* at the cap: as asked */
+    ck_assert_uint_eq(granted(), 900);
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)pfake_last(F, "NOTIFY ")), "Subscription-State: active;expires=900\r\n"));
+    pfake_reply(F, (size_t)pfake_last(F, "NOTIFY "), 200, NULL, NULL, NULL);
+    subscribe("z9hG4bKc2", "c2@x", UA_EVENT, SUB_PAI, 901); /* one past it: capped */
+    ck_assert_uint_eq(granted(), 900);
+    ck_assert_ptr_nonnull(strstr(pfake_msg(F, (size_t)pfake_last(F, "NOTIFY ")), "Subscription-State: active;expires=900\r\n"));
+    pfake_reply(F, (size_t)pfake_last(F, "NOTIFY "), 200, NULL, NULL, NULL);
+    subscribe("z9hG4bKc3", "c3@x", UA_EVENT, SUB_PAI, 60); /* shorter: as asked */
+    ck_assert_uint_eq(granted(), 60);
+    pfake_reply(F, (size_t)pfake_last(F, "NOTIFY "), 200, NULL, NULL, NULL);
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("mms.ua")), 3);
+    pfake_advance(F, 61000);
+    ck_assert_uint_eq(sub_ended, 1);
+    /* the capped one ends at 900 s, not at the 901 asked */
+    pfake_advance(F, 899000 - 61000);
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("mms.ua")), 2);
+    pfake_advance(F, 1001);
+    ck_assert_uint_eq(sub_ended, 3);
+    ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_LIT("")), 0);
+    destroy();
+    /* the default cap */
+    make(false);
+    subscribe("z9hG4bKc4", "c4@x", UA_EVENT, SUB_PAI, PUSH_PSA_SUB_EXPIRES_DEFAULT);
+    ck_assert_uint_eq(granted(), PUSH_PSA_SUB_EXPIRES_DEFAULT);
+    subscribe("z9hG4bKc5", "c5@x", UA_EVENT, SUB_PAI, PUSH_PSA_SUB_EXPIRES_DEFAULT + 1);
+    ck_assert_uint_eq(granted(), PUSH_PSA_SUB_EXPIRES_DEFAULT);
+    destroy();
+}
+END_TEST
+
 START_TEST(notify_481_ends_the_subscription)
 {
     make(false);
@@ -879,6 +927,7 @@ static Suite *push_psa_suite(void)
     tcase_add_test(t, bindings_expire);
     tcase_add_test(t, subscription_refusals);
     tcase_add_test(t, subscription_notify_push_and_expiry);
+    tcase_add_test(t, granted_expires_is_capped);
     tcase_add_test(t, notify_481_ends_the_subscription);
     tcase_add_test(t, message_push_and_outcomes);
     tcase_add_test(t, page_mode_bound_and_invite);

@@ -415,6 +415,30 @@ START_TEST(notify_matching_rules)
     memcpy(strstr(wrong, "tag=sub1"), "tag=sub2", 8);
     parse(&n, wrong);
     ck_assert(!sip_sub_notify_matches(&sub.m, &n.m)); /* not our From tag */
+    /* What matches: same Call-ID, our From tag in To, the package and the id;
+     * the notifier's own tag is free (forks, §4.1.4) and other Event
+     * parameters take no part. */
+    parse(&n, notify("f", "ua-profile;id=7", "active"));
+    ck_assert(sip_sub_notify_matches(&sub.m, &n.m));
+    parse(&n, notify("fork2", "ua-profile;id=7", "pending"));
+    ck_assert(sip_sub_notify_matches(&sub.m, &n.m));
+    parse(&n, notify("f", "ua-profile;profile-type=application;id=7", "active"));
+    ck_assert(sip_sub_notify_matches(&sub.m, &n.m));
+    snprintf(wrong, sizeof wrong, "%s", notify("f", "ua-profile;id=7", "active"));
+    memcpy(strstr(wrong, "Call-ID: sub-call"), "Call-ID: sub-cals", 17);
+    parse(&n, wrong);
+    ck_assert(!sip_sub_notify_matches(&sub.m, &n.m)); /* another dialog's Call-ID */
+    /* no id on either side matches */
+    char no_id[1024];
+    snprintf(no_id, sizeof no_id, "%s", SUBSCRIBE);
+    char *ev = strstr(no_id, ";id=7\r\n");
+    memmove(ev, ev + 5, strlen(ev + 5) + 1);
+    parsed sub2;
+    parse(&sub2, no_id);
+    parse(&n, notify("f", "ua-profile", "active"));
+    ck_assert(sip_sub_notify_matches(&sub2.m, &n.m));
+    parse(&n, notify("f", "ua-profile;id=7", "active"));
+    ck_assert(!sip_sub_notify_matches(&sub2.m, &n.m)); /* id present vs absent */
 }
 END_TEST
 

@@ -144,12 +144,11 @@ START_TEST(refused_tcp_connection_is_a_503_without_retransmitting)
     sip_txn_id id;
     ck_assert_int_eq(sip_txn_request(sip_txn_tp_layer(client.a), req, strlen(req), &dest, on_response, &client,
                                      &id), 0);
-    tp_ms t0 = tp_clock_ms();
     run_until(loop, &client.finals, 1);
     ck_assert_int_eq(client.finals, 1);
+    /* 503 from the layer, not timer F's 408: the refused connection ended it. */
     ck_assert_uint_eq(client.last_status, 503);
     ck_assert(client.last_local);
-    ck_assert_uint_lt(tp_clock_ms() - t0, 2000);
     for (int i = 0; i < 10; i++)
         tp_loop_run_once(loop, 5);
     ck_assert_int_eq(client.finals, 1);

@@ -689,8 +689,7 @@ START_TEST(stalled_half_message_is_closed)
     tp_ms t0 = tp_clock_ms();
     ck_assert(loop_run_until(loop, &server.closed, 3000));
     ck_assert_int_eq(server.why, TP_CLOSE_STALLED);
-    ck_assert_uint_ge(tp_clock_ms() - t0, 50);
-    ck_assert_uint_lt(tp_clock_ms() - t0, 2000); /* well before idle */
+    ck_assert_uint_ge(tp_clock_ms() - t0, 50); /* stalled, not idle: the reason says which timer */
     char c;
     ck_assert_int_eq(recv(fd, &c, 1, 0), 0); /* the peer sees the close */
     close(fd);

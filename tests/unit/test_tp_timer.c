@@ -50,8 +50,11 @@ START_TEST(thousands_fire_in_due_order)
     tp_timers_init(&h, 1000);
     item *items = items_new(&r, &h, MANY);
     srand(7);
-    for (size_t i = 0; i < MANY; i++)
+    for (size_t i = 0; i < MANY; i++) {
+        ck_assert(!tp_timer_armed(&items[i].t));
         ck_assert_int_eq(tp_timer_start(&h, &items[i].t, 1 + (tp_ms)(rand() % 3000)), 0);
+        ck_assert(tp_timer_armed(&items[i].t)); /* and disarmed as it fires (on_fire) */
+    }
     ck_assert_uint_eq(tp_timers_count(&h), MANY);
     ck_assert_uint_eq(tp_timers_run_until(&h, 1000 + 3000), MANY);
     ck_assert_uint_eq(r.nfired, MANY);
@@ -255,6 +258,7 @@ START_TEST(clock_never_goes_back)
     tp_timer_init(&it.t, on_fire, &it);
     tp_timer_start(&h, &it.t, 10);
     ck_assert_uint_eq(it.t.due, 510);
+    ck_assert(tp_timer_armed(&it.t));
     tp_timers_free(&h);
     ck_assert(!tp_timer_armed(&it.t)); /* free disarms what it forgets */
 }
