@@ -243,7 +243,7 @@ class Tshark:
     fails the test instead of reading as no rows."""
     def __init__(self, path, bpf):
         self.path = path
-        self.p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', bpf, '-w', path],
+        self.p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-B', '64', '-f', bpf, '-w', path],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline, said = time.time() + 10, b''
         while b'Capturing' not in said and time.time() < deadline and self.p.poll() is None:
