@@ -33,8 +33,9 @@
 /* Registered contacts kept at once; a REGISTER past it gets 503. */
 #define PUSH_PSA_MAX_BINDINGS 1024
 /* Subscriptions kept at once (config.max_subs); more get 503 with
- * Retry-After. */
+ * Retry-After PUSH_PSA_RETRY_AFTER_SUBS_S. */
 #define PUSH_PSA_MAX_SUBS 1024
+#define PUSH_PSA_RETRY_AFTER_SUBS_S 60
 /* Subscriptions one identity may hold at once (config.max_subs_per_identity):
  * four terminals with four applications each; more get 403. */
 #define PUSH_PSA_MAX_SUBS_PER_IDENTITY 16
@@ -94,6 +95,7 @@ void push_psa_free(push_psa *p);
 sip_txn_tu push_psa_tu(push_psa *p);
 void push_psa_set_layer(push_psa *p, sip_txn_layer *L);
 /* Methods the agent handles: the layer's allow. */
+#define PUSH_PSA_ALLOW "REGISTER, SUBSCRIBE, NOTIFY, OPTIONS"
 sp_str push_psa_allow(void);
 /* Option tags it supports (a receiver's REGISTER requires pref). */
 #define PUSH_PSA_SUPPORTED "pref, gruu"
