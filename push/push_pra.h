@@ -13,7 +13,9 @@
  * push (INVITE/MSRP) joins it as one more entry.
  *
  * Ownership: the agent copies its configuration's strings; the caller owns
- * the layer and frees it after push_pra_free(). One thread. */
+ * the layer and frees it before push_pra_free(): the layer's transactions
+ * hold callbacks into the agent, and push_pra_free() never touches the
+ * layer. The environment (push_env) outlives both. One thread. */
 #ifndef SIPPUSH_PUSH_PRA_H
 #define SIPPUSH_PUSH_PRA_H
 

@@ -16,7 +16,8 @@
  * §8.2.5.1).
  *
  * Ownership: the agent copies its configuration; results and events are
- * valid during their callback only. One thread. */
+ * valid during their callback only. The caller owns the layer and frees it
+ * before push_psa_free(), as for the receiver (push_pra.h). One thread. */
 #ifndef SIPPUSH_PUSH_PSA_H
 #define SIPPUSH_PUSH_PSA_H
 

@@ -71,6 +71,8 @@ static void make(bool subscribe)
 
 static void destroy(void)
 {
+    sip_txn_layer_free(F->L); /* the layer before the agent (push_pra.h) */
+    F->L = NULL;
     push_pra_free(A);
     pfake_free(F);
 }

@@ -104,6 +104,8 @@ static void with_invite(push_psa_config *c)
 
 static void destroy(void)
 {
+    sip_txn_layer_free(F->L); /* the layer before the agent (push_psa.h) */
+    F->L = NULL;
     push_psa_free(P);
     pfake_free(F);
     if (inv_loop) {
