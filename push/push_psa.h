@@ -31,7 +31,8 @@
 
 #define PUSH_PSA_MAX_TRUST 16
 #define PUSH_PSA_MAX_WATCH 16
-/* Registered contacts kept at once; a REGISTER past it gets 503. */
+/* Registered contacts kept at once (config.max_bindings); a REGISTER that
+ * would pass it gets 503 and changes no binding. */
 #define PUSH_PSA_MAX_BINDINGS 1024
 /* Subscriptions kept at once (config.max_subs); more get 503 with
  * Retry-After PUSH_PSA_RETRY_AFTER_SUBS_S. */
@@ -81,6 +82,7 @@ typedef struct push_psa_config {
     sp_str icsi;            /* IMS mode: this ICSI in Accept-Contact and P-Asserted-Service */
     uint32_t max_sub_expires; /* 0: PUSH_PSA_SUB_EXPIRES_DEFAULT */
     uint32_t max_subs;        /* 0: PUSH_PSA_MAX_SUBS */
+    uint32_t max_bindings;    /* 0: PUSH_PSA_MAX_BINDINGS */
     uint32_t max_subs_per_identity; /* 0: PUSH_PSA_MAX_SUBS_PER_IDENTITY */
     push_local local;
     void *ctx;

@@ -343,7 +343,7 @@ static const psa_path paths[] = {
 static push_caps caps_of(const push_psa *p, sp_str aor)
 {
     push_caps c = {0};
-    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
         const psa_binding *b = &p->bindings[i];
         if (!b->used || !b->caps.known || !psa_aor_eq(sp_str_cstr(b->aor), aor))
             continue;
