@@ -294,7 +294,8 @@ static bool answered_before(push_pra *a, sip_txn_id st, const sip_msg *req, uint
         return false;
     /* one whose first is still being fetched is asked to come back shortly (RFC 3261 §21.5.1) */
     unsigned status = d->status ? d->status : 500;
-    reply(a, st, req, status, NULL, d->status ? SP_STR_NULL : SP_LIT(PUSH_RETRY_AFTER_LINE(PUSH_PRA_RETRY_AFTER_PENDING_S)));
+    sp_str retry = SP_LIT(PUSH_RETRY_AFTER_LINE(PUSH_PRA_RETRY_AFTER_PENDING_S));
+    reply(a, st, req, status, NULL, d->status ? SP_STR_NULL : retry);
     push_logf(&a->env, "duplicate %.*s answered %u", (int)req->method.n, req->method.p, status);
     return true;
 }

@@ -274,7 +274,8 @@ void psa_on_subscribe(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_
         return;
     }
     if (p->nsubs >= p->cfg.max_subs || p->stopping) {
-        psa_answer(p, st, req, 503, "Too Many Subscriptions", SP_LIT(PUSH_RETRY_AFTER_LINE(PUSH_PSA_RETRY_AFTER_SUBS_S)));
+        sp_str retry = SP_LIT(PUSH_RETRY_AFTER_LINE(PUSH_PSA_RETRY_AFTER_SUBS_S));
+        psa_answer(p, st, req, 503, "Too Many Subscriptions", retry);
         return;
     }
     char tag[SIP_TAG_SIZE];
