@@ -107,7 +107,9 @@ bool push_req_ids_new(char call_id[PUSH_TOKEN_MAX], char from_tag[PUSH_TOKEN_MAX
     return false;
 }
 
-size_t push_via_new(sip_txn_layer *L, const push_local *l, sip_tp tp, char out[PUSH_VIA_MAX])
+/* The Via of a new request leaving over tp: a fresh branch from L in
+ * push_via_value; 0 when no randomness could be had. */
+static size_t via_new(sip_txn_layer *L, const push_local *l, sip_tp tp, char out[PUSH_VIA_MAX])
 {
     char branch[SIP_BRANCH_SIZE];
     out[0] = '\0';
@@ -119,7 +121,7 @@ long push_req_build(sip_txn_layer *L, const push_local *l, sip_tp tp, const push
     if (r->from_uri.n > PUSH_URI_MAX || r->to_uri.n > PUSH_URI_MAX || r->proxy.n > PUSH_URI_MAX)
         return SP_ELIMIT;
     char via[PUSH_VIA_MAX];
-    size_t vn = push_via_new(L, l, tp, via);
+    size_t vn = via_new(L, l, tp, via);
     if (!vn)
         return SP_EINVAL; /* no randomness: no guessable branch */
     sp_buf b;
@@ -164,7 +166,7 @@ long push_dialog_req_build(sip_txn_layer *L, const push_local *l, sip_tp tp, sip
                            char *out, size_t cap)
 {
     char via[PUSH_VIA_MAX];
-    size_t vn = push_via_new(L, l, tp, via);
+    size_t vn = via_new(L, l, tp, via);
     if (!vn)
         return SP_EINVAL; /* no randomness: no guessable branch */
     sip_dialog_req q = *r;

@@ -114,10 +114,6 @@ bool push_token(char *out, size_t len);
  * both empty, when no randomness could be had. */
 bool push_req_ids_new(char call_id[PUSH_TOKEN_MAX], char from_tag[PUSH_TOKEN_MAX]);
 
-/* The Via of a new request leaving over tp: a fresh branch from L
- * (sip_txn_branch_new) in push_via_value. 0 when no randomness could be had. */
-size_t push_via_new(sip_txn_layer *L, const push_local *l, sip_tp tp, char out[PUSH_VIA_MAX]);
-
 /* --- requests outside a dialog ------------------------------------------ */
 
 /* What differs between the agents' requests outside a dialog; the builder
