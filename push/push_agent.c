@@ -99,17 +99,48 @@ bool push_token(char *out, size_t len)
     return false;
 }
 
-long push_req_build(const push_req *r, char *out, size_t cap)
+bool push_req_ids_new(char call_id[PUSH_TOKEN_MAX], char from_tag[PUSH_TOKEN_MAX])
 {
+    if (push_token(call_id, PUSH_CALL_ID_LEN) && push_token(from_tag, PUSH_TAG_LEN))
+        return true;
+    call_id[0] = from_tag[0] = '\0';
+    return false;
+}
+
+/* The Via of a new request leaving over tp: a fresh branch from L in
+ * push_via_value; 0 when no randomness could be had. */
+static size_t via_new(sip_txn_layer *L, const push_local *l, sip_tp tp, char out[PUSH_VIA_MAX])
+{
+    char branch[SIP_BRANCH_SIZE];
+    out[0] = '\0';
+    return sip_txn_branch_new(L, branch) == 0 ? push_via_value(l, tp, branch, out, PUSH_VIA_MAX) : 0;
+}
+
+long push_req_build(sip_txn_layer *L, const push_local *l, sip_tp tp, const push_req *r, char *out, size_t cap)
+{
+    if (r->from_uri.n > PUSH_URI_MAX || r->to_uri.n > PUSH_URI_MAX || r->proxy.n > PUSH_URI_MAX)
+        return SP_ELIMIT;
+    char via[PUSH_VIA_MAX];
+    size_t vn = via_new(L, l, tp, via);
+    if (!vn)
+        return SP_EINVAL; /* no randomness: no guessable branch */
     sp_buf b;
     sp_buf_init(&b, out, cap);
     sip_build_request_line(&b, r->method, r->ruri);
-    sip_build_header(&b, SP_LIT("Via"), r->via);
-    if (sp_str_present(r->route) && r->route.n)
-        sip_build_header(&b, SP_LIT("Route"), r->route);
+    sip_build_header(&b, SP_LIT("Via"), sp_str_make(via, vn));
+    if (r->proxy.n) { /* RFC 3261 §8.1.2: loose routing through the outbound proxy */
+        sp_buf_puts(&b, "Route: <");
+        sp_buf_put(&b, r->proxy);
+        sp_buf_puts(&b, ";lr>\r\n");
+    }
     sip_build_header(&b, SP_LIT("Max-Forwards"), SP_LIT("70"));
-    sip_build_header(&b, SP_LIT("From"), r->from);
-    sip_build_header(&b, SP_LIT("To"), r->to);
+    sp_buf_puts(&b, "From: <");
+    sp_buf_put(&b, r->from_uri);
+    sp_buf_puts(&b, ">;tag=");
+    sp_buf_put(&b, r->from_tag);
+    sp_buf_puts(&b, "\r\nTo: <");
+    sp_buf_put(&b, r->to_uri);
+    sp_buf_puts(&b, ">\r\n");
     sip_build_header(&b, SP_LIT("Call-ID"), r->call_id);
     sp_buf_printf(&b, "CSeq: %u ", (unsigned)r->cseq);
     sp_buf_put(&b, r->method);
@@ -119,7 +150,29 @@ long push_req_build(const push_req *r, char *out, size_t cap)
     if (sp_str_present(r->headers))
         sp_buf_put(&b, r->headers);
     sip_build_body(&b, r->content_type, r->body);
-    return sp_buf_finish(&b);
+    long n = sp_buf_finish(&b);
+    return n < 0 ? SP_ELIMIT : n;
+}
+
+int push_req_first_hop(const push_local *l, const push_req *r, sip_peer *dest)
+{
+    if (push_uri_peer(r->proxy.n ? r->proxy : r->ruri, dest) != 0)
+        return SP_EINVAL;
+    dest->tp = push_local_tp(l, dest->tp);
+    return 0;
+}
+
+long push_dialog_req_build(sip_txn_layer *L, const push_local *l, sip_tp tp, sip_dialog *d, const sip_dialog_req *r,
+                           char *out, size_t cap)
+{
+    char via[PUSH_VIA_MAX];
+    size_t vn = via_new(L, l, tp, via);
+    if (!vn)
+        return SP_EINVAL; /* no randomness: no guessable branch */
+    sip_dialog_req q = *r;
+    q.via = sp_str_make(via, vn);
+    long n = sip_dialog_build(d, &q, out, cap);
+    return n < 0 ? SP_ELIMIT : n;
 }
 
 sp_str push_hdr(const sip_msg *m, sip_hdr_id id)

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sip_dialog.h"
 #include "sip_txn.h"
 #include "sp_str.h"
 
@@ -46,6 +47,20 @@ typedef struct push_local {
 #define PUSH_URI_MAX 256
 /* Tags, Call-IDs and branches an agent makes. */
 #define PUSH_TOKEN_MAX 48
+/* Characters of the Call-IDs and tags an agent makes (push_token): 24 and
+ * 12 of 62 carry 142 and 71 bits (RFC 3261 §8.1.1.4 asks for a globally
+ * unique Call-ID, §19.3 for 32 random bits in a tag). */
+#define PUSH_CALL_ID_LEN 24
+#define PUSH_TAG_LEN 12
+/* A Via value an agent writes (push_via_value): a host of
+ * SIP_PEER_HOST_MAX in brackets, a port, a branch and rport fit. */
+#define PUSH_VIA_MAX 160
+
+/* "Retry-After: S" and its CRLF for a number of seconds S written as a
+ * plain integer constant (RFC 3261 §20.33). */
+#define PUSH_STRINGIFY_(x) #x
+#define PUSH_STRINGIFY(x) PUSH_STRINGIFY_(x)
+#define PUSH_RETRY_AFTER_LINE(s) "Retry-After: " PUSH_STRINGIFY(s) "\r\n"
 
 /* --- timers ---------------------------------------------------------------- */
 
@@ -89,29 +104,51 @@ size_t push_contact_uri(const push_local *l, sip_tp tp, sp_str user, char *out, 
  * does not fit. */
 size_t push_local_uri(const push_local *l, const char *user, char *out, size_t cap);
 
-/* A random token of len characters (tags, Call-IDs; 12 carry 71 bits) and
- * its NUL, from the CSPRNG. False, with out empty, when no randomness could
- * be had: the caller fails what it was making (never a guessable id). */
+/* A random token of len characters (tags, Call-IDs: PUSH_TAG_LEN,
+ * PUSH_CALL_ID_LEN) and its NUL, from the CSPRNG. False, with out empty,
+ * when no randomness could be had: the caller fails what it was making
+ * (never a guessable id). */
 bool push_token(char *out, size_t len);
+
+/* A fresh Call-ID and From tag for a new request outside a dialog. False,
+ * both empty, when no randomness could be had. */
+bool push_req_ids_new(char call_id[PUSH_TOKEN_MAX], char from_tag[PUSH_TOKEN_MAX]);
 
 /* --- requests outside a dialog ------------------------------------------ */
 
+/* What differs between the agents' requests outside a dialog; the builder
+ * writes the rest the same way for all (RFC 3261 §8.1.1). */
 typedef struct push_req {
     sp_str method, ruri;
-    sp_str via;          /* the whole Via value, branch included */
-    sp_str route;        /* a Route value, absent when none */
-    sp_str from, to;     /* whole header values (From with its tag) */
+    sp_str proxy;        /* an outbound proxy URI: "Route: <proxy;lr>" (§8.1.2); absent when none */
+    sp_str from_uri;     /* From: <from_uri>;tag=from_tag */
+    sp_str from_tag;
+    sp_str to_uri;       /* To: <to_uri> */
     sp_str call_id;
     uint32_t cseq;
-    sp_str contact;      /* absent when none */
+    sp_str contact;      /* the whole Contact value; absent when none */
     sp_str headers;      /* extra lines, each ending in CRLF; may be absent */
     sp_str content_type; /* absent without a body */
     sp_str body;
 } push_req;
 
-/* Writes the request (RFC 3261 §8.1.1: Max-Forwards 70). Returns the length
- * or -1 when it does not fit. */
-long push_req_build(const push_req *r, char *out, size_t cap);
+/* Writes r as it leaves over tp from l: the request line, a Via with a
+ * fresh branch from L and rport, the Route, Max-Forwards 70, From, To,
+ * Call-ID, CSeq, Contact, the extra lines and the body. Returns the
+ * length, SP_EINVAL when no branch could be had (no randomness), or
+ * SP_ELIMIT when it does not fit cap or a From, To or proxy URI is longer
+ * than PUSH_URI_MAX. */
+long push_req_build(sip_txn_layer *L, const push_local *l, sip_tp tp, const push_req *r, char *out, size_t cap);
+
+/* Where r goes first: its proxy when it has one, else its Request-URI
+ * (push_uri_peer), on the transport the agent has for it (push_local_tp). */
+int push_req_first_hop(const push_local *l, const push_req *r, sip_peer *dest);
+
+/* A request in dialog d (sip_dialog_build) leaving over tp from l, its Via
+ * with a fresh branch from L (r->via is not read). Returns the length,
+ * SP_EINVAL when no branch could be had, or SP_ELIMIT when it does not fit. */
+long push_dialog_req_build(sip_txn_layer *L, const push_local *l, sip_tp tp, sip_dialog *d, const sip_dialog_req *r,
+                           char *out, size_t cap);
 
 /* The value of the first header of id in m, absent when none. */
 sp_str push_hdr(const sip_msg *m, sip_hdr_id id);

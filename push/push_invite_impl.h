@@ -13,9 +13,6 @@
 /* An in-dialog request or an INVITE, the SDP of several streams included. */
 #define PUSH_INVITE_MSG_MAX 8192
 
-/* A Via value for a new client transaction of c; false when no branch
- * could be made (no randomness) or it does not fit. */
-bool push_invite_via(const push_invite_ctx *c, char *out, size_t cap);
 /* Our Contact value ("<sip:psa@host:port>"). */
 void push_invite_contact(const push_invite_ctx *c, char *out, size_t cap);
 

@@ -194,7 +194,7 @@ int snd_prepare(push_invite_sender *s, const push_invite_params *p)
         else if ((rc = hash_fd(f->f.fd, f->f.offset, f->f.size, f->sha1)) != 0)
             return rc;
     }
-    if (!push_token(s->call_id, 24) || !push_token(s->from_tag, 12))
+    if (!push_req_ids_new(s->call_id, s->from_tag))
         return SP_EINVAL; /* no randomness: no guessable Call-ID or tag */
     s->sess_id = ((uint64_t)time(NULL) << 16) ^ s->id;
     s->sdp_version = s->sess_id;
@@ -229,15 +229,11 @@ long snd_offer(push_invite_sender *s, char *out, size_t cap)
 
 int snd_build_invite(push_invite_sender *s)
 {
-    char sdp[4096], via[160], from[PUSH_URI_MAX + PUSH_TOKEN_MAX + 16], to[PUSH_URI_MAX + 4], contact[PUSH_URI_MAX + 160];
+    char sdp[4096], contact[PUSH_URI_MAX + 160];
     char hdrs[1024], ac[256], se[PUSH_SE_HEADERS_MAX];
     long sdp_n = snd_offer(s, sdp, sizeof sdp);
     if (sdp_n < 0)
         return SP_ELIMIT;
-    if (!push_invite_via(s->c, via, sizeof via))
-        return SP_EINVAL; /* no randomness for the branch */
-    snprintf(from, sizeof from, "<%s>;tag=%s", s->from, s->from_tag);
-    snprintf(to, sizeof to, "<%s>", s->target);
     char base[PUSH_URI_MAX];
     push_invite_contact(s->c, base, sizeof base);
     /* seed 000 §8.3.7.2: the Contact carries the application's tag too */
@@ -253,15 +249,16 @@ int snd_build_invite(push_invite_sender *s)
                      PUSH_INVITE_ALLOW, se);
     if (n < 0 || (size_t)n >= sizeof hdrs)
         return SP_ELIMIT;
-    push_req r = {.method = SP_LIT("INVITE"), .ruri = sp_str_cstr(s->target), .via = sp_str_cstr(via),
-                  .from = sp_str_cstr(from), .to = sp_str_cstr(to), .call_id = sp_str_cstr(s->call_id),
-                  .cseq = s->cseq, .contact = sp_str_cstr(contact), .headers = sp_str_make(hdrs, (size_t)n),
-                  .content_type = SP_LIT("application/sdp"), .body = sp_str_make(sdp, (size_t)sdp_n)};
+    push_req r = {.method = SP_LIT("INVITE"), .ruri = sp_str_cstr(s->target), .from_uri = sp_str_cstr(s->from),
+                  .from_tag = sp_str_cstr(s->from_tag), .to_uri = sp_str_cstr(s->target),
+                  .call_id = sp_str_cstr(s->call_id), .cseq = s->cseq, .contact = sp_str_cstr(contact),
+                  .headers = sp_str_make(hdrs, (size_t)n), .content_type = SP_LIT("application/sdp"),
+                  .body = sp_str_make(sdp, (size_t)sdp_n)};
     if (!s->invite && !(s->invite = malloc(PUSH_INVITE_MSG_MAX)))
         return -ENOMEM;
-    long len = push_req_build(&r, s->invite, PUSH_INVITE_MSG_MAX);
+    long len = push_req_build(s->c->sip, &s->c->local, s->c->tp, &r, s->invite, PUSH_INVITE_MSG_MAX);
     if (len < 0)
-        return SP_ELIMIT;
+        return (int)len; /* SP_EINVAL: no randomness for the branch */
     s->invite_len = (size_t)len;
     return 0;
 }

@@ -626,7 +626,7 @@ static void on_invite(push_invite_rx *rx, sip_txn_id st, const sip_msg *req)
     if (rx->nsessions >= max) {
         /* RFC 3261 §21.4.24: this end system takes no more now; a 503 would
          * speak of a server and be turned into 500 by a proxy (§16.7) */
-        reject(rx, st, 486, "too many push sessions", SP_LIT("Retry-After: 30\r\n"));
+        reject(rx, st, 486, "too many push sessions", SP_LIT(PUSH_RETRY_AFTER_LINE(PUSH_RX_RETRY_AFTER_SESSIONS_S)));
         return;
     }
     sp_str app = named_app(req);
@@ -673,7 +673,7 @@ static void on_invite(push_invite_rx *rx, sip_txn_id st, const sip_msg *req)
     s->id = ++rx->c->next_id;
     s->st = st;
     s->se = se.se;
-    if (!push_token(s->tag, 12)) {
+    if (!push_token(s->tag, PUSH_TAG_LEN)) {
         free(s);
         reject(rx, st, 500, "no randomness for a tag", SP_STR_NULL);
         return;

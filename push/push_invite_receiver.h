@@ -39,6 +39,8 @@
 #include "push_invite.h"
 
 #define PUSH_RX_SESSIONS_DEFAULT 64
+/* An INVITE past max_sessions gets 486 with this Retry-After (seconds). */
+#define PUSH_RX_RETRY_AFTER_SESSIONS_S 30
 /* Bytes of an offered file-selector name as written (percent-escapes
  * included); a longer one refuses its stream. */
 #define PUSH_RX_NAME_MAX_DEFAULT 1024

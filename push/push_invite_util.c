@@ -4,12 +4,6 @@
 
 #include "push_invite_impl.h"
 
-bool push_invite_via(const push_invite_ctx *c, char *out, size_t cap)
-{
-    char branch[SIP_BRANCH_SIZE];
-    return sip_txn_branch_new(c->sip, branch) == 0 && push_via_value(&c->local, c->tp, branch, out, cap);
-}
-
 void push_invite_contact(const push_invite_ctx *c, char *out, size_t cap)
 {
     if (!push_contact_uri(&c->local, c->tp, c->user, out, cap) && cap)
@@ -25,15 +19,12 @@ bool push_parse(push_parsed *p, const char *buf, size_t len)
 int push_dialog_send(const push_invite_ctx *c, sip_dialog *d, const char *method, uint32_t cseq, sp_str headers,
                      sp_str content_type, sp_str body, sip_txn_client_cb cb, void *cb_ctx, sip_txn_id *ct)
 {
-    char via[160];
-    if (!push_invite_via(c, via, sizeof via))
-        return -1;
     char *buf = malloc(PUSH_INVITE_MSG_MAX);
     if (!buf)
         return -1;
-    sip_dialog_req r = {.method = sp_str_cstr(method), .via = sp_str_cstr(via), .cseq = cseq,
-                        .headers = headers, .content_type = content_type, .body = body};
-    long n = sip_dialog_build(d, &r, buf, PUSH_INVITE_MSG_MAX);
+    sip_dialog_req r = {.method = sp_str_cstr(method), .cseq = cseq, .headers = headers, .content_type = content_type,
+                        .body = body};
+    long n = push_dialog_req_build(c->sip, &c->local, c->tp, d, &r, buf, PUSH_INVITE_MSG_MAX);
     sip_peer dest;
     int rc = -1;
     if (n > 0 && push_uri_peer(sip_dialog_next_hop(d), &dest) == 0) {

@@ -26,7 +26,8 @@ static void on_session(push_pra *a, sip_txn_id st, const sip_msg *req, const sip
 static bool route_app(const push_pra *a, const sip_msg *req, sp_str *app);
 
 /* What the receiver takes; the session-mode entries only when it has a
- * session-mode receiver (config.invite). The order is the order of Allow. */
+ * session-mode receiver (config.invite). PUSH_PRA_ALLOW and
+ * PUSH_PRA_ALLOW_SESSION list these names in this order. */
 static const struct {
     const char *name;
     unsigned bit; /* PUSH_M_*: advertised in the methods feature tag */
@@ -64,14 +65,8 @@ unsigned pra_methods(const push_pra *a)
 
 sp_str push_pra_allow(bool session)
 {
-    static char allow[2][128];
-    static size_t len[2];
-    if (!len[session])
-        for (size_t i = 0; i < PRA_NMETHODS; i++)
-            if (offered(session, i))
-                len[session] += (size_t)snprintf(allow[session] + len[session], sizeof allow[session] - len[session],
-                                                 "%s%s", len[session] ? ", " : "", pra_table[i].name);
-    return sp_str_make(allow[session], len[session]);
+    /* constants: agents in several threads share nothing written */
+    return session ? SP_LIT(PUSH_PRA_ALLOW_SESSION) : SP_LIT(PUSH_PRA_ALLOW);
 }
 
 sp_str pra_allow(const push_pra *a) { return push_pra_allow(a->cfg.invite != NULL); }
@@ -299,7 +294,8 @@ static bool answered_before(push_pra *a, sip_txn_id st, const sip_msg *req, uint
         return false;
     /* one whose first is still being fetched is asked to come back shortly (RFC 3261 §21.5.1) */
     unsigned status = d->status ? d->status : 500;
-    reply(a, st, req, status, NULL, d->status ? SP_STR_NULL : SP_LIT("Retry-After: 1\r\n"));
+    sp_str retry = SP_LIT(PUSH_RETRY_AFTER_LINE(PUSH_PRA_RETRY_AFTER_PENDING_S));
+    reply(a, st, req, status, NULL, d->status ? SP_STR_NULL : retry);
     push_logf(&a->env, "duplicate %.*s answered %u", (int)req->method.n, req->method.p, status);
     return true;
 }
@@ -371,7 +367,7 @@ static void start_fetch(push_pra *a, sip_txn_id st, const sip_msg *req, push_met
         if (!a->fetches[i].id)
             f = &a->fetches[i];
     if (!f) {
-        pra_answer(a, st, req, 503, "Too Many Fetches", SP_LIT("Retry-After: 5\r\n"));
+        pra_answer(a, st, req, 503, "Too Many Fetches", SP_LIT(PUSH_RETRY_AFTER_LINE(PUSH_PRA_RETRY_AFTER_FETCHES_S)));
         return;
     }
     if (!sip_stateless_tag(req, f->tag))
@@ -667,9 +663,7 @@ void pra_start_subscription(push_pra *a)
     size_t hn = acn > 0 ? pra_sub_headers(a, sp_str_make(ac, (size_t)acn), hdrs, sizeof hdrs) : 0;
     if (en < 0 || !hn)
         return;
-    char route[PUSH_URI_MAX + 8];
-    int rn = a->cfg.proxy.n ? snprintf(route, sizeof route, "<%.*s;lr>", (int)a->cfg.proxy.n, a->cfg.proxy.p) : 0;
-    push_subc_config sc = {.target = a->cfg.subscribe, .route = rn > 0 ? sp_str_make(route, (size_t)rn) : SP_STR_NULL,
+    push_subc_config sc = {.target = a->cfg.subscribe, .proxy = a->cfg.proxy,
                            .from_uri = a->cfg.aor, .contact = push_pra_contact(a),
                            .event = sp_str_make(event, (size_t)en), .headers = sp_str_make(hdrs, hn),
                            .expires = a->cfg.expires, .retry = true};

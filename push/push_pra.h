@@ -13,7 +13,9 @@
  * push (INVITE/MSRP) joins it as one more entry.
  *
  * Ownership: the agent copies its configuration's strings; the caller owns
- * the layer and frees it after push_pra_free(). One thread. */
+ * the layer and frees it before push_pra_free(): the layer's transactions
+ * hold callbacks into the agent, and push_pra_free() never touches the
+ * layer. The environment (push_env) outlives both. One thread. */
 #ifndef SIPPUSH_PUSH_PRA_H
 #define SIPPUSH_PUSH_PRA_H
 
@@ -47,8 +49,13 @@
 /* A fetch of indirect content must end before the MESSAGE's transaction
  * (64*T1) gives up on our answer. */
 #define PUSH_PRA_FETCH_TIMEOUT_MS 10000
-/* Indirect fetches in flight at once; more get 503 with Retry-After. */
+/* Indirect fetches in flight at once; more get 503 with Retry-After
+ * PUSH_PRA_RETRY_AFTER_FETCHES_S. */
 #define PUSH_PRA_MAX_FETCHES 8
+#define PUSH_PRA_RETRY_AFTER_FETCHES_S 5
+/* A copy of a request whose first is still being fetched gets 500 and is
+ * asked back this soon (RFC 3261 §21.5.1). */
+#define PUSH_PRA_RETRY_AFTER_PENDING_S 1
 /* After the de-registration is sent, how long stop waits for its answer. */
 #define PUSH_PRA_STOP_WAIT_MS 2000u
 /* Registration failures are retried after this long. */
@@ -131,9 +138,11 @@ void push_pra_free(push_pra *a);
 /* The transaction user to create the layer with, then the layer. */
 sip_txn_tu push_pra_tu(push_pra *a);
 void push_pra_set_layer(push_pra *a, sip_txn_layer *L);
-/* The methods the agent handles ("MESSAGE, NOTIFY, ..."), with INVITE,
- * ACK, BYE, CANCEL and UPDATE when it has a session-mode receiver
- * (config.invite): the layer's allow, so others get 405 with this Allow. */
+/* The methods the agent handles, with INVITE, ACK, BYE, CANCEL and UPDATE
+ * when it has a session-mode receiver (config.invite): the layer's allow,
+ * so others get 405 with this Allow. */
+#define PUSH_PRA_ALLOW "MESSAGE, NOTIFY, REFER, OPTIONS"
+#define PUSH_PRA_ALLOW_SESSION PUSH_PRA_ALLOW ", INVITE, ACK, BYE, CANCEL, UPDATE"
 sp_str push_pra_allow(bool session);
 
 /* Registers and subscribes as configured. */

@@ -107,24 +107,22 @@ static void notify_done(void *ctx, sip_txn_id ct, const sip_txn_result *r)
 /* A NOTIFY about the referred SUBSCRIBE (RFC 3515 §2.4.5). */
 static void refer_notify(push_pra *a, pra_refer *r, unsigned status, bool final)
 {
-    char branch[SIP_BRANCH_SIZE], via[160], hdrs[256], frag[96], buf[PUSH_MSG_MAX];
+    char hdrs[256], frag[96], buf[PUSH_MSG_MAX];
     sip_peer dest;
     sp_str hop = sip_dialog_next_hop(r->dlg);
     if (push_uri_peer(hop, &dest) != 0)
         return;
     dest.tp = push_local_tp(&a->cfg.local, dest.tp);
-    if (sip_txn_branch_new(a->L, branch) != 0)
-        return; /* no randomness: the NOTIFY is not sent */
-    size_t vn = push_via_value(&a->cfg.local, dest.tp, branch, via, sizeof via);
     int hn = final ? snprintf(hdrs, sizeof hdrs, "Event: refer\r\nSubscription-State: terminated;reason=noresource\r\n")
                    : snprintf(hdrs, sizeof hdrs, "Event: refer\r\nSubscription-State: active;expires=%u\r\n",
                               PRA_REFER_EXPIRES);
     int fn = snprintf(frag, sizeof frag, "SIP/2.0 %u %s\r\n", status, sip_reason_phrase(status));
-    sip_dialog_req q = {.method = SP_LIT("NOTIFY"), .via = sp_str_make(via, vn), .headers = sp_str_make(hdrs, (size_t)hn),
+    sip_dialog_req q = {.method = SP_LIT("NOTIFY"), .headers = sp_str_make(hdrs, (size_t)hn),
                         .content_type = SP_LIT("message/sipfrag;version=2.0"), .body = sp_str_make(frag, (size_t)fn)};
-    long n = sip_dialog_build(r->dlg, &q, buf, sizeof buf);
+    /* without randomness for the branch the NOTIFY is not sent */
+    long n = push_dialog_req_build(a->L, &a->cfg.local, dest.tp, r->dlg, &q, buf, sizeof buf);
     sip_txn_id ct;
-    if (n > 0 && vn)
+    if (n > 0)
         sip_txn_request(a->L, buf, (size_t)n, &dest, notify_done, a, &ct);
 }
 
@@ -237,9 +235,7 @@ void pra_on_refer(push_pra *a, sip_txn_id st, const sip_msg *req, const sip_peer
                                   : push_accept_contact_build(a->cfg.napps ? a->cfg.apps[0] : SP_STR_NULL, SP_STR_NULL,
                                                               pra_push_methods(a), false, false, ach, sizeof ach, &err);
     size_t hn = acn > 0 ? pra_sub_headers(a, sp_str_make(ach, (size_t)acn), hdrs, sizeof hdrs) : 0;
-    char route[PUSH_URI_MAX + 8];
-    int rn = a->cfg.proxy.n ? snprintf(route, sizeof route, "<%.*s;lr>", (int)a->cfg.proxy.n, a->cfg.proxy.p) : 0;
-    push_subc_config sc = {.target = sp_str_cstr(t.uri), .route = rn > 0 ? sp_str_make(route, (size_t)rn) : SP_STR_NULL,
+    push_subc_config sc = {.target = sp_str_cstr(t.uri), .proxy = a->cfg.proxy,
                            .from_uri = a->cfg.aor, .contact = own, .event = sp_str_cstr(t.event),
                            .headers = sp_str_make(hdrs, hn), .expires = t.expires, .retry = false};
     push_subc *s = hn ? push_subc_new(&a->subs, &sc) : NULL;

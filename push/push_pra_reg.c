@@ -40,51 +40,38 @@ static void on_reg_response(void *ctx, sip_txn_id ct, const sip_txn_result *r);
 static int send_register(push_pra *a, uint32_t expires)
 {
     pra_reg *g = &a->reg;
-    if (!g->call_id[0]) {
-        /* one Call-ID for all REGISTERs to this registrar (RFC 3261 §10.2.4) */
-        if (!push_token(g->call_id, 24) || !push_token(g->from_tag, 12)) {
-            g->call_id[0] = '\0';
-            return SP_EINVAL; /* no randomness */
-        }
-    }
-    sip_peer dest;
-    sp_str hop = a->cfg.proxy.n ? a->cfg.proxy : a->cfg.registrar;
-    if (push_uri_peer(hop, &dest) != 0)
-        return SP_EINVAL;
-    dest.tp = push_local_tp(&a->cfg.local, dest.tp);
-    char branch[SIP_BRANCH_SIZE], via[160], from[PUSH_URI_MAX + 40], to[PUSH_URI_MAX + 8], contact[1100],
-        hdrs[2048], route[PUSH_URI_MAX + 8];
-    if (sip_txn_branch_new(a->L, branch) != 0)
+    /* one Call-ID for all REGISTERs to this registrar (RFC 3261 §10.2.4) */
+    if (!g->call_id[0] && !push_req_ids_new(g->call_id, g->from_tag))
         return SP_EINVAL; /* no randomness */
-    size_t vn = push_via_value(&a->cfg.local, dest.tp, branch, via, sizeof via);
-    char own[PUSH_URI_MAX];
+    push_req r = {.method = SP_LIT("REGISTER"), .ruri = a->cfg.registrar, .proxy = a->cfg.proxy,
+                  .from_uri = a->cfg.aor, .from_tag = sp_str_cstr(g->from_tag), .to_uri = a->cfg.aor,
+                  .call_id = sp_str_cstr(g->call_id)};
+    sip_peer dest;
+    if (push_req_first_hop(&a->cfg.local, &r, &dest) != 0)
+        return SP_EINVAL;
+    char own[PUSH_URI_MAX], contact[1100], hdrs[2048];
     sip_uri aor;
     sip_uri_parse(a->cfg.aor, &aor, NULL);
     size_t cn0 = push_contact_uri(&a->cfg.local, dest.tp, aor.user, own, sizeof own);
-    int fn = snprintf(from, sizeof from, "<%.*s>;tag=%s", (int)a->cfg.aor.n, a->cfg.aor.p, g->from_tag);
-    int tn = snprintf(to, sizeof to, "<%.*s>", (int)a->cfg.aor.n, a->cfg.aor.p);
     int cn = snprintf(contact, sizeof contact, "%.*s%s", (int)cn0, own, a->contact_tags);
-    int rn = a->cfg.proxy.n ? snprintf(route, sizeof route, "<%.*s;lr>", (int)a->cfg.proxy.n, a->cfg.proxy.p) : 0;
     /* seed 002 §8.2 step 3: Require: pref, so a registrar that cannot keep
      * the feature tags says so (RFC 3840 §6); RFC 5627 §4.1: Supported: gruu */
     int hn = snprintf(hdrs, sizeof hdrs, "Expires: %u\r\n%sSupported: gruu\r\nAllow: %.*s\r\n", (unsigned)expires,
                       g->no_pref ? "" : "Require: pref\r\n", (int)pra_allow(a).n, pra_allow(a).p);
-    if (!vn || !cn0 || fn < 0 || (size_t)fn >= sizeof from || tn < 0 || (size_t)tn >= sizeof to || cn < 0 ||
-        (size_t)cn >= sizeof contact || hn < 0 || (size_t)hn >= sizeof hdrs || rn < 0 || (size_t)rn >= sizeof route)
+    if (!cn0 || cn < 0 || (size_t)cn >= sizeof contact || hn < 0 || (size_t)hn >= sizeof hdrs)
         return SP_ELIMIT;
     long an = sip_auth_client_headers(&g->auth, SP_LIT("REGISTER"), a->cfg.registrar, hdrs + hn,
                                       sizeof hdrs - (size_t)hn);
     if (an > 0)
         hn += (int)an;
-    g->cseq++;
-    push_req r = {.method = SP_LIT("REGISTER"), .ruri = a->cfg.registrar, .via = sp_str_make(via, vn),
-                  .route = sp_str_make(route, (size_t)rn), .from = sp_str_make(from, (size_t)fn),
-                  .to = sp_str_make(to, (size_t)tn), .call_id = sp_str_cstr(g->call_id), .cseq = g->cseq,
-                  .contact = sp_str_make(contact, (size_t)cn), .headers = sp_str_make(hdrs, (size_t)hn)};
+    r.cseq = g->cseq + 1;
+    r.contact = sp_str_make(contact, (size_t)cn);
+    r.headers = sp_str_make(hdrs, (size_t)hn);
     char buf[PUSH_MSG_MAX];
-    long n = push_req_build(&r, buf, sizeof buf);
+    long n = push_req_build(a->L, &a->cfg.local, dest.tp, &r, buf, sizeof buf);
     if (n < 0)
-        return SP_ELIMIT;
+        return (int)n;
+    g->cseq = r.cseq;
     return sip_txn_request(a->L, buf, (size_t)n, &dest, on_reg_response, a, &g->ct);
 }
 

@@ -17,7 +17,7 @@ static void on_register(push_psa *p, sip_txn_id st, const sip_msg *req, const si
 static void on_notify(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src);
 static void on_options(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src);
 
-/* What the sender takes; the order is the order of Allow. */
+/* What the sender takes; PUSH_PSA_ALLOW lists these names in this order. */
 static const struct {
     const char *name;
     psa_handler fn;
@@ -31,12 +31,8 @@ static const struct {
 
 sp_str push_psa_allow(void)
 {
-    static char allow[128];
-    static size_t len;
-    if (!len)
-        for (size_t i = 0; i < PSA_NMETHODS; i++)
-            len += (size_t)snprintf(allow + len, sizeof allow - len, "%s%s", i ? ", " : "", psa_table[i].name);
-    return sp_str_make(allow, len);
+    /* a constant: agents in several threads share nothing written */
+    return SP_LIT(PUSH_PSA_ALLOW);
 }
 
 static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_peer *src)
@@ -147,7 +143,7 @@ int psa_route(const push_psa *p, sp_str uri, sip_peer *dest)
     const psa_binding *pick = NULL;
     if (sip_uri_parse(uri, &u, NULL) == 0) {
         bool is_gruu = sip_uri_param(&u, "gr", &gr);
-        for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+        for (size_t i = 0; i < p->cfg.max_bindings; i++) {
             const psa_binding *b = &p->bindings[i];
             if (!b->used || b->expires_at <= now)
                 continue;
@@ -180,7 +176,7 @@ static uint64_t now_ms(const push_psa *p) { return p->env.now_ms(p->env.ctx); }
 static void expire_bindings(push_psa *p)
 {
     uint64_t now = now_ms(p);
-    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
         psa_binding *b = &p->bindings[i];
         if (b->used && b->expires_at <= now) {
             b->used = false;
@@ -194,14 +190,14 @@ size_t push_psa_bindings(const push_psa *p, sp_str aor)
 {
     size_t n = psa_watch_count(p, aor);
     uint64_t now = now_ms(p);
-    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++)
+    for (size_t i = 0; i < p->cfg.max_bindings; i++)
         n += p->bindings[i].used && p->bindings[i].expires_at > now && psa_aor_eq(sp_str_cstr(p->bindings[i].aor), aor);
     return n;
 }
 
 static psa_binding *binding_find(push_psa *p, sp_str aor, sp_str contact, sp_str instance)
 {
-    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
         psa_binding *b = &p->bindings[i];
         if (!b->used || !psa_aor_eq(sp_str_cstr(b->aor), aor))
             continue;
@@ -227,53 +223,193 @@ static void registered_event(push_psa *p, push_psa_event_kind k, const psa_bindi
     psa_event(p, &ev);
 }
 
-/* One Contact of a REGISTER. Returns 0 or the status to refuse with. */
-static unsigned take_contact(push_psa *p, sp_str aor, sp_str item, uint32_t default_exp, bool gruu, bool third)
+/* One Contact of a REGISTER, read and checked but not yet applied. */
+typedef struct reg_contact {
+    sp_str uri, params;
+    sp_str inst;          /* +sip.instance, unquoted; absent when none */
+    uint64_t expires;     /* seconds; 0 removes the binding */
+    psa_binding *bound;   /* the binding it names today, NULL when none */
+    bool superseded;      /* a later Contact of the request names the same binding */
+} reg_contact;
+
+/* Reads one Contact value (not "*"). Returns 0 or the status to refuse with. */
+static unsigned read_contact(push_psa *p, sp_str aor, const sip_addr *c, uint64_t default_exp, reg_contact *rc)
 {
-    sip_addr c;
-    if (sip_addr_parse(item, &c, NULL) != 0)
+    sp_str v;
+    memset(rc, 0, sizeof *rc);
+    rc->uri = c->uri_str;
+    rc->params = c->params;
+    rc->expires = default_exp;
+    if (sip_param_find(c->params, "expires", &v) && v.p && !sp_str_to_u64(v, UINT32_MAX, &rc->expires))
         return 400;
-    sp_str v, inst = SP_STR_NULL;
-    uint64_t e = default_exp;
-    if (sip_param_find(c.params, "expires", &v) && v.p && !sp_str_to_u64(v, UINT32_MAX, &e))
+    if (sip_param_find(c->params, "+sip.instance", &v) && v.p)
+        rc->inst = sip_unquote(v);
+    if (rc->expires && (aor.n >= sizeof p->bindings[0].aor || c->uri_str.n >= sizeof p->bindings[0].contact))
         return 400;
-    if (sip_param_find(c.params, "+sip.instance", &v) && v.p)
-        inst = sip_unquote(v);
-    psa_binding *b = binding_find(p, aor, c.uri_str, inst);
-    if (e == 0) {
-        if (b) {
-            b->used = false;
-            registered_event(p, PUSH_PSA_EV_UNREGISTERED, b, 0);
-        }
-        return 0;
+    rc->bound = binding_find(p, aor, c->uri_str, rc->inst);
+    return 0;
+}
+
+/* Whether the later Contact l names the binding the earlier one e would
+ * make: as binding_find matches a binding. */
+static bool names_same_binding(const reg_contact *e, const reg_contact *l)
+{
+    return l->inst.n ? sp_str_eq(e->inst, l->inst) : sp_str_eq(e->uri, l->uri);
+}
+
+/* Whether the removal rc[i] frees its binding's slot: no Contact of the
+ * request keeps that binding, and no earlier one removes it already. */
+static bool slot_freed(const reg_contact *rc, size_t n, size_t i)
+{
+    for (size_t j = 0; j < n; j++) {
+        if (rc[j].superseded || rc[j].bound != rc[i].bound)
+            continue;
+        if (rc[j].expires || j < i)
+            return false; /* kept by j, or counted at j already */
     }
-    for (size_t i = 0; !b && i < PUSH_PSA_MAX_BINDINGS; i++)
+    return true;
+}
+
+/* Slots the request needs beyond those it frees; the caller compares it with
+ * what is free. */
+static long slots_needed(const reg_contact *rc, size_t n)
+{
+    long need = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rc[i].superseded)
+            continue;
+        if (rc[i].expires && !rc[i].bound)
+            need++;
+        else if (!rc[i].expires && rc[i].bound && slot_freed(rc, n, i))
+            need--;
+    }
+    return need;
+}
+
+static void bind_contact(push_psa *p, sp_str aor, const reg_contact *rc, bool gruu, bool third)
+{
+    psa_binding *b = rc->bound;
+    for (size_t i = 0; !b && i < p->cfg.max_bindings; i++)
         if (!p->bindings[i].used)
             b = &p->bindings[i];
     if (!b)
-        return 503;
-    if (aor.n >= sizeof b->aor || c.uri_str.n >= sizeof b->contact)
-        return 400;
+        return; /* cannot happen: the room was counted before */
+    sp_str v;
     memset(b, 0, sizeof *b);
     b->used = true;
     b->third_party = third;
     copy_val(b->aor, sizeof b->aor, aor);
-    copy_val(b->contact, sizeof b->contact, c.uri_str);
-    copy_val(b->instance, sizeof b->instance, inst);
-    if (sip_feature_find(c.params, PUSH_FTAG_APP, &v))
+    copy_val(b->contact, sizeof b->contact, rc->uri);
+    copy_val(b->instance, sizeof b->instance, rc->inst);
+    if (sip_feature_find(rc->params, PUSH_FTAG_APP, &v))
         copy_val(b->apps, sizeof b->apps, v);
-    if (sip_feature_find(c.params, "methods", &v))
+    if (sip_feature_find(rc->params, "methods", &v))
         b->caps = push_caps_from_list(v);
     /* RFC 5627 §3.1: a public GRUU is the AoR with gr=<instance URN> */
+    sp_str inst = rc->inst;
     if (gruu && inst.n > 2 && inst.p[0] == '<') {
         int n = snprintf(b->pub_gruu, sizeof b->pub_gruu, "%s;gr=%.*s", b->aor, (int)inst.n - 2, inst.p + 1);
         if (n < 0 || (size_t)n >= sizeof b->pub_gruu)
             b->pub_gruu[0] = '\0';
     }
-    b->expires_at = now_ms(p) + e * 1000u;
+    b->expires_at = now_ms(p) + rc->expires * 1000u;
     psa_mark_reach(p, aor, false);
-    registered_event(p, PUSH_PSA_EV_REGISTERED, b, (uint32_t)e);
+    registered_event(p, PUSH_PSA_EV_REGISTERED, b, (uint32_t)rc->expires);
+}
+
+static void unbind(push_psa *p, psa_binding *b)
+{
+    if (!b->used)
+        return;
+    b->used = false;
+    registered_event(p, PUSH_PSA_EV_UNREGISTERED, b, 0);
+}
+
+static size_t contact_count(const sip_msg *req)
+{
+    size_t n = 0;
+    for (const sip_header *h = sip_msg_find(req, SIP_H_CONTACT); h; h = sip_msg_find_next(req, h)) {
+        sp_str rest = h->value, item;
+        while (sip_list_next(&rest, &item))
+            n++;
+    }
+    return n;
+}
+
+/* Reads every Contact of req into rc[n] (n from contact_count). Returns 0,
+ * or the status to refuse with and *why; *star when the one Contact is "*". */
+static unsigned read_contacts(push_psa *p, const sip_msg *req, sp_str aor, uint64_t e, reg_contact *rc, size_t n,
+                              bool *star, const char **why)
+{
+    size_t i = 0;
+    *star = false;
+    *why = "Bad Contact";
+    for (const sip_header *h = sip_msg_find(req, SIP_H_CONTACT); h; h = sip_msg_find_next(req, h)) {
+        sp_str rest = h->value, item;
+        while (i < n && sip_list_next(&rest, &item)) {
+            sip_addr c;
+            if (sip_addr_parse(item, &c, NULL) != 0)
+                return 400;
+            if (c.star) {
+                /* RFC 3261 §10.3 step 6: "*" only with Expires: 0, alone */
+                if (e != 0 || n != 1) {
+                    *why = "Contact * Needs Expires: 0";
+                    return 400;
+                }
+                *star = true;
+                return 0;
+            }
+            unsigned bad = read_contact(p, aor, &c, e, &rc[i]);
+            if (bad)
+                return bad;
+            for (size_t j = 0; j < i; j++)
+                rc[j].superseded = rc[j].superseded || names_same_binding(&rc[j], &rc[i]);
+            i++;
+        }
+    }
     return 0;
+}
+
+/* Applies the Contacts of a REGISTER all or nothing (RFC 3261 §10.3 step 7:
+ * the bindings change only if every update succeeds). Every Contact is read
+ * and checked, and the room its binding needs counted, before any binding
+ * changes; a later Contact naming the same binding replaces an earlier one.
+ * Returns 0, or the status to refuse with and *why. */
+static unsigned apply_contacts(push_psa *p, const sip_msg *req, sp_str aor, uint64_t e, bool gruu, bool third,
+                               const char **why)
+{
+    size_t n = contact_count(req);
+    if (!n)
+        return 0;
+    reg_contact *rc = calloc(n, sizeof *rc);
+    if (!rc) {
+        *why = "No Room For The Registration";
+        return 500;
+    }
+    bool star;
+    unsigned bad = read_contacts(p, req, aor, e, rc, n, &star, why);
+    size_t used = 0;
+    for (size_t i = 0; i < p->cfg.max_bindings; i++)
+        used += p->bindings[i].used;
+    if (!bad && !star && (long)used + slots_needed(rc, n) > (long)p->cfg.max_bindings) {
+        *why = "Too Many Registrations";
+        bad = 503;
+    }
+    if (!bad && star) {
+        for (size_t i = 0; i < p->cfg.max_bindings; i++)
+            if (p->bindings[i].used && psa_aor_eq(sp_str_cstr(p->bindings[i].aor), aor))
+                unbind(p, &p->bindings[i]);
+    } else if (!bad) {
+        /* removals first, so that the slots they free take the additions */
+        for (size_t i = 0; i < n; i++)
+            if (!rc[i].superseded && !rc[i].expires && rc[i].bound && slot_freed(rc, n, i))
+                unbind(p, rc[i].bound);
+        for (size_t i = 0; i < n; i++)
+            if (!rc[i].superseded && rc[i].expires)
+                bind_contact(p, aor, &rc[i], gruu, third);
+    }
+    free(rc);
+    return bad;
 }
 
 /* The 200's Contact lines: every binding of the AoR with what remains of it. */
@@ -282,7 +418,7 @@ static size_t bindings_headers(push_psa *p, sp_str aor, char *out, size_t cap)
     sp_buf b;
     sp_buf_init(&b, out, cap);
     uint64_t now = now_ms(p);
-    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
         const psa_binding *x = &p->bindings[i];
         if (!x->used || !psa_aor_eq(sp_str_cstr(x->aor), aor))
             continue;
@@ -330,29 +466,11 @@ static void on_register(push_psa *p, sip_txn_id st, const sip_msg *req, const si
     sp_str from = push_addr_uri(push_hdr(req, SIP_H_FROM));
     bool third = from.n && !psa_aor_eq(from, aor);
     bool gruu = sip_list_has(push_hdr(req, SIP_H_SUPPORTED), SP_LIT("gruu"), false);
-    for (const sip_header *h = sip_msg_find(req, SIP_H_CONTACT); h; h = sip_msg_find_next(req, h)) {
-        sp_str rest = h->value, item;
-        while (sip_list_next(&rest, &item)) {
-            sip_addr c;
-            if (sip_addr_parse(item, &c, NULL) == 0 && c.star) {
-                /* RFC 3261 §10.3 step 6: "*" only with Expires: 0, alone */
-                if (e != 0 || req->count[SIP_H_CONTACT] != 1) {
-                    psa_answer(p, st, req, 400, "Contact * Needs Expires: 0", SP_STR_NULL);
-                    return;
-                }
-                for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++)
-                    if (p->bindings[i].used && psa_aor_eq(sp_str_cstr(p->bindings[i].aor), aor)) {
-                        p->bindings[i].used = false;
-                        registered_event(p, PUSH_PSA_EV_UNREGISTERED, &p->bindings[i], 0);
-                    }
-                continue;
-            }
-            unsigned bad = take_contact(p, aor, item, (uint32_t)e, gruu, third);
-            if (bad) {
-                psa_answer(p, st, req, bad, bad == 503 ? "Too Many Registrations" : "Bad Contact", SP_STR_NULL);
-                return;
-            }
-        }
+    const char *why = NULL;
+    unsigned bad = apply_contacts(p, req, aor, e, gruu, third, &why);
+    if (bad) {
+        psa_answer(p, st, req, bad, why, SP_STR_NULL);
+        return;
     }
     if (!push_psa_bindings(p, aor))
         psa_mark_reach(p, aor, true);
@@ -432,7 +550,9 @@ push_psa *push_psa_new(const push_psa_config *cfg, const push_env *env, const ch
     for (size_t i = 0; i < nf; i++)
         total += f[i]->p ? f[i]->n : 0;
     p->mem = malloc(total);
-    p->bindings = calloc(PUSH_PSA_MAX_BINDINGS, sizeof *p->bindings);
+    if (!p->cfg.max_bindings)
+        p->cfg.max_bindings = PUSH_PSA_MAX_BINDINGS;
+    p->bindings = calloc(p->cfg.max_bindings, sizeof *p->bindings);
     if (!p->cfg.max_subs)
         p->cfg.max_subs = PUSH_PSA_MAX_SUBS;
     if (!p->cfg.max_subs_per_identity)

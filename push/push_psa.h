@@ -16,7 +16,8 @@
  * §8.2.5.1).
  *
  * Ownership: the agent copies its configuration; results and events are
- * valid during their callback only. One thread. */
+ * valid during their callback only. The caller owns the layer and frees it
+ * before push_psa_free(), as for the receiver (push_pra.h). One thread. */
 #ifndef SIPPUSH_PUSH_PSA_H
 #define SIPPUSH_PUSH_PSA_H
 
@@ -30,11 +31,13 @@
 
 #define PUSH_PSA_MAX_TRUST 16
 #define PUSH_PSA_MAX_WATCH 16
-/* Registered contacts kept at once; a REGISTER past it gets 503. */
+/* Registered contacts kept at once (config.max_bindings); a REGISTER that
+ * would pass it gets 503 and changes no binding. */
 #define PUSH_PSA_MAX_BINDINGS 1024
 /* Subscriptions kept at once (config.max_subs); more get 503 with
- * Retry-After. */
+ * Retry-After PUSH_PSA_RETRY_AFTER_SUBS_S. */
 #define PUSH_PSA_MAX_SUBS 1024
+#define PUSH_PSA_RETRY_AFTER_SUBS_S 60
 /* Subscriptions one identity may hold at once (config.max_subs_per_identity):
  * four terminals with four applications each; more get 403. */
 #define PUSH_PSA_MAX_SUBS_PER_IDENTITY 16
@@ -79,6 +82,7 @@ typedef struct push_psa_config {
     sp_str icsi;            /* IMS mode: this ICSI in Accept-Contact and P-Asserted-Service */
     uint32_t max_sub_expires; /* 0: PUSH_PSA_SUB_EXPIRES_DEFAULT */
     uint32_t max_subs;        /* 0: PUSH_PSA_MAX_SUBS */
+    uint32_t max_bindings;    /* 0: PUSH_PSA_MAX_BINDINGS */
     uint32_t max_subs_per_identity; /* 0: PUSH_PSA_MAX_SUBS_PER_IDENTITY */
     push_local local;
     void *ctx;
@@ -94,6 +98,7 @@ void push_psa_free(push_psa *p);
 sip_txn_tu push_psa_tu(push_psa *p);
 void push_psa_set_layer(push_psa *p, sip_txn_layer *L);
 /* Methods the agent handles: the layer's allow. */
+#define PUSH_PSA_ALLOW "REGISTER, SUBSCRIBE, NOTIFY, OPTIONS"
 sp_str push_psa_allow(void);
 /* Option tags it supports (a receiver's REGISTER requires pref). */
 #define PUSH_PSA_SUPPORTED "pref, gruu"

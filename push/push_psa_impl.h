@@ -95,7 +95,7 @@ struct push_psa {
     push_env env;
     sip_txn_layer *L;
     char contact[PUSH_URI_MAX];  /* "<sip:psa@host:port>" */
-    psa_binding *bindings;       /* PUSH_PSA_MAX_BINDINGS */
+    psa_binding *bindings;       /* config.max_bindings */
     psa_reach *reach;
     sip_dialog_set *sub_dialogs;
     psa_sub *subs;

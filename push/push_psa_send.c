@@ -174,7 +174,7 @@ static void on_final(void *ctx, sip_txn_id ct, const sip_txn_result *r)
 
 /* --- requests outside a dialog ---------------------------------------------------- */
 
-/* From, To, Via, Route, Call-ID for a request to ruri; sends it. */
+/* A new request to ruri from our identity, with fresh ids; sends it. */
 static int send_out_of_dialog(push_psa *p, psa_pending *q, sp_str method, sp_str ruri, sp_str to_uri, sp_str headers,
                               sp_str ctype, sp_str body, char *call_id_out)
 {
@@ -182,25 +182,16 @@ static int send_out_of_dialog(push_psa *p, psa_pending *q, sp_str method, sp_str
     if (psa_route(p, ruri, &dest) != 0)
         return SP_EINVAL;
     dest.tp = push_local_tp(&p->cfg.local, dest.tp);
-    char branch[SIP_BRANCH_SIZE], via[160], from[PUSH_URI_MAX + 40], to[PUSH_URI_MAX + 8], route[PUSH_URI_MAX + 8],
-        call_id[PUSH_TOKEN_MAX], tag[16];
-    if (sip_txn_branch_new(p->L, branch) != 0 || !push_token(call_id, 24) || !push_token(tag, 12))
+    char call_id[PUSH_TOKEN_MAX], tag[PUSH_TOKEN_MAX];
+    if (!push_req_ids_new(call_id, tag))
         return SP_EINVAL; /* no randomness: fail rather than send guessable ids */
-    size_t vn = push_via_value(&p->cfg.local, dest.tp, branch, via, sizeof via);
-    int fn = snprintf(from, sizeof from, "<%.*s>;tag=%s", (int)p->cfg.identity.n, p->cfg.identity.p, tag);
-    int tn = snprintf(to, sizeof to, "<%.*s>", (int)to_uri.n, to_uri.p);
-    int rn = p->cfg.proxy.n ? snprintf(route, sizeof route, "<%.*s;lr>", (int)p->cfg.proxy.n, p->cfg.proxy.p) : 0;
-    if (!vn || fn < 0 || (size_t)fn >= sizeof from || tn < 0 || (size_t)tn >= sizeof to || rn < 0 ||
-        (size_t)rn >= sizeof route)
-        return SP_ELIMIT;
-    push_req r = {.method = method, .ruri = ruri, .via = sp_str_make(via, vn), .route = sp_str_make(route, (size_t)rn),
-                  .from = sp_str_make(from, (size_t)fn), .to = sp_str_make(to, (size_t)tn),
-                  .call_id = sp_str_cstr(call_id), .cseq = 1, .contact = sp_str_cstr(p->contact), .headers = headers,
-                  .content_type = ctype, .body = body};
+    push_req r = {.method = method, .ruri = ruri, .proxy = p->cfg.proxy, .from_uri = p->cfg.identity,
+                  .from_tag = sp_str_cstr(tag), .to_uri = to_uri, .call_id = sp_str_cstr(call_id), .cseq = 1,
+                  .contact = sp_str_cstr(p->contact), .headers = headers, .content_type = ctype, .body = body};
     char buf[PUSH_MSG_MAX];
-    long n = push_req_build(&r, buf, sizeof buf);
+    long n = push_req_build(p->L, &p->cfg.local, dest.tp, &r, buf, sizeof buf);
     if (n < 0)
-        return SP_ELIMIT;
+        return (int)n;
     if (call_id_out)
         snprintf(call_id_out, PUSH_TOKEN_MAX, "%s", call_id);
     return sip_txn_request(p->L, buf, (size_t)n, &dest, on_final, p, &q->ct);
@@ -352,7 +343,7 @@ static const psa_path paths[] = {
 static push_caps caps_of(const push_psa *p, sp_str aor)
 {
     push_caps c = {0};
-    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
         const psa_binding *b = &p->bindings[i];
         if (!b->used || !b->caps.known || !psa_aor_eq(sp_str_cstr(b->aor), aor))
             continue;

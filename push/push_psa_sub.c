@@ -65,16 +65,13 @@ static uint32_t remaining_s(push_psa *p, const psa_sub *s)
 long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_type, sp_str body, char *out,
                           size_t cap, sip_peer *dest)
 {
-    char branch[SIP_BRANCH_SIZE], via[160], hdrs[1024];
+    char hdrs[1024];
     /* a route set leads the way; without one the remote target may be a
      * GRUU we issued, reached through its binding */
     sp_str hop = sip_dialog_next_hop(s->dlg);
     if ((s->dlg->nroutes ? push_uri_peer(hop, dest) : psa_route(p, hop, dest)) != 0)
         return -1;
     dest->tp = push_local_tp(&p->cfg.local, dest->tp);
-    if (sip_txn_branch_new(p->L, branch) != 0)
-        return -1; /* no randomness */
-    size_t vn = push_via_value(&p->cfg.local, dest->tp, branch, via, sizeof via);
     int hn;
     if (s->state == PSA_SUB_ACTIVE)
         hn = snprintf(hdrs, sizeof hdrs, "Event: %s\r\nSubscription-State: active;expires=%u\r\n"
@@ -84,11 +81,12 @@ long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_
         hn = snprintf(hdrs, sizeof hdrs, "Event: %s\r\nSubscription-State: terminated;reason=%.*s\r\n"
                       "P-Asserted-Identity: <%.*s>\r\n", s->event, (int)extra.n, extra.p ? extra.p : "timeout",
                       (int)p->cfg.identity.n, p->cfg.identity.p);
-    if (!vn || hn < 0 || (size_t)hn >= sizeof hdrs)
+    if (hn < 0 || (size_t)hn >= sizeof hdrs)
         return -1;
-    sip_dialog_req r = {.method = SP_LIT("NOTIFY"), .via = sp_str_make(via, vn), .headers = sp_str_make(hdrs, (size_t)hn),
+    sip_dialog_req r = {.method = SP_LIT("NOTIFY"), .headers = sp_str_make(hdrs, (size_t)hn),
                         .content_type = content_type, .body = body};
-    return sip_dialog_build(s->dlg, &r, out, cap);
+    long n = push_dialog_req_build(p->L, &p->cfg.local, dest->tp, s->dlg, &r, out, cap);
+    return n < 0 ? -1 : n; /* no randomness for the branch, or too long */
 }
 
 /* RFC 6665 §4.2.2: which outcomes of a NOTIFY end its subscription. Timer F
@@ -276,7 +274,8 @@ void psa_on_subscribe(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_
         return;
     }
     if (p->nsubs >= p->cfg.max_subs || p->stopping) {
-        psa_answer(p, st, req, 503, "Too Many Subscriptions", SP_LIT("Retry-After: 60\r\n"));
+        sp_str retry = SP_LIT(PUSH_RETRY_AFTER_LINE(PUSH_PSA_RETRY_AFTER_SUBS_S));
+        psa_answer(p, st, req, 503, "Too Many Subscriptions", retry);
         return;
     }
     char tag[SIP_TAG_SIZE];

@@ -107,10 +107,8 @@ void psa_watch_start(push_psa *p)
         sp_str aor = p->cfg.watch[i];
         snprintf(w->aor, sizeof w->aor, "%.*s", (int)aor.n, aor.p);
         push_regtab_init(&w->tab, w->rows, PUSH_PSA_WATCH_ROWS);
-        char route[PUSH_URI_MAX + 8];
-        int rn = p->cfg.proxy.n ? snprintf(route, sizeof route, "<%.*s;lr>", (int)p->cfg.proxy.n, p->cfg.proxy.p) : 0;
         /* RFC 3680 §3: the Request-URI is the AoR watched */
-        push_subc_config sc = {.target = aor, .route = rn > 0 ? sp_str_make(route, (size_t)rn) : SP_STR_NULL,
+        push_subc_config sc = {.target = aor, .proxy = p->cfg.proxy,
                                .from_uri = p->cfg.identity, .contact = sp_str_cstr(p->contact), .event = SP_LIT("reg"),
                                .headers = SP_LIT("Accept: application/reginfo+xml\r\n"),
                                .expires = PUSH_PSA_SUB_EXPIRES_DEFAULT, .retry = true};

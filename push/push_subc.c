@@ -36,7 +36,7 @@ static sp_str keep(char **at, sp_str v)
 
 push_subc *push_subc_new(push_subc_host *h, const push_subc_config *cfg)
 {
-    size_t need = cfg->target.n + cfg->route.n + cfg->from_uri.n + cfg->to_uri.n + cfg->contact.n + cfg->event.n +
+    size_t need = cfg->target.n + cfg->proxy.n + cfg->from_uri.n + cfg->to_uri.n + cfg->contact.n + cfg->event.n +
                   cfg->headers.n + 1;
     push_subc *s = calloc(1, sizeof *s);
     char *mem = malloc(need);
@@ -51,7 +51,7 @@ push_subc *push_subc_new(push_subc_host *h, const push_subc_config *cfg)
     s->id = ++h->next_id;
     s->cfg = *cfg;
     s->cfg.target = keep(&at, cfg->target);
-    s->cfg.route = keep(&at, cfg->route);
+    s->cfg.proxy = keep(&at, cfg->proxy);
     s->cfg.from_uri = keep(&at, cfg->from_uri);
     s->cfg.to_uri = keep(&at, cfg->to_uri);
     s->cfg.contact = keep(&at, cfg->contact);
@@ -141,29 +141,24 @@ int push_subc_start(push_subc *s)
     drop_dialog(s);
     push_tmr_stop(s->host->env, &s->tmr);
     s->cseq = 1;
-    char branch[SIP_BRANCH_SIZE], via[160], from[PUSH_URI_MAX + 40], to[PUSH_URI_MAX + 8], hdrs[1024];
-    if (!push_token(s->call_id, 24) || !push_token(s->from_tag, 12) || sip_txn_branch_new(s->host->L, branch) != 0)
+    char hdrs[1024];
+    if (!push_req_ids_new(s->call_id, s->from_tag))
         return SP_EINVAL; /* no randomness */
-    sip_peer dest;
-    sp_str first_hop = s->cfg.route.n ? push_addr_uri(s->cfg.route) : s->cfg.target;
-    if (push_uri_peer(first_hop, &dest) != 0)
-        return SP_EINVAL;
-    sip_tp tp = push_local_tp(s->host->local, dest.tp);
-    size_t vn = push_via_value(s->host->local, tp, branch, via, sizeof via);
-    int fn = snprintf(from, sizeof from, "<%.*s>;tag=%s", (int)s->cfg.from_uri.n, s->cfg.from_uri.p, s->from_tag);
-    sp_str to_uri = s->cfg.to_uri.n ? s->cfg.to_uri : s->cfg.target;
-    int tn = snprintf(to, sizeof to, "<%.*s>", (int)to_uri.n, to_uri.p);
     size_t hn = common_headers(s, s->cfg.expires, hdrs, sizeof hdrs);
-    if (!vn || fn < 0 || (size_t)fn >= sizeof from || tn < 0 || (size_t)tn >= sizeof to || !hn)
+    if (!hn)
         return SP_ELIMIT;
-    push_req r = {.method = SP_LIT("SUBSCRIBE"), .ruri = s->cfg.target, .via = sp_str_make(via, vn),
-                  .route = s->cfg.route, .from = sp_str_make(from, (size_t)fn), .to = sp_str_make(to, (size_t)tn),
-                  .call_id = sp_str_cstr(s->call_id), .cseq = s->cseq, .contact = s->cfg.contact,
-                  .headers = sp_str_make(hdrs, hn)};
+    push_req r = {.method = SP_LIT("SUBSCRIBE"), .ruri = s->cfg.target, .proxy = s->cfg.proxy,
+                  .from_uri = s->cfg.from_uri, .from_tag = sp_str_cstr(s->from_tag),
+                  .to_uri = s->cfg.to_uri.n ? s->cfg.to_uri : s->cfg.target, .call_id = sp_str_cstr(s->call_id),
+                  .cseq = s->cseq, .contact = s->cfg.contact, .headers = sp_str_make(hdrs, hn)};
+    /* the request goes to the first hop (the proxy), its Request-URI stays the target */
+    sip_peer dest;
+    if (push_req_first_hop(s->host->local, &r, &dest) != 0)
+        return SP_EINVAL;
     char buf[PUSH_MSG_MAX];
-    long n = push_req_build(&r, buf, sizeof buf);
+    long n = push_req_build(s->host->L, s->host->local, dest.tp, &r, buf, sizeof buf);
     if (n < 0)
-        return SP_ELIMIT;
+        return (int)n;
     char *copy = malloc((size_t)n);
     if (!copy)
         return SP_ELIMIT;
@@ -171,8 +166,6 @@ int push_subc_start(push_subc *s)
     free(s->sent);
     s->sent = copy;
     s->sent_len = (size_t)n;
-    /* the request goes to the first hop (a Route), its Request-URI stays the target */
-    dest.tp = tp;
     int rc = sip_txn_request(s->host->L, buf, (size_t)n, &dest, on_response, s, &s->ct);
     if (rc != 0)
         return rc;
@@ -183,19 +176,19 @@ int push_subc_start(push_subc *s)
 /* A SUBSCRIBE in the dialog: a refresh, or Expires: 0 to end it. */
 static int send_in_dialog(push_subc *s, uint32_t expires)
 {
-    char branch[SIP_BRANCH_SIZE], via[160], hdrs[1024], buf[PUSH_MSG_MAX];
+    char hdrs[1024], buf[PUSH_MSG_MAX];
     sip_peer dest;
     sp_str hop = sip_dialog_next_hop(s->dlg);
     if (push_uri_peer(hop, &dest) != 0)
         return SP_EINVAL;
-    if (sip_txn_branch_new(s->host->L, branch) != 0)
-        return SP_EINVAL; /* no randomness */
-    size_t vn = push_via_value(s->host->local, push_local_tp(s->host->local, dest.tp), branch, via, sizeof via);
     size_t hn = common_headers(s, expires, hdrs, sizeof hdrs);
-    sip_dialog_req r = {.method = SP_LIT("SUBSCRIBE"), .via = sp_str_make(via, vn), .headers = sp_str_make(hdrs, hn)};
-    long n = sip_dialog_build(s->dlg, &r, buf, sizeof buf);
-    if (n < 0 || !vn || !hn)
+    if (!hn)
         return SP_ELIMIT;
+    sip_dialog_req r = {.method = SP_LIT("SUBSCRIBE"), .headers = sp_str_make(hdrs, hn)};
+    long n = push_dialog_req_build(s->host->L, s->host->local, push_local_tp(s->host->local, dest.tp), s->dlg, &r, buf,
+                                   sizeof buf);
+    if (n < 0)
+        return (int)n;
     return send_request(s, buf, (size_t)n, hop);
 }
 

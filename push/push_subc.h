@@ -58,7 +58,7 @@ typedef struct push_subc_host {
 
 typedef struct push_subc_config {
     sp_str target;    /* Request-URI (the PSA, the user's AoR, the registrar) */
-    sp_str route;     /* a Route value for the first hop (outbound proxy); absent when none */
+    sp_str proxy;     /* an outbound proxy URI: the first hop, in a Route (push_req); absent: none */
     sp_str from_uri;  /* our identity (AoR) */
     sp_str to_uri;    /* the To URI; absent: the target */
     sp_str contact;   /* our Contact value ("<sip:...>"), e.g. a GRUU */

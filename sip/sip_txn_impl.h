@@ -12,6 +12,9 @@
 #define SIP_MAGIC_COOKIE "z9hG4bK"
 /* Header slots for parsing a message on the stack. */
 #define SIP_TXN_MAX_HDRS SIP_DEFAULT_MAX_HEADERS
+/* A request that finds no room for its transaction (max_txns) gets 503
+ * with this Retry-After: the layer is loaded, not broken (RFC 3261 §21.5.4). */
+#define TXN_FULL_RETRY_AFTER "Retry-After: 5\r\n"
 
 /* Timer names, for the machines' switches and the log. */
 typedef enum txn_timer_name {

@@ -305,7 +305,7 @@ static void receive_request(sip_txn_layer *L, const sip_msg *msg, const char *bu
         return;
     }
     if (L->live >= L->cfg.max_txns) {
-        txn_stateless_reply(L, msg, buf, src, 503, SP_STR_NULL, SP_LIT("Retry-After: 5\r\n"));
+        txn_stateless_reply(L, msg, buf, src, 503, SP_STR_NULL, SP_LIT(TXN_FULL_RETRY_AFTER));
         return;
     }
     txn_server_new(L, msg, &via, via_elem, buf, src);

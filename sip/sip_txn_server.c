@@ -253,7 +253,7 @@ void txn_server_new(sip_txn_layer *L, const sip_msg *req, const sip_via *via, sp
     sip_txn *t = server_create(L, req, via, via_elem, buf, src, invite ? SIP_TXN_SERVER_INVITE : SIP_TXN_SERVER_NON_INVITE,
                                &copy, hdrs);
     if (!t) {
-        txn_stateless_reply(L, req, buf, src, 503, SP_STR_NULL, SP_LIT("Retry-After: 5\r\n"));
+        txn_stateless_reply(L, req, buf, src, 503, SP_STR_NULL, SP_LIT(TXN_FULL_RETRY_AFTER));
         return;
     }
     txn_set_state(L, t, invite ? SIP_TXN_PROCEEDING : SIP_TXN_TRYING, invite ? "INVITE received" : "request received");

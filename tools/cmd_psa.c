@@ -33,6 +33,7 @@ static int usage(void)
     fprintf(stderr, "usage: sippush psa [--listen udp|tcp:HOST:PORT]... [--control unix:PATH] [--identity SIP-URI]\n"
                     "         [--proxy SIP-URI] [--trust HOST]... [--watch SIP-URI]... [--icsi URN]\n"
                     "         [--max-expires S] [--max-subscriptions N] [--max-subscriptions-per-identity N]\n"
+                    "         [--max-bindings N]\n"
                     "         [--control-group GROUP] [--control-max-conns N] [--control-max-buffered BYTES]\n"
                     "         [--control-max-request BYTES] [--control-timeout-ms MS] [--verbose]\n"
                     "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n");
@@ -240,6 +241,8 @@ int cmd_psa(int argc, char **argv)
             ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX, &n) && (c.max_subs = (uint32_t)n);
         else if (!strcmp(o, "--max-subscriptions-per-identity"))
             ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX, &n) && (c.max_subs_per_identity = (uint32_t)n);
+        else if (!strcmp(o, "--max-bindings"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX, &n) && (c.max_bindings = (uint32_t)n);
         else if (!strcmp(o, "--control-group"))
             control_group = v;
         else if (!strcmp(o, "--control-max-conns"))

@@ -13,11 +13,10 @@ from pushlib import *
 
 
 class Forger(Peer):
-    """A UDP peer on another loopback address (a host the agents did not
-    talk to), sending to the agents on 127.0.0.1."""
+    """A UDP peer on another loopback address: a host the agents did not talk to."""
     def __init__(self, host='127.0.0.2'):
         super().__init__(host=host)
-        self.host = '127.0.0.1'
+        self.host = '127.0.0.1'  # where it sends: the agents listen there
 
 
 def Peer6():
@@ -137,7 +136,7 @@ try:
     pport = free_port()
     sock = os.path.join(tempfile.mkdtemp(prefix='sippush-psa-'), 'psa.sock')
     psa = Proc(['psa', '--listen', 'udp:127.0.0.1:%d' % pport, '--control', 'unix:' + sock, '--identity',
-                'sip:psa@127.0.0.1:%d' % pport])
+                'sip:psa@127.0.0.1:%d' % pport, '--max-bindings', '3'])
     check(psa.wait_event('listening') is not None, 'psa listening')
     reg = raw('REGISTER', 'sip:127.0.0.1', cp, 'ptel@x', 'From: <tel:+15551234567>;tag=r\r\nTo: <tel:+15551234567>\r\n'
               'Contact: <sip:u@127.0.0.1:5999>\r\n')
@@ -152,6 +151,23 @@ try:
     r = answer(core, reg, pport, 'pbadc@x')
     check(r is not None and r.status == 400 and r.start.startswith('SIP/2.0 400 Contact'),
           'psa: REGISTER with a malformed Contact gets 400 naming it (%s)' % (r.start if r else None))
+
+    # --- RFC 3261 §10.3 step 7: all Contacts of a REGISTER or none; --max-bindings 3 ------------
+    def register(call_id, contacts):
+        head = 'From: <sip:u@example.com>;tag=r\r\nTo: <sip:u@example.com>\r\n'
+        return answer(core, raw('REGISTER', 'sip:127.0.0.1', cp, call_id, head + contacts), pport, call_id)
+
+    def bound(r):
+        return sorted(int(c.split(':')[2].split('>')[0]) for c in r.all('Contact')) if r else None
+    r = register('pall1@x', 'Contact: <sip:u@127.0.0.1:5991>, <sip:u@127.0.0.1:5992>;expires=bad\r\n')
+    check(r is not None and r.status == 400, 'psa: REGISTER with a bad Contact after a good one gets 400')
+    r = register('pall2@x', 'Contact: <sip:u@127.0.0.1:5991>, <sip:u@127.0.0.1:5992>, <sip:u@127.0.0.1:5993>\r\n')
+    check(r is not None and r.status == 503, 'psa: REGISTER whose last Contact passes --max-bindings gets 503')
+    r = register('pall3@x', '')
+    check(bound(r) == [5999], 'psa: and neither changed a binding (%s)' % bound(r))
+    r = register('pall4@x', 'Contact: <sip:u@127.0.0.1:5991>, <sip:u@127.0.0.1:5992>\r\n')
+    check(r is not None and r.status == 200 and bound(r) == [5991, 5992, 5999],
+          'psa: --max-bindings itself is taken (%s)' % bound(r))
     uri_and_method_answers('psa', pport, 'MESSAGE', 'REGISTER')
 
     # --- a response with the request's branch from another host changes nothing ----------

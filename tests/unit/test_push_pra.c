@@ -111,6 +111,8 @@ static void make(bool registrar, bool whitelist, bool accept_text)
 
 static void destroy(void)
 {
+    sip_txn_layer_free(F->L); /* the layer before the agent (push_pra.h) */
+    F->L = NULL;
     push_pra_free(A);
     pfake_free(F);
     A = NULL;

@@ -71,6 +71,8 @@ static void make(bool subscribe)
 
 static void destroy(void)
 {
+    sip_txn_layer_free(F->L); /* the layer before the agent (push_pra.h) */
+    F->L = NULL;
     push_pra_free(A);
     pfake_free(F);
 }
@@ -402,6 +404,18 @@ START_TEST(subscribe_discloses_invite_and_dev_cap)
     ck_assert_ptr_nonnull(strstr(m, "Event: ua-profile;profile-type=oma-app;event-app-id=\"wml.ua\";"
                                     "dev-cap=\"http://uaprof.example.com/pc100.xml\"\r\n"));
     ck_assert_ptr_null(strstr(m, "vendor="));
+    /* the session-mode methods join Allow, in the order of the method table */
+    pfake_inject(F,
+                 "OPTIONS sip:bob@10.0.0.9 SIP/2.0\r\nVia: SIP/2.0/UDP " PSA ";branch=z9hG4bKal1\r\nMax-Forwards: 70\r\n"
+                 "From: <sip:psa@example.com>;tag=a\r\nTo: <sip:bob@example.com>\r\nCall-ID: al1@x\r\n"
+                 "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+                 PSA, 5060);
+    long o = pfake_last(F, "SIP/2.0 200");
+    ck_assert_int_ge(o, 0);
+    m = pfake_msg(F, (size_t)o);
+    ck_assert_ptr_nonnull(strstr(m, "Allow: MESSAGE, NOTIFY, REFER, OPTIONS, INVITE, ACK, BYE, CANCEL, UPDATE\r\n"));
+    ck_assert_ptr_nonnull(strstr(m, "methods=\"INVITE,ACK,BYE,CANCEL,MESSAGE,NOTIFY,REFER,OPTIONS\""));
+    ck_assert(sp_str_eq(push_pra_allow(true), SP_LIT(PUSH_PRA_ALLOW_SESSION)));
     destroy();
     push_invite_rx_free(rx);
 }

@@ -104,6 +104,8 @@ static void with_invite(push_psa_config *c)
 
 static void destroy(void)
 {
+    sip_txn_layer_free(F->L); /* the layer before the agent (push_psa.h) */
+    F->L = NULL;
     push_psa_free(P);
     pfake_free(F);
     if (inv_loop) {
@@ -178,6 +180,111 @@ START_TEST(bindings_expire)
     ck_assert_uint_eq(push_psa_bindings(P, SP_LIT("sip:bob@example.com")), 1);
     pfake_advance(F, 61000);
     ck_assert_uint_eq(push_psa_bindings(P, SP_LIT("sip:bob@example.com")), 0);
+    destroy();
+}
+END_TEST
+
+/* A REGISTER from the UE with these Contact lines (none: a query). */
+static void reg_lines(const char *branch, const char *contact_lines)
+{
+    char m[2048];
+    snprintf(m, sizeof m,
+             "REGISTER sip:psa.example.com SIP/2.0\r\nVia: SIP/2.0/UDP " UE ":5060;branch=%s\r\nMax-Forwards: 70\r\n"
+             "To: <sip:bob@example.com>\r\nFrom: <sip:bob@example.com>;tag=456249\r\nCall-ID: r-%s@x\r\n"
+             "CSeq: 1 REGISTER\r\n%sExpires: 3600\r\nContent-Length: 0\r\n\r\n",
+             branch, branch, contact_lines);
+    pfake_inject(F, m, UE, 5060);
+}
+
+/* Whether the last 200 lists a binding of this contact URI. */
+static bool bound_in_last_200(const char *contact)
+{
+    char want[128];
+    snprintf(want, sizeof want, "Contact: <%s>;expires=", contact);
+    long i = pfake_last(F, "SIP/2.0 200");
+    return i >= 0 && strstr(pfake_msg(F, (size_t)i), want) != NULL;
+}
+
+/* The last REGISTER was answered 200, binds in and not out, and bob has n bindings. */
+static void check_applied(const char *in, const char *out, size_t n)
+{
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert(bound_in_last_200(in));
+    ck_assert(!bound_in_last_200(out));
+    ck_assert_uint_eq(push_psa_bindings(P, SP_LIT("sip:bob@example.com")), n);
+}
+
+#define BOB_A "sip:bob@10.0.0.5"
+#define BOB_B "sip:bob@10.0.0.6"
+#define BOB_C "sip:bob@10.0.0.7"
+#define BOB_D "sip:bob@10.0.0.8"
+
+/* RFC 3261 §10.3 step 7: the bindings change only if every Contact can be
+ * applied; one bad Contact after good ones leaves them as they were. */
+START_TEST(register_with_a_bad_contact_changes_no_binding)
+{
+    make(false);
+    reg_lines("z9hG4bKa1", "Contact: <" BOB_A ">\r\n");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(registered, 1);
+    const char *bad[] = {
+        /* an addition and a removal, then an expires that is no number */
+        "Contact: <" BOB_B ">;expires=60, <" BOB_A ">;expires=0, <" BOB_C ">;expires=soon\r\n",
+        /* the same across Contact lines, the last one not an address */
+        "Contact: <" BOB_B ">;expires=60\r\nContact: <" BOB_A ">;expires=0\r\nContact: <sip:bob@10.0.0.9\r\n",
+        /* "*" among other Contacts (§10.3 step 6) */
+        "Contact: <" BOB_A ">;expires=0, *\r\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char branch[32];
+        snprintf(branch, sizeof branch, "z9hG4bKb%zu", i);
+        reg_lines(branch, bad[i]);
+        ck_assert_uint_eq(last_status(), 400);
+        ck_assert_uint_eq(push_psa_bindings(P, SP_LIT("sip:bob@example.com")), 1);
+        ck_assert_uint_eq(registered, 1);
+        ck_assert_uint_eq(unregistered, 0);
+    }
+    reg_lines("z9hG4bKa2", ""); /* a query: the bindings as they are */
+    check_applied(BOB_A, BOB_B, 1);
+    /* the same Contacts without the bad one are applied */
+    reg_lines("z9hG4bKa3", "Contact: <" BOB_B ">;expires=60, <" BOB_A ">;expires=0\r\n");
+    check_applied(BOB_B, BOB_A, 1);
+    destroy();
+}
+END_TEST
+
+static void three_bindings(push_psa_config *c) { c->max_bindings = 3; }
+
+/* The bindings limit counts the whole REGISTER: one whose last Contact
+ * would pass it is refused with 503 and binds none of the others. */
+START_TEST(bindings_limit_refuses_the_whole_register)
+{
+    tweak = three_bindings;
+    make(false);
+    reg_lines("z9hG4bKl1", "Contact: <" BOB_A ">\r\n");
+    ck_assert_uint_eq(last_status(), 200);
+    /* 1 + 3 > 3: refused whole */
+    reg_lines("z9hG4bKl2", "Contact: <" BOB_B ">, <" BOB_C ">\r\nContact: <" BOB_D ">\r\n");
+    ck_assert_uint_eq(last_status(), 503);
+    ck_assert_uint_eq(push_psa_bindings(P, SP_LIT("sip:bob@example.com")), 1);
+    ck_assert_uint_eq(registered, 1);
+    /* 1 + 2 = 3: the limit is taken */
+    reg_lines("z9hG4bKl3", "Contact: <" BOB_B ">, <" BOB_C ">\r\n");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(push_psa_bindings(P, SP_LIT("sip:bob@example.com")), 3);
+    /* a refresh of a bound contact needs no room */
+    reg_lines("z9hG4bKl4", "Contact: <" BOB_A ">;expires=120, <" BOB_B ">\r\n");
+    ck_assert_uint_eq(last_status(), 200);
+    /* the limit + 1 is refused, the refreshes beside it too */
+    reg_lines("z9hG4bKl5", "Contact: <" BOB_A ">;expires=600, <" BOB_D ">\r\n");
+    ck_assert_uint_eq(last_status(), 503);
+    ck_assert_uint_eq(push_psa_bindings(P, SP_LIT("sip:bob@example.com")), 3);
+    reg_lines("z9hG4bKl6", "");
+    check_applied(BOB_A, BOB_D, 3);
+    ck_assert(strstr(pfake_msg(F, (size_t)pfake_last(F, "SIP/2.0 200")), "Contact: <" BOB_A ">;expires=120\r\n"));
+    /* a removal frees its slot for an addition of the same REGISTER */
+    reg_lines("z9hG4bKl7", "Contact: <" BOB_D ">, <" BOB_C ">;expires=0\r\n");
+    check_applied(BOB_D, BOB_C, 3);
     destroy();
 }
 END_TEST
@@ -925,6 +1032,8 @@ static Suite *push_psa_suite(void)
     TCase *t = tcase_create("psa");
     tcase_add_test(t, register_direct_and_third_party);
     tcase_add_test(t, bindings_expire);
+    tcase_add_test(t, register_with_a_bad_contact_changes_no_binding);
+    tcase_add_test(t, bindings_limit_refuses_the_whole_register);
     tcase_add_test(t, subscription_refusals);
     tcase_add_test(t, subscription_notify_push_and_expiry);
     tcase_add_test(t, granted_expires_is_capped);
