@@ -7,6 +7,8 @@
 #ifndef SIPPUSH_SP_BUF_H
 #define SIPPUSH_SP_BUF_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,7 +27,7 @@ typedef struct sp_buf {
 #define SP_BUF_PRINTF_MAX 512
 
 /* mem may be NULL (capacity 0: everything overflows). */
-void sp_buf_init(sp_buf *b, char *mem, size_t cap);
+SP_API void sp_buf_init(sp_buf *b, char *mem, size_t cap);
 
 /* Inline: message heads are a dozen small pieces each, most of them
  * constants the compiler then copies in place. */
@@ -43,8 +45,8 @@ static inline void sp_buf_put(sp_buf *b, sp_str s)
 static inline void sp_buf_puts(sp_buf *b, const char *s) { sp_buf_put(b, sp_str_cstr(s)); }
 
 /* A decimal number, without printf. */
-void sp_buf_u64(sp_buf *b, uint64_t v);
-void sp_buf_printf(sp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+SP_API void sp_buf_u64(sp_buf *b, uint64_t v);
+SP_API void sp_buf_printf(sp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Bytes written, or -1 when anything overflowed. */
 static inline long sp_buf_finish(const sp_buf *b) { return b->overflow ? -1 : (long)b->len; }

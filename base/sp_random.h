@@ -5,6 +5,8 @@
 #ifndef SIPPUSH_SP_RANDOM_H
 #define SIPPUSH_SP_RANDOM_H
 
+#include "sp_export.h"
+
 #include <stddef.h>
 
 /* Characters safe in a SIP token, an MSRP session-id and a URI: [A-Za-z0-9]. */
@@ -13,7 +15,7 @@
 /* Fills buf with n random bytes; 0, or -1 with errno set when the source
  * refuses (the kernel's: interrupted and short reads are retried). Callers
  * fail what they were making then: nothing falls back to a counter. */
-int sp_random_bytes(void *buf, size_t n);
+SP_API int sp_random_bytes(void *buf, size_t n);
 
 /* A source of random bytes: fills buf with n bytes and returns 0, or -1. */
 typedef int (*sp_random_source)(void *ctx, void *buf, size_t n);
@@ -21,16 +23,16 @@ typedef int (*sp_random_source)(void *ctx, void *buf, size_t n);
 /* Draws sp_random_bytes() from fn instead of the kernel (NULL: the kernel
  * again): for a device with its own generator, and for tests that need
  * randomness to fail. Process-wide; set it before threads draw. */
-void sp_random_set_source(sp_random_source fn, void *ctx);
+SP_API void sp_random_set_source(sp_random_source fn, void *ctx);
 
 /* Writes len characters drawn uniformly from alphabet (1..256 distinct
  * characters, NUL-terminated) into out, and a NUL at out[len]: out holds
  * len + 1 bytes. 0, or -1 (errno EINVAL for an empty or too long alphabet). */
-int sp_random_token(char *out, size_t len, const char *alphabet);
+SP_API int sp_random_token(char *out, size_t len, const char *alphabet);
 
 /* The token length that carries at least 'bits' bits of randomness with an
  * alphabet of alphabet_len characters (2..256), e.g. 14 for 80 bits of
  * SP_RANDOM_ALNUM. */
-size_t sp_random_token_len(unsigned bits, size_t alphabet_len);
+SP_API size_t sp_random_token_len(unsigned bits, size_t alphabet_len);
 
 #endif

@@ -26,6 +26,8 @@
 #ifndef SIPPUSH_MSRP_REASSEMBLY_H
 #define SIPPUSH_MSRP_REASSEMBLY_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -92,29 +94,29 @@ typedef struct msrp_reassembly {
 } msrp_reassembly;
 
 /* Starts a message into an open sink. limits and expect may be NULL. */
-void msrp_reassembly_init(msrp_reassembly *r, msrp_sink *sink, const msrp_reassembly_limits *limits,
-                          const msrp_expect *expect);
+SP_API void msrp_reassembly_init(msrp_reassembly *r, msrp_sink *sink, const msrp_reassembly_limits *limits,
+                                 const msrp_expect *expect);
 /* After init, for a resume: the ranges already in the (reopened) sink. */
-void msrp_reassembly_restore(msrp_reassembly *r, const msrp_ranges *received);
+SP_API void msrp_reassembly_restore(msrp_reassembly *r, const msrp_ranges *received);
 
 /* A chunk's Byte-Range (start-end/total, end and total may be MSRP_UNKNOWN). */
-int msrp_reassembly_begin(msrp_reassembly *r, uint64_t start, uint64_t end, uint64_t total, sp_error *err);
+SP_API int msrp_reassembly_begin(msrp_reassembly *r, uint64_t start, uint64_t end, uint64_t total, sp_error *err);
 /* len body bytes whose first is at 1-based position pos (the chunk's
  * range-start plus the body bytes of this chunk already written). */
-int msrp_reassembly_write(msrp_reassembly *r, uint64_t pos, const void *data, size_t len, sp_error *err);
+SP_API int msrp_reassembly_write(msrp_reassembly *r, uint64_t pos, const void *data, size_t len, sp_error *err);
 /* The chunk's end-line flag: '$' (message ends here), '+' (more), '#'. */
-int msrp_reassembly_end(msrp_reassembly *r, char flag, sp_error *err);
+SP_API int msrp_reassembly_end(msrp_reassembly *r, char flag, sp_error *err);
 
 /* The caller gives up (session gone, 413 sent): the sink is discarded. */
-void msrp_reassembly_abort(msrp_reassembly *r);
+SP_API void msrp_reassembly_abort(msrp_reassembly *r);
 /* The session ended before the message did: keep the temp file and the
  * received ranges (r->ranges, r->sink->temp) for a resume (RFC 5547 §8
  * file-range). SP_OK or MSRP_EIO. */
-int msrp_reassembly_suspend(msrp_reassembly *r);
+SP_API int msrp_reassembly_suspend(msrp_reassembly *r);
 
 /* The received part for a REPORT: writes interval i of r->ranges as a
  * Byte-Range value "start-end/total" (total "*" when unknown) and a NUL;
  * its length, or -1 when i is out of range or cap too small. */
-int msrp_reassembly_byte_range(const msrp_reassembly *r, size_t i, char *out, size_t cap);
+SP_API int msrp_reassembly_byte_range(const msrp_reassembly *r, size_t i, char *out, size_t cap);
 
 #endif
