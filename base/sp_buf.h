@@ -2,7 +2,7 @@
  *
  * Every builder of the stack (SIP, SDP, MSRP, the push agents) writes
  * through one sp_buf: once something does not fit, the buffer records the
- * overflow and ignores further writes, and sp_buf_finish() returns -1, so a
+ * overflow and ignores further writes, and sp_buf_finish() returns SP_ENOSPC, so a
  * builder checks once at the end instead of after every piece. */
 #ifndef SIPPUSH_SP_BUF_H
 #define SIPPUSH_SP_BUF_H
@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "sp_error.h"
 #include "sp_str.h"
 
 typedef struct sp_buf {
@@ -48,7 +49,7 @@ static inline void sp_buf_puts(sp_buf *b, const char *s) { sp_buf_put(b, sp_str_
 SP_API void sp_buf_u64(sp_buf *b, uint64_t v);
 SP_API void sp_buf_printf(sp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Bytes written, or -1 when anything overflowed. */
-static inline long sp_buf_finish(const sp_buf *b) { return b->overflow ? -1 : (long)b->len; }
+/* Bytes written, or SP_ENOSPC when anything overflowed. */
+static inline long sp_buf_finish(const sp_buf *b) { return b->overflow ? SP_ENOSPC : (long)b->len; }
 
 #endif

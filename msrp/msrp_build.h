@@ -99,7 +99,7 @@ SP_API void msrp_build_report(sp_buf *b, sp_str tid, sp_str to_path, sp_str from
  * (RFC 4975 §7.1 asks for at least 64). */
 #define MSRP_TID_LEN 16
 
-/* Fills out[0..n) with unpredictable bytes; returns 0 or -1. */
+/* Fills out[0..n) with unpredictable bytes; returns 0, or a negative errno value. */
 typedef int (*msrp_random_fn)(void *ctx, uint8_t *out, size_t n);
 
 /* The offset of the first run of seven hyphens (the start of any end-line)
@@ -111,7 +111,7 @@ SP_API size_t msrp_hyphens_find(const char *p, size_t n);
 SP_API bool msrp_body_has_tid(sp_str body, sp_str tid);
 
 /* A fresh tid (from sp_random_bytes) whose end-line does not occur in body, which
- * may be empty. Returns 0, or -1 when no randomness is available. */
+ * may be empty. Returns 0, or -EIO when no randomness is available. */
 SP_API int msrp_tid_make(char out[MSRP_TID_LEN], sp_str body);
 /* The same with another source of randomness (tests). */
 SP_API int msrp_tid_make_with(char out[MSRP_TID_LEN], sp_str body, msrp_random_fn rnd, void *ctx);

@@ -28,6 +28,7 @@
 
 #include "sp_export.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -47,8 +48,8 @@ enum {
     MSRP_RX_COMPLETE = 1, /* this call completed, verified and committed the message */
     MSRP_RX_ABORTED = 2,  /* the sender aborted the message ('#'): all discarded */
     /* failures: SP_EINVAL (400), SP_ELIMIT (413), MSRP_EIO (413), MSRP_EEXIST (403), and */
-    MSRP_EHASH = -18, /* the content's SHA-1 is not the offered one (400) */
-    MSRP_ESIZE = -19, /* the message size is not the offered one (400) */
+    MSRP_EHASH = -EBADMSG, /* the content's SHA-1 is not the offered one (400) */
+    MSRP_ESIZE = -ERANGE,  /* the message size is not the offered one (400) */
 };
 
 typedef struct msrp_reassembly_limits {
@@ -116,7 +117,7 @@ SP_API int msrp_reassembly_suspend(msrp_reassembly *r);
 
 /* The received part for a REPORT: writes interval i of r->ranges as a
  * Byte-Range value "start-end/total" (total "*" when unknown) and a NUL;
- * its length, or -1 when i is out of range or cap too small. */
+ * its length, SP_EINVAL when i is out of range, or SP_ENOSPC when cap is too small. */
 SP_API int msrp_reassembly_byte_range(const msrp_reassembly *r, size_t i, char *out, size_t cap);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "sp_export.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,8 +36,8 @@
 
 /* Results beyond sp_error.h's: SP_OK, SP_ELIMIT (memory capacity), and */
 enum {
-    MSRP_EIO = -16,    /* the file system failed: errno in sink->err */
-    MSRP_EEXIST = -17, /* the final name exists and overwriting was not asked for */
+    MSRP_EIO = -EIO,       /* the file system failed: errno in sink->err */
+    MSRP_EEXIST = -EEXIST, /* the final name exists and overwriting was not asked for */
 };
 
 /* msrp_sink_file_open flags: replace a file of the final name, or (UNIQUE)

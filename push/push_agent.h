@@ -112,7 +112,7 @@ typedef struct push_req {
 } push_req;
 
 /* Writes the request (RFC 3261 §8.1.1: Max-Forwards 70). Returns the length
- * or -1 when it does not fit. */
+ * or SP_ENOSPC when it does not fit. */
 SP_API long push_req_build(const push_req *r, char *out, size_t cap);
 
 /* The value of the first header of id in m, absent when none. */

@@ -117,7 +117,8 @@ SP_API const char *push_sender_state_name(push_sender_state s);
  * file cannot be read for its hash. */
 SP_API int push_invite_sender_new(push_invite_ctx *c, const push_invite_params *p, const push_invite_sender_cb *cb,
                                   push_invite_sender **out);
-/* Sends the INVITE. 0, or -1 when it could not be sent (done() is not called). */
+/* Sends the INVITE. 0, or a negative errno value when it could not be sent
+ * (done() is not called): -EALREADY when already started. */
 SP_API int push_invite_sender_start(push_invite_sender *s);
 /* Abandons the push: CANCEL before a final answer, BYE after; done()
  * follows with 487 (or the answer that raced it). */

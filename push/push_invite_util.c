@@ -27,10 +27,10 @@ int push_dialog_send(const push_invite_ctx *c, sip_dialog *d, const char *method
 {
     char via[160];
     if (!push_invite_via(c, via, sizeof via))
-        return -1;
+        return SP_ENOSPC;
     char *buf = malloc(PUSH_INVITE_MSG_MAX);
     if (!buf)
-        return -1;
+        return -ENOMEM;
     sip_dialog_req r = {.method = sp_str_cstr(method), .via = sp_str_cstr(via), .cseq = cseq,
                         .headers = headers, .content_type = content_type, .body = body};
     long n = sip_dialog_build(d, &r, buf, PUSH_INVITE_MSG_MAX);

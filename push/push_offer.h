@@ -48,8 +48,8 @@ typedef struct push_offer {
     sdp_setup setup;       /* every stream's a=setup; SDP_SETUP_NONE: passive (seed 000) */
 } push_offer;
 
-/* Writes the offer. Returns its length, or -1 when it does not fit or a
- * value would forge a line. */
+/* Writes the offer. Returns its length, SP_ENOSPC when it does not fit or a
+ * value would forge a line, SP_EINVAL for no files or too many, or -ENOMEM. */
 SP_API long push_offer_build(const push_offer *o, char *out, size_t cap);
 
 /* A fresh file-transfer-id into out[PUSH_TRANSFER_ID_LEN + 1]; false when

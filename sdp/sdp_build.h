@@ -55,8 +55,8 @@ typedef struct sdp_desc {
     size_t nstreams;
 } sdp_desc;
 
-/* Writes d into out[0..cap). Returns the length, or -1 when it does not fit
- * or a value holds CR, LF or NUL (which would forge lines). */
+/* Writes d into out[0..cap). Returns the length, or SP_ENOSPC when it does not
+ * fit or a value holds CR, LF or NUL (which would forge lines). */
 SP_API long sdp_build(const sdp_desc *d, char *out, size_t cap);
 /* The same into a writer (to append a description to a larger message). */
 SP_API void sdp_build_into(sp_buf *b, const sdp_desc *d);

@@ -35,7 +35,7 @@ typedef struct sdp_file_selector {
 SP_API int sdp_file_selector_parse(sp_str value, sdp_file_selector *fs, sp_error *err);
 
 /* The file name with its %HH and backslash escapes undone, into out. Returns
- * the length, or -1 when out is too small. The result may hold any byte
+ * the length, or SP_ENOSPC when out is too small. The result may hold any byte
  * (including '/' or NUL): sanitise it before using it as a local name
  * (RFC 5547 §6). */
 SP_API long sdp_file_name_decode(sp_str name, char *out, size_t cap);
@@ -43,7 +43,7 @@ SP_API long sdp_file_name_decode(sp_str name, char *out, size_t cap);
 /* The other way: a local file name made fit for name:"..." with %HH for
  * every byte the grammar forbids (NUL, CR, LF, '"', '%') and for '/' and
  * backslash, which could read as directories (RFC 5547 §6). Returns the length,
- * or -1 when out is too small. */
+ * or SP_ENOSPC when out is too small. */
 SP_API long sdp_file_name_encode(sp_str raw, char *out, size_t cap);
 
 /* A Content-Type (RFC 2045: type/subtype, then ";attribute=value" with
@@ -51,18 +51,19 @@ SP_API long sdp_file_name_encode(sp_str raw, char *out, size_t cap);
  * file-selector type (RFC 5547 §5: every value in DQUOTEs, percent-encoded
  * where a filename-string cannot hold the byte, and SP, '\\' too so the
  * selector stays one word): "text/plain; charset=UTF-8" gives
- * 'text/plain;charset="UTF-8"'. Returns the length, or -1 when malformed or
- * out is too small. */
+ * 'text/plain;charset="UTF-8"'. Returns the length, SP_EINVAL when malformed,
+ * or SP_ENOSPC when out is too small. */
 SP_API long sdp_file_type_encode(sp_str content_type, char *out, size_t cap);
 
 /* The other way: a file-selector type (quoted values or, liberally, bare
  * tokens) as a Content-Type, each value decoded and written as a token when
- * it is one, else as a quoted-string. Returns the length, or -1 when
- * malformed (a value decoding to CR, LF or NUL included) or out is too small. */
+ * it is one, else as a quoted-string. Returns the length, SP_EINVAL when
+ * malformed (a value decoding to CR, LF or NUL included), or SP_ENOSPC when out
+ * is too small. */
 SP_API long sdp_file_type_decode(sp_str selector_type, char *out, size_t cap);
 
-/* The bytes of a hash value ("72:24:5F"), or -1 when malformed or more than
- * cap bytes. */
+/* The bytes of a hash value ("72:24:5F"), SP_EINVAL when malformed, or
+ * SP_ENOSPC when more than cap bytes. */
 SP_API long sdp_hash_decode(sp_str value, uint8_t *out, size_t cap);
 
 /* a=file-date: creation:"date" modification:"date" read:"date", any order,

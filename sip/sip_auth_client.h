@@ -11,6 +11,7 @@
 
 #include "sp_export.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,8 +31,8 @@
 #define SIP_AUTH_MAX_TRIES 3
 
 enum {
-    SIP_AUTH_EFAILED = -20,  /* the credentials were refused: do not retry */
-    SIP_AUTH_ENOCREDS = -21, /* no credentials for any challenged realm */
+    SIP_AUTH_EFAILED = -EACCES,  /* the credentials were refused: do not retry */
+    SIP_AUTH_ENOCREDS = -ENOENT, /* no credentials for any challenged realm */
 };
 
 typedef struct sip_credentials {
@@ -74,8 +75,9 @@ SP_API void sip_auth_client_accepted(sip_auth_client *a);
 
 /* Writes one Authorization or Proxy-Authorization line (ending in CRLF)
  * per realm for a request of this method and Request-URI; every call counts
- * one more use of each nonce. Returns the length written, or -1 when it
- * does not fit. */
+ * one more use of each nonce. Returns the length written, SP_ENOSPC when it
+ * does not fit, SP_EINVAL for a challenge it cannot answer, or -EIO when no
+ * randomness could be had for a cnonce. */
 SP_API long sip_auth_client_headers(sip_auth_client *a, sp_str method, sp_str uri, char *out, size_t cap);
 
 #endif

@@ -81,8 +81,8 @@ typedef struct sip_dialog_req {
  * target and route set (loose routing, or a strict first hop), To/From/
  * Call-ID of the dialog, the next local CSeq (not for ACK and CANCEL),
  * Contact for target refreshes. An ACK for a 2xx (§13.2.2.4) is built with
- * method ACK and the INVITE's number. Returns the length or -1 when it does
- * not fit (or, for ACK/CANCEL, cseq is 0). */
+ * method ACK and the INVITE's number. Returns the length, SP_ENOSPC when it
+ * does not fit, or SP_EINVAL (for ACK/CANCEL, cseq is 0). */
 SP_API long sip_dialog_build(sip_dialog *d, const sip_dialog_req *r, char *out, size_t cap);
 
 /* Where requests of d go first: the first route's URI, else the remote target. */

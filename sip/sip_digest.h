@@ -40,7 +40,7 @@ SP_API void sip_digest_response(const char ha1[SIP_DIGEST_HEX_SIZE], sp_str nonc
 
 /* The nonce-count as 8 lower-case hex digits ("00000001"), §3.2.2. */
 SP_API void sip_digest_nc(uint32_t count, char out[SIP_DIGEST_NC_SIZE]);
-/* A fresh cnonce of SIP_DIGEST_CNONCE_LEN characters and a NUL; 0 or -1. */
+/* A fresh cnonce of SIP_DIGEST_CNONCE_LEN characters and a NUL; 0, or -EIO without randomness. */
 SP_API int sip_digest_cnonce(char out[SIP_DIGEST_CNONCE_LEN + 1]);
 
 /* Everything one Authorization header needs, from the challenge's values. */
@@ -53,7 +53,7 @@ typedef struct sip_digest_input {
     sp_str body;      /* for auth-int */
 } sip_digest_input;
 
-/* The response value; 0, or -1 when the algorithm or qop is not one of
+/* The response value; 0, or SP_EINVAL when the algorithm or qop is not one of
  * the above (the caller then tries another challenge or gives up). */
 SP_API int sip_digest_compute(const sip_digest_input *in, char out[SIP_DIGEST_HEX_SIZE]);
 

@@ -29,7 +29,8 @@ SP_API void sip_response_dest(const sip_via *top_via, const sip_peer *src, sip_p
  * carrying received=<source> when the sent-by host differs from it (§18.2.1)
  * or rport is asked, and rport=<source port> in place of an empty rport
  * (RFC 3581 §4). *copy becomes msg with every slice moved into out. Returns
- * the copy's length, or -1 when it does not fit or the top Via is unreadable. */
+ * the copy's length, SP_ENOSPC when it does not fit, or SP_EINVAL when the top
+ * Via is unreadable. */
 SP_API long sip_via_stamp(const sip_msg *msg, const char *buf, const sip_peer *src,
                           char *out, size_t cap, sip_msg *copy);
 /* The same with the top Via already read: top is its element in the Via
@@ -40,7 +41,8 @@ SP_API long sip_via_stamp_parsed(const sip_msg *msg, const char *buf, sp_str top
 /* A response to a parsed request, built per §8.2.6 with a To tag derived
  * from the request (so retransmissions get the same answer). reason absent
  * means the default phrase; headers are extra lines, each ending in CRLF.
- * Returns the length written, or -1 when it does not fit. */
+ * Returns the length written, SP_ENOSPC when it does not fit, or -EIO when no
+ * randomness could be had for the To tag. */
 SP_API long sip_stateless_build(const sip_msg *req, unsigned status, sp_str reason, sp_str headers,
                                 char *out, size_t cap);
 
@@ -61,7 +63,8 @@ SP_API bool sip_stateless_key(void);
  * the Via, From, To, Call-ID and CSeq lines that can be found are copied
  * and the reason phrase says what was wrong. Only requests are answered.
  * Returns the length written and fills *via with the top Via for routing,
- * or -1 when no Via can be read (the input is then dropped). */
+ * SP_EINVAL when no Via can be read or the input is not a request to answer
+ * (the input is then dropped), SP_ENOSPC, or -EIO (no randomness for a tag). */
 SP_API long sip_stateless_salvage(const char *buf, size_t len, const sp_error *err,
                                   char *out, size_t cap, sip_via *via);
 

@@ -20,6 +20,7 @@
 
 #include "sp_export.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,11 +68,12 @@
 #define SIP_UDP_MAX_REQUEST 1300u
 #define SIP_MTU_MARGIN 200u
 
-/* Failures of the layer's calls (beyond SP_EINVAL / SP_ELIMIT of sp_error.h). */
+/* Failures of the layer's calls (beyond SP_EINVAL / SP_ELIMIT of sp_error.h), negative errno
+ * values like every error of the stack. */
 enum {
-    SIP_TXN_EGONE = -10,      /* no such transaction (ended, or never existed) */
-    SIP_TXN_ESTATE = -11,     /* not allowed in the transaction's state */
-    SIP_TXN_ETRANSPORT = -12, /* the transport failed; the transaction has ended */
+    SIP_TXN_EGONE = -ESRCH,       /* no such transaction (ended, or never existed) */
+    SIP_TXN_ESTATE = -EALREADY,   /* not allowed in the transaction's state */
+    SIP_TXN_ETRANSPORT = -EPIPE,  /* the transport failed; the transaction has ended */
 };
 
 typedef uint64_t sip_txn_id; /* 0 is never a transaction */
@@ -97,8 +99,8 @@ typedef struct sip_txn_env {
     void *ctx;
     /* The clock the timers run on, in ms; required. */
     uint64_t (*now_ms)(void *ctx);
-    /* Sends one whole message; 0, or -1 when the transport failed (refused,
-     * unreachable, connection gone): the layer then ends the transaction. */
+    /* Sends one whole message; 0, or a negative errno value when the transport failed
+     * (refused, unreachable, connection gone): the layer then ends the transaction. */
     int (*send)(void *ctx, const sip_peer *dest, const char *buf, size_t len);
     /* Arms a one-shot timer; at expiry the adapter calls sip_txn_timer(layer,
      * cookie). Returns a nonzero handle, or 0 when no timer could be armed.
@@ -225,7 +227,7 @@ SP_API int sip_txn_cancel(sip_txn_layer *L, sip_txn_id invite, sip_txn_client_cb
 SP_API int sip_txn_send_direct(sip_txn_layer *L, const sip_peer *dest, const char *buf, size_t len);
 
 /* Writes a new branch ("z9hG4bK" + 16 hex digits of 64 bits from the CSPRNG,
- * sp_random.h; NUL-terminated) into out[SIP_BRANCH_SIZE]. Returns 0, or -1
+ * sp_random.h; NUL-terminated) into out[SIP_BRANCH_SIZE]. Returns 0, or -EIO
  * with out empty when no randomness could be had: the request must fail
  * then (a guessable branch would let anyone answer it). */
 #define SIP_BRANCH_SIZE 24
