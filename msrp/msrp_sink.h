@@ -91,7 +91,7 @@ SP_API int msrp_sink_null_open(msrp_sink *s);
  * past the bytes held, or a head longer than MSRP_SINK_HEAD_MAX, fails with
  * SP_ELIMIT; fn refusing them fails the write with SP_EINVAL, as does a
  * commit before the head's end is known. Reads and commit sizes count the
- * head. SP_OK, or MSRP_EIO when out of memory. */
+ * head. SP_OK, or -ENOMEM. */
 SP_API int msrp_sink_file_strip_head(msrp_sink *s, msrp_sink_head_fn fn, void *ctx);
 /* The head a stripped file sink left out, once known (until close), else NULL. */
 SP_API const uint8_t *msrp_sink_head(const msrp_sink *s, size_t *len);
@@ -105,7 +105,7 @@ SP_API int msrp_sink_file_reopen(msrp_sink *s, const char *temp_path, const char
 SP_API void msrp_sink_expect(msrp_sink *s, uint64_t size);
 
 /* Writes len bytes at 0-based offset. SP_OK, SP_ELIMIT (past a memory
- * sink's capacity), MSRP_EIO. */
+ * sink's capacity), -ENOMEM (a memory sink could not grow), MSRP_EIO. */
 SP_API int msrp_sink_write(msrp_sink *s, uint64_t offset, const void *data, size_t len);
 /* Reads up to len bytes at offset into buf: the count (short only at the
  * end of what was written), or MSRP_EIO. */
