@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "sp_error.h"
 #include "sp_str.h"
 
 #define SIP_DIGEST_HEX_LEN 32
