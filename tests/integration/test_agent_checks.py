@@ -15,6 +15,7 @@ from pushlib import *
 class Forger(Peer):
     """A UDP peer on another loopback address: a host the agents did not talk to."""
     def __init__(self, host='127.0.0.2'):
+        self.host = '127.0.0.1'  # where the agents listen (Peer.send's default destination)
         self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.s.bind((host, 0))
         self.port = self.s.getsockname()[1]
@@ -24,6 +25,7 @@ class Forger(Peer):
 class Peer6(Peer):
     """A UDP peer on [::1]."""
     def __init__(self):
+        self.host = '::1'
         self.s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
         self.s.bind(('::1', 0))
         self.port = self.s.getsockname()[1]
