@@ -35,18 +35,33 @@ endif
 PAR = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(1))
 
 MODULES := base sip sdp msrp transport push
-INCLUDES := $(addprefix -I,$(MODULES)) -Itools -Itests/unit
+
+# Each library module sees only the folders below it, so the compiler enforces the layering; a
+# file's folder picks its list (LAYER_<folder>, or LAYER_<file> for a single file). Everything
+# else (tools/, tests/, fuzz/) sees every folder.
+# msrp/ and push/ still see transport/: msrp_session.h includes tp_addr.h, tp_loop.h and tp_tcp.h
+# (push/ through push_invite.h); sip_txn_tp.c binds the transaction layer to the event loop.
+LAYER_base      := base
+LAYER_sip       := base sip
+LAYER_sdp       := base sdp
+LAYER_msrp      := base msrp transport
+LAYER_transport := base transport
+LAYER_push      := base sip sdp msrp transport
+LAYER_sip/sip_txn_tp.c := base sip transport
+LAYER_ALL       := $(MODULES) tools tests/unit include
+INCLUDES = $(addprefix -I,$(or $(LAYER_$<),$(LAYER_$(firstword $(subst /, ,$<))),$(LAYER_ALL)))
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
-BASEFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(INCLUDES) -MMD -MP
+BASEFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(INCLUDES) -MMD -MP
 OPT     ?= -O2 -g
-CFLAGS_RELEASE := $(BASEFLAGS) $(OPT) -fPIC
-CFLAGS_ASAN := $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+# Only what the installed headers mark SP_API (base/sp_export.h) leaves the shared object.
+CFLAGS_RELEASE = $(BASEFLAGS) $(OPT) -fPIC -fvisibility=hidden
+CFLAGS_ASAN = $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 # For valgrind: "running Memcheck on code compiled at -O1 works fairly well, and the speed
 # improvement compared to running -O0 is quite significant", while at -O2 and above "Memcheck
 # occasionally reports uninitialised-value errors which don't really exist" (Valgrind Quick
 # Start Guide, 2).
-CFLAGS_PLAIN := $(BASEFLAGS) -O1 -g
+CFLAGS_PLAIN = $(BASEFLAGS) -O1 -g
 LDLIBS  := -lpthread -lm
 
 LIB_SRC  := $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
@@ -55,6 +70,8 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_HELPER_SRC := $(filter-out $(TEST_SRC),$(sort $(wildcard tests/unit/*.c)))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 PUBLIC_HEADERS := $(filter-out %_impl.h,$(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.h))))
+# One header per module for embedders: #include <sippush/sip.h> (sdp.h, msrp.h, push.h).
+UMBRELLA_HEADERS := $(sort $(wildcard include/sippush/*.h))
 
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
@@ -184,7 +201,7 @@ $(BUILD)/replay/%: fuzz/%.c fuzz/replay_main.c $(ASAN_LIB_OBJ)
 # sanitizers, each harness linked with AFL++'s libFuzzer driver. Warnings do
 # not stop a fuzzing build (its compiler is clang, the tree's gate is cc).
 AFL_CC ?= afl-clang-fast
-AFL_CFLAGS := $(filter-out -Werror,$(BASEFLAGS)) -O2 -g -fsanitize=address,undefined -fno-sanitize-recover=all
+AFL_CFLAGS = $(filter-out -Werror,$(BASEFLAGS)) -O2 -g -fsanitize=address,undefined -fno-sanitize-recover=all
 $(BUILD)/afl/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call say,AFL-CC,$@)
@@ -219,7 +236,7 @@ install: all
 	$(Q)install -m 755 $(BUILD)/libsippush.so $(DESTDIR)$(PREFIX)/lib/libsippush.so.$(VERSION)
 	$(Q)ln -sf libsippush.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libsippush.so.0
 	$(Q)ln -sf libsippush.so.0 $(DESTDIR)$(PREFIX)/lib/libsippush.so
-	$(Q)install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/sippush/
+	$(Q)install -m 644 $(PUBLIC_HEADERS) $(UMBRELLA_HEADERS) $(DESTDIR)$(PREFIX)/include/sippush/
 	$(Q)install -m 644 tools/sippush.1 $(DESTDIR)$(PREFIX)/share/man/man1/sippush.1
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tools/sippush.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/sippush.pc

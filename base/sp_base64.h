@@ -7,6 +7,8 @@
 #ifndef SIPPUSH_SP_BASE64_H
 #define SIPPUSH_SP_BASE64_H
 
+#include "sp_export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,10 +20,10 @@
 #define SP_BASE64_DECODED_MAX(len) ((len) / 4 * 3)
 
 /* Writes SP_BASE64_LEN(n) characters, no NUL. */
-void sp_base64_encode(const void *in, size_t n, char *out);
+SP_API void sp_base64_encode(const void *in, size_t n, char *out);
 
 /* Decodes into out (cap bytes): the byte count, or SP_EINVAL (status 400,
  * offset of the offending character) or SP_ELIMIT (out too small). */
-long sp_base64_decode(const char *in, size_t len, uint8_t *out, size_t cap, sp_error *err);
+SP_API long sp_base64_decode(const char *in, size_t len, uint8_t *out, size_t cap, sp_error *err);
 
 #endif

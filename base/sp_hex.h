@@ -8,6 +8,8 @@
 #ifndef SIPPUSH_SP_HEX_H
 #define SIPPUSH_SP_HEX_H
 
+#include "sp_export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,14 +30,14 @@ static inline int sp_hex_digit(char c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-void sp_hex_encode(const void *in, size_t n, char *out);
+SP_API void sp_hex_encode(const void *in, size_t n, char *out);
 /* Writes SP_HEX_COLON_LEN(n) characters: upper-case pairs joined by ':'. */
-void sp_hex_encode_colon(const void *in, size_t n, char *out);
+SP_API void sp_hex_encode_colon(const void *in, size_t n, char *out);
 
 /* An even number of hex digits, nothing else. */
-long sp_hex_decode(const char *in, size_t len, uint8_t *out, size_t cap, sp_error *err);
+SP_API long sp_hex_decode(const char *in, size_t len, uint8_t *out, size_t cap, sp_error *err);
 /* Pairs of hex digits separated by single colons: no leading, trailing or
  * doubled colon, no single digit. Empty input decodes to zero bytes. */
-long sp_hex_decode_colon(const char *in, size_t len, uint8_t *out, size_t cap, sp_error *err);
+SP_API long sp_hex_decode_colon(const char *in, size_t len, uint8_t *out, size_t cap, sp_error *err);
 
 #endif

@@ -1,5 +1,5 @@
-/* sp_json.c - see sp_json.h. */
-#include "sp_json.h"
+/* sp_json.c - see sp_json_impl.h. */
+#include "sp_json_impl.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -3,6 +3,8 @@
 #ifndef SIPPUSH_SP_MD5_H
 #define SIPPUSH_SP_MD5_H
 
+#include "sp_export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,10 +17,10 @@ typedef struct sp_md5_ctx {
     size_t fill;
 } sp_md5_ctx;
 
-void sp_md5_init(sp_md5_ctx *c);
-void sp_md5_update(sp_md5_ctx *c, const void *data, size_t len);
+SP_API void sp_md5_init(sp_md5_ctx *c);
+SP_API void sp_md5_update(sp_md5_ctx *c, const void *data, size_t len);
 /* Writes the digest; the context must be initialised again before reuse. */
-void sp_md5_final(sp_md5_ctx *c, uint8_t digest[SP_MD5_LEN]);
-void sp_md5(const void *data, size_t len, uint8_t digest[SP_MD5_LEN]);
+SP_API void sp_md5_final(sp_md5_ctx *c, uint8_t digest[SP_MD5_LEN]);
+SP_API void sp_md5(const void *data, size_t len, uint8_t digest[SP_MD5_LEN]);
 
 #endif

@@ -40,7 +40,7 @@ static int kernel_bytes(void *buf, size_t n)
         if (got < 0) {
             if (errno == EINTR)
                 continue;
-            return -1;
+            return -errno;
         }
         p += got, n -= (size_t)got;
     }
@@ -94,9 +94,10 @@ static int refill(rng *r)
 {
     if (!r->keyed || r->since_seed >= SP_RANDOM_RESEED_BYTES) {
         pthread_once(&atfork_once, register_atfork);
-        if (kernel_bytes(r->key, sizeof r->key) != 0) {
+        int rc = kernel_bytes(r->key, sizeof r->key);
+        if (rc != 0) {
             memset(r, 0, sizeof *r);
-            return -1;
+            return rc;
         }
         r->keyed = true;
         r->since_seed = 0;
@@ -113,15 +114,17 @@ static int refill(rng *r)
 int sp_random_bytes(void *buf, size_t n)
 {
     if (source)
-        return source(source_ctx, buf, n) == 0 ? 0 : (errno = EIO, -1);
+        return source(source_ctx, buf, n) == 0 ? 0 : -EIO;
     if (n >= SP_RANDOM_DIRECT)
         return kernel_bytes(buf, n);
     rng *r = &state;
     uint8_t *p = buf;
     while (n) {
-        if (!r->keyed || r->used == sizeof r->batch)
-            if (refill(r) != 0)
-                return -1;
+        if (!r->keyed || r->used == sizeof r->batch) {
+            int rc = refill(r);
+            if (rc != 0)
+                return rc;
+        }
         size_t k = sizeof r->batch - r->used;
         if (k > n)
             k = n;
@@ -135,10 +138,8 @@ int sp_random_bytes(void *buf, size_t n)
 int sp_random_token(char *out, size_t len, const char *alphabet)
 {
     size_t k = strlen(alphabet);
-    if (k == 0 || k > 256) {
-        errno = EINVAL;
-        return -1;
-    }
+    if (k == 0 || k > 256)
+        return -EINVAL;
     /* Rejection sampling: bytes at or above the largest multiple of k would
      * favour the first characters. */
     unsigned limit = 256 - 256 % (unsigned)k;
@@ -146,8 +147,9 @@ int sp_random_token(char *out, size_t len, const char *alphabet)
     size_t used = sizeof pool, i = 0;
     while (i < len) {
         if (used == sizeof pool) {
-            if (sp_random_bytes(pool, sizeof pool) != 0)
-                return -1;
+            int rc = sp_random_bytes(pool, sizeof pool);
+            if (rc != 0)
+                return rc;
             used = 0;
         }
         unsigned b = pool[used++];

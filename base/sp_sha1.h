@@ -6,6 +6,8 @@
 #ifndef SIPPUSH_SP_SHA1_H
 #define SIPPUSH_SP_SHA1_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,20 +33,20 @@ typedef struct sp_sha1_ctx {
 } sp_sha1_ctx;
 
 /* Starts a context with the best implementation. */
-void sp_sha1_init(sp_sha1_ctx *c);
+SP_API void sp_sha1_init(sp_sha1_ctx *c);
 /* Starts a context with the given implementation; false (context untouched)
  * when this processor or build cannot run it. */
-bool sp_sha1_init_impl(sp_sha1_ctx *c, sp_sha1_impl impl);
-void sp_sha1_update(sp_sha1_ctx *c, const void *data, size_t len);
+SP_API bool sp_sha1_init_impl(sp_sha1_ctx *c, sp_sha1_impl impl);
+SP_API void sp_sha1_update(sp_sha1_ctx *c, const void *data, size_t len);
 /* Writes the digest; the context must be initialised again before reuse. */
-void sp_sha1_final(sp_sha1_ctx *c, uint8_t digest[SP_SHA1_LEN]);
+SP_API void sp_sha1_final(sp_sha1_ctx *c, uint8_t digest[SP_SHA1_LEN]);
 
 /* One-shot digest of len bytes. */
-void sp_sha1(const void *data, size_t len, uint8_t digest[SP_SHA1_LEN]);
+SP_API void sp_sha1(const void *data, size_t len, uint8_t digest[SP_SHA1_LEN]);
 
 /* Whether impl can run here; SP_SHA1_BEST always can. */
-bool sp_sha1_impl_available(sp_sha1_impl impl);
+SP_API bool sp_sha1_impl_available(sp_sha1_impl impl);
 /* "sha-ni" or "portable": what impl (or BEST) resolves to on this processor. */
-const char *sp_sha1_impl_name(sp_sha1_impl impl);
+SP_API const char *sp_sha1_impl_name(sp_sha1_impl impl);
 
 #endif

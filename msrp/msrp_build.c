@@ -235,7 +235,7 @@ int msrp_tid_make_with(char out[MSRP_TID_LEN], sp_str body, msrp_random_fn rnd, 
         while (n < MSRP_TID_LEN) {
             uint8_t r[MSRP_TID_LEN];
             if (rnd(ctx, r, sizeof r) != 0)
-                return -1;
+                return -EIO;
             /* 248 = 4 * 62: rejection keeps every character equally likely */
             for (size_t k = 0; k < sizeof r && n < MSRP_TID_LEN; k++)
                 if (r[k] < 248)
@@ -244,7 +244,7 @@ int msrp_tid_make_with(char out[MSRP_TID_LEN], sp_str body, msrp_random_fn rnd, 
         if (!msrp_body_has_tid(body, sp_str_make(out, MSRP_TID_LEN)))
             return 0;
     }
-    return -1;
+    return -EIO; /* a source that keeps colliding is broken */
 }
 
 int msrp_tid_make(char out[MSRP_TID_LEN], sp_str body)

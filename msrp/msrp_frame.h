@@ -26,6 +26,8 @@
 #ifndef SIPPUSH_MSRP_FRAME_H
 #define SIPPUSH_MSRP_FRAME_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -125,15 +127,15 @@ typedef struct msrp_parser {
 } msrp_parser;
 
 /* limits may be NULL for the defaults. */
-void msrp_parser_init(msrp_parser *p, const msrp_limits *limits);
-void msrp_limits_default(msrp_limits *lim);
+SP_API void msrp_parser_init(msrp_parser *p, const msrp_limits *limits);
+SP_API void msrp_limits_default(msrp_limits *lim);
 
 /* Parses what it can of buf[0..len) and reports one event. Returns the bytes
  * consumed (>= 0; an event was reported), SP_AGAIN (no event: keep the bytes,
  * add more and call again), or SP_EINVAL / SP_ELIMIT with err->offset the
  * stream offset of the problem. After an error the parser must be
  * re-initialised (the stream cannot be resynchronised). */
-int msrp_parse(msrp_parser *p, const char *buf, size_t len, msrp_event *ev, sp_error *err);
+SP_API int msrp_parse(msrp_parser *p, const char *buf, size_t len, msrp_event *ev, sp_error *err);
 
 /* True between frames: the stream may end here. */
 static inline bool msrp_parser_idle(const msrp_parser *p) { return p->state == 0 && p->scan == 0; }
@@ -152,6 +154,6 @@ static inline sp_str msrp_head_get(const msrp_head *h, msrp_hdr_id id)
  * From-Path URI lists, Message-ID, Byte-Range, Success-Report,
  * Failure-Report, Status (RFC 4975 §9). Returns 0 or SP_EINVAL with
  * err->offset the stream offset of the bad value (status 400). */
-int msrp_head_check(const msrp_head *h, sp_error *err);
+SP_API int msrp_head_check(const msrp_head *h, sp_error *err);
 
 #endif

@@ -6,6 +6,8 @@
 #ifndef SIPPUSH_MSRP_HDR_H
 #define SIPPUSH_MSRP_HDR_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -30,12 +32,12 @@ typedef enum msrp_hdr_id {
 } msrp_hdr_id;
 
 /* The id of a header name (ASCII case-insensitive, as ABNF literals are). */
-msrp_hdr_id msrp_hdr_id_of(sp_str name);
+SP_API msrp_hdr_id msrp_hdr_id_of(sp_str name);
 /* The canonical name of an id; NULL for MSRP_H_OTHER. */
-const char *msrp_hdr_name(msrp_hdr_id id);
+SP_API const char *msrp_hdr_name(msrp_hdr_id id);
 
 /* ident = ALPHANUM 3*31ident-char: transaction ids and Message-IDs. */
-bool msrp_ident_valid(sp_str s);
+SP_API bool msrp_ident_valid(sp_str s);
 
 /* Byte-Range: range-start "-" range-end "/" total. start >= 1; end is a
  * number >= start - 1 (start - 1: an empty range) or "*"; total is a number
@@ -49,7 +51,7 @@ typedef struct msrp_range {
     bool total_star;
 } msrp_range;
 
-int msrp_range_parse(sp_str value, msrp_range *r, sp_error *err);
+SP_API int msrp_range_parse(sp_str value, msrp_range *r, sp_error *err);
 
 /* Status: namespace SP status-code [SP comment] (RFC 4975 §9, namespace
  * "000" for the codes of RFC 4975). */
@@ -59,7 +61,7 @@ typedef struct msrp_status {
     sp_str comment; /* absent (p NULL) when there is none */
 } msrp_status;
 
-int msrp_status_parse(sp_str value, msrp_status *s, sp_error *err);
+SP_API int msrp_status_parse(sp_str value, msrp_status *s, sp_error *err);
 
 /* Success-Report (yes, no) and Failure-Report (yes, no, partial). */
 typedef enum msrp_report {
@@ -70,8 +72,8 @@ typedef enum msrp_report {
 
 /* value absent (p NULL) yields the RFC default: Success-Report "no"
  * (§7.1.3), Failure-Report "yes" (§7.1.4). */
-int msrp_success_report_parse(sp_str value, msrp_report *r, sp_error *err);
-int msrp_failure_report_parse(sp_str value, msrp_report *r, sp_error *err);
-const char *msrp_report_name(msrp_report r);
+SP_API int msrp_success_report_parse(sp_str value, msrp_report *r, sp_error *err);
+SP_API int msrp_failure_report_parse(sp_str value, msrp_report *r, sp_error *err);
+SP_API const char *msrp_report_name(msrp_report r);
 
 #endif

@@ -8,6 +8,8 @@
 #ifndef SIPPUSH_MSRP_RANGES_H
 #define SIPPUSH_MSRP_RANGES_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,22 +33,22 @@ typedef struct msrp_ranges {
 
 /* max_intervals 0 means MSRP_RANGES_MAX_DEFAULT; above MSRP_RANGES_CAP it
  * is MSRP_RANGES_CAP. */
-void msrp_ranges_init(msrp_ranges *s, size_t max_intervals);
+SP_API void msrp_ranges_init(msrp_ranges *s, size_t max_intervals);
 
 /* Adds [start, end]. An empty range (end == start - 1, as in "1-0/0") is
  * accepted and changes nothing. SP_OK; SP_EINVAL when start is 0, end is
  * below start - 1 or past MSRP_POS_MAX; SP_ELIMIT when the range would
  * need one interval more than max. The set is unchanged on failure. */
-int msrp_ranges_add(msrp_ranges *s, uint64_t start, uint64_t end);
+SP_API int msrp_ranges_add(msrp_ranges *s, uint64_t start, uint64_t end);
 
 /* Whether every byte of [start, end] has been received (true when empty). */
-bool msrp_ranges_contains(const msrp_ranges *s, uint64_t start, uint64_t end);
+SP_API bool msrp_ranges_contains(const msrp_ranges *s, uint64_t start, uint64_t end);
 /* Whether every byte of [1, total] has been received. */
 static inline bool msrp_ranges_complete(const msrp_ranges *s, uint64_t total)
 {
     return msrp_ranges_contains(s, 1, total);
 }
 /* The first missing range within [1, total]: false when there is none. */
-bool msrp_ranges_first_missing(const msrp_ranges *s, uint64_t total, msrp_interval *gap);
+SP_API bool msrp_ranges_first_missing(const msrp_ranges *s, uint64_t total, msrp_interval *gap);
 
 #endif

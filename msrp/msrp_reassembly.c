@@ -283,12 +283,12 @@ int msrp_reassembly_suspend(msrp_reassembly *r)
 int msrp_reassembly_byte_range(const msrp_reassembly *r, size_t i, char *out, size_t cap)
 {
     if (i >= r->ranges.count)
-        return -1;
+        return SP_EINVAL;
     int n;
     if (r->total == MSRP_UNKNOWN)
         n = snprintf(out, cap, "%" PRIu64 "-%" PRIu64 "/*", r->ranges.iv[i].start, r->ranges.iv[i].end);
     else
         n = snprintf(out, cap, "%" PRIu64 "-%" PRIu64 "/%" PRIu64, r->ranges.iv[i].start, r->ranges.iv[i].end,
                      r->total);
-    return n >= 0 && (size_t)n < cap ? n : -1;
+    return n >= 0 && (size_t)n < cap ? n : SP_ENOSPC;
 }

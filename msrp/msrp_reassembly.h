@@ -26,6 +26,9 @@
 #ifndef SIPPUSH_MSRP_REASSEMBLY_H
 #define SIPPUSH_MSRP_REASSEMBLY_H
 
+#include "sp_export.h"
+
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -45,8 +48,8 @@ enum {
     MSRP_RX_COMPLETE = 1, /* this call completed, verified and committed the message */
     MSRP_RX_ABORTED = 2,  /* the sender aborted the message ('#'): all discarded */
     /* failures: SP_EINVAL (400), SP_ELIMIT (413), MSRP_EIO (413), MSRP_EEXIST (403), and */
-    MSRP_EHASH = -18, /* the content's SHA-1 is not the offered one (400) */
-    MSRP_ESIZE = -19, /* the message size is not the offered one (400) */
+    MSRP_EHASH = -EBADMSG, /* the content's SHA-1 is not the offered one (400) */
+    MSRP_ESIZE = -ERANGE,  /* the message size is not the offered one (400) */
 };
 
 typedef struct msrp_reassembly_limits {
@@ -92,29 +95,29 @@ typedef struct msrp_reassembly {
 } msrp_reassembly;
 
 /* Starts a message into an open sink. limits and expect may be NULL. */
-void msrp_reassembly_init(msrp_reassembly *r, msrp_sink *sink, const msrp_reassembly_limits *limits,
-                          const msrp_expect *expect);
+SP_API void msrp_reassembly_init(msrp_reassembly *r, msrp_sink *sink, const msrp_reassembly_limits *limits,
+                                 const msrp_expect *expect);
 /* After init, for a resume: the ranges already in the (reopened) sink. */
-void msrp_reassembly_restore(msrp_reassembly *r, const msrp_ranges *received);
+SP_API void msrp_reassembly_restore(msrp_reassembly *r, const msrp_ranges *received);
 
 /* A chunk's Byte-Range (start-end/total, end and total may be MSRP_UNKNOWN). */
-int msrp_reassembly_begin(msrp_reassembly *r, uint64_t start, uint64_t end, uint64_t total, sp_error *err);
+SP_API int msrp_reassembly_begin(msrp_reassembly *r, uint64_t start, uint64_t end, uint64_t total, sp_error *err);
 /* len body bytes whose first is at 1-based position pos (the chunk's
  * range-start plus the body bytes of this chunk already written). */
-int msrp_reassembly_write(msrp_reassembly *r, uint64_t pos, const void *data, size_t len, sp_error *err);
+SP_API int msrp_reassembly_write(msrp_reassembly *r, uint64_t pos, const void *data, size_t len, sp_error *err);
 /* The chunk's end-line flag: '$' (message ends here), '+' (more), '#'. */
-int msrp_reassembly_end(msrp_reassembly *r, char flag, sp_error *err);
+SP_API int msrp_reassembly_end(msrp_reassembly *r, char flag, sp_error *err);
 
 /* The caller gives up (session gone, 413 sent): the sink is discarded. */
-void msrp_reassembly_abort(msrp_reassembly *r);
+SP_API void msrp_reassembly_abort(msrp_reassembly *r);
 /* The session ended before the message did: keep the temp file and the
  * received ranges (r->ranges, r->sink->temp) for a resume (RFC 5547 §8
  * file-range). SP_OK or MSRP_EIO. */
-int msrp_reassembly_suspend(msrp_reassembly *r);
+SP_API int msrp_reassembly_suspend(msrp_reassembly *r);
 
 /* The received part for a REPORT: writes interval i of r->ranges as a
  * Byte-Range value "start-end/total" (total "*" when unknown) and a NUL;
- * its length, or -1 when i is out of range or cap too small. */
-int msrp_reassembly_byte_range(const msrp_reassembly *r, size_t i, char *out, size_t cap);
+ * its length, SP_EINVAL when i is out of range, or SP_ENOSPC when cap is too small. */
+SP_API int msrp_reassembly_byte_range(const msrp_reassembly *r, size_t i, char *out, size_t cap);
 
 #endif

@@ -52,6 +52,8 @@
 #ifndef SIPPUSH_MSRP_SESSION_H
 #define SIPPUSH_MSRP_SESSION_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -150,7 +152,7 @@ typedef struct msrp_session_config {
     void *ctx;
 } msrp_session_config;
 
-void msrp_session_config_default(msrp_session_config *cfg);
+SP_API void msrp_session_config_default(msrp_session_config *cfg);
 
 /* What to send. Content comes from memory (data) or from a file read in
  * pieces with pread (fd, from 'offset'), so any size costs constant memory. */
@@ -170,48 +172,48 @@ typedef struct msrp_message {
     size_t nextra;
 } msrp_message;
 
-void msrp_message_init(msrp_message *m);
+SP_API void msrp_message_init(msrp_message *m);
 
 /* --- endpoint ----------------------------------------------------------- */
 
 /* limits may be NULL for the transport defaults. 0 or a negative errno. */
-int msrp_endpoint_new(tp_loop *loop, const tp_tcp_limits *limits, msrp_endpoint **out);
+SP_API int msrp_endpoint_new(tp_loop *loop, const tp_tcp_limits *limits, msrp_endpoint **out);
 /* Closes every connection; the sessions must have been freed. */
-void msrp_endpoint_free(msrp_endpoint *ep);
+SP_API void msrp_endpoint_free(msrp_endpoint *ep);
 /* Accepts connections for passive sessions on 'bind'. */
-int msrp_endpoint_listen(msrp_endpoint *ep, const tp_addr *bind, tp_addr *bound);
-tp_tcp *msrp_endpoint_tcp(const msrp_endpoint *ep);
+SP_API int msrp_endpoint_listen(msrp_endpoint *ep, const tp_addr *bind, tp_addr *bound);
+SP_API tp_tcp *msrp_endpoint_tcp(const msrp_endpoint *ep);
 
 /* --- sessions ----------------------------------------------------------- */
 
 /* A session with a fresh local URI. 0, SP_EINVAL (bad config), -ENOMEM. */
-int msrp_session_new(msrp_endpoint *ep, const msrp_session_config *cfg, msrp_session **out);
-void msrp_session_free(msrp_session *s);
+SP_API int msrp_session_new(msrp_endpoint *ep, const msrp_session_config *cfg, msrp_session **out);
+SP_API void msrp_session_free(msrp_session *s);
 
 /* The local URI, for the SDP a=path. */
-sp_str msrp_session_local_uri(const msrp_session *s);
+SP_API sp_str msrp_session_local_uri(const msrp_session *s);
 /* The peer's a=path (URIs separated by spaces; the first is where requests
  * go, the last the peer itself). 0 or SP_EINVAL. */
-int msrp_session_set_peer(msrp_session *s, sp_str path);
+SP_API int msrp_session_set_peer(msrp_session *s, sp_str path);
 /* The role, before msrp_session_start (an offerer learns it from the
  * answer, RFC 6135 §4.2). 0, or SP_EINVAL once started. */
-int msrp_session_set_setup(msrp_session *s, msrp_setup setup);
+SP_API int msrp_session_set_setup(msrp_session *s, msrp_setup setup);
 /* Active: connects (or reuses a connection) and sends the first SEND.
  * Passive: waits for the peer. 0 or a negative errno / SP_EINVAL. */
-int msrp_session_start(msrp_session *s);
+SP_API int msrp_session_start(msrp_session *s);
 
 /* Queues a message; *msg (if not NULL) receives its handle for the events.
  * 0, SP_EINVAL (bad message, session closed), 415 refusal remembered
  * (-EPROTO: the peer refused this content type, §10.6), -ENOMEM. */
-int msrp_session_send(msrp_session *s, const msrp_message *m, uint64_t *msg);
+SP_API int msrp_session_send(msrp_session *s, const msrp_message *m, uint64_t *msg);
 /* Stops sending a message: its next chunk ends in '#' (§7.1). */
-int msrp_session_abort(msrp_session *s, uint64_t msg);
+SP_API int msrp_session_abort(msrp_session *s, uint64_t msg);
 
-bool msrp_session_bound(const msrp_session *s);
+SP_API bool msrp_session_bound(const msrp_session *s);
 /* Messages queued or in flight, and transactions unanswered. */
-size_t msrp_session_pending(const msrp_session *s);
+SP_API size_t msrp_session_pending(const msrp_session *s);
 /* Bytes the session holds now: its struct and every allocation it owns
  * (not the connection it shares). */
-size_t msrp_session_footprint(const msrp_session *s);
+SP_API size_t msrp_session_footprint(const msrp_session *s);
 
 #endif

@@ -42,7 +42,7 @@ static int memory_reserve(msrp_sink *s, size_t need)
     uint8_t *grown = realloc(s->buf, n);
     if (!grown) {
         s->err = ENOMEM;
-        return MSRP_EIO;
+        return -ENOMEM;
     }
     s->buf = grown;
     s->alloc = n;

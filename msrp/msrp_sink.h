@@ -13,6 +13,9 @@
 #ifndef SIPPUSH_MSRP_SINK_H
 #define SIPPUSH_MSRP_SINK_H
 
+#include "sp_export.h"
+
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,8 +36,8 @@
 
 /* Results beyond sp_error.h's: SP_OK, SP_ELIMIT (memory capacity), and */
 enum {
-    MSRP_EIO = -16,    /* the file system failed: errno in sink->err */
-    MSRP_EEXIST = -17, /* the final name exists and overwriting was not asked for */
+    MSRP_EIO = -EIO,       /* the file system failed: errno in sink->err */
+    MSRP_EEXIST = -EEXIST, /* the final name exists and overwriting was not asked for */
 };
 
 /* msrp_sink_file_open flags: replace a file of the final name, or (UNIQUE)
@@ -72,14 +75,14 @@ typedef struct msrp_sink {
 
 /* A memory sink holding at most capacity bytes; its buffer grows on write,
  * so opening cannot fail (SP_OK). */
-int msrp_sink_memory_open(msrp_sink *s, size_t capacity);
+SP_API int msrp_sink_memory_open(msrp_sink *s, size_t capacity);
 /* A file sink: a new temp file in dir, to be committed as dir/safe(name).
  * SP_OK, MSRP_EIO (dir unusable, paths too long: errno in s->err). */
-int msrp_sink_file_open(msrp_sink *s, const char *dir, sp_str offered_name, unsigned flags);
+SP_API int msrp_sink_file_open(msrp_sink *s, const char *dir, sp_str offered_name, unsigned flags);
 /* A sink that keeps nothing: writes are counted and dropped, reads fail
  * (MSRP_EIO), commit succeeds with no path and no data. For content that
  * is verified and confirmed but already held (a push offered again). */
-int msrp_sink_null_open(msrp_sink *s);
+SP_API int msrp_sink_null_open(msrp_sink *s);
 /* Makes an open file sink leave the message's head out of the file: bytes
  * are held in memory (at most MSRP_SINK_HEAD_MAX) until fn says where the
  * head ends, then the rest goes to the file at its offset minus the head's
@@ -88,53 +91,53 @@ int msrp_sink_null_open(msrp_sink *s);
  * past the bytes held, or a head longer than MSRP_SINK_HEAD_MAX, fails with
  * SP_ELIMIT; fn refusing them fails the write with SP_EINVAL, as does a
  * commit before the head's end is known. Reads and commit sizes count the
- * head. SP_OK, or MSRP_EIO when out of memory. */
-int msrp_sink_file_strip_head(msrp_sink *s, msrp_sink_head_fn fn, void *ctx);
+ * head. SP_OK, or -ENOMEM. */
+SP_API int msrp_sink_file_strip_head(msrp_sink *s, msrp_sink_head_fn fn, void *ctx);
 /* The head a stripped file sink left out, once known (until close), else NULL. */
-const uint8_t *msrp_sink_head(const msrp_sink *s, size_t *len);
+SP_API const uint8_t *msrp_sink_head(const msrp_sink *s, size_t *len);
 /* Resumes into a temp file kept by msrp_sink_keep(); as above. */
-int msrp_sink_file_reopen(msrp_sink *s, const char *temp_path, const char *dir, sp_str offered_name,
-                          unsigned flags);
+SP_API int msrp_sink_file_reopen(msrp_sink *s, const char *temp_path, const char *dir, sp_str offered_name,
+                                 unsigned flags);
 
 /* A hint: the message holds 'size' bytes (its Byte-Range total). A memory
  * sink allocates them at once (up to MSRP_SINK_EXPECT_MAX); failure is not an error here (the writes
  * report it). */
-void msrp_sink_expect(msrp_sink *s, uint64_t size);
+SP_API void msrp_sink_expect(msrp_sink *s, uint64_t size);
 
 /* Writes len bytes at 0-based offset. SP_OK, SP_ELIMIT (past a memory
- * sink's capacity), MSRP_EIO. */
-int msrp_sink_write(msrp_sink *s, uint64_t offset, const void *data, size_t len);
+ * sink's capacity), -ENOMEM (a memory sink could not grow), MSRP_EIO. */
+SP_API int msrp_sink_write(msrp_sink *s, uint64_t offset, const void *data, size_t len);
 /* Reads up to len bytes at offset into buf: the count (short only at the
  * end of what was written), or MSRP_EIO. */
-long msrp_sink_read(msrp_sink *s, uint64_t offset, void *buf, size_t len);
+SP_API long msrp_sink_read(msrp_sink *s, uint64_t offset, void *buf, size_t len);
 
 /* Makes the content final at exactly 'size' bytes. A file sink is fsynced
  * and renamed into place (MSRP_EEXIST if the name is taken and neither
  * overwriting nor a unique name was asked for, or every unique name is:
  * the temp file is then left for discard or another try); s->final then
  * holds the name taken. SP_OK, MSRP_EEXIST, MSRP_EIO. */
-int msrp_sink_commit(msrp_sink *s, uint64_t size);
+SP_API int msrp_sink_commit(msrp_sink *s, uint64_t size);
 /* After commit: the final path (file) or NULL (memory). */
-const char *msrp_sink_path(const msrp_sink *s);
+SP_API const char *msrp_sink_path(const msrp_sink *s);
 /* After commit of a memory sink: the content. */
-const uint8_t *msrp_sink_data(const msrp_sink *s, size_t *len);
+SP_API const uint8_t *msrp_sink_data(const msrp_sink *s, size_t *len);
 /* Releases the sink: frees a memory sink's content; a file sink not
  * committed is discarded. */
-void msrp_sink_close(msrp_sink *s);
+SP_API void msrp_sink_close(msrp_sink *s);
 
 /* Drops everything: frees the buffer or removes the temp file. */
-void msrp_sink_discard(msrp_sink *s);
+SP_API void msrp_sink_discard(msrp_sink *s);
 /* Closes a file sink but keeps its temp file (s->temp) for a later resume
  * (RFC 5547 §8); SP_OK or MSRP_EIO. A memory sink cannot be kept: it is
  * discarded and MSRP_EIO returned. */
-int msrp_sink_keep(msrp_sink *s);
+SP_API int msrp_sink_keep(msrp_sink *s);
 
 /* Removes what file sinks of processes now gone left in dir (a crash in
  * the middle of a message): only regular files of this user named exactly
  * ".sippush-<pid>-XXXXXX" whose pid runs no more and which no process holds
  * locked. Nothing else is touched. Returns how many went, or MSRP_EIO when
  * dir cannot be read. */
-int msrp_sink_sweep(const char *dir);
+SP_API int msrp_sink_sweep(const char *dir);
 
 /* A file name safe to create from an offered one: percent-escapes decoded
  * (RFC 5547 §6), the components of a path ('/' or '\\' between them)
@@ -144,6 +147,6 @@ int msrp_sink_sweep(const char *dir);
  * MSRP_SINK_NAME_MAX bytes cut at a UTF-8 boundary; MSRP_SINK_DEFAULT_NAME
  * when nothing is left. Writes it and a NUL into out (cap >= sizeof
  * MSRP_SINK_DEFAULT_NAME), returns its length. */
-size_t msrp_sink_safe_name(sp_str offered, char *out, size_t cap);
+SP_API size_t msrp_sink_safe_name(sp_str offered, char *out, size_t cap);
 
 #endif

@@ -63,8 +63,10 @@ int msrp_sink_file_strip_head(msrp_sink *s, msrp_sink_head_fn fn, void *ctx)
     if (s->kind != MSRP_SINK_FILE || s->size)
         return fail_errno(s, EINVAL);
     s->head = malloc(MSRP_SINK_HEAD_MAX);
-    if (!s->head)
-        return fail_errno(s, ENOMEM);
+    if (!s->head) {
+        s->err = ENOMEM;
+        return -ENOMEM;
+    }
     s->head_fn = fn;
     s->head_ctx = ctx;
     s->head_got = 0;

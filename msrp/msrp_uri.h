@@ -9,6 +9,8 @@
 #ifndef SIPPUSH_MSRP_URI_H
 #define SIPPUSH_MSRP_URI_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -38,23 +40,23 @@ typedef struct msrp_uri {
 /* Parses the whole of buf[0..len) as one MSRP URI. Returns len, or SP_EINVAL
  * with err (offset into buf, status 400). A numeric host needs a port (§6);
  * a userinfo with a password (':') is refused (§6). */
-int msrp_uri_parse(const char *buf, size_t len, msrp_uri *u, sp_error *err);
+SP_API int msrp_uri_parse(const char *buf, size_t len, msrp_uri *u, sp_error *err);
 
 /* Equivalence per RFC 4975 §6.1: scheme (case-insensitive), host (addresses
  * by value, names case-insensitive after percent-decoding unreserved
  * characters), port (explicit in one means explicit and equal in both),
  * session-id (case-sensitive, absent never equals present), transport
  * (case-insensitive). Userinfo and other parameters are ignored. */
-bool msrp_uri_eq(const msrp_uri *a, const msrp_uri *b);
+SP_API bool msrp_uri_eq(const msrp_uri *a, const msrp_uri *b);
 
 /* A To-Path / From-Path / Use-Path value: URIs separated by SP (§9).
  * Fills up to max URIs; returns how many the value holds (which may exceed
  * max: then only max were filled), or SP_EINVAL with err (offset into the
  * value). An empty value is refused. */
-int msrp_path_parse(sp_str value, msrp_uri *uris, size_t max, sp_error *err);
+SP_API int msrp_path_parse(sp_str value, msrp_uri *uris, size_t max, sp_error *err);
 
 /* The next URI of a path value after *pos (initially 0); false at the end.
  * Splits only; each slice still needs msrp_uri_parse(). */
-bool msrp_path_next(sp_str value, size_t *pos, sp_str *uri);
+SP_API bool msrp_path_next(sp_str value, size_t *pos, sp_str *uri);
 
 #endif

@@ -150,8 +150,7 @@ long push_req_build(sip_txn_layer *L, const push_local *l, sip_tp tp, const push
     if (sp_str_present(r->headers))
         sp_buf_put(&b, r->headers);
     sip_build_body(&b, r->content_type, r->body);
-    long n = sp_buf_finish(&b);
-    return n < 0 ? SP_ELIMIT : n;
+    return sp_buf_finish(&b); /* SP_ENOSPC when it does not fit */
 }
 
 int push_req_first_hop(const push_local *l, const push_req *r, sip_peer *dest)
@@ -172,7 +171,7 @@ long push_dialog_req_build(sip_txn_layer *L, const push_local *l, sip_tp tp, sip
     sip_dialog_req q = *r;
     q.via = sp_str_make(via, vn);
     long n = sip_dialog_build(d, &q, out, cap);
-    return n < 0 ? SP_ELIMIT : n;
+    return n < 0 ? SP_ENOSPC : n;
 }
 
 sp_str push_hdr(const sip_msg *m, sip_hdr_id id)

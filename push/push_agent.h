@@ -10,6 +10,8 @@
 #ifndef SIPPUSH_PUSH_AGENT_H
 #define SIPPUSH_PUSH_AGENT_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,44 +77,44 @@ static inline uint64_t push_cookie(unsigned kind, uint64_t id) { return ((uint64
 static inline unsigned push_cookie_kind(uint64_t c) { return (unsigned)(c >> 56); }
 static inline uint64_t push_cookie_id(uint64_t c) { return c & ((1ull << 56) - 1); }
 
-void push_tmr_start(const push_env *env, push_tmr *t, uint64_t delay_ms, uint64_t cookie);
-void push_tmr_stop(const push_env *env, push_tmr *t);
+SP_API void push_tmr_start(const push_env *env, push_tmr *t, uint64_t delay_ms, uint64_t cookie);
+SP_API void push_tmr_stop(const push_env *env, push_tmr *t);
 
 /* Logs one formatted line through env->log (nothing when it is NULL). */
-void push_logf(const push_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+SP_API void push_logf(const push_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* --- addressing ---------------------------------------------------------- */
 
 /* Where a request for uri goes (RFC 3263 §4 without DNS look-ups): its
  * maddr or host, its port or 5060, UDP unless transport=tcp. Returns 0, or
  * SP_EINVAL (not a sip URI, host too long). */
-int push_uri_peer(sp_str uri, sip_peer *out);
+SP_API int push_uri_peer(sp_str uri, sip_peer *out);
 
 /* The transport a request to dest leaves on, given what the agent has:
  * dest's own, else the one the agent listens on. */
-sip_tp push_local_tp(const push_local *l, sip_tp wanted);
+SP_API sip_tp push_local_tp(const push_local *l, sip_tp wanted);
 
 /* "SIP/2.0/UDP host:port;branch=B;rport" for the transport tp. */
-size_t push_via_value(const push_local *l, sip_tp tp, const char *branch, char *out, size_t cap);
+SP_API size_t push_via_value(const push_local *l, sip_tp tp, const char *branch, char *out, size_t cap);
 
 /* "<sip:user@host:port>" (";transport=tcp" when tp is TCP): the agent's own
  * address as a Contact URI. */
-size_t push_contact_uri(const push_local *l, sip_tp tp, sp_str user, char *out, size_t cap);
+SP_API size_t push_contact_uri(const push_local *l, sip_tp tp, sp_str user, char *out, size_t cap);
 
 /* "sip:user@host:port", an IPv6 host in brackets (RFC 3261 §25.1
  * IPv6reference): the agent's default identity (an AoR, a From). 0 when it
  * does not fit. */
-size_t push_local_uri(const push_local *l, const char *user, char *out, size_t cap);
+SP_API size_t push_local_uri(const push_local *l, const char *user, char *out, size_t cap);
 
 /* A random token of len characters (tags, Call-IDs: PUSH_TAG_LEN,
  * PUSH_CALL_ID_LEN) and its NUL, from the CSPRNG. False, with out empty,
  * when no randomness could be had: the caller fails what it was making
  * (never a guessable id). */
-bool push_token(char *out, size_t len);
+SP_API bool push_token(char *out, size_t len);
 
 /* A fresh Call-ID and From tag for a new request outside a dialog. False,
  * both empty, when no randomness could be had. */
-bool push_req_ids_new(char call_id[PUSH_TOKEN_MAX], char from_tag[PUSH_TOKEN_MAX]);
+SP_API bool push_req_ids_new(char call_id[PUSH_TOKEN_MAX], char from_tag[PUSH_TOKEN_MAX]);
 
 /* --- requests outside a dialog ------------------------------------------ */
 
@@ -135,30 +137,30 @@ typedef struct push_req {
 /* Writes r as it leaves over tp from l: the request line, a Via with a
  * fresh branch from L and rport, the Route, Max-Forwards 70, From, To,
  * Call-ID, CSeq, Contact, the extra lines and the body. Returns the
- * length, SP_EINVAL when no branch could be had (no randomness), or
- * SP_ELIMIT when it does not fit cap or a From, To or proxy URI is longer
- * than PUSH_URI_MAX. */
-long push_req_build(sip_txn_layer *L, const push_local *l, sip_tp tp, const push_req *r, char *out, size_t cap);
+ * length, SP_EINVAL when no branch could be had (no randomness), SP_ENOSPC
+ * when it does not fit cap, or SP_ELIMIT when a From, To or proxy URI is
+ * longer than PUSH_URI_MAX. */
+SP_API long push_req_build(sip_txn_layer *L, const push_local *l, sip_tp tp, const push_req *r, char *out, size_t cap);
 
 /* Where r goes first: its proxy when it has one, else its Request-URI
  * (push_uri_peer), on the transport the agent has for it (push_local_tp). */
-int push_req_first_hop(const push_local *l, const push_req *r, sip_peer *dest);
+SP_API int push_req_first_hop(const push_local *l, const push_req *r, sip_peer *dest);
 
 /* A request in dialog d (sip_dialog_build) leaving over tp from l, its Via
  * with a fresh branch from L (r->via is not read). Returns the length,
- * SP_EINVAL when no branch could be had, or SP_ELIMIT when it does not fit. */
-long push_dialog_req_build(sip_txn_layer *L, const push_local *l, sip_tp tp, sip_dialog *d, const sip_dialog_req *r,
+ * SP_EINVAL when no branch could be had, or SP_ENOSPC when it does not fit. */
+SP_API long push_dialog_req_build(sip_txn_layer *L, const push_local *l, sip_tp tp, sip_dialog *d, const sip_dialog_req *r,
                            char *out, size_t cap);
 
 /* The value of the first header of id in m, absent when none. */
-sp_str push_hdr(const sip_msg *m, sip_hdr_id id);
+SP_API sp_str push_hdr(const sip_msg *m, sip_hdr_id id);
 
 /* Whether the agents serve the Request-URI of req: sip: and sips: only
  * (RFC 3261 §8.2.2.1: any other scheme gets 416). */
-bool push_ruri_served(const sip_msg *req);
+SP_API bool push_ruri_served(const sip_msg *req);
 
 /* The URI of a name-addr header value (From, To, P-Asserted-Identity...),
  * absent when it does not parse. The first element of a list counts. */
-sp_str push_addr_uri(sp_str value);
+SP_API sp_str push_addr_uri(sp_str value);
 
 #endif

@@ -10,6 +10,8 @@
 #ifndef SIPPUSH_PUSH_CPIM_H
 #define SIPPUSH_PUSH_CPIM_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -49,13 +51,13 @@ typedef struct push_cpim {
  * without "<URI>", the entity without Content-Type or without its empty
  * line; status 400) / SP_ELIMIT (more message headers than max_headers;
  * status 413). */
-int push_cpim_parse(const char *buf, size_t len, push_cpim *m, sp_error *err);
+SP_API int push_cpim_parse(const char *buf, size_t len, push_cpim *m, sp_error *err);
 
 /* An encapsulated MIME header by name (case-insensitive, RFC 2045). */
-bool push_cpim_mime_header(const push_cpim *m, const char *name, sp_str *value);
+SP_API bool push_cpim_mime_header(const push_cpim *m, const char *name, sp_str *value);
 /* The namespace URI an NS header declared for prefix (absent prefix: the
  * default namespace), or false. */
-bool push_cpim_ns(const push_cpim *m, sp_str prefix, sp_str *uri);
+SP_API bool push_cpim_ns(const push_cpim *m, sp_str prefix, sp_str *uri);
 
 typedef struct push_cpim_in {
     push_cpim_addr from, to; /* name may be absent; uri required */
@@ -69,6 +71,6 @@ typedef struct push_cpim_in {
  * written as a quoted String with '\' and '"' escaped. Returns the length,
  * SP_EINVAL (a control character in a name, '<' '>' in a URI, a bad
  * content type) or SP_ELIMIT (cap too small). */
-int push_cpim_wrap(const push_cpim_in *in, char *out, size_t cap, sp_error *err);
+SP_API int push_cpim_wrap(const push_cpim_in *in, char *out, size_t cap, sp_error *err);
 
 #endif

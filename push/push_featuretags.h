@@ -6,6 +6,8 @@
 #ifndef SIPPUSH_PUSH_FEATURETAGS_H
 #define SIPPUSH_PUSH_FEATURETAGS_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -52,14 +54,14 @@ typedef struct push_features {
  * RFC 3840 token-nobang (letters, digits, - . % * _ + ` ' ~) and appear once.
  * Writes a NUL-terminated string; returns its length, SP_EINVAL (bad app id
  * or instance, status 400) or SP_ELIMIT (cap too small). */
-int push_contact_features_build(const push_features *f, char *out, size_t cap, sp_error *err);
+SP_API int push_contact_features_build(const push_features *f, char *out, size_t cap, sp_error *err);
 
 /* A sender's Accept-Contact value: "*;+g.oma.pusheventapp="wml.ua"" then the
  * ICSI and methods tags when given, then ";require;explicit" as asked. With
  * both, only contacts that list the application are reached (RFC 3841 §7.2.4,
  * what the corpus and seed 003 §8.1.1.1 rely on). */
-int push_accept_contact_build(sp_str app, sp_str icsi, unsigned methods, bool require, bool explicit_, char *out,
-                              size_t cap, sp_error *err);
+SP_API int push_accept_contact_build(sp_str app, sp_str icsi, unsigned methods, bool require, bool explicit_, char *out,
+                                     size_t cap, sp_error *err);
 
 typedef enum push_match_verdict {
     PUSH_MATCH_DROP,     /* the contact must not receive the request */
@@ -80,9 +82,9 @@ typedef struct push_match {
  * values are not compared (they never match). Contacts with no feature tag
  * at all are not treated as immune: push needs the application listed.
  * Returns 0 or SP_EINVAL for a malformed Accept-Contact value. */
-int push_accept_contact_match(sp_str ac_value, sp_str contact_params, push_match *m, sp_error *err);
+SP_API int push_accept_contact_match(sp_str ac_value, sp_str contact_params, push_match *m, sp_error *err);
 
 /* The contact lists app among its +g.oma.pusheventapp values. */
-bool push_contact_serves(sp_str contact_params, sp_str app);
+SP_API bool push_contact_serves(sp_str contact_params, sp_str app);
 
 #endif

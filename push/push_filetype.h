@@ -5,6 +5,8 @@
 #ifndef SIPPUSH_PUSH_FILETYPE_H
 #define SIPPUSH_PUSH_FILETYPE_H
 
+#include "sp_export.h"
+
 #include "sp_str.h"
 
 /* The type registered for name's extension (the text after its last '.',
@@ -12,6 +14,6 @@
  * text/plain, "jpg" -> image/jpeg; absent (SP_STR_NULL) for no extension,
  * an unknown one, or one several types share. A path's folders are no
  * part of the name. */
-sp_str push_filetype_of(sp_str name);
+SP_API sp_str push_filetype_of(sp_str name);
 
 #endif

@@ -4,6 +4,8 @@
 #ifndef SIPPUSH_PUSH_INDIRECT_H
 #define SIPPUSH_PUSH_INDIRECT_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,7 +33,7 @@ typedef struct push_extbody {
  * read with sip_date_parse; a full month name as in RFC 4483's own examples
  * ("24 June 2002") is accepted too. Returns 0, or SP_EINVAL with status 415
  * (not message/external-body, or another access-type) or 400. */
-int push_extbody_parse(sp_str content_type, sp_str body, push_extbody *x, sp_error *err);
+SP_API int push_extbody_parse(sp_str content_type, sp_str body, push_extbody *x, sp_error *err);
 
 /* The sender's side: writes the Content-Type value
  *   message/external-body;access-type="URL";expiration="...";URL="...";size=N
@@ -39,8 +41,8 @@ int push_extbody_parse(sp_str content_type, sp_str body, push_extbody *x, sp_err
  *   Content-Type: TYPE CRLF [Content-ID: <ID> CRLF] CRLF
  * into body. Both NUL-terminated. Returns the body's length, SP_EINVAL for
  * a URL or type that cannot be written, or SP_ELIMIT when a buffer is small. */
-int push_extbody_build(sp_str url, time_t expires, bool has_size, uint64_t size, sp_str content_type,
-                       sp_str content_id, char *ct, size_t ct_cap, char *body, size_t body_cap, sp_error *err);
+SP_API int push_extbody_build(sp_str url, time_t expires, bool has_size, uint64_t size, sp_str content_type,
+                              sp_str content_id, char *ct, size_t ct_cap, char *body, size_t body_cap, sp_error *err);
 
 /* --- HTTP/1.1 client -------------------------------------------------------- */
 
@@ -51,11 +53,11 @@ typedef struct push_http_url {
 } push_http_url;
 
 /* http://host[:port][/path]. No userinfo; https is not supported. */
-int push_http_url_parse(sp_str url, push_http_url *u, sp_error *err);
+SP_API int push_http_url_parse(sp_str url, push_http_url *u, sp_error *err);
 
 /* "GET path HTTP/1.1", Host, Accept, Connection: close. Returns the length
  * (NUL-terminated) or SP_ELIMIT. */
-int push_http_request_build(const push_http_url *u, char *out, size_t cap, sp_error *err);
+SP_API int push_http_request_build(const push_http_url *u, char *out, size_t cap, sp_error *err);
 
 #define PUSH_HTTP_DEFAULT_MAX_HEAD 8192       /* status line + headers */
 #define PUSH_HTTP_MAX_CHUNK_LINE 1024         /* chunk-size line with its extensions */
@@ -80,23 +82,23 @@ typedef struct push_http_resp {
     size_t line_len;
 } push_http_resp;
 
-void push_http_resp_init(push_http_resp *r, size_t max_head, uint64_t max_body);
+SP_API void push_http_resp_init(push_http_resp *r, size_t max_head, uint64_t max_body);
 
 /* Parses the status line and headers from buf. Returns the head's length,
  * SP_AGAIN (incomplete), or SP_EINVAL (malformed; status 502) / SP_ELIMIT
  * (head over max_head, or a Content-Length over max_body; status 413). A 1xx
  * response is returned like any other: call again on the bytes after it. */
-int push_http_resp_head(push_http_resp *r, const char *buf, size_t len, sp_error *err);
+SP_API int push_http_resp_head(push_http_resp *r, const char *buf, size_t len, sp_error *err);
 
 /* Consumes body bytes (Content-Length, chunked, or up to the connection's
  * end). Returns the bytes consumed and sets *data to the content bytes among
  * them (possibly empty): call again on the rest. SP_EINVAL for bad chunk
  * framing, SP_ELIMIT when the body grows past max_body. */
-int push_http_resp_body(push_http_resp *r, const char *buf, size_t len, sp_str *data, sp_error *err);
+SP_API int push_http_resp_body(push_http_resp *r, const char *buf, size_t len, sp_str *data, sp_error *err);
 
 /* The connection ended: 0 when that completes the body (no Content-Length
  * and not chunked), SP_EINVAL when the body was cut short. */
-int push_http_resp_eof(push_http_resp *r, sp_error *err);
+SP_API int push_http_resp_eof(push_http_resp *r, sp_error *err);
 
 /* Receives the content as it arrives; returns 0 to go on. */
 typedef int (*push_http_sink)(void *ctx, const char *p, size_t n);
@@ -114,7 +116,7 @@ typedef struct push_http_result {
  * response arrived (whatever its status), or an error with status: 400 bad
  * URL, 503 no connection, 408 timeout, 413 body over max_body, 502 malformed
  * response, 500 the sink refused the data. */
-int push_http_fetch(sp_str url, int timeout_ms, uint64_t max_body, push_http_sink sink, void *ctx,
-                    push_http_result *res, sp_error *err);
+SP_API int push_http_fetch(sp_str url, int timeout_ms, uint64_t max_body, push_http_sink sink, void *ctx,
+                           push_http_result *res, sp_error *err);
 
 #endif

@@ -14,6 +14,8 @@
 #ifndef SIPPUSH_PUSH_INVITE_H
 #define SIPPUSH_PUSH_INVITE_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -55,6 +57,6 @@ typedef struct push_invite_ctx {
 } push_invite_ctx;
 
 /* A timer armed through env fired: finds its agent (nothing when gone). */
-void push_invite_timer(push_invite_ctx *c, uint64_t cookie);
+SP_API void push_invite_timer(push_invite_ctx *c, uint64_t cookie);
 
 #endif

@@ -25,7 +25,7 @@ bool push_parse(push_parsed *p, const char *buf, size_t len);
 
 /* Builds a request in dialog d and sends it: ACK without a transaction
  * (cseq: the INVITE's), the others through a client transaction reporting
- * to cb. Returns 0 with *ct (0 for ACK), or -1. */
+ * to cb. Returns 0 with *ct (0 for ACK), or a negative errno value. */
 int push_dialog_send(const push_invite_ctx *c, sip_dialog *d, const char *method, uint32_t cseq, sp_str headers,
                      sp_str content_type, sp_str body, sip_txn_client_cb cb, void *cb_ctx, sip_txn_id *ct);
 

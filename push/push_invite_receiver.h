@@ -32,6 +32,8 @@
 #ifndef SIPPUSH_PUSH_INVITE_RECEIVER_H
 #define SIPPUSH_PUSH_INVITE_RECEIVER_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -90,19 +92,19 @@ typedef struct push_invite_rx_cb {
 typedef struct push_invite_rx push_invite_rx;
 
 /* NULL when out of memory or the accept-types are malformed. */
-push_invite_rx *push_invite_rx_new(push_invite_ctx *c, const push_invite_rx_config *cfg, const push_invite_rx_cb *cb);
+SP_API push_invite_rx *push_invite_rx_new(push_invite_ctx *c, const push_invite_rx_config *cfg, const push_invite_rx_cb *cb);
 /* Ends every session silently (no BYE) and frees the agent. */
-void push_invite_rx_free(push_invite_rx *rx);
+SP_API void push_invite_rx_free(push_invite_rx *rx);
 
 /* A request the layer delivered: a new INVITE, or ACK, BYE, UPDATE,
  * re-INVITE of one of its sessions. true when it was taken (answered). */
-bool push_invite_rx_route(push_invite_rx *rx, sip_txn_id st, const sip_msg *req, const sip_peer *src);
+SP_API bool push_invite_rx_route(push_invite_rx *rx, sip_txn_id st, const sip_msg *req, const sip_peer *src);
 /* A server transaction ended (a CANCEL, no ACK). */
-void push_invite_rx_server_end(push_invite_rx *rx, sip_txn_id st, sip_txn_end why);
+SP_API void push_invite_rx_server_end(push_invite_rx *rx, sip_txn_id st, sip_txn_end why);
 
-size_t push_invite_rx_sessions(const push_invite_rx *rx);
+SP_API size_t push_invite_rx_sessions(const push_invite_rx *rx);
 /* Ends every session with a BYE (RFC 3261 §15.1.1), as a receiver about to
  * go away does once it has waited long enough for the senders' own BYEs. */
-void push_invite_rx_hang_up_all(push_invite_rx *rx, const char *why);
+SP_API void push_invite_rx_hang_up_all(push_invite_rx *rx, const char *why);
 
 #endif

@@ -482,9 +482,7 @@ static int send_invite(push_invite_sender *s)
     int rc = snd_build_invite(s);
     if (rc)
         return rc;
-    return sip_txn_request(s->c->sip, s->invite, s->invite_len, &s->next_hop, client_cb, s->c, &s->invite_ct) == 0
-               ? 0
-               : -1;
+    return sip_txn_request(s->c->sip, s->invite, s->invite_len, &s->next_hop, client_cb, s->c, &s->invite_ct);
 }
 
 static void on_invite_result(push_invite_sender *s, const sip_txn_result *r)
@@ -728,10 +726,11 @@ int push_invite_sender_new(push_invite_ctx *c, const push_invite_params *p, cons
 int push_invite_sender_start(push_invite_sender *s)
 {
     if (s->state != PUSH_SENDER_IDLE)
-        return -1;
+        return -EALREADY;
     s->started_ms = s->c->env.now_ms(s->c->env.ctx);
-    if (send_invite(s) != 0)
-        return -1;
+    int rc = send_invite(s);
+    if (rc != 0)
+        return rc;
     set_state(s, PUSH_SENDER_INVITING, "start");
     if (s->answer_timeout_ms)
         push_tmr_start(&s->c->env, &s->answer_tmr, s->answer_timeout_ms, cookie(s, SND_TMR_ANSWER));

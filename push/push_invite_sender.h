@@ -35,6 +35,8 @@
 #ifndef SIPPUSH_PUSH_INVITE_SENDER_H
 #define SIPPUSH_PUSH_INVITE_SENDER_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -108,25 +110,26 @@ typedef enum push_sender_state {
     PUSH_SENDER_DONE,
 } push_sender_state;
 
-const char *push_sender_state_name(push_sender_state s);
+SP_API const char *push_sender_state_name(push_sender_state s);
 
 /* Copies what it needs of p (not the content). Returns 0, SP_EINVAL (bad
  * parameters, a push header refused), -ENOMEM, or a negative errno when a
  * file cannot be read for its hash. */
-int push_invite_sender_new(push_invite_ctx *c, const push_invite_params *p, const push_invite_sender_cb *cb,
-                           push_invite_sender **out);
-/* Sends the INVITE. 0, or -1 when it could not be sent (done() is not called). */
-int push_invite_sender_start(push_invite_sender *s);
+SP_API int push_invite_sender_new(push_invite_ctx *c, const push_invite_params *p, const push_invite_sender_cb *cb,
+                                  push_invite_sender **out);
+/* Sends the INVITE. 0, or a negative errno value when it could not be sent
+ * (done() is not called): -EALREADY when already started. */
+SP_API int push_invite_sender_start(push_invite_sender *s);
 /* Abandons the push: CANCEL before a final answer, BYE after; done()
  * follows with 487 (or the answer that raced it). */
-void push_invite_sender_abort(push_invite_sender *s);
+SP_API void push_invite_sender_abort(push_invite_sender *s);
 /* A request the layer delivered: true when it belongs to one of env's
  * senders (BYE, re-INVITE, UPDATE, ACK in their dialogs) and was answered. */
-bool push_invite_sender_route(push_invite_ctx *c, sip_txn_id st, const sip_msg *req, const sip_peer *src);
-void push_invite_sender_free(push_invite_sender *s);
+SP_API bool push_invite_sender_route(push_invite_ctx *c, sip_txn_id st, const sip_msg *req, const sip_peer *src);
+SP_API void push_invite_sender_free(push_invite_sender *s);
 
-push_sender_state push_invite_sender_state(const push_invite_sender *s);
+SP_API push_sender_state push_invite_sender_state(const push_invite_sender *s);
 /* The negotiated session interval and whether we refresh (tests, logs). */
-uint32_t push_invite_sender_interval(const push_invite_sender *s, bool *local_refresh);
+SP_API uint32_t push_invite_sender_interval(const push_invite_sender *s, bool *local_refresh);
 
 #endif

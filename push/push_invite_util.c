@@ -21,20 +21,20 @@ int push_dialog_send(const push_invite_ctx *c, sip_dialog *d, const char *method
 {
     char *buf = malloc(PUSH_INVITE_MSG_MAX);
     if (!buf)
-        return -1;
+        return -ENOMEM;
     sip_dialog_req r = {.method = sp_str_cstr(method), .cseq = cseq, .headers = headers, .content_type = content_type,
                         .body = body};
     long n = push_dialog_req_build(c->sip, &c->local, c->tp, d, &r, buf, PUSH_INVITE_MSG_MAX);
     sip_peer dest;
-    int rc = -1;
+    int rc = n < 0 ? (int)n : SP_EINVAL;
     if (n > 0 && push_uri_peer(sip_dialog_next_hop(d), &dest) == 0) {
         if (dest.tp != SIP_TP_TCP)
             dest.tp = c->tp; /* the dialog stays on the transport it began on */
         if (!strcmp(method, "ACK")) {
             *ct = 0;
-            rc = sip_txn_send_direct(c->sip, &dest, buf, (size_t)n) == 0 ? 0 : -1;
+            rc = sip_txn_send_direct(c->sip, &dest, buf, (size_t)n);
         } else {
-            rc = sip_txn_request(c->sip, buf, (size_t)n, &dest, cb, cb_ctx, ct) == 0 ? 0 : -1;
+            rc = sip_txn_request(c->sip, buf, (size_t)n, &dest, cb, cb_ctx, ct);
         }
     }
     free(buf);

@@ -7,6 +7,8 @@
 #ifndef SIPPUSH_PUSH_METHOD_H
 #define SIPPUSH_PUSH_METHOD_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,7 +23,7 @@ typedef enum push_method {
 } push_method;
 
 /* "MESSAGE", "NOTIFY", "INVITE", "REFER". */
-const char *push_method_name(push_method m);
+SP_API const char *push_method_name(push_method m);
 
 /* Seed 002 §7.1 (RFC 3428 §7): the body of a MESSAGE never exceeds 1300
  * bytes. What counts is the message body exactly as sent: after any CPIM
@@ -41,7 +43,7 @@ typedef struct push_caps {
 /* From the value of a methods="..." feature tag (quotes removed) or an Allow
  * header value; both are comma lists of method names (case-sensitive,
  * RFC 3261 §7.1). */
-push_caps push_caps_from_list(sp_str methods);
+SP_API push_caps push_caps_from_list(sp_str methods);
 
 typedef enum push_ask {
     PUSH_ASK_AUTO,
@@ -62,6 +64,6 @@ typedef struct push_method_input {
  * the sender reports (513 body too large for page mode, 481 NOTIFY without
  * a subscription, 405 the receiver does not accept the method, 400 a
  * combination that cannot work such as indirection over INVITE). */
-int push_method_select(const push_method_input *in, push_method *out, sp_error *err);
+SP_API int push_method_select(const push_method_input *in, push_method *out, sp_error *err);
 
 #endif

@@ -22,7 +22,7 @@ static sp_str addrtype(const char *host)
 long push_offer_build(const push_offer *o, char *out, size_t cap)
 {
     if (o->nfiles == 0 || o->nfiles > PUSH_OFFER_MAX_FILES)
-        return -1;
+        return SP_EINVAL;
     sdp_stream st[PUSH_OFFER_MAX_FILES];
     char hashes[PUSH_OFFER_MAX_FILES][PUSH_SHA1_HEX_LEN + 1];
     /* RFC 5547 §5, §6: names percent-encoded ('/' included), type parameters
@@ -32,7 +32,7 @@ long push_offer_build(const push_offer *o, char *out, size_t cap)
         need += 3 * o->files[i].name.n + 5 * o->files[i].type.n;
     char *scratch = malloc(need), *at = scratch;
     if (!scratch)
-        return -1;
+        return -ENOMEM;
     char sid[24], ver[24];
     sp_buf nb;
     sp_buf_init(&nb, sid, sizeof sid);
@@ -62,7 +62,7 @@ long push_offer_build(const push_offer *o, char *out, size_t cap)
         long tn = nn >= 0 && f->type.p ? sdp_file_type_encode(f->type, at + nn, room - (size_t)nn) : 0;
         if (nn < 0 || tn < 0) {
             free(scratch);
-            return -1;
+            return nn < 0 ? nn : tn;
         }
         s->selector.name = f->name.p ? sp_str_make(at, (size_t)nn) : SP_STR_NULL;
         s->selector.type = f->type.p ? sp_str_make(at + nn, (size_t)tn) : SP_STR_NULL;

@@ -7,6 +7,8 @@
 #ifndef SIPPUSH_PUSH_OFFER_H
 #define SIPPUSH_PUSH_OFFER_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,12 +48,12 @@ typedef struct push_offer {
     sdp_setup setup;       /* every stream's a=setup; SDP_SETUP_NONE: passive (seed 000) */
 } push_offer;
 
-/* Writes the offer. Returns its length, or -1 when it does not fit or a
- * value would forge a line. */
-long push_offer_build(const push_offer *o, char *out, size_t cap);
+/* Writes the offer. Returns its length, SP_ENOSPC when it does not fit or a
+ * value would forge a line, SP_EINVAL for no files or too many, or -ENOMEM. */
+SP_API long push_offer_build(const push_offer *o, char *out, size_t cap);
 
 /* A fresh file-transfer-id into out[PUSH_TRANSFER_ID_LEN + 1]; false when
  * the kernel gives no randomness. */
-bool push_transfer_id_new(char *out);
+SP_API bool push_transfer_id_new(char *out);
 
 #endif

@@ -19,6 +19,8 @@
 #ifndef SIPPUSH_PUSH_PRA_H
 #define SIPPUSH_PUSH_PRA_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -132,36 +134,36 @@ typedef struct push_pra_config {
 
 /* NULL when the configuration is unusable (bad AoR, app id, URI) or memory
  * runs out; *why then says what. */
-push_pra *push_pra_new(const push_pra_config *cfg, const push_env *env, const char **why);
-void push_pra_free(push_pra *a);
+SP_API push_pra *push_pra_new(const push_pra_config *cfg, const push_env *env, const char **why);
+SP_API void push_pra_free(push_pra *a);
 
 /* The transaction user to create the layer with, then the layer. */
-sip_txn_tu push_pra_tu(push_pra *a);
-void push_pra_set_layer(push_pra *a, sip_txn_layer *L);
+SP_API sip_txn_tu push_pra_tu(push_pra *a);
+SP_API void push_pra_set_layer(push_pra *a, sip_txn_layer *L);
 /* The methods the agent handles, with INVITE, ACK, BYE, CANCEL and UPDATE
  * when it has a session-mode receiver (config.invite): the layer's allow,
  * so others get 405 with this Allow. */
 #define PUSH_PRA_ALLOW "MESSAGE, NOTIFY, REFER, OPTIONS"
 #define PUSH_PRA_ALLOW_SESSION PUSH_PRA_ALLOW ", INVITE, ACK, BYE, CANCEL, UPDATE"
-sp_str push_pra_allow(bool session);
+SP_API sp_str push_pra_allow(bool session);
 
 /* Registers and subscribes as configured. */
-void push_pra_start(push_pra *a);
+SP_API void push_pra_start(push_pra *a);
 /* De-registers (Expires: 0) and ends subscriptions; PUSH_PRA_EV_STOPPED
  * follows when done or after PUSH_PRA_STOP_WAIT_MS. */
-void push_pra_stop(push_pra *a);
-void push_pra_timer(push_pra *a, uint64_t cookie);
+SP_API void push_pra_stop(push_pra *a);
+SP_API void push_pra_timer(push_pra *a, uint64_t cookie);
 
 /* The outcome of config.fetch: status 2xx with the content, or the error
  * status of push_http_fetch (408, 413, 502, 503...). */
-void push_pra_fetch_done(push_pra *a, uint64_t id, unsigned status, sp_str content_type, const void *data,
-                         size_t len);
+SP_API void push_pra_fetch_done(push_pra *a, uint64_t id, unsigned status, sp_str content_type, const void *data,
+                                size_t len);
 
 /* What the registrar granted (RFC 5627 §4.2): absent until a 2xx gave them. */
-sp_str push_pra_pub_gruu(const push_pra *a);
-sp_str push_pra_temp_gruu(const push_pra *a);
+SP_API sp_str push_pra_pub_gruu(const push_pra *a);
+SP_API sp_str push_pra_temp_gruu(const push_pra *a);
 /* The Contact value of every request but REGISTER: the public GRUU when
  * there is one, else our address. */
-sp_str push_pra_contact(const push_pra *a);
+SP_API sp_str push_pra_contact(const push_pra *a);
 
 #endif

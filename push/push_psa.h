@@ -21,6 +21,8 @@
 #ifndef SIPPUSH_PUSH_PSA_H
 #define SIPPUSH_PUSH_PSA_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -93,20 +95,20 @@ typedef struct push_psa_config {
     struct push_invite_ctx *invite;
 } push_psa_config;
 
-push_psa *push_psa_new(const push_psa_config *cfg, const push_env *env, const char **why);
-void push_psa_free(push_psa *p);
-sip_txn_tu push_psa_tu(push_psa *p);
-void push_psa_set_layer(push_psa *p, sip_txn_layer *L);
+SP_API push_psa *push_psa_new(const push_psa_config *cfg, const push_env *env, const char **why);
+SP_API void push_psa_free(push_psa *p);
+SP_API sip_txn_tu push_psa_tu(push_psa *p);
+SP_API void push_psa_set_layer(push_psa *p, sip_txn_layer *L);
 /* Methods the agent handles: the layer's allow. */
 #define PUSH_PSA_ALLOW "REGISTER, SUBSCRIBE, NOTIFY, OPTIONS"
-sp_str push_psa_allow(void);
+SP_API sp_str push_psa_allow(void);
 /* Option tags it supports (a receiver's REGISTER requires pref). */
 #define PUSH_PSA_SUPPORTED "pref, gruu"
 /* Starts following the watched users' registrations. */
-void push_psa_start(push_psa *p);
+SP_API void push_psa_start(push_psa *p);
 /* Ends subscriptions (NOTIFY terminated) and reg event watches. */
-void push_psa_stop(push_psa *p);
-void push_psa_timer(push_psa *p, uint64_t cookie);
+SP_API void push_psa_stop(push_psa *p);
+SP_API void push_psa_timer(push_psa *p, uint64_t cookie);
 
 /* --- pushes ----------------------------------------------------------------- */
 
@@ -140,14 +142,14 @@ typedef void (*push_psa_done)(void *ctx, const push_psa_result *r);
  * is on its way (done follows, never from inside this call), or 1 when it
  * failed at once (*now filled: no subscription for NOTIFY, a body over the
  * page-mode limit, INVITE not available...). */
-int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, void *ctx, push_psa_result *now);
+SP_API int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, void *ctx, push_psa_result *now);
 
 /* Asks the receiver to subscribe (seed 002 §7.2.3.1): REFER to `to` whose
  * Refer-To names our identity with method=SUBSCRIBE, the ua-profile Event
  * and the application's Accept-Contact. The 202 (or failure) is the
  * result; what the receiver's SUBSCRIBE got arrives later as
  * PUSH_PSA_EV_REFERRED. Same return as push_psa_send. */
-int push_psa_refer(push_psa *p, sp_str to, sp_str app, push_psa_done done, void *ctx, push_psa_result *now);
+SP_API int push_psa_refer(push_psa *p, sp_str to, sp_str app, push_psa_done done, void *ctx, push_psa_result *now);
 
 /* --- what the agent knows of a receiver ------------------------------------- */
 
@@ -159,14 +161,14 @@ typedef struct push_psa_caps {
 /* Queries a receiver's capabilities with OPTIONS (RFC 3261 §11); a 2xx also
  * makes an unregistered receiver reachable again (seed 000 §8.2.5.1).
  * Returns 0 or a negative error; done gets the outcome later. */
-int push_psa_options(push_psa *p, sp_str to, void (*done)(void *ctx, const push_psa_caps *c), void *ctx);
+SP_API int push_psa_options(push_psa *p, sp_str to, void (*done)(void *ctx, const push_psa_caps *c), void *ctx);
 
 /* Live bindings of an AoR: from REGISTER and from the reg event. */
-size_t push_psa_bindings(const push_psa *p, sp_str aor);
+SP_API size_t push_psa_bindings(const push_psa *p, sp_str aor);
 /* Whether an INVITE may be sent to aor (seed 000 §8.2.5.1): not after it
  * unregistered, until it has registered again or answered an OPTIONS. */
-bool push_psa_may_invite(const push_psa *p, sp_str aor);
+SP_API bool push_psa_may_invite(const push_psa *p, sp_str aor);
 /* Live subscriptions (for app, or any when app is absent) of an AoR. */
-size_t push_psa_subscriptions(const push_psa *p, sp_str aor, sp_str app);
+SP_API size_t push_psa_subscriptions(const push_psa *p, sp_str aor, sp_str app);
 
 #endif

@@ -70,7 +70,7 @@ long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_
      * GRUU we issued, reached through its binding */
     sp_str hop = sip_dialog_next_hop(s->dlg);
     if ((s->dlg->nroutes ? push_uri_peer(hop, dest) : psa_route(p, hop, dest)) != 0)
-        return -1;
+        return SP_EINVAL;
     dest->tp = push_local_tp(&p->cfg.local, dest->tp);
     int hn;
     if (s->state == PSA_SUB_ACTIVE)
@@ -82,7 +82,7 @@ long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_
                       "P-Asserted-Identity: <%.*s>\r\n", s->event, (int)extra.n, extra.p ? extra.p : "timeout",
                       (int)p->cfg.identity.n, p->cfg.identity.p);
     if (hn < 0 || (size_t)hn >= sizeof hdrs)
-        return -1;
+        return SP_ENOSPC;
     sip_dialog_req r = {.method = SP_LIT("NOTIFY"), .headers = sp_str_make(hdrs, (size_t)hn),
                         .content_type = content_type, .body = body};
     long n = push_dialog_req_build(p->L, &p->cfg.local, dest->tp, s->dlg, &r, out, cap);

@@ -9,6 +9,8 @@
 #ifndef SIPPUSH_PUSH_REGINFO_H
 #define SIPPUSH_PUSH_REGINFO_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,12 +56,12 @@ typedef struct push_reginfo {
  * reginfo document, a required attribute or the contact's uri missing, a bad
  * number or enumeration: status 400) / SP_ELIMIT (an XML limit or a caller
  * array full: status 413). lim may be NULL for the defaults. */
-int push_reginfo_parse(const char *buf, size_t len, push_reginfo *ri, const push_xml_limits *lim, sp_error *err);
+SP_API int push_reginfo_parse(const char *buf, size_t len, push_reginfo *ri, const push_xml_limits *lim, sp_error *err);
 
 /* The raw value of a contact's unknown-param by name (case-insensitive, as
  * SIP parameter names are), or false. */
-bool push_reginfo_contact_param(const push_reginfo *ri, const push_reginfo_contact *c, const char *name,
-                                sp_str *value);
+SP_API bool push_reginfo_contact_param(const push_reginfo *ri, const push_reginfo_contact *c, const char *name,
+                                       sp_str *value);
 
 /* --- the binding table (RFC 3680 §5.2) ------------------------------------ */
 
@@ -88,7 +90,7 @@ typedef struct push_regtab {
     bool want_refresh; /* a version gap or a lost update: ask for full state (re-SUBSCRIBE) */
 } push_regtab;
 
-void push_regtab_init(push_regtab *t, push_binding *rows, size_t cap);
+SP_API void push_regtab_init(push_regtab *t, push_binding *rows, size_t cap);
 
 enum { PUSH_REGTAB_APPLIED = 0, PUSH_REGTAB_STALE = 1 };
 
@@ -100,10 +102,10 @@ enum { PUSH_REGTAB_APPLIED = 0, PUSH_REGTAB_STALE = 1 };
  * decoded and checked first, so SP_EINVAL (a bad reference, a value too long
  * for its field) changes nothing. SP_ELIMIT (more active contacts than rows)
  * leaves the rows that fit and sets want_refresh. */
-int push_regtab_apply(push_regtab *t, const push_reginfo *ri, sp_error *err);
+SP_API int push_regtab_apply(push_regtab *t, const push_reginfo *ri, sp_error *err);
 
 /* Iterates the bindings of one AoR (compared as decoded strings): start
  * with *iter = 0; NULL at the end. */
-const push_binding *push_regtab_next(const push_regtab *t, sp_str aor, size_t *iter);
+SP_API const push_binding *push_regtab_next(const push_regtab *t, sp_str aor, size_t *iter);
 
 #endif

@@ -8,6 +8,8 @@
 #ifndef SIPPUSH_PUSH_SESSION_TIMER_H
 #define SIPPUSH_PUSH_SESSION_TIMER_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,19 +38,19 @@ typedef struct push_se {
  * Session-Expires: interval;refresher=uac and, after a 422, Min-SE (§7.1,
  * §7.4). min_se 0 leaves Min-SE out. Each line ends in CRLF. Returns the
  * length written (NUL-terminated) or SP_ELIMIT when cap is too small. */
-int push_se_request_headers(uint32_t interval_s, uint32_t min_se_s, char *out, size_t cap);
+SP_API int push_se_request_headers(uint32_t interval_s, uint32_t min_se_s, char *out, size_t cap);
 
 /* UAC: the 2xx to a request carrying the lines above (§7.2). Without a
  * Session-Expires the session has no timer; with one, its refresher says
  * who refreshes ("uac" is us; absent, which a UAS must not do when we
  * support the extension, is read as us too). Returns 0 or SP_EINVAL with err
  * for a malformed Session-Expires. */
-int push_se_uac_2xx(const sip_msg *resp, push_se *se, sp_error *err);
+SP_API int push_se_uac_2xx(const sip_msg *resp, push_se *se, sp_error *err);
 
 /* UAC: the interval to retry with after a 422 (§7.4): the Min-SE it names,
  * raised to the floor, and at least the interval asked before. false when
  * the 422 has no readable Min-SE or it is above PUSH_SE_MAX_S (give up). */
-bool push_se_uac_422(const sip_msg *resp, uint32_t asked_s, uint32_t *retry_s);
+SP_API bool push_se_uac_422(const sip_msg *resp, uint32_t asked_s, uint32_t *retry_s);
 
 /* UAS: the decision for an incoming INVITE, re-INVITE or UPDATE (§9). */
 typedef struct push_se_answer {
@@ -63,17 +65,17 @@ typedef struct push_se_answer {
 /* local_min_se_s: the shortest interval this UAS takes (at least the
  * floor); preferred_s: the interval it asks for when the request names none
  * (0: PUSH_SE_DEFAULT_S). */
-void push_se_uas_answer(const sip_msg *req, uint32_t local_min_se_s, uint32_t preferred_s, push_se_answer *a);
+SP_API void push_se_uas_answer(const sip_msg *req, uint32_t local_min_se_s, uint32_t preferred_s, push_se_answer *a);
 
 /* The lines of the answer: for a 2xx "Require: timer" (when a->require)
  * and "Session-Expires: N;refresher=uac|uas"; for a 422 "Min-SE: N". Each
  * ends in CRLF. Returns the length or SP_ELIMIT. */
-int push_se_answer_headers(const push_se_answer *a, char *out, size_t cap);
+SP_API int push_se_answer_headers(const push_se_answer *a, char *out, size_t cap);
 
 /* When this end acts, in ms after the 2xx that started or refreshed the
  * timer (§10): the refresher refreshes at half the interval; the other end
  * ends the session (BYE) at the interval minus the smaller of 32 s and a
  * third of it. 0 when no timer runs. */
-uint64_t push_se_due_ms(const push_se *se);
+SP_API uint64_t push_se_due_ms(const push_se *se);
 
 #endif

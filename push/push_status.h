@@ -9,6 +9,8 @@
 #ifndef SIPPUSH_PUSH_STATUS_H
 #define SIPPUSH_PUSH_STATUS_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 
 #include "push_method.h"
@@ -41,6 +43,6 @@ typedef struct push_status {
 /* Interprets code (100..699; anything else is a failure without retry). The
  * method tells which rows apply: rows 1-6 name NOTIFY, MESSAGE and REFER,
  * row 7 only NOTIFY and REFER; INVITE responses follow the same table. */
-push_status push_status_of(push_code_source src, push_method method, unsigned code);
+SP_API push_status push_status_of(push_code_source src, push_method method, unsigned code);
 
 #endif

@@ -12,6 +12,8 @@
 #ifndef SIPPUSH_PUSH_SUBC_H
 #define SIPPUSH_PUSH_SUBC_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,7 +37,7 @@ typedef enum push_subc_state {
     PUSH_SUBC_TERMINATED,
 } push_subc_state;
 
-const char *push_subc_state_name(push_subc_state s);
+SP_API const char *push_subc_state_name(push_subc_state s);
 
 typedef struct push_subc push_subc;
 
@@ -91,24 +93,24 @@ struct push_subc {
 };
 
 /* A new subscription in state IDLE (copies cfg); NULL when out of memory. */
-push_subc *push_subc_new(push_subc_host *h, const push_subc_config *cfg);
+SP_API push_subc *push_subc_new(push_subc_host *h, const push_subc_config *cfg);
 /* Sends the initial SUBSCRIBE (IDLE or TERMINATED). 0 or a negative error. */
-int push_subc_start(push_subc *s);
+SP_API int push_subc_start(push_subc *s);
 /* Refreshes now (an ACTIVE subscription), e.g. to get full state again. */
-void push_subc_refresh(push_subc *s);
+SP_API void push_subc_refresh(push_subc *s);
 /* Sends SUBSCRIBE with Expires: 0 in the dialog; a subscription with no
  * dialog just terminates. */
-void push_subc_stop(push_subc *s);
-void push_subc_free(push_subc *s);
+SP_API void push_subc_stop(push_subc *s);
+SP_API void push_subc_free(push_subc *s);
 /* The cookie of the host's timer kind fired for id. */
-void push_subc_timer(push_subc_host *h, uint64_t id);
+SP_API void push_subc_timer(push_subc_host *h, uint64_t id);
 
 /* A NOTIFY the agent received. Returns true when it belonged to one of the
  * host's subscriptions (answered here), false when it did not (the agent
  * answers it: 481 outside any dialog). */
-bool push_subc_route_notify(push_subc_host *h, sip_txn_id st, const sip_msg *notify, const sip_peer *src);
+SP_API bool push_subc_route_notify(push_subc_host *h, sip_txn_id st, const sip_msg *notify, const sip_peer *src);
 
 /* Frees every subscription (agent shutdown; the layer is gone). */
-void push_subc_host_clear(push_subc_host *h);
+SP_API void push_subc_host_clear(push_subc_host *h);
 
 #endif

@@ -12,6 +12,8 @@
 #ifndef SIPPUSH_PUSH_XML_H
 #define SIPPUSH_PUSH_XML_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -60,23 +62,23 @@ typedef struct push_xml {
 } push_xml;
 
 /* lim may be NULL for the defaults. */
-void push_xml_init(push_xml *x, const char *buf, size_t len, const push_xml_limits *lim);
+SP_API void push_xml_init(push_xml *x, const char *buf, size_t len, const push_xml_limits *lim);
 
 /* The next token. Returns 0, or SP_EINVAL (malformed, status 400) /
  * SP_ELIMIT (a limit, status 413) with err->offset into the document. After
  * PUSH_XML_END or an error, further calls repeat the same answer. */
-int push_xml_next(push_xml *x, push_xml_token *t, sp_error *err);
+SP_API int push_xml_next(push_xml *x, push_xml_token *t, sp_error *err);
 
 /* Walks an attribute list already checked by push_xml_next: name as
  * written, value raw without its quotes. */
-bool push_xml_attr_next(sp_str *rest, sp_str *name, sp_str *value);
+SP_API bool push_xml_attr_next(sp_str *rest, sp_str *name, sp_str *value);
 /* The raw value of the attribute whose local name is name, or false. */
-bool push_xml_attr_find(sp_str attrs, const char *name, sp_str *value);
+SP_API bool push_xml_attr_find(sp_str attrs, const char *name, sp_str *value);
 
 /* Resolves &lt; &gt; &amp; &quot; &apos; and &#N; / &#xH; (as UTF-8) from
  * raw into out. Returns the length written, or (size_t)-1 for an unknown or
  * malformed reference, a character XML does not allow, or when out is too
  * small. */
-size_t push_xml_decode(sp_str raw, char *out, size_t cap);
+SP_API size_t push_xml_decode(sp_str raw, char *out, size_t cap);
 
 #endif

@@ -13,6 +13,8 @@
 #ifndef SIPPUSH_SDP_ATTR_H
 #define SIPPUSH_SDP_ATTR_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,7 +27,7 @@
  * format-list, the fmt list of an m= line, selectors). A double quote opens
  * a quoted run, in which a backslash escapes the next byte and white space
  * does not separate. Returns false when only white space is left. */
-bool sdp_list_next(sp_str *rest, sp_str *item);
+SP_API bool sdp_list_next(sp_str *rest, sp_str *item);
 
 /* a=path:URI *(SP URI), first hop first (RFC 4975 §8.2). */
 typedef struct sdp_path {
@@ -33,7 +35,7 @@ typedef struct sdp_path {
     size_t n;
 } sdp_path;
 
-int sdp_path_parse(sp_str value, sdp_path *path, sp_error *err);
+SP_API int sdp_path_parse(sp_str value, sdp_path *path, sp_error *err);
 
 /* a=accept-types / a=accept-wrapped-types: format-entry *(SP format-entry),
  * each "*", type "/" "*" or "type/subtype", optionally with ";param=value"
@@ -43,21 +45,21 @@ typedef struct sdp_types {
     size_t n;
 } sdp_types;
 
-int sdp_types_parse(sp_str value, sdp_types *types, sp_error *err);
+SP_API int sdp_types_parse(sp_str value, sdp_types *types, sp_error *err);
 
 /* Whether one format-entry (pattern, with wildcards) covers a MIME type
  * (which may itself be type "/" "*" or "*": then the pattern must cover every
  * type it stands for). Parameters on either side are ignored (RFC 4975 §8.6),
  * type names compare case-insensitively. */
-bool sdp_type_covers(sp_str pattern, sp_str mime);
+SP_API bool sdp_type_covers(sp_str pattern, sp_str mime);
 /* Whether some entry of the list covers mime. */
-bool sdp_types_accept(const sdp_types *types, sp_str mime);
+SP_API bool sdp_types_accept(const sdp_types *types, sp_str mime);
 /* Whether the two lists share a type, wildcards on either side: a concrete
  * type one accepts that the other covers, in either direction. */
-bool sdp_types_intersect(const sdp_types *a, const sdp_types *b);
+SP_API bool sdp_types_intersect(const sdp_types *a, const sdp_types *b);
 
 /* a=max-size:1*DIGIT, in octets. */
-int sdp_max_size_parse(sp_str value, uint64_t *max_size, sp_error *err);
+SP_API int sdp_max_size_parse(sp_str value, uint64_t *max_size, sp_error *err);
 
 typedef enum sdp_setup {
     SDP_SETUP_NONE = 0, /* no a=setup */
@@ -67,9 +69,9 @@ typedef enum sdp_setup {
     SDP_SETUP_HOLDCONN,
 } sdp_setup;
 
-int sdp_setup_parse(sp_str value, sdp_setup *setup, sp_error *err);
+SP_API int sdp_setup_parse(sp_str value, sdp_setup *setup, sp_error *err);
 /* "active", ...; NULL for SDP_SETUP_NONE. */
-const char *sdp_setup_name(sdp_setup setup);
+SP_API const char *sdp_setup_name(sdp_setup setup);
 
 typedef enum sdp_direction {
     SDP_DIR_SENDRECV = 0, /* the default (RFC 3264 §5.1) */
@@ -81,11 +83,11 @@ typedef enum sdp_direction {
 /* The direction of a stream: its own direction attribute, else the
  * session-level one, else sendrecv (RFC 3264 §5.1). When one level carries
  * several, the first counts. */
-sdp_direction sdp_media_direction(const sdp_session *s, const sdp_media *m);
-const char *sdp_direction_name(sdp_direction dir);
+SP_API sdp_direction sdp_media_direction(const sdp_session *s, const sdp_media *m);
+SP_API const char *sdp_direction_name(sdp_direction dir);
 
 /* The value of a single-token attribute (file-transfer-id,
  * file-disposition): trimmed, must be a token. */
-int sdp_token_parse(sp_str value, sp_str *token, sp_error *err);
+SP_API int sdp_token_parse(sp_str value, sp_str *token, sp_error *err);
 
 #endif

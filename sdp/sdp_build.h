@@ -12,6 +12,8 @@
 #ifndef SIPPUSH_SDP_BUILD_H
 #define SIPPUSH_SDP_BUILD_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,20 +55,20 @@ typedef struct sdp_desc {
     size_t nstreams;
 } sdp_desc;
 
-/* Writes d into out[0..cap). Returns the length, or -1 when it does not fit
- * or a value holds CR, LF or NUL (which would forge lines). */
-long sdp_build(const sdp_desc *d, char *out, size_t cap);
+/* Writes d into out[0..cap). Returns the length, or SP_ENOSPC when it does not
+ * fit or a value holds CR, LF or NUL (which would forge lines). */
+SP_API long sdp_build(const sdp_desc *d, char *out, size_t cap);
 /* The same into a writer (to append a description to a larger message). */
-void sdp_build_into(sp_buf *b, const sdp_desc *d);
+SP_API void sdp_build_into(sp_buf *b, const sdp_desc *d);
 
 /* The typed view of one parsed media section: every attribute above is
  * parsed (the first of each name counts). Returns 0 or SP_EINVAL /
  * SP_ELIMIT with err (offset into s->text). */
-int sdp_stream_read(const sdp_session *s, const sdp_media *m, sdp_stream *st, sp_error *err);
+SP_API int sdp_stream_read(const sdp_session *s, const sdp_media *m, sdp_stream *st, sp_error *err);
 
 /* Every stream of a parsed session into streams[0..max) and the session
  * fields into d (d->streams = streams). SP_ELIMIT (488) when there are more
  * media sections than max. */
-int sdp_desc_read(const sdp_session *s, sdp_stream *streams, size_t max, sdp_desc *d, sp_error *err);
+SP_API int sdp_desc_read(const sdp_session *s, sdp_stream *streams, size_t max, sdp_desc *d, sp_error *err);
 
 #endif

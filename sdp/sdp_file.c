@@ -78,14 +78,14 @@ static long hash_bytes(sp_str v, const char **at)
     for (size_t i = 0;; i += 3) {
         if (i + 2 > v.n || !is_hex2(v.p + i)) {
             *at = v.p + (i < v.n ? i : v.n);
-            return -1;
+            return SP_EINVAL;
         }
         n++;
         if (i + 2 == v.n)
             return n;
         if (v.p[i + 2] != ':') {
             *at = v.p + i + 2;
-            return -1;
+            return SP_EINVAL;
         }
     }
 }
@@ -163,7 +163,7 @@ long sdp_file_name_decode(sp_str name, char *out, size_t cap)
             i += 2;
         }
         if (n == cap)
-            return -1;
+            return SP_ENOSPC;
         out[n++] = c;
     }
     return (long)n;
@@ -178,7 +178,7 @@ long sdp_file_name_encode(sp_str raw, char *out, size_t cap)
         bool escape = c == 0 || c == '\r' || c == '\n' || c == '"' || c == '%' || c == '/' || c == '\\';
         size_t need = escape ? 3 : 1;
         if (cap - n < need)
-            return -1;
+            return SP_ENOSPC;
         if (escape) {
             out[n++] = '%';
             out[n++] = hex[c >> 4];
@@ -287,12 +287,12 @@ static long convert_type(sp_str in, char *out, size_t cap, bool to_selector)
     char val[256];
     while (p && p < end) {
         if (*p != ';')
-            return -1;
+            return SP_EINVAL;
         sp_str attr;
         size_t vn;
         p = next_param(p + 1, end, !to_selector, &attr, val, &vn, sizeof val);
         if (!p)
-            return -1;
+            return SP_EINVAL;
         put_byte(&o, ';');
         put_span(&o, attr.p, attr.n);
         put_byte(&o, '=');
@@ -321,7 +321,9 @@ static long convert_type(sp_str in, char *out, size_t cap, bool to_selector)
             put_byte(&o, '"');
         }
     }
-    return p && !o.overflow ? (long)o.n : -1;
+    if (!p)
+        return SP_EINVAL;
+    return o.overflow ? SP_ENOSPC : (long)o.n;
 }
 
 long sdp_file_type_encode(sp_str content_type, char *out, size_t cap)
@@ -339,7 +341,7 @@ long sdp_hash_decode(sp_str value, uint8_t *out, size_t cap)
     const char *at;
     long n = hash_bytes(value, &at);
     if (n < 0 || (size_t)n > cap)
-        return -1;
+        return n < 0 ? n : SP_ENOSPC;
     for (long i = 0; i < n; i++)
         out[i] = (uint8_t)(hex_val(value.p[i * 3]) * 16 + hex_val(value.p[i * 3 + 1]));
     return n;

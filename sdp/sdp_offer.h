@@ -16,6 +16,8 @@
 #ifndef SIPPUSH_SDP_OFFER_H
 #define SIPPUSH_SDP_OFFER_H
 
+#include "sp_export.h"
+
 #include <stdint.h>
 
 #include "sdp_attr.h"
@@ -34,8 +36,8 @@ typedef struct sdp_caps {
 
 /* Fills caps; accept_types absent means "message/cpim *". Returns 0 or
  * SP_EINVAL when accept_types is malformed. */
-int sdp_caps_init(sdp_caps *caps, sp_str accept_types, sp_str accept_wrapped_types, uint64_t max_size,
-                  sp_error *err);
+SP_API int sdp_caps_init(sdp_caps *caps, sp_str accept_types, sp_str accept_wrapped_types, uint64_t max_size,
+                         sp_error *err);
 
 typedef enum sdp_verdict {
     SDP_ACCEPT = 0,
@@ -47,24 +49,24 @@ typedef enum sdp_verdict {
     SDP_REFUSE_NAME,      /* file-selector name longer than max_name */
 } sdp_verdict;
 
-sdp_verdict sdp_offer_judge(const sdp_stream *offer, const sdp_caps *caps);
-const char *sdp_verdict_reason(sdp_verdict v);
+SP_API sdp_verdict sdp_offer_judge(const sdp_stream *offer, const sdp_caps *caps);
+SP_API const char *sdp_verdict_reason(sdp_verdict v);
 
 /* The answer to one offered stream: accepted with the local port and path
  * when v is SDP_ACCEPT, refused (port 0) otherwise. Slices of answer point
  * into offer, caps and path. */
-void sdp_answer_stream(const sdp_stream *offer, const sdp_caps *caps, sdp_verdict v, uint16_t port,
-                       sp_str path, sdp_stream *answer);
+SP_API void sdp_answer_stream(const sdp_stream *offer, const sdp_caps *caps, sdp_verdict v, uint16_t port,
+                              sp_str path, sdp_stream *answer);
 
 /* The capability description of RFC 5547 §8.5 (RFC 3264 §9): an m=message
  * line on port 0 with the receiver's accept-types and max-size, for a 488
  * (RFC 3261 §21.4.26: the answer may say what would be taken). */
-void sdp_caps_stream(const sdp_caps *caps, sdp_stream *out);
+SP_API void sdp_caps_stream(const sdp_caps *caps, sdp_stream *out);
 
 /* The answerer's role for an offered one (RFC 4145 §4.1, RFC 6135 §4.2):
  * active for passive and actpass, passive for active, none and holdconn
  * (RFC 4975 §5.4: the offerer connects). */
-sdp_setup sdp_answer_setup(sdp_setup offered);
+SP_API sdp_setup sdp_answer_setup(sdp_setup offered);
 
 /* The offerer's role once the answer is in: SDP_SETUP_ACTIVE (connect to
  * the answerer's path), SDP_SETUP_PASSIVE (wait for its connection), or
@@ -72,7 +74,7 @@ sdp_setup sdp_answer_setup(sdp_setup offered);
  * offer, active answering an active one, actpass in an answer). An answer
  * without a=setup (or holdconn) is an RFC 4975 answerer listening at its
  * path: the offerer connects, whatever it offered. */
-sdp_setup sdp_offerer_role(sdp_setup offered, sdp_setup answered);
+SP_API sdp_setup sdp_offerer_role(sdp_setup offered, sdp_setup answered);
 
 /* Where the receiver listens for one stream. */
 typedef struct sdp_endpoint {
@@ -83,8 +85,8 @@ typedef struct sdp_endpoint {
 /* Answers every stream of an offer: answers[i] for offer->streams[i], with
  * local[i] the receiver's endpoint for it; verdicts may be NULL. Returns how
  * many were accepted: 0 means refuse the offer with 488. */
-size_t sdp_answer_offer(const sdp_desc *offer, const sdp_caps *caps, const sdp_endpoint *local,
-                        sdp_stream *answers, sdp_verdict *verdicts);
+SP_API size_t sdp_answer_offer(const sdp_desc *offer, const sdp_caps *caps, const sdp_endpoint *local,
+                               sdp_stream *answers, sdp_verdict *verdicts);
 
 /* The SIP status answering an offer with that many accepted streams. */
 static inline int sdp_answer_status(size_t accepted) { return accepted ? 200 : 488; }

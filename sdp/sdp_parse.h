@@ -20,6 +20,8 @@
 #ifndef SIPPUSH_SDP_PARSE_H
 #define SIPPUSH_SDP_PARSE_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -94,12 +96,12 @@ typedef struct sdp_session {
  * the array sizes and limits (NULL: the defaults). Returns len, or SP_EINVAL /
  * SP_ELIMIT with err set (offset into buf; status 400 for malformed input,
  * 413 and 488 for the limits above). */
-int sdp_parse(const char *buf, size_t len, sdp_session *s, sdp_media *media, size_t max_media,
-              sdp_attr *attrs, size_t max_attrs, const sdp_limits *limits, sp_error *err);
+SP_API int sdp_parse(const char *buf, size_t len, sdp_session *s, sdp_media *media, size_t max_media,
+                     sdp_attr *attrs, size_t max_attrs, const sdp_limits *limits, sp_error *err);
 
 /* The connection data that applies to a stream: its own c= or the session's
  * (RFC 8866 §5.7). Never NULL for a parsed session. */
-const sdp_conn *sdp_media_conn(const sdp_session *s, const sdp_media *m);
+SP_API const sdp_conn *sdp_media_conn(const sdp_session *s, const sdp_media *m);
 
 /* s equals lit, a lower-case literal, ASCII case-insensitively. Byte by
  * byte an exact match is tried first: names are almost always written in

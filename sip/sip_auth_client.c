@@ -146,7 +146,7 @@ long sip_auth_client_headers(sip_auth_client *a, sp_str method, sp_str uri, char
         char nc[SIP_DIGEST_NC_SIZE], resp[SIP_DIGEST_HEX_SIZE];
         bool qop = r->qop_auth;
         if (qop && !realm_cnonce(a, r))
-            return -1;
+            return -EIO; /* no randomness for the cnonce */
         sip_digest_nc(r->nc + 1, nc);
         sip_digest_input in = {
             .username = r->creds->username, .realm = sp_str_cstr(r->realm), .password = r->creds->password,
@@ -155,7 +155,7 @@ long sip_auth_client_headers(sip_auth_client *a, sp_str method, sp_str uri, char
             .qop = qop ? SP_LIT("auth") : SP_STR_NULL, .algorithm = r->sess ? SP_LIT("MD5-sess") : SP_LIT("MD5"),
         };
         if (sip_digest_compute(&in, resp) != 0)
-            return -1;
+            return SP_EINVAL;
         sp_buf_printf(&b, "%s: Digest username=\"%.*s\", realm=\"%s\", nonce=\"%s\", uri=\"%.*s\", "
                            "response=\"%s\", algorithm=%s",
                        r->proxy ? "Proxy-Authorization" : "Authorization", (int)r->creds->username.n,

@@ -9,6 +9,9 @@
 #ifndef SIPPUSH_SIP_AUTH_CLIENT_H
 #define SIPPUSH_SIP_AUTH_CLIENT_H
 
+#include "sp_export.h"
+
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,8 +31,8 @@
 #define SIP_AUTH_MAX_TRIES 3
 
 enum {
-    SIP_AUTH_EFAILED = -20,  /* the credentials were refused: do not retry */
-    SIP_AUTH_ENOCREDS = -21, /* no credentials for any challenged realm */
+    SIP_AUTH_EFAILED = -EACCES,  /* the credentials were refused: do not retry */
+    SIP_AUTH_ENOCREDS = -ENOENT, /* no credentials for any challenged realm */
 };
 
 typedef struct sip_credentials {
@@ -58,22 +61,23 @@ typedef struct sip_auth_client {
     sp_str fixed_cnonce; /* tests: this cnonce instead of a random one */
 } sip_auth_client;
 
-void sip_auth_client_init(sip_auth_client *a, const sip_credentials *creds, size_t ncreds);
+SP_API void sip_auth_client_init(sip_auth_client *a, const sip_credentials *creds, size_t ncreds);
 
 /* Takes in the challenges of a 401 or 407. Returns 0 (send the request
  * again with sip_auth_client_headers), SIP_AUTH_EFAILED (a realm answered
  * before challenges again with the same nonce and no stale=true, RFC 2617
  * §3.2.1, or too many times), SIP_AUTH_ENOCREDS, or SP_EINVAL (not a
  * 401/407, or no Digest challenge with MD5/MD5-sess and qop auth or none). */
-int sip_auth_client_challenge(sip_auth_client *a, const sip_msg *resp);
+SP_API int sip_auth_client_challenge(sip_auth_client *a, const sip_msg *resp);
 
 /* The request got through: the next challenges count from zero. */
-void sip_auth_client_accepted(sip_auth_client *a);
+SP_API void sip_auth_client_accepted(sip_auth_client *a);
 
 /* Writes one Authorization or Proxy-Authorization line (ending in CRLF)
  * per realm for a request of this method and Request-URI; every call counts
- * one more use of each nonce. Returns the length written, or -1 when it
- * does not fit. */
-long sip_auth_client_headers(sip_auth_client *a, sp_str method, sp_str uri, char *out, size_t cap);
+ * one more use of each nonce. Returns the length written, SP_ENOSPC when it
+ * does not fit, SP_EINVAL for a challenge it cannot answer, or -EIO when no
+ * randomness could be had for a cnonce. */
+SP_API long sip_auth_client_headers(sip_auth_client *a, sp_str method, sp_str uri, char *out, size_t cap);
 
 #endif

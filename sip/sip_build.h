@@ -3,6 +3,8 @@
 #ifndef SIPPUSH_SIP_BUILD_H
 #define SIPPUSH_SIP_BUILD_H
 
+#include "sp_export.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,20 +14,20 @@
 #include "sp_str.h"
 
 
-void sip_build_request_line(sp_buf *b, sp_str method, sp_str uri);
-void sip_build_status_line(sp_buf *b, unsigned status, sp_str reason);
-void sip_build_header(sp_buf *b, sp_str name, sp_str value);
-void sip_build_header_cstr(sp_buf *b, const char *name, const char *value);
+SP_API void sip_build_request_line(sp_buf *b, sp_str method, sp_str uri);
+SP_API void sip_build_status_line(sp_buf *b, unsigned status, sp_str reason);
+SP_API void sip_build_header(sp_buf *b, sp_str name, sp_str value);
+SP_API void sip_build_header_cstr(sp_buf *b, const char *name, const char *value);
 /* Content-Type (when present), Content-Length, the blank line and the body. */
-void sip_build_body(sp_buf *b, sp_str content_type, sp_str body);
+SP_API void sip_build_body(sp_buf *b, sp_str content_type, sp_str body);
 
 /* The default reason phrase of a status code ("OK", "Not Found"...). */
-const char *sip_reason_phrase(unsigned status);
+SP_API const char *sip_reason_phrase(unsigned status);
 
 /* A response to req (parsed from req_buf) per RFC 3261 §8.2.6: status line,
  * every Via in order, From, To (with to_tag added when the request's To has
  * none and status > 100), Call-ID, CSeq; then the caller adds headers and
  * finishes with sip_build_body(). reason absent means the default phrase. */
-void sip_build_response_head(sp_buf *b, const sip_msg *req, unsigned status, sp_str reason, sp_str to_tag);
+SP_API void sip_build_response_head(sp_buf *b, const sip_msg *req, unsigned status, sp_str reason, sp_str to_tag);
 
 #endif

@@ -265,7 +265,7 @@ long sip_dialog_build(sip_dialog *d, const sip_dialog_req *r, char *out, size_t 
 {
     bool unordered = sp_str_eq(r->method, SP_LIT("ACK")) || sp_str_eq(r->method, SP_LIT("CANCEL"));
     if (unordered && r->cseq == 0)
-        return -1;
+        return SP_EINVAL;
     uint32_t cseq = unordered ? r->cseq : d->local_seq + 1;
     sip_addr first;
     sp_str lr;

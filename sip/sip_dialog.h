@@ -8,6 +8,8 @@
 #ifndef SIPPUSH_SIP_DIALOG_H
 #define SIPPUSH_SIP_DIALOG_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,25 +47,25 @@ struct sip_dialog {
  * (1xx: early, 2xx: confirmed); local_contact is the Contact we sent.
  * tls: the request went over TLS. Returns 0, SP_EINVAL (no To tag, no
  * Contact in a 2xx, missing headers), SP_ELIMIT (route set too long). */
-int sip_dialog_uac_new(sip_dialog **out, const sip_msg *req, const sip_msg *resp, sp_str local_contact, bool tls);
+SP_API int sip_dialog_uac_new(sip_dialog **out, const sip_msg *req, const sip_msg *resp, sp_str local_contact, bool tls);
 /* A UAS dialog from a request received and the tag and Contact of our
  * answer. A request already carrying a To tag keeps it (RFC 6665 §4.4.1: a
  * NOTIFY creating the subscriber's dialog) and local_tag is then ignored. */
-int sip_dialog_uas_new(sip_dialog **out, const sip_msg *req, sp_str local_tag, sp_str local_contact, bool tls,
-                       bool early);
-void sip_dialog_free(sip_dialog *d);
+SP_API int sip_dialog_uas_new(sip_dialog **out, const sip_msg *req, sp_str local_tag, sp_str local_contact, bool tls,
+                              bool early);
+SP_API void sip_dialog_free(sip_dialog *d);
 
 /* A request received in d (§12.2.2). Returns 0, or the status to answer
  * with: 500 for a CSeq lower than the remote one. ACK and CANCEL are not
  * ordered. A target refresh (INVITE, UPDATE, SUBSCRIBE, NOTIFY, REFER)
  * with a Contact replaces the remote target. */
-unsigned sip_dialog_on_request(sip_dialog *d, const sip_msg *req);
+SP_API unsigned sip_dialog_on_request(sip_dialog *d, const sip_msg *req);
 
 /* A response to a request sent in d (or to the one that made it), for the
  * given method. A 2xx confirms an early dialog (its route set recomputed,
  * §13.2.2.4) and refreshes the remote target of a target refresh. A 481 or
  * 408 ends the dialog (§12.2.1.2). Returns the dialog's state. */
-sip_dialog_state sip_dialog_on_response(sip_dialog *d, sp_str method, const sip_msg *resp);
+SP_API sip_dialog_state sip_dialog_on_response(sip_dialog *d, sp_str method, const sip_msg *resp);
 
 /* What an in-dialog request carries beyond what the dialog gives. */
 typedef struct sip_dialog_req {
@@ -79,32 +81,32 @@ typedef struct sip_dialog_req {
  * target and route set (loose routing, or a strict first hop), To/From/
  * Call-ID of the dialog, the next local CSeq (not for ACK and CANCEL),
  * Contact for target refreshes. An ACK for a 2xx (§13.2.2.4) is built with
- * method ACK and the INVITE's number. Returns the length or -1 when it does
- * not fit (or, for ACK/CANCEL, cseq is 0). */
-long sip_dialog_build(sip_dialog *d, const sip_dialog_req *r, char *out, size_t cap);
+ * method ACK and the INVITE's number. Returns the length, SP_ENOSPC when it
+ * does not fit, or SP_EINVAL (for ACK/CANCEL, cseq is 0). */
+SP_API long sip_dialog_build(sip_dialog *d, const sip_dialog_req *r, char *out, size_t cap);
 
 /* Where requests of d go first: the first route's URI, else the remote target. */
-sp_str sip_dialog_next_hop(const sip_dialog *d);
+SP_API sp_str sip_dialog_next_hop(const sip_dialog *d);
 
 /* --- finding dialogs ------------------------------------------------------ */
 
 typedef struct sip_dialog_set sip_dialog_set;
 /* A set of at most max dialogs (0: SIP_DIALOG_SET_MAX_DEFAULT). */
 #define SIP_DIALOG_SET_MAX_DEFAULT 4096
-sip_dialog_set *sip_dialog_set_new(size_t max);
+SP_API sip_dialog_set *sip_dialog_set_new(size_t max);
 /* Frees the index only. */
-void sip_dialog_set_free(sip_dialog_set *s);
+SP_API void sip_dialog_set_free(sip_dialog_set *s);
 /* 0, or SP_ELIMIT when full. */
-int sip_dialog_set_add(sip_dialog_set *s, sip_dialog *d);
-void sip_dialog_set_remove(sip_dialog_set *s, sip_dialog *d);
-sip_dialog *sip_dialog_set_find(const sip_dialog_set *s, sp_str call_id, sp_str local_tag, sp_str remote_tag);
-size_t sip_dialog_set_count(const sip_dialog_set *s);
+SP_API int sip_dialog_set_add(sip_dialog_set *s, sip_dialog *d);
+SP_API void sip_dialog_set_remove(sip_dialog_set *s, sip_dialog *d);
+SP_API sip_dialog *sip_dialog_set_find(const sip_dialog_set *s, sp_str call_id, sp_str local_tag, sp_str remote_tag);
+SP_API size_t sip_dialog_set_count(const sip_dialog_set *s);
 
 /* An in-dialog request (one with a To tag) to its dialog: Call-ID, To tag
  * (ours), From tag (theirs). When found, sip_dialog_on_request is applied;
  * *status is 0, or 500 (CSeq out of order), or 481 when no dialog matches
  * (§12.2.2). A request without a To tag is not in a dialog: NULL, status 0. */
-sip_dialog *sip_dialog_set_route(sip_dialog_set *s, const sip_msg *req, unsigned *status);
+SP_API sip_dialog *sip_dialog_set_route(sip_dialog_set *s, const sip_msg *req, unsigned *status);
 
 /* --- subscriptions (RFC 6665) --------------------------------------------- */
 
@@ -114,23 +116,23 @@ typedef enum sip_sub_state { SIP_SUB_NOTIFY_WAIT, SIP_SUB_PENDING, SIP_SUB_ACTIV
  * Call-ID matches, its To tag is our From tag, and the Event matches
  * (package without case, id exactly, absent only with absent, §8.2.1). Each
  * distinct From tag of such NOTIFYs is a fork: its own dialog. */
-bool sip_sub_notify_matches(const sip_msg *subscribe, const sip_msg *notify);
+SP_API bool sip_sub_notify_matches(const sip_msg *subscribe, const sip_msg *notify);
 
 /* The state a NOTIFY puts its subscription in (§4.1.3), from its
  * Subscription-State; *expires_s gets the expires parameter when present
  * (unchanged otherwise). A NOTIFY without a readable Subscription-State
  * leaves the state as it was (the caller answers 400). */
-sip_sub_state sip_sub_on_notify(sip_sub_state now, const sip_msg *notify, uint32_t *expires_s);
+SP_API sip_sub_state sip_sub_on_notify(sip_sub_state now, const sip_msg *notify, uint32_t *expires_s);
 
 /* Whether a failed SUBSCRIBE refresh ends the subscription (§4.1.2.2 with
  * RFC 5057): 404, 405, 410, 416, 480-485, 489, 501, 604, and 408 (a
  * timeout). 401 and 407 never do: the request is retried with credentials. */
-bool sip_sub_refresh_ends(unsigned status);
+SP_API bool sip_sub_refresh_ends(unsigned status);
 /* Whether a NOTIFY's failure ends the subscription at the notifier (§4.2.2):
  * 481, 408 / timer F, and the same unrecoverable answers; not 401/407. */
-bool sip_sub_notify_failure_ends(unsigned status);
+SP_API bool sip_sub_notify_failure_ends(unsigned status);
 /* A 2xx to SUBSCRIBE says nothing of the state (§4.1.2.1): only its Expires
  * counts. Returns true and sets *expires_s when the 2xx has one. */
-bool sip_sub_accepted_expires(const sip_msg *resp, uint32_t *expires_s);
+SP_API bool sip_sub_accepted_expires(const sip_msg *resp, uint32_t *expires_s);
 
 #endif

@@ -85,7 +85,7 @@ void sip_digest_nc(uint32_t count, char out[SIP_DIGEST_NC_SIZE])
 
 int sip_digest_cnonce(char out[SIP_DIGEST_CNONCE_LEN + 1])
 {
-    return sp_random_token(out, SIP_DIGEST_CNONCE_LEN, SP_RANDOM_ALNUM);
+    return sp_random_token(out, SIP_DIGEST_CNONCE_LEN, SP_RANDOM_ALNUM) == 0 ? 0 : -EIO;
 }
 
 int sip_digest_compute(const sip_digest_input *in, char out[SIP_DIGEST_HEX_SIZE])
@@ -97,14 +97,14 @@ int sip_digest_compute(const sip_digest_input *in, char out[SIP_DIGEST_HEX_SIZE]
     else if (sp_str_caseeq_cstr(in->algorithm, "MD5-sess"))
         sess = true;
     else
-        return -1;
+        return SP_EINVAL;
 
     bool auth_int = false;
     if (sp_str_present(in->qop)) {
         if (sp_str_caseeq_cstr(in->qop, "auth-int"))
             auth_int = true;
         else if (!sp_str_caseeq_cstr(in->qop, "auth"))
-            return -1;
+            return SP_EINVAL;
     }
 
     sip_digest_ha1(in->username, in->realm, in->password, ha1);

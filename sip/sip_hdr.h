@@ -7,6 +7,8 @@
 #ifndef SIPPUSH_SIP_HDR_H
 #define SIPPUSH_SIP_HDR_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -20,11 +22,11 @@
 /* Splits the next element off a comma-separated header value; commas inside
  * quoted strings and <...> do not separate. Returns false when *rest holds no
  * more elements. Empty elements (",,") are skipped. */
-bool sip_list_next(sp_str *rest, sp_str *item);
+SP_API bool sip_list_next(sp_str *rest, sp_str *item);
 
 /* true when the comma list holds token (case-insensitively unless
  * case_sensitive: Allow methods are case-sensitive, option tags are not). */
-bool sip_list_has(sp_str value, sp_str token, bool case_sensitive);
+SP_API bool sip_list_has(sp_str value, sp_str token, bool case_sensitive);
 
 typedef struct sip_param {
     sp_str name;
@@ -34,12 +36,12 @@ typedef struct sip_param {
 /* Walks ";name[=value]" parameters of a slice such as sip_addr.params
  * (starting with or without ';'). Returns false at the end or on malformed
  * input (*rest is then emptied). */
-bool sip_param_next(sp_str *rest, sip_param *param);
+SP_API bool sip_param_next(sp_str *rest, sip_param *param);
 /* Finds a parameter by name (case-insensitive). */
-bool sip_param_find(sp_str params, const char *name, sp_str *value);
+SP_API bool sip_param_find(sp_str params, const char *name, sp_str *value);
 /* A quoted-string's content without the quotes (escapes left as written),
  * or the slice itself when it is not quoted. */
-sp_str sip_unquote(sp_str s);
+SP_API sp_str sip_unquote(sp_str s);
 
 /* --- Via (§20.42) ------------------------------------------------------- */
 
@@ -56,7 +58,7 @@ typedef struct sip_via {
 } sip_via;
 
 /* Parses one via-parm (one element of a Via list). */
-int sip_via_parse(sp_str value, sip_via *via, sp_error *err);
+SP_API int sip_via_parse(sp_str value, sip_via *via, sp_error *err);
 
 /* --- name-addr / addr-spec: From, To, Contact, Route, Record-Route,
  *     Refer-To, Referred-By, P-Asserted-Identity, P-Called-Party-ID ------- */
@@ -71,7 +73,7 @@ typedef struct sip_addr {
 } sip_addr;
 
 /* Parses one element (use sip_list_next for Contact/Route lists). */
-int sip_addr_parse(sp_str value, sip_addr *addr, sp_error *err);
+SP_API int sip_addr_parse(sp_str value, sip_addr *addr, sp_error *err);
 
 /* --- simple values -------------------------------------------------------- */
 
@@ -79,28 +81,28 @@ typedef struct sip_cseq {
     uint32_t seq;     /* 0 .. 2^31-1 (§8.1.1.5) */
     sp_str method;
 } sip_cseq;
-int sip_cseq_parse(sp_str value, sip_cseq *cseq, sp_error *err);
+SP_API int sip_cseq_parse(sp_str value, sip_cseq *cseq, sp_error *err);
 
 /* A non-negative decimal of at most max (Max-Forwards, Content-Length, Expires,
  * Min-Expires...). */
-int sip_uint_parse(sp_str value, uint64_t max, uint64_t *out, sp_error *err);
+SP_API int sip_uint_parse(sp_str value, uint64_t max, uint64_t *out, sp_error *err);
 
 /* Call-ID: word [ "@" word ] */
-int sip_callid_parse(sp_str value, sp_str *callid, sp_error *err);
+SP_API int sip_callid_parse(sp_str value, sp_str *callid, sp_error *err);
 
 typedef struct sip_media_type {
     sp_str type, subtype; /* case-insensitive tokens */
     sp_str params;        /* raw, absent when none */
 } sip_media_type;
 /* Content-Type, and each element of Accept. */
-int sip_media_type_parse(sp_str value, sip_media_type *mt, sp_error *err);
+SP_API int sip_media_type_parse(sp_str value, sip_media_type *mt, sp_error *err);
 
 typedef struct sip_event {
     sp_str package;       /* event-type, e.g. "ua-profile", "reg", "refer" */
     sp_str id;            /* the id parameter, absent when none */
     sp_str params;        /* raw: profile-type, appids, vendor, model, version... */
 } sip_event;
-int sip_event_parse(sp_str value, sip_event *ev, sp_error *err);
+SP_API int sip_event_parse(sp_str value, sip_event *ev, sp_error *err);
 
 typedef enum sip_substate { SIP_SUBSTATE_ACTIVE, SIP_SUBSTATE_PENDING, SIP_SUBSTATE_TERMINATED, SIP_SUBSTATE_OTHER } sip_substate;
 typedef struct sip_subscription_state {
@@ -111,7 +113,7 @@ typedef struct sip_subscription_state {
     uint32_t expires, retry_after;
     sp_str params;
 } sip_subscription_state;
-int sip_subscription_state_parse(sp_str value, sip_subscription_state *ss, sp_error *err);
+SP_API int sip_subscription_state_parse(sp_str value, sip_subscription_state *ss, sp_error *err);
 
 /* Accept-Contact / Reject-Contact element (RFC 3841): "*" then feature
  * parameters, require, explicit. */
@@ -119,15 +121,15 @@ typedef struct sip_ac_value {
     sp_str params;        /* raw feature parameters */
     bool require, explicit_;
 } sip_ac_value;
-int sip_ac_value_parse(sp_str value, sip_ac_value *ac, sp_error *err);
+SP_API int sip_ac_value_parse(sp_str value, sip_ac_value *ac, sp_error *err);
 
 /* A feature tag's value from parameters (RFC 3840 §9): finds name (e.g.
  * "+g.oma.pusheventapp") and returns its value without the quotes; a tag
  * without a value is "TRUE". The value may be a comma list ("a,b"): use
  * sip_feature_has() to test membership (case-sensitive for strings, per
  * RFC 3840 §9; the leading '<' '>' of string values are kept). */
-bool sip_feature_find(sp_str params, const char *name, sp_str *value);
-bool sip_feature_has(sp_str params, const char *name, sp_str wanted);
+SP_API bool sip_feature_find(sp_str params, const char *name, sp_str *value);
+SP_API bool sip_feature_has(sp_str params, const char *name, sp_str wanted);
 
 typedef struct sip_session_expires {
     uint32_t delta;
@@ -135,10 +137,10 @@ typedef struct sip_session_expires {
     sp_str params;
 } sip_session_expires;
 /* Session-Expires and Min-SE (RFC 4028). */
-int sip_session_expires_parse(sp_str value, sip_session_expires *se, sp_error *err);
+SP_API int sip_session_expires_parse(sp_str value, sip_session_expires *se, sp_error *err);
 
 /* Date (RFC 3261 §20.17, RFC 1123 form, GMT only). */
-int sip_date_parse(sp_str value, time_t *when, sp_error *err);
+SP_API int sip_date_parse(sp_str value, time_t *when, sp_error *err);
 
 /* WWW-Authenticate / Proxy-Authenticate / Authorization (RFC 2617, §25):
  * scheme then comma-separated auth-params. */
@@ -146,10 +148,10 @@ typedef struct sip_auth {
     sp_str scheme;        /* "Digest" */
     sp_str params;        /* raw, comma-separated name=value pairs */
 } sip_auth;
-int sip_auth_parse(sp_str value, sip_auth *auth, sp_error *err);
+SP_API int sip_auth_parse(sp_str value, sip_auth *auth, sp_error *err);
 /* Finds an auth-param by name (case-insensitive); quoted values are returned
  * without their quotes. */
-bool sip_auth_param(const sip_auth *auth, const char *name, sp_str *value);
+SP_API bool sip_auth_param(const sip_auth *auth, const char *name, sp_str *value);
 
 /* --- a message's typed checks ------------------------------------------- */
 
@@ -169,6 +171,6 @@ typedef struct sip_msg_fields {
 } sip_msg_fields;
 
 /* sip_msg_check() (sip_msg.h), keeping what it parsed in *f. */
-int sip_msg_check_fields(const struct sip_msg *msg, const char *buf, sip_msg_fields *f, sp_error *err);
+SP_API int sip_msg_check_fields(const struct sip_msg *msg, const char *buf, sip_msg_fields *f, sp_error *err);
 
 #endif

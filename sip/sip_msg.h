@@ -12,6 +12,8 @@
 #ifndef SIPPUSH_SIP_MSG_H
 #define SIPPUSH_SIP_MSG_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -126,21 +128,21 @@ typedef struct sip_msg {
  * incomplete header section in either), or SP_EINVAL / SP_ELIMIT with err set.
  * Leading CRLFs before a stream message are skipped (RFC 3261 §7.5) and
  * counted in the return value. */
-int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, size_t max_hdrs,
-                  const sip_limits *limits, sip_framing framing, sp_error *err);
+SP_API int sip_msg_parse(const char *buf, size_t len, sip_msg *msg, sip_header *hdrs, size_t max_hdrs,
+                         const sip_limits *limits, sip_framing framing, sp_error *err);
 
 /* The first header of an id, or NULL. */
-const sip_header *sip_msg_find(const sip_msg *msg, sip_hdr_id id);
+SP_API const sip_header *sip_msg_find(const sip_msg *msg, sip_hdr_id id);
 /* The next header of the same id after h, or NULL. */
-const sip_header *sip_msg_find_next(const sip_msg *msg, const sip_header *h);
+SP_API const sip_header *sip_msg_find_next(const sip_msg *msg, const sip_header *h);
 /* The first header whose name matches (case-insensitively, compact forms of
  * known names included), or NULL. */
-const sip_header *sip_msg_find_name(const sip_msg *msg, sp_str name);
+SP_API const sip_header *sip_msg_find_name(const sip_msg *msg, sp_str name);
 
 /* The id of a header name (full or compact form, any case). */
-sip_hdr_id sip_hdr_id_of(sp_str name);
+SP_API sip_hdr_id sip_hdr_id_of(sp_str name);
 /* The canonical full name of an id ("Call-ID"); NULL for SIP_H_OTHER. */
-const char *sip_hdr_name(sip_hdr_id id);
+SP_API const char *sip_hdr_name(sip_hdr_id id);
 
 /* Checks a UA makes before acting on a message (RFC 3261 §8.2): To, From,
  * CSeq and Call-ID present exactly once, Max-Forwards at most once (a UAS
@@ -149,11 +151,11 @@ const char *sip_hdr_name(sip_hdr_id id);
  * parser (sip_hdr.h): From and To, each Via and Contact, Content-Type, and
  * the Request-URI (never inside '<' '>'). Returns 0 or SP_EINVAL with err
  * (offset into the message, status 400). */
-int sip_msg_check(const sip_msg *msg, const char *buf, sp_error *err);
+SP_API int sip_msg_check(const sip_msg *msg, const char *buf, sp_error *err);
 
 /* Copies a header value with every fold (CR/LF and the white space around it)
  * replaced by one space. Returns the length written (at most cap), or the
  * length needed when out is too small (nothing useful written then). */
-size_t sip_value_unfold(sp_str value, char *out, size_t cap);
+SP_API size_t sip_value_unfold(sp_str value, char *out, size_t cap);
 
 #endif

@@ -65,10 +65,10 @@ long sip_via_stamp(const sip_msg *msg, const char *buf, const sip_peer *src,
     sip_via via;
     sp_str rest, first;
     if (!h)
-        return -1;
+        return SP_EINVAL;
     rest = h->value;
     if (!sip_list_next(&rest, &first) || sip_via_parse(first, &via, NULL) != 0)
-        return -1;
+        return SP_EINVAL;
     return sip_via_stamp_parsed(msg, buf, first, &via, src, out, cap, copy);
 }
 
@@ -111,7 +111,7 @@ long sip_via_stamp_parsed(const sip_msg *msg, const char *buf, sp_str first, con
     }
     size_t len = msg->length;
     if (len + ins[0].n + ins[1].n > cap)
-        return -1;
+        return SP_ENOSPC;
     /* ins[0] (inside the first via-parm) always precedes ins[1] (its end) */
     size_t pos = 0, o = 0;
     const char *texts[2] = {rport_text, recv_text};
@@ -255,7 +255,7 @@ long sip_stateless_build(const sip_msg *req, unsigned status, sp_str reason, sp_
     sp_str to_tag = SP_STR_NULL;
     if (status > 100 && !sp_str_present(txn_tag_of(req, SIP_H_TO))) {
         if (!sip_stateless_tag(req, tag))
-            return -1;
+            return -EIO; /* no randomness */
         to_tag = sp_str_make(tag, SIP_TAG_SIZE - 1);
     }
     sp_buf b;
@@ -322,7 +322,7 @@ long sip_stateless_salvage(const char *buf, size_t len, const sp_error *err,
     }
     /* Only requests are answered, and never an ACK (§17.1.1.3 has no answer for it). */
     if (!have_via || start.n < 4 || memcmp(start.p, "SIP/", 4) == 0 || memcmp(start.p, "ACK ", 4) == 0)
-        return -1;
+        return SP_EINVAL;
 
     unsigned status = (err && err->status >= 400 && err->status <= 599) ? (unsigned)err->status : 400;
     char reason[SIP_STATELESS_REASON_MAX + 1];
@@ -339,7 +339,7 @@ long sip_stateless_salvage(const char *buf, size_t len, const sp_error *err,
             /* sip_build_header ended the line: put the tag before its CRLF (§8.2.6.2) */
             char tag[SIP_TAG_SIZE];
             if (!stateless_tag(keep[i], SP_STR_NULL, 0, SP_STR_NULL, tag))
-                return -1;
+                return -EIO; /* no randomness */
             if (!b.overflow && b.len >= 2) {
                 b.len -= 2;
                 sp_buf_printf(&b, ";tag=%s\r\n", tag);

@@ -18,6 +18,9 @@
 #ifndef SIPPUSH_SIP_TXN_H
 #define SIPPUSH_SIP_TXN_H
 
+#include "sp_export.h"
+
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,11 +68,12 @@
 #define SIP_UDP_MAX_REQUEST 1300u
 #define SIP_MTU_MARGIN 200u
 
-/* Failures of the layer's calls (beyond SP_EINVAL / SP_ELIMIT of sp_error.h). */
+/* Failures of the layer's calls (beyond SP_EINVAL / SP_ELIMIT of sp_error.h), negative errno
+ * values like every error of the stack. */
 enum {
-    SIP_TXN_EGONE = -10,      /* no such transaction (ended, or never existed) */
-    SIP_TXN_ESTATE = -11,     /* not allowed in the transaction's state */
-    SIP_TXN_ETRANSPORT = -12, /* the transport failed; the transaction has ended */
+    SIP_TXN_EGONE = -ESRCH,       /* no such transaction (ended, or never existed) */
+    SIP_TXN_ESTATE = -EALREADY,   /* not allowed in the transaction's state */
+    SIP_TXN_ETRANSPORT = -EPIPE,  /* the transport failed; the transaction has ended */
 };
 
 typedef uint64_t sip_txn_id; /* 0 is never a transaction */
@@ -87,7 +91,7 @@ typedef struct sip_peer {
 
 static inline bool sip_tp_reliable(sip_tp tp) { return tp != SIP_TP_UDP; }
 /* Sets host from a slice (IPv6 brackets removed); false when it does not fit. */
-bool sip_peer_set_host(sip_peer *p, sp_str host);
+SP_API bool sip_peer_set_host(sip_peer *p, sp_str host);
 
 /* --- the environment --------------------------------------------------- */
 
@@ -95,8 +99,8 @@ typedef struct sip_txn_env {
     void *ctx;
     /* The clock the timers run on, in ms; required. */
     uint64_t (*now_ms)(void *ctx);
-    /* Sends one whole message; 0, or -1 when the transport failed (refused,
-     * unreachable, connection gone): the layer then ends the transaction. */
+    /* Sends one whole message; 0, or a negative errno value when the transport failed
+     * (refused, unreachable, connection gone): the layer then ends the transaction. */
     int (*send)(void *ctx, const sip_peer *dest, const char *buf, size_t len);
     /* Arms a one-shot timer; at expiry the adapter calls sip_txn_timer(layer,
      * cookie). Returns a nonzero handle, or 0 when no timer could be armed.
@@ -169,24 +173,24 @@ typedef struct sip_txn_config {
     void *log_ctx;
 } sip_txn_config;
 
-void sip_txn_config_default(sip_txn_config *cfg);
+SP_API void sip_txn_config_default(sip_txn_config *cfg);
 
 typedef struct sip_txn_layer sip_txn_layer;
 
 /* Creates a layer; cfg NULL means defaults. env and tu are copied. NULL when
  * out of memory or when the configuration is unusable (T1 = 0, T2 < T1). */
-sip_txn_layer *sip_txn_layer_new(const sip_txn_config *cfg, const sip_txn_env *env, const sip_txn_tu *tu);
+SP_API sip_txn_layer *sip_txn_layer_new(const sip_txn_config *cfg, const sip_txn_env *env, const sip_txn_tu *tu);
 /* Ends every transaction silently (timers cancelled) and frees the layer. */
-void sip_txn_layer_free(sip_txn_layer *L);
+SP_API void sip_txn_layer_free(sip_txn_layer *L);
 
 /* --- inputs -------------------------------------------------------------- */
 
 /* One whole message received from src (a datagram, or a message a stream
  * framer has cut out). Never fails: what cannot be used is answered
  * statelessly or dropped. */
-void sip_txn_receive(sip_txn_layer *L, const char *buf, size_t len, const sip_peer *src);
+SP_API void sip_txn_receive(sip_txn_layer *L, const char *buf, size_t len, const sip_peer *src);
 /* A timer armed through env->timer_start expired. */
-void sip_txn_timer(sip_txn_layer *L, uint64_t cookie);
+SP_API void sip_txn_timer(sip_txn_layer *L, uint64_t cookie);
 /* The transport failed toward 'where' (§18.4): an ICMP error for a datagram
  * sent there (UDP), or a TCP connection that failed or closed (where->conn
  * its id, host and port its remote address). Every client transaction still
@@ -196,7 +200,7 @@ void sip_txn_timer(sip_txn_layer *L, uint64_t cookie);
  * Transactions match by connection id, or, when where->host is not empty,
  * by transport, host text and port. Costs a walk over every record the
  * layer has made (its peak of live transactions). */
-void sip_txn_transport_error(sip_txn_layer *L, const sip_peer *where, bool connect_failed);
+SP_API void sip_txn_transport_error(sip_txn_layer *L, const sip_peer *where, bool connect_failed);
 
 /* --- client transactions ---------------------------------------------------- */
 
@@ -209,25 +213,25 @@ void sip_txn_transport_error(sip_txn_layer *L, const sip_peer *where, bool conne
  * request is judged on its own size, so TCP never sticks to a peer.
  * Returns 0 with *ct set, SP_EINVAL (unparseable request, no usable Via
  * branch or CSeq), SP_ELIMIT (too many transactions). */
-int sip_txn_request(sip_txn_layer *L, const char *req, size_t len, const sip_peer *dest,
-                    sip_txn_client_cb cb, void *cb_ctx, sip_txn_id *ct);
+SP_API int sip_txn_request(sip_txn_layer *L, const char *req, size_t len, const sip_peer *dest,
+                           sip_txn_client_cb cb, void *cb_ctx, sip_txn_id *ct);
 
 /* Cancels a client INVITE (§9.1): the CANCEL is built from the INVITE and
  * sent once a provisional response has arrived (at once if one has). cb
  * (may be NULL) gets the CANCEL's own outcome. Returns 0, SIP_TXN_EGONE, or
  * SIP_TXN_ESTATE (not an INVITE, or a final response already arrived). */
-int sip_txn_cancel(sip_txn_layer *L, sip_txn_id invite, sip_txn_client_cb cb, void *cb_ctx);
+SP_API int sip_txn_cancel(sip_txn_layer *L, sip_txn_id invite, sip_txn_client_cb cb, void *cb_ctx);
 
 /* Sends a message that has no transaction: an ACK for a 2xx (§13.2.2.4),
  * a 2xx retransmitted by a dialog. Returns 0 or SIP_TXN_ETRANSPORT. */
-int sip_txn_send_direct(sip_txn_layer *L, const sip_peer *dest, const char *buf, size_t len);
+SP_API int sip_txn_send_direct(sip_txn_layer *L, const sip_peer *dest, const char *buf, size_t len);
 
 /* Writes a new branch ("z9hG4bK" + 16 hex digits of 64 bits from the CSPRNG,
- * sp_random.h; NUL-terminated) into out[SIP_BRANCH_SIZE]. Returns 0, or -1
+ * sp_random.h; NUL-terminated) into out[SIP_BRANCH_SIZE]. Returns 0, or -EIO
  * with out empty when no randomness could be had: the request must fail
  * then (a guessable branch would let anyone answer it). */
 #define SIP_BRANCH_SIZE 24
-int sip_txn_branch_new(sip_txn_layer *L, char out[SIP_BRANCH_SIZE]);
+SP_API int sip_txn_branch_new(sip_txn_layer *L, char out[SIP_BRANCH_SIZE]);
 
 /* --- server transactions ------------------------------------------------- */
 
@@ -246,7 +250,7 @@ typedef struct sip_txn_reply {
  * final answer was already given, or 100 asked of a non-INVITE),
  * SP_EINVAL (status out of range), SP_ELIMIT (response too large), or
  * SIP_TXN_ETRANSPORT (the transaction has ended). */
-int sip_txn_respond(sip_txn_layer *L, sip_txn_id st, const sip_txn_reply *reply);
+SP_API int sip_txn_respond(sip_txn_layer *L, sip_txn_id st, const sip_txn_reply *reply);
 
 /* --- inspection -------------------------------------------------------- */
 
@@ -258,14 +262,14 @@ typedef enum sip_txn_state {
     SIP_TXN_CONFIRMED, SIP_TXN_ACCEPTED, SIP_TXN_TERMINATED,
 } sip_txn_state;
 
-const char *sip_txn_state_name(sip_txn_state s);
+SP_API const char *sip_txn_state_name(sip_txn_state s);
 /* The state of a live transaction, or SIP_TXN_TERMINATED when it is gone. */
-sip_txn_state sip_txn_state_of(const sip_txn_layer *L, sip_txn_id id);
+SP_API sip_txn_state sip_txn_state_of(const sip_txn_layer *L, sip_txn_id id);
 /* Live transactions. */
-size_t sip_txn_count(const sip_txn_layer *L);
+SP_API size_t sip_txn_count(const sip_txn_layer *L);
 /* Bytes of heap a live transaction holds (its record and message copies), 0 when gone. */
-size_t sip_txn_footprint(const sip_txn_layer *L, sip_txn_id id);
+SP_API size_t sip_txn_footprint(const sip_txn_layer *L, sip_txn_id id);
 /* Retransmissions sent since the layer was created. */
-uint64_t sip_txn_retransmissions(const sip_txn_layer *L);
+SP_API uint64_t sip_txn_retransmissions(const sip_txn_layer *L);
 
 #endif

@@ -69,17 +69,17 @@ static long build_ack_or_cancel(sip_txn_layer *L, const sip_txn *t, sp_str metho
     sip_msg req;
     sip_cseq cs;
     if (!parse_own(L, t->req, t->req_len, &req, hdrs) || !txn_cseq_of(&req, &cs))
-        return -1;
+        return SP_EINVAL;
     const sip_header *via = sip_msg_find(&req, SIP_H_VIA);
     const sip_header *to = sip_msg_find(resp ? resp : &req, SIP_H_TO);
     const sip_header *from = sip_msg_find(&req, SIP_H_FROM);
     const sip_header *callid = sip_msg_find(&req, SIP_H_CALL_ID);
     sp_str rest, top;
     if (!via || !to || !from || !callid)
-        return -1;
+        return SP_EINVAL;
     rest = via->value;
     if (!sip_list_next(&rest, &top))
-        return -1;
+        return SP_EINVAL;
     sp_buf b;
     sp_buf_init(&b, L->scratch, L->scratch_cap);
     sip_build_request_line(&b, method, req.uri);

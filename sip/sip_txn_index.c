@@ -40,10 +40,10 @@ static int grow(txn_index *ix)
 {
     uint32_t cap = ix->e ? (ix->mask + 1) * 2 : TXN_INDEX_MIN;
     if (cap == 0) /* 2^32 entries: more than records can exist */
-        return -1;
+        return -ENOMEM;
     txn_index_entry *e = calloc(cap, sizeof *e);
     if (!e)
-        return -1;
+        return -ENOMEM;
     if (ix->e) {
         for (uint32_t i = 0; i <= ix->mask; i++)
             if (ix->e[i].rec)
@@ -65,7 +65,7 @@ int txn_index_reserve(txn_index *ix)
 int txn_index_add(txn_index *ix, uint32_t hash, uint32_t rec)
 {
     if (txn_index_reserve(ix) != 0)
-        return -1;
+        return -ENOMEM;
     put(ix->e, ix->mask, hash, rec);
     ix->count++;
     return 0;

@@ -93,7 +93,7 @@ int sip_txn_branch_new(sip_txn_layer *L, char out[SIP_BRANCH_SIZE])
     uint64_t v;
     if (sp_random_bytes(&v, sizeof v) != 0) {
         out[0] = 0;
-        return -1;
+        return -EIO;
     }
     memcpy(out, SIP_MAGIC_COOKIE, sizeof SIP_MAGIC_COOKIE - 1);
     for (int i = 0; i < 16; i++)
@@ -143,7 +143,7 @@ void txn_set_state(sip_txn_layer *L, sip_txn *t, sip_txn_state to, const char *e
 
 int txn_send(sip_txn_layer *L, const sip_peer *dest, const char *buf, size_t len)
 {
-    return L->env.send(L->env.ctx, dest, buf, len) == 0 ? 0 : -1;
+    return L->env.send(L->env.ctx, dest, buf, len) == 0 ? 0 : SIP_TXN_ETRANSPORT;
 }
 
 void txn_timer_expired(sip_txn_layer *L, sip_txn *t, txn_timer_name name)

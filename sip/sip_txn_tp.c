@@ -154,23 +154,23 @@ static int env_send(void *ctx, const sip_peer *dest, const char *buf, size_t len
     tp_addr to;
     if (dest->tp == SIP_TP_UDP) {
         if (!a->udp || dest_addr(a, dest, &to) != 0)
-            return -1;
+            return SIP_TXN_ETRANSPORT;
         /* queued: one sendmmsg for all the answers of one wake-up */
-        return tp_udp_queue(a->udp, &to, buf, len) == 0 ? 0 : -1;
+        return tp_udp_queue(a->udp, &to, buf, len) == 0 ? 0 : SIP_TXN_ETRANSPORT;
     }
     if (dest->tp != SIP_TP_TCP || !a->tcp)
-        return -1;
+        return SIP_TXN_ETRANSPORT;
     /* §18.2.2: the connection the request came on, else one to the address */
     tp_conn *c = dest->conn ? tp_tcp_find_id(a->tcp, dest->conn) : NULL;
     if (!c || !tp_conn_is_open(c)) {
         if (dest_addr(a, dest, &to) != 0)
-            return -1;
+            return SIP_TXN_ETRANSPORT;
         c = tp_tcp_find(a->tcp, &to);
         if (!c && tp_tcp_connect(a->tcp, &to, a, &c) != 0)
-            return -1;
+            return SIP_TXN_ETRANSPORT;
     }
     if (tp_conn_send(c, buf, len) != 0)
-        return -1;
+        return SIP_TXN_ETRANSPORT;
     tp_conn_frame_sent(c);
     return 0;
 }

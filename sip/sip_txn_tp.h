@@ -8,6 +8,8 @@
 #ifndef SIPPUSH_SIP_TXN_TP_H
 #define SIPPUSH_SIP_TXN_TP_H
 
+#include "sp_export.h"
+
 #include "sip_txn.h"
 #include "tp_addr.h"
 #include "tp_loop.h"
@@ -33,13 +35,13 @@ typedef struct sip_txn_tp_config {
 typedef struct sip_txn_tp sip_txn_tp;
 
 /* 0, or a negative errno (socket, bind, memory). */
-int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out);
-void sip_txn_tp_free(sip_txn_tp *a);
-sip_txn_layer *sip_txn_tp_layer(const sip_txn_tp *a);
+SP_API int sip_txn_tp_new(tp_loop *loop, const sip_txn_tp_config *cfg, sip_txn_tp **out);
+SP_API void sip_txn_tp_free(sip_txn_tp *a);
+SP_API sip_txn_layer *sip_txn_tp_layer(const sip_txn_tp *a);
 /* The bound address of the UDP socket or TCP listener (port picked for 0);
  * 0 or -ENOENT. */
-int sip_txn_tp_local(const sip_txn_tp *a, sip_tp tp, tp_addr *out);
+SP_API int sip_txn_tp_local(const sip_txn_tp *a, sip_tp tp, tp_addr *out);
 /* A sip_peer naming addr over tp. */
-void sip_txn_tp_peer(const tp_addr *addr, sip_tp tp, sip_peer *out);
+SP_API void sip_txn_tp_peer(const tp_addr *addr, sip_tp tp, sip_peer *out);
 
 #endif

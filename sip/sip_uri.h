@@ -3,6 +3,8 @@
 #ifndef SIPPUSH_SIP_URI_H
 #define SIPPUSH_SIP_URI_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -27,18 +29,18 @@ typedef struct sip_uri {
 } sip_uri;
 
 /* Parses a whole URI (no surrounding '<' '>'). Returns 0 or SP_EINVAL. */
-int sip_uri_parse(sp_str s, sip_uri *uri, sp_error *err);
+SP_API int sip_uri_parse(sp_str s, sip_uri *uri, sp_error *err);
 
 /* RFC 3261 §19.1.4 comparison of two parsed URIs (percent-decoding, case
  * rules, parameter rules, headers). */
-bool sip_uri_equal(const sip_uri *a, const sip_uri *b);
+SP_API bool sip_uri_equal(const sip_uri *a, const sip_uri *b);
 
 /* Finds a URI parameter by name (case-insensitive). Returns true when present;
  * *value is absent (p == NULL) for a parameter without '='. */
-bool sip_uri_param(const sip_uri *uri, const char *name, sp_str *value);
+SP_API bool sip_uri_param(const sip_uri *uri, const char *name, sp_str *value);
 
 /* Percent-decodes in into out (RFC 3986 §2.1). Returns the decoded length, or
  * (size_t)-1 on a malformed escape or when out is too small. */
-size_t sp_pct_decode(sp_str in, char *out, size_t cap);
+SP_API size_t sp_pct_decode(sp_str in, char *out, size_t cap);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "push_agent.h"
 #include "sip_txn_tp.h"
-#include "sp_json.h"
+#include "sp_json_impl.h"
 #include "tp_loop.h"
 
 typedef struct host_timer host_timer;

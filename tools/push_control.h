@@ -29,7 +29,7 @@
 
 #include "push_psa.h"
 #include "sp_error.h"
-#include "sp_json.h"
+#include "sp_json_impl.h"
 #include "sp_str.h"
 
 #define CONTROL_MAGIC "SIPPUSH-CONTROL/1"

@@ -142,7 +142,7 @@ int tp_addr_resolve_all(const char *host, size_t len, uint16_t port, tp_addr *ou
 {
     tp_addr a;
     size_t n = 0;
-    if (len > 2 && host[0] == '[') {
+    if (len >= 2 && host[0] == '[') {
         if (host[len - 1] != ']' || !host_parse(host + 1, len - 2, port, &a) || a.ss.ss_family != AF_INET6)
             return SP_EINVAL;
         return add_unique(out, &n, max, &a) ? 1 : SP_ELIMIT;

@@ -9,6 +9,8 @@
 #ifndef SIPPUSH_TP_ADDR_H
 #define SIPPUSH_TP_ADDR_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,13 +33,13 @@ typedef struct tp_addr {
  * "IPv6" (no port) over (buf, len); the port defaults to default_port.
  * Returns len, or SP_EINVAL (names, junk, embedded NUL, port > 65535).
  * IPv6 zone identifiers ("%eth0") are not accepted. */
-int tp_addr_parse(const char *buf, size_t len, uint16_t default_port, tp_addr *out);
+SP_API int tp_addr_parse(const char *buf, size_t len, uint16_t default_port, tp_addr *out);
 
 /* Like tp_addr_parse for a bare host (no brackets, no port), then, when it
  * is not numeric, a BLOCKING getaddrinfo() for 'family' (AF_INET, AF_INET6
  * or AF_UNSPEC: the resolver's first answer). Returns 0, SP_EINVAL for a
  * malformed or over-long name, or -ENOENT when the name does not resolve. */
-int tp_addr_resolve(const char *host, size_t len, uint16_t port, int family, tp_addr *out);
+SP_API int tp_addr_resolve(const char *host, size_t len, uint16_t port, int family, tp_addr *out);
 
 /* Every address of a host written as "IPv4", "IPv6", "[IPv6]" or a name,
  * deduplicated, up to max of them: a numeric host is itself; "localhost" is
@@ -45,29 +47,29 @@ int tp_addr_resolve(const char *host, size_t len, uint16_t port, int family, tp_
  * §6.3); another name takes every answer of a BLOCKING getaddrinfo(). Returns
  * how many were written, SP_EINVAL for a malformed host, -ENOENT when a name
  * does not resolve, SP_ELIMIT when there are more than max. */
-int tp_addr_resolve_all(const char *host, size_t len, uint16_t port, tp_addr *out, size_t max);
+SP_API int tp_addr_resolve_all(const char *host, size_t len, uint16_t port, tp_addr *out, size_t max);
 
 /* From a kernel address; false unless it is AF_INET or AF_INET6. */
-bool tp_addr_from_sockaddr(tp_addr *out, const struct sockaddr *sa, socklen_t len);
+SP_API bool tp_addr_from_sockaddr(tp_addr *out, const struct sockaddr *sa, socklen_t len);
 /* The wildcard (0.0.0.0 or ::) or loopback address of a family. */
-void tp_addr_any(tp_addr *out, int family, uint16_t port);
-void tp_addr_loopback(tp_addr *out, int family, uint16_t port);
+SP_API void tp_addr_any(tp_addr *out, int family, uint16_t port);
+SP_API void tp_addr_loopback(tp_addr *out, int family, uint16_t port);
 
 static inline int tp_addr_family(const tp_addr *a) { return a->len ? a->ss.ss_family : AF_UNSPEC; }
 static inline const struct sockaddr *tp_addr_sa(const tp_addr *a) { return (const struct sockaddr *)&a->ss; }
-uint16_t tp_addr_port(const tp_addr *a);
-void tp_addr_set_port(tp_addr *a, uint16_t port);
+SP_API uint16_t tp_addr_port(const tp_addr *a);
+SP_API void tp_addr_set_port(tp_addr *a, uint16_t port);
 
 /* Same family, IP, port (and IPv6 scope). */
-bool tp_addr_eq(const tp_addr *a, const tp_addr *b);
+SP_API bool tp_addr_eq(const tp_addr *a, const tp_addr *b);
 /* A hash consistent with tp_addr_eq. */
-uint32_t tp_addr_hash(const tp_addr *a);
+SP_API uint32_t tp_addr_hash(const tp_addr *a);
 
 /* "1.2.3.4:5060" or "[::1]:5060" into buf (NUL-terminated, truncated to
  * size); returns the length the full text has, snprintf-style. */
-size_t tp_addr_format(const tp_addr *a, char *buf, size_t size);
+SP_API size_t tp_addr_format(const tp_addr *a, char *buf, size_t size);
 /* The IP alone, without brackets (a Via "received" value, RFC 3261
  * §18.2.1); same return as tp_addr_format. */
-size_t tp_addr_format_host(const tp_addr *a, char *buf, size_t size);
+SP_API size_t tp_addr_format_host(const tp_addr *a, char *buf, size_t size);
 
 #endif

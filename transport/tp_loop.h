@@ -23,6 +23,8 @@
 #ifndef SIPPUSH_TP_LOOP_H
 #define SIPPUSH_TP_LOOP_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -48,58 +50,58 @@ typedef struct tp_defer {
 } tp_defer;
 
 /* The monotonic clock in milliseconds (CLOCK_MONOTONIC). */
-tp_ms tp_clock_ms(void);
+SP_API tp_ms tp_clock_ms(void);
 
 /* A new loop, or NULL (errno set) when the system refuses resources. */
-tp_loop *tp_loop_new(void);
+SP_API tp_loop *tp_loop_new(void);
 /* Frees the loop; restores the signal mask changed by tp_loop_signal. */
-void tp_loop_free(tp_loop *loop);
+SP_API void tp_loop_free(tp_loop *loop);
 
 /* Watches fd for 'events' (TP_EV_READ | TP_EV_WRITE, possibly 0). One
  * registration per fd: -EEXIST if fd is already watched. */
-int tp_loop_fd_add(tp_loop *loop, int fd, unsigned events, tp_fd_fn fn, void *ctx);
+SP_API int tp_loop_fd_add(tp_loop *loop, int fd, unsigned events, tp_fd_fn fn, void *ctx);
 /* Changes the events watched on a registered fd. */
-int tp_loop_fd_set(tp_loop *loop, int fd, unsigned events);
+SP_API int tp_loop_fd_set(tp_loop *loop, int fd, unsigned events);
 /* Stops watching fd (call before closing it). Events already collected for
  * it in the current dispatch are dropped, even if the number is reused. */
-void tp_loop_fd_del(tp_loop *loop, int fd);
+SP_API void tp_loop_fd_del(tp_loop *loop, int fd);
 
 /* The loop's timer heap, driven by tp_clock_ms(). */
-tp_timers *tp_loop_timers(tp_loop *loop);
+SP_API tp_timers *tp_loop_timers(tp_loop *loop);
 /* Replaces CLOCK_MONOTONIC as the loop's clock (NULL restores it): tests
  * drive connection timeouts with a fake clock and real sockets. The loop's
  * time is set from it at once; call it before arming any timer. */
-void tp_loop_set_clock(tp_loop *loop, tp_ms (*clock)(void *ctx), void *ctx);
+SP_API void tp_loop_set_clock(tp_loop *loop, tp_ms (*clock)(void *ctx), void *ctx);
 /* The time as of the current iteration (cheap: no system call). */
-tp_ms tp_loop_now(const tp_loop *loop);
+SP_API tp_ms tp_loop_now(const tp_loop *loop);
 /* Re-reads the clock into the loop's time: for code that arms timers after
  * blocking outside the loop (the loop does it itself on every wake-up). */
-void tp_loop_update_time(tp_loop *loop);
+SP_API void tp_loop_update_time(tp_loop *loop);
 
 /* Deferred calls run after the current dispatch, before the loop sleeps,
  * in the order queued. Queueing a call already queued does nothing; a call
  * queued while deferred calls run waits for the next iteration. */
-void tp_defer_init(tp_defer *d, void (*fn)(void *ctx), void *ctx);
-void tp_loop_defer(tp_loop *loop, tp_defer *d);
-void tp_defer_cancel(tp_defer *d);
+SP_API void tp_defer_init(tp_defer *d, void (*fn)(void *ctx), void *ctx);
+SP_API void tp_loop_defer(tp_loop *loop, tp_defer *d);
+SP_API void tp_defer_cancel(tp_defer *d);
 static inline bool tp_defer_queued(const tp_defer *d) { return d->next != NULL; }
 
 /* Called before every wait (NULL removes it). */
-void tp_loop_set_before_sleep(tp_loop *loop, tp_loop_fn fn, void *ctx);
+SP_API void tp_loop_set_before_sleep(tp_loop *loop, tp_loop_fn fn, void *ctx);
 
 /* Delivers 'signo' as an event (fn NULL stops). The signal is blocked in the
  * calling thread and read from a signalfd, so the callback runs in the loop
  * like any other, not in a signal handler. Call before starting other
  * threads, which inherit the mask; a signal sent to a thread that has not
  * blocked it is not seen by the loop. */
-int tp_loop_signal(tp_loop *loop, int signo, tp_signal_fn fn, void *ctx);
+SP_API int tp_loop_signal(tp_loop *loop, int signo, tp_signal_fn fn, void *ctx);
 
 /* One iteration, waiting at most max_wait_ms (-1: until the next timer or
  * event). Returns 0, or a negative errno when epoll fails. */
-int tp_loop_run_once(tp_loop *loop, int max_wait_ms);
+SP_API int tp_loop_run_once(tp_loop *loop, int max_wait_ms);
 /* Iterates until tp_loop_stop is called (from a callback) or epoll fails. */
-int tp_loop_run(tp_loop *loop);
+SP_API int tp_loop_run(tp_loop *loop);
 /* Makes tp_loop_run return after the current iteration. */
-void tp_loop_stop(tp_loop *loop);
+SP_API void tp_loop_stop(tp_loop *loop);
 
 #endif

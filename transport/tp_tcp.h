@@ -62,6 +62,8 @@
 #ifndef SIPPUSH_TP_TCP_H
 #define SIPPUSH_TP_TCP_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -86,9 +88,9 @@ typedef enum tp_close_reason {
     TP_CLOSE_FRAME_TIMEOUT,   /* a frame not whole frame_timeout_ms after it began */
 } tp_close_reason;
 
-const char *tp_close_reason_str(tp_close_reason why);
+SP_API const char *tp_close_reason_str(tp_close_reason why);
 /* 0 for a local close, 503 for every failure (RFC 3261 §8.1.3.1). */
-int tp_close_status(tp_close_reason why);
+SP_API int tp_close_status(tp_close_reason why);
 
 typedef struct tp_tcp_limits {
     size_t max_conns;            /* accepted connections open at once; default 1024 */
@@ -145,67 +147,67 @@ typedef struct tp_seg {
 /* Segments one tp_conn_write accepts. */
 #define TP_CONN_MAX_SEGS 256
 
-void tp_tcp_config_default(tp_tcp_config *cfg);
+SP_API void tp_tcp_config_default(tp_tcp_config *cfg);
 
-int tp_tcp_new(tp_loop *loop, const tp_tcp_config *cfg, tp_tcp **out);
-void tp_tcp_free(tp_tcp *t);
+SP_API int tp_tcp_new(tp_loop *loop, const tp_tcp_config *cfg, tp_tcp **out);
+SP_API void tp_tcp_free(tp_tcp *t);
 
 /* Listens on 'bind' (port 0: any; SO_REUSEADDR). 'bound', if not NULL,
  * receives the address actually bound. */
-int tp_tcp_listen(tp_tcp *t, const tp_addr *bind, tp_addr *bound);
+SP_API int tp_tcp_listen(tp_tcp *t, const tp_addr *bind, tp_addr *bound);
 /* Starts connecting to 'remote'; the connection exists at once (writes are
  * queued until it opens) and ends in on_open or on_close. Returns 0, or
  * -EMFILE over max_out_conns, or the errno of a local failure. */
-int tp_tcp_connect(tp_tcp *t, const tp_addr *remote, void *ctx, tp_conn **out);
+SP_API int tp_tcp_connect(tp_tcp *t, const tp_addr *remote, void *ctx, tp_conn **out);
 
 /* An open or opening connection to 'remote' (RFC 3261 §18.1.1, RFC 4975
  * §6 reuse), the most recent first; NULL if none. */
-tp_conn *tp_tcp_find(tp_tcp *t, const tp_addr *remote);
+SP_API tp_conn *tp_tcp_find(tp_tcp *t, const tp_addr *remote);
 /* The connection with this id if it is still open or opening, else NULL. */
-tp_conn *tp_tcp_find_id(tp_tcp *t, uint64_t id);
+SP_API tp_conn *tp_tcp_find_id(tp_tcp *t, uint64_t id);
 /* Open or opening connections, both directions. */
-size_t tp_tcp_count(const tp_tcp *t);
-const tp_tcp_stats *tp_tcp_get_stats(const tp_tcp *t);
-tp_loop *tp_tcp_loop(const tp_tcp *t);
+SP_API size_t tp_tcp_count(const tp_tcp *t);
+SP_API const tp_tcp_stats *tp_tcp_get_stats(const tp_tcp *t);
+SP_API tp_loop *tp_tcp_loop(const tp_tcp *t);
 
 /* Unique within the process, never reused; never 0. */
-uint64_t tp_conn_id(const tp_conn *c);
-void *tp_conn_ctx(const tp_conn *c);
-void tp_conn_set_ctx(tp_conn *c, void *ctx);
-tp_tcp *tp_conn_owner(const tp_conn *c);
-const tp_addr *tp_conn_remote(const tp_conn *c);
+SP_API uint64_t tp_conn_id(const tp_conn *c);
+SP_API void *tp_conn_ctx(const tp_conn *c);
+SP_API void tp_conn_set_ctx(tp_conn *c, void *ctx);
+SP_API tp_tcp *tp_conn_owner(const tp_conn *c);
+SP_API const tp_addr *tp_conn_remote(const tp_conn *c);
 /* The local address (unset until an outgoing connection opens). */
-const tp_addr *tp_conn_local(const tp_conn *c);
-bool tp_conn_incoming(const tp_conn *c);
+SP_API const tp_addr *tp_conn_local(const tp_conn *c);
+SP_API bool tp_conn_incoming(const tp_conn *c);
 /* False while connecting. */
-bool tp_conn_is_open(const tp_conn *c);
+SP_API bool tp_conn_is_open(const tp_conn *c);
 /* Overrides the set's idle and stall timeouts for this connection (0: never). */
-void tp_conn_set_timeouts(tp_conn *c, uint32_t idle_ms, uint32_t stall_ms);
+SP_API void tp_conn_set_timeouts(tp_conn *c, uint32_t idle_ms, uint32_t stall_ms);
 
 /* For sets with cfg.counts_frames (see above). begun: the framing callback
  * holds the start of a frame (the frame timeout starts unless it runs
  * already); received: a frame is complete (the frame timeout stops, the idle
  * timeout restarts); sent: the user wrote a frame (the idle timeout restarts). */
-void tp_conn_frame_begun(tp_conn *c);
-void tp_conn_frame_received(tp_conn *c);
-void tp_conn_frame_sent(tp_conn *c);
+SP_API void tp_conn_frame_begun(tp_conn *c);
+SP_API void tp_conn_frame_received(tp_conn *c);
+SP_API void tp_conn_frame_sent(tp_conn *c);
 
 /* Queues segs (see above). Returns 0; -ENOBUFS over max_tx; -EINVAL for a
  * referenced segment without 'done' or more than TP_CONN_MAX_SEGS
  * segments; -ENOTCONN once closed or ending. */
-int tp_conn_write(tp_conn *c, const tp_seg *segs, size_t nsegs, tp_write_done_fn done, void *done_ctx);
+SP_API int tp_conn_write(tp_conn *c, const tp_seg *segs, size_t nsegs, tp_write_done_fn done, void *done_ctx);
 /* tp_conn_write of one copied buffer. */
-int tp_conn_send(tp_conn *c, const void *buf, size_t len);
+SP_API int tp_conn_send(tp_conn *c, const void *buf, size_t len);
 /* Below the high-water mark and not closing. */
-bool tp_conn_can_write(const tp_conn *c);
-size_t tp_conn_tx_queued(const tp_conn *c);
+SP_API bool tp_conn_can_write(const tp_conn *c);
+SP_API size_t tp_conn_tx_queued(const tp_conn *c);
 
 /* Closes now; queued writes are dropped (their 'done' gets -ECANCELED). */
-void tp_conn_close(tp_conn *c);
+SP_API void tp_conn_close(tp_conn *c);
 /* Stops reading and closes once the queue is written (TP_CLOSE_LOCAL): our
  * side is shut first, and what the peer still sends is read and dropped
  * until it ends its side or limits.linger_ms pass, so that the last answer
  * is not lost to the reset a close with unread bytes would send. */
-void tp_conn_end(tp_conn *c);
+SP_API void tp_conn_end(tp_conn *c);
 
 #endif

@@ -18,6 +18,8 @@
 #ifndef SIPPUSH_TP_TIMER_H
 #define SIPPUSH_TP_TIMER_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,34 +49,34 @@ typedef struct tp_timers {
 } tp_timers;
 
 /* An empty heap whose clock reads 'now'. */
-void tp_timers_init(tp_timers *h, tp_ms now);
+SP_API void tp_timers_init(tp_timers *h, tp_ms now);
 /* Frees the heap array. Armed timers are forgotten, not called. */
-void tp_timers_free(tp_timers *h);
+SP_API void tp_timers_free(tp_timers *h);
 
 /* Prepares a timer (not armed). Must be called once before first use. */
-void tp_timer_init(tp_timer *t, tp_timer_fn fn, void *ctx);
+SP_API void tp_timer_init(tp_timer *t, tp_timer_fn fn, void *ctx);
 /* Arms t to fire 'delay_ms' after the heap's clock, re-arming it if it is
  * already armed. A delay of 0 counts as 1: a timer never fires in the same
  * advance that started it, so a callback re-arming itself cannot spin.
  * Returns 0, or -ENOMEM when the heap could not grow (t is left unarmed). */
-int tp_timer_start(tp_timers *h, tp_timer *t, tp_ms delay_ms);
+SP_API int tp_timer_start(tp_timers *h, tp_timer *t, tp_ms delay_ms);
 /* Disarms t; harmless when t is not armed. */
-void tp_timer_stop(tp_timers *h, tp_timer *t);
+SP_API void tp_timer_stop(tp_timers *h, tp_timer *t);
 static inline bool tp_timer_armed(const tp_timer *t) { return t->slot != 0; }
 
 /* The clock as of the last advance. */
 static inline tp_ms tp_timers_now(const tp_timers *h) { return h->now; }
 /* Due time of the earliest armed timer, or TP_MS_NEVER. */
-tp_ms tp_timers_next(const tp_timers *h);
+SP_API tp_ms tp_timers_next(const tp_timers *h);
 static inline size_t tp_timers_count(const tp_timers *h) { return h->count; }
 
 /* Sets the clock to 'now' (it never goes back) and fires, earliest first,
  * every timer due by then that was armed before this call. Timers armed by
  * the callbacks wait for the next advance. Returns how many fired. */
-size_t tp_timers_advance(tp_timers *h, tp_ms now);
+SP_API size_t tp_timers_advance(tp_timers *h, tp_ms now);
 /* For fake clocks: moves the clock forward to 'until' in steps, stopping at
  * each due time, so every callback sees the clock read its own due time and
  * timers re-armed on the way fire in order too. Returns how many fired. */
-size_t tp_timers_run_until(tp_timers *h, tp_ms until);
+SP_API size_t tp_timers_run_until(tp_timers *h, tp_ms until);
 
 #endif

@@ -22,6 +22,8 @@
 #ifndef SIPPUSH_TP_UDP_H
 #define SIPPUSH_TP_UDP_H
 
+#include "sp_export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,28 +57,28 @@ typedef struct tp_udp_stats {
     uint64_t icmp_errors;   /* reported through on_error */
 } tp_udp_stats;
 
-void tp_udp_config_default(tp_udp_config *cfg);
+SP_API void tp_udp_config_default(tp_udp_config *cfg);
 
 /* Binds a socket to 'bind' (port 0: any) and starts receiving. IPv6
  * sockets are IPv6-only, so "0.0.0.0" and "::" can share a port. */
-int tp_udp_open(tp_loop *loop, const tp_addr *bind, const tp_udp_config *cfg, tp_udp **out);
+SP_API int tp_udp_open(tp_loop *loop, const tp_addr *bind, const tp_udp_config *cfg, tp_udp **out);
 /* Flushes the send queue, then closes and frees. */
-void tp_udp_close(tp_udp *u);
+SP_API void tp_udp_close(tp_udp *u);
 
 /* The bound address (with the port picked by the system for port 0). */
-int tp_udp_local(const tp_udp *u, tp_addr *out);
-const tp_udp_stats *tp_udp_get_stats(const tp_udp *u);
+SP_API int tp_udp_local(const tp_udp *u, tp_addr *out);
+SP_API const tp_udp_stats *tp_udp_get_stats(const tp_udp *u);
 
 /* Sends one datagram now (after anything queued, to keep order).
  * Returns 0, -EMSGSIZE (over max_datagram), -EAFNOSUPPORT (peer of the
  * other IP family than the socket) or the negative errno of a datagram the
  * kernel refused (counted as dropped). */
-int tp_udp_send(tp_udp *u, const tp_addr *peer, const void *buf, size_t len);
+SP_API int tp_udp_send(tp_udp *u, const tp_addr *peer, const void *buf, size_t len);
 /* Copies one datagram into the send queue; the queue is flushed after the
  * current dispatch, or earlier when full. Returns 0, -EMSGSIZE or
  * -EAFNOSUPPORT (peer of the other IP family than the socket). */
-int tp_udp_queue(tp_udp *u, const tp_addr *peer, const void *buf, size_t len);
+SP_API int tp_udp_queue(tp_udp *u, const tp_addr *peer, const void *buf, size_t len);
 /* Sends what is queued now. */
-void tp_udp_flush(tp_udp *u);
+SP_API void tp_udp_flush(tp_udp *u);
 
 #endif

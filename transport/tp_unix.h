@@ -37,6 +37,8 @@
 #ifndef SIPPUSH_TP_UNIX_H
 #define SIPPUSH_TP_UNIX_H
 
+#include "sp_export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -80,19 +82,19 @@ typedef struct tp_unix_config {
 /* Listens at cfg->path (copied). 0 with *out, or a negative errno:
  * -EADDRINUSE (a live server there), -EEXIST (not a socket),
  * -ENAMETOOLONG, or what the system said. */
-int tp_unix_open(tp_loop *loop, const tp_unix_config *cfg, tp_unix **out);
-void tp_unix_free(tp_unix *s);
+SP_API int tp_unix_open(tp_loop *loop, const tp_unix_config *cfg, tp_unix **out);
+SP_API void tp_unix_free(tp_unix *s);
 
 /* Writes the answer (what the socket takes at once: an answer is short)
  * and closes the connection. 0, or a negative errno when not all of it
  * went. */
-int tp_unix_reply(tp_unix_conn *c, const char *buf, size_t len);
+SP_API int tp_unix_reply(tp_unix_conn *c, const char *buf, size_t len);
 
 /* The ctx of the endpoint c belongs to. */
-void *tp_unix_conn_ctx(const tp_unix_conn *c);
+SP_API void *tp_unix_conn_ctx(const tp_unix_conn *c);
 
 /* Connections open, and bytes held for requests not taken (tests, logs). */
-size_t tp_unix_conn_count(const tp_unix *s);
-size_t tp_unix_buffered(const tp_unix *s);
+SP_API size_t tp_unix_conn_count(const tp_unix *s);
+SP_API size_t tp_unix_buffered(const tp_unix *s);
 
 #endif

@@ -1,6 +1,6 @@
 /* Embedding the SIP parser: cc example.c $(pkg-config --cflags --libs sippush) */
 #include <stdio.h>
-#include "sip_msg.h"
+#include <sippush/sip.h>
 
 int main(void)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "sp_json.h"
+#include "sp_json_impl.h"
 
 static char out[1024];
 

@@ -167,7 +167,7 @@ START_TEST(response_from_template)
                         sp_buf_init(&b, part, cap);
                         msrp_build_response_tmpl(&b, t, tid, codes[ci], comment);
                         if (cap < (size_t)n) {
-                            ck_assert_int_eq(sp_buf_finish(&b), -1);
+                            ck_assert_int_eq(sp_buf_finish(&b), SP_ENOSPC);
                             continue;
                         }
                         ck_assert_int_eq(sp_buf_finish(&b), n);
@@ -212,7 +212,7 @@ START_TEST(range_numbers_like_printf)
         ck_assert(memcmp(got, want, (size_t)n) == 0);
         sp_buf_init(&b, got, (size_t)n - 1);
         msrp_build_range(&b, &r);
-        ck_assert_int_eq(sp_buf_finish(&b), -1);
+        ck_assert_int_eq(sp_buf_finish(&b), SP_ENOSPC);
         /* in its two parts, as a sender's template keeps them */
         sp_buf_init(&b, got, sizeof got);
         msrp_build_range_start(&b, &r);
@@ -239,7 +239,7 @@ START_TEST(never_overflows)
         sp_buf_init(&b, mem, cap);
         msrp_build_report(&b, SP_LIT("dkei38sd"), SP_LIT(FROM_P), SP_LIT(TO_P), SP_LIT("mid00001"), &r, 415,
                           SP_LIT("Unsupported"));
-        ck_assert_int_eq(sp_buf_finish(&b), cap == (size_t)need ? need : -1);
+        ck_assert_int_eq(sp_buf_finish(&b), cap == (size_t)need ? need : SP_ENOSPC);
         for (size_t k = cap; k < sizeof mem; k++)
             ck_assert_int_eq(mem[k], 0x5a);
     }
@@ -277,7 +277,7 @@ START_TEST(tid_not_in_body)
     ck_assert_int_eq(s.calls, 2); /* the first choice was refused */
     ck_assert(sp_str_eq(sp_str_make(tid, MSRP_TID_LEN), SP_LIT("abcdefghijklmnop")));
     ck_assert(!msrp_body_has_tid(SP_LIT(body), sp_str_make(tid, MSRP_TID_LEN)));
-    ck_assert_int_eq(msrp_tid_make_with(tid, SP_LIT(body), failing_random, NULL), -1);
+    ck_assert_int_eq(msrp_tid_make_with(tid, SP_LIT(body), failing_random, NULL), -EIO);
     /* kernel randomness: valid idents, and two in a row differ */
     char t2[MSRP_TID_LEN];
     ck_assert_int_eq(msrp_tid_make(tid, SP_STR_NULL), 0);

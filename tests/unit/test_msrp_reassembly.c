@@ -609,8 +609,8 @@ START_TEST(describes_the_received_part)
     ck_assert_int_eq(msrp_reassembly_begin(&r, 20, 30, 500, &e), MSRP_RX_OK);
     ck_assert_int_eq(msrp_reassembly_byte_range(&r, 1, out, sizeof out), 9);
     ck_assert_str_eq(out, "11-13/500");
-    ck_assert_int_eq(msrp_reassembly_byte_range(&r, 2, out, sizeof out), -1);
-    ck_assert_int_eq(msrp_reassembly_byte_range(&r, 1, out, 9), -1); /* no room for the NUL */
+    ck_assert_int_eq(msrp_reassembly_byte_range(&r, 2, out, sizeof out), SP_EINVAL);
+    ck_assert_int_eq(msrp_reassembly_byte_range(&r, 1, out, 9), SP_ENOSPC); /* no room for the NUL */
     ck_assert_int_eq(msrp_reassembly_end(&r, '?', &e), SP_EINVAL);
     msrp_sink_close(&sink);
 }

@@ -42,7 +42,7 @@ START_TEST(seed_offer_text)
                           "hash:sha-1:72:24:5F:E8:65:3D:DA:F3:71:36:2F:86:D4:71:91:3E:E4:A2:CE:2E\r\n"
                           "a=file-date:modification:\"Tue, 31 Jul 2001 10:13:00 GMT\"\r\n");
     /* one byte short does not fit */
-    ck_assert_int_eq(push_offer_build(&o, out, (size_t)n - 1), -1);
+    ck_assert_int_eq(push_offer_build(&o, out, (size_t)n - 1), SP_ENOSPC);
     ck_assert_int_eq(push_offer_build(&o, out, (size_t)n), n);
 }
 END_TEST
@@ -100,9 +100,9 @@ START_TEST(refuses_bad_input)
     push_offer_file f = seed_file();
     push_offer o = {.host = "h", .files = &f, .nfiles = 0};
     char out[2048];
-    ck_assert_int_eq(push_offer_build(&o, out, sizeof out), -1);
+    ck_assert_int_eq(push_offer_build(&o, out, sizeof out), SP_EINVAL);
     o.nfiles = PUSH_OFFER_MAX_FILES + 1;
-    ck_assert_int_eq(push_offer_build(&o, out, sizeof out), -1);
+    ck_assert_int_eq(push_offer_build(&o, out, sizeof out), SP_EINVAL);
     o.nfiles = 1;
     /* a name is percent-encoded (RFC 5547 §6): no line of its own, no directory */
     f.name = SP_LIT("evil\r\na=setup:active/x");
@@ -119,7 +119,7 @@ START_TEST(refuses_bad_input)
     out[n] = '\0';
     ck_assert_ptr_nonnull(strstr(out, "name:\"docs%2Freport.txt\" type:text/plain;charset=\"UTF-8\" size:"));
     f.type = SP_LIT("text");
-    ck_assert_int_eq(push_offer_build(&o, out, sizeof out), -1);
+    ck_assert_int_eq(push_offer_build(&o, out, sizeof out), SP_EINVAL);
 }
 END_TEST
 

@@ -206,7 +206,7 @@ START_TEST(overflow_at_every_capacity)
     ck_assert_int_gt(len, 0);
     for (size_t cap = 0; cap < (size_t)len; cap++) {
         memset(out, '#', sizeof out);
-        ck_assert_int_eq(sdp_build(&d, out, cap), -1);
+        ck_assert_int_eq(sdp_build(&d, out, cap), SP_ENOSPC);
         size_t touched = cap;
         while (touched < sizeof out && out[touched] == '#')
             touched++;
@@ -227,14 +227,14 @@ START_TEST(forged_lines_refused)
         sdp_stream st = seed_offer_stream();
         st.selector.name = evil[i];
         sdp_desc d = seed_desc(&st, 1);
-        ck_assert_int_eq(sdp_build(&d, out, sizeof out), -1);
+        ck_assert_int_eq(sdp_build(&d, out, sizeof out), SP_ENOSPC);
         st = seed_offer_stream();
         st.path = evil[i];
-        ck_assert_int_eq(sdp_build(&d, out, sizeof out), -1);
+        ck_assert_int_eq(sdp_build(&d, out, sizeof out), SP_ENOSPC);
         d = seed_desc(&st, 1);
         d.origin.username = evil[i];
         st = seed_offer_stream();
-        ck_assert_int_eq(sdp_build(&d, out, sizeof out), -1);
+        ck_assert_int_eq(sdp_build(&d, out, sizeof out), SP_ENOSPC);
     }
 }
 END_TEST
@@ -250,7 +250,7 @@ START_TEST(writer_numbers_and_append)
     ck_assert_int_eq(sp_buf_finish(&b), 22);
     ck_assert(memcmp(mem, "0 18446744073709551615", 22) == 0);
     sp_buf_puts(&b, "0123456789x");
-    ck_assert_int_eq(sp_buf_finish(&b), -1);
+    ck_assert_int_eq(sp_buf_finish(&b), SP_ENOSPC);
     ck_assert_uint_eq(b.len, 22); /* nothing partial written */
 }
 END_TEST

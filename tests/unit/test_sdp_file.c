@@ -98,7 +98,7 @@ START_TEST(name_decode_and_encode)
     char out[64];
     ck_assert_int_eq(sdp_file_name_decode(SP_LIT("a%20b%2Fc\\\"d"), out, sizeof out), 7);
     ck_assert(memcmp(out, "a b/c\"d", 7) == 0);
-    ck_assert_int_eq(sdp_file_name_decode(SP_LIT("abc"), out, 2), -1);
+    ck_assert_int_eq(sdp_file_name_decode(SP_LIT("abc"), out, 2), SP_ENOSPC);
     ck_assert_int_eq(sdp_file_name_decode(SP_LIT("abc"), out, 3), 3);
 
     sp_str raw = SP_LIT("my \"file\"/100%\r\n.txt\\");
@@ -116,7 +116,7 @@ START_TEST(name_decode_and_encode)
     ck_assert(memcmp(back, raw.p, raw.n) == 0);
     /* too small at every capacity */
     for (size_t cap = 0; cap < (size_t)n; cap++)
-        ck_assert_int_eq(sdp_file_name_encode(raw, out, cap), -1);
+        ck_assert_int_eq(sdp_file_name_encode(raw, out, cap), SP_ENOSPC);
 }
 END_TEST
 
@@ -157,11 +157,11 @@ START_TEST(type_parameters_both_ways)
     out[n] = '\0';
     ck_assert_str_eq(out, "text/plain;charset=UTF-8;name=\"a b\";x=y");
     /* refused: no subtype, a parameter without value, a value holding CR, too small */
-    ck_assert_int_eq(sdp_file_type_decode(g("text"), out, sizeof out), -1);
-    ck_assert_int_eq(sdp_file_type_decode(g("text/plain;charset"), out, sizeof out), -1);
-    ck_assert_int_eq(sdp_file_type_decode(g("text/plain;charset=\"a%0Db\""), out, sizeof out), -1);
-    ck_assert_int_eq(sdp_file_type_decode(g("text/plain;charset=\"open"), out, sizeof out), -1);
-    ck_assert_int_eq(sdp_file_type_encode(g("text/plain;charset=UTF-8"), out, 20), -1);
+    ck_assert_int_eq(sdp_file_type_decode(g("text"), out, sizeof out), SP_EINVAL);
+    ck_assert_int_eq(sdp_file_type_decode(g("text/plain;charset"), out, sizeof out), SP_EINVAL);
+    ck_assert_int_eq(sdp_file_type_decode(g("text/plain;charset=\"a%0Db\""), out, sizeof out), SP_EINVAL);
+    ck_assert_int_eq(sdp_file_type_decode(g("text/plain;charset=\"open"), out, sizeof out), SP_EINVAL);
+    ck_assert_int_eq(sdp_file_type_encode(g("text/plain;charset=UTF-8"), out, 20), SP_ENOSPC);
     ck_assert_int_eq(sdp_file_type_encode(g("text/plain;charset=UTF-8"), out, 26), 26);
 }
 END_TEST
@@ -175,8 +175,8 @@ START_TEST(hash_decode)
     ck_assert_int_eq(sdp_hash_decode(SP_LIT("ab:CD"), h, sizeof h), 2);
     ck_assert_uint_eq(h[0], 0xab);
     ck_assert_uint_eq(h[1], 0xcd);
-    ck_assert_int_eq(sdp_hash_decode(SP_LIT(HASH), h, SDP_SHA1_LEN - 1), -1);
-    ck_assert_int_eq(sdp_hash_decode(SP_LIT("ab:"), h, sizeof h), -1);
+    ck_assert_int_eq(sdp_hash_decode(SP_LIT(HASH), h, SDP_SHA1_LEN - 1), SP_ENOSPC);
+    ck_assert_int_eq(sdp_hash_decode(SP_LIT("ab:"), h, sizeof h), SP_EINVAL);
 }
 END_TEST
 

@@ -85,7 +85,7 @@ START_TEST(every_capacity_is_respected)
         sp_buf_init(&b, at, cap);
         build_all(&b);
         if (cap < full) {
-            ck_assert_msg(sp_buf_finish(&b) == -1, "cap %zu reported no overflow", cap);
+            ck_assert_msg(sp_buf_finish(&b) == SP_ENOSPC, "cap %zu reported no overflow", cap);
             ck_assert(b.overflow);
             ck_assert(b.len <= cap);
         } else {
@@ -96,7 +96,7 @@ START_TEST(every_capacity_is_respected)
     sp_buf b;
     sp_buf_init(&b, NULL, 10);
     sp_buf_puts(&b, "x");
-    ck_assert_int_eq(sp_buf_finish(&b), -1);
+    ck_assert_int_eq(sp_buf_finish(&b), SP_ENOSPC);
     sp_buf_init(&b, NULL, 0);
     ck_assert_int_eq(sp_buf_finish(&b), 0);
 }
@@ -111,7 +111,7 @@ START_TEST(printf_limit)
     sp_buf_printf(&b, "%.*s", 512, text);
     ck_assert_int_eq(sp_buf_finish(&b), 512);
     sp_buf_printf(&b, "%.*s", 513, text);
-    ck_assert_int_eq(sp_buf_finish(&b), -1);
+    ck_assert_int_eq(sp_buf_finish(&b), SP_ENOSPC);
     /* after an overflow everything is ignored, even what would fit */
     sp_buf_puts(&b, "x");
     ck_assert_uint_eq(b.len, 512);
@@ -265,7 +265,7 @@ START_TEST(response_keeps_existing_tag)
         sp_buf_init(&b, at, cap);
         sip_build_response_head(&b, &req, 200, SP_STR_NULL, SP_LIT("other"));
         sip_build_body(&b, SP_STR_NULL, SP_STR_NULL);
-        ck_assert_int_eq(sp_buf_finish(&b), -1);
+        ck_assert_int_eq(sp_buf_finish(&b), SP_ENOSPC);
     }
 }
 END_TEST

@@ -88,7 +88,7 @@ START_TEST(uac_dialog_reverses_the_route_set_and_builds_requests)
     out[n] = 0;
     ck_assert_ptr_nonnull(strstr(out, "CSeq: 10 ACK\r\n"));
     ack.cseq = 0;
-    ck_assert_int_eq(sip_dialog_build(d, &ack, out, sizeof out), -1);
+    ck_assert_int_eq(sip_dialog_build(d, &ack, out, sizeof out), SP_EINVAL);
     /* a re-INVITE carries Contact and the next number */
     sip_dialog_req reinvite = {.method = SP_LIT("INVITE"), .via = SP_LIT("SIP/2.0/UDP a;branch=z9hG4bKr"),
                                .content_type = SP_LIT("application/sdp"), .body = SP_LIT("v=0\r\n")};
@@ -97,8 +97,8 @@ START_TEST(uac_dialog_reverses_the_route_set_and_builds_requests)
     ck_assert_ptr_nonnull(strstr(out, "CSeq: 12 INVITE\r\n"));
     ck_assert_ptr_nonnull(strstr(out, "Contact: <sip:alice@10.0.0.1:5060>\r\n"));
     ck_assert_ptr_nonnull(strstr(out, "Content-Length: 5\r\n\r\nv=0\r\n"));
-    /* too small: -1 and the number is not spent */
-    ck_assert_int_eq(sip_dialog_build(d, &BYE, out, 40), -1);
+    /* too small: SP_ENOSPC and the number is not spent */
+    ck_assert_int_eq(sip_dialog_build(d, &BYE, out, 40), SP_ENOSPC);
     n = sip_dialog_build(d, &BYE, out, sizeof out);
     out[n] = 0;
     ck_assert_ptr_nonnull(strstr(out, "CSeq: 13 BYE\r\n"));

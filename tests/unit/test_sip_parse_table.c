@@ -78,7 +78,8 @@ static void summarize(const char *kind, sp_str s, char *out, size_t cap)
     if (rc == 0)
         snprintf(out, cap, "ok %s", ok);
     else
-        snprintf(out, cap, "error %d at %zu (%d): %s", rc, e.offset, e.status, e.reason ? e.reason : "?");
+        snprintf(out, cap, "error %s at %zu (%d): %s", rc == SP_AGAIN ? "SP_AGAIN" : rc == SP_EINVAL ? "SP_EINVAL"
+                 : rc == SP_ELIMIT ? "SP_ELIMIT" : "other", e.offset, e.status, e.reason ? e.reason : "?");
 }
 
 typedef struct row {
@@ -94,71 +95,71 @@ static const row rows[] = {
     ROW("via", "SIP/2.0/UDP a-b.example.com;branch=z9hG4bK1",
         "ok host=a-b.example.com type=1 port=0:0 branch=z9hG4bK1 received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP -a.example.com;branch=z9hG4bK1",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP a-.example.com",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP a.-b.com",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP a.b-.com",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP a..com",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP example.com.",
         "ok host=example.com. type=1 port=0:0 branch= received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP example.com..",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP .example.com",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP 1example.com",
         "ok host=1example.com type=1 port=0:0 branch= received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP example.1com",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP example.-com",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP example.com-",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP 255.255.255.255:65535",
         "ok host=255.255.255.255 type=2 port=1:65535 branch= received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP 256.1.1.1",
-        "error -2 at 12 (400): malformed IPv4 address")
+        "error SP_EINVAL at 12 (400): malformed IPv4 address")
     ROW("via", "SIP/2.0/UDP 1.2.3",
-        "error -2 at 12 (400): malformed IPv4 address")
+        "error SP_EINVAL at 12 (400): malformed IPv4 address")
     ROW("via", "SIP/2.0/UDP 1.2.3.4.",
-        "error -2 at 12 (400): malformed IPv4 address")
+        "error SP_EINVAL at 12 (400): malformed IPv4 address")
     ROW("via", "SIP/2.0/UDP 0255.1.1.1",
-        "error -2 at 12 (400): malformed IPv4 address")
+        "error SP_EINVAL at 12 (400): malformed IPv4 address")
     ROW("via", "SIP/2.0/UDP 1.2.3.4a",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP 1.2.3.a",
         "ok host=1.2.3.a type=1 port=0:0 branch= received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP 1-2.3.4.5",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP h:65536",
-        "error -2 at 14 (400): number out of range")
+        "error SP_EINVAL at 14 (400): number out of range")
     ROW("via", "SIP/2.0/UDP h:0065535",
         "ok host=h type=1 port=1:65535 branch= received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP h;ttl=255;rport=65535",
         "ok host=h type=1 port=0:0 branch= received= rport=+65535 ttl=255 maddr=")
     ROW("via", "SIP/2.0/UDP h;ttl=256",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     ROW("via", "SIP/2.0/UDP h;ttl=0255",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     ROW("via", "SIP/2.0/UDP h;rport=65536",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     ROW("via", "SIP/2.0/UDP h;received=10.0.0.9;branch=z9hG4bKx",
         "ok host=h type=1 port=0:0 branch=z9hG4bKx received=10.0.0.9 rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP h;received=2001:db8::9",
         "ok host=h type=1 port=0:0 branch= received=2001:db8::9 rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP h;received=host.example.com",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     ROW("via", "SIP/2.0/UDP h;received=1.2.3.256",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     ROW("via", "SIP/2.0/UDP h;maddr=host.example.com;maddr=a",
-        "error -2 at 37 (400): duplicate Via parameter")
+        "error SP_EINVAL at 37 (400): duplicate Via parameter")
     ROW("via", "SIP/2.0/UDP h;branc=x;branchx=y;BRANCH=z",
         "ok host=h type=1 port=0:0 branch=z received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP h;branch=\"q\"",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     ROW("via", "SIP/2.0/UDP h;RPORT;Received=1.2.3.4;TTL=1;MADDR=1.2.3.4",
         "ok host=h type=1 port=0:0 branch= received=1.2.3.4 rport=+ ttl=1 maddr=1.2.3.4")
     ROW("addr", "\"Bob\" <sip:bob@example.com>;tag=456248",
@@ -166,31 +167,31 @@ static const row rows[] = {
     ROW("addr", "\"a \\\" b\" <SIP:bob@example.com>;TAG=1",
         "ok star=0 display=\"a \\\" b\" uri=SIP:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params=TAG=1 tag=1")
     ROW("addr", "\"a\\\\",
-        "error -2 at 0 (400): unterminated quoted string")
+        "error SP_EINVAL at 0 (400): unterminated quoted string")
     ROW("addr", "\"abc",
-        "error -2 at 0 (400): unterminated quoted string")
+        "error SP_EINVAL at 0 (400): unterminated quoted string")
     ROW("addr", "\"abcdefgh\x01""\" <sip:a@b>",
-        "error -2 at 9 (400): control character in quoted string")
+        "error SP_EINVAL at 9 (400): control character in quoted string")
     ROW("addr", "\"abcdefgh\\\r\" <sip:a@b>",
-        "error -2 at 10 (400): CR or LF escaped in quoted string")
+        "error SP_EINVAL at 10 (400): CR or LF escaped in quoted string")
     ROW("addr", "<sips:bob@example.com>",
         "ok star=0 display= uri=sips:bob@example.com scheme=1 user=bob host=example.com type=1 port=0 params= tag=")
     ROW("addr", "<sipx:bob@example.com>",
         "ok star=0 display= uri=sipx:bob@example.com scheme=3 user= host= type=0 port=0 params= tag=")
     ROW("addr", "<sip:>",
-        "error -2 at 5 (400): expected host")
+        "error SP_EINVAL at 5 (400): expected host")
     ROW("addr", "<sip:a>",
         "ok star=0 display= uri=sip:a scheme=0 user= host=a type=1 port=0 params= tag=")
     ROW("addr", "<sip:%41lice@example.com;transport=tcp?subject=x>",
         "ok star=0 display= uri=sip:%41lice@example.com;transport=tcp?subject=x scheme=0 user=%41lice host=example.com type=1 port=0 params= tag=")
     ROW("addr", "<sip:%4lice@example.com>",
-        "error -2 at 5 (400): malformed %-escape")
+        "error SP_EINVAL at 5 (400): malformed %-escape")
     ROW("addr", "<sip:alice@example.com;p=%4>",
-        "error -2 at 25 (400): malformed %-escape")
+        "error SP_EINVAL at 25 (400): malformed %-escape")
     ROW("addr", "<sip:alice@example.com;p=%41%4>",
-        "error -2 at 28 (400): malformed %-escape")
+        "error SP_EINVAL at 28 (400): malformed %-escape")
     ROW("addr", "<sip:alice:pw%2@example.com>",
-        "error -2 at 13 (400): malformed %-escape")
+        "error SP_EINVAL at 13 (400): malformed %-escape")
     ROW("addr", "<tel:+1-555-123>;tag=a",
         "ok star=0 display= uri=tel:+1-555-123 scheme=2 user=+1-555-123 host= type=0 port=0 params=tag=a tag=a")
     ROW("addr", "<tel:1234;phone-context=example.com>",
@@ -198,17 +199,17 @@ static const row rows[] = {
     ROW("addr", "<mailto:a@b>",
         "ok star=0 display= uri=mailto:a@b scheme=3 user= host= type=0 port=0 params= tag=")
     ROW("addr", "sip:bob@example.com;tag=1;tag=2",
-        "error -2 at 26 (400): duplicate tag")
+        "error SP_EINVAL at 26 (400): duplicate tag")
     ROW("addr", "sip:bob@example.com;tag=\"x\"",
-        "error -2 at 20 (400): tag is not a token")
+        "error SP_EINVAL at 20 (400): tag is not a token")
     ROW("addr", "Bob Smith <sip:bob@[2001:db8::1]:5060>",
         "ok star=0 display=Bob Smith uri=sip:bob@[2001:db8::1]:5060 scheme=0 user=bob host=[2001:db8::1] type=3 port=5060 params= tag=")
     ROW("addr", "<sip:bob@[2001:db8::1>",
-        "error -2 at 9 (400): malformed IPv6 reference")
+        "error SP_EINVAL at 9 (400): malformed IPv6 reference")
     ROW("addr", "<sip:bob@exa_mple.com>",
-        "error -2 at 12 (400): unexpected character in URI")
+        "error SP_EINVAL at 12 (400): unexpected character in URI")
     ROW("addr", "<sip:bob@example.com:65536>",
-        "error -2 at 21 (400): number out of range")
+        "error SP_EINVAL at 21 (400): number out of range")
     ROW("addr", "*",
         "ok star=1 display= uri= scheme=0 user= host= type=0 port=0 params= tag=")
     ROW("addr", "<sip:bob@example.com>;+sip.instance=\"<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>\";expires=3600",
@@ -218,13 +219,13 @@ static const row rows[] = {
     ROW("cseq", "2147483647 INVITE",
         "ok seq=2147483647 method=INVITE")
     ROW("cseq", "2147483648 INVITE",
-        "error -2 at 0 (400): number out of range")
+        "error SP_EINVAL at 0 (400): number out of range")
     ROW("cseq", "00000000000000000001 ACK",
         "ok seq=1 method=ACK")
     ROW("callid", "843817637684230@998sdasdh09",
         "ok id=843817637684230@998sdasdh09")
     ROW("callid", "abc@@def",
-        "error -2 at 4 (400): expected word after '@' in Call-ID")
+        "error SP_EINVAL at 4 (400): expected word after '@' in Call-ID")
     ROW("media", "application/sdp;charset=\"utf-8\";x",
         "ok application/sdp params=charset=\"utf-8\";x")
     ROW("media", "text/plain ; charset = UTF-8",
@@ -232,17 +233,17 @@ static const row rows[] = {
     ROW("uint64", "18446744073709551615",
         "ok value=18446744073709551615")
     ROW("uint64", "18446744073709551616",
-        "error -2 at 0 (400): number out of range")
+        "error SP_EINVAL at 0 (400): number out of range")
     ROW("uint16", "65535",
         "ok value=65535")
     ROW("uint16", "65536",
-        "error -2 at 0 (400): number out of range")
+        "error SP_EINVAL at 0 (400): number out of range")
     ROW("uri", "sip:a@b",
         "ok scheme=0 sip user=a host=b params= opaque=")
     ROW("uri", "SIP:a@b",
         "ok scheme=0 SIP user=a host=b params= opaque=")
     ROW("uri", "sip:",
-        "error -2 at 4 (400): expected host")
+        "error SP_EINVAL at 4 (400): expected host")
     ROW("uri", "sip:a",
         "ok scheme=0 sip user= host=a params= opaque=")
     ROW("uri", "Sip:a@b.c;lr",
@@ -252,19 +253,19 @@ static const row rows[] = {
     ROW("uri", "sip+x:a",
         "ok scheme=3 sip+x user= host= params= opaque=a")
     ROW("uri", "s:",
-        "error -2 at 2 (400): empty URI after scheme")
+        "error SP_EINVAL at 2 (400): empty URI after scheme")
     ROW("msg", "INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCALL-ID: x\r\ncontent-LENGTH : 0\r\n\r\n",
         "ok len=94 uri=sip:a@b n=3 47:Via 7:CALL-ID 11:content-LENGTH")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nVi@a: x\r\n\r\n",
-        "error -2 at 27 (400): bad character in header name")
+        "error SP_EINVAL at 27 (400): bad character in header name")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nCall ID: x\r\n\r\n",
-        "error -2 at 30 (400): header name has no colon")
+        "error SP_EINVAL at 30 (400): header name has no colon")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nVia\xc3"": x\r\n\r\n",
-        "error -2 at 28 (400): bad character in header name")
+        "error SP_EINVAL at 28 (400): bad character in header name")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nContact",
-        "error -1 at 0 (0): ?")
+        "error SP_AGAIN at 0 (0): ?")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nContact-Me-Please-Now",
-        "error -1 at 0 (0): ?")
+        "error SP_AGAIN at 0 (0): ?")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nTo\t: <sip:a@b>\r\n\r\n",
         "ok len=43 uri=sip:a@b n=1 44:To")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nX-Via: 1\r\nCseq2: 1\r\nContacts: x\r\nCall-IX: y\r\nP-Asserted-Identit: y\r\np-asserted-SERVICE: z\r\nProxy-Authenticate: Digest a=b\r\n\r\n",
@@ -272,57 +273,57 @@ static const row rows[] = {
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h\r\nI: x\r\nl: 0\r\nM: <sip:a@b>\r\nz: 1\r\n\r\n",
         "ok len=77 uri=sip:a@b n=5 47:v 7:I 11:l 8:M 0:z")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\n@: x\r\n\r\n",
-        "error -2 at 25 (400): bad character in header name")
+        "error SP_EINVAL at 25 (400): bad character in header name")
     ROW("msg", "OPTIONS sip:a\x7f""@b SIP/2.0\r\n\r\n",
-        "error -2 at 13 (400): bad character in Request-URI")
+        "error SP_EINVAL at 13 (400): bad character in Request-URI")
     ROW("msg", "OPTIONS sip:\xc3""\xa9""@b SIP/2.0\r\n\r\n",
-        "error -2 at 12 (400): bad character in Request-URI")
+        "error SP_EINVAL at 12 (400): bad character in Request-URI")
     ROW("msg", "OPTIONS sip:alice@a-very-long-host.example.com;transport=tcp\tSIP/2.0\r\n\r\n",
-        "error -2 at 60 (400): bad character in Request-URI")
+        "error SP_EINVAL at 60 (400): bad character in Request-URI")
     ROW("msg", "OPTIONS sip:alice@a-very-long-host.example.com;transport=tcp SIP/2.0\r\nContent-Disposition: session\r\nwww-authenticate: Digest realm=x\r\nSUBSCRIPTION-STATE: active\r\nRequest-Disposition: proxy\r\n\r\n",
         "ok len=192 uri=sip:alice@a-very-long-host.example.com;transport=tcp n=4 9:Content-Disposition 48:www-authenticate 41:SUBSCRIPTION-STATE 34:Request-Disposition")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\n: x\r\n\r\n",
-        "error -2 at 25 (400): empty header name")
+        "error SP_EINVAL at 25 (400): empty header name")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nVia\r\n\r\n",
-        "error -2 at 28 (400): header name has no colon")
+        "error SP_EINVAL at 28 (400): header name has no colon")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nFrom\x00"": x\r\n\r\n",
-        "error -2 at 29 (400): NUL byte in header section")
+        "error SP_EINVAL at 29 (400): NUL byte in header section")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nFrom\x7f"": x\r\n\r\n",
-        "error -2 at 29 (400): bad character in header name")
+        "error SP_EINVAL at 29 (400): bad character in header name")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nContent-Lengthy: 1\r\nContent-Length\r\n : 0\r\n\r\n",
-        "error -2 at 59 (400): header name has no colon")
+        "error SP_EINVAL at 59 (400): header name has no colon")
     /* the userinfo spanned straight to its '@', the search for it otherwise */
     ROW("uri", "sip:a:pw@h",
         "ok scheme=0 sip user=a host=h params= opaque=")
     ROW("uri", "sip:a:@h",
         "ok scheme=0 sip user=a host=h params= opaque=")
     ROW("uri", "sip::pw@h",
-        "error -2 at 4 (400): empty user in URI")
+        "error SP_EINVAL at 4 (400): empty user in URI")
     ROW("uri", "sip:@h",
-        "error -2 at 4 (400): empty user in URI")
+        "error SP_EINVAL at 4 (400): empty user in URI")
     ROW("uri", "sip:a%4",
-        "error -2 at 5 (400): unexpected character in URI")
+        "error SP_EINVAL at 5 (400): unexpected character in URI")
     ROW("uri", "sip:a%4@h",
-        "error -2 at 5 (400): malformed %-escape")
+        "error SP_EINVAL at 5 (400): malformed %-escape")
     ROW("uri", "sip:a%41@h",
         "ok scheme=0 sip user=a%41 host=h params= opaque=")
     ROW("uri", "sip:a;b?c@h.example.com",
         "ok scheme=0 sip user=a;b?c host=h.example.com params= opaque=")
     ROW("uri", "sip:h?x=@",
-        "error -2 at 9 (400): expected host")
+        "error SP_EINVAL at 9 (400): expected host")
     ROW("uri", "sip:a@b@c",
-        "error -2 at 7 (400): unexpected character in URI")
+        "error SP_EINVAL at 7 (400): unexpected character in URI")
     ROW("uri", "sip:a:b:c@h",
-        "error -2 at 7 (400): bad character in URI userinfo")
+        "error SP_EINVAL at 7 (400): bad character in URI userinfo")
     ROW("uri", "sip:h.example.com:5060;lr",
         "ok scheme=0 sip user= host=h.example.com params=lr opaque=")
     ROW("addr", "<sip:a:pw@h>;tAg=1;taG=2",
-        "error -2 at 19 (400): duplicate tag")
+        "error SP_EINVAL at 19 (400): duplicate tag")
     ROW("addr", "<sip:bob:%4@h>",
-        "error -2 at 9 (400): malformed %-escape")
+        "error SP_EINVAL at 9 (400): malformed %-escape")
     /* "SIP/2.0/" read at once, other spellings walked; IPv4 in one pass */
     ROW("via", "SIP/2.0/",
-        "error -2 at 8 (400): expected Via transport")
+        "error SP_EINVAL at 8 (400): expected Via transport")
     ROW("via", "SIP/2.0/ UDP h",
         "ok host=h type=1 port=0:0 branch= received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/\r\n TCP h;Branch=z9hG4bKx;TTL=1",
@@ -336,17 +337,17 @@ static const row rows[] = {
     ROW("via", "SIP/2.0/UDP 01.002.3.4",
         "ok host=01.002.3.4 type=2 port=0:0 branch= received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP 1.2.3.4.5",
-        "error -2 at 12 (400): malformed IPv4 address")
+        "error SP_EINVAL at 12 (400): malformed IPv4 address")
     ROW("via", "SIP/2.0/UDP 1..2.3",
-        "error -2 at 12 (400): malformed IPv4 address")
+        "error SP_EINVAL at 12 (400): malformed IPv4 address")
     ROW("via", "SIP/2.0/UDP 1.2.3.0255",
-        "error -2 at 12 (400): malformed IPv4 address")
+        "error SP_EINVAL at 12 (400): malformed IPv4 address")
     ROW("via", "SIP/2.0/UDP 255.255.255.256",
-        "error -2 at 12 (400): malformed IPv4 address")
+        "error SP_EINVAL at 12 (400): malformed IPv4 address")
     ROW("via", "SIP/2.0/UDP h;received=::ffff:1.2.3.4",
         "ok host=h type=1 port=0:0 branch= received=::ffff:1.2.3.4 rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP h;received=::ffff:1.2.3.256",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     /* names classified from the load that found their end: 16 bytes and
      * more, nearly known, any case, compact at the end of the input; values
      * whose control characters sit in that load */
@@ -357,7 +358,7 @@ static const row rows[] = {
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nMax-Forwards:70\r\nTo:  <sip:a@b>\r\nCSeq:\t 1 OPTIONS\r\nl:0\r\n\r\n",
         "ok len=83 uri=sip:a@b n=4 20:Max-Forwards 44:To 13:CSeq 11:l")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nTo: a\x01""b\r\n\r\n",
-        "error -2 at 30 (400): control character in header value")
+        "error SP_EINVAL at 30 (400): control character in header value")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nTo:\tx\ty\r\nFrom: x\r\n\r\n",
         "ok len=45 uri=sip:a@b n=2 44:To 17:From")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: a long value with a\ttab after sixteen bytes\r\n\r\n",
@@ -367,7 +368,7 @@ static const row rows[] = {
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nTo: x\r\nl: 0\r\n\r\n",
         "ok len=40 uri=sip:a@b n=2 44:To 11:l")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nCall-ID\x7f: x\r\n\r\n",
-        "error -2 at 32 (400): bad character in header name")
+        "error SP_EINVAL at 32 (400): bad character in header name")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nCall-ID : x\r\n  y\r\n\r\n",
         "ok len=45 uri=sip:a@b n=1 7:Call-ID")
     /* the usual header line read straight through, and the lines it leaves
@@ -380,19 +381,19 @@ static const row rows[] = {
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: bare line feed\nTo: <sip:a@b>\n\n",
         "ok len=64 uri=sip:a@b n=2 40:Subject 44:To")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: a\rb and more text\r\n\r\n",
-        "error -2 at 35 (400): control character in header value")
+        "error SP_EINVAL at 35 (400): control character in header value")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz\x7f\r\n\r\n",
-        "error -2 at 60 (400): control character in header value")
+        "error SP_EINVAL at 60 (400): control character in header value")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz",
-        "error -1 at 0 (0): ?")
+        "error SP_AGAIN at 0 (0): ?")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz\r",
-        "error -1 at 0 (0): ?")
+        "error SP_AGAIN at 0 (0): ?")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject:abcdef\r\nX(y): z and a long value\r\nX-y : z and a long value\r\n\r\n",
-        "error -2 at 42 (400): bad character in header name")
+        "error SP_EINVAL at 42 (400): bad character in header name")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: a\r\n b folded onto a second line\r\nTo: <sip:a@b> and some\r\n\r\n",
         "ok len=93 uri=sip:a@b n=2 40:Subject 44:To")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\na: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\ne: 5\r\nf: 6\r\ng: 7\r\nh: 8\r\ni: 9\r\nj: 10\r\nk: 11\r\nl: 0\r\nm: <sip:a@b>\r\nn: 14\r\no: 15\r\np: 16\r\nq: 17\r\n\r\n",
-        "error -3 at 134 (513): too many header lines")
+        "error SP_ELIMIT at 134 (513): too many header lines")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nVia: SIP/2.0/UDP i\r\nv: SIP/2.0/UDP j\r\nCall-ID: 123456789@x\r\n\r\n",
         "ok len=107 uri=sip:a@b n=4 47:Via 47:Via 47:v 7:Call-ID")
     /* hosts judged from the masks of up to 32 bytes: the last 16 bytes of
@@ -405,38 +406,38 @@ static const row rows[] = {
     ROW("via", "SIP/2.0/UDP abcdefghijklmnopqrs.example.com;branch=z9hG4bKx",
         "ok host=abcdefghijklmnopqrs.example.com type=1 port=0:0 branch=z9hG4bKx received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP abcdefghijklmnopqrst.example.com-",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP abcdefghijklmnopq.example.com-",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP 249.1.1.1", "ok host=249.1.1.1 type=2 port=0:0 branch= received= rport=- ttl= maddr=")
-    ROW("via", "SIP/2.0/UDP 1.260.1.1", "error -2 at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.260.1.1", "error SP_EINVAL at 12 (400): malformed IPv4 address")
     ROW("via", "SIP/2.0/UDP 1.1.199.1", "ok host=1.1.199.1 type=2 port=0:0 branch= received= rport=- ttl= maddr=")
-    ROW("via", "SIP/2.0/UDP 1.1.1.300", "error -2 at 12 (400): malformed IPv4 address")
-    ROW("via", "SIP/2.0/UDP 1.1.1.256", "error -2 at 12 (400): malformed IPv4 address")
-    ROW("via", "SIP/2.0/UDP 1234.1.1.1", "error -2 at 12 (400): malformed IPv4 address")
-    ROW("via", "SIP/2.0/UDP .1.1.1", "error -2 at 12 (400): malformed IPv4 address")
-    ROW("via", "SIP/2.0/UDP 1.1.1.1.", "error -2 at 12 (400): malformed IPv4 address")
-    ROW("via", "SIP/2.0/UDP 1.1.1", "error -2 at 12 (400): malformed IPv4 address")
-    ROW("via", "SIP/2.0/UDP 1.1.1.", "error -2 at 12 (400): malformed IPv4 address")
-    ROW("via", "SIP/2.0/UDP 1.1.1.-", "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP 1.1.1.300", "error SP_EINVAL at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.1.1.256", "error SP_EINVAL at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1234.1.1.1", "error SP_EINVAL at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP .1.1.1", "error SP_EINVAL at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.1.1.1.", "error SP_EINVAL at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.1.1", "error SP_EINVAL at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.1.1.", "error SP_EINVAL at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP 1.1.1.-", "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP 1.1.1.a", "ok host=1.1.1.a type=1 port=0:0 branch= received= rport=- ttl= maddr=")
-    ROW("via", "SIP/2.0/UDP 1.1.1.1a", "error -2 at 12 (400): malformed host name")
-    ROW("via", "SIP/2.0/UDP 1.1.1.1-", "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP 1.1.1.1a", "error SP_EINVAL at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP 1.1.1.1-", "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP 1.2.3.4:5060;received=1.2.3.4", "ok host=1.2.3.4 type=2 port=1:5060 branch= received=1.2.3.4 rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p", "ok host=a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p type=1 port=0:0 branch= received= rport=- ttl= maddr=")
-    ROW("via", "SIP/2.0/UDP a-.b", "error -2 at 12 (400): malformed host name")
-    ROW("via", "SIP/2.0/UDP a.-b", "error -2 at 12 (400): malformed host name")
-    ROW("via", "SIP/2.0/UDP -a.b", "error -2 at 12 (400): malformed host name")
-    ROW("via", "SIP/2.0/UDP a..b", "error -2 at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP a-.b", "error SP_EINVAL at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP a.-b", "error SP_EINVAL at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP -a.b", "error SP_EINVAL at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP a..b", "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP example.com.", "ok host=example.com. type=1 port=0:0 branch= received= rport=- ttl= maddr=")
-    ROW("via", "SIP/2.0/UDP example.com..", "error -2 at 12 (400): malformed host name")
-    ROW("via", "SIP/2.0/UDP example.4com.", "error -2 at 12 (400): malformed host name")
-    ROW("via", "SIP/2.0/UDP example.com_", "error -2 at 23 (400): unexpected character after Via sent-by")
-    ROW("via", "SIP/2.0/UDP 9", "error -2 at 12 (400): malformed IPv4 address")
-    ROW("via", "SIP/2.0/UDP ;branch=x", "error -2 at 12 (400): expected host")
+    ROW("via", "SIP/2.0/UDP example.com..", "error SP_EINVAL at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP example.4com.", "error SP_EINVAL at 12 (400): malformed host name")
+    ROW("via", "SIP/2.0/UDP example.com_", "error SP_EINVAL at 23 (400): unexpected character after Via sent-by")
+    ROW("via", "SIP/2.0/UDP 9", "error SP_EINVAL at 12 (400): malformed IPv4 address")
+    ROW("via", "SIP/2.0/UDP ;branch=x", "error SP_EINVAL at 12 (400): expected host")
     ROW("addr", "<sip:user@abcdefghijk.example.com>", "ok star=0 display= uri=sip:user@abcdefghijk.example.com scheme=0 user=user host=abcdefghijk.example.com type=1 port=0 params= tag=")
     ROW("addr", "<sip:user@1.2.3.4:5060;transport=tcp>", "ok star=0 display= uri=sip:user@1.2.3.4:5060;transport=tcp scheme=0 user=user host=1.2.3.4 type=2 port=5060 params= tag=")
-    ROW("addr", "<sip:user@256.2.3.4;lr>", "error -2 at 10 (400): malformed IPv4 address")
+    ROW("addr", "<sip:user@256.2.3.4;lr>", "error SP_EINVAL at 10 (400): malformed IPv4 address")
     ROW("uri", "sip:h.example.com", "ok scheme=0 sip user= host=h.example.com params= opaque=")
     ROW("uri", "sip:1.2.3.4", "ok scheme=0 sip user= host=1.2.3.4 params= opaque=")
     /* names ending in the second 16 bytes of their line, known, nearly
@@ -449,13 +450,13 @@ static const row rows[] = {
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nX-A-Header-Name-Of-32-Bytes-ABC: z\r\nX-A-Header-Name-Of-33-Bytes-ABCD: z\r\n\r\n",
         "ok len=100 uri=sip:a@b n=2 0:X-A-Header-Name-Of-32-Bytes-ABC 0:X-A-Header-Name-Of-33-Bytes-ABCD")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nX-Long-Header-Name(x): y and more\r\n\r\n",
-        "error -2 at 43 (400): bad character in header name")
+        "error SP_EINVAL at 43 (400): bad character in header name")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nX-Long-Header-Name : y and more\r\n\r\n",
         "ok len=60 uri=sip:a@b n=1 0:X-Long-Header-Name")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubscription-State",
-        "error -1 at 0 (0): ?")
+        "error SP_AGAIN at 0 (0): ?")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubscription-State: active;expires=60",
-        "error -1 at 0 (0): ?")
+        "error SP_AGAIN at 0 (0): ?")
     /* names of eight and nine bytes (one word and a bit of the next) */
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nIdentity: x\r\nIDENTITZ: x\r\nSupported: y\r\nSupporteb: y\r\nREFER-TO: <sip:a@b>\r\nTimestamP: 1\r\n\r\n",
         "ok len=116 uri=sip:a@b n=6 18:Identity 0:IDENTITZ 42:Supported 0:Supporteb 31:REFER-TO 43:TimestamP")
@@ -474,23 +475,23 @@ static const row rows[] = {
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz0123\r\n\r\n",
         "ok len=68 uri=sip:a@b n=1 40:Subject")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz0123\r\n",
-        "error -1 at 0 (0): ?")
+        "error SP_AGAIN at 0 (0): ?")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz01\x01""3\r\n\r\n",
-        "error -2 at 62 (400): control character in header value")
+        "error SP_EINVAL at 62 (400): control character in header value")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz01\x7f""3\r\n\r\n",
-        "error -2 at 62 (400): control character in header value")
+        "error SP_EINVAL at 62 (400): control character in header value")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz0123\n\n",
         "ok len=66 uri=sip:a@b n=1 40:Subject")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz0123\r\r\n\r\n",
-        "error -2 at 64 (400): control character in header value")
+        "error SP_EINVAL at 64 (400): control character in header value")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nSubject: abcdefghijklmnopqrstuvwxyz0123\r\n folded\r\n\r\n",
         "ok len=77 uri=sip:a@b n=1 40:Subject")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 18446744073709551615\r\n\r\n",
-        "error -2 at 41 (400): Content-Length larger than the message")
+        "error SP_EINVAL at 41 (400): Content-Length larger than the message")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 18446744073709551616\r\n\r\n",
-        "error -2 at 41 (400): Content-Length overflows")
+        "error SP_EINVAL at 41 (400): Content-Length overflows")
     ROW("msg", "OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 1844674407370955162\r\n\r\n",
-        "error -2 at 41 (400): Content-Length larger than the message")
+        "error SP_EINVAL at 41 (400): Content-Length larger than the message")
     /* quoted strings spanned sixteen bytes a step: escapes, LWS, control
      * characters and the closing quote past the first step and in the tail */
     ROW("addr", "\"Alice Wonderland Smith\" <sip:a@b>",
@@ -500,13 +501,13 @@ static const row rows[] = {
     ROW("addr", "\"Alice\tWonderland\r\n Smith\" <sip:a@b>",
         "ok star=0 display=\"Alice\tWonderland\r\n Smith\" uri=sip:a@b scheme=0 user=a host=b type=1 port=0 params= tag=")
     ROW("addr", "\"Alice Wonderland Smit\x01""h\" <sip:a@b>",
-        "error -2 at 22 (400): control character in quoted string")
+        "error SP_EINVAL at 22 (400): control character in quoted string")
     ROW("addr", "\"Alice Wonderland Smith\x7f""\" <sip:a@b>",
-        "error -2 at 23 (400): control character in quoted string")
+        "error SP_EINVAL at 23 (400): control character in quoted string")
     ROW("addr", "\"Alice Wonderland Smith <sip:a@b>",
-        "error -2 at 0 (400): unterminated quoted string")
+        "error SP_EINVAL at 0 (400): unterminated quoted string")
     ROW("addr", "\"Alice Wonderland Smith \\",
-        "error -2 at 0 (400): unterminated quoted string")
+        "error SP_EINVAL at 0 (400): unterminated quoted string")
     ROW("addr", "<sip:a@b>;p=\"0123456789abcdef\"",
         "ok star=0 display= uri=sip:a@b scheme=0 user=a host=b type=1 port=0 params=p=\"0123456789abcdef\" tag=")
     ROW("addr", "<sip:a@b>;p=\"0123456789abcde\\\"\"",
@@ -523,15 +524,15 @@ static const row rows[] = {
     ROW("addr", "<sip:a@b>;tag= 1",
         "ok star=0 display= uri=sip:a@b scheme=0 user=a host=b type=1 port=0 params=tag= 1 tag=1")
     ROW("addr", "<sip:a@b>;tag=a:b",
-        "error -2 at 10 (400): tag is not a token")
+        "error SP_EINVAL at 10 (400): tag is not a token")
     ROW("addr", "<sip:a@b>;tag=",
-        "error -2 at 14 (400): expected parameter value")
+        "error SP_EINVAL at 14 (400): expected parameter value")
     ROW("addr", "<sip:a@b>;tag",
-        "error -2 at 10 (400): tag is not a token")
+        "error SP_EINVAL at 10 (400): tag is not a token")
     ROW("addr", "<sip:a@b>;tag=1;",
-        "error -2 at 16 (400): expected parameter name")
+        "error SP_EINVAL at 16 (400): expected parameter name")
     ROW("addr", "<sip:a@b>;=x",
-        "error -2 at 10 (400): expected parameter name")
+        "error SP_EINVAL at 10 (400): expected parameter name")
     ROW("addr", "<sip:a@b>;tag=1 ;x",
         "ok star=0 display= uri=sip:a@b scheme=0 user=a host=b type=1 port=0 params=tag=1 ;x tag=1")
     ROW("addr", "<sip:a@b>;x=[::1];tag=2",
@@ -539,30 +540,30 @@ static const row rows[] = {
     ROW("via", "SIP/2.0/UDP h;branch=z9hG4bKabc;rport;received=1.2.3.4",
         "ok host=h type=1 port=0:0 branch=z9hG4bKabc received=1.2.3.4 rport=+ ttl= maddr=")
     ROW("via", "SIP/2.0/UDP h;branch=z9hG4bK:abc",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     ROW("via", "SIP/2.0/UDP h;branch= z9hG4bK",
         "ok host=h type=1 port=0:0 branch=z9hG4bK received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP h;branch;rport=",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     ROW("via", "SIP/2.0/UDP h;branch=1;;rport",
-        "error -2 at 23 (400): expected parameter name")
+        "error SP_EINVAL at 23 (400): expected parameter name")
     ROW("via", "SIP/2.0/UDP h;x=\"a;b\";branch=2",
         "ok host=h type=1 port=0:0 branch=2 received= rport=- ttl= maddr=")
     ROW("media", "text/plain;charset=UTF-8;q",
         "ok text/plain params=charset=UTF-8;q")
     ROW("media", "text/plain;charset=;q",
-        "error -2 at 19 (400): expected parameter value")
+        "error SP_EINVAL at 19 (400): expected parameter value")
     ROW("media", "text/plain;charset=UTF-8;",
-        "error -2 at 25 (400): expected parameter name")    /* addresses read in one pass, the URI up to its '>', and the shapes
+        "error SP_EINVAL at 25 (400): expected parameter name")    /* addresses read in one pass, the URI up to its '>', and the shapes
      * left to the general reading; Via parameters read inline, IPv4
      * 'received' values; hosts ending inside and right after the first
      * 16 bytes */
     ROW("addr", "<sip:bob@example.com>;tag=abc;tag=def",
-        "error -2 at 30 (400): duplicate tag")
+        "error SP_EINVAL at 30 (400): duplicate tag")
     ROW("addr", "<sip:bob@example.com>;TAG=x;Tag=y",
-        "error -2 at 28 (400): duplicate tag")
+        "error SP_EINVAL at 28 (400): duplicate tag")
     ROW("addr", "<sip:bob@example.com>;tag=\"x\"",
-        "error -2 at 22 (400): tag is not a token")
+        "error SP_EINVAL at 22 (400): tag is not a token")
     ROW("addr", "<sip:bob@example.com;transport=tcp>;+sip.instance=\"<urn:uuid:x>\";reg-id=1",
         "ok star=0 display= uri=sip:bob@example.com;transport=tcp scheme=0 user=bob host=example.com type=1 port=0 params=+sip.instance=\"<urn:uuid:x>\";reg-id=1 tag=")
     ROW("addr", "<sip:bob@example.com>;+sip.instance=\"<urn:uuid:x>\" ;reg-id=1",
@@ -586,45 +587,45 @@ static const row rows[] = {
     ROW("addr", "\"Bob\" <sip:bob@example.com>;tag=1 ",
         "ok star=0 display=\"Bob\" uri=sip:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params=tag=1 tag=1")
     ROW("addr", "\"Bob\" sip:bob@example.com",
-        "error -2 at 6 (400): expected '<' or a URI")
+        "error SP_EINVAL at 6 (400): expected '<' or a URI")
     ROW("addr", "<sip:bob@example.com>;x=[::1];tag=a.b-c!",
         "ok star=0 display= uri=sip:bob@example.com scheme=0 user=bob host=example.com type=1 port=0 params=x=[::1];tag=a.b-c! tag=a.b-c!")
     ROW("addr", "<sip:bob@example.com>;tag=a.b:c",
-        "error -2 at 22 (400): tag is not a token")
+        "error SP_EINVAL at 22 (400): tag is not a token")
     ROW("addr", "<sip:bob@example.com>;tag=a\"b\"",
-        "error -2 at 27 (400): expected ';' between parameters")
+        "error SP_EINVAL at 27 (400): expected ';' between parameters")
     ROW("addr", "<sip:bob@exa mple.com>",
-        "error -2 at 12 (400): unexpected character in URI")
+        "error SP_EINVAL at 12 (400): unexpected character in URI")
     ROW("addr", "<sip:bob@example.com",
-        "error -2 at 0 (400): missing '>'")
+        "error SP_EINVAL at 0 (400): missing '>'")
     ROW("addr", "<sip:bob@example.com>>",
-        "error -2 at 21 (400): unexpected character after address")
+        "error SP_EINVAL at 21 (400): unexpected character after address")
     ROW("addr", "<sip:b>ob@example.com>",
-        "error -2 at 7 (400): unexpected character after address")
+        "error SP_EINVAL at 7 (400): unexpected character after address")
     ROW("addr", "<SIP:bob@[2001:db8::1]:5060;lr>;tag=9",
         "ok star=0 display= uri=SIP:bob@[2001:db8::1]:5060;lr scheme=0 user=bob host=[2001:db8::1] type=3 port=5060 params=tag=9 tag=9")
     ROW("addr", "<sip:%41b@example.com>;tag=1",
         "ok star=0 display= uri=sip:%41b@example.com scheme=0 user=%41b host=example.com type=1 port=0 params=tag=1 tag=1")
     ROW("addr", "<sip:bob@example.com;p=%4>",
-        "error -2 at 23 (400): malformed %-escape")
+        "error SP_EINVAL at 23 (400): malformed %-escape")
     ROW("addr", "<sip:bob@example.com;p>;tag=1",
         "ok star=0 display= uri=sip:bob@example.com;p scheme=0 user=bob host=example.com type=1 port=0 params=tag=1 tag=1")
     ROW("addr", "<sip:bob@example.com;=x>",
-        "error -2 at 21 (400): empty URI parameter name")
+        "error SP_EINVAL at 21 (400): empty URI parameter name")
     ROW("addr", "<sip:bob@example.com:65536>",
-        "error -2 at 21 (400): number out of range")
+        "error SP_EINVAL at 21 (400): number out of range")
     ROW("addr", "<sip:bob@example.com:>",
-        "error -2 at 21 (400): expected a number")
+        "error SP_EINVAL at 21 (400): expected a number")
     ROW("addr", "<sip:bob@example.com>;tag=1;lr;",
-        "error -2 at 31 (400): expected parameter name")
+        "error SP_EINVAL at 31 (400): expected parameter name")
     ROW("addr", "<sip:bob@example.com>;tag=1;=x",
-        "error -2 at 28 (400): expected parameter name")
+        "error SP_EINVAL at 28 (400): expected parameter name")
     ROW("addr", "<sip:@example.com>",
-        "error -2 at 5 (400): empty user in URI")
+        "error SP_EINVAL at 5 (400): empty user in URI")
     ROW("addr", "<sip:bob@>",
-        "error -2 at 9 (400): expected host")
+        "error SP_EINVAL at 9 (400): expected host")
     ROW("addr", "<sip:>",
-        "error -2 at 5 (400): expected host")
+        "error SP_EINVAL at 5 (400): expected host")
     ROW("addr", "<sips:bob@example.com>;tag=1",
         "ok star=0 display= uri=sips:bob@example.com scheme=1 user=bob host=example.com type=1 port=0 params=tag=1 tag=1")
     ROW("addr", "<sip:bob@abcdefghijklmnopqrstuvwxyz.example.com>;tag=1",
@@ -632,41 +633,41 @@ static const row rows[] = {
     ROW("addr", "<sip:bob@abcdefghijklmnop>",
         "ok star=0 display= uri=sip:bob@abcdefghijklmnop scheme=0 user=bob host=abcdefghijklmnop type=1 port=0 params= tag=")
     ROW("addr", "<sip:bob@abcdefghijklmno->",
-        "error -2 at 9 (400): malformed host name")
+        "error SP_EINVAL at 9 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP h;branch=z9hG4bK1;branch=z9hG4bK2",
-        "error -2 at 30 (400): duplicate Via parameter")
+        "error SP_EINVAL at 30 (400): duplicate Via parameter")
     ROW("via", "SIP/2.0/UDP h;branch=z9hG4bK1 ;rport",
         "ok host=h type=1 port=0:0 branch=z9hG4bK1 received= rport=+ ttl= maddr=")
     ROW("via", "SIP/2.0/UDP h;received=192.0.2.4;rport=5060",
         "ok host=h type=1 port=0:0 branch= received=192.0.2.4 rport=+5060 ttl= maddr=")
     ROW("via", "SIP/2.0/UDP h;received=1.2.3.4.5",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     ROW("via", "SIP/2.0/UDP h;received=01.2.3.4",
         "ok host=h type=1 port=0:0 branch= received=01.2.3.4 rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP h;received=1.2.3.4;received=1.2.3.4",
-        "error -2 at 31 (400): duplicate Via parameter")
+        "error SP_EINVAL at 31 (400): duplicate Via parameter")
     ROW("via", "SIP/2.0/UDP h;received=1.2.3.4x",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     ROW("via", "SIP/2.0/UDP h;ttl=1;ttl=2",
-        "error -2 at 20 (400): duplicate Via parameter")
+        "error SP_EINVAL at 20 (400): duplicate Via parameter")
     ROW("via", "SIP/2.0/UDP h;branch=a.b;maddr=224.2.0.1",
         "ok host=h type=1 port=0:0 branch=a.b received= rport=- ttl= maddr=224.2.0.1")
     ROW("via", "SIP/2.0/UDP h;rport=5060x",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     ROW("via", "SIP/2.0/UDP h;branch==x",
-        "error -2 at 21 (400): expected parameter value")
+        "error SP_EINVAL at 21 (400): expected parameter value")
     ROW("via", "SIP/2.0/UDP h;branch=x=y",
-        "error -2 at 22 (400): expected ';' between Via parameters")
+        "error SP_EINVAL at 22 (400): expected ';' between Via parameters")
     ROW("via", "SIP/2.0/UDP h;branch=",
-        "error -2 at 21 (400): expected parameter value")
+        "error SP_EINVAL at 21 (400): expected parameter value")
     ROW("via", "SIP/2.0/UDP h;branch",
-        "error -2 at 14 (400): malformed Via parameter")
+        "error SP_EINVAL at 14 (400): malformed Via parameter")
     ROW("via", "SIP/2.0/UDP abcdefghijklmno;branch=x",
         "ok host=abcdefghijklmno type=1 port=0:0 branch=x received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP abcdefghijklmnop;branch=x",
         "ok host=abcdefghijklmnop type=1 port=0:0 branch=x received= rport=- ttl= maddr=")
     ROW("via", "SIP/2.0/UDP abcdefghijklmno-;branch=x",
-        "error -2 at 12 (400): malformed host name")
+        "error SP_EINVAL at 12 (400): malformed host name")
     ROW("via", "SIP/2.0/UDP 192.0.2.4:5060;branch=z9hG4bKnashds7;rport",
         "ok host=192.0.2.4 type=2 port=1:5060 branch=z9hG4bKnashds7 received= rport=+ ttl= maddr=")    /* comma lists: separators, quoted strings and escapes found sixteen
      * bytes a step, and in the tail */

@@ -302,7 +302,7 @@ START_TEST(via_stamp_keeps_every_slice_right)
     ck_assert(sp_str_eq(copy.headers[0].value,
                         SP_LIT("SIP/2.0/UDP host.example.com;branch=z9hG4bKs;rport=5999;received=10.1.1.1")));
     /* too small an output */
-    ck_assert_int_eq(sip_via_stamp(&msg, in, &src, out, len, &copy), -1);
+    ck_assert_int_eq(sip_via_stamp(&msg, in, &src, out, len, &copy), SP_ENOSPC);
     /* same address as sent-by and no rport: nothing to add */
     sip_peer same = fake_peer("host.example.com", 5060, SIP_TP_UDP);
     const char *plain = "OPTIONS sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP 10.1.1.1:5060;branch=z9hG4bKp\r\n"
@@ -365,7 +365,7 @@ START_TEST(salvage_under_guard_page_every_length)
     }
     sip_via via;
     ck_assert_int_gt(sip_stateless_salvage(guard_copy(bad, len), len, &err, out, sizeof out, &via), 0);
-    ck_assert_int_eq(sip_stateless_salvage(guard_copy(bad, len), len, &err, out, 40, &via), -1);
+    ck_assert_int_eq(sip_stateless_salvage(guard_copy(bad, len), len, &err, out, 40, &via), SP_ENOSPC);
     char reason[SIP_STATELESS_REASON_MAX + 1];
     ck_assert_uint_eq(sip_reason_clean("a\r\nb\x01", reason, sizeof reason), 5);
     ck_assert_str_eq(reason, "a  b ");

@@ -1,4 +1,4 @@
-/* sp_json.h - a small streaming JSON writer (events of the agents, output of the program).
+/* sp_json_impl.h - a small streaming JSON writer (events of the agents, output of the program).
  *
  * Commas and nesting are tracked here so callers only say what comes next.
  * Strings are escaped per RFC 8259; bytes that are not valid UTF-8 are
