@@ -7,6 +7,10 @@
 #   make bench        the published figures
 #   make fuzz         every harness under AFL++ for FUZZ_SECONDS each
 #   make install      PREFIX=/usr/local DESTDIR=
+#   make LOOP=poll    the event loop on poll() instead of epoll
+#   make test-poll    the transport suites on the poll() backend
+#   make test-portable  the same with every Linux feature off (the fallbacks)
+#   make test-m32     the unit suites built for 32-bit x86
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -18,7 +22,16 @@ MODULES := base sip sdp msrp transport push
 INCLUDES := $(addprefix -I,$(MODULES)) -Itools -Itests/unit
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
-BASEFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(INCLUDES) -MMD -MP
+# The loop's backend (epoll on Linux, or poll); PLATFORM_DEFS turns platform
+# features off (-DSP_NO_RECVMMSG..., see base/sp_platform.h).
+LOOP    ?= epoll
+ifeq ($(filter epoll poll,$(LOOP)),)
+$(error LOOP must be epoll or poll)
+endif
+LOOP_DEFS := $(if $(filter poll,$(LOOP)),-DSP_NO_EPOLL)
+PLATFORM_DEFS ?=
+
+BASEFLAGS := -std=c11 -D_GNU_SOURCE $(LOOP_DEFS) $(PLATFORM_DEFS) $(WARN) $(INCLUDES) -MMD -MP
 OPT     ?= -O2 -g
 CFLAGS_RELEASE := $(BASEFLAGS) $(OPT) -fPIC
 CFLAGS_ASAN := $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -32,8 +45,9 @@ TEST_HELPER_SRC := $(filter-out $(TEST_SRC),$(sort $(wildcard tests/unit/*.c)))
 FUZZ_SRC := $(filter-out fuzz/replay_main.c,$(sort $(wildcard fuzz/*.c)))
 PUBLIC_HEADERS := $(filter-out %_impl.h,$(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.h))))
 
-CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
+PKG_CONFIG ?= pkg-config
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
 
 # Objects of one flavour: $(call objs,FLAVOUR,SOURCES)
 objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
@@ -50,7 +64,8 @@ REPLAYERS   := $(patsubst fuzz/%.c,$(BUILD)/replay/%,$(FUZZ_SRC))
 AFL_HARNESSES := $(patsubst fuzz/%.c,$(BUILD)/afl/%,$(FUZZ_SRC))
 
 .PHONY: all test test-deps test-unit test-valgrind test-conformance test-integration \
-        test-fuzz-replay demo bench fuzz install clean
+        test-fuzz-replay test-platform test-poll test-portable test-m32 test-plain \
+        demo bench fuzz install clean
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -92,7 +107,7 @@ test-deps:
 
 test: test-deps
 	$(MAKE) all
-	$(MAKE) test-unit test-valgrind test-conformance test-integration test-fuzz-replay
+	$(MAKE) test-unit test-valgrind test-poll test-portable test-m32 test-conformance test-integration test-fuzz-replay
 	@echo "make test: all suites passed"
 
 test-unit: $(ASAN_TESTS)
@@ -100,6 +115,30 @@ test-unit: $(ASAN_TESTS)
 
 test-valgrind: $(PLAIN_TESTS)
 	@tests/run-suites.sh valgrind $(PLAIN_TESTS)
+
+# The suites over the platform seam (the loop, sockets, signals, hashing
+# threads), built again in a tree of their own per configuration.
+PLATFORM_SUITES := $(filter $(addprefix tests/unit/,test_tp_% test_sip_txn_tp% test_sip_txn_net.c \
+                     test_msrp_session% test_msrp_hasher.c),$(TEST_SRC))
+PORTABLE_DEFS := -DSP_NO_EPOLL -DSP_NO_RECVMMSG -DSP_NO_SIGNALFD -DSP_NO_ACCEPT4 -DSP_NO_ERRQUEUE \
+                 -DSP_NO_THREADS
+
+test-platform: $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(PLATFORM_SUITES))
+	@tests/run-suites.sh "asan $(LOOP) $(PLATFORM_DEFS)" $^
+
+test-poll:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/loop-poll LOOP=poll test-platform
+
+test-portable:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/portable PLATFORM_DEFS="$(PORTABLE_DEFS)" test-platform
+
+# 32-bit x86 (gcc-multilib, check for i386): no sanitizers, no valgrind.
+M32_PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(shell $(CC) -m32 -print-multiarch 2>/dev/null)/pkgconfig pkg-config
+test-m32:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/m32 CC="$(CC) -m32" PKG_CONFIG="$(M32_PKG_CONFIG)" test-plain
+
+test-plain: $(PLAIN_TESTS)
+	@tests/run-suites.sh "plain $(CC)" $^
 
 test-conformance: $(BUILD)/asan/sippush
 	@python3 tests/conformance/run.py $(BUILD)/asan/sippush tests/conformance
