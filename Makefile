@@ -31,7 +31,10 @@ endif
 LOOP_DEFS := $(if $(filter poll,$(LOOP)),-DSP_NO_EPOLL)
 PLATFORM_DEFS ?=
 
-BASEFLAGS := -std=c11 -D_GNU_SOURCE $(LOOP_DEFS) $(PLATFORM_DEFS) $(WARN) $(INCLUDES) -MMD -MP
+# 64-bit file offsets and time on 32-bit hosts too: files past 2 GiB, dates past 2038.
+LFS_DEFS := -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
+
+BASEFLAGS := -std=c11 -D_GNU_SOURCE $(LFS_DEFS) $(LOOP_DEFS) $(PLATFORM_DEFS) $(WARN) $(INCLUDES) -MMD -MP
 OPT     ?= -O2 -g
 CFLAGS_RELEASE := $(BASEFLAGS) $(OPT) -fPIC
 CFLAGS_ASAN := $(BASEFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -120,17 +123,16 @@ test-valgrind: $(PLAIN_TESTS)
 # threads), built again in a tree of their own per configuration.
 PLATFORM_SUITES := $(filter $(addprefix tests/unit/,test_tp_% test_sip_txn_tp% test_sip_txn_net.c \
                      test_msrp_session% test_msrp_hasher.c),$(TEST_SRC))
-PORTABLE_DEFS := -DSP_NO_EPOLL -DSP_NO_RECVMMSG -DSP_NO_SIGNALFD -DSP_NO_ACCEPT4 -DSP_NO_ERRQUEUE \
-                 -DSP_NO_THREADS
+PORTABLE_DEFS := -DSP_NO_RECVMMSG -DSP_NO_SIGNALFD -DSP_NO_ACCEPT4 -DSP_NO_ERRQUEUE -DSP_NO_THREADS
 
 test-platform: $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(PLATFORM_SUITES))
-	@tests/run-suites.sh "asan $(LOOP) $(PLATFORM_DEFS)" $^
+	@tests/run-suites.sh "asan LOOP=$(LOOP)$(if $(PLATFORM_DEFS), fallbacks)" $^
 
 test-poll:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/loop-poll LOOP=poll test-platform
 
 test-portable:
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/portable PLATFORM_DEFS="$(PORTABLE_DEFS)" test-platform
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/portable LOOP=poll PLATFORM_DEFS="$(PORTABLE_DEFS)" test-platform
 
 # 32-bit x86 (gcc-multilib, check for i386): no sanitizers, no valgrind.
 M32_PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(shell $(CC) -m32 -print-multiarch 2>/dev/null)/pkgconfig pkg-config
