@@ -11,13 +11,21 @@ need kamailio kamailio
 need tshark tshark
 need valgrind valgrind
 need python3 python3
+# make test-m32: a compiler that builds for i386, and check built for i386.
+m32ok() { echo 'int main(void) { return 0; }' | ${CC:-cc} -m32 -x c - -o /dev/null 2>/dev/null; }
+m32ok || missing="$missing gcc-multilib"
+i386=""
+[ -e /usr/lib/i386-linux-gnu/pkgconfig/check.pc ] || i386="check:i386 libsubunit-dev:i386"
+missing="$missing${i386:+ $i386}"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing test dependencies; install them with:" >&2
+  [ -n "$i386" ] && echo "  sudo dpkg --add-architecture i386 && sudo apt-get update" >&2
   echo "  sudo apt-get install$missing" >&2
   exit 1
 fi
 echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+[ -n "$i386" ] && dpkg --add-architecture i386
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
