@@ -53,7 +53,7 @@ struct tp_loop {
         void *ctx;
     } sig[TP_LOOP_NSIG];
 #if !SP_HAVE_SIGNALFD
-    struct sigaction sigold[TP_LOOP_NSIG]; /* dispositions to restore on free */
+    struct sigaction *sigold; /* TP_LOOP_NSIG dispositions to restore on free, with the pipe */
 #endif
 };
 

@@ -14,6 +14,8 @@
 #include <pthread.h>
 #include <sys/signalfd.h>
 #else
+#include <stdlib.h>
+
 #include "tp_sock_impl.h"
 #endif
 
@@ -98,11 +100,15 @@ static int open_pipe(tp_loop *loop)
     int r = tp_fd_set_flags(p[0], true);
     if (r == 0)
         r = tp_fd_set_flags(p[1], true);
+    if (r == 0 && !(loop->sigold = calloc(TP_LOOP_NSIG, sizeof *loop->sigold)))
+        r = -ENOMEM;
     if (r == 0)
         r = tp_loop_fd_add(loop, p[0], TP_EV_READ, on_sigpipe, NULL);
     if (r < 0) {
         close(p[0]);
         close(p[1]);
+        free(loop->sigold);
+        loop->sigold = NULL;
         return r;
     }
     loop->sigfd = p[0];
@@ -131,14 +137,16 @@ static int watch(tp_loop *loop, int signo)
 static void unwatch_all(tp_loop *loop)
 {
     for (int signo = 1; signo < TP_LOOP_NSIG; signo++) {
-        if (!sigismember(&loop->sigwatched, signo))
+        /* a signal a later loop took over stays with it */
+        if (!sigismember(&loop->sigwatched, signo) || pipe_of[signo] != loop->sigpipe_wr + 1)
             continue;
         sigaction(signo, &loop->sigold[signo], NULL);
-        if (pipe_of[signo] == loop->sigpipe_wr + 1)
-            pipe_of[signo] = 0;
+        pipe_of[signo] = 0;
     }
     close(loop->sigpipe_wr);
     loop->sigpipe_wr = -1;
+    free(loop->sigold);
+    loop->sigold = NULL;
 }
 #endif
 
@@ -165,10 +173,12 @@ void tp_signal_release(tp_loop *loop)
 {
     if (loop->sigfd < 0)
         return;
+    /* Handlers first: one writing into a pipe with no reader would raise
+     * SIGPIPE. */
+    unwatch_all(loop);
     tp_loop_fd_del(loop, loop->sigfd);
     close(loop->sigfd);
     loop->sigfd = -1;
-    unwatch_all(loop);
     sigemptyset(&loop->sigblocked);
     sigemptyset(&loop->sigwatched);
 }
