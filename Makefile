@@ -135,7 +135,7 @@ test-portable:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/portable LOOP=poll PLATFORM_DEFS="$(PORTABLE_DEFS)" test-platform
 
 # 32-bit x86 (gcc-multilib, check for i386): no sanitizers, no valgrind.
-M32_PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(shell $(CC) -m32 -print-multiarch 2>/dev/null)/pkgconfig pkg-config
+M32_PKG_CONFIG = PKG_CONFIG_LIBDIR=/usr/lib/$(shell $(CC) -m32 -print-multiarch 2>/dev/null)/pkgconfig pkg-config
 test-m32:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/m32 CC="$(CC) -m32" PKG_CONFIG="$(M32_PKG_CONFIG)" test-plain
 
