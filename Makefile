@@ -13,6 +13,10 @@
 #
 # Quiet by default (one line per step: CC asan/sip/sip_msg.o); V=1 prints every
 # command in full.
+#   make LOOP=poll    the event loop on poll() instead of epoll
+#   make test-poll    the platform suites on the poll() backend
+#   make test-portable  the same with every Linux feature off (the fallbacks)
+#   make test-m32     the unit suites built for 32-bit x86
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -52,7 +56,19 @@ LAYER_ALL       := $(MODULES) tools tests/unit include
 INCLUDES = $(addprefix -I,$(or $(LAYER_$<),$(LAYER_$(firstword $(subst /, ,$<))),$(LAYER_ALL)))
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
-BASEFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(INCLUDES) -MMD -MP
+# The loop's backend (epoll on Linux, or poll); PLATFORM_DEFS turns platform
+# features off (-DSP_NO_RECVMMSG..., see base/sp_platform.h).
+LOOP    ?= epoll
+ifeq ($(filter epoll poll,$(LOOP)),)
+$(error LOOP must be epoll or poll)
+endif
+LOOP_DEFS := $(if $(filter poll,$(LOOP)),-DSP_NO_EPOLL)
+PLATFORM_DEFS ?=
+
+# 64-bit file offsets and time on 32-bit hosts too: files past 2 GiB, dates past 2038.
+LFS_DEFS := -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
+
+BASEFLAGS := -std=c11 -D_GNU_SOURCE $(LFS_DEFS) $(LOOP_DEFS) $(PLATFORM_DEFS) $(WARN) $(INCLUDES) -MMD -MP
 OPT     ?= -O2 -g
 # Only what the installed headers mark SP_API (base/sp_export.h) leaves the shared object.
 CFLAGS_RELEASE = $(BASEFLAGS) $(OPT) -fPIC -fvisibility=hidden
@@ -73,8 +89,9 @@ PUBLIC_HEADERS := $(filter-out %_impl.h,$(sort $(foreach m,$(MODULES),$(wildcard
 # One header per module for embedders: #include <sippush/sip.h> (sdp.h, msrp.h, push.h).
 UMBRELLA_HEADERS := $(sort $(wildcard include/sippush/*.h))
 
-CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
+PKG_CONFIG ?= pkg-config
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
 
 # Objects of one flavour: $(call objs,FLAVOUR,SOURCES)
 objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
@@ -106,7 +123,8 @@ SLOW_SUITES := test_msrp_1gib test_msrp_frame test_msrp_reassembly test_msrp_ses
                test_msrp_session_big test_msrp_session_wire test_tp_timer test_sha1
 
 .PHONY: all test test-deps test-all test-unit test-valgrind test-conformance test-integration \
-        integration-run test-fuzz-replay demo bench fuzz fuzz-deps fuzz-build install clean FORCE
+        integration-run test-fuzz-replay test-platform test-poll test-portable test-m32 test-plain \
+        demo bench fuzz fuzz-deps fuzz-build install clean FORCE
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -161,9 +179,9 @@ test-deps:
 test: test-deps
 	@$(MAKE) $(call PAR,$(shell echo $$(($(JOBS) + 1)))) test-all
 test-all: integration-run $(call SLOW_FIRST,$(ASAN_VERDICTS) $(VALGRIND_VERDICTS)) $(CONFORMANCE_VERDICTS) \
-          $(REPLAY_VERDICTS)
+          $(REPLAY_VERDICTS) $(PLATFORM_VERDICTS)
 	@$(RUN) summary $(INTEGRATION_VERDICTS) $(ASAN_VERDICTS) $(VALGRIND_VERDICTS) $(CONFORMANCE_VERDICTS) \
-	    $(REPLAY_VERDICTS)
+	    $(REPLAY_VERDICTS) $(PLATFORM_VERDICTS)
 
 test-unit: $(ASAN_VERDICTS)
 	@$(RUN) summary $^
@@ -187,6 +205,37 @@ $(LOGS)/fuzz-replay/%: $(BUILD)/replay/% FORCE
 integration-run: all $(BUILD)/asan/sippush
 	@tests/integration/run.sh $(BUILD) $(LOGS)/integration
 FORCE:
+$(LOGS)/plain/%: $(BUILD)/plain/tests/% FORCE
+	@$(RUN) run check $@ $<
+
+# The other builds of the platform seam, each in a tree of its own and run as
+# one verdict (its log lists its suites): the suites over the seam (the loop,
+# sockets, signals, hashing threads) on poll(), then with every Linux feature
+# off, and every unit suite built for 32-bit x86 (no sanitizers there).
+PLATFORM_SUITES := $(filter $(addprefix tests/unit/,test_tp_% test_sip_txn_tp% test_sip_txn_net.c \
+                     test_msrp_session% test_msrp_hasher.c),$(TEST_SRC))
+PORTABLE_DEFS := -DSP_NO_RECVMMSG -DSP_NO_SIGNALFD -DSP_NO_ACCEPT4 -DSP_NO_ERRQUEUE -DSP_NO_THREADS
+M32_PKG_CONFIG = PKG_CONFIG_LIBDIR=/usr/lib/$(shell $(CC) -m32 -print-multiarch 2>/dev/null)/pkgconfig pkg-config
+PLATFORM_VERDICTS := $(LOGS)/platform/poll $(LOGS)/platform/portable $(LOGS)/platform/m32
+
+test-platform: $(patsubst tests/unit/%.c,$(LOGS)/asan/%,$(PLATFORM_SUITES))
+	@$(RUN) summary $^
+test-plain: $(patsubst $(BUILD)/plain/tests/%,$(LOGS)/plain/%,$(PLAIN_TESTS))
+	@$(RUN) summary $^
+$(LOGS)/platform/poll: FORCE
+	@$(RUN) run command $@ $(MAKE) --no-print-directory BUILD=$(BUILD)/loop-poll LOOP=poll test-platform
+$(LOGS)/platform/portable: FORCE
+	@$(RUN) run command $@ $(MAKE) --no-print-directory BUILD=$(BUILD)/portable LOOP=poll \
+	    PLATFORM_DEFS="$(PORTABLE_DEFS)" test-platform
+$(LOGS)/platform/m32: FORCE
+	@$(RUN) run command $@ $(MAKE) --no-print-directory BUILD=$(BUILD)/m32 CC="$(CC) -m32" \
+	    PKG_CONFIG="$(M32_PKG_CONFIG)" test-plain
+test-poll: $(LOGS)/platform/poll
+	@$(RUN) summary $^
+test-portable: $(LOGS)/platform/portable
+	@$(RUN) summary $^
+test-m32: $(LOGS)/platform/m32
+	@$(RUN) summary $^
 
 # --- fuzzing -------------------------------------------------------------
 

@@ -1,6 +1,9 @@
 /* msrp_hasher.c - see msrp_hasher_impl.h. */
 #include "msrp_hasher_impl.h"
 
+#include "sp_platform.h"
+
+#if SP_HAVE_THREADS
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -139,3 +142,17 @@ void msrp_hasher_cancel(msrp_hasher *h)
 }
 
 size_t msrp_hasher_footprint(void) { return sizeof(msrp_hasher) + (size_t)MSRP_HASH_SLOTS * MSRP_HASH_SLOT; }
+#else
+/* No threads (SP_HAVE_THREADS): the reassembly hashes in line. */
+msrp_hasher *msrp_hasher_start(const sp_sha1_ctx *sha)
+{
+    (void)sha;
+    return NULL;
+}
+
+/* Unreachable: no hasher is ever started. */
+void msrp_hasher_feed(msrp_hasher *h, const void *p, size_t n) { (void)h, (void)p, (void)n; }
+void msrp_hasher_finish(msrp_hasher *h, sp_sha1_ctx *sha) { (void)h, (void)sha; }
+void msrp_hasher_cancel(msrp_hasher *h) { (void)h; }
+size_t msrp_hasher_footprint(void) { return 0; }
+#endif

@@ -22,7 +22,8 @@
 typedef struct msrp_hasher msrp_hasher;
 
 /* A thread continuing the digest in 'sha'; NULL when no thread or memory
- * can be had (the caller then hashes in line). */
+ * can be had, or the build has no threads (SP_HAVE_THREADS, sp_platform.h):
+ * the caller then hashes in line. */
 msrp_hasher *msrp_hasher_start(const sp_sha1_ctx *sha);
 /* The next n bytes of the content, copied. */
 void msrp_hasher_feed(msrp_hasher *h, const void *p, size_t n);

@@ -130,7 +130,7 @@ typedef struct push_psa_result {
     unsigned status;        /* the final response, or the local 408/503, or the refusal's status */
     bool retry;
     const char *reason;     /* static */
-    size_t bytes;           /* body bytes sent */
+    uint64_t bytes;         /* body bytes sent */
     uint64_t chunks;        /* MSRP SENDs that carried them (INVITE); 0 for one request */
     uint64_t ms;            /* request to final response */
 } push_psa_result;

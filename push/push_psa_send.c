@@ -274,7 +274,7 @@ static void invite_done(void *ctx, push_invite_sender *s, const push_invite_resu
     psa_pending *q = ctx;
     push_psa_result res = {.method = PUSH_METHOD_INVITE, .delivered = r->status.outcome == PUSH_OUTCOME_DELIVERED,
                            .status = r->code, .retry = r->status.retry, .reason = r->status.reason,
-                           .bytes = (size_t)r->bytes, .chunks = r->chunks, .ms = r->ms};
+                           .bytes = r->bytes, .chunks = r->chunks, .ms = r->ms};
     q->done(q->ctx, &res);
     pending_drop(q->owner, q); /* the sender goes with it */
 }

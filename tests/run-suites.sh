@@ -15,6 +15,7 @@
 #   valgrind     a check suite under memcheck, no fork; any error or leak fails it.
 #                SIPPUSH_TEST_SHRINK (default 64 here) makes the big-data suites
 #                divide their sizes (tests/unit/big_size.h).
+#   check        a check suite built without sanitizers, run as it is
 #   integration  tests/integration/test_*.py or test_*.sh (CMD is the file)
 #   command      anything else: exit status 0 passes
 set -u
@@ -42,13 +43,14 @@ run_one() {
         *.py) python3 "$@" >"$log" 2>&1 ;;
         *) bash "$@" >"$log" 2>&1 ;;
       esac ;;
+    check) "$@" >"$log" 2>&1 ;;
     command) "$@" >"$log" 2>&1 ;;
     *) echo "run-suites.sh: unknown kind $kind" >&2; exit 2 ;;
   esac
   rc=$?
   detail=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f s", e - s }')
   case $kind in
-    asan|valgrind)
+    asan|valgrind|check)
       line=$(check_line "$log")
       checks=$(sed -nE 's/.*Checks: ([0-9]+).*/\1/p' <<<"$line")
       fails=$(sed -nE 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1+\2/p' <<<"$line")

@@ -1,34 +1,29 @@
-/* tp_loop.c - epoll backend, fd table, deferred calls and the iteration.
- * See tp_loop.h for the order of one iteration. */
+/* tp_loop.c - the portable core of the loop: fd table, deferred calls,
+ * timers and the iteration (see tp_loop.h for its order). Waiting for
+ * readiness is the backend's (tp_loop_impl.h). */
 #include "tp_loop_impl.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #define TP_LOOP_MIN_FDS 64
 
-tp_ms tp_clock_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (tp_ms)ts.tv_sec * 1000u + (tp_ms)ts.tv_nsec / 1000000u;
-}
+tp_ms tp_clock_ms(void) { return sp_clock_ms(); }
 
 tp_loop *tp_loop_new(void)
 {
     tp_loop *loop = calloc(1, sizeof *loop);
     if (!loop)
         return NULL;
-    loop->epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (loop->epfd < 0) {
+    int r = tp_poller_new(loop);
+    if (r < 0) {
         free(loop);
+        errno = -r;
         return NULL;
     }
-    loop->sigfd = -1;
+    loop->sigfd = loop->sigpipe_wr = -1;
     sigemptyset(&loop->sigwatched);
     sigemptyset(&loop->sigblocked);
     loop->deferred.prev = loop->deferred.next = &loop->deferred;
@@ -45,23 +40,9 @@ void tp_loop_free(tp_loop *loop)
     while (loop->deferred.next != &loop->deferred)
         tp_defer_cancel(loop->deferred.next);
     tp_timers_free(&loop->timers);
-    close(loop->epfd);
+    tp_poller_free(loop);
     free(loop->fds);
     free(loop);
-}
-
-static uint32_t to_epoll(unsigned events)
-{
-    return (events & TP_EV_READ ? EPOLLIN : 0u) | (events & TP_EV_WRITE ? EPOLLOUT : 0u);
-}
-
-static int epoll_update(tp_loop *loop, int op, int fd)
-{
-    struct epoll_event ev = {
-        .events = to_epoll(loop->fds[fd].events),
-        .data.u64 = (uint64_t)(uint32_t)fd | (uint64_t)loop->fds[fd].gen << 32,
-    };
-    return epoll_ctl(loop->epfd, op, fd, &ev) == 0 ? 0 : -errno;
 }
 
 int tp_loop_fd_add(tp_loop *loop, int fd, unsigned events, tp_fd_fn fn, void *ctx)
@@ -85,7 +66,7 @@ int tp_loop_fd_add(tp_loop *loop, int fd, unsigned events, tp_fd_fn fn, void *ct
     if (++loop->gen == 0) /* 0 marks a free slot */
         loop->gen = 1;
     *s = (tp_fd_slot){.fn = fn, .ctx = ctx, .events = events, .gen = loop->gen};
-    int r = epoll_update(loop, EPOLL_CTL_ADD, fd);
+    int r = tp_poller_add(loop, fd);
     if (r < 0)
         s->gen = 0;
     return r;
@@ -98,14 +79,14 @@ int tp_loop_fd_set(tp_loop *loop, int fd, unsigned events)
     if (loop->fds[fd].events == events)
         return 0;
     loop->fds[fd].events = events;
-    return epoll_update(loop, EPOLL_CTL_MOD, fd);
+    return tp_poller_set(loop, fd);
 }
 
 void tp_loop_fd_del(tp_loop *loop, int fd)
 {
     if (fd < 0 || (size_t)fd >= loop->nfds || !loop->fds[fd].gen)
         return;
-    epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL);
+    tp_poller_del(loop, fd);
     loop->fds[fd].gen = 0;
 }
 
@@ -195,39 +176,26 @@ static int wait_ms(tp_loop *loop, int max_wait_ms)
     return max_wait_ms >= 0 && (tp_ms)max_wait_ms < until ? max_wait_ms : (int)until;
 }
 
-static unsigned from_epoll(uint32_t ev)
-{
-    unsigned out = 0;
-    if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
-        out |= TP_EV_READ;
-    if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR))
-        out |= TP_EV_WRITE;
-    if (ev & EPOLLERR)
-        out |= TP_EV_ERROR;
-    return out;
-}
-
 int tp_loop_run_once(tp_loop *loop, int max_wait_ms)
 {
     tp_loop_update_time(loop);
     run_deferred(loop);
     if (loop->before_sleep)
         loop->before_sleep(loop, loop->before_sleep_ctx);
-    int n = epoll_wait(loop->epfd, loop->events, TP_LOOP_EVENTS, wait_ms(loop, max_wait_ms));
-    if (n < 0 && errno != EINTR)
-        return -errno;
+    const tp_fired *fired;
+    int n = tp_poller_wait(loop, wait_ms(loop, max_wait_ms), &fired);
+    if (n < 0)
+        return n;
     /* Callbacks see the time the wait ended. */
     tp_loop_update_time(loop);
     tp_ms now = tp_loop_now(loop);
     for (int i = 0; i < n; i++) {
-        int fd = (int)(uint32_t)loop->events[i].data.u64;
-        uint32_t gen = (uint32_t)(loop->events[i].data.u64 >> 32);
+        int fd = fired[i].fd;
         /* An earlier callback of this batch may have removed the fd. */
-        if ((size_t)fd >= loop->nfds || loop->fds[fd].gen != gen)
+        if ((size_t)fd >= loop->nfds || loop->fds[fd].gen != fired[i].gen)
             continue;
         tp_fd_slot *s = &loop->fds[fd];
-        unsigned ev = from_epoll(loop->events[i].events);
-        s->fn(loop, fd, ev, s->ctx);
+        s->fn(loop, fd, fired[i].events, s->ctx);
     }
     tp_timers_advance(&loop->timers, now);
     return 0;

@@ -1,9 +1,10 @@
 /* tp_loop.h - the single-threaded event loop under both push agents.
  *
  * One loop per thread, no locks: file-descriptor readiness callbacks in an
- * fd-indexed table (epoll, level-triggered), millisecond timers in a binary
- * heap (tp_timer.h), deferred calls, a before-sleep hook and signals
- * delivered as events through a signalfd. The loop knows nothing of SIP or
+ * fd-indexed table (level-triggered; epoll on Linux, poll() elsewhere or
+ * with make LOOP=poll), millisecond timers in a binary heap (tp_timer.h),
+ * deferred calls, a before-sleep hook and signals delivered as events
+ * (through a signalfd, or a self-pipe). The loop knows nothing of SIP or
  * MSRP; the sockets on top of it are in tp_udp.h and tp_tcp.h.
  *
  * One iteration (tp_loop_run_once):
@@ -13,7 +14,7 @@
  *      calls are queued);
  *   4. dispatch the ready descriptors, then the timers now due.
  *
- * Ownership: the loop owns its epoll and signal descriptors, its fd table
+ * Ownership: the loop owns its backend's and signal descriptors, its fd table
  * and its timer heap array. Callers own the descriptors they register (the
  * loop never closes them), their tp_timer and tp_defer structs, and every
  * context pointer. Everything registered must be removed (or its owner
@@ -89,17 +90,20 @@ static inline bool tp_defer_queued(const tp_defer *d) { return d->next != NULL; 
 /* Called before every wait (NULL removes it). */
 SP_API void tp_loop_set_before_sleep(tp_loop *loop, tp_loop_fn fn, void *ctx);
 
-/* Delivers 'signo' as an event (fn NULL stops). The signal is blocked in the
- * calling thread and read from a signalfd, so the callback runs in the loop
- * like any other, not in a signal handler. Call before starting other
- * threads, which inherit the mask; a signal sent to a thread that has not
- * blocked it is not seen by the loop. */
+/* Delivers 'signo' as an event (fn NULL stops); the callback runs in the
+ * loop like any other, not in a signal handler. With a signalfd
+ * (SP_HAVE_SIGNALFD) the signal is blocked in the calling thread and read
+ * from the descriptor: call before starting other threads, which inherit the
+ * mask; a signal sent to a thread that has not blocked it is not seen by the
+ * loop. Without one, a handler (SA_RESTART) writes the signal's number into
+ * a pipe the loop reads; the last loop to watch a signal gets it, and
+ * tp_loop_free restores the disposition it found. */
 SP_API int tp_loop_signal(tp_loop *loop, int signo, tp_signal_fn fn, void *ctx);
 
 /* One iteration, waiting at most max_wait_ms (-1: until the next timer or
- * event). Returns 0, or a negative errno when epoll fails. */
+ * event). Returns 0, or a negative errno when the wait fails. */
 SP_API int tp_loop_run_once(tp_loop *loop, int max_wait_ms);
-/* Iterates until tp_loop_stop is called (from a callback) or epoll fails. */
+/* Iterates until tp_loop_stop is called (from a callback) or the wait fails. */
 SP_API int tp_loop_run(tp_loop *loop);
 /* Makes tp_loop_run return after the current iteration. */
 SP_API void tp_loop_stop(tp_loop *loop);

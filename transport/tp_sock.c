@@ -2,16 +2,59 @@
 #include "tp_sock_impl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "sp_platform.h"
+
+int tp_fd_set_flags(int fd, bool nonblock)
+{
+    int fl = nonblock ? fcntl(fd, F_GETFL) : 0;
+    if (fl < 0 || (nonblock && fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) || fcntl(fd, F_SETFD, FD_CLOEXEC) != 0)
+        return -errno;
+    return 0;
+}
+
+#if !SP_HAVE_ACCEPT4
+/* A descriptor just made, given its flags; closed if they cannot be set. */
+static int with_flags(int fd, bool nonblock)
+{
+    int r = fd >= 0 ? tp_fd_set_flags(fd, nonblock) : 0;
+    if (r < 0) {
+        close(fd);
+        errno = -r;
+        return -1;
+    }
+    return fd;
+}
+#endif
+
+int tp_sock_socket(int family, int type)
+{
+#if SP_HAVE_ACCEPT4
+    return socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+#else
+    return with_flags(socket(family, type, 0), true);
+#endif
+}
+
+int tp_sock_accept(int fd, struct sockaddr *peer, socklen_t *len, bool nonblock)
+{
+#if SP_HAVE_ACCEPT4
+    return accept4(fd, peer, len, SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0));
+#else
+    return with_flags(accept(fd, peer, len), nonblock);
+#endif
+}
 
 int tp_sock_open(const tp_addr *addr, int type, int *fd)
 {
     int family = tp_addr_family(addr);
     if (family != AF_INET && family != AF_INET6)
         return -EAFNOSUPPORT;
-    int s = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int s = tp_sock_socket(family, type);
     if (s < 0)
         return -errno;
     if (family == AF_INET6) {

@@ -250,7 +250,7 @@ static bool refuse_without_descriptor(tp_tcp *t, int listen_fd)
         return false;
     close(t->spare_fd);
     t->spare_fd = -1;
-    int s = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    int s = tp_sock_accept(listen_fd, NULL, NULL, false);
     if (s >= 0) {
         t->stats.refused++;
         refuse(s);
@@ -280,7 +280,7 @@ static void on_listen_event(tp_loop *loop, int fd, unsigned events, void *ctx)
     for (int i = 0; i < TP_ACCEPTS_PER_EVENT; i++) {
         struct sockaddr_storage ss;
         socklen_t len = sizeof ss;
-        int s = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int s = tp_sock_accept(fd, (struct sockaddr *)&ss, &len, true);
         if (s < 0) {
             if ((errno == EMFILE || errno == ENFILE) && refuse_without_descriptor(t, fd))
                 continue;

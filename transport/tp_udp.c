@@ -2,7 +2,6 @@
 #include "tp_udp.h"
 
 #include <errno.h>
-#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -10,7 +9,43 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "sp_platform.h"
 #include "tp_sock_impl.h"
+
+#if SP_HAVE_ERRQUEUE
+#include <linux/errqueue.h>
+#endif
+
+#if SP_HAVE_RECVMMSG
+typedef struct mmsghdr tp_mmsg;
+
+static int recv_batch(int fd, tp_mmsg *m, unsigned n) { return recvmmsg(fd, m, n, MSG_DONTWAIT, NULL); }
+static int send_batch(int fd, tp_mmsg *m, unsigned n) { return sendmmsg(fd, m, n, MSG_DONTWAIT | MSG_NOSIGNAL); }
+#else
+/* What recvmmsg and sendmmsg take, for one recvmsg or sendmsg a datagram. */
+typedef struct {
+    struct msghdr msg_hdr;
+    unsigned msg_len;
+} tp_mmsg;
+
+/* As recvmmsg/sendmmsg: the datagrams done, or -1 (errno) when the first
+ * one fails. */
+static int recv_batch(int fd, tp_mmsg *m, unsigned n)
+{
+    unsigned i = 0;
+    for (ssize_t r; i < n && (r = recvmsg(fd, &m[i].msg_hdr, MSG_DONTWAIT)) >= 0; i++)
+        m[i].msg_len = (unsigned)r;
+    return i ? (int)i : -1;
+}
+
+static int send_batch(int fd, tp_mmsg *m, unsigned n)
+{
+    unsigned i = 0;
+    for (ssize_t r; i < n && (r = sendmsg(fd, &m[i].msg_hdr, MSG_DONTWAIT | MSG_NOSIGNAL)) >= 0; i++)
+        m[i].msg_len = (unsigned)r;
+    return i ? (int)i : -1;
+}
+#endif
 
 /* recvmmsg rounds per readiness event, so one busy socket cannot starve
  * the others sharing the loop. */
@@ -30,14 +65,14 @@ struct tp_udp {
     bool closed; /* closed from a callback: freed when the dispatch unwinds */
 
     char *rx_buf; /* rx_batch slots of max_datagram bytes */
-    struct mmsghdr *rx_msgs;
+    tp_mmsg *rx_msgs;
     struct iovec *rx_iov;
     tp_addr *rx_peers;
 
     char *tx_buf; /* queued datagrams, back to back */
     size_t tx_used;
     unsigned tx_count;
-    struct mmsghdr *tx_msgs;
+    tp_mmsg *tx_msgs;
     struct iovec *tx_iov;
     tp_addr *tx_peers;
     tp_defer tx_flush;
@@ -74,6 +109,7 @@ static bool is_async_error(int err)
            err == ENETDOWN || err == EPROTO;
 }
 
+#if SP_HAVE_ERRQUEUE
 static void read_errqueue(tp_udp *u)
 {
     for (int i = 0; i < TP_UDP_ERRQ_MAX && !u->closed; i++) {
@@ -106,6 +142,16 @@ static void read_errqueue(tp_udp *u)
         }
     }
 }
+#else
+/* No error queue: an unconnected socket is told of no ICMP report. An
+ * error pending all the same is taken, so the wait does not spin on it. */
+static void read_errqueue(tp_udp *u)
+{
+    int err;
+    socklen_t len = sizeof err;
+    getsockopt(u->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+}
+#endif
 
 static void read_datagrams(tp_udp *u)
 {
@@ -115,7 +161,7 @@ static void read_datagrams(tp_udp *u)
             u->rx_msgs[i].msg_hdr.msg_namelen = sizeof u->rx_peers[i].ss;
             u->rx_msgs[i].msg_hdr.msg_flags = 0;
         }
-        int n = recvmmsg(u->fd, u->rx_msgs, batch, MSG_DONTWAIT, NULL);
+        int n = recv_batch(u->fd, u->rx_msgs, batch);
         if (n < 0) {
             if (is_async_error(errno))
                 continue; /* the report is also in the error queue */
@@ -212,12 +258,14 @@ int tp_udp_open(tp_loop *loop, const tp_addr *bind, const tp_udp_config *cfg, tp
     }
     int r = tp_sock_open(bind, SOCK_DGRAM, &u->fd);
     if (r == 0) {
+#if SP_HAVE_ERRQUEUE
         int on = 1;
         /* §18.4: learn of ICMP errors for datagrams sent unconnected. */
         if (tp_addr_family(bind) == AF_INET6)
             setsockopt(u->fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof on);
         else
             setsockopt(u->fd, SOL_IP, IP_RECVERR, &on, sizeof on);
+#endif
         if (cfg->rcvbuf > 0)
             setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &cfg->rcvbuf, sizeof cfg->rcvbuf);
         if (cfg->sndbuf > 0)
@@ -319,7 +367,7 @@ static void flush_queue(tp_udp *u, tp_addr *refused, int *errs, unsigned *nrefus
     unsigned sent = 0;
     int retried = 0;
     while (sent < u->tx_count) {
-        int n = sendmmsg(u->fd, u->tx_msgs + sent, u->tx_count - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+        int n = send_batch(u->fd, u->tx_msgs + sent, u->tx_count - sent);
         if (n > 0) {
             sent += (unsigned)n;
             u->stats.tx += (unsigned)n;

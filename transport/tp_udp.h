@@ -2,13 +2,16 @@
  *
  * Datagrams arrive whole, with the peer address (what RFC 3261 §18.2.1
  * "received" and RFC 3581 "rport" are filled from), read in batches with
- * recvmmsg. Sending is either immediate (tp_udp_send) or queued and flushed
- * with one sendmmsg after the current dispatch (tp_udp_queue): the latter is
- * what a transaction layer answering many requests per wake-up wants.
+ * recvmmsg (one recvmsg a datagram without it, SP_HAVE_RECVMMSG). Sending is
+ * either immediate (tp_udp_send) or queued and flushed with one sendmmsg
+ * after the current dispatch (tp_udp_queue): the latter is what a
+ * transaction layer answering many requests per wake-up wants.
  *
  * ICMP errors (port/host unreachable...) are read from the socket's error
  * queue and reported with the destination they concern (RFC 3261 §18.4), as
- * a negative errno the transaction layer maps to 503 (§8.1.3.1).
+ * a negative errno the transaction layer maps to 503 (§8.1.3.1). A build
+ * without the error queue (SP_HAVE_ERRQUEUE) reports none: transactions to
+ * a closed port then end by their timers.
  *
  * UDP is lossy: a datagram the kernel cannot take now (-EAGAIN) is dropped
  * and counted, never buffered without bound; SIP retransmits. One it

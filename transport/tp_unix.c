@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "tp_sock_impl.h"
 #include "tp_unix.h"
 
 struct tp_unix_conn {
@@ -170,7 +171,7 @@ static void on_accept(tp_loop *loop, int fd, unsigned events, void *ctx)
 {
     (void)events;
     tp_unix *s = ctx;
-    int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int cfd = tp_sock_accept(fd, NULL, NULL, true);
     if (cfd < 0)
         return;
     tp_unix_conn *c = calloc(1, sizeof *c);
@@ -207,7 +208,7 @@ static int claim_path(const struct sockaddr_un *sun)
         return errno == ENOENT ? 0 : -errno;
     if (!S_ISSOCK(st.st_mode))
         return -EEXIST;
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = tp_sock_socket(AF_UNIX, SOCK_STREAM);
     if (fd < 0)
         return -errno;
     int rc = connect(fd, (const struct sockaddr *)sun, sizeof *sun), err = errno;
@@ -226,7 +227,7 @@ static int listen_at(tp_unix *s)
     int rc = claim_path(&sun);
     if (rc != 0)
         return rc;
-    s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    s->fd = tp_sock_socket(AF_UNIX, SOCK_STREAM);
     if (s->fd < 0)
         return -errno;
     /* the file is born owner-only: no moment where the umask's mode is on it */

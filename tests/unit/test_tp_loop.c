@@ -1,8 +1,11 @@
 /* test_tp_loop.c - the event loop: deferred calls, the before-sleep hook,
- * descriptor dispatch (and removal during it), timers on the real clock,
- * SIGTERM/SIGINT as events for a clean shutdown. */
+ * descriptor dispatch (and removal during it, and many descriptors added
+ * and removed out of order), timers on the real clock, SIGTERM/SIGINT as
+ * events for a clean shutdown. The suite runs on each backend (epoll,
+ * poll) and with the signal self-pipe (make test-poll, test-portable). */
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -201,6 +204,89 @@ START_TEST(fd_removed_during_dispatch_gets_no_event)
 }
 END_TEST
 
+#define MANY 150 /* more than one epoll_wait reports, more than the tables start with */
+
+typedef struct many {
+    int fds[MANY][2];
+    int events[MANY];
+} many;
+
+static void on_many(tp_loop *loop, int fd, unsigned events, void *ctx)
+{
+    (void)loop;
+    ck_assert(events & TP_EV_READ);
+    int *count = ctx;
+    char c;
+    ck_assert_int_eq(read(fd, &c, 1), 1);
+    (*count)++;
+}
+
+/* Runs the loop until 'want' events arrived (a wait reports a bounded
+ * number), then once more to see that nothing else comes. */
+static void drain(tp_loop *loop, const many *m, int want)
+{
+    int got = 0;
+    for (int round = 0; round < 20 && got < want; round++) {
+        tp_loop_run_once(loop, 1000);
+        got = 0;
+        for (int i = 0; i < MANY; i++)
+            got += m->events[i];
+    }
+    ck_assert_int_eq(got, want);
+    tp_loop_run_once(loop, 20);
+    got = 0;
+    for (int i = 0; i < MANY; i++)
+        got += m->events[i];
+    ck_assert_int_eq(got, want);
+}
+
+static void write_all(const many *m)
+{
+    for (int i = 0; i < MANY; i++)
+        ck_assert_int_eq(write(m->fds[i][1], "x", 1), 1);
+}
+
+START_TEST(many_descriptors_added_and_removed_out_of_order)
+{
+    tp_loop *loop = tp_loop_new();
+    static many m;
+    memset(&m, 0, sizeof m);
+    for (int i = 0; i < MANY; i++) {
+        ck_assert_int_eq(pipe(m.fds[i]), 0);
+        ck_assert_int_eq(tp_loop_fd_add(loop, m.fds[i][0], TP_EV_READ, on_many, &m.events[i]), 0);
+    }
+    write_all(&m);
+    drain(loop, &m, MANY);
+    for (int i = 0; i < MANY; i++)
+        ck_assert_int_eq(m.events[i], 1);
+
+    /* Every third one removed, from the middle first: the others keep
+     * their events, the removed ones get none though readable. */
+    int removed = 0;
+    for (int i = MANY / 2; i < MANY + MANY / 2; i++)
+        if ((i % MANY) % 3 == 0) {
+            tp_loop_fd_del(loop, m.fds[i % MANY][0]);
+            removed++;
+        }
+    write_all(&m);
+    drain(loop, &m, 2 * MANY - removed);
+    for (int i = 0; i < MANY; i++)
+        ck_assert_int_eq(m.events[i], i % 3 == 0 ? 1 : 2);
+
+    /* Back again: the byte left in each fires once. */
+    for (int i = 0; i < MANY; i += 3)
+        ck_assert_int_eq(tp_loop_fd_add(loop, m.fds[i][0], TP_EV_READ, on_many, &m.events[i]), 0);
+    drain(loop, &m, 2 * MANY);
+    for (int i = 0; i < MANY; i++) {
+        ck_assert_int_eq(m.events[i], 2);
+        tp_loop_fd_del(loop, m.fds[i][0]);
+        close(m.fds[i][0]);
+        close(m.fds[i][1]);
+    }
+    tp_loop_free(loop);
+}
+END_TEST
+
 typedef struct clocked {
     tp_loop *loop;
     tp_timer t;
@@ -262,6 +348,8 @@ static void on_watchdog(tp_timer *t, void *ctx)
 
 static void shutdown_on(int signo)
 {
+    struct sigaction before;
+    ck_assert_int_eq(sigaction(signo, NULL, &before), 0);
     tp_loop *loop = tp_loop_new();
     shutdown_ctx s = {0};
     ck_assert_int_eq(tp_loop_signal(loop, SIGTERM, on_signal, &s), 0);
@@ -281,6 +369,10 @@ static void shutdown_on(int signo)
     pthread_sigmask(SIG_BLOCK, NULL, &now);
     ck_assert(!sigismember(&now, SIGTERM));
     ck_assert(!sigismember(&now, SIGINT));
+    /* and their disposition is the one found (a self-pipe's handler is gone) */
+    struct sigaction after;
+    ck_assert_int_eq(sigaction(signo, NULL, &after), 0);
+    ck_assert(after.sa_handler == before.sa_handler);
 }
 
 START_TEST(sigterm_stops_the_loop) { shutdown_on(SIGTERM); }
@@ -296,6 +388,7 @@ static Suite *tp_loop_suite(void)
     tcase_add_test(tc, deferred_calls_run_in_order_after_dispatch);
     tcase_add_test(tc, before_sleep_runs_every_iteration);
     tcase_add_test(tc, fd_removed_during_dispatch_gets_no_event);
+    tcase_add_test(tc, many_descriptors_added_and_removed_out_of_order);
     tcase_add_test(tc, loop_timer_fires_on_the_real_clock);
     tcase_add_test(tc, sigterm_stops_the_loop);
     tcase_add_test(tc, sigint_stops_the_loop);
