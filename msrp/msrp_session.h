@@ -1,10 +1,11 @@
-/* msrp_session.h - MSRP sessions over TCP on the event loop (RFC 4975):
- * whole messages sent in chunks and received by reassembly, with
- * transaction responses and REPORTs.
+/* msrp_session.h - MSRP sessions over TCP (RFC 4975): whole messages
+ * sent in chunks and received by reassembly, with transaction responses
+ * and REPORTs.
  *
- * An msrp_endpoint is the MSRP side of one agent: one tp_tcp set (its
- * listener, the connections it opens and accepts) and the sessions living
- * on them. A session is bound to its local URI (a fresh random session-id)
+ * An msrp_endpoint is the MSRP side of one agent: the connections it
+ * opens and accepts and the sessions living on them. It does no I/O of its
+ * own: its environment (msrp_env.h) writes, connects, listens and keeps
+ * the timers; msrp_tp.h binds it to the event loop. A session is bound to its local URI (a fresh random session-id)
  * and the peer's path from SDP a=path. The a=setup negotiation (RFC 4145,
  * RFC 6135) decides which end opens the connection: an active session
  * connects (or reuses an open connection to the same address, §5.4) and
@@ -59,10 +60,8 @@
 #include "msrp_hdr.h"
 #include "msrp_reassembly.h"
 #include "msrp_sink.h"
+#include "msrp_env.h"
 #include "sp_str.h"
-#include "tp_addr.h"
-#include "tp_loop.h"
-#include "tp_tcp.h"
 
 #define MSRP_CHUNK_DEFAULT 2048u          /* body bytes per SEND (RFC 4975 §7.1.1) */
 #define MSRP_CHUNK_MAX (1u << 20)         /* largest chunk_size accepted */
@@ -79,7 +78,6 @@
 #define MSRP_CONTENT_TYPE_MAX 128         /* bytes of a sent message's Content-Type */
 #define MSRP_ACCEPT_MAX 256               /* bytes of the accepted types list */
 
-typedef struct msrp_endpoint msrp_endpoint;
 typedef struct msrp_session msrp_session;
 
 typedef enum msrp_setup {
@@ -174,13 +172,10 @@ void msrp_message_init(msrp_message *m);
 
 /* --- endpoint ----------------------------------------------------------- */
 
-/* limits may be NULL for the transport defaults. 0 or a negative errno. */
-int msrp_endpoint_new(tp_loop *loop, const tp_tcp_limits *limits, msrp_endpoint **out);
-/* Closes every connection; the sessions must have been freed. */
+/* Made on an environment (msrp_endpoint_new_env, msrp_env.h) or on the
+ * event loop (msrp_endpoint_new, msrp_tp.h). Closes every connection; the
+ * sessions must have been freed. */
 void msrp_endpoint_free(msrp_endpoint *ep);
-/* Accepts connections for passive sessions on 'bind'. */
-int msrp_endpoint_listen(msrp_endpoint *ep, const tp_addr *bind, tp_addr *bound);
-tp_tcp *msrp_endpoint_tcp(const msrp_endpoint *ep);
 
 /* --- sessions ----------------------------------------------------------- */
 

@@ -13,6 +13,7 @@
 #include "check_main.h"
 #include "msrp_frame.h"
 #include "msrp_pair.h"
+#include "msrp_tp.h"
 
 typedef struct peer {
     tp_loop *loop;

@@ -12,6 +12,7 @@
 
 #include "check_main.h"
 #include "msrp_testdir.h"
+#include "msrp_tp.h"
 #include "push_loop.h"
 #include "sp_sha1.h"
 
