@@ -11,6 +11,7 @@
 
 #include "check_main.h"
 #include "msrp_frame.h"
+#include "msrp_tp.h"
 #include "msrp_uri.h"
 #include "msrp_wire.h"
 #include "sp_sha1.h"
