@@ -131,7 +131,10 @@ typedef struct msrp_session_config {
                                    the last chunk's 200, else MSRP_EV_SEND_FAILED with
                                    status 408; 0: MSRP_REPORT_TIMEOUT_MS */
     /* receiving */
-    const char *rx_dir;       /* NULL: memory sinks; else file sinks committed there */
+    const msrp_sink_ops *rx_sink; /* the sink incoming messages go to (msrp_sink.h), opened
+                                     with rx_sink_ctx for each; NULL: the built-in ones below */
+    void *rx_sink_ctx;
+    const char *rx_dir;       /* without rx_sink: NULL: memory sinks; else file sinks committed there */
     msrp_sink_head_fn rx_head; /* with rx_dir: the head left out of the file (a CPIM
                                  envelope's headers; msrp_sink_file_strip_head) */
     void *rx_head_ctx;
