@@ -61,7 +61,7 @@ struct msrp_out {
     uint64_t acked;        /* bytes acknowledged by 200 */
     uint64_t clear_to;     /* no seven hyphens start before this position */
     uint32_t inflight;     /* transactions unanswered */
-    uint64_t report_due;      /* acks_done: when the success REPORT is late */
+    uint64_t report_due;   /* acks_done: when the success REPORT is late */
     msrp_ranges *reported; /* success REPORT pieces so far (§7.1.2: a receiver may
                               confirm a message in parts); allocated with the
                               first piece that does not cover it alone */
@@ -123,7 +123,7 @@ struct msrp_session {
     uint64_t id;            /* the cookie of its timer */
     uint64_t timer;         /* the env's handle of the armed timer, 0: none */
     uint64_t timer_due;
-    msrp_defer pump;                 /* sends what answered transactions made room for */
+    msrp_defer pump;        /* sends what answered transactions made room for */
     char *refused;          /* content types refused with 415, NUL-separated */
     size_t refused_len;
     /* receiving */
@@ -195,9 +195,9 @@ void msrp_defer_init(msrp_defer *d, void (*fn)(void *ctx), void *ctx);
 void msrp_defer_queue(msrp_endpoint *ep, msrp_defer *d);
 void msrp_defer_cancel(msrp_defer *d);
 static inline uint64_t msrp_endpoint_now(const msrp_endpoint *ep) { return ep->env.now_ms(ep->env.ctx); }
-/* Closes the connection through the environment (after the dispatch when
- * inside one is not safe: callers use broken/ending and the flush) and
- * fails its sessions; mc is freed. */
+/* Closes the connection through the environment and fails its sessions;
+ * mc is freed. Never from inside the connection's own dispatch: that sets
+ * broken or ending, and the deferred flush closes. */
 void msrp_conn_close(msrp_conn *mc, msrp_close_how how);
 
 /* msrp_conn.c */
