@@ -69,8 +69,8 @@ typedef struct msrp_sink_ops {
      * of order, RFC 4975 §7.3.1); a byte may be written twice. */
     int (*write)(msrp_sink *s, uint64_t offset, const void *data, size_t len);
     /* Reads back what was written (the SHA-1 of content that came out of
-     * order is computed from it once complete); NULL: cannot (such content
-     * then fails verification when the offer gave a hash). */
+     * order is computed from it once complete); NULL: cannot, and such
+     * content is refused with 413 ("cannot read the message back"). */
     long (*read)(msrp_sink *s, uint64_t offset, void *buf, size_t len);
     /* Makes the content final at exactly size bytes (gaps read as zeros). */
     int (*commit)(msrp_sink *s, uint64_t size);

@@ -2,8 +2,8 @@
  * no socket at all: bytes written by one endpoint are fed to the other by
  * the test, timers run on a fake clock. A chunked transfer with a success
  * REPORT, a transaction that times out and a connection that never opens,
- * and a passive endpoint accepting connections (binding by To-Path and
- * From-Path, 506 and 403). */
+ * a passive endpoint accepting connections (binding by To-Path and
+ * From-Path, 506 and 403), and back-pressure. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +21,7 @@ typedef struct fake_conn {
     msrp_conn *mc;
     char *out; /* everything written, in order */
     size_t out_len, fed; /* fed: bytes already given to the peer */
+    size_t drained;      /* bytes the fake kernel took (back-pressure) */
     bool closed;
     msrp_close_how how;
 } fake_conn;
@@ -42,8 +43,7 @@ typedef struct fake_env {
     size_t nconns;
     char connect_host[64];
     uint16_t connect_port;
-    bool refuse_writes_over; /* can_write is false past 'write_budget' bytes */
-    size_t write_budget;
+    size_t write_budget;     /* can_write is false with this many bytes not drained; 0: never */
     fake_timer timers[MAX_TIMERS];
     size_t ntimers;
     uint64_t next_timer;
@@ -114,7 +114,7 @@ static bool env_can_write(void *ctx, uint64_t conn)
 {
     fake_env *f = ctx;
     fake_conn *c = conn_by_handle(f, conn);
-    return !f->refuse_writes_over || c->out_len - c->fed < f->write_budget;
+    return !f->write_budget || c->out_len - c->drained < f->write_budget;
 }
 
 static void env_close(void *ctx, uint64_t conn, msrp_close_how how)
@@ -256,10 +256,11 @@ static size_t count(const char *hay, size_t n, const char *needle)
     return k;
 }
 
-static msrp_session *session(fake_env *f, msrp_setup setup, uint16_t port)
+static msrp_session *session_chunked(fake_env *f, msrp_setup setup, uint16_t port, uint32_t chunk)
 {
     msrp_session_config cfg;
     msrp_session_config_default(&cfg);
+    cfg.chunk_size = chunk;
     cfg.setup = setup;
     cfg.local_port = port;
     cfg.on_event = on_event;
@@ -267,6 +268,11 @@ static msrp_session *session(fake_env *f, msrp_setup setup, uint16_t port)
     msrp_session *s;
     ck_assert_int_eq(msrp_session_new(f->ep, &cfg, &s), 0);
     return s;
+}
+
+static msrp_session *session(fake_env *f, msrp_setup setup, uint16_t port)
+{
+    return session_chunked(f, setup, port, 0);
 }
 
 START_TEST(chunked_transfer_with_success_report)
@@ -386,6 +392,50 @@ START_TEST(transaction_and_connection_timeouts)
 }
 END_TEST
 
+/* Back-pressure: once can_write turns false the sender stops, and goes on
+ * only when told the queue drained (msrp_conn_writable). */
+START_TEST(back_pressure_waits_for_writable)
+{
+    uint64_t now = 1;
+    fake_env a;
+    fake_init(&a, &now);
+    a.write_budget = 4096;
+    msrp_session *tx = session_chunked(&a, MSRP_SETUP_ACTIVE, 2856, 65536);
+    ck_assert_int_eq(msrp_session_set_peer(tx, SP_LIT("msrp://127.0.0.1:2855/abcdef;tcp")), 0);
+    ck_assert_int_eq(msrp_session_start(tx), 0);
+    enum { SIZE = 2 << 20, CHUNKS = SIZE / 65536 };
+    char *d = calloc(1, SIZE);
+    msrp_message m;
+    msrp_message_init(&m);
+    m.content_type = SP_LIT("application/octet-stream");
+    m.data = d;
+    m.size = SIZE;
+    ck_assert_int_eq(msrp_session_send(tx, &m, NULL), 0);
+    fake_conn *c = &a.conns[0];
+    msrp_conn_opened(c->mc);
+    /* Chunks go out a batch (a few hundred KiB) per write; past the budget
+     * the sender stops. */
+    size_t sends = count(c->out, c->out_len, " SEND\r\n");
+    ck_assert_uint_gt(sends, 0);
+    ck_assert_uint_lt(sends, CHUNKS);
+    for (int rounds = 0; sends < CHUNKS; rounds++) {
+        ck_assert_int_lt(rounds, CHUNKS);
+        c->drained = c->out_len; /* the queue drains: nothing goes until told */
+        dones_run(&a);
+        ck_assert_uint_eq(count(c->out, c->out_len, " SEND\r\n"), sends);
+        msrp_conn_writable(c->mc);
+        size_t more = count(c->out, c->out_len, " SEND\r\n");
+        ck_assert_uint_gt(more, sends);
+        sends = more;
+    }
+    ck_assert_uint_eq(sends, CHUNKS);
+    dones_run(&a);
+    msrp_session_free(tx);
+    fake_free(&a);
+    free(d);
+}
+END_TEST
+
 static size_t send_text(char *buf, size_t cap, const char *tid, sp_str to, const char *from, const char *body)
 {
     int n = snprintf(buf, cap,
@@ -462,6 +512,7 @@ static Suite *msrp_env_suite(void)
     tcase_add_test(tc, chunked_transfer_with_success_report);
     tcase_add_test(tc, transaction_and_connection_timeouts);
     tcase_add_test(tc, passive_accept_binds_by_paths);
+    tcase_add_test(tc, back_pressure_waits_for_writable);
     suite_add_tcase(s, tc);
     return s;
 }
