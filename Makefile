@@ -43,14 +43,15 @@ MODULES := base sip sdp msrp transport push
 # Each library module sees only the folders below it, so the compiler enforces the layering; a
 # file's folder picks its list (LAYER_<folder>, or LAYER_<file> for a single file). Everything
 # else (tools/, tests/, fuzz/) sees every folder.
-# msrp/ and push/ still see transport/: msrp_session.h includes tp_addr.h, tp_loop.h and tp_tcp.h
-# (push/ through push_invite.h); sip_txn_tp.c binds the transaction layer to the event loop.
+# Only the two bindings to the event loop see transport/: sip_txn_tp.c (transactions) and
+# msrp_tp.c (the MSRP endpoint's environment).
 LAYER_base      := base
 LAYER_sip       := base sip
 LAYER_sdp       := base sdp
-LAYER_msrp      := base msrp transport
+LAYER_msrp      := base msrp
+LAYER_msrp/msrp_tp.c := base msrp transport
 LAYER_transport := base transport
-LAYER_push      := base sip sdp msrp transport
+LAYER_push      := base sip sdp msrp
 LAYER_sip/sip_txn_tp.c := base sip transport
 LAYER_ALL       := $(MODULES) tools tests/unit include
 INCLUDES = $(addprefix -I,$(or $(LAYER_$<),$(LAYER_$(firstword $(subst /, ,$<))),$(LAYER_ALL)))

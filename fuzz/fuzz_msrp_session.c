@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "msrp_session.h"
+#include "msrp_tp.h"
 #include "sp_sha1.h"
 
 #define PEER_URI "msrp://198.51.100.7:7654/a3cd20b8ae7f;tcp"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "msrp_tp.h"
 #include "push_invite_receiver.h"
 #include "tp_loop.h"
 

@@ -10,35 +10,51 @@
 
 /* --- output ------------------------------------------------------------- */
 
+/* Writes one copied buffer; a refusal (the peer does not read: over the
+ * environment's queue limit) breaks the connection, closed after the
+ * dispatch. */
+static void conn_send(msrp_conn *mc, const char *p, size_t n)
+{
+    const msrp_env *env = &mc->ep->env;
+    if (!mc->handle || mc->broken)
+        return;
+    if (env->write(env->ctx, mc->handle, &(msrp_seg){p, n, false}, 1, NULL, NULL) < 0) {
+        mc->broken = true;
+        msrp_defer_queue(mc->ep, &mc->flush);
+    }
+}
+
 void msrp_conn_flush(msrp_conn *mc)
 {
-    tp_defer_cancel(&mc->flush);
+    if (!mc->broken && !mc->ending)
+        msrp_defer_cancel(&mc->flush);
     if (mc->broken)
         mc->out_len = 0;
     if (!mc->out_len)
         return;
-    if (mc->tc && tp_conn_send(mc->tc, mc->out, mc->out_len) < 0)
-        tp_conn_close(mc->tc); /* over max_tx: the peer does not read */
+    conn_send(mc, mc->out, mc->out_len);
     mc->out_len = 0;
 }
 
 void msrp_conn_on_flush(void *ctx)
 {
     msrp_conn *mc = ctx;
-    if (mc->broken && mc->tc)
-        tp_conn_close(mc->tc); /* frees mc through on_close */
-    else
-        msrp_conn_flush(mc);
+    bool ending = mc->ending && !mc->broken;
+    msrp_conn_flush(mc);
+    if (mc->broken)
+        msrp_conn_close(mc, MSRP_CLOSE_NOW); /* frees mc */
+    else if (ending)
+        msrp_conn_close(mc, MSRP_CLOSE_END);
 }
 
 void msrp_conn_queue(msrp_conn *mc, const char *p, size_t n)
 {
-    if (!mc->tc)
+    if (!mc->handle)
         return;
     if (!mc->out) {
         mc->out = malloc(MSRP_CONN_OUT_FLUSH);
         if (!mc->out) {
-            tp_conn_send(mc->tc, p, n);
+            conn_send(mc, p, n);
             return;
         }
         mc->out_cap = MSRP_CONN_OUT_FLUSH;
@@ -46,12 +62,12 @@ void msrp_conn_queue(msrp_conn *mc, const char *p, size_t n)
     if (n > mc->out_cap - mc->out_len)
         msrp_conn_flush(mc);
     if (n > mc->out_cap) {
-        tp_conn_send(mc->tc, p, n);
+        conn_send(mc, p, n);
         return;
     }
     memcpy(mc->out + mc->out_len, p, n);
     mc->out_len += n;
-    tp_loop_defer(mc->ep->loop, &mc->flush);
+    msrp_defer_queue(mc->ep, &mc->flush);
 }
 
 void msrp_conn_tid(msrp_conn *mc, char tid[MSRP_TID_LEN])
@@ -207,8 +223,10 @@ static void begin_request(msrp_conn *mc, const msrp_head *h)
             /* §5.4: the connection is not the negotiated peer's. */
             f->failure_report = MSRP_REPORT_YES;
             msrp_conn_respond(mc, 403, "Not The Negotiated Peer", local);
-            msrp_conn_flush(mc);
-            tp_conn_end(mc->tc);
+            /* Closed once the 403 is out, after the dispatch; nothing
+             * more is read from it. */
+            mc->ending = true;
+            msrp_defer_queue(mc->ep, &mc->flush);
             return;
         }
         msrp_conn_bind(mc, s);
@@ -259,10 +277,9 @@ static void on_head(msrp_conn *mc, const msrp_head *h)
         on_response(mc, h);
 }
 
-int msrp_conn_on_frame(void *ctx, tp_conn *c, const char *buf, size_t len)
+/* One event of the stream: bytes consumed, 0 for more, or an error. */
+static int conn_step(msrp_conn *mc, const char *buf, size_t len)
 {
-    msrp_conn *mc = ctx;
-    (void)c;
     msrp_event ev;
     sp_error err;
     int n = msrp_parse(&mc->parser, buf, len, &ev, &err);
@@ -291,4 +308,29 @@ int msrp_conn_on_frame(void *ctx, tp_conn *c, const char *buf, size_t len)
      * when nothing was there to hand out, which the parser reports as
      * SP_AGAIN. */
     return n;
+}
+
+long msrp_conn_input(msrp_conn *mc, const char *buf, size_t len)
+{
+    msrp_endpoint *ep = mc->ep;
+    msrp_endpoint_enter(ep);
+    /* Every event the bytes hold, then the work they left (responses of
+     * the whole read in one write, the sender pumped once). */
+    long done = 0;
+    while ((size_t)done < len) {
+        if (mc->broken || mc->ending) {
+            done = (long)len; /* closing: the rest is dropped */
+            break;
+        }
+        int n = conn_step(mc, buf + done, len - (size_t)done);
+        if (n < 0) {
+            done = n;
+            break;
+        }
+        if (n == 0)
+            break;
+        done += n;
+    }
+    msrp_endpoint_leave(ep); /* may free mc */
+    return done;
 }

@@ -177,12 +177,15 @@ static msrp_rx *rx_open(msrp_conn *mc, msrp_session *s, sp_str mid, sp_str ctype
     memcpy(rx->ctype, ctype.p, cn);
     rx->ctype_len = (uint8_t)cn;
     const msrp_session_config *c = &s->cfg;
-    bool resume = c->rx_dir && c->rx_resume_temp && c->rx_resume_ranges;
+    bool resume = !c->rx_sink && c->rx_dir && c->rx_resume_temp && c->rx_resume_ranges;
     int rc;
+    uint64_t cap = c->rx_limits.max_size ? c->rx_limits.max_size : MSRP_MAX_SIZE_DEFAULT;
     if (c->rx_discard) {
         rc = msrp_sink_null_open(&rx->sink);
+    } else if (c->rx_sink) {
+        msrp_sink_info info = {.name = c->rx_name, .content_type = sp_str_make(rx->ctype, cn), .max_size = cap};
+        rc = msrp_sink_open(&rx->sink, c->rx_sink, c->rx_sink_ctx, &info);
     } else if (!c->rx_dir) {
-        uint64_t cap = c->rx_limits.max_size ? c->rx_limits.max_size : MSRP_MAX_SIZE_DEFAULT;
         rc = msrp_sink_memory_open(&rx->sink, cap > SIZE_MAX ? SIZE_MAX : (size_t)cap);
     } else if (resume) {
         rc = msrp_sink_file_reopen(&rx->sink, c->rx_resume_temp, c->rx_dir, c->rx_name, MSRP_SINK_UNIQUE);
@@ -324,7 +327,7 @@ void msrp_receiver_drop_all(msrp_session *s)
         msrp_event_info ev = {.type = MSRP_EV_DISCARDED, .message_id = sp_str_make(rx->mid, rx->mid_len),
                               .status = 0, .reason = "connection lost", .bytes = rx->ra.ranges.received};
         /* RFC 5547 §8: a cut-off file may be kept for a resume. */
-        if (s->cfg.rx_keep_partial && rx->sink.kind == MSRP_SINK_FILE &&
+        if (s->cfg.rx_keep_partial && rx->sink.ops == &msrp_sink_file_ops &&
             msrp_reassembly_suspend(&rx->ra) == SP_OK) {
             ev.reason = "connection lost; partial file kept";
             ev.sink = &rx->sink;

@@ -19,10 +19,18 @@
 /* The bytes of a chunk other than its body, at most. */
 #define MSRP_HEAD_ROOM (MSRP_PATH_MAX + MSRP_URI_MAX + MSRP_CONTENT_TYPE_MAX + 256)
 
-static void txn_timer_fire(tp_timer *t, void *ctx);
 static void arm_txn_timer(msrp_session *s);
 
 /* --- messages -------------------------------------------------------------- */
+
+static void timer_stop(msrp_session *s)
+{
+    if (!s->timer)
+        return;
+    const msrp_env *env = &s->ep->env;
+    env->timer_cancel(env->ctx, s->timer);
+    s->timer = 0;
+}
 
 void msrp_message_init(msrp_message *m)
 {
@@ -109,8 +117,8 @@ static void out_check(msrp_session *s, msrp_out *o)
         /* The REPORT ends it (msrp_sender_on_report), or the session's one
          * timer when it is late. */
         o->acks_done = true;
-        o->report_due = tp_loop_now(s->ep->loop) + s->cfg.report_timeout_ms;
-        if (!tp_timer_armed(&s->txn_timer) || s->txn_timer.due > o->report_due)
+        o->report_due = msrp_endpoint_now(s->ep) + s->cfg.report_timeout_ms;
+        if (!s->timer || s->timer_due > o->report_due)
             arm_txn_timer(s);
         return;
     }
@@ -185,7 +193,10 @@ int msrp_session_send(msrp_session *s, const msrp_message *m, uint64_t *msg)
     s->nout++;
     if (msg)
         *msg = o->handle;
+    msrp_endpoint *ep = s->ep;
+    msrp_endpoint_enter(ep);
     msrp_sender_pump(s);
+    msrp_endpoint_leave(ep);
     return 0;
 }
 
@@ -193,12 +204,15 @@ int msrp_session_abort(msrp_session *s, uint64_t msg)
 {
     for (msrp_out *o = s->out_head; o; o = o->next)
         if (o->handle == msg && !o->over) {
+            msrp_endpoint *ep = s->ep;
+            msrp_endpoint_enter(ep);
             if (o->written) {
                 out_failed(s, o, 0, "aborted after the last chunk went out");
             } else {
                 o->aborting = true;
                 msrp_sender_pump(s);
             }
+            msrp_endpoint_leave(ep);
             return 0;
         }
     return SP_EINVAL;
@@ -227,7 +241,7 @@ static void ring_trim(msrp_session *s)
     if (s->ring && s->ring_count == 0 && !s->out_head) {
         free(s->ring);
         s->ring = NULL;
-        tp_timer_stop(tp_loop_timers(s->ep->loop), &s->txn_timer);
+        timer_stop(s);
     }
 }
 
@@ -271,9 +285,8 @@ size_t msrp_sender_find(const msrp_session *s, sp_str tid)
  * success REPORT's, and finds what is late when it fires. */
 static void arm_txn_timer(msrp_session *s)
 {
-    tp_timers *h = tp_loop_timers(s->ep->loop);
     uint32_t cap = s->cfg.window;
-    tp_ms due = TP_MS_NEVER;
+    uint64_t due = UINT64_MAX;
     for (uint32_t i = 0; s->ring && i < s->ring_count; i++) {
         msrp_txn *t = &s->ring[(s->ring_head + i) % cap];
         if (t->tid[0] && t->timed) {
@@ -284,16 +297,17 @@ static void arm_txn_timer(msrp_session *s)
     for (const msrp_out *o = s->out_head; o; o = o->next)
         if (o->acks_done && !o->over && o->report_due < due)
             due = o->report_due;
-    if (due == TP_MS_NEVER) {
-        tp_timer_stop(h, &s->txn_timer);
+    timer_stop(s);
+    if (due == UINT64_MAX)
         return;
-    }
-    tp_ms now = tp_loop_now(s->ep->loop);
-    tp_timer_start(h, &s->txn_timer, due > now ? due - now : 0);
+    const msrp_env *env = &s->ep->env;
+    uint64_t now = env->now_ms(env->ctx);
+    s->timer = env->timer_start(env->ctx, due > now ? due - now : 0, s->id);
+    s->timer_due = due;
 }
 
 /* A message whose success REPORT is late, or NULL. */
-static msrp_out *report_late(const msrp_session *s, tp_ms now)
+static msrp_out *report_late(const msrp_session *s, uint64_t now)
 {
     for (msrp_out *o = s->out_head; o; o = o->next)
         if (o->acks_done && !o->over && o->report_due <= now)
@@ -303,11 +317,9 @@ static msrp_out *report_late(const msrp_session *s, tp_ms now)
 
 /* §7.1.1: no 200 within the timeout of the last byte going out: the
  * request probably failed (handled as a 408, §10.4). */
-static void txn_timer_fire(tp_timer *timer, void *ctx)
+static void txn_timer_fire(msrp_session *s)
 {
-    (void)timer;
-    msrp_session *s = ctx;
-    tp_ms now = tp_loop_now(s->ep->loop);
+    uint64_t now = msrp_endpoint_now(s->ep);
     uint32_t cap = s->cfg.window;
     for (uint32_t i = 0; s->ring && i < s->ring_count && msrp_session_live(s); i++) {
         size_t slot = (s->ring_head + i) % cap;
@@ -431,15 +443,24 @@ void msrp_sender_fail_all(msrp_session *s, unsigned status, const char *reason)
     }
 }
 
+void msrp_endpoint_timer(msrp_endpoint *ep, uint64_t cookie)
+{
+    msrp_session *s = ep->sessions;
+    while (s && s->id != cookie)
+        s = s->ep_next;
+    if (!s || !s->timer)
+        return; /* a session gone, or a timer cancelled as it fired */
+    msrp_endpoint_enter(ep);
+    s->timer = 0;
+    txn_timer_fire(s);
+    msrp_endpoint_leave(ep);
+}
+
 static void on_pump(void *ctx) { msrp_sender_pump(ctx); }
 
-void msrp_sender_pump_later(msrp_session *s) { tp_loop_defer(s->ep->loop, &s->pump); }
+void msrp_sender_pump_later(msrp_session *s) { msrp_defer_queue(s->ep, &s->pump); }
 
-void msrp_sender_init(msrp_session *s)
-{
-    tp_timer_init(&s->txn_timer, txn_timer_fire, s);
-    tp_defer_init(&s->pump, on_pump, s);
-}
+void msrp_sender_init(msrp_session *s) { msrp_defer_init(&s->pump, on_pump, s); }
 
 void msrp_sender_free(msrp_session *s)
 {
@@ -457,8 +478,8 @@ void msrp_sender_free(msrp_session *s)
     free(s->refused);
     s->refused = NULL;
     s->refused_len = 0;
-    tp_timer_stop(tp_loop_timers(s->ep->loop), &s->txn_timer);
-    tp_defer_cancel(&s->pump);
+    timer_stop(s);
+    msrp_defer_cancel(&s->pump);
 }
 
 /* --- writing chunks ------------------------------------------------------- */
@@ -466,6 +487,7 @@ void msrp_sender_free(msrp_session *s)
 /* The messages whose content one write references: each is told its
  * outcome only once no write holds its memory any more. */
 typedef struct write_refs {
+    msrp_endpoint *ep;
     unsigned n;
     msrp_out *o[MSRP_TX_INTERLEAVE];
 } write_refs;
@@ -475,7 +497,7 @@ typedef struct batch {
     size_t nseg, bytes, heads, stage;
     write_refs refs;
     bool failed;
-    tp_seg seg[TP_CONN_MAX_SEGS];
+    msrp_seg seg[MSRP_ENV_MAX_SEGS];
 } batch;
 
 static void release_ref(msrp_out *o)
@@ -492,18 +514,25 @@ static void on_write_done(void *ctx, int err)
 {
     (void)err;
     write_refs *w = ctx;
+    msrp_endpoint *ep = w->ep;
+    msrp_endpoint_enter(ep);
     for (unsigned i = 0; i < w->n; i++)
         release_ref(w->o[i]);
     free(w);
+    msrp_endpoint_leave(ep);
 }
 
 static void batch_flush(batch *b)
 {
     write_refs *w = NULL;
-    if (b->nseg && !b->failed && b->refs.n && (w = malloc(sizeof *w)) != NULL)
+    msrp_conn *mc = b->mc;
+    const msrp_env *env = &mc->ep->env;
+    if (b->nseg && !b->failed && b->refs.n && (w = malloc(sizeof *w)) != NULL) {
         *w = b->refs;
+        w->ep = mc->ep;
+    }
     if (b->nseg && !b->failed && (w || !b->refs.n)) {
-        int rc = tp_conn_write(b->mc->tc, b->seg, b->nseg, w ? on_write_done : NULL, w);
+        int rc = env->write(env->ctx, mc->handle, b->seg, b->nseg, w ? on_write_done : NULL, w);
         if (rc == 0)
             w = NULL, b->refs.n = 0; /* 'done' releases them */
         else
@@ -515,8 +544,8 @@ static void batch_flush(batch *b)
         /* Part of a frame may be queued: the stream is unusable. It is
          * closed after the dispatch, not under the sender's feet; the
          * messages' outcomes are told by the close. */
-        b->mc->broken = true;
-        tp_loop_defer(b->mc->ep->loop, &b->mc->flush);
+        mc->broken = true;
+        msrp_defer_queue(mc->ep, &mc->flush);
     }
     free(w);
     for (unsigned i = 0; i < b->refs.n; i++)
@@ -543,18 +572,18 @@ static void batch_add(batch *b, const void *p, size_t n, bool ref)
         return;
     /* An end-line and the next chunk's head sit side by side in the head
      * room: one segment, so a write carries twice as many chunks. */
-    tp_seg *last = b->nseg ? &b->seg[b->nseg - 1] : NULL;
+    msrp_seg *last = b->nseg ? &b->seg[b->nseg - 1] : NULL;
     if (!ref && last && !last->ref && (const char *)last->p + last->n == (const char *)p) {
         last->n += n;
         return;
     }
-    b->seg[b->nseg++] = (tp_seg){p, n, ref};
+    b->seg[b->nseg++] = (msrp_seg){p, n, ref};
 }
 
 /* Reserves head room: flushes first when the batch is full. */
 static char *batch_head_room(batch *b, size_t need_segs)
 {
-    if (b->nseg + need_segs > TP_CONN_MAX_SEGS || b->heads + MSRP_HEAD_ROOM > MSRP_CONN_HEADS ||
+    if (b->nseg + need_segs > MSRP_ENV_MAX_SEGS || b->heads + MSRP_HEAD_ROOM > MSRP_CONN_HEADS ||
         b->bytes >= MSRP_BATCH_BYTES)
         batch_flush(b);
     return b->mc->heads + b->heads;
@@ -588,7 +617,7 @@ static bool send_first(msrp_session *s, batch *b)
         return false;
     put_head(b, &h);
     msrp_txn *x = ring_push(s);
-    *x = (msrp_txn){.m = NULL, .start = 1, .end = 0, .sent = tp_loop_now(s->ep->loop), .timed = true};
+    *x = (msrp_txn){.m = NULL, .start = 1, .end = 0, .sent = msrp_endpoint_now(s->ep), .timed = true};
     memcpy(x->tid, tid, MSRP_TID_LEN);
     return true;
 }
@@ -777,12 +806,12 @@ static bool send_chunk(msrp_session *s, batch *b, msrp_out *o)
     }
     if (o->m.failure_report != MSRP_REPORT_NO) {
         msrp_txn *x = ring_push(s);
-        *x = (msrp_txn){.m = o, .start = start, .end = start + n - 1, .sent = tp_loop_now(s->ep->loop),
+        *x = (msrp_txn){.m = o, .start = start, .end = start + n - 1, .sent = msrp_endpoint_now(s->ep),
                         .timed = o->m.failure_report == MSRP_REPORT_YES};
         memcpy(x->tid, tid, MSRP_TID_LEN);
         if (x->timed) {
             o->inflight++;
-            if (!tp_timer_armed(&s->txn_timer))
+            if (!s->timer)
                 arm_txn_timer(s);
         }
     }
@@ -817,7 +846,7 @@ static bool has_sendable(const msrp_session *s)
 void msrp_sender_pump(msrp_session *s)
 {
     msrp_conn *mc = s->conn;
-    if (!msrp_session_live(s) || !mc || !mc->open || !mc->tc)
+    if (!msrp_session_live(s) || !mc || !mc->open || !mc->handle || mc->broken || mc->ending)
         return;
     bool active_start = !s->first_sent && s->cfg.setup == MSRP_SETUP_ACTIVE;
     if (!active_start && s->state != MSRP_S_BOUND)
@@ -843,7 +872,8 @@ void msrp_sender_pump(msrp_session *s)
             return;
         }
     }
-    while (msrp_session_live(s) && !b.failed && tp_conn_can_write(mc->tc) && ring_room(s)) {
+    const msrp_env *env = &s->ep->env;
+    while (msrp_session_live(s) && !b.failed && env->can_write(env->ctx, mc->handle) && ring_room(s)) {
         msrp_out *o = next_sendable(s);
         if (!o)
             break;

@@ -61,8 +61,9 @@ int msrp_session_new(msrp_endpoint *ep, const msrp_session_config *cfg, msrp_ses
         return SP_EINVAL;
     }
     s->local_len = (size_t)n;
+    s->id = ++ep->next_id;
     msrp_sender_init(s);
-    tp_defer_init(&s->release, release, s);
+    msrp_defer_init(&s->release, release, s);
     s->ep_next = ep->sessions;
     if (ep->sessions)
         ep->sessions->ep_prev = s;
@@ -76,6 +77,8 @@ void msrp_session_free(msrp_session *s)
 {
     if (!s || s->dying)
         return;
+    msrp_endpoint *ep = s->ep;
+    msrp_endpoint_enter(ep);
     s->dying = true;
     s->state = MSRP_S_CLOSED;
     if (s->conn)
@@ -89,14 +92,14 @@ void msrp_session_free(msrp_session *s)
         free(rx);
     }
     s->nrx = 0;
-    msrp_endpoint *ep = s->ep;
     if (s->ep_prev)
         s->ep_prev->ep_next = s->ep_next;
     else
         ep->sessions = s->ep_next;
     if (s->ep_next)
         s->ep_next->ep_prev = s->ep_prev;
-    tp_loop_defer(ep->loop, &s->release);
+    msrp_defer_queue(ep, &s->release);
+    msrp_endpoint_leave(ep); /* at once unless inside a dispatch */
 }
 
 sp_str msrp_session_local_uri(const msrp_session *s) { return sp_str_make(s->local, s->local_len); }
@@ -139,13 +142,15 @@ int msrp_session_start(msrp_session *s)
     s->state = MSRP_S_STARTED;
     if (s->cfg.setup == MSRP_SETUP_PASSIVE)
         return 0; /* bound by the peer's first request (msrp_conn.c) */
-    int rc = msrp_endpoint_connect(s->ep, s);
-    if (rc < 0) {
+    msrp_endpoint *ep = s->ep;
+    msrp_endpoint_enter(ep);
+    int rc = msrp_endpoint_connect(ep, s);
+    if (rc < 0)
         s->state = MSRP_S_NEW;
-        return rc;
-    }
-    msrp_sender_pump(s); /* a reused connection is open already */
-    return 0;
+    else
+        msrp_sender_pump(s); /* a reused connection is open already */
+    msrp_endpoint_leave(ep);
+    return rc < 0 ? rc : 0;
 }
 
 void msrp_session_emit(msrp_session *s, msrp_event_info *ev)

@@ -1,10 +1,11 @@
-/* msrp_session.h - MSRP sessions over TCP on the event loop (RFC 4975):
- * whole messages sent in chunks and received by reassembly, with
- * transaction responses and REPORTs.
+/* msrp_session.h - MSRP sessions over TCP (RFC 4975): whole messages
+ * sent in chunks and received by reassembly, with transaction responses
+ * and REPORTs.
  *
- * An msrp_endpoint is the MSRP side of one agent: one tp_tcp set (its
- * listener, the connections it opens and accepts) and the sessions living
- * on them. A session is bound to its local URI (a fresh random session-id)
+ * An msrp_endpoint is the MSRP side of one agent: the connections it
+ * opens and accepts and the sessions living on them. It does no I/O of its
+ * own: its environment (msrp_env.h) writes, connects, listens and keeps
+ * the timers; msrp_tp.h binds it to the event loop. A session is bound to its local URI (a fresh random session-id)
  * and the peer's path from SDP a=path. The a=setup negotiation (RFC 4145,
  * RFC 6135) decides which end opens the connection: an active session
  * connects (or reuses an open connection to the same address, §5.4) and
@@ -61,10 +62,8 @@
 #include "msrp_hdr.h"
 #include "msrp_reassembly.h"
 #include "msrp_sink.h"
+#include "msrp_env.h"
 #include "sp_str.h"
-#include "tp_addr.h"
-#include "tp_loop.h"
-#include "tp_tcp.h"
 
 #define MSRP_CHUNK_DEFAULT 2048u          /* body bytes per SEND (RFC 4975 §7.1.1) */
 #define MSRP_CHUNK_MAX (1u << 20)         /* largest chunk_size accepted */
@@ -81,7 +80,6 @@
 #define MSRP_CONTENT_TYPE_MAX 128         /* bytes of a sent message's Content-Type */
 #define MSRP_ACCEPT_MAX 256               /* bytes of the accepted types list */
 
-typedef struct msrp_endpoint msrp_endpoint;
 typedef struct msrp_session msrp_session;
 
 typedef enum msrp_setup {
@@ -135,7 +133,10 @@ typedef struct msrp_session_config {
                                    the last chunk's 200, else MSRP_EV_SEND_FAILED with
                                    status 408; 0: MSRP_REPORT_TIMEOUT_MS */
     /* receiving */
-    const char *rx_dir;       /* NULL: memory sinks; else file sinks committed there */
+    const msrp_sink_ops *rx_sink; /* the sink incoming messages go to (msrp_sink.h), opened
+                                     with rx_sink_ctx for each; NULL: the built-in ones below */
+    void *rx_sink_ctx;
+    const char *rx_dir;       /* without rx_sink: NULL: memory sinks; else file sinks committed there */
     msrp_sink_head_fn rx_head; /* with rx_dir: the head left out of the file (a CPIM
                                  envelope's headers; msrp_sink_file_strip_head) */
     void *rx_head_ctx;
@@ -176,13 +177,10 @@ SP_API void msrp_message_init(msrp_message *m);
 
 /* --- endpoint ----------------------------------------------------------- */
 
-/* limits may be NULL for the transport defaults. 0 or a negative errno. */
-SP_API int msrp_endpoint_new(tp_loop *loop, const tp_tcp_limits *limits, msrp_endpoint **out);
-/* Closes every connection; the sessions must have been freed. */
+/* Made on an environment (msrp_endpoint_new_env, msrp_env.h) or on the
+ * event loop (msrp_endpoint_new, msrp_tp.h). Closes every connection; the
+ * sessions must have been freed. */
 SP_API void msrp_endpoint_free(msrp_endpoint *ep);
-/* Accepts connections for passive sessions on 'bind'. */
-SP_API int msrp_endpoint_listen(msrp_endpoint *ep, const tp_addr *bind, tp_addr *bound);
-SP_API tp_tcp *msrp_endpoint_tcp(const msrp_endpoint *ep);
 
 /* --- sessions ----------------------------------------------------------- */
 

@@ -1,5 +1,6 @@
 /* msrp_session_impl.h - private state of MSRP sessions, shared by
- * msrp_endpoint.c (the TCP set, listening, connecting), msrp_conn.c
+ * msrp_endpoint.c (the environment, deferred work, listening, connecting,
+ * connections coming and going), msrp_conn.c
  * (framing, binding, responses out), msrp_sender.c (chunks out, responses
  * and REPORTs in), msrp_receiver.c (chunks in, responses and REPORTs out)
  * and msrp_session.c (life cycle, events). */
@@ -18,8 +19,6 @@
 #define MSRP_CONN_HEADS (64u << 10)
 /* File content read per batch (pread), and so the most held per connection. */
 #define MSRP_CONN_STAGE (256u << 10)
-/* Bytes read from a connection at once (tp_tcp_limits.read_size). */
-#define MSRP_CONN_READ (256u << 10)
 /* Outgoing messages sent at once, chunk by chunk in turn. */
 #define MSRP_TX_INTERLEAVE 2
 /* Random bytes drawn from the kernel at once for transaction ids. */
@@ -29,12 +28,20 @@ typedef struct msrp_conn msrp_conn;
 typedef struct msrp_out msrp_out;
 typedef struct msrp_rx msrp_rx;
 
+/* A call deferred until the outermost entry into the endpoint returns
+ * (msrp_env.h): embedded in the object it serves. */
+typedef struct msrp_defer {
+    struct msrp_defer *prev, *next; /* NULL when not queued */
+    void (*fn)(void *ctx);
+    void *ctx;
+} msrp_defer;
+
 /* One sent transaction awaiting its response. */
 typedef struct msrp_txn {
     char tid[MSRP_TID_LEN];
     msrp_out *m;           /* NULL: the bodiless first SEND, or a message gone */
     uint64_t start, end;   /* positions it carried (end = start - 1: none) */
-    tp_ms sent;
+    uint64_t sent;
     bool timed;            /* Failure-Report yes: a 200 is due within the timeout */
 } msrp_txn;
 
@@ -54,7 +61,7 @@ struct msrp_out {
     uint64_t acked;        /* bytes acknowledged by 200 */
     uint64_t clear_to;     /* no seven hyphens start before this position */
     uint32_t inflight;     /* transactions unanswered */
-    tp_ms report_due;      /* acks_done: when the success REPORT is late */
+    uint64_t report_due;   /* acks_done: when the success REPORT is late */
     msrp_ranges *reported; /* success REPORT pieces so far (§7.1.2: a receiver may
                               confirm a message in parts); allocated with the
                               first piece that does not cover it alone */
@@ -113,8 +120,10 @@ struct msrp_session {
     unsigned turn;          /* which of the interleaved messages goes next */
     msrp_txn *ring;         /* window entries, allocated while anything is in flight */
     uint32_t ring_head, ring_count;
-    tp_timer txn_timer;
-    tp_defer pump;          /* sends what answered transactions made room for */
+    uint64_t id;            /* the cookie of its timer */
+    uint64_t timer;         /* the env's handle of the armed timer, 0: none */
+    uint64_t timer_due;
+    msrp_defer pump;        /* sends what answered transactions made room for */
     char *refused;          /* content types refused with 415, NUL-separated */
     size_t refused_len;
     /* receiving */
@@ -122,7 +131,7 @@ struct msrp_session {
     size_t nrx;
     char done_mid[MSRP_MESSAGE_ID_MAX]; /* the last message completed: repeats are duplicates */
     uint8_t done_mid_len;
-    tp_defer release;
+    msrp_defer release;
 };
 
 /* The frame being received on a connection. */
@@ -144,9 +153,13 @@ typedef struct msrp_frame_state {
 struct msrp_conn {
     msrp_endpoint *ep;
     msrp_conn *next, *prev;
-    tp_conn *tc;
+    uint64_t handle;        /* the env's, 0 once closed */
     bool open;
     bool broken;            /* a write failed mid-frame: closed after the dispatch */
+    bool ending;            /* closed once the queue is written, after the dispatch */
+    /* where an outgoing connection goes (§5.4: reused for the same host and port) */
+    char host[MSRP_URI_MAX];
+    uint16_t host_len, port;
     msrp_session *sessions; /* bound here */
     msrp_parser parser;
     msrp_frame_state f;
@@ -154,7 +167,7 @@ struct msrp_conn {
     /* responses and REPORTs waiting for the end of the dispatch */
     char *out;
     size_t out_len, out_cap;
-    tp_defer flush;
+    msrp_defer flush;
     /* transaction ids */
     uint8_t rnd[MSRP_CONN_RANDOM];
     size_t rnd_pos;
@@ -164,18 +177,30 @@ struct msrp_conn {
 };
 
 struct msrp_endpoint {
-    tp_loop *loop;
-    tp_tcp *tcp;
+    msrp_env env;
     msrp_session *sessions;
     msrp_conn *conns;
+    unsigned depth;         /* entries in progress (msrp_env.h: re-entrancy) */
+    msrp_defer deferred;    /* the queue's head */
+    uint64_t next_id;
 };
 
 /* msrp_endpoint.c */
-msrp_conn *msrp_conn_new(msrp_endpoint *ep, tp_conn *tc);
 int msrp_endpoint_connect(msrp_endpoint *ep, msrp_session *s);
+/* Every entry from outside (the environment's events, the API) is
+ * bracketed by these; leaving the outermost runs the deferred calls. */
+void msrp_endpoint_enter(msrp_endpoint *ep);
+void msrp_endpoint_leave(msrp_endpoint *ep);
+void msrp_defer_init(msrp_defer *d, void (*fn)(void *ctx), void *ctx);
+void msrp_defer_queue(msrp_endpoint *ep, msrp_defer *d);
+void msrp_defer_cancel(msrp_defer *d);
+static inline uint64_t msrp_endpoint_now(const msrp_endpoint *ep) { return ep->env.now_ms(ep->env.ctx); }
+/* Closes the connection through the environment and fails its sessions;
+ * mc is freed. Never from inside the connection's own dispatch: that sets
+ * broken or ending, and the deferred flush closes. */
+void msrp_conn_close(msrp_conn *mc, msrp_close_how how);
 
 /* msrp_conn.c */
-int msrp_conn_on_frame(void *ctx, tp_conn *c, const char *buf, size_t len);
 void msrp_conn_bind(msrp_conn *mc, msrp_session *s);
 void msrp_conn_unbind(msrp_conn *mc, msrp_session *s);
 /* Appends bytes to the connection's pending output (flushed after the

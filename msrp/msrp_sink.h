@@ -1,5 +1,11 @@
 /* msrp_sink.h - where the bytes of a received MSRP message go.
  *
+ * A sink is a table of operations (msrp_sink_ops: open, write at an
+ * offset, read back, commit, abort, close) and the state they keep in the
+ * caller's msrp_sink, so a device may store into flash as the file sink
+ * stores into a file. The memory, file and null sinks below are three
+ * implementations of it; msrp_sink_open opens any.
+ *
  * A memory sink grows (up to a fixed capacity) as bytes arrive. A file sink
  * writes at offsets into a temporary file (".sippush-<pid>-XXXXXX", mode
  * 0600, locked while open) in the destination directory, and on commit truncates it to the message
@@ -45,7 +51,46 @@ enum {
 enum { MSRP_SINK_OVERWRITE = 1, MSRP_SINK_UNIQUE = 2 };
 #define MSRP_SINK_UNIQUE_TRIES 100
 
-typedef enum msrp_sink_kind { MSRP_SINK_CLOSED, MSRP_SINK_MEMORY, MSRP_SINK_FILE, MSRP_SINK_NULL } msrp_sink_kind;
+typedef struct msrp_sink msrp_sink;
+
+/* What a sink is told about the message it opens for. */
+typedef struct msrp_sink_info {
+    sp_str name;          /* the file name offered (RFC 5547 file-selector), may be empty */
+    sp_str content_type;  /* the MSRP Content-Type of its first chunk */
+    uint64_t max_size;    /* the receiver's limit: writes never go past it */
+} msrp_sink_info;
+
+/* The operations of one kind of sink. Every one gets the msrp_sink it
+ * serves; an implementation keeps its state in s->impl (or the fields
+ * below, as the built-in ones do). Results as msrp_sink_write & co say. */
+typedef struct msrp_sink_ops {
+    /* Opens s for one message (s is zeroed, s->ops set, s->fd -1); ctx is
+     * the one given to msrp_sink_open. SP_OK or an error (the sender is
+     * then told 413). */
+    int (*open)(msrp_sink *s, void *ctx, const msrp_sink_info *info);
+    /* len bytes at the 0-based offset, in any order (chunks may come out
+     * of order, RFC 4975 §7.3.1); a byte may be written twice. */
+    int (*write)(msrp_sink *s, uint64_t offset, const void *data, size_t len);
+    /* Reads back what was written (the SHA-1 of content that came out of
+     * order is computed from it once complete); NULL: cannot, and such
+     * content is refused with 413 ("cannot read the message back"). */
+    long (*read)(msrp_sink *s, uint64_t offset, void *buf, size_t len);
+    /* Makes the content final at exactly size bytes (gaps read as zeros). */
+    int (*commit)(msrp_sink *s, uint64_t size);
+    /* Drops everything written (not committed). */
+    void (*abort)(msrp_sink *s);
+    /* Releases what the sink holds, committed or not (not committed: as abort). */
+    void (*close)(msrp_sink *s);
+    /* A hint: the declared total (may be NULL). */
+    void (*expect)(msrp_sink *s, uint64_t size);
+    /* Closes but keeps the partial content for a resume (RFC 5547 §8); NULL
+     * when the sink cannot. */
+    int (*keep)(msrp_sink *s);
+} msrp_sink_ops;
+
+SP_API extern const msrp_sink_ops msrp_sink_memory_ops; /* ctx: none; capacity info->max_size */
+SP_API extern const msrp_sink_ops msrp_sink_file_ops;   /* ctx: the directory (const char *) */
+SP_API extern const msrp_sink_ops msrp_sink_null_ops;   /* ctx: none */
 
 /* Where a head the file leaves out ends (a CPIM envelope's headers, RFC
  * 3862), from the first len bytes of the message: its length once they
@@ -53,8 +98,9 @@ typedef enum msrp_sink_kind { MSRP_SINK_CLOSED, MSRP_SINK_MEMORY, MSRP_SINK_FILE
  * a message the caller takes. */
 typedef long (*msrp_sink_head_fn)(void *ctx, const uint8_t *head, size_t len);
 
-typedef struct msrp_sink {
-    msrp_sink_kind kind;
+struct msrp_sink {
+    const msrp_sink_ops *ops; /* NULL: closed */
+    void *impl;               /* an implementation's own state */
     uint64_t size; /* one past the highest byte written */
     int err;       /* errno of the last MSRP_EIO */
     /* memory */
@@ -71,7 +117,10 @@ typedef struct msrp_sink {
     uint8_t *head;                  /* MSRP_SINK_HEAD_MAX bytes */
     size_t head_got;                /* bytes 0..head_got-1 are in head */
     size_t head_len;                /* SIZE_MAX until head_fn has said */
-} msrp_sink;
+};
+
+/* Opens s with ops (any implementation) for one message. */
+SP_API int msrp_sink_open(msrp_sink *s, const msrp_sink_ops *ops, void *ctx, const msrp_sink_info *info);
 
 /* A memory sink holding at most capacity bytes; its buffer grows on write,
  * so opening cannot fail (SP_OK). */

@@ -1,5 +1,6 @@
-/* msrp_sink_file.c - the file sink: a temp file written at offsets, renamed
- * into place on commit; and the safe file name. */
+/* msrp_sink_file.c - the file sink (msrp_sink_file_ops): a temp file
+ * written at offsets, renamed into place on commit; the sweep of what dead
+ * processes left; and the safe file name. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +13,6 @@
 #include <unistd.h>
 
 #include "msrp_sink.h"
-#include "msrp_sink_impl.h"
 #include "sp_hex.h"
 
 /* ".sippush-<pid>-XXXXXX": the pid of the process writing it, which also
@@ -54,13 +54,13 @@ int msrp_sink_file_open(msrp_sink *s, const char *dir, sp_str offered_name, unsi
     if (s->fd < 0)
         return fail_errno(s, errno);
     flock(s->fd, LOCK_EX | LOCK_NB); /* ours while we live (msrp_sink_sweep) */
-    s->kind = MSRP_SINK_FILE;
+    s->ops = &msrp_sink_file_ops;
     return SP_OK;
 }
 
 int msrp_sink_file_strip_head(msrp_sink *s, msrp_sink_head_fn fn, void *ctx)
 {
-    if (s->kind != MSRP_SINK_FILE || s->size)
+    if (s->ops != &msrp_sink_file_ops || s->size)
         return fail_errno(s, EINVAL);
     s->head = malloc(MSRP_SINK_HEAD_MAX);
     if (!s->head) {
@@ -103,7 +103,7 @@ int msrp_sink_file_reopen(msrp_sink *s, const char *temp_path, const char *dir, 
     }
     flock(s->fd, LOCK_EX | LOCK_NB); /* ours again: a sweep leaves it */
     s->size = (uint64_t)st.st_size;
-    s->kind = MSRP_SINK_FILE;
+    s->ops = &msrp_sink_file_ops;
     return SP_OK;
 }
 
@@ -143,7 +143,7 @@ static int head_take(msrp_sink *s, uint64_t offset, const char *p, size_t len)
     return rc;
 }
 
-int msrp_sink_file_write(msrp_sink *s, uint64_t offset, const void *data, size_t len)
+static int file_write(msrp_sink *s, uint64_t offset, const void *data, size_t len)
 {
     const char *p = data;
     if (offset > INT64_MAX || len > INT64_MAX - offset)
@@ -166,7 +166,7 @@ int msrp_sink_file_write(msrp_sink *s, uint64_t offset, const void *data, size_t
     return SP_OK;
 }
 
-long msrp_sink_file_read(msrp_sink *s, uint64_t offset, void *buf, size_t len)
+static long file_read(msrp_sink *s, uint64_t offset, void *buf, size_t len)
 {
     char *p = buf;
     size_t got = 0;
@@ -244,7 +244,7 @@ static bool numbered(msrp_sink *s, const char *first, unsigned k)
     return n > 0 && (size_t)n < sizeof s->final;
 }
 
-int msrp_sink_file_commit(msrp_sink *s, uint64_t size)
+static int file_commit(msrp_sink *s, uint64_t size)
 {
     if (s->fd < 0)
         return fail_errno(s, EBADF);
@@ -281,7 +281,7 @@ int msrp_sink_file_commit(msrp_sink *s, uint64_t size)
     return SP_OK;
 }
 
-void msrp_sink_file_discard(msrp_sink *s)
+static void file_discard(msrp_sink *s)
 {
     if (s->fd >= 0) {
         close(s->fd);
@@ -292,7 +292,7 @@ void msrp_sink_file_discard(msrp_sink *s)
     s->temp[0] = '\0';
 }
 
-int msrp_sink_file_keep(msrp_sink *s)
+static int file_keep(msrp_sink *s)
 {
     int rc = SP_OK;
     if (s->fd >= 0) {
@@ -301,9 +301,28 @@ int msrp_sink_file_keep(msrp_sink *s)
         close(s->fd);
         s->fd = -1;
     }
-    s->kind = MSRP_SINK_CLOSED;
+    s->ops = NULL; /* closed, the temp file kept */
     return rc;
 }
+
+static int file_ops_open(msrp_sink *s, void *ctx, const msrp_sink_info *info)
+{
+    return msrp_sink_file_open(s, ctx, info->name, MSRP_SINK_UNIQUE); /* never another's file */
+}
+
+static void file_close(msrp_sink *s)
+{
+    if (!s->committed)
+        file_discard(s);
+}
+
+const msrp_sink_ops msrp_sink_file_ops = {.open = file_ops_open,
+                                          .write = file_write,
+                                          .read = file_read,
+                                          .commit = file_commit,
+                                          .abort = file_discard,
+                                          .close = file_close,
+                                          .keep = file_keep};
 
 /* Whether name is exactly what msrp_sink_file_open creates, and its pid. */
 static bool temp_name(const char *name, long *pid)

@@ -311,7 +311,7 @@ static void on_received(push_rx_session *s, rx_stream *t, const msrp_event_info 
             rx->cb.delivered(rx->cb.ctx, &d);
         return;
     }
-    unsigned refuse = t->cpim ? unwrap(s, t, ev, &d, &inner, sha1) : 0;
+    unsigned refuse = t->cpim && !rx->cfg.sink ? unwrap(s, t, ev, &d, &inner, sha1) : 0;
     const char *why = refuse == 400 ? "CPIM envelope does not open" : "content could not be stored";
     if (!refuse && d.sha1) {
         if (rx->cb.accept && (refuse = rx->cb.accept(rx->cb.ctx, &d)) != 0) {
@@ -464,7 +464,9 @@ static int open_stream(push_rx_session *s, size_t i, const sdp_stream *st)
     mc.local_host = rx->c->msrp_host;
     mc.local_port = stream_port(rx, t);
     mc.setup = t->passive ? MSRP_SETUP_PASSIVE : MSRP_SETUP_ACTIVE;
-    mc.rx_dir = rx->cfg.out_dir;
+    mc.rx_sink = rx->cfg.sink;
+    mc.rx_sink_ctx = rx->cfg.sink_ctx;
+    mc.rx_dir = rx->cfg.sink ? NULL : rx->cfg.out_dir;
     if (t->cpim && mc.rx_dir) /* the envelope's headers apart, the content stored as it comes */
         mc.rx_head = cpim_head_end;
     mc.rx_name = sp_str_cstr(t->name);

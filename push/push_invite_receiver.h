@@ -56,6 +56,12 @@ typedef struct push_invite_rx_config {
     uint64_t max_size;          /* largest file taken, stated as a=max-size; 0: PUSH_MAX_SIZE_DEFAULT */
     size_t max_name;            /* 0: PUSH_RX_NAME_MAX_DEFAULT */
     const char *out_dir;        /* files are committed here; NULL: kept in memory */
+    /* Where session-mode content goes instead (msrp_sink.h: a device's
+     * flash...), opened with sink_ctx per message; NULL: the file sink in
+     * out_dir, or memory. With a sink of its own a CPIM envelope is stored
+     * and delivered whole (content type message/cpim), not opened. */
+    const msrp_sink_ops *sink;
+    void *sink_ctx;
     const sp_str *apps;         /* Push Resource Identifiers served; none: any */
     size_t napps;
     uint32_t session_expires_s; /* 0: PUSH_SE_DEFAULT_S */

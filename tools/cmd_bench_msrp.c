@@ -28,6 +28,7 @@
 #include "bench_msrp.h"
 #include "cli.h"
 #include "msrp_session.h"
+#include "msrp_tp.h"
 #include "sp_sha1.h"
 
 #define BENCH_MESSAGE (16u << 20)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "invite_host.h"
+#include "msrp_tp.h"
 
 /* The largest --msrp-connect-timeout, in seconds (a day). */
 #define INVITE_HOST_CONNECT_TIMEOUT_MAX_S 86400u

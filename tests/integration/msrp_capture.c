@@ -14,6 +14,7 @@
 
 #include "msrp_frame.h"
 #include "msrp_session.h"
+#include "msrp_tp.h"
 
 typedef struct side {
     int fd;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "loop_run.h"
+#include "msrp_tp.h"
 
 void pair_on_event(void *ctx, msrp_session *s, const msrp_event_info *ev)
 {

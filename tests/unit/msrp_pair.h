@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "msrp_session.h"
+#include "msrp_tp.h"
 
 #define PAIR_EVENTS_MAX 64
 

@@ -1,4 +1,5 @@
 /* msrp_wire.c - see msrp_wire.h. */
+#include "msrp_tp.h"
 #include "msrp_wire.h"
 
 #include <check.h>

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "msrp_pair.h"
+#include "msrp_tp.h"
 
 #define WIRE_PEER "msrp://127.0.0.1:9/peerAbc123;tcp"
 

@@ -1,4 +1,5 @@
 /* push_loop.c - see push_loop.h. */
+#include "msrp_tp.h"
 #include "push_loop.h"
 
 #include <check.h>

@@ -15,6 +15,7 @@
 #include "check_main.h"
 #include "msrp_pair.h"
 #include "msrp_testdir.h"
+#include "msrp_tp.h"
 #include "sp_sha1.h"
 
 #define RSS_GROWTH_MAX (16u << 20)

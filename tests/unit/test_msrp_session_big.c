@@ -15,6 +15,7 @@
 #include "loop_run.h"
 #include "msrp_pair.h"
 #include "msrp_testdir.h"
+#include "msrp_tp.h"
 #include "msrp_wire.h"
 #include "sp_sha1.h"
 

@@ -13,6 +13,7 @@
 #include "check_main.h"
 #include "msrp_frame.h"
 #include "msrp_pair.h"
+#include "msrp_tp.h"
 
 /* The request heads the peer saw, copied out of its buffer. */
 typedef struct seen_head {

@@ -16,6 +16,7 @@
 #include "loop_run.h"
 #include "msrp_pair.h"
 #include "msrp_testdir.h"
+#include "msrp_tp.h"
 #include "sp_sha1.h"
 
 /* Two endpoints on one loop: 'a' opens connections (active sessions), 'b'

@@ -12,6 +12,7 @@
 
 #include "check_main.h"
 #include "msrp_testdir.h"
+#include "msrp_tp.h"
 #include "push_loop.h"
 #include "sp_sha1.h"
 
@@ -194,6 +195,103 @@ START_TEST(confirmed_chunks_over_tcp_into_a_file)
     free(data);
     pl_close(&pl);
     testdir_remove(dir);
+}
+END_TEST
+
+/* A sink of the application's own (a device's flash): a RAM store that
+ * counts the operations it is asked for. */
+typedef struct ram_store {
+    uint8_t buf[512 * 1024];
+    uint64_t size, written;
+    unsigned opens, writes, commits, aborts, closes;
+    bool committed;
+} ram_store;
+
+static int ram_open(msrp_sink *s, void *ctx, const msrp_sink_info *info)
+{
+    ram_store *r = ctx;
+    ck_assert_uint_ge(info->max_size, sizeof r->buf);
+    s->impl = r;
+    r->opens++;
+    return SP_OK;
+}
+
+static int ram_write(msrp_sink *s, uint64_t offset, const void *data, size_t len)
+{
+    ram_store *r = s->impl;
+    if (offset > sizeof r->buf || len > sizeof r->buf - offset)
+        return SP_ELIMIT;
+    memcpy(r->buf + offset, data, len);
+    r->writes++;
+    r->written += len;
+    return SP_OK;
+}
+
+static long ram_read(msrp_sink *s, uint64_t offset, void *buf, size_t len)
+{
+    ram_store *r = s->impl;
+    if (offset >= sizeof r->buf)
+        return 0;
+    if (len > sizeof r->buf - offset)
+        len = (size_t)(sizeof r->buf - offset);
+    memcpy(buf, r->buf + offset, len);
+    return (long)len;
+}
+
+static int ram_commit(msrp_sink *s, uint64_t size)
+{
+    ram_store *r = s->impl;
+    r->size = size;
+    r->committed = s->committed = true;
+    r->commits++;
+    return SP_OK;
+}
+
+static void ram_abort(msrp_sink *s) { ((ram_store *)s->impl)->aborts++; }
+static void ram_close(msrp_sink *s) { ((ram_store *)s->impl)->closes++; }
+
+static const msrp_sink_ops ram_sink = {.open = ram_open, .write = ram_write, .read = ram_read,
+                                       .commit = ram_commit, .abort = ram_abort, .close = ram_close};
+
+START_TEST(own_sink_receives_a_push)
+{
+    ram_store *store = calloc(1, sizeof *store);
+    push_invite_rx_config cfg = {.sink = &ram_sink, .sink_ctx = store};
+    push_loop pl;
+    pl_open(&pl, SIP_TP_UDP, &cfg);
+    size_t n = 300 * 1024;
+    uint8_t *data = content(n, 5);
+    push_invite_params p;
+    push_invite_file f;
+    pl_params(&pl, &p, &f, data, n, "application/octet-stream");
+    p.confirm = true;
+    p.chunk_size = 4096;
+    pl_send(&pl, &p);
+    ck_assert(pl_run_until(&pl, &pl.done, 10000));
+    ck_assert_int_eq(pl.result.status.outcome, PUSH_OUTCOME_DELIVERED);
+    ck_assert_uint_eq(pl.result.bytes, n);
+    ck_assert_int_eq(pl.delivered, 1);
+    /* Neither a file nor memory of the receiver's: the store holds it. */
+    ck_assert_str_eq(pl.last_file, "");
+    ck_assert_uint_eq(pl.last_len, 0);
+    ck_assert_uint_eq(pl.last.size, n);
+    ck_assert(store->committed);
+    ck_assert_uint_eq(store->size, n);
+    ck_assert_mem_eq(store->buf, data, n);
+    ck_assert_uint_eq(store->opens, 1);
+    /* Stored as it came, each byte once: a write per chunk or per piece of
+     * one split between reads. */
+    ck_assert_uint_ge(store->writes, (n + 4095) / 4096);
+    ck_assert_uint_eq(store->written, n);
+    ck_assert_uint_eq(store->commits, 1);
+    ck_assert_uint_eq(store->aborts, 0);
+    ck_assert_uint_eq(store->closes, 1);
+    uint8_t sha[SP_SHA1_LEN];
+    sp_sha1(data, n, sha);
+    ck_assert_mem_eq(pl.last_sha1, sha, SP_SHA1_LEN);
+    free(data);
+    pl_close(&pl);
+    free(store);
 }
 END_TEST
 
@@ -827,6 +925,7 @@ static Suite *push_invite_suite(void)
     tcase_add_test(t, sender_vanishes);
     tcase_add_test(t, cpim_envelope);
     tcase_add_test(t, receiver_ends_an_unrefreshed_session);
+    tcase_add_test(t, own_sink_receives_a_push);
     suite_add_tcase(s, t);
     return s;
 }

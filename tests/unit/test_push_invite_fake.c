@@ -15,6 +15,7 @@
 
 #include "check_main.h"
 #include "invite_clock.h"
+#include "msrp_tp.h"
 #include "push_invite_sender.h"
 #include "push_invite_sender_impl.h" /* PUSH_SENDER_MAX_491 */
 #include "tp_loop.h"

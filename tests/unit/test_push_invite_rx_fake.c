@@ -14,6 +14,7 @@
 
 #include "check_main.h"
 #include "invite_clock.h"
+#include "msrp_tp.h"
 #include "push_invite_receiver.h"
 #include "tp_loop.h"
 #include "txn_fake.h"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "msrp_tp.h"
 #include "push_fake.h"
 #include "msrp_session.h"
 #include "push_invite.h"
