@@ -161,6 +161,10 @@ size_t push_psa_bindings(const push_psa *p, sp_str aor);
 /* Whether an INVITE may be sent to aor (seed 000 §8.2.5.1): not after it
  * unregistered, until it has registered again or answered an OPTIONS. */
 bool push_psa_may_invite(const push_psa *p, sp_str aor);
+/* What the receiver's live bindings said of the push methods they take
+ * (the methods feature tag, seed 002 §6.1 (3)): the union over them;
+ * known false when none said anything. */
+push_caps push_psa_receiver_caps(const push_psa *p, sp_str aor);
 /* Live subscriptions (for app, or any when app is absent) of an AoR. */
 size_t push_psa_subscriptions(const push_psa *p, sp_str aor, sp_str app);
 
