@@ -331,9 +331,7 @@ int http_server_flag(http_server_limits *l, const char *flag, const char *value)
 {
     uint64_t n = 0;
     bool ok = value && sp_str_to_u64(sp_str_cstr(value), UINT64_MAX, &n);
-    if (!strcmp(flag, "--http-max-body"))
-        ok = ok && n > 0 && n <= (1ull << 32) && (l->max_body = n);
-    else if (!strcmp(flag, "--http-timeout-ms"))
+    if (!strcmp(flag, "--http-timeout-ms"))
         ok = ok && n > 0 && n <= 3600000 && (l->request_timeout_ms = (uint32_t)n);
     else if (!strcmp(flag, "--http-max-conns"))
         ok = ok && n > 0 && n <= (1u << 20) && (l->max_conns = (size_t)n);

@@ -32,7 +32,7 @@
 
 typedef struct http_server_limits {
     size_t max_head;             /* request line and fields; PUSH_HTTP_REQ_DEFAULT_MAX_HEAD */
-    uint64_t max_body;           /* one request's content; PUSH_HTTP_REQ_DEFAULT_MAX_BODY (16 MiB) */
+    uint64_t max_body;           /* one request's content (--max-request); PUSH_HTTP_REQ_DEFAULT_MAX_BODY (16 MiB) */
     uint32_t request_timeout_ms; /* first byte to whole request, else 408; default 30000 */
     uint32_t idle_timeout_ms;    /* a kept-alive connection with no request; default 60000 */
     size_t max_conns;            /* connections at once; default 256 */
@@ -76,8 +76,9 @@ void http_exchange_respond(http_exchange *x, unsigned status, sp_str content_typ
 const tp_addr *http_exchange_peer(const http_exchange *x);
 
 /* Takes one --http-* flag shared by every HTTP listener of the psa with its
- * value: --http-max-body, --http-timeout-ms, --http-max-conns. 1 taken, 0
- * not one of them, -1 bad value (message on stderr). */
+ * value: --http-timeout-ms, --http-max-conns (the body limit is the psa's
+ * --max-request, shared with its control socket). 1 taken, 0 not one of
+ * them, -1 bad value (message on stderr). */
 int http_server_flag(http_server_limits *l, const char *flag, const char *value);
 
 #endif
