@@ -42,7 +42,7 @@ static int usage(void)
                     "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n"
                     "         [--pap tcp:HOST:PORT] [--pap-path PATH] [--pap-domain DOMAIN] [--pap-max-pushes N]\n"
                     "         [--pap-remember-s S] [--http tcp:HOST:PORT] [--max-request BYTES]\n"
-                    "         [--http-timeout-ms MS] [--http-max-conns N]\n");
+                    "         [--http-timeout-ms MS] [--http-max-conns N] [--http-max-requests N]\n");
     return EXIT_USAGE;
 }
 
@@ -308,7 +308,7 @@ int cmd_psa(int argc, char **argv)
             ok = v && sp_str_to_u64(sp_str_cstr(v), UINT32_MAX, &n) && (limits.max_buffered = (size_t)n);
         else if (!strcmp(o, "--control-max-request") || !strcmp(o, "--max-request"))
             /* one size limit for every way in: the control socket and HTTP */
-            ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX * 4096, &n) && n &&
+            ok = v && sp_str_to_u64(sp_str_cstr(v), (uint64_t)PSA_FLAG_MAX * 4096, &n) && n &&
                  (limits.max_request = (size_t)n) && (hl.max_body = n);
         else if (!strcmp(o, "--pap"))
             pap = v;

@@ -297,7 +297,8 @@ int http_server_new(tp_loop *loop, const http_server_limits *limits, http_handle
     tc.limits.stall_timeout_ms = 0; /* every byte is consumed: the request deadline is ours */
     tc.limits.frame_timeout_ms = 0;
     /* an answer may carry a whole body of the largest size we take */
-    tc.limits.max_tx = (size_t)s->lim.max_body + 65536;
+    if (tc.limits.max_tx < (size_t)s->lim.max_body + 65536)
+        tc.limits.max_tx = (size_t)s->lim.max_body + 65536;
     tc.on_frame = on_frame;
     tc.on_open = on_open;
     tc.on_writable = on_writable;
@@ -333,6 +334,8 @@ int http_server_flag(http_server_limits *l, const char *flag, const char *value)
     bool ok = value && sp_str_to_u64(sp_str_cstr(value), UINT64_MAX, &n);
     if (!strcmp(flag, "--http-timeout-ms"))
         ok = ok && n > 0 && n <= 3600000 && (l->request_timeout_ms = (uint32_t)n);
+    else if (!strcmp(flag, "--http-max-requests"))
+        ok = ok && n > 0 && n <= (1ull << 32) && (l->max_requests = (size_t)n);
     else if (!strcmp(flag, "--http-max-conns"))
         ok = ok && n > 0 && n <= (1u << 20) && (l->max_conns = (size_t)n);
     else
