@@ -1,0 +1,177 @@
+"""Kannel's test_ppg (kannel-extras) as the push initiator of the psa's PAP
+gateway (--pap), over loopback:
+- an SI push (text/vnd.wap.si, X-WAP-Application-Id http://www.wiral.com:wml.ua)
+  to a `sippush recv` registered at the psa arrives by MESSAGE with its
+  application and type, and the result notification POSTed to
+  ppg-notify-requested-to says 1000 delivered (retried while that server
+  is down at first);
+- a 5,000-byte WML push arrives by INVITE/MSRP;
+- to a receiver whose registration names MESSAGE but not INVITE, the same
+  WML push arrives by indirection: a message/external-body whose URL the
+  psa serves itself (at least 96 random bits in it), fetched by the recv;
+  an unknown token gets 404;
+- a push to a user the SIP side answers 404 ends undeliverable with the
+  code of the status table, in the result notification and a status query;
+- the SI push through Kamailio as the SIP/IP Core (recv registered there,
+  the psa pushing to the AoR through --proxy)."""
+import hashlib, os, re, shutil, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pushlib import Peer, Proc, check, free_port, request
+from paplib import Http, Initiator, control_doc, post, start_psa
+
+TEST_PPG = '/usr/lib/kannel/test/test_ppg'
+SI = open('/usr/lib/kannel/test/si.txt', 'rb').read()
+tmp = tempfile.mkdtemp(prefix='sippush-pap-')
+procs = []
+
+
+def pap_doc(push_id, address, notify_to=None, method='unconfirmed'):
+    nt = '\n  ppg-notify-requested-to="%s"' % notify_to if notify_to else ''
+    return ('<?xml version="1.0"?>\n<!DOCTYPE pap PUBLIC "-//WAPFORUM//DTD PAP//EN"\n'
+            '          "http://www.wapforum.org/DTD/pap_1.0.dtd">\n<pap>\n'
+            '  <push-message push-id="%s"%s\n  progress-notes-requested="false">\n'
+            '    <address address-value="%s"></address>\n'
+            '    <quality-of-service priority="low" delivery-method="%s"></quality-of-service>\n'
+            '  </push-message>\n</pap>\n' % (push_id, nt, address, method))
+
+
+def test_ppg(url, content, qualifier, doc):
+    """Runs test_ppg once; its output (it prints the psa's answer)."""
+    cf = os.path.join(tmp, 'content-%s' % qualifier)
+    pf = os.path.join(tmp, 'pap.xml')
+    open(cf, 'wb').write(content)
+    open(pf, 'w').write(doc)
+    r = subprocess.run([TEST_PPG, '-c', qualifier, '-a', 'ua', url, cf, pf], capture_output=True, timeout=60)
+    return (r.stdout + r.stderr).decode('latin-1')
+
+
+def user(aor):
+    """WAPPUSH=<sip URI with its @ as %40>/TYPE=USER@ppg (the form test_ppg's documents carry)."""
+    return 'WAPPUSH=%s/TYPE=USER@ppg.example.com' % aor.replace('@', '%40')
+
+
+def code_in(body):
+    m = re.search(r'code="(\d+)"', body)
+    return int(m.group(1)) if m else None
+
+
+try:
+    # --- at the psa: recv registered there ---------------------------------------------
+    psa, sport, pport = start_psa(procs, '--listen', 'tcp:127.0.0.1:%d' % free_port())
+    url = 'http://127.0.0.1:%d/pap' % pport
+    inbox = os.path.join(tmp, 'inbox')
+    rport = free_port()
+    recv = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % rport, '--aor', 'sip:bob@127.0.0.1', '--registrar',
+                 'sip:127.0.0.1:%d' % sport, '--app', 'wml.ua', '--out', inbox])
+    procs.append(recv)
+    check(recv.wait_event('registered', 10) is not None, 'recv registered at the psa')
+
+    # the initiator's notification server is down for the first attempt: the psa retries
+    ini = Initiator(refuse_first=1)
+    out = test_ppg(url, SI, 'si', pap_doc('si-1@pi.example.com', user('sip:bob@127.0.0.1'), ini.url))
+    check('1001' in out, 'test_ppg: push-response 1001 (accepted)')
+    ev = recv.wait_event('push', 15, lambda e: e['method'] == 'MESSAGE')
+    check(ev is not None and ev['app'] == 'wml.ua' and ev['content_type'].startswith('text/vnd.wap.si') and
+          ev['sha1'] == hashlib.sha1(SI).hexdigest(), 'SI push: MESSAGE, app wml.ua, text/vnd.wap.si, intact (%s)' % ev)
+    check(ini.wait(1, 20), 'result notification POSTed to ppg-notify-requested-to (after one refused attempt)')
+    head, body = ini.posts[0]
+    check(head.startswith('POST /notify ') and 'resultnotification-message' in body and code_in(body) == 1000 and
+          'message-state="delivered"' in body and 'si-1@pi.example.com' in body,
+          'resultnotification-message: 1000, delivered, the push-id')
+    check(psa.wait_event('pap_notified', 10, lambda e: e['code'] == 1000 and e['status'] == 200) is not None,
+          'the initiator\'s resultnotification-response (1000) is read')
+    # status query of that push
+    c = Http('127.0.0.1', pport)
+    c.send(post('/pap', control_doc('statusquery-message', 'si-1@pi.example.com'), 'application/xml'))
+    r = c.response()
+    check(r is not None and b'message-state="delivered"' in r[2], 'status query: delivered')
+    # the same push-id again: 2007
+    out = test_ppg(url, SI, 'si', pap_doc('si-1@pi.example.com', user('sip:bob@127.0.0.1')))
+    check('2007' in out, 'the same push-id again: 2007')
+
+    # 5,000-byte WML: INVITE/MSRP
+    wml = b'<?xml version="1.0"?><wml><card id="a"><p>' + b'x' * 4950 + b'</p></card></wml>'
+    wml = wml[:5000] if len(wml) > 5000 else wml + b' ' * (5000 - len(wml))
+    out = test_ppg(url, wml, 'wml', pap_doc('wml-1@pi.example.com', user('sip:bob@127.0.0.1')))
+    check('1001' in out, 'WML push accepted')
+    ev = recv.wait_event('push', 20, lambda e: e['method'] == 'INVITE')
+    check(ev is not None and ev['size'] == 5000 and ev['sha1'] == hashlib.sha1(wml).hexdigest() and
+          ev['app'] == 'wml.ua', '5,000-byte WML push: INVITE/MSRP, intact')
+
+    # a receiver that takes MESSAGE but not INVITE: indirection served by the psa
+    cport = free_port()
+    inbox2 = os.path.join(tmp, 'inbox2')
+    carol = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % cport, '--aor', 'sip:carol@127.0.0.1', '--app', 'wml.ua',
+                  '--out', inbox2])
+    procs.append(carol)
+    check(carol.wait_event('listening', 10) is not None, 'second recv listening')
+    ue = Peer()
+    ue.send(request('REGISTER', 'sip:127.0.0.1:%d' % sport, ue.port, 'reg-carol@x', from_='<sip:carol@127.0.0.1>;tag=c1',
+                    to='<sip:carol@127.0.0.1>',
+                    extra='Contact: <sip:carol@127.0.0.1:%d>;+g.oma.pusheventapp="wml.ua";methods="MESSAGE,NOTIFY"\r\n'
+                          'Expires: 600\r\n' % cport), sport)
+    r, _ = ue.response('REGISTER')
+    check(r is not None and r.status == 200, 'carol registered with methods MESSAGE and NOTIFY only')
+    out = test_ppg(url, wml, 'wml', pap_doc('wml-2@pi.example.com', user('sip:carol@127.0.0.1')))
+    check('1001' in out, 'WML push to carol accepted')
+    ev = carol.wait_event('push', 20)
+    check(ev is not None and ev['method'] == 'MESSAGE' and ev['size'] == 5000 and
+          ev['sha1'] == hashlib.sha1(wml).hexdigest(), 'carol: by MESSAGE and indirection, fetched intact (%s)' % ev)
+    res = psa.wait_event('pap_result', 5, lambda e: e['push_id'] == 'wml-2@pi.example.com')
+    check(res is not None and res['state'] == 'delivered', 'psa: the indirect push delivered')
+    c.send(b'GET /c/AAAAAAAAAAAAAAAAAAAAAA HTTP/1.1\r\nHost: h\r\n\r\n')
+    r = c.response()
+    check(r is not None and r[0] == 404, 'an unknown content URL: 404')
+
+    # an unknown user: the SIP side answers 404
+    nobody = Peer()
+    ini2 = Initiator()
+    out = test_ppg(url, SI, 'si', pap_doc('nobody-1@pi.example.com', user('sip:nobody@127.0.0.1:%d' % nobody.port),
+                                          ini2.url))
+    check('1001' in out, 'push to nobody accepted')
+    m, addr = nobody.request(lambda m: m.method == 'MESSAGE', 10)
+    check(m is not None, 'the MESSAGE reaches the user\'s address')
+    nobody.reply(m, addr, 404, 'Not Found')
+    check(ini2.wait(1, 15), 'result notification of the unknown user')
+    body = ini2.posts[0][1]
+    res = psa.wait_event('pap_result', 5, lambda e: e['push_id'] == 'nobody-1@pi.example.com')
+    check(res is not None and res['state'] == 'undeliverable' and res['status'] == 404 and
+          'message-state="undeliverable"' in body and code_in(body) == res['code'] and res['code'] != 1000,
+          'unknown user: undeliverable, code %s in the notification' % (res and res['code']))
+    c.close()
+    check(recv.stop() == 0 and carol.stop() == 0, 'receivers exit 0')
+    check(psa.stop() == 0, 'psa exits 0')
+    ini.close()
+    ini2.close()
+
+    # --- through Kamailio as the SIP/IP Core -----------------------------------------------
+    kport = free_port()
+    kcfg = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'kamailio', 'core.cfg')
+    rundir = os.path.join(tmp, 'kam')
+    os.makedirs(rundir)
+    kam = subprocess.Popen(['kamailio', '-f', kcfg, '-DD', '-E', '-l', 'udp:127.0.0.1:%d' % kport, '-Y', rundir,
+                            '-w', rundir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        core = 'sip:127.0.0.1:%d' % kport
+        time.sleep(1.0)
+        check(kam.poll() is None, 'kamailio runs')
+        psa, sport, pport = start_psa(procs, '--proxy', core)
+        kinbox = os.path.join(tmp, 'kinbox')
+        recv = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % free_port(), '--aor', 'sip:bob@push.test',
+                     '--registrar', core, '--proxy', core, '--app', 'wml.ua', '--out', kinbox])
+        procs.append(recv)
+        check(recv.wait_event('registered', 10) is not None, 'recv registered at kamailio')
+        out = test_ppg('http://127.0.0.1:%d/pap' % pport, SI, 'si',
+                       pap_doc('si-k@pi.example.com', user('sip:bob@push.test')))
+        check('1001' in out, 'through the core: accepted')
+        ev = recv.wait_event('push', 15)
+        check(ev is not None and ev['method'] == 'MESSAGE' and ev['app'] == 'wml.ua' and
+              ev['sha1'] == hashlib.sha1(SI).hexdigest(), 'through the core: the SI push by MESSAGE')
+        check(recv.stop() == 0 and psa.stop() == 0, 'recv and psa exit 0')
+    finally:
+        kam.terminate()
+        kam.wait(10)
+finally:
+    for p in procs:
+        p.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
