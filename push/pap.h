@@ -64,6 +64,9 @@ typedef enum pap_version {
     PAP_V2_1 = 21,
 } pap_version;
 
+/* "1.0", "2.0", "2.1". */
+const char *pap_version_name(pap_version v);
+
 /* --- requests ------------------------------------------------------------- */
 
 typedef enum pap_kind {
@@ -73,6 +76,9 @@ typedef enum pap_kind {
     PAP_KIND_CCQ,                         /* ccq-message */
     PAP_KIND_RESULTNOTIFICATION_RESPONSE, /* resultnotification-response */
 } pap_kind;
+
+/* "push", "cancel", "status-query", "ccq", "resultnotification-response". */
+const char *pap_kind_name(pap_kind k);
 
 typedef enum pap_delivery_method {
     PAP_DELIVERY_NOTSPECIFIED = 0,
@@ -107,13 +113,15 @@ typedef struct pap_address {
 typedef struct pap_content {
     sp_str headers;        /* the part's header block, lines as written (walk with pap_header_next) */
     sp_str content_type;   /* its Content-Type value, absent when none */
-    sp_str body;
+    sp_str body;           /* with any base64 Content-Transfer-Encoding undone (into pap_store.text) */
+    size_t offset;         /* where the entity starts in the request body */
 } pap_content;
 
 typedef struct pap_request {
     pap_kind kind;
     pap_version version;
     sp_str push_id;                 /* push-message, cancel, status query, result response; ccq: query-id */
+    sp_str app_id;                  /* ccq-message app-id, absent when not given */
     sp_str replace_push_id;         /* 2.x push-message: absent when not given */
     bool replace_pending_only;      /* replace-method="pending-only" (default "all") */
     bool has_deliver_before, has_deliver_after;
@@ -174,6 +182,9 @@ bool pap_time_parse(sp_str s, int64_t *t);
 size_t pap_time_format(int64_t t, char *out, size_t cap);
 
 /* --- addresses ------------------------------------------------------------ */
+
+/* The longest URI an address gives (the caller's buffer needs one more). */
+#define PAP_URI_MAX 1024
 
 /* WAPPUSH=<client>/TYPE=USER@<ppg> with a sip:, sips: or tel: client (its
  * '@' raw or %40; the last '@' starts the ppg part; %-escapes of the client
