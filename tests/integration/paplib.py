@@ -3,7 +3,7 @@ gateway's answers off the socket (status, headers, body by Content-Length),
 PAP documents (a push-message as multipart/related, cancel, status query),
 and a small HTTP server in a thread standing for the push initiator that
 receives result notifications. Every wait is bounded."""
-import os, select, socket, sys, threading, time
+import os, re, select, socket, sys, threading, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pushlib import Proc, free_port
 
@@ -145,8 +145,13 @@ class Initiator:
                 while len(body) < n:
                     body += c.recv(65536)
                 self.posts.append((head.decode('latin-1'), body.decode('utf-8', 'replace')))
-                doc = ('<?xml version="1.0"?>\n' + PAP10 + '\n<pap><resultnotification-response push-id="x">'
-                       '<response-result code="1000" desc="OK"/></resultnotification-response></pap>')
+                text = body.decode('utf-8', 'replace')
+                m = re.search(r'push-id="([^"]*)"', text)
+                a = re.search(r'address-value="([^"]*)"', text)
+                # PAP 1.0 §9.8: code on the element, the address the notification named
+                doc = ('<?xml version="1.0"?>\n' + PAP10 + '\n<pap><resultnotification-response push-id="%s" '
+                       'code="1000" desc="OK"><address address-value="%s"/></resultnotification-response></pap>'
+                       % (m.group(1) if m else 'x', a.group(1) if a else 'WAPPUSH=+1/TYPE=PLMN@x'))
                 c.sendall(('HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: %d\r\n'
                            'Connection: close\r\n\r\n%s' % (len(doc), doc)).encode())
             except (OSError, ValueError):
