@@ -41,7 +41,7 @@ static int usage(void)
                     "         [--control-max-request BYTES] [--control-timeout-ms MS] [--verbose]\n"
                     "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n"
                     "         [--pap tcp:HOST:PORT] [--pap-path PATH] [--pap-domain DOMAIN] [--pap-max-pushes N]\n"
-                    "         [--pap-remember-s S] [--http tcp:HOST:PORT] [--max-request BYTES]\n"
+                    "         [--pap-remember-s S] [--pap-indirect-ttl-s S] [--http tcp:HOST:PORT] [--max-request BYTES]\n"
                     "         [--http-timeout-ms MS] [--http-max-conns N] [--http-max-requests N]\n");
     return EXIT_USAGE;
 }
@@ -320,6 +320,8 @@ int cmd_psa(int argc, char **argv)
             ok = v && v[0] && (gc.domain = v);
         else if (!strcmp(o, "--pap-max-pushes"))
             ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX, &n) && n && (gc.max_pushes = (size_t)n);
+        else if (!strcmp(o, "--pap-indirect-ttl-s"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), 86400 * 7, &n) && n && (gc.indirect_ttl_s = (uint32_t)n);
         else if (!strcmp(o, "--pap-remember-s"))
             ok = v && sp_str_to_u64(sp_str_cstr(v), 86400 * 7, &n) && n && (gc.remember_s = (uint32_t)n);
         else if (!strcmp(o, "--control-timeout-ms"))

@@ -26,6 +26,7 @@ typedef struct pap_dlv {
     const char *desc;
     int64_t event_time;
     bool started, in_flight;
+    char url[128];                     /* where its content is served when sent by reference; "" */
 } pap_dlv;
 
 struct pap_push {
@@ -171,6 +172,8 @@ static void delivery_ended(pap_dlv *d, pap_state state, unsigned code, const cha
     json_kv_cstr(j, "address", d->uri);
     json_kv_cstr(j, "state", pap_state_name(state));
     json_kv_u64(j, "code", code);
+    json_key(j, "indirect");
+    json_cstr(j, d->url[0] ? d->url : NULL);
     json_key(j, "method");
     json_cstr(j, r ? push_method_name(r->method) : NULL);
     json_key(j, "status");
@@ -225,14 +228,15 @@ static void start_delivery(pap_dlv *d)
     cr.to = sp_str_cstr(d->uri);
     bool indirect;
     cr.method = sp_str_cstr(method_for(g, p, cr.to, &indirect));
-    char ct[512], part[1024], url[256];
+    char ct[512], part[1024];
     if (indirect) {
         sp_error err;
-        time_t exp = time(NULL) + PAP_GATEWAY_INDIRECT_TTL_S;
+        /* RFC 4483 §5.7: the expiration written is when the store forgets it */
+        time_t exp = time(NULL) + g->cfg.indirect_ttl_s;
         int n = -1;
-        if (content_store_put(g->cfg.store, sp_str_cstr(g->base_url), cr.content_type, cr.body, exp, url,
-                              sizeof url) == 0)
-            n = push_extbody_build(sp_str_cstr(url), exp, true, cr.body.n, cr.content_type, SP_STR_NULL, ct,
+        if (content_store_put(g->cfg.store, sp_str_cstr(g->base_url), cr.content_type, cr.body, exp, d->url,
+                              sizeof d->url) == 0)
+            n = push_extbody_build(sp_str_cstr(d->url), exp, true, cr.body.n, cr.content_type, SP_STR_NULL, ct,
                                    sizeof ct, part, sizeof part, &err);
         if (n < 0) {
             delivery_ended(d, PAP_STATE_UNDELIVERABLE, PAP_SERVICE_UNAVAILABLE, "content store full", NULL);
@@ -582,6 +586,8 @@ pap_gateway *pap_gateway_new(const pap_gateway_config *cfg)
         g->cfg.path = "/pap";
     if (!g->cfg.max_pushes)
         g->cfg.max_pushes = PAP_GATEWAY_MAX_PUSHES_DEFAULT;
+    if (!g->cfg.indirect_ttl_s)
+        g->cfg.indirect_ttl_s = PAP_GATEWAY_INDIRECT_TTL_S;
     if (!g->cfg.remember_s)
         g->cfg.remember_s = PAP_GATEWAY_REMEMBER_S_DEFAULT;
     if (!(g->poster = http_poster_new(cfg->loop, 256))) {

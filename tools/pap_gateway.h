@@ -29,7 +29,7 @@
 #define PAP_GATEWAY_MAX_PUSHES_DEFAULT 1024u
 #define PAP_GATEWAY_REMEMBER_S_DEFAULT 3600u
 #define PAP_GATEWAY_MAX_ADDRESSES 64      /* address elements of one push-message; more: 3005 */
-#define PAP_GATEWAY_INDIRECT_TTL_S 3600u  /* expiration of content sent by reference */
+#define PAP_GATEWAY_INDIRECT_TTL_S 3600u  /* expiration of content sent by reference (--pap-indirect-ttl-s) */
 
 typedef struct pap_gateway pap_gateway;
 
@@ -42,6 +42,7 @@ typedef struct pap_gateway_config {
     size_t max_pushes;        /* --pap-max-pushes */
     uint32_t remember_s;      /* --pap-remember-s */
     content_store *store;     /* where that content is kept */
+    uint32_t indirect_ttl_s;  /* its expiration, from the sending; PAP_GATEWAY_INDIRECT_TTL_S */
 } pap_gateway_config;
 
 pap_gateway *pap_gateway_new(const pap_gateway_config *cfg);
