@@ -237,8 +237,11 @@ typedef struct pap_outcome {
     const char *desc;     /* static */
 } pap_outcome;
 
-/* What the PSA's result of one delivery means for the initiator. */
+/* What the PSA's result of one delivery means for the initiator: the row
+ * of r->status (push/README.md), its code chosen by r->retry. */
 pap_outcome pap_outcome_of(const push_psa_result *r);
+/* A push whose deliver-before-timestamp passed before it could be sent. */
+pap_outcome pap_outcome_expired(void);
 
 /* --- documents the gateway writes ---------------------------------------- */
 
