@@ -11,6 +11,8 @@ need kamailio kamailio
 need tshark tshark
 need valgrind valgrind
 need python3 python3
+# Kannel's PAP push initiator (test_ppg) drives the PAP gateway tests
+[ -x /usr/lib/kannel/test/test_ppg ] || missing="$missing kannel-extras"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing test dependencies; install them with:" >&2
