@@ -114,8 +114,10 @@ try:
         # (the connections closed above may still be lingering: await four free slots)
         end = time.time() + 15
         while True:
-            held = [Http(host, port) for _ in range(4)]
+            held = []
             try:
+                for _ in range(4):
+                    held.append(Http(host, port))
                 for h in held:
                     h.send(get('/a'))
                 ok = all(h.response() is not None for h in held)
