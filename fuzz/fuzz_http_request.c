@@ -1,11 +1,13 @@
-/* fuzz_http_request.c - fuzz harness: a stream of pipelined HTTP/1.1
- * requests through the gateway's request parser, in pieces whose sizes the
- * first input byte chooses, with small limits so that every limit is
- * reached. Asserts that content slices stay inside the input and that no
- * body grows past its limit. */
+/* fuzz_http_request.c - fuzz harness: the PAP gateway's request path, a
+ * stream of pipelined HTTP/1.1 requests through the request parser, in
+ * pieces whose sizes the first input byte chooses, with small limits so
+ * that every limit is reached, each whole body then read as a PAP document
+ * with its Content-Type. Asserts that content slices stay inside the input
+ * and that no body grows past its limit. */
 #include <stdint.h>
 #include <string.h>
 
+#include "pap.h"
 #include "push_http_req.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -22,6 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         push_http_req r;
         sp_error err;
         size_t avail = at;
+        static char body[4096], text[4096];
+        size_t body_len = 0;
         int rc;
         for (;;) {
             avail = avail + step < len ? avail + step : len;
@@ -46,12 +50,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 return 0;
             if (d.n && (d.p < buf + at || d.p + d.n > buf + at + (size_t)rc))
                 __builtin_trap();
+            if (body_len + d.n > sizeof body)
+                __builtin_trap(); /* past MAX_BODY */
+            memcpy(body + body_len, d.p, d.n);
+            body_len += d.n;
             at += (size_t)rc;
         }
         if (r.body.body_len > MAX_BODY)
             __builtin_trap();
         if (!r.body.done)
             return 0;
+        pap_address addr[8];
+        pap_store st = {.addr = addr, .addr_cap = 8, .text = text, .text_cap = sizeof text};
+        pap_request pr;
+        pap_error perr;
+        (void)pap_parse(r.content_type, sp_str_make(body, body_len), NULL, &st, &pr, &perr);
     }
     return 0;
 }
