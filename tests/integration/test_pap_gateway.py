@@ -95,6 +95,20 @@ try:
     ev = psa.wait_event('pap_result', 5, lambda e: e['push_id'] == 'ind-1@x')
     check(ev is not None and ev['state'] == 'delivered' and ev['indirect'] == url, 'psa: delivered by reference')
 
+    # ccq-message: answered from dave's registration; an address the psa does not know: 3008
+    def ccq(qid, address):
+        doc = ('<?xml version="1.0"?>\n<!DOCTYPE pap PUBLIC "-//WAPFORUM//DTD PAP 1.0//EN" '
+               '"http://www.wapforum.org/DTD/pap_1.0.dtd">\n<pap><ccq-message query-id="%s">'
+               '<address address-value="%s"/></ccq-message></pap>' % (qid, address))
+        c.send(post('/gw', doc, 'application/xml'))
+        return c.response()
+    r = ccq('q1', 'WAPPUSH=sip:dave%40push.test/TYPE=USER@ppg')
+    check(r is not None and r[0] == 200 and r[1].get('content-type', '').startswith('multipart/related') and
+          b'ccq-response' in r[2] and b'Methods: MESSAGE' in r[2] and b'INVITE' not in r[2],
+          'ccq-message: the capabilities dave registered (MESSAGE, no INVITE)')
+    r = ccq('q2', 'WAPPUSH=sip:nobody%40push.test/TYPE=USER@ppg')
+    check(r is not None and code(r) == 3008, 'ccq-message for an unknown receiver: 3008')
+
     # deliver-after: held, pending, cancelled, never sent
     r = push('hold-1@x', ['WAPPUSH=sip:eve%40push.test/TYPE=USER@ppg'],
              extra_attrs=' deliver-after-timestamp="%s"' % iso(time.time() + 60))
