@@ -10,6 +10,7 @@ gateway (--pap), over loopback:
   WML push arrives by indirection: a message/external-body whose URL the
   psa serves itself (at least 96 random bits in it), fetched by the recv;
   an unknown token gets 404;
+- to a receiver subscribed for the application, the SI push goes by NOTIFY;
 - a push to a user the SIP side answers 404 ends undeliverable with the
   code of the status table, in the result notification and a status query;
 - the SI push through Kamailio as the SIP/IP Core (recv registered there,
@@ -138,8 +139,18 @@ try:
     check(res is not None and res['state'] == 'undeliverable' and res['status'] == 404 and
           'message-state="undeliverable"' in body and code_in(body) == res['code'] and res['code'] != 1000,
           'unknown user: undeliverable, code %s in the notification' % (res and res['code']))
+    # a receiver subscribed to the application (ua-profile, oma-app) gets the push by NOTIFY
+    erin = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % free_port(), '--aor', 'sip:erin@127.0.0.1', '--registrar',
+                 'sip:127.0.0.1:%d' % sport, '--subscribe', 'sip:psa@127.0.0.1:%d' % sport, '--app', 'wml.ua',
+                 '--out', os.path.join(tmp, 'inbox3')])
+    procs.append(erin)
+    check(erin.wait_event('subscribed', 10) is not None, 'erin registered and subscribed for wml.ua')
+    out = test_ppg(url, SI, 'si', pap_doc('si-n@pi.example.com', user('sip:erin@127.0.0.1')))
+    ev = erin.wait_event('push', 15)
+    check('1001' in out and ev is not None and ev['method'] == 'NOTIFY' and ev['sha1'] == hashlib.sha1(SI).hexdigest(),
+          'erin: the SI push by NOTIFY in her subscription')
     c.close()
-    check(recv.stop() == 0 and carol.stop() == 0, 'receivers exit 0')
+    check(recv.stop() == 0 and carol.stop() == 0 and erin.stop() == 0, 'receivers exit 0')
     check(psa.stop() == 0, 'psa exits 0')
     ini.close()
     ini2.close()
