@@ -32,6 +32,8 @@ typedef struct http_conn {
     size_t requests;
     tp_timer deadline;     /* request_timeout_ms from a request's first byte */
     tp_defer resume;       /* reading again once the peer takes our answers */
+    unsigned busy;         /* inside one of our callbacks: on_close then only marks it closed */
+    bool closed;           /* the connection is gone (c is NULL); freed when not busy */
 } http_conn;
 
 struct http_exchange {
@@ -57,6 +59,8 @@ void http_server_limits_default(http_server_limits *l)
 static void write_answer(http_conn *k, unsigned status, sp_str ctype, sp_str body, sp_str extra, bool close,
                          unsigned minor)
 {
+    if (k->closed)
+        return;
     char head[1024];
     sp_error err;
     if (!close && minor == 0)
@@ -94,7 +98,10 @@ void http_exchange_respond(http_exchange *x, unsigned status, sp_str content_typ
     write_answer(x->conn, status, content_type, body, extra, x->close, x->minor);
 }
 
-const tp_addr *http_exchange_peer(const http_exchange *x) { return tp_conn_remote(x->conn->c); }
+const tp_addr *http_exchange_peer(const http_exchange *x)
+{
+    return x->conn->closed ? NULL : tp_conn_remote(x->conn->c);
+}
 
 static void body_free(http_conn *k)
 {
@@ -158,7 +165,7 @@ static void dispatch(http_conn *k)
 static void pump(http_conn *k)
 {
     http_server *s = k->s;
-    while (k->state != C_CLOSING && k->in_len > k->head_len) {
+    while (!k->closed && k->state != C_CLOSING && k->in_len > k->head_len) {
         sp_error err = {0};
         if (k->state == C_HEAD) {
             if (!tp_conn_can_write(k->c))
@@ -177,7 +184,7 @@ static void pump(http_conn *k)
             if (k->req.expect_continue && !k->req.body.done)
                 write_answer(k, 100, sp_str_make("", 0), sp_str_make("", 0), sp_str_make("", 0), false, 1);
         }
-        while (!k->req.body.done && k->in_len > k->head_len) {
+        while (!k->closed && !k->req.body.done && k->in_len > k->head_len) {
             sp_str d;
             int rc = push_http_req_body(&k->req, k->in + k->head_len, k->in_len - k->head_len, &d, &err);
             if (rc < 0) {
@@ -190,21 +197,46 @@ static void pump(http_conn *k)
             }
             in_drop(k, k->head_len, (size_t)rc);
         }
-        if (!k->req.body.done)
+        if (k->closed || !k->req.body.done)
             return;
         dispatch(k);
     }
-    if (k->state != C_CLOSING && k->in_len > s->lim.max_head + s->lim.max_held)
+    if (!k->closed && k->state != C_CLOSING && k->in_len > s->lim.max_head + s->lim.max_held)
         tp_conn_close(k->c); /* it sends on and does not read: RFC 9112 §9.3.2 lets us close */
 }
 
-static void on_resume(void *ctx) { pump(ctx); }
+static void conn_free(http_conn *k)
+{
+    body_free(k);
+    free(k->in);
+    free(k);
+}
+
+/* Every callback into a connection runs between enter and leave, so that a
+ * close inside it (on_close is called from within tp_conn_close) never
+ * frees what the callback still uses. */
+static void enter(http_conn *k) { k->busy++; }
+
+static void leave(http_conn *k)
+{
+    if (--k->busy == 0 && k->closed)
+        conn_free(k);
+}
+
+static void on_resume(void *ctx)
+{
+    enter(ctx);
+    pump(ctx);
+    leave(ctx);
+}
 
 static void on_deadline(tp_timer *t, void *ctx)
 {
     (void)t;
     http_conn *k = ctx;
+    enter(k);
     refuse(k, 408, "request not complete in time");
+    leave(k);
 }
 
 static int on_frame(void *ctx, tp_conn *c, const char *buf, size_t len)
@@ -227,7 +259,9 @@ static int on_frame(void *ctx, tp_conn *c, const char *buf, size_t len)
     }
     memcpy(k->in + k->in_len, buf, len);
     k->in_len += len;
+    enter(k);
     pump(k);
+    leave(k);
     return (int)len;
 }
 
@@ -261,9 +295,10 @@ static void on_close(void *ctx, tp_conn *c, tp_close_reason why, int err)
         return;
     tp_timer_stop(tp_loop_timers(k->s->loop), &k->deadline);
     tp_defer_cancel(&k->resume);
-    body_free(k);
-    free(k->in);
-    free(k);
+    k->closed = true;
+    k->c = NULL;
+    if (!k->busy)
+        conn_free(k);
 }
 
 int http_server_new(tp_loop *loop, const http_server_limits *limits, http_handler handler, void *ctx,
