@@ -42,7 +42,8 @@ static int usage(void)
                     "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n"
                     "         [--pap tcp:HOST:PORT] [--pap-path PATH] [--pap-domain DOMAIN] [--pap-max-pushes N]\n"
                     "         [--pap-remember-s S] [--pap-indirect-ttl-s S] [--http tcp:HOST:PORT] [--max-request BYTES]\n"
-                    "         [--http-timeout-ms MS] [--http-max-conns N] [--http-max-requests N]\n");
+                    "         [--http-timeout-ms MS] [--http-idle-timeout-ms MS] [--http-max-conns N] [--http-max-requests N]\n"
+                    "         [--http-max-in-flight BYTES]\n");
     return EXIT_USAGE;
 }
 

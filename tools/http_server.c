@@ -369,6 +369,10 @@ int http_server_flag(http_server_limits *l, const char *flag, const char *value)
     bool ok = value && sp_str_to_u64(sp_str_cstr(value), UINT64_MAX, &n);
     if (!strcmp(flag, "--http-timeout-ms"))
         ok = ok && n > 0 && n <= 3600000 && (l->request_timeout_ms = (uint32_t)n);
+    else if (!strcmp(flag, "--http-max-in-flight"))
+        ok = ok && n > 0 && (l->max_in_flight = n);
+    else if (!strcmp(flag, "--http-idle-timeout-ms"))
+        ok = ok && n > 0 && n <= 86400000 && (l->idle_timeout_ms = (uint32_t)n);
     else if (!strcmp(flag, "--http-max-requests"))
         ok = ok && n > 0 && n <= (1ull << 32) && (l->max_requests = (size_t)n);
     else if (!strcmp(flag, "--http-max-conns"))

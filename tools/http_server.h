@@ -76,7 +76,8 @@ void http_exchange_respond(http_exchange *x, unsigned status, sp_str content_typ
 const tp_addr *http_exchange_peer(const http_exchange *x);
 
 /* Takes one --http-* flag shared by every HTTP listener of the psa with its
- * value: --http-timeout-ms, --http-max-conns, --http-max-requests (the body limit is the psa's
+ * value: --http-timeout-ms, --http-idle-timeout-ms, --http-max-conns,
+ * --http-max-requests, --http-max-in-flight (the body limit is the psa's
  * --max-request, shared with its control socket). 1 taken, 0 not one of
  * them, -1 bad value (message on stderr). */
 int http_server_flag(http_server_limits *l, const char *flag, const char *value);

@@ -160,6 +160,30 @@ try:
         check(r is not None and r[0] == 404, '%s: the psa still serves another connection' % fam)
         d.close()
         check(q.stop() == 0, '%s: that psa exits 0' % fam)
+        # --http-max-in-flight: bodies held across connections (each sized by its Content-Length)
+        for limit, second_ok in ((2000, True), (1999, False)):
+            q, _, port3 = start_psa(procs, '--max-request', '1000', '--http-max-in-flight', str(limit), host=host)
+            a, b = Http(host, port3), Http(host, port3)
+            head1000 = b'POST /pap HTTP/1.1\r\nHost: h\r\nContent-Type: application/xml\r\nContent-Length: 1000\r\n\r\n'
+            a.send(head1000 + b'x' * 10)
+            time.sleep(0.2)  # a's body is held before b's head arrives
+            b.send(head1000 + b'y' * 10)
+            if second_ok:
+                a.send(b'x' * 990)
+                b.send(b'y' * 990)
+                ra, rb = a.response(), b.response()
+                check(ra is not None and rb is not None and ra[0] != 503 and rb[0] != 503,
+                      '%s: --http-max-in-flight %d: two 1000-byte bodies at once are read' % (fam, limit))
+            else:
+                rb = b.response()
+                check(rb is not None and rb[0] == 503 and b.closed(),
+                      '%s: --http-max-in-flight %d: the second body is refused 503' % (fam, limit))
+                a.send(b'x' * 990)
+                ra = a.response()
+                check(ra is not None and ra[0] != 503, '%s: the first is still read' % fam)
+            a.close()
+            b.close()
+            check(q.stop() == 0, '%s: that psa exits 0' % fam)
         check(rc == 0, '%s: the psa exits 0 (no leak, no sanitizer report)' % fam)
         err = p.stderr()
         check('ERROR: AddressSanitizer' not in err and 'runtime error' not in err, '%s: no sanitizer report' % fam)
