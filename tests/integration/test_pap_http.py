@@ -4,7 +4,8 @@ keep-alive reuse, pipelined requests answered in order, Expect:
 head past its limit (431), a body past --max-request (413 at the head, the
 limit itself taken), a request not whole within --http-timeout-ms (408 and
 close), a peer that pipelines without reading (closed, the psa still
-serving others), --http-max-conns at its boundary."""
+serving others), --http-max-conns and --http-max-in-flight at their
+boundaries."""
 import os, socket, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pushlib import check
