@@ -149,6 +149,7 @@ int push_psa_refer(push_psa *p, sp_str to, sp_str app, push_psa_done done, void 
 typedef struct push_psa_caps {
     unsigned status;        /* the OPTIONS answer */
     push_caps caps;         /* from Allow and the Contact methods tag */
+    sp_str accept;          /* the 2xx's Accept (the types it takes), absent when none */
 } push_psa_caps;
 
 /* Queries a receiver's capabilities with OPTIONS (RFC 3261 §11); a 2xx also

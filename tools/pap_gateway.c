@@ -9,6 +9,7 @@
 #include "pap_gateway.h"
 #include "push_control.h"
 #include "push_indirect.h"
+#include "receiver_caps.h"
 #include "sp_random.h"
 
 #define DOC_MAX (16u * 1024u)          /* a response document, with PAP_GATEWAY_MAX_ADDRESSES results */
@@ -16,6 +17,7 @@
 #define APP_MAX 64
 
 typedef struct pap_push pap_push;
+typedef struct asked asked;
 
 typedef struct pap_dlv {
     pap_push *push;
@@ -50,6 +52,8 @@ struct pap_gateway {
     pap_push *list;
     size_t count;
     http_poster *poster;
+    receiver_caps *caps;               /* what OPTIONS answers said of receivers */
+    asked *asked;                      /* OPTIONS not answered yet */
     char base_url[96];
     pap_address addr[PAP_GATEWAY_MAX_ADDRESSES];
 };
@@ -367,6 +371,14 @@ static void on_push_message(pap_gateway *g, http_exchange *x, sp_buf *b, const p
             return push_response(x, b, r, PAP_ADDRESS_ERROR, NULL);
         }
         memcpy(d->address, v.p, v.n);
+        /* seed 002 §7.1.2 step 3: a type the receiver said it does not take is
+         * refused before anything is sent */
+        const char *accept = receiver_caps_accept(g->caps, sp_str_cstr(d->uri));
+        if (accept && r->content.content_type.n && !receiver_caps_takes(sp_str_cstr(accept), r->content.content_type)) {
+            free(p->d);
+            free(p);
+            return push_response(x, b, r, PAP_CAPABILITIES_MISMATCH, "the receiver does not take this content type");
+        }
     }
     if (!(p->push_id = dup_cstr(r->push_id)) || !keep_content(p, r) ||
         (r->ppg_notify_requested_to.n && !(p->notify_to = dup_cstr(r->ppg_notify_requested_to))))
@@ -467,18 +479,72 @@ static void on_status_query(pap_gateway *g, http_exchange *x, sp_buf *b, const p
     answer_doc(x, 200, b);
 }
 
+struct asked {
+    asked *prev, *next;            /* the gateway's, freed with it when never answered */
+    pap_gateway *g;
+    char uri[PUSH_URI_MAX];
+};
+
+static void asked_free(asked *a)
+{
+    if (a->prev)
+        a->prev->next = a->next;
+    else
+        a->g->asked = a->next;
+    if (a->next)
+        a->next->prev = a->prev;
+    free(a);
+}
+
+static void on_options(void *ctx, const push_psa_caps *c)
+{
+    asked *a = ctx;
+    receiver_caps_put(a->g->caps, sp_str_cstr(a->uri), c);
+    json_out *j = a->g->cfg.out;
+    json_object_begin(j);
+    json_kv_cstr(j, "event", "receiver_caps");
+    json_kv_cstr(j, "aor", a->uri);
+    json_kv_u64(j, "status", c->status);
+    json_kv_str(j, "accept", c->accept);
+    json_object_end(j);
+    json_line_end(j);
+    asked_free(a);
+}
+
+/* Asks the receiver what it takes (OPTIONS, RFC 3261 §11), for the next
+ * ccq and push. */
+static void learn(pap_gateway *g, const char *uri)
+{
+    asked *a = calloc(1, sizeof *a);
+    if (!a)
+        return;
+    a->g = g;
+    snprintf(a->uri, sizeof a->uri, "%s", uri);
+    a->next = g->asked;
+    if (g->asked)
+        g->asked->prev = a;
+    g->asked = a;
+    if (push_psa_options(g->cfg.psa, sp_str_cstr(a->uri), on_options, a) != 0)
+        asked_free(a);
+}
+
 /* ccq-message: what the PSA knows of the receiver (seed 002 §6.1 (3)): its
- * registration's push methods, as a text part of the ccq-response. */
+ * registration's push methods and the types its last OPTIONS answer took,
+ * as a text part of the ccq-response; the receiver is asked again for the
+ * next time. */
 static void on_ccq(pap_gateway *g, http_exchange *x, sp_buf *b, const pap_request *r)
 {
     char uri[PUSH_URI_MAX];
     pap_result res = {.code = PAP_OK};
+    const char *accept = NULL;
     if (r->n_addr != 1 || !pap_address_to_uri(r->addr[0].value, sp_str_cstr(g->cfg.domain), uri, sizeof uri)) {
         res.code = PAP_ADDRESS_ERROR;
     } else {
         res.address = r->addr[0].value;
-        if (!push_psa_bindings(g->cfg.psa, sp_str_cstr(uri)))
+        accept = receiver_caps_accept(g->caps, sp_str_cstr(uri));
+        if (!push_psa_bindings(g->cfg.psa, sp_str_cstr(uri)) && !accept)
             res.code = PAP_CAPABILITIES_NOT_AVAILABLE;
+        learn(g, uri);
     }
     if (res.code != PAP_OK) {
         pap_build_ccq_response(b, r->version, r->push_id, &res);
@@ -486,10 +552,11 @@ static void on_ccq(pap_gateway *g, http_exchange *x, sp_buf *b, const pap_reques
         return;
     }
     push_caps c = push_psa_receiver_caps(g->cfg.psa, sp_str_cstr(uri));
-    char caps[256], ct[256], boundary[32];
-    snprintf(caps, sizeof caps, "Methods: %s%s%s%s\r\nReachable: %s\r\n", c.known ? "" : "MESSAGE, NOTIFY, INVITE",
-             c.known && c.message ? "MESSAGE " : "", c.known && c.notify ? "NOTIFY " : "",
-             c.known && c.invite ? "INVITE" : "", push_psa_may_invite(g->cfg.psa, sp_str_cstr(uri)) ? "yes" : "no");
+    char caps[RECEIVER_CAPS_ACCEPT_MAX + 128], ct[256], boundary[32];
+    snprintf(caps, sizeof caps, "Methods: %s%s%s%s\r\nReachable: %s\r\nAccept: %s\r\n",
+             c.known ? "" : "MESSAGE, NOTIFY, INVITE", c.known && c.message ? "MESSAGE " : "",
+             c.known && c.notify ? "NOTIFY " : "", c.known && c.invite ? "INVITE" : "",
+             push_psa_may_invite(g->cfg.psa, sp_str_cstr(uri)) ? "yes" : "no", accept ? accept : "unknown");
     if (sp_random_token(boundary, 24, SP_RANDOM_ALNUM) != 0 ||
         pap_build_ccq_multipart(b, ct, sizeof ct, r->version, r->push_id, &res, SP_LIT("text/plain"),
                                 sp_str_cstr(caps), sp_str_cstr(boundary)) != 0) {
@@ -590,7 +657,8 @@ pap_gateway *pap_gateway_new(const pap_gateway_config *cfg)
         g->cfg.indirect_ttl_s = PAP_GATEWAY_INDIRECT_TTL_S;
     if (!g->cfg.remember_s)
         g->cfg.remember_s = PAP_GATEWAY_REMEMBER_S_DEFAULT;
-    if (!(g->poster = http_poster_new(cfg->loop, 256))) {
+    if (!(g->poster = http_poster_new(cfg->loop, 256)) || !(g->caps = receiver_caps_new(0))) {
+        http_poster_free(g->poster);
         free(g);
         return NULL;
     }
@@ -608,6 +676,9 @@ void pap_gateway_free(pap_gateway *g)
         return;
     while (g->list)
         push_free(g->list);
+    while (g->asked)
+        asked_free(g->asked);
     http_poster_free(g->poster);
+    receiver_caps_free(g->caps);
     free(g);
 }

@@ -6,7 +6,9 @@ deliver-after-timestamp holding a push (pending, then cancelled by
 cancel-message, never sent); deliver-before-timestamp passed (expired, not
 sent); several addresses each with its own outcome; a PLMN address mapped
 with --pap-domain; an address that cannot be read (2002); a body that is
-not a PAP document (badmessage-response, 400); --pap-path; and
+not a PAP document (badmessage-response, 400); ccq-message answered from
+the registration and the receiver's OPTIONS answer, and a push of a type
+that answer did not list refused (2005) before anything is sent; --pap-path; and
 --pap-max-pushes at its boundary (the next push 4001)."""
 import os, re, sys, time, urllib.request, urllib.error
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -108,6 +110,29 @@ try:
           'ccq-message: the capabilities dave registered (MESSAGE, no INVITE)')
     r = ccq('q2', 'WAPPUSH=sip:nobody%40push.test/TYPE=USER@ppg')
     check(r is not None and code(r) == 3008, 'ccq-message for an unknown receiver: 3008')
+    # each ccq asks the receiver (OPTIONS); what dave answers is kept
+    for _ in range(2):
+        m, addr = core.request(lambda m: m.method == 'OPTIONS', 10)
+        check(m is not None, 'the ccq sends an OPTIONS to the receiver')
+        if 'dave' in m.start:
+            core.reply(m, addr, 200, headers='Accept: text/plain, application/vnd.wap.sic;q=0.5, image/*\r\n'
+                                              'Allow: MESSAGE, OPTIONS\r\n')
+        else:
+            core.reply(m, addr, 404, 'Not Found')
+    check(psa.wait_event('receiver_caps', 5, lambda e: e['aor'] == 'sip:dave@push.test' and e['status'] == 200)
+          is not None, 'psa: dave\'s OPTIONS answer kept')
+    r = ccq('q3', 'WAPPUSH=sip:dave%40push.test/TYPE=USER@ppg')
+    check(r is not None and b'Accept: text/plain, application/vnd.wap.sic;q=0.5, image/*' in r[2],
+          'the next ccq names the types dave takes')
+    m, addr = core.request(lambda m: m.method == 'OPTIONS', 10)
+    core.reply(m, addr, 200, headers='Accept: text/plain, application/vnd.wap.sic;q=0.5, image/*\r\n')
+    # seed 002 §7.1.2 step 3: a type dave does not take is refused before anything is sent
+    r = push('mismatch-1@x', ['WAPPUSH=sip:dave%40push.test/TYPE=USER@ppg'], b'\x03\x01', 'application/vnd.wap.wbxml')
+    check(code(r) == 2005, 'a push of a type dave does not take: 2005, nothing sent')
+    r = push('match-1@x', ['WAPPUSH=sip:dave%40push.test/TYPE=USER@ppg'], b'<png>', 'image/png')
+    check(code(r) == 1001, 'a type within his image/*: 1001')
+    got = answer_messages(200, 1)
+    check(len(got) == 1 and 'image/png' in (got[0].get('Content-Type') or ''), 'and that one is sent')
 
     # deliver-after: held, pending, cancelled, never sent
     r = push('hold-1@x', ['WAPPUSH=sip:eve%40push.test/TYPE=USER@ppg'],
