@@ -8,6 +8,7 @@
 #include "pap.h"
 #include "pap_gateway.h"
 #include "push_control.h"
+#include "push_headers.h"
 #include "push_indirect.h"
 #include "receiver_caps.h"
 #include "sp_random.h"
@@ -219,6 +220,28 @@ static const char *method_for(pap_gateway *g, const pap_push *p, sp_str to, bool
     return "invite";
 }
 
+/* Seed 000 §8.2.5.1, §8.3.5: for session mode the Last-Modified of the
+ * content entity travels too, and becomes the offer's a=file-date (the
+ * session-mode sender maps it); the control mapping keeps only what a SIP
+ * request carries. */
+static bool keep_last_modified(const control_request *cr, push_psa_push *pp, char *hdrs, size_t cap)
+{
+    size_t len = pp->headers.n;
+    for (size_t i = 0; i < cr->nheaders; i++) {
+        sp_str name, value;
+        sp_error err;
+        if (push_header_split(cr->headers[i], &name, &value, &err) != 0 ||
+            pap_header_class(name) != PAP_HDR_LAST_MODIFIED)
+            continue;
+        int n = snprintf(hdrs + len, cap - len, "Last-Modified: %.*s\r\n", (int)value.n, value.p);
+        if (n < 0 || (size_t)n >= cap - len)
+            return false;
+        len += (size_t)n;
+    }
+    pp->headers = sp_str_make(hdrs, len);
+    return true;
+}
+
 static void start_delivery(pap_dlv *d)
 {
     pap_push *p = d->push;
@@ -256,6 +279,10 @@ static void start_delivery(pap_dlv *d)
     push_psa_result now;
     if (!control_push_prepare(&cr, &pp, hdrs, sizeof hdrs, &why)) {
         delivery_ended(d, PAP_STATE_UNDELIVERABLE, PAP_BAD_REQUEST, why, NULL);
+        return;
+    }
+    if (!strcmp(cr.method.p, "invite") && !keep_last_modified(&cr, &pp, hdrs, sizeof hdrs)) {
+        delivery_ended(d, PAP_STATE_UNDELIVERABLE, PAP_BAD_REQUEST, "push headers too long", NULL);
         return;
     }
     d->in_flight = true;

@@ -5,7 +5,8 @@ gateway (--pap), over loopback:
   application and type, and the result notification POSTed to
   ppg-notify-requested-to says 1000 delivered (retried while that server
   is down at first);
-- a 5,000-byte WML push arrives by INVITE/MSRP;
+- a 5,000-byte WML push arrives by INVITE/MSRP, its Last-Modified part
+  header as the offer's a=file-date;
 - to a receiver whose registration names MESSAGE but not INVITE, the same
   WML push arrives by indirection: a message/external-body whose URL the
   psa serves itself (at least 96 random bits in it), fetched by the recv;
@@ -15,10 +16,10 @@ gateway (--pap), over loopback:
   code of the status table, in the result notification and a status query;
 - the SI push through Kamailio as the SIP/IP Core (recv registered there,
   the psa pushing to the AoR through --proxy)."""
-import hashlib, os, re, shutil, subprocess, sys, tempfile, time
+import hashlib, os, re, shutil, signal, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pushlib import Peer, Proc, check, free_port, request
-from paplib import Http, Initiator, control_doc, post, start_psa
+from paplib import Http, Initiator, control_doc, post, push_message, start_psa
 
 TEST_PPG = '/usr/lib/kannel/test/test_ppg'
 SI = open('/usr/lib/kannel/test/si.txt', 'rb').read()
@@ -36,13 +37,14 @@ def pap_doc(push_id, address, notify_to=None, method='unconfirmed'):
             '  </push-message>\n</pap>\n' % (push_id, nt, address, method))
 
 
-def test_ppg(url, content, qualifier, doc):
+def test_ppg(url, content, qualifier, doc, extra=()):
     """Runs test_ppg once; its output (it prints the psa's answer)."""
     cf = os.path.join(tmp, 'content-%s' % qualifier)
     pf = os.path.join(tmp, 'pap.xml')
     open(cf, 'wb').write(content)
     open(pf, 'w').write(doc)
-    r = subprocess.run([TEST_PPG, '-c', qualifier, '-a', 'ua', url, cf, pf], capture_output=True, timeout=60)
+    r = subprocess.run([TEST_PPG, '-c', qualifier, '-a', 'ua'] + list(extra) + [url, cf, pf], capture_output=True,
+                       timeout=60)
     return (r.stdout + r.stderr).decode('latin-1')
 
 
@@ -93,11 +95,42 @@ try:
     # 5,000-byte WML: INVITE/MSRP
     wml = b'<?xml version="1.0"?><wml><card id="a"><p>' + b'x' * 4950 + b'</p></card></wml>'
     wml = wml[:5000] if len(wml) > 5000 else wml + b' ' * (5000 - len(wml))
+    # (its Last-Modified part header becomes the offer's a=file-date: seed 000 §8.2.5.1, §8.3.5)
+    pcap = os.path.join(tmp, 'invite.pcap')
+    cap = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', 'udp port %d' % rport, '-w', pcap],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    end = time.time() + 10
+    line = b''
+    while time.time() < end and b'Capturing' not in line:  # tshark says so once it listens
+        line = cap.stderr.readline()
+        if not line and cap.poll() is not None:
+            break
     out = test_ppg(url, wml, 'wml', pap_doc('wml-1@pi.example.com', user('sip:bob@127.0.0.1')))
     check('1001' in out, 'WML push accepted')
     ev = recv.wait_event('push', 20, lambda e: e['method'] == 'INVITE')
     check(ev is not None and ev['size'] == 5000 and ev['sha1'] == hashlib.sha1(wml).hexdigest() and
           ev['app'] == 'wml.ua', '5,000-byte WML push: INVITE/MSRP, intact')
+    # test_ppg's -S leaves out the empty line after the part headers: this one is ours
+    ct, body = push_message('wml-lm@pi.example.com', [user('sip:bob@127.0.0.1')], wml, 'text/vnd.wap.wml',
+                            app='http://www.wiral.com:wml.ua',
+                            part_headers='Last-Modified: Tue, 31 Jul 2001 10:13:00 GMT\r\nX-Wap-Push-OTA-Version: 1.0\r\n')
+    c0 = Http('127.0.0.1', pport)
+    c0.send(post('/pap', body, ct))
+    r = c0.response()
+    c0.close()
+    check(r is not None and b'code="1001"' in r[2], 'a WML push with Last-Modified accepted')
+    res = psa.wait_event('pap_result', 20, lambda e: e['push_id'] == 'wml-lm@pi.example.com')
+    check(res is not None and res['state'] == 'delivered' and res['method'] == 'INVITE',
+          'and delivered by INVITE (%s)' % res)
+    time.sleep(1.0)  # what the kernel handed tshark is written before it stops
+    cap.send_signal(signal.SIGINT)
+    cap.wait(10)
+    offer = subprocess.run(['tshark', '-r', pcap, '-Y', 'sip.Method == "INVITE" && sdp', '-T', 'fields', '-e',
+                            'sdp.media_attr', '-E', 'occurrence=a'], capture_output=True, timeout=60).stdout.decode()
+    offers = [o for o in offer.splitlines() if o.strip()]
+    check(len(offers) >= 2 and 'file-date:modification:"Tue, 31 Jul 2001 10:13:00 GMT"' in offers[-1] and
+          'type:text/vnd.wap.wml' in offers[-1] and 'modification:"Tue, 31 Jul 2001' not in offers[0],
+          'the offer: the WML type, and the Last-Modified as a=file-date (%s)' % offers)
 
     # a receiver that takes MESSAGE but not INVITE: indirection served by the psa
     cport = free_port()
