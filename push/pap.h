@@ -151,6 +151,7 @@ typedef struct pap_store {
 
 #define PAP_DEFAULT_MAX_CONTROL (1024 * 1024) /* bytes of the control (XML) entity */
 #define PAP_DEFAULT_MAX_PARTS 8               /* body parts of one multipart/related */
+#define PAP_MAX_PARTS 32                      /* ceiling of max_parts (the part table is on the stack) */
 
 typedef struct pap_limits {
     size_t max_control;   /* the XML document's bytes (push_xml max_size) */

@@ -10,10 +10,6 @@
 
 #include <string.h>
 
-/* The most body parts any multipart/related request may have (ceiling of
- * pap_limits.max_parts: the part table lives on the stack). */
-#define PAP_MAX_PARTS 32
-
 typedef struct walk {
     sp_str body;          /* the request body: error offsets and fragments */
     sp_str doc;           /* the control document, inside body */
@@ -25,6 +21,7 @@ typedef struct walk {
     pap_error refusal;
     bool have_message, have_qos, have_code;
     size_t addresses;     /* address elements read (stored or not) */
+    const char *attr_at;  /* the raw value of the attribute being read: where a refusal points */
 } walk;
 
 static size_t body_off(const walk *w, const char *p) { return (size_t)(p - w->body.p); }
@@ -167,7 +164,7 @@ static bool read_bool(walk *w, sp_str v, bool *out, const char *why)
     else if (sp_str_eq(v, SP_LIT("false")))
         *out = false;
     else {
-        refuse(w, PAP_BAD_REQUEST, v.p, why);
+        refuse(w, PAP_BAD_REQUEST, w->attr_at, why);
         return false;
     }
     return true;
@@ -178,7 +175,7 @@ static void read_time(walk *w, sp_str v, bool *has, int64_t *t, const char *why)
     if (pap_time_parse(v, t))
         *has = true;
     else
-        refuse(w, PAP_BAD_REQUEST, v.p, why);
+        refuse(w, PAP_BAD_REQUEST, w->attr_at, why);
 }
 
 /* One of names (NULL-terminated); its index, or -1 (refused with why). */
@@ -187,7 +184,7 @@ static int read_enum(walk *w, sp_str v, const char *const *names, const char *wh
     for (int i = 0; names[i]; i++)
         if (sp_str_eq(v, sp_str_cstr(names[i])))
             return i;
-    refuse(w, PAP_BAD_REQUEST, v.p, why);
+    refuse(w, PAP_BAD_REQUEST, w->attr_at, why);
     return -1;
 }
 
@@ -238,7 +235,7 @@ static int message_attr(walk *w, sp_str name, sp_str v)
             r->code = (unsigned)c;
             w->have_code = true;
         } else {
-            refuse(w, PAP_BAD_REQUEST, v.p, "code is not a PAP status code");
+            refuse(w, PAP_BAD_REQUEST, w->attr_at, "code is not a PAP status code");
         }
     } else if (r->kind == PAP_KIND_RESULTNOTIFICATION_RESPONSE && sp_str_eq(name, SP_LIT("desc")))
         r->desc = v;
@@ -275,6 +272,7 @@ static int attrs(walk *w, sp_str list, int (*each)(walk *, sp_str, sp_str))
 {
     sp_str rest = list, name, raw, v;
     while (push_xml_attr_next(&rest, &name, &raw)) {
+        w->attr_at = raw.p;
         if (value(w, raw, &v) || each(w, name, v))
             return -1;
     }
@@ -518,6 +516,8 @@ int pap_parse(sp_str content_type, sp_str body, const pap_limits *lim, const pap
         long root = 0;
         if (pap_media_param(&m, "start", &start)) {
             sp_str want = strip_angles(start);
+            if (want.n == 0)
+                return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, 0, "empty start parameter");
             while (root < n && !sp_str_eq(strip_angles(pap_header_find(parts[root].headers, "Content-ID")), want))
                 root++;
             if (root == n)

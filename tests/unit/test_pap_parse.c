@@ -169,6 +169,17 @@ START_TEST(bad_attribute_values_refused_readable)
 }
 END_TEST
 
+START_TEST(refusal_points_at_the_raw_value)
+{
+    const char *body = push_body("<pap><push-message push-id=\"p\" progress-notes-requested=\"&#116;rue!\">" ADDR
+                                 "</push-message></pap>", "\r\nx");
+    expect_fail(parse(MP, body), PAP_BAD_REQUEST, false, "progress-notes-requested");
+    ck_assert_uint_eq(err.offset, (size_t)(strstr(body, "&#116;") - body));
+    ck_assert(err.fragment.n >= 6 && !memcmp(err.fragment.p, "&#116;", 6));
+    expect_fail(parse("multipart/related; boundary=B0; start=\"<>\"", body), PAP_BAD_REQUEST, true, "empty start");
+}
+END_TEST
+
 START_TEST(equal_deliver_times_accepted)
 {
     expect_ok(parse(MP, push_body("<pap><push-message push-id=\"p\" deliver-before-timestamp=\"2030-01-01T00:00:00Z\" "
@@ -480,6 +491,7 @@ static Suite *pap_parse_suite(void)
     tcase_add_test(tc, push_message_defaults);
     tcase_add_test(tc, every_enumerated_value);
     tcase_add_test(tc, bad_attribute_values_refused_readable);
+    tcase_add_test(tc, refusal_points_at_the_raw_value);
     tcase_add_test(tc, equal_deliver_times_accepted);
     tcase_add_test(tc, addresses);
     tcase_add_test(tc, cancel_message);
