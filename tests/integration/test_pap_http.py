@@ -155,6 +155,17 @@ try:
             closed = True
         check(closed, '%s: a peer that never reads is closed (after %d MB)' % (fam, sent // (1024 * 1024)))
         c.close()
+        # the default --max-request, 16 MiB: that size is taken (100 Continue), one more 413
+        e = Http(host, port2)
+        e.send(b'POST /pap HTTP/1.1\r\nHost: h\r\nContent-Length: 16777216\r\nExpect: 100-continue\r\n\r\n')
+        r = e.response()
+        check(r is not None and r[0] == 100, '%s: a 16 MiB body is taken by default (100 Continue)' % fam)
+        e.close()
+        e = Http(host, port2)
+        e.send(b'POST /pap HTTP/1.1\r\nHost: h\r\nContent-Length: 16777217\r\nExpect: 100-continue\r\n\r\n')
+        r = e.response()
+        check(r is not None and r[0] == 413, '%s: one byte more: 413' % fam)
+        e.close()
         d = Http(host, port2)
         d.send(get('/y'))
         r = d.response()
