@@ -6,7 +6,8 @@ gateway (--pap), over loopback:
   ppg-notify-requested-to says 1000 delivered (retried while that server
   is down at first);
 - a 5,000-byte WML push arrives by INVITE/MSRP, its Last-Modified part
-  header as the offer's a=file-date;
+  header as the offer's a=file-date; with delivery-method="confirmed" the
+  SEND asks for the success REPORT, which comes back;
 - to a receiver whose registration names MESSAGE but not INVITE, the same
   WML push arrives by indirection: a message/external-body whose URL the
   psa serves itself (at least 96 random bits in it), fetched by the recv;
@@ -131,6 +132,30 @@ try:
     check(len(offers) >= 2 and 'file-date:modification:"Tue, 31 Jul 2001 10:13:00 GMT"' in offers[-1] and
           'type:text/vnd.wap.wml' in offers[-1] and 'modification:"Tue, 31 Jul 2001' not in offers[0],
           'the offer: the WML type, and the Last-Modified as a=file-date (%s)' % offers)
+
+    # delivery-method="confirmed": the INVITE push asks for the success report, and it comes
+    pcap2 = os.path.join(tmp, 'msrp.pcap')
+    cap = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', 'tcp', '-w', pcap2], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+    end = time.time() + 10
+    line = b''
+    while time.time() < end and b'Capturing' not in line:
+        line = cap.stderr.readline()
+        if not line and cap.poll() is not None:
+            break
+    out = test_ppg(url, wml, 'wml', pap_doc('wml-c@pi.example.com', user('sip:bob@127.0.0.1'), method='confirmed'))
+    res = psa.wait_event('pap_result', 20, lambda e: e['push_id'] == 'wml-c@pi.example.com')
+    check('1001' in out and res is not None and res['state'] == 'delivered' and res['method'] == 'INVITE',
+          'a confirmed WML push delivered by INVITE')
+    time.sleep(1.0)  # what the kernel handed tshark is written before it stops
+    cap.send_signal(signal.SIGINT)
+    cap.wait(10)
+    def frames(filt):
+        return subprocess.run(['tshark', '-r', pcap2, '-Y', filt, '-T', 'fields', '-e', 'frame.number'],
+                              capture_output=True, timeout=60).stdout.decode().split()
+    check(frames('tcp.payload contains "Success-Report: yes"') and
+          frames('tcp.payload contains "REPORT" && tcp.payload contains "Status: 000 200 OK"'),
+          'confirmed: the SEND asks Success-Report: yes and the REPORT comes back')
 
     # a receiver that takes MESSAGE but not INVITE: indirection served by the psa
     cport = free_port()
