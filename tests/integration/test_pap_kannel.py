@@ -26,6 +26,7 @@ TEST_PPG = '/usr/lib/kannel/test/test_ppg'
 SI = open('/usr/lib/kannel/test/si.txt', 'rb').read()
 tmp = tempfile.mkdtemp(prefix='sippush-pap-')
 procs = []
+captures = []  # tshark processes, stopped at the end whatever happens
 
 
 def pap_doc(push_id, address, notify_to=None, method='unconfirmed'):
@@ -100,6 +101,7 @@ try:
     pcap = os.path.join(tmp, 'invite.pcap')
     cap = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', 'udp port %d' % rport, '-w', pcap],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    captures.append(cap)
     end = time.time() + 10
     line = b''
     while time.time() < end and b'Capturing' not in line:  # tshark says so once it listens
@@ -137,6 +139,7 @@ try:
     pcap2 = os.path.join(tmp, 'msrp.pcap')
     cap = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', 'tcp', '-w', pcap2], stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE)
+    captures.append(cap)
     end = time.time() + 10
     line = b''
     while time.time() < end and b'Capturing' not in line:
@@ -243,4 +246,12 @@ try:
 finally:
     for p in procs:
         p.stop()
+    for cap in captures:
+        if cap.poll() is None:
+            cap.send_signal(signal.SIGINT)
+            try:
+                cap.wait(10)
+            except subprocess.TimeoutExpired:
+                cap.kill()
+                cap.wait()
     shutil.rmtree(tmp, ignore_errors=True)
