@@ -254,6 +254,12 @@ typedef struct pap_push_response {
     sp_str desc;                          /* absent: pap_code_desc(code) */
 } pap_push_response;
 
+typedef struct pap_progress_note {        /* a stage of a push the initiator asked to hear of */
+    sp_str stage;                         /* e.g. "queued", "sent" */
+    sp_str note;                          /* absent: not written */
+    int64_t time;                         /* < 0: not written */
+} pap_progress_note;
+
 typedef struct pap_result {               /* cancel-result, statusquery-result, ccq query-result */
     sp_str address;                       /* absent: not written (applies to every address) */
     unsigned code;
@@ -275,6 +281,10 @@ typedef struct pap_notification {         /* resultnotification-message */
 /* Each writes one complete XML document (declaration, the DOCTYPE of
  * version, values XML-escaped); check with sp_buf_finish(). */
 void pap_build_push_response(sp_buf *b, pap_version v, const pap_push_response *r);
+/* The same with progress-note elements before the response-result (PAP
+ * §9.5: for a push-message with progress-notes-requested="true"). */
+void pap_build_push_response_notes(sp_buf *b, pap_version v, const pap_push_response *r,
+                                   const pap_progress_note *notes, size_t n);
 void pap_build_cancel_response(sp_buf *b, pap_version v, sp_str push_id, const pap_result *res, size_t n);
 void pap_build_statusquery_response(sp_buf *b, pap_version v, sp_str push_id, const pap_result *res, size_t n);
 void pap_build_ccq_response(sp_buf *b, pap_version v, sp_str query_id, const pap_result *res);

@@ -111,7 +111,8 @@ static void address_element(sp_buf *b, sp_str address)
     sp_buf_puts(b, "/>\n");
 }
 
-void pap_build_push_response(sp_buf *b, pap_version v, const pap_push_response *r)
+void pap_build_push_response_notes(sp_buf *b, pap_version v, const pap_push_response *r,
+                                   const pap_progress_note *notes, size_t n)
 {
     prolog(b, v);
     sp_buf_puts(b, "<push-response");
@@ -119,10 +120,23 @@ void pap_build_push_response(sp_buf *b, pap_version v, const pap_push_response *
     attr(b, "sender-address", r->sender_address);
     attr(b, "sender-name", r->sender_name);
     attr_time(b, "reply-time", r->reply_time);
-    sp_buf_puts(b, ">\n<response-result");
+    sp_buf_puts(b, ">\n");
+    for (size_t i = 0; i < n; i++) {
+        sp_buf_puts(b, "<progress-note");
+        attr(b, "stage", notes[i].stage.p ? notes[i].stage : SP_LIT(""));
+        attr(b, "note", notes[i].note);
+        attr_time(b, "time", notes[i].time);
+        sp_buf_puts(b, "/>\n");
+    }
+    sp_buf_puts(b, "<response-result");
     attr_code(b, r->code, r->desc);
     sp_buf_puts(b, "/>\n</push-response>\n");
     epilog(b);
+}
+
+void pap_build_push_response(sp_buf *b, pap_version v, const pap_push_response *r)
+{
+    pap_build_push_response_notes(b, v, r, NULL, 0);
 }
 
 /* One result element: its attributes, then the address it is about. */

@@ -290,7 +290,7 @@ static int address(walk *w, const push_xml_token *t)
     }
     if (value(w, raw, &v))
         return -1;
-    char uri[PAP_URI_MAX];
+    char uri[PAP_URI_MAX + 1];
     if (!pap_address_to_uri(v, SP_STR_NULL, uri, sizeof uri)) {
         refuse(w, PAP_ADDRESS_ERROR, raw.p, "address-value is not WAPPUSH=<sip:, sips: or tel: URI>/TYPE=USER@<ppg> "
                                             "or WAPPUSH=+<E.164>/TYPE=PLMN@<ppg>");

@@ -61,6 +61,19 @@ START_TEST(push_response_every_field)
 }
 END_TEST
 
+START_TEST(push_response_with_progress_notes)
+{
+    pap_progress_note notes[2] = {{SP_LIT("queued"), SP_LIT("held until deliver-after"), 1893456000},
+                                  {SP_LIT("sent"), SP_STR_NULL, -1}};
+    pap_push_response r = {SP_LIT("n1"), SP_STR_NULL, SP_STR_NULL, -1, PAP_ACCEPTED, SP_STR_NULL};
+    start();
+    pap_build_push_response_notes(&b, PAP_V2_0, &r, notes, 2);
+    has(done(), "<push-response push-id=\"n1\">\n<progress-note stage=\"queued\" note=\"held until deliver-after\" "
+                "time=\"2030-01-01T00:00:00Z\"/>\n<progress-note stage=\"sent\"/>\n"
+                "<response-result code=\"1001\" desc=\"Accepted for Processing\"/>\n</push-response>");
+}
+END_TEST
+
 START_TEST(values_escaped)
 {
     start();
@@ -330,6 +343,7 @@ static Suite *pap_build_suite(void)
     Suite *s = suite_create("pap_build");
     TCase *tc = tcase_create("documents");
     tcase_add_test(tc, push_response_every_field);
+    tcase_add_test(tc, push_response_with_progress_notes);
     tcase_add_test(tc, values_escaped);
     tcase_add_test(tc, cancel_response);
     tcase_add_test(tc, statusquery_response_every_state);

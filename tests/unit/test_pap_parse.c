@@ -208,6 +208,24 @@ START_TEST(addresses)
 }
 END_TEST
 
+/* PAP_URI_MAX bytes of URI are read, one more is 2002. */
+START_TEST(address_uri_limit)
+{
+    static char doc[4096], user[PAP_URI_MAX + 2];
+    for (size_t extra = 0; extra < 2; extra++) {
+        size_t n = PAP_URI_MAX - strlen("sip:@b") + extra;
+        memset(user, 'a', n);
+        user[n] = '\0';
+        snprintf(doc, sizeof doc, "<pap><cancel-message push-id=\"c\"><address address-value=\"WAPPUSH=sip:%s@b"
+                 "/TYPE=USER@ppg\"/></cancel-message></pap>", user);
+        if (extra == 0)
+            expect_ok(parse(XML, doc));
+        else
+            expect_fail(parse(XML, doc), PAP_ADDRESS_ERROR, false, "address-value");
+    }
+}
+END_TEST
+
 START_TEST(cancel_message)
 {
     expect_ok(parse(XML, DT20 "<pap><cancel-message push-id=\"c1\">" ADDR "</cancel-message></pap>"));
@@ -494,6 +512,7 @@ static Suite *pap_parse_suite(void)
     tcase_add_test(tc, refusal_points_at_the_raw_value);
     tcase_add_test(tc, equal_deliver_times_accepted);
     tcase_add_test(tc, addresses);
+    tcase_add_test(tc, address_uri_limit);
     tcase_add_test(tc, cancel_message);
     tcase_add_test(tc, statusquery_message);
     tcase_add_test(tc, ccq_message);
