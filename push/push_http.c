@@ -3,9 +3,10 @@
 #include "push_indirect.h"
 
 #include "push_buf_impl.h"
+#include "push_http_impl.h"
 #include "sp_hex.h"
 
-static bool is_ctl_or_space(unsigned char c) { return c <= 0x20 || c == 0x7f; }
+#define is_ctl_or_space push_http_ctl_or_space
 
 static bool is_host_char(unsigned char c)
 {
@@ -105,8 +106,7 @@ static int bad(sp_error *err, size_t at, const char *why)
     return sp_fail(err, SP_EINVAL, at, 502, why);
 }
 
-/* The end of the head: index after the empty line, or 0. */
-static size_t head_end(const char *buf, size_t len)
+size_t push_http_head_end(const char *buf, size_t len)
 {
     for (const char *p = buf; (p = memchr(p, '\n', len - (size_t)(p - buf))); p++) {
         size_t i = (size_t)(p - buf) + 1;
@@ -121,8 +121,9 @@ static size_t head_end(const char *buf, size_t len)
 }
 
 /* One header field of the head (no obsolete folding: §3.2.4 lets us refuse it). */
-static int header(push_http_resp *r, sp_str name, sp_str value, size_t at, sp_error *err)
+static int header(void *ctx, sp_str name, sp_str value, size_t at, sp_error *err)
 {
+    push_http_resp *r = ctx;
     if (sp_str_caseeq_cstr(name, "Content-Length")) {
         uint64_t n;
         if (!sp_str_to_u64(value, UINT64_MAX, &n))
@@ -141,10 +142,62 @@ static int header(push_http_resp *r, sp_str name, sp_str value, size_t at, sp_er
     return 0;
 }
 
+int push_http_head_fields(const char *buf, size_t from, size_t end, int status, push_http_field_fn fn, void *ctx,
+                          sp_error *err)
+{
+    size_t i = from;
+    while (i < end) {
+        const char *lf = memchr(buf + i, '\n', end - i);
+        size_t line_end = (size_t)(lf - buf);
+        size_t eol = line_end > i && buf[line_end - 1] == '\r' ? line_end - 1 : line_end;
+        if (eol == i)
+            break;
+        if (buf[i] == ' ' || buf[i] == '\t')
+            return sp_fail(err, SP_EINVAL, i, status, "folded header line");
+        const char *colon = memchr(buf + i, ':', eol - i);
+        if (!colon || colon == buf + i)
+            return sp_fail(err, SP_EINVAL, i, status, "header line without name");
+        sp_str name = sp_str_make(buf + i, (size_t)(colon - buf) - i);
+        for (size_t k = 0; k < name.n; k++)
+            if (is_ctl_or_space((unsigned char)name.p[k]))
+                return sp_fail(err, SP_EINVAL, i + k, status, "bad header name");
+        sp_str value = sp_str_trim(sp_str_make(colon + 1, (size_t)(buf + eol - colon - 1)));
+        int rc = fn(ctx, name, value, i, err);
+        if (rc)
+            return rc;
+        i = line_end + 1;
+    }
+    return 0;
+}
+
+int push_http_body_start(push_http_resp *r, bool no_body, bool to_close, sp_error *err)
+{
+    r->body_len = 0;
+    r->done = false;
+    if (no_body) {
+        r->state = B_NONE;
+        r->done = true;
+    } else if (r->chunked) {
+        r->state = B_CH_SIZE; /* Transfer-Encoding overrides Content-Length (§3.3.3) */
+    } else if (r->has_length) {
+        if (r->content_length > r->max_body)
+            return sp_fail(err, SP_ELIMIT, 0, 413, "Content-Length over the body limit");
+        r->state = B_LENGTH;
+        r->remaining = r->content_length;
+        r->done = r->remaining == 0;
+    } else if (to_close) {
+        r->state = B_CLOSE;
+    } else {
+        r->state = B_NONE; /* a request without framing has no body (RFC 9112 §6.3 rule 7) */
+        r->done = true;
+    }
+    return 0;
+}
+
 int push_http_resp_head(push_http_resp *r, const char *buf, size_t len, sp_error *err)
 {
     size_t look = len < r->max_head ? len : r->max_head;
-    size_t end = head_end(buf, look);
+    size_t end = push_http_head_end(buf, look);
     if (!end)
         return len >= r->max_head ? sp_fail(err, SP_ELIMIT, r->max_head, 413, "response head too large") : SP_AGAIN;
     if (memchr(buf, '\0', end))
@@ -165,44 +218,11 @@ int push_http_resp_head(push_http_resp *r, const char *buf, size_t len, sp_error
     r->status = (unsigned)status;
     r->reason = eol > 13 ? sp_str_make(buf + 13, eol - 13) : sp_str_make(buf + eol, 0);
 
-    size_t i = line_end + 1;
-    while (i < end) {
-        lf = memchr(buf + i, '\n', end - i);
-        line_end = (size_t)(lf - buf);
-        eol = line_end > i && buf[line_end - 1] == '\r' ? line_end - 1 : line_end;
-        if (eol == i)
-            break;
-        if (buf[i] == ' ' || buf[i] == '\t')
-            return bad(err, i, "folded header line");
-        const char *colon = memchr(buf + i, ':', eol - i);
-        if (!colon || colon == buf + i)
-            return bad(err, i, "header line without name");
-        sp_str name = sp_str_make(buf + i, (size_t)(colon - buf) - i);
-        for (size_t k = 0; k < name.n; k++)
-            if (is_ctl_or_space((unsigned char)name.p[k]))
-                return bad(err, i + k, "bad header name");
-        sp_str value = sp_str_trim(sp_str_make(colon + 1, (size_t)(buf + eol - colon - 1)));
-        int rc = header(r, name, value, i, err);
-        if (rc)
-            return rc;
-        i = line_end + 1;
-    }
-
-    if (r->status < 200 || r->status == 204 || r->status == 304) {
-        r->state = B_NONE;
-        r->done = true;
-    } else if (r->chunked) {
-        r->state = B_CH_SIZE; /* Transfer-Encoding overrides Content-Length (§3.3.3) */
-    } else if (r->has_length) {
-        if (r->content_length > r->max_body)
-            return sp_fail(err, SP_ELIMIT, 0, 413, "Content-Length over the body limit");
-        r->state = B_LENGTH;
-        r->remaining = r->content_length;
-        r->done = r->remaining == 0;
-    } else {
-        r->state = B_CLOSE;
-    }
-    return (int)end;
+    int rc = push_http_head_fields(buf, line_end + 1, end, 502, header, r, err);
+    if (rc)
+        return rc;
+    rc = push_http_body_start(r, r->status < 200 || r->status == 204 || r->status == 304, true, err);
+    return rc ? rc : (int)end;
 }
 
 /* Takes up to remaining content bytes as one slice. */

@@ -156,6 +156,7 @@ SP_API int push_psa_refer(push_psa *p, sp_str to, sp_str app, push_psa_done done
 typedef struct push_psa_caps {
     unsigned status;        /* the OPTIONS answer */
     push_caps caps;         /* from Allow and the Contact methods tag */
+    sp_str accept;          /* the 2xx's Accept (the types it takes), absent when none */
 } push_psa_caps;
 
 /* Queries a receiver's capabilities with OPTIONS (RFC 3261 §11); a 2xx also
@@ -168,6 +169,10 @@ SP_API size_t push_psa_bindings(const push_psa *p, sp_str aor);
 /* Whether an INVITE may be sent to aor (seed 000 §8.2.5.1): not after it
  * unregistered, until it has registered again or answered an OPTIONS. */
 SP_API bool push_psa_may_invite(const push_psa *p, sp_str aor);
+/* What the receiver's live bindings said of the push methods they take
+ * (the methods feature tag, seed 002 §6.1 (3)): the union over them;
+ * known false when none said anything. */
+SP_API push_caps push_psa_receiver_caps(const push_psa *p, sp_str aor);
 /* Live subscriptions (for app, or any when app is absent) of an AoR. */
 SP_API size_t push_psa_subscriptions(const push_psa *p, sp_str aor, sp_str app);
 

@@ -162,6 +162,7 @@ static void on_final(void *ctx, sip_txn_id ct, const sip_txn_result *r)
                 c.caps = push_caps_from_list(m);
             else if (sp_str_present(push_hdr(r->msg, SIP_H_ALLOW)))
                 c.caps = push_caps_from_list(push_hdr(r->msg, SIP_H_ALLOW));
+            c.accept = push_hdr(r->msg, SIP_H_ACCEPT);
         }
         q->caps_done(q->ctx, &c);
     }

@@ -43,6 +43,7 @@ void push_xml_init(push_xml *x, const char *buf, size_t len, const push_xml_limi
     x->lim.max_size = lim ? lim->max_size : PUSH_XML_DEFAULT_MAX_SIZE;
     x->lim.max_depth = lim ? lim->max_depth : PUSH_XML_DEFAULT_MAX_DEPTH;
     x->lim.max_attrs = lim ? lim->max_attrs : PUSH_XML_DEFAULT_MAX_ATTRS;
+    x->lim.allow_doctype = lim && lim->allow_doctype;
     if (x->lim.max_depth > PUSH_XML_MAX_DEPTH)
         x->lim.max_depth = PUSH_XML_MAX_DEPTH;
     if (x->lim.max_attrs > PUSH_XML_MAX_ATTRS)
@@ -119,6 +120,125 @@ static bool starts(const push_xml *x, size_t i, const char *lit)
 {
     size_t n = strlen(lit);
     return x->len - i >= n && memcmp(x->buf + i, lit, n) == 0;
+}
+
+/* XML 1.0 §2.3 PubidChar. */
+static bool is_pubid_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' || c == '\r' ||
+           c == '\n' || (c && strchr("-'()+,./:=?;!*#@$_%", c));
+}
+
+static size_t skip_ws(const push_xml *x, size_t i)
+{
+    while (i < x->len && is_ws(x->buf[i]))
+        i++;
+    return i;
+}
+
+/* A quoted literal at i: its content in *lit, the index after the closing
+ * quote returned, 0 when there is none. */
+static size_t literal(const push_xml *x, size_t i, sp_str *lit)
+{
+    if (i >= x->len || (x->buf[i] != '"' && x->buf[i] != '\''))
+        return 0;
+    const char *close = memchr(x->buf + i + 1, x->buf[i], x->len - i - 1);
+    if (!close)
+        return 0;
+    *lit = sp_str_make(x->buf + i + 1, (size_t)(close - x->buf) - i - 1);
+    return (size_t)(close - x->buf) + 1;
+}
+
+/* The internal subset from i (after '['): white space, comments and
+ * processing instructions only, up to ']'. Returns the index of ']'. */
+static int internal_subset(push_xml *x, size_t i, size_t *end, sp_error *err)
+{
+    for (;;) {
+        i = skip_ws(x, i);
+        if (i >= x->len)
+            return fail(x, err, SP_EINVAL, i, "unterminated internal subset");
+        if (x->buf[i] == ']') {
+            *end = i;
+            return 0;
+        }
+        size_t after = 0;
+        if (starts(x, i, "<!--"))
+            after = skip_past(x, i + 4, "-->");
+        else if (starts(x, i, "<?"))
+            after = skip_past(x, i + 2, "?>");
+        else if (starts(x, i, "<!ENTITY"))
+            return fail(x, err, SP_EINVAL, i, "entity declarations are not accepted");
+        else if (x->buf[i] == '%')
+            return fail(x, err, SP_EINVAL, i, "parameter entity references are not accepted");
+        else if (starts(x, i, "<!"))
+            return fail(x, err, SP_EINVAL, i, "markup declarations are not accepted");
+        else
+            return fail(x, err, SP_EINVAL, i, "only comments and processing instructions may be in the internal subset");
+        if (!after)
+            return fail(x, err, SP_EINVAL, i, "unterminated comment or processing instruction");
+        i = after;
+    }
+}
+
+/* XML 1.0 §2.8 doctypedecl, restricted as push_xml.h says. Nothing named
+ * here is fetched or expanded: the identifiers are only reported. */
+static int doctype(push_xml *x, size_t at, sp_error *err)
+{
+    push_xml_doctype *d = &x->doctype;
+    if (x->root_seen)
+        return fail(x, err, SP_EINVAL, at, "DOCTYPE after the root element");
+    if (d->present)
+        return fail(x, err, SP_EINVAL, at, "second DOCTYPE");
+    size_t i = at + 9;
+    if (i >= x->len || !is_ws(x->buf[i]))
+        return fail(x, err, SP_EINVAL, i, "white space expected after DOCTYPE");
+    i = skip_ws(x, i);
+    size_t name_at = i;
+    i = scan_name(x->buf, i, x->len);
+    if (i == name_at)
+        return fail(x, err, SP_EINVAL, i, "DOCTYPE name expected");
+    d->name = sp_str_make(x->buf + name_at, i - name_at);
+    size_t ws = i;
+    i = skip_ws(x, i);
+    bool pub = starts(x, i, "PUBLIC"), sys = starts(x, i, "SYSTEM");
+    if (pub || sys) {
+        if (ws == i)
+            return fail(x, err, SP_EINVAL, i, "white space expected before the external identifier");
+        i += 6;
+        if (i >= x->len || !is_ws(x->buf[i]))
+            return fail(x, err, SP_EINVAL, i, "white space expected after PUBLIC or SYSTEM");
+        i = skip_ws(x, i);
+        if (pub) {
+            size_t lit_at = i;
+            i = literal(x, i, &d->public_id);
+            if (!i)
+                return fail(x, err, SP_EINVAL, lit_at, "quoted public identifier expected");
+            for (size_t k = 0; k < d->public_id.n; k++)
+                if (!is_pubid_char(d->public_id.p[k]))
+                    return fail(x, err, SP_EINVAL, lit_at + 1 + k, "character not allowed in a public identifier");
+            if (i >= x->len || !is_ws(x->buf[i]))
+                return fail(x, err, SP_EINVAL, i, "white space expected before the system identifier");
+            i = skip_ws(x, i);
+        }
+        size_t lit_at = i;
+        i = literal(x, i, &d->system_id);
+        if (!i)
+            return fail(x, err, SP_EINVAL, lit_at, "quoted system identifier expected");
+        i = skip_ws(x, i);
+    }
+    if (i < x->len && x->buf[i] == '[') {
+        size_t end;
+        int rc = internal_subset(x, i + 1, &end, err);
+        if (rc)
+            return rc;
+        d->subset = sp_str_make(x->buf + i + 1, end - i - 1);
+        i = skip_ws(x, end + 1);
+    }
+    if (i >= x->len || x->buf[i] != '>')
+        return fail(x, err, SP_EINVAL, i, "'>' expected to end the DOCTYPE");
+    d->present = true;
+    x->pos = i + 1;
+    return 0;
 }
 
 static int open_tag(push_xml *x, push_xml_token *t, size_t at, sp_error *err)
@@ -256,6 +376,12 @@ int push_xml_next(push_xml *x, push_xml_token *t, sp_error *err)
             t->depth = x->depth;
             t->offset = at;
             return 0;
+        }
+        if (x->lim.allow_doctype && starts(x, at, "<!DOCTYPE")) {
+            int rc = doctype(x, at, err);
+            if (rc)
+                return rc;
+            continue;
         }
         if (starts(x, at, "<!"))
             return fail(x, err, SP_EINVAL, at, "DOCTYPE and declarations are not accepted");

@@ -5,8 +5,13 @@
  * names, attribute syntax (' or " quotes, no '<' inside, no duplicates),
  * matching end tags, one root element, nothing but white space, comments and
  * processing instructions outside it. Comments and processing instructions
- * are skipped; CDATA sections are text; a DOCTYPE (and so any DTD or entity
- * declaration) is refused. Text and attribute values are returned raw, as
+ * are skipped; CDATA sections are text. A DOCTYPE is refused unless the
+ * limits allow one, and then only in the form PAP documents carry: a root
+ * name, a public and/or system identifier (never fetched) and an internal
+ * subset of processing instructions and comments; any entity, element,
+ * attribute-list or notation declaration and any parameter-entity reference
+ * is refused, so no entity is ever declared or expanded (XML 1.0 §2.8, §4).
+ * Text and attribute values are returned raw, as
  * slices of the input; push_xml_decode() resolves their references into a
  * caller buffer. Namespaces are not resolved: callers compare local names. */
 #ifndef SIPPUSH_PUSH_XML_H
@@ -32,7 +37,18 @@ typedef struct push_xml_limits {
     size_t max_size;    /* document bytes; over it: SP_ELIMIT, status 413 */
     unsigned max_depth; /* nested elements, 1..PUSH_XML_MAX_DEPTH; over it: SP_ELIMIT */
     unsigned max_attrs; /* attributes of one element, up to PUSH_XML_MAX_ATTRS; over it: SP_ELIMIT */
+    bool allow_doctype; /* accept one DOCTYPE before the root (see above); false: refused */
 } push_xml_limits;
+
+/* The DOCTYPE as written, when one was read (slices of the document; the
+ * identifiers without their quotes, the subset without its brackets). */
+typedef struct push_xml_doctype {
+    bool present;
+    sp_str name;
+    sp_str public_id; /* absent without PUBLIC */
+    sp_str system_id; /* absent without an external identifier */
+    sp_str subset;    /* absent without '[' ... ']' */
+} push_xml_doctype;
 
 typedef enum push_xml_kind {
     PUSH_XML_OPEN,  /* start tag, or an empty-element tag (a CLOSE follows) */
@@ -59,6 +75,7 @@ typedef struct push_xml {
     unsigned depth;
     bool root_seen, pending_close;
     sp_str open[PUSH_XML_MAX_DEPTH]; /* names of the open elements */
+    push_xml_doctype doctype;        /* filled once the DOCTYPE has been passed */
 } push_xml;
 
 /* lim may be NULL for the defaults. */

@@ -26,6 +26,7 @@ int cmd_send(int argc, char **argv);
 int parse_sip_json(const char *buf, size_t len, bool stream, json_out *j, sp_error *err);
 int parse_sdp_json(const char *buf, size_t len, json_out *j, sp_error *err);
 int parse_msrp_json(const char *buf, size_t len, json_out *j, sp_error *err);
+int parse_pap_json(const char *buf, size_t len, json_out *j, sp_error *err);
 
 /* Per-input work timed by `sippush bench parse`: parse one corpus file the
  * way the stack would and return how many messages (frames) it held, or -1

@@ -1,4 +1,4 @@
-/* cmd_parse.c - `sippush parse sip|sdp|msrp [--stream] [FILE|-]`. */
+/* cmd_parse.c - `sippush parse sip|sdp|msrp|pap [--stream] [FILE|-]`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 static int parse_usage(void)
 {
     fprintf(stderr, "usage: sippush parse sip [--stream] [FILE|-]\n"
-                    "       sippush parse sdp|msrp [FILE|-]\n");
+                    "       sippush parse sdp|msrp|pap [FILE|-]\n");
     return EXIT_USAGE;
 }
 
@@ -26,7 +26,7 @@ int cmd_parse(int argc, char **argv)
         else
             return parse_usage();
     }
-    if (!kind || (strcmp(kind, "sip") && strcmp(kind, "sdp") && strcmp(kind, "msrp")))
+    if (!kind || (strcmp(kind, "sip") && strcmp(kind, "sdp") && strcmp(kind, "msrp") && strcmp(kind, "pap")))
         return parse_usage();
     if (stream && strcmp(kind, "sip"))
         return parse_usage();
@@ -45,6 +45,8 @@ int cmd_parse(int argc, char **argv)
         rc = parse_sip_json(buf, len, stream, &j, &err);
     else if (!strcmp(kind, "sdp"))
         rc = parse_sdp_json(buf, len, &j, &err);
+    else if (!strcmp(kind, "pap"))
+        rc = parse_pap_json(buf, len, &j, &err);
     else
         rc = parse_msrp_json(buf, len, &j, &err);
     free(buf);

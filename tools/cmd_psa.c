@@ -11,6 +11,7 @@
 #include "agent_host.h"
 #include "invite_host.h"
 #include "cli.h"
+#include "pap_gateway.h"
 #include "push_control.h"
 #include "push_psa.h"
 #include "tp_unix.h"
@@ -21,6 +22,9 @@ struct psa_app {
     push_psa *psa;
     tp_unix *control;
     size_t max_request;
+    http_server *pap, *http;   /* --pap and --http listeners */
+    content_store *store;      /* content sent by reference, served on them */
+    pap_gateway *gw;
     char trust[PUSH_PSA_MAX_TRUST][TP_ADDR_HOST_MAX + 1]; /* --trust, resolved */
 };
 typedef struct psa_app psa_app;
@@ -36,7 +40,11 @@ static int usage(void)
                     "         [--max-bindings N]\n"
                     "         [--control-group GROUP] [--control-max-conns N] [--control-max-buffered BYTES]\n"
                     "         [--control-max-request BYTES] [--control-timeout-ms MS] [--verbose]\n"
-                    "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n");
+                    "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n"
+                    "         [--pap tcp:HOST:PORT] [--pap-path PATH] [--pap-domain DOMAIN] [--pap-max-pushes N]\n"
+                    "         [--pap-remember-s S] [--pap-indirect-ttl-s S] [--http tcp:HOST:PORT] [--max-request BYTES]\n"
+                    "         [--http-timeout-ms MS] [--http-idle-timeout-ms MS] [--http-max-conns N] [--http-max-requests N]\n"
+                    "         [--http-max-in-flight BYTES]\n");
     return EXIT_USAGE;
 }
 
@@ -162,6 +170,59 @@ static void on_control_refused(void *ctx, tp_unix_conn *c, tp_unix_refusal why)
         refuse(a, c, 503, true, "the psa has too many control requests at once");
 }
 
+/* An HTTP listener of the gateway ("tcp:HOST:PORT"), announced as
+ * {"event":"http_listening","role":ROLE,"listen":...}; its address into url
+ * as http://HOST:PORT when url is given. */
+static int open_http(psa_app *a, const char *role, const char *spec, const http_server_limits *l, http_server **out,
+                     char *url, size_t cap)
+{
+    tp_addr bind, bound;
+    if (strncmp(spec, "tcp:", 4) || tp_addr_parse(spec + 4, strlen(spec + 4), 80, &bind) < 0) {
+        fprintf(stderr, "sippush psa: --pap and --http want tcp:HOST:PORT (numeric host), not '%s'\n", spec);
+        return -1;
+    }
+    int rc = http_server_new(a->host.loop, l, pap_gateway_http, a->gw, out);
+    if (rc == 0)
+        rc = http_server_listen(*out, &bind, &bound);
+    if (rc != 0) {
+        fprintf(stderr, "sippush psa: %s: %s\n", spec, strerror(-rc));
+        return -1;
+    }
+    char text[TP_ADDR_HOST_MAX + 8];
+    tp_addr_format(&bound, text, sizeof text);
+    if (url)
+        snprintf(url, cap, "http://%s", text);
+    json_out *j = &a->host.out;
+    json_object_begin(j);
+    json_kv_cstr(j, "event", "http_listening");
+    json_kv_cstr(j, "role", role);
+    json_kv_cstr(j, "listen", text);
+    json_object_end(j);
+    json_line_end(j);
+    return 0;
+}
+
+/* The gateway (pap_gateway.h) on --pap, and the content store on it or on
+ * --http. */
+static int open_gateway(psa_app *a, pap_gateway_config *gc, const char *pap, const char *http,
+                        const http_server_limits *l)
+{
+    gc->loop = a->host.loop;
+    gc->psa = a->psa;
+    gc->out = &a->host.out;
+    if (!(a->store = content_store_new(0, 0)) || !(gc->store = a->store) || !(a->gw = pap_gateway_new(gc))) {
+        fprintf(stderr, "sippush psa: out of memory\n");
+        return -1;
+    }
+    char url[96] = "";
+    if ((pap && open_http(a, "pap", pap, l, &a->pap, http ? NULL : url, sizeof url) != 0) ||
+        (http && open_http(a, "http", http, l, &a->http, url, sizeof url) != 0))
+        return -1;
+    /* the receivers fetch from the listener's own address (seed 000 §8.3.6) */
+    pap_gateway_set_base_url(a->gw, url);
+    return 0;
+}
+
 static int open_control(psa_app *a, const char *spec, const char *group, tp_unix_limits limits)
 {
     if (strncmp(spec, "unix:", 5) || !spec[5]) {
@@ -208,7 +269,11 @@ int cmd_psa(int argc, char **argv)
     push_psa_config c;
     memset(&c, 0, sizeof c);
     const char *control = NULL, *control_group = NULL;
-    tp_unix_limits limits = {.max_request = CONTROL_MAX_REQUEST};
+    tp_unix_limits limits = {.max_request = PUSH_HTTP_REQ_DEFAULT_MAX_BODY};
+    http_server_limits hl;
+    http_server_limits_default(&hl);
+    pap_gateway_config gc = {0};
+    const char *pap = NULL, *http = NULL;
     invite_host_opts io = {0};
     if (agent_host_init(&a.host, &a, psa_timer) != 0)
         return EXIT_FAIL;
@@ -249,12 +314,30 @@ int cmd_psa(int argc, char **argv)
             ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX, &n) && (limits.max_conns = (size_t)n);
         else if (!strcmp(o, "--control-max-buffered"))
             ok = v && sp_str_to_u64(sp_str_cstr(v), UINT32_MAX, &n) && (limits.max_buffered = (size_t)n);
-        else if (!strcmp(o, "--control-max-request"))
-            ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX * 64, &n) && (limits.max_request = (size_t)n);
+        else if (!strcmp(o, "--control-max-request") || !strcmp(o, "--max-request"))
+            /* one size limit for every way in: the control socket and HTTP */
+            ok = v && sp_str_to_u64(sp_str_cstr(v), (uint64_t)PSA_FLAG_MAX * 4096, &n) && n &&
+                 (limits.max_request = (size_t)n) && (hl.max_body = n);
+        else if (!strcmp(o, "--pap"))
+            pap = v;
+        else if (!strcmp(o, "--http"))
+            http = v;
+        else if (!strcmp(o, "--pap-path"))
+            ok = v && v[0] == '/' && (gc.path = v);
+        else if (!strcmp(o, "--pap-domain"))
+            ok = v && v[0] && (gc.domain = v);
+        else if (!strcmp(o, "--pap-max-pushes"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX, &n) && n && (gc.max_pushes = (size_t)n);
+        else if (!strcmp(o, "--pap-indirect-ttl-s"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), 86400 * 7, &n) && n && (gc.indirect_ttl_s = (uint32_t)n);
+        else if (!strcmp(o, "--pap-remember-s"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), 86400 * 7, &n) && n && (gc.remember_s = (uint32_t)n);
         else if (!strcmp(o, "--control-timeout-ms"))
             ok = v && sp_str_to_u64(sp_str_cstr(v), 3600000, &n) && (limits.timeout_ms = (uint32_t)n);
         else if (!strcmp(o, "--verbose"))
             a.host.verbose = true, takes = false;
+        else if (!strncmp(o, "--http-", 7))
+            ok = http_server_flag(&hl, o, v) > 0;
         else
             ok = agent_host_tcp_flag(&a.host, o, v) > 0;
         if (!ok || (takes && !v))
@@ -289,7 +372,11 @@ int cmd_psa(int argc, char **argv)
     }
     agent_host_set_tu(&a.host, push_psa_tu(a.psa));
     push_psa_set_layer(a.psa, sip_txn_tp_layer(a.host.tp));
+    if (!limits.max_buffered && limits.max_request > TP_UNIX_MAX_BUFFERED_DEFAULT)
+        limits.max_buffered = limits.max_request; /* room for one request of the largest size taken */
     if (control && open_control(&a, control, control_group, limits) != 0)
+        goto done;
+    if ((pap || http) && open_gateway(&a, &gc, pap, http, &hl) != 0)
         goto done;
     agent_host_print_listening(&a.host);
     push_psa_start(a.psa);
@@ -299,9 +386,13 @@ done:
     if (status == EXIT_USAGE)
         usage();
     tp_unix_free(a.control);
+    http_server_free(a.pap);
+    http_server_free(a.http);
     sip_txn_tp_free(a.host.tp);
     a.host.tp = NULL;
     push_psa_free(a.psa);
+    pap_gateway_free(a.gw); /* after the psa: its results come back through the gateway */
+    content_store_free(a.store);
     invite_host_free(&a.ih);
     agent_host_free(&a.host);
     return status;

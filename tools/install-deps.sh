@@ -21,7 +21,9 @@ case ${1:-test} in
     m32ok() { echo 'int main(void) { return 0; }' | ${CC:-cc} -m32 -x c - -o /dev/null 2>/dev/null; }
     m32ok || missing="$missing gcc-multilib"
     [ -e /usr/lib/i386-linux-gnu/pkgconfig/check.pc ] || i386="check:i386 libsubunit-dev:i386"
-    missing="$missing${i386:+ $i386}" ;;
+    missing="$missing${i386:+ $i386}"
+    # Kannel's PAP push initiator (test_ppg) drives the PAP gateway tests
+    [ -x /usr/lib/kannel/test/test_ppg ] || missing="$missing kannel-extras" ;;
   fuzz)
     # Debian's afl++ brings afl-fuzz and afl-clang-fast (with clang)
     need afl-fuzz afl++

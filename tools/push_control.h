@@ -18,7 +18,7 @@
  *
  * Lines end in LF or CRLF. The psa answers with one JSON line, the same
  * "delivered" or "failed" event it prints itself, and closes. A request
- * larger than the psa takes is answered 413, a malformed one (To not a
+ * larger than the psa takes (--max-request) is answered 413, a malformed one (To not a
  * sip:, sips: or tel: URI...) 400, both with "retry": false. */
 #ifndef SIPPUSH_PUSH_CONTROL_H
 #define SIPPUSH_PUSH_CONTROL_H
@@ -33,8 +33,9 @@
 #include "sp_str.h"
 
 #define CONTROL_MAGIC "SIPPUSH-CONTROL/1"
-/* The largest request a psa reads (head and content) by default. */
-#define CONTROL_MAX_REQUEST (256 * 1024)
+/* The largest request a psa reads (head and content) is its --max-request,
+ * shared with the PAP listener (PUSH_HTTP_REQ_DEFAULT_MAX_BODY, 16 MiB, by
+ * default). */
 #define CONTROL_MAX_HEADERS 16
 
 typedef struct control_request {

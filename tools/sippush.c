@@ -9,7 +9,7 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
-    {"parse", cmd_parse, "parse sip|sdp|msrp [--stream] [FILE|-]   print one message as JSON"},
+    {"parse", cmd_parse, "parse sip|sdp|msrp|pap [--stream] [FILE|-] print one message as JSON"},
     {"bench", cmd_bench, "bench parse|sha1 [...]                 measure the stack"},
     {"recv", cmd_recv, "recv [--listen ...] [--aor URI] [--registrar URI] [--app ID]...  run a Push Receiver Agent"},
     {"psa", cmd_psa, "psa [--listen ...] [--control unix:PATH]     run a Push Sender Agent"},

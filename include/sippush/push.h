@@ -1,6 +1,7 @@
 /* sippush/push.h - the Push Sender and Receiver Agents (OMA Push using SIP) and what they are
  * built from: methods, feature tags, CPIM, push headers, indirect push, registration and
- * subscription state, the INVITE sender and receiver.
+ * subscription state, the INVITE sender and receiver, the HTTP request reader and the PAP
+ * documents of push initiators.
  *
  * One include for embedders: #include <sippush/push.h> with $(pkg-config --cflags sippush). */
 #ifndef SIPPUSH_UMBRELLA_PUSH_H
@@ -13,6 +14,7 @@
 #include "push_featuretags.h"
 #include "push_filetype.h"
 #include "push_headers.h"
+#include "push_http_req.h"
 #include "push_indirect.h"
 #include "push_invite.h"
 #include "push_invite_receiver.h"
@@ -26,5 +28,6 @@
 #include "push_status.h"
 #include "push_subc.h"
 #include "push_xml.h"
+#include "pap.h"
 
 #endif

@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 
-KINDS = ('sip', 'sdp', 'msrp')
+KINDS = ('sip', 'sdp', 'msrp', 'pap')
 
 
 def lookup(obj, path):

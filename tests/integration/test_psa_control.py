@@ -74,7 +74,8 @@ def mode_of(path):
 try:
     # --- the socket file -------------------------------------------------------------------------
     path = os.path.join(tmp, 'a.sock')
-    a = start_psa(path, umask=0)
+    # --max-request at 256 KiB for the boundaries below (the default, 16 MiB, is the PAP path's: test_pap_http.py)
+    a = start_psa(path, '--max-request', str(256 * 1024), umask=0)
     check(a.wait_event('listening') is not None, 'psa listening (umask 000)')
     check(stat.S_ISSOCK(os.stat(path).st_mode) and mode_of(path) == 0o600, 'control socket is 0600 under umask 000')
 

@@ -191,12 +191,12 @@ START_TEST(limits_at_the_boundary)
     ck_assert_int_gt(parse(nested(PUSH_XML_DEFAULT_MAX_DEPTH, buf, sizeof buf), &e), 0);
     ck_assert_int_eq(parse(nested(PUSH_XML_DEFAULT_MAX_DEPTH + 1, buf, sizeof buf), &e), SP_ELIMIT);
     ck_assert_int_eq(e.status, 413);
-    push_xml_limits deep = {PUSH_XML_DEFAULT_MAX_SIZE, PUSH_XML_MAX_DEPTH, PUSH_XML_DEFAULT_MAX_ATTRS};
+    push_xml_limits deep = {PUSH_XML_DEFAULT_MAX_SIZE, PUSH_XML_MAX_DEPTH, PUSH_XML_DEFAULT_MAX_ATTRS, false};
     ck_assert_int_gt(parse_lim(nested(PUSH_XML_MAX_DEPTH, buf, sizeof buf), &deep, &e), 0);
     ck_assert_int_eq(parse_lim(nested(PUSH_XML_MAX_DEPTH + 1, buf, sizeof buf), &deep, &e), SP_ELIMIT);
 
     const char *doc = "<reginfo version='1' state='full'/>";
-    push_xml_limits size = {strlen(doc), 4, 2};
+    push_xml_limits size = {strlen(doc), 4, 2, false};
     ck_assert_int_gt(parse_lim(doc, &size, &e), 0);
     size.max_size--;
     ck_assert_int_eq(parse_lim(doc, &size, &e), SP_ELIMIT);

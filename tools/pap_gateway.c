@@ -1,0 +1,711 @@
+/* pap_gateway.c - see pap_gateway.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http_post.h"
+#include "pap.h"
+#include "pap_gateway.h"
+#include "push_control.h"
+#include "push_headers.h"
+#include "push_indirect.h"
+#include "receiver_caps.h"
+#include "sp_random.h"
+
+#define DOC_MAX (16u * 1024u)          /* a response document, with PAP_GATEWAY_MAX_ADDRESSES results */
+#define HDRS_MAX 2048                  /* mapped push headers of one push */
+#define APP_MAX 64
+
+typedef struct pap_push pap_push;
+typedef struct asked asked;
+
+typedef struct pap_dlv {
+    pap_push *push;
+    char address[PUSH_URI_MAX];        /* the address-value as the initiator wrote it */
+    char uri[PUSH_URI_MAX];            /* what it maps to */
+    pap_state state;
+    unsigned code;
+    const char *desc;
+    int64_t event_time;
+    bool started, in_flight;
+    char url[128];                     /* where its content is served when sent by reference; "" */
+} pap_dlv;
+
+struct pap_push {
+    pap_push *prev, *next;
+    pap_gateway *g;
+    char *push_id, *notify_to;
+    pap_version version;
+    int64_t received;
+    char app[APP_MAX];
+    control_request creq;              /* the push as the control socket would take it */
+    char *copy;                        /* the bytes creq points into */
+    bool has_before;
+    int64_t before;
+    size_t n, open;                    /* deliveries, and those not ended */
+    pap_dlv *d;
+    tp_timer hold, forget;
+};
+
+struct pap_gateway {
+    pap_gateway_config cfg;
+    pap_push *list;
+    size_t count;
+    http_poster *poster;
+    receiver_caps *caps;               /* what OPTIONS answers said of receivers */
+    asked *asked;                      /* OPTIONS not answered yet */
+    char base_url[96];
+    pap_address addr[PAP_GATEWAY_MAX_ADDRESSES];
+};
+
+static int64_t wall(void) { return (int64_t)time(NULL); }
+
+size_t pap_gateway_count(const pap_gateway *g) { return g->count; }
+
+static pap_push *find(pap_gateway *g, sp_str id)
+{
+    for (pap_push *p = g->list; p; p = p->next)
+        if (sp_str_eq(sp_str_cstr(p->push_id), id))
+            return p;
+    return NULL;
+}
+
+static void push_free(pap_push *p)
+{
+    pap_gateway *g = p->g;
+    tp_timer_stop(tp_loop_timers(g->cfg.loop), &p->hold);
+    tp_timer_stop(tp_loop_timers(g->cfg.loop), &p->forget);
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        g->list = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+    g->count--;
+    free(p->push_id);
+    free(p->notify_to);
+    free(p->copy);
+    free(p->d);
+    free(p);
+}
+
+static void on_forget(tp_timer *t, void *ctx)
+{
+    (void)t;
+    pap_push *p = ctx;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->d[i].in_flight)
+            return; /* its results still come back here; dropped when they have */
+    push_free(p);
+}
+
+/* --- the result notification (PAP 1.0 §7.6, §7.7) ------------------------------- */
+
+typedef struct notified {
+    pap_gateway *g;
+    char push_id[128];
+} notified;
+
+static void on_notified(void *ctx, unsigned status, sp_str body)
+{
+    notified *n = ctx;
+    json_out *j = n->g->cfg.out;
+    json_object_begin(j);
+    json_kv_cstr(j, "event", "pap_notified");
+    json_kv_cstr(j, "push_id", n->push_id);
+    json_kv_u64(j, "status", status);
+    /* the initiator's resultnotification-response, read for its code */
+    pap_request r;
+    pap_error err;
+    char *text = malloc(body.n + 1);
+    pap_store st = {.addr = n->g->addr, .addr_cap = PAP_GATEWAY_MAX_ADDRESSES, .text = text, .text_cap = body.n + 1};
+    json_key(j, "code");
+    if (text && status && pap_parse(SP_LIT("application/xml"), body, NULL, &st, &r, &err) == 0 &&
+        r.kind == PAP_KIND_RESULTNOTIFICATION_RESPONSE)
+        json_u64(j, r.code);
+    else
+        json_null(j);
+    free(text);
+    json_object_end(j);
+    json_line_end(j);
+    free(n);
+}
+
+static void notify(pap_push *p, const pap_dlv *d)
+{
+    pap_gateway *g = p->g;
+    char *doc = malloc(DOC_MAX);
+    notified *n = calloc(1, sizeof *n);
+    if (!doc || !n)
+        goto fail;
+    sp_buf b;
+    sp_buf_init(&b, doc, DOC_MAX);
+    pap_notification nt = {.push_id = sp_str_cstr(p->push_id), .address = sp_str_cstr(d->address),
+                           .state = d->state, .code = d->code, .desc = sp_str_cstr(d->desc),
+                           .received_time = p->received, .event_time = d->event_time};
+    pap_build_resultnotification(&b, p->version, &nt);
+    long len = sp_buf_finish(&b);
+    n->g = g;
+    snprintf(n->push_id, sizeof n->push_id, "%s", p->push_id);
+    if (len < 0 || http_post_start(g->poster, sp_str_cstr(p->notify_to), SP_LIT("application/xml"),
+                                   sp_str_make(doc, (size_t)len), HTTP_POST_RETRIES_DEFAULT, on_notified, n) != 0)
+        goto fail;
+    free(doc);
+    return;
+fail:
+    fprintf(stderr, "sippush psa: the result notification of %s to %s could not be sent\n", p->push_id,
+            p->notify_to);
+    free(doc);
+    free(n);
+}
+
+/* --- deliveries ----------------------------------------------------------------- */
+
+static void delivery_ended(pap_dlv *d, pap_state state, unsigned code, const char *desc, const push_psa_result *r)
+{
+    pap_push *p = d->push;
+    pap_gateway *g = p->g;
+    d->state = state;
+    d->code = code;
+    d->desc = desc;
+    d->event_time = wall();
+    json_out *j = g->cfg.out;
+    json_object_begin(j);
+    json_kv_cstr(j, "event", "pap_result");
+    json_kv_cstr(j, "push_id", p->push_id);
+    json_kv_cstr(j, "address", d->uri);
+    json_kv_cstr(j, "state", pap_state_name(state));
+    json_kv_u64(j, "code", code);
+    json_key(j, "indirect");
+    json_cstr(j, d->url[0] ? d->url : NULL);
+    json_key(j, "method");
+    json_cstr(j, r ? push_method_name(r->method) : NULL);
+    json_key(j, "status");
+    if (r)
+        json_u64(j, r->status);
+    else
+        json_null(j);
+    json_object_end(j);
+    json_line_end(j);
+    if (p->notify_to)
+        notify(p, d);
+    if (--p->open == 0)
+        tp_timer_start(tp_loop_timers(g->cfg.loop), &p->forget, (tp_ms)g->cfg.remember_s * 1000);
+}
+
+static void on_delivered(void *ctx, const push_psa_result *r)
+{
+    pap_dlv *d = ctx;
+    d->in_flight = false;
+    pap_outcome o = pap_outcome_of(r);
+    delivery_ended(d, o.state, o.code, o.desc, r);
+}
+
+/* The method as `send --method auto` picks it, with NOTIFY for a receiver
+ * subscribed to the application and indirection for one that takes MESSAGE
+ * but not INVITE (seed 000 §8.3.6). */
+static const char *method_for(pap_gateway *g, const pap_push *p, sp_str to, bool *indirect)
+{
+    sp_str app = sp_str_cstr(p->app);
+    bool subscribed = p->app[0] && push_psa_subscriptions(g->cfg.psa, to, app) > 0;
+    push_caps caps = push_psa_receiver_caps(g->cfg.psa, to);
+    *indirect = false;
+    if (p->creq.body.n <= PUSH_PAGE_MODE_MAX)
+        return subscribed ? "notify" : "auto";
+    if ((caps.known && !caps.invite) || !push_psa_may_invite(g->cfg.psa, to)) {
+        *indirect = true;
+        return subscribed ? "notify" : "message";
+    }
+    return "invite";
+}
+
+/* Seed 000 §8.2.5.1, §8.3.5: for session mode the Last-Modified of the
+ * content entity travels too, and becomes the offer's a=file-date (the
+ * session-mode sender maps it); the control mapping keeps only what a SIP
+ * request carries. */
+static bool keep_last_modified(const control_request *cr, push_psa_push *pp, char *hdrs, size_t cap)
+{
+    size_t len = pp->headers.n;
+    for (size_t i = 0; i < cr->nheaders; i++) {
+        sp_str name, value;
+        sp_error err;
+        if (push_header_split(cr->headers[i], &name, &value, &err) != 0 ||
+            pap_header_class(name) != PAP_HDR_LAST_MODIFIED)
+            continue;
+        int n = snprintf(hdrs + len, cap - len, "Last-Modified: %.*s\r\n", (int)value.n, value.p);
+        if (n < 0 || (size_t)n >= cap - len)
+            return false;
+        len += (size_t)n;
+    }
+    pp->headers = sp_str_make(hdrs, len);
+    return true;
+}
+
+static void start_delivery(pap_dlv *d)
+{
+    pap_push *p = d->push;
+    pap_gateway *g = p->g;
+    d->started = true;
+    if (p->has_before && wall() >= p->before) {
+        delivery_ended(d, PAP_STATE_EXPIRED, PAP_SERVICE_FAILURE, "deliver-before-timestamp passed", NULL);
+        return;
+    }
+    control_request cr = p->creq;
+    cr.to = sp_str_cstr(d->uri);
+    bool indirect;
+    cr.method = sp_str_cstr(method_for(g, p, cr.to, &indirect));
+    char ct[512], part[1024];
+    if (indirect) {
+        sp_error err;
+        /* RFC 4483 §5.7: the expiration written is when the store forgets it */
+        time_t exp = time(NULL) + g->cfg.indirect_ttl_s;
+        int n = -1;
+        if (content_store_put(g->cfg.store, sp_str_cstr(g->base_url), cr.content_type, cr.body, exp, d->url,
+                              sizeof d->url) == 0)
+            n = push_extbody_build(sp_str_cstr(d->url), exp, true, cr.body.n, cr.content_type, SP_STR_NULL, ct,
+                                   sizeof ct, part, sizeof part, &err);
+        if (n < 0) {
+            delivery_ended(d, PAP_STATE_UNDELIVERABLE, PAP_SERVICE_UNAVAILABLE, "content store full", NULL);
+            return;
+        }
+        cr.content_type = sp_str_cstr(ct);
+        cr.body = sp_str_make(part, (size_t)n);
+        cr.indirect = true;
+    }
+    push_psa_push pp;
+    char hdrs[HDRS_MAX];
+    const char *why = NULL;
+    push_psa_result now;
+    if (!control_push_prepare(&cr, &pp, hdrs, sizeof hdrs, &why)) {
+        delivery_ended(d, PAP_STATE_UNDELIVERABLE, PAP_BAD_REQUEST, why, NULL);
+        return;
+    }
+    if (!strcmp(cr.method.p, "invite") && !keep_last_modified(&cr, &pp, hdrs, sizeof hdrs)) {
+        delivery_ended(d, PAP_STATE_UNDELIVERABLE, PAP_BAD_REQUEST, "push headers too long", NULL);
+        return;
+    }
+    d->in_flight = true;
+    if (push_psa_send(g->cfg.psa, &pp, on_delivered, d, &now) != 0) {
+        d->in_flight = false;
+        pap_outcome o = pap_outcome_of(&now);
+        delivery_ended(d, o.state, o.code, o.desc, &now);
+    }
+}
+
+static void start_push(pap_push *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (!p->d[i].started)
+            start_delivery(&p->d[i]);
+}
+
+static void on_hold(tp_timer *t, void *ctx)
+{
+    (void)t;
+    start_push(ctx);
+}
+
+/* --- answers ---------------------------------------------------------------------- */
+
+static void answer_doc(http_exchange *x, unsigned http_status, sp_buf *b)
+{
+    long len = sp_buf_finish(b);
+    if (len < 0) {
+        http_exchange_respond(x, 500, SP_LIT("text/plain"), SP_LIT("answer too large"), SP_STR_NULL);
+        return;
+    }
+    http_exchange_respond(x, http_status, SP_LIT("application/xml"), sp_str_make(b->p, (size_t)len), SP_STR_NULL);
+}
+
+static void push_response(http_exchange *x, sp_buf *b, const pap_request *r, unsigned code, const char *desc)
+{
+    pap_push_response pr = {.push_id = r->push_id, .reply_time = wall(), .code = code,
+                            .desc = desc ? sp_str_cstr(desc) : SP_STR_NULL};
+    pap_build_push_response(b, r->version, &pr);
+    answer_doc(x, code == PAP_ACCEPTED ? 202 : 200, b);
+}
+
+static char *dup_cstr(sp_str v)
+{
+    char *s = malloc(v.n + 1);
+    if (s) {
+        memcpy(s, v.p, v.n);
+        s[v.n] = '\0';
+    }
+    return s;
+}
+
+/* Copies what the push needs of the request (the body dies with the
+ * exchange): the content, its type and the push headers seed 000 §8.3.5
+ * keeps (Content-*, Last-Modified), as a control request. */
+static bool keep_content(pap_push *p, const pap_request *r)
+{
+    const pap_content *c = &r->content;
+    size_t need = c->headers.n + c->content_type.n + c->body.n + 1;
+    char *at = p->copy = malloc(need);
+    if (!at)
+        return false;
+    control_request *cr = &p->creq;
+    memset(cr, 0, sizeof *cr);
+#define KEEP(dst, v) (memcpy(at, (v).p, (v).n), (dst) = sp_str_make(at, (v).n), at += (v).n)
+    KEEP(cr->body, c->body);
+    if (c->content_type.n)
+        KEEP(cr->content_type, c->content_type);
+    sp_str rest = c->headers, name, value;
+    while (pap_header_next(&rest, &name, &value)) {
+        pap_hdr_class k = pap_header_class(name);
+        if (k == PAP_HDR_APPLICATION_ID)
+            pap_application_id(value, p->app, sizeof p->app);
+        if ((k != PAP_HDR_CONTENT && k != PAP_HDR_LAST_MODIFIED) || cr->nheaders >= CONTROL_MAX_HEADERS ||
+            sp_str_caseeq_cstr(name, "Content-Type") || value.p < name.p)
+            continue;
+        sp_str line = sp_str_make(name.p, (size_t)(value.p + value.n - name.p)); /* NAME: VALUE as written */
+        KEEP(cr->headers[cr->nheaders++], line);
+    }
+#undef KEEP
+    cr->verb = SP_LIT("PUSH");
+    cr->app = p->app[0] ? sp_str_cstr(p->app) : SP_STR_NULL;
+    cr->confirm = r->qos.delivery_method == PAP_DELIVERY_CONFIRMED ||
+                  r->qos.delivery_method == PAP_DELIVERY_PREFERCONFIRMED;
+    return true;
+}
+
+static void on_push_message(pap_gateway *g, http_exchange *x, sp_buf *b, const pap_request *r)
+{
+    if (!r->push_id.n)
+        return push_response(x, b, r, PAP_BAD_REQUEST, "push-id missing");
+    if (find(g, r->push_id))
+        return push_response(x, b, r, PAP_DUPLICATE_PUSH_ID, NULL);
+    if (!r->n_addr)
+        return push_response(x, b, r, PAP_ADDRESS_ERROR, "no address");
+    if (g->count >= g->cfg.max_pushes)
+        return push_response(x, b, r, PAP_SERVICE_UNAVAILABLE, "too many pushes held");
+    pap_push *p = calloc(1, sizeof *p);
+    if (!p || !(p->d = calloc(r->n_addr, sizeof *p->d)))
+        goto no_memory;
+    p->g = g;
+    p->n = p->open = r->n_addr;
+    for (size_t i = 0; i < r->n_addr; i++) {
+        pap_dlv *d = &p->d[i];
+        d->push = p;
+        d->state = PAP_STATE_PENDING;
+        sp_str v = r->addr[i].value;
+        if (v.n >= sizeof d->address ||
+            !pap_address_to_uri(v, sp_str_cstr(g->cfg.domain), d->uri, sizeof d->uri)) {
+            free(p->d);
+            free(p);
+            return push_response(x, b, r, PAP_ADDRESS_ERROR, NULL);
+        }
+        memcpy(d->address, v.p, v.n);
+        /* seed 002 §7.1.2 step 3: a type the receiver said it does not take is
+         * refused before anything is sent */
+        const char *accept = receiver_caps_accept(g->caps, sp_str_cstr(d->uri));
+        if (accept && r->content.content_type.n && !receiver_caps_takes(sp_str_cstr(accept), r->content.content_type)) {
+            free(p->d);
+            free(p);
+            return push_response(x, b, r, PAP_CAPABILITIES_MISMATCH, "the receiver does not take this content type");
+        }
+    }
+    if (!(p->push_id = dup_cstr(r->push_id)) || !keep_content(p, r) ||
+        (r->ppg_notify_requested_to.n && !(p->notify_to = dup_cstr(r->ppg_notify_requested_to))))
+        goto no_memory;
+    p->version = r->version;
+    p->received = wall();
+    p->has_before = r->has_deliver_before;
+    p->before = r->deliver_before;
+    tp_timer_init(&p->hold, on_hold, p);
+    tp_timer_init(&p->forget, on_forget, p);
+    p->next = g->list;
+    if (g->list)
+        g->list->prev = p;
+    g->list = p;
+    g->count++;
+    json_out *j = g->cfg.out;
+    json_object_begin(j);
+    json_kv_cstr(j, "event", "pap_push");
+    json_kv_cstr(j, "push_id", p->push_id);
+    json_kv_u64(j, "addresses", p->n);
+    json_kv_str(j, "app", sp_str_cstr(p->app));
+    json_kv_str(j, "content_type", p->creq.content_type);
+    json_kv_u64(j, "size", p->creq.body.n);
+    json_object_end(j);
+    json_line_end(j);
+    push_response(x, b, r, PAP_ACCEPTED, NULL);
+    int64_t now = wall();
+    if (r->has_deliver_after && r->deliver_after > now)
+        tp_timer_start(tp_loop_timers(g->cfg.loop), &p->hold, (tp_ms)(r->deliver_after - now) * 1000);
+    else
+        start_push(p);
+    return;
+no_memory:
+    if (p) {
+        free(p->push_id);
+        free(p->notify_to);
+        free(p->copy);
+        free(p->d);
+        free(p);
+    }
+    push_response(x, b, r, PAP_INTERNAL_ERROR, "out of memory");
+}
+
+/* The deliveries a cancel or status query names: all, or those whose
+ * address is among the request's. */
+static bool named(const pap_request *r, const pap_dlv *d)
+{
+    if (!r->n_addr)
+        return true;
+    for (size_t i = 0; i < r->n_addr; i++)
+        if (sp_str_eq(r->addr[i].value, sp_str_cstr(d->address)))
+            return true;
+    return false;
+}
+
+static void on_cancel(pap_gateway *g, http_exchange *x, sp_buf *b, const pap_request *r)
+{
+    pap_push *p = find(g, r->push_id);
+    pap_result res[PAP_GATEWAY_MAX_ADDRESSES];
+    size_t n = 0;
+    if (!p) {
+        res[n++] = (pap_result){.code = PAP_PUSH_ID_NOT_FOUND};
+    } else {
+        /* a delivery held for its deliver-after-timestamp that is cancelled is
+         * marked started: the hold timer, when it fires, starts the others */
+        for (size_t i = 0; i < p->n && n < PAP_GATEWAY_MAX_ADDRESSES; i++) {
+            pap_dlv *d = &p->d[i];
+            if (!named(r, d))
+                continue;
+            bool can = !d->started;
+            if (can) {
+                d->started = true;
+                delivery_ended(d, PAP_STATE_CANCELLED, PAP_OK, "cancelled", NULL);
+            }
+            res[n++] = (pap_result){.address = sp_str_cstr(d->address),
+                                    .code = can ? PAP_OK : PAP_CANCELLATION_NOT_POSSIBLE};
+        }
+    }
+    pap_build_cancel_response(b, r->version, r->push_id, res, n);
+    answer_doc(x, 200, b);
+}
+
+static void on_status_query(pap_gateway *g, http_exchange *x, sp_buf *b, const pap_request *r)
+{
+    pap_push *p = find(g, r->push_id);
+    pap_result res[PAP_GATEWAY_MAX_ADDRESSES];
+    size_t n = 0;
+    if (!p) {
+        res[n++] = (pap_result){.code = PAP_PUSH_ID_NOT_FOUND, .state = PAP_STATE_UNKNOWN, .event_time = -1};
+    } else {
+        for (size_t i = 0; i < p->n && n < PAP_GATEWAY_MAX_ADDRESSES; i++)
+            if (named(r, &p->d[i]))
+                res[n++] = (pap_result){.address = sp_str_cstr(p->d[i].address), .code = PAP_OK,
+                                        .state = p->d[i].state,
+                                        .event_time = p->d[i].event_time ? p->d[i].event_time : -1};
+    }
+    pap_build_statusquery_response(b, r->version, r->push_id, res, n);
+    answer_doc(x, 200, b);
+}
+
+struct asked {
+    asked *prev, *next;            /* the gateway's, freed with it when never answered */
+    pap_gateway *g;
+    char uri[PUSH_URI_MAX];
+};
+
+static void asked_free(asked *a)
+{
+    if (a->prev)
+        a->prev->next = a->next;
+    else
+        a->g->asked = a->next;
+    if (a->next)
+        a->next->prev = a->prev;
+    free(a);
+}
+
+static void on_options(void *ctx, const push_psa_caps *c)
+{
+    asked *a = ctx;
+    receiver_caps_put(a->g->caps, sp_str_cstr(a->uri), c);
+    json_out *j = a->g->cfg.out;
+    json_object_begin(j);
+    json_kv_cstr(j, "event", "receiver_caps");
+    json_kv_cstr(j, "aor", a->uri);
+    json_kv_u64(j, "status", c->status);
+    json_kv_str(j, "accept", c->accept);
+    json_object_end(j);
+    json_line_end(j);
+    asked_free(a);
+}
+
+/* Asks the receiver what it takes (OPTIONS, RFC 3261 §11), for the next
+ * ccq and push. */
+static void learn(pap_gateway *g, const char *uri)
+{
+    asked *a = calloc(1, sizeof *a);
+    if (!a)
+        return;
+    a->g = g;
+    snprintf(a->uri, sizeof a->uri, "%s", uri);
+    a->next = g->asked;
+    if (g->asked)
+        g->asked->prev = a;
+    g->asked = a;
+    if (push_psa_options(g->cfg.psa, sp_str_cstr(a->uri), on_options, a) != 0)
+        asked_free(a);
+}
+
+/* ccq-message: what the PSA knows of the receiver (seed 002 §6.1 (3)): its
+ * registration's push methods and the types its last OPTIONS answer took,
+ * as a text part of the ccq-response; the receiver is asked again for the
+ * next time. */
+static void on_ccq(pap_gateway *g, http_exchange *x, sp_buf *b, const pap_request *r)
+{
+    char uri[PUSH_URI_MAX];
+    pap_result res = {.code = PAP_OK};
+    const char *accept = NULL;
+    if (r->n_addr != 1 || !pap_address_to_uri(r->addr[0].value, sp_str_cstr(g->cfg.domain), uri, sizeof uri)) {
+        res.code = PAP_ADDRESS_ERROR;
+    } else {
+        res.address = r->addr[0].value;
+        accept = receiver_caps_accept(g->caps, sp_str_cstr(uri));
+        if (!push_psa_bindings(g->cfg.psa, sp_str_cstr(uri)) && !accept)
+            res.code = PAP_CAPABILITIES_NOT_AVAILABLE;
+        learn(g, uri);
+    }
+    if (res.code != PAP_OK) {
+        pap_build_ccq_response(b, r->version, r->push_id, &res);
+        answer_doc(x, 200, b);
+        return;
+    }
+    push_caps c = push_psa_receiver_caps(g->cfg.psa, sp_str_cstr(uri));
+    char caps[RECEIVER_CAPS_ACCEPT_MAX + 128], ct[256], boundary[32];
+    snprintf(caps, sizeof caps, "Methods: %s%s%s%s\r\nReachable: %s\r\nAccept: %s\r\n",
+             c.known ? "" : "MESSAGE, NOTIFY, INVITE", c.known && c.message ? "MESSAGE " : "",
+             c.known && c.notify ? "NOTIFY " : "", c.known && c.invite ? "INVITE" : "",
+             push_psa_may_invite(g->cfg.psa, sp_str_cstr(uri)) ? "yes" : "no", accept ? accept : "unknown");
+    if (sp_random_token(boundary, 24, SP_RANDOM_ALNUM) != 0 ||
+        pap_build_ccq_multipart(b, ct, sizeof ct, r->version, r->push_id, &res, SP_LIT("text/plain"),
+                                sp_str_cstr(caps), sp_str_cstr(boundary)) != 0) {
+        http_exchange_respond(x, 500, SP_LIT("text/plain"), SP_LIT("no answer"), SP_STR_NULL);
+        return;
+    }
+    long len = sp_buf_finish(b);
+    if (len < 0)
+        http_exchange_respond(x, 500, SP_LIT("text/plain"), SP_LIT("answer too large"), SP_STR_NULL);
+    else
+        http_exchange_respond(x, 200, sp_str_cstr(ct), sp_str_make(b->p, (size_t)len), SP_STR_NULL);
+}
+
+static void on_refused(http_exchange *x, sp_buf *b, const pap_request *r, const pap_error *err)
+{
+    if (err->unreadable) {
+        pap_build_badmessage_response(b, r->version ? r->version : PAP_V1_0, err->code, sp_str_cstr(err->reason),
+                                      err->fragment);
+        answer_doc(x, 400, b);
+        return;
+    }
+    pap_result res = {.code = err->code, .desc = sp_str_cstr(err->reason), .state = PAP_STATE_UNKNOWN,
+                      .event_time = -1};
+    switch (r->kind) {
+    case PAP_KIND_PUSH:
+        push_response(x, b, r, err->code, err->reason);
+        return;
+    case PAP_KIND_CANCEL:
+        pap_build_cancel_response(b, r->version, r->push_id, &res, 1);
+        break;
+    case PAP_KIND_STATUS_QUERY:
+        pap_build_statusquery_response(b, r->version, r->push_id, &res, 1);
+        break;
+    default:
+        pap_build_badmessage_response(b, r->version, err->code, sp_str_cstr(err->reason), err->fragment);
+        answer_doc(x, 400, b);
+        return;
+    }
+    answer_doc(x, 200, b);
+}
+
+void pap_gateway_http(void *ctx, http_exchange *x, const push_http_req *req, sp_str body)
+{
+    pap_gateway *g = ctx;
+    size_t pl = strlen(CONTENT_STORE_PREFIX);
+    if (req->path.n > pl && !memcmp(req->path.p, CONTENT_STORE_PREFIX, pl)) {
+        content_store_serve(g->cfg.store, x, req, time(NULL));
+        return;
+    }
+    if (!sp_str_eq(req->path, sp_str_cstr(g->cfg.path))) {
+        http_exchange_respond(x, 404, SP_LIT("text/plain"), SP_LIT("not found"), SP_STR_NULL);
+        return;
+    }
+    if (!sp_str_eq(req->method, SP_LIT("POST"))) {
+        http_exchange_respond(x, 405, SP_LIT("text/plain"), SP_LIT("POST only"), SP_LIT("Allow: POST\r\n"));
+        return;
+    }
+    char *text = malloc(body.n + 1), *doc = malloc(DOC_MAX);
+    if (!text || !doc) {
+        free(text);
+        free(doc);
+        http_exchange_respond(x, 503, SP_LIT("text/plain"), SP_LIT("out of memory"), SP_STR_NULL);
+        return;
+    }
+    pap_store st = {.addr = g->addr, .addr_cap = PAP_GATEWAY_MAX_ADDRESSES, .text = text, .text_cap = body.n + 1};
+    pap_request r;
+    pap_error err;
+    sp_buf b;
+    sp_buf_init(&b, doc, DOC_MAX);
+    memset(&r, 0, sizeof r);
+    if (pap_parse(req->content_type, body, NULL, &st, &r, &err) != 0)
+        on_refused(x, &b, &r, &err);
+    else if (r.kind == PAP_KIND_PUSH)
+        on_push_message(g, x, &b, &r);
+    else if (r.kind == PAP_KIND_CANCEL)
+        on_cancel(g, x, &b, &r);
+    else if (r.kind == PAP_KIND_STATUS_QUERY)
+        on_status_query(g, x, &b, &r);
+    else if (r.kind == PAP_KIND_CCQ)
+        on_ccq(g, x, &b, &r);
+    else
+        http_exchange_respond(x, 400, SP_LIT("text/plain"), SP_LIT("not a request a gateway takes"), SP_STR_NULL);
+    free(text);
+    free(doc);
+}
+
+pap_gateway *pap_gateway_new(const pap_gateway_config *cfg)
+{
+    pap_gateway *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    g->cfg = *cfg;
+    if (!g->cfg.path)
+        g->cfg.path = "/pap";
+    if (!g->cfg.max_pushes)
+        g->cfg.max_pushes = PAP_GATEWAY_MAX_PUSHES_DEFAULT;
+    if (!g->cfg.indirect_ttl_s)
+        g->cfg.indirect_ttl_s = PAP_GATEWAY_INDIRECT_TTL_S;
+    if (!g->cfg.remember_s)
+        g->cfg.remember_s = PAP_GATEWAY_REMEMBER_S_DEFAULT;
+    if (!(g->poster = http_poster_new(cfg->loop, 256)) || !(g->caps = receiver_caps_new(0))) {
+        http_poster_free(g->poster);
+        free(g);
+        return NULL;
+    }
+    return g;
+}
+
+void pap_gateway_set_base_url(pap_gateway *g, const char *url)
+{
+    snprintf(g->base_url, sizeof g->base_url, "%s", url);
+}
+
+void pap_gateway_free(pap_gateway *g)
+{
+    if (!g)
+        return;
+    while (g->list)
+        push_free(g->list);
+    while (g->asked)
+        asked_free(g->asked);
+    http_poster_free(g->poster);
+    receiver_caps_free(g->caps);
+    free(g);
+}
