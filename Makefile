@@ -118,6 +118,15 @@ VALGRIND_VERDICTS := $(patsubst $(BUILD)/plain/tests/%,$(LOGS)/valgrind/%,$(PLAI
 CONFORMANCE_VERDICTS := $(LOGS)/conformance/sets
 INTEGRATION_VERDICTS := $(patsubst tests/integration/%,$(LOGS)/integration/%,$(INTEGRATION_TESTS))
 REPLAY_VERDICTS := $(patsubst $(BUILD)/replay/%,$(LOGS)/fuzz-replay/%,$(REPLAYERS))
+# The other builds of the platform seam, each in a tree of its own and run as
+# one verdict (its log lists its suites): the suites over the seam (the loop,
+# sockets, signals, hashing threads) on poll(), then with every Linux feature
+# off, and every unit suite built for 32-bit x86 (no sanitizers there).
+PLATFORM_SUITES := $(filter $(addprefix tests/unit/,test_tp_% test_sip_txn_tp% test_sip_txn_net.c \
+                     test_msrp_session% test_msrp_hasher.c),$(TEST_SRC))
+PORTABLE_DEFS := -DSP_NO_RECVMMSG -DSP_NO_SIGNALFD -DSP_NO_ACCEPT4 -DSP_NO_ERRQUEUE -DSP_NO_THREADS
+M32_PKG_CONFIG = PKG_CONFIG_LIBDIR=/usr/lib/$(shell $(CC) -m32 -print-multiarch 2>/dev/null)/pkgconfig pkg-config
+PLATFORM_VERDICTS := $(LOGS)/platform/poll $(LOGS)/platform/portable $(LOGS)/platform/m32
 # The longest suites start first so that none is left running alone at the end.
 SLOW_FIRST = $(filter $(addprefix %/,$(SLOW_SUITES)),$(1)) $(filter-out $(addprefix %/,$(SLOW_SUITES)),$(1))
 SLOW_SUITES := test_msrp_1gib test_msrp_frame test_msrp_reassembly test_msrp_session test_sip_txn_scale \
@@ -209,15 +218,6 @@ FORCE:
 $(LOGS)/plain/%: $(BUILD)/plain/tests/% FORCE
 	@$(RUN) run check $@ $<
 
-# The other builds of the platform seam, each in a tree of its own and run as
-# one verdict (its log lists its suites): the suites over the seam (the loop,
-# sockets, signals, hashing threads) on poll(), then with every Linux feature
-# off, and every unit suite built for 32-bit x86 (no sanitizers there).
-PLATFORM_SUITES := $(filter $(addprefix tests/unit/,test_tp_% test_sip_txn_tp% test_sip_txn_net.c \
-                     test_msrp_session% test_msrp_hasher.c),$(TEST_SRC))
-PORTABLE_DEFS := -DSP_NO_RECVMMSG -DSP_NO_SIGNALFD -DSP_NO_ACCEPT4 -DSP_NO_ERRQUEUE -DSP_NO_THREADS
-M32_PKG_CONFIG = PKG_CONFIG_LIBDIR=/usr/lib/$(shell $(CC) -m32 -print-multiarch 2>/dev/null)/pkgconfig pkg-config
-PLATFORM_VERDICTS := $(LOGS)/platform/poll $(LOGS)/platform/portable $(LOGS)/platform/m32
 
 test-platform: $(patsubst tests/unit/%.c,$(LOGS)/asan/%,$(PLATFORM_SUITES))
 	@$(RUN) summary $^
