@@ -63,6 +63,9 @@
 #define W_PEER_PORT 5070
 #define W_PEER_MSRP_ID "fzpeer0123456789"
 
+/* A violated invariant: says which, then aborts (the fuzzer's crash). */
+#define W_FAIL(why) (fprintf(stderr, "invariant: %s (%s:%d)\n", why, __FILE__, __LINE__), abort())
+
 typedef struct w_timer {
     bool armed, agent;
     uint64_t handle, at, cookie;
@@ -622,6 +625,12 @@ static inline bool w_settle(int rounds)
 {
     for (int i = 0; i < rounds && w_timers_armed(); i++)
         w_advance(3600000);
+    for (size_t i = 0; i < W_TIMERS; i++)
+        if (W.timers[i].armed)
+            fprintf(stderr, "armed: %s timer, cookie kind %#x id %llu, due in %llu ms\n",
+                    W.timers[i].agent ? "agent" : "layer", push_cookie_kind(W.timers[i].cookie),
+                    (unsigned long long)push_cookie_id(W.timers[i].cookie),
+                    (unsigned long long)(W.timers[i].at - W.now));
     return w_timers_armed() == 0;
 }
 

@@ -63,7 +63,7 @@ static void remember(seen *list, size_t *n, const char *key, uint64_t window)
 {
     for (size_t i = 0; i < *n; i++)
         if (!strcmp(list[i].key, key) && (!window || W.now - list[i].at <= window))
-            abort(); /* delivered twice */
+            W_FAIL("a push delivered twice");
     if (*n < DELIVERED_MAX) {
         snprintf(list[*n].key, KEY_MAX, "%s", key);
         list[(*n)++].at = W.now;
@@ -299,10 +299,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     w_advance(PUSH_PRA_STOP_WAIT_MS + 1);
     if (!P.stopped)
-        abort(); /* stop finishes within its wait */
+        W_FAIL("stop did not finish within its wait");
     /* every session ends within its timers, every transaction within its own */
-    if (!w_settle(48) || push_invite_rx_sessions(P.irx) != 0 || sip_txn_count(W.L) != 0)
-        abort();
+    if (!w_settle(48))
+        W_FAIL("timers armed after the clock ran past them all");
+    if (push_invite_rx_sessions(P.irx) != 0)
+        W_FAIL("a session outlived its timers");
+    if (sip_txn_count(W.L) != 0)
+        W_FAIL("a transaction outlived its timers");
     sip_txn_layer_free(W.L); /* transactions go before the agent their callbacks name */
     push_invite_rx_free(P.irx);
     push_pra_free(P.pra);
