@@ -166,9 +166,9 @@ static void open_agent(void)
     P.ictx.msrp_port = 0;
     P.ictx.local = w_local();
     P.ictx.tp = SIP_TP_UDP;
-    sp_str apps[] = {SP_LIT("sms.ua"), SP_LIT("mms.ua")};
+    sp_str apps[] = {SP_LIT("sms.ua"), SP_LIT("mms.ua"), SP_LIT("wml.ua"), SP_LIT("x.ua")};
     push_invite_rx_config ic = {.accept_types = (f & 8) ? SP_LIT("*") : SP_LIT("message/cpim text/plain *"),
-                                .max_size = 1000000, .apps = apps, .napps = 2, .max_sessions = 4,
+                                .max_size = 1000000, .apps = apps, .napps = 4, .max_sessions = 4,
                                 .answer_delay_ms = (f & 16) ? 2000 : 0};
     push_invite_rx_cb cb = {.accept = rx_accept, .delivered = rx_delivered, .rejected = rx_rejected};
     P.irx = push_invite_rx_new(&P.ictx, &ic, &cb);
@@ -180,9 +180,8 @@ static void open_agent(void)
     if (!(f & 2))
         c.subscribe = SP_LIT("sip:psa@" W_PEER_HOST ":5070");
     c.expires = 600;
-    c.apps[0] = apps[0];
-    c.apps[1] = apps[1];
-    c.napps = 2;
+    for (size_t i = 0; i < 4; i++)
+        c.apps[c.napps++] = apps[i];
     if (!(f & 8)) {
         c.accept[0] = SP_LIT("text/plain");
         c.accept[1] = SP_LIT("application/vnd.oma.push");

@@ -8,7 +8,7 @@
  * listener (@L) once the INVITE is answered.
  *
  * Steps of this harness besides the common ones:
- *   C<flags>     first step only: 1 follow sip:bob@127.0.0.2:5070's reg
+ *   C<flags>     first step only: 1 follow sip:carol@127.0.0.2's reg
  *                event, 2 IMS mode (an ICSI), 4 two subscriptions at most,
  *                one per identity
  *   P<ask><confirm> <to> [<app>]\n<content-type>\n<body>
@@ -96,10 +96,11 @@ static void open_agent(void)
     push_psa_config c;
     memset(&c, 0, sizeof c);
     c.identity = SP_LIT("sip:psa@example.com");
+    c.proxy = SP_LIT("sip:" W_PEER_HOST ":5070"); /* the peer plays the core too */
     c.trust[0] = SP_LIT(W_PEER_HOST);
     c.ntrust = 1;
     if (f & 1) {
-        c.watch[0] = SP_LIT("sip:bob@" W_PEER_HOST ":5070");
+        c.watch[0] = SP_LIT("sip:carol@" W_PEER_HOST);
         c.nwatch = 1;
     }
     if (f & 2)
@@ -147,11 +148,11 @@ static job *new_job(void)
 /* P<ask><confirm> <to> [<app>]\n<content-type>\n<body> */
 static void push(const char *p, size_t n)
 {
-    if (n < 2)
+    if (n < 3)
         return;
     char to[ARG_MAX], app[ARG_MAX];
     sp_str rest;
-    words(p + 2, n - 2, to, app, &rest);
+    words(p + 3, n - 3, to, app, &rest);
     sp_str ct = SP_LIT("text/plain"), body = SP_STR_NULL;
     if (rest.p) {
         const char *nl = memchr(rest.p, '\n', rest.n);
@@ -170,6 +171,9 @@ static void push(const char *p, size_t n)
     int rc = push_psa_send(S.psa, &req, on_done, j, &now);
     S.in_call = false;
     if (rc != 0) {
+        char why[128];
+        int wn = snprintf(why, sizeof why, "refused at once: %u %s", now.status, now.reason ? now.reason : "");
+        w_trace("---", why, (size_t)wn);
         if (rc != 1)
             abort();
         check_result(&now);

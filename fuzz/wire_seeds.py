@@ -64,23 +64,32 @@ def paths(sdp):
     return [p.split()[-1] for p in re.findall(r'a=path:([^\r\n]+)', sdp)]
 
 
-def convert(frames, harness, rule):
+def agents(frames, rule):
+    """Every SIP port that is the source (or destination) of such a request."""
     how, method = rule.split(':')
-    agent = None
+    found = []
     for tp, src, dst, data in frames:
         if tp == 'udp' and data.startswith(method + ' '):
-            agent = src if how == 'src' else dst
-            break
-    if agent is None:
-        raise SystemExit('no %s request seen' % method)
+            port = src if how == 'src' else dst
+            if port not in found:
+                found.append(port)
+    return found
+
+
+def convert(frames, harness, agent):
     steps = []      # (call-id, text)
     sent = []       # the agent's requests, newest last
     last = {}       # stand-ins: branch, call_id, from_tag, resp_tag, our_tags, msrp_local, msrp_peer
     our_tags = {}
-    msrp_conns = set()  # (agent tcp port, peer tcp port) pairs carrying MSRP
     session = [None]    # the Call-ID of the last INVITE: MSRP steps belong to it
+    prev_tcp = [False]  # the last frame was the peer's MSRP
+
+    def msrp_port(key):
+        m = re.match(r'msrp://[^/]*:(\d+)/', last.get(key, ''))
+        return int(m.group(1)) if m else -1
 
     def addresses(text):
+        text = text.replace('[::1]', '127.0.0.1').replace('IP6 ::1', 'IP4 127.0.0.1')
         text = text.replace('127.0.0.1:%d' % agent, AGENT)
         text = re.sub(r'127\.0\.0\.1:\d+', '127.0.0.2:5070', text)
         text = text.replace('127.0.0.1', '127.0.0.2')
@@ -120,20 +129,33 @@ def convert(frames, harness, rule):
 
     for tp, src, dst, data in frames:
         if tp == 'tcp':
-            if (dst, src) in msrp_conns or (src, dst) in msrp_conns or data.startswith('MSRP '):
-                if data.startswith('MSRP '):
-                    msrp_conns.add((src, dst))
-                if src == agent or not data.startswith('MSRP '):
-                    continue
-                # which end is the agent: the one whose frames name its URI in From-Path
-                from_path = re.search(r'\r\nFrom-Path: ([^\r\n]+)', data)
-                if from_path and last.get('msrp_local') and last['msrp_local'] in from_path.group(1):
-                    continue  # the agent's own frame
-                if re.match(r'MSRP \S+ 200 OK\r\n', data) and harness == 'psa':
-                    steps.append((session[0], 'K200'))
-                else:
-                    steps.append((session[0], 'M' + stand_ins(data, sip=False)))
+            peer_conn = (src == msrp_port('msrp_peer') or dst == msrp_port('msrp_local'))
+            agent_conn = (dst == msrp_port('msrp_peer') or src == msrp_port('msrp_local'))
+            if agent_conn and not peer_conn:  # what the agent sent: the ids the peer names
+                for tid, meth in re.findall(r'(?:^|\n)MSRP (\S+) (SEND|REPORT)\r\n', data):
+                    last['msrp_tid'] = tid
+                mid = re.findall(r'\r\nMessage-ID: (\S+)', data)
+                if mid:
+                    last['msrp_mid'] = mid[-1]
+                prev_tcp[0] = False
+                continue
+            if not peer_conn:
+                continue
+            if re.match(r'MSRP \S+ 200 OK\r\n', data):
+                steps.append((session[0], 'K200'))
+                prev_tcp[0] = False
+                continue
+            text = stand_ins(data, sip=False)
+            for key, token in (('msrp_tid', '@I'), ('msrp_mid', '@M')):
+                if last.get(key):
+                    text = text.replace(last[key], token)
+            if prev_tcp[0] and steps and steps[-1][1].startswith('M'):
+                steps[-1] = (steps[-1][0], steps[-1][1] + text)  # a frame cut across segments
+            else:
+                steps.append((session[0], 'M' + text))
+            prev_tcp[0] = True
             continue
+        prev_tcp[0] = False
         if data.startswith('INVITE ') and (src == agent or dst == agent):
             session[0] = header(data, 'Call-ID')
         if src == agent:  # what the agent sent: remember what the peer will name
@@ -146,6 +168,8 @@ def convert(frames, harness, rule):
                     if ps:
                         steps.append((header(data, 'Call-ID'), ps))
                 sent.append(data)
+                if header(data, 'Event') == 'reg' and not any(t == 'C1' for _, t in steps):
+                    steps.insert(0, (None, 'C1'))  # a sender following a reg event
                 via = re.search(r'branch=([^;,\s]+)', header(data, 'Via'))
                 last['branch'] = via.group(1) if via else ''
                 last['call_id'] = header(data, 'Call-ID')
@@ -176,37 +200,63 @@ def convert(frames, harness, rule):
                 extra += '\r\n' + b
             text = 'A%s%s' % (status, '' if k == 1 else ' %d' % k)
             if extra:
-                text += '\n' + stand_ins(addresses(extra))
+                text += '\n' + stand_ins(addresses(stand_ins(extra, sip=False)))
             steps.append((cid, text))
         else:
-            steps.append((cid, 'R' + lengths(stand_ins(addresses(data)))))
+            steps.append((cid, 'R' + lengths(stand_ins(addresses(stand_ins(data, sip=False))))))
     return steps
+
+
+SEED_MAX = 256 * 1024  # a larger one slows the fuzzer more than it teaches it
+
+
+def write(path, steps):
+    text = DELIM.join(steps)
+    if len(text) > SEED_MAX:
+        return 0
+    with open(path, 'w', newline='') as f:
+        f.write(text)
+    return 1
 
 
 def main():
     if len(sys.argv) != 5:
         raise SystemExit(__doc__)
     harness, test, rule, outdir = sys.argv[1:]
-    steps = convert(capture(test), harness, rule)
+    frames = capture(test)
     os.makedirs(outdir, exist_ok=True)
     base = os.path.splitext(os.path.basename(test))[0].replace('test_', '')
+    total = 0
+    found = agents(frames, rule)
+    if not found:
+        raise SystemExit('%s: no agent found by %s' % (test, rule))
+    for n, agent in enumerate(found):
+        steps = convert(frames, harness, agent)
+        if harness == 'pra' and steps and not steps[0][1].startswith('A'):
+            # a receiver that registers nowhere and subscribes to nobody
+            steps.insert(0, (None, 'C3'))
+        total += seeds(steps, outdir, '%s_%d' % (base, n))
+    print('%s: %d agents, %d seeds' % (test, len(found), total))
+
+
+def seeds(steps, outdir, base):
     written = 0
     # what comes first (up to the answer to the agent's first request: its
     # registration) starts every seed, so the agent is where the rest expects it
     first_a = next((i for i, s in enumerate(steps) if s[1].startswith('A')), -1)
     prefix = steps[:first_a + 1] if first_a >= 0 and steps[first_a][0] == steps[0][0] else []
-    with open(os.path.join(outdir, 'wire_%s_all' % base), 'w', newline='') as f:
-        f.write(DELIM.join(t for _, t in steps))
+    if steps and steps[0][1].startswith('C'):
+        prefix = steps[:1]
+    written += write(os.path.join(outdir, 'wire_%s_all' % base), [t for _, t in steps])
     cids = []
     for cid, _ in steps:
         if cid and cid not in cids:
             cids.append(cid)
     for i, cid in enumerate(cids):
         mine = [t for _, t in prefix] + [t for j, (c, t) in enumerate(steps) if c == cid and j >= len(prefix)]
-        with open(os.path.join(outdir, 'wire_%s_%02d' % (base, i)), 'w', newline='') as f:
-            f.write(DELIM.join(mine))
-        written += 1
-    print('%s: %d steps, %d seeds' % (test, len(steps), written + 1))
+        if len(cids) > 1:
+            written += write(os.path.join(outdir, 'wire_%s_%02d' % (base, i)), mine)
+    return written
 
 
 if __name__ == '__main__':
