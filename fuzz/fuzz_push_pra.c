@@ -18,7 +18,8 @@
  * Invariants (abort on violation): a request (Call-ID, From tag, CSeq,
  * method) is delivered at most once within the duplicate window; a
  * session-mode push (transfer id and SHA-1) is delivered to the
- * application at most once, and only whole and verified; every refusal
+ * application at most once, and only whole and verified; no more sessions
+ * live than max_sessions; every refusal
  * carries a failure status; the agent only sends requests that parse;
  * after the input, once the agent has stopped and the clock has run past
  * every timer, no session, transaction or timer is left; nothing leaks
@@ -34,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define KEY_MAX 512
 #define DELIVERED_MAX 256
 #define FETCHES 16
+#define MAX_SESSIONS 4
 
 typedef struct seen {
     char key[KEY_MAX];
@@ -80,6 +82,7 @@ static unsigned on_push(void *ctx, const push_delivery *d)
         return 500;
     }
     remember(P.msgs, &P.nmsgs, P.cur_key, PUSH_PRA_DEDUP_MS);
+    w_trace("---", "push", 4);
     return 0;
 }
 
@@ -128,6 +131,7 @@ static void rx_delivered(void *ctx, const push_invite_delivery *d)
         if (memcmp(sha, d->sha1, SP_SHA1_LEN) != 0)
             abort(); /* delivered content that is not what was verified */
     }
+    w_trace("---", d->duplicate ? "delivered again (duplicate)" : "delivered", d->duplicate ? 27 : 9);
     if (d->duplicate)
         return;
     char key[KEY_MAX];
@@ -168,7 +172,7 @@ static void open_agent(void)
     P.ictx.tp = SIP_TP_UDP;
     sp_str apps[] = {SP_LIT("sms.ua"), SP_LIT("mms.ua"), SP_LIT("wml.ua"), SP_LIT("x.ua")};
     push_invite_rx_config ic = {.accept_types = (f & 8) ? SP_LIT("*") : SP_LIT("message/cpim text/plain *"),
-                                .max_size = 1000000, .apps = apps, .napps = 4, .max_sessions = 4,
+                                .max_size = 1000000, .apps = apps, .napps = 4, .max_sessions = MAX_SESSIONS,
                                 .answer_delay_ms = (f & 16) ? 2000 : 0};
     push_invite_rx_cb cb = {.accept = rx_accept, .delivered = rx_delivered, .rejected = rx_rejected};
     P.irx = push_invite_rx_new(&P.ictx, &ic, &cb);
@@ -259,26 +263,28 @@ static void step(const char *op, size_t n)
         open_agent();
     if (op[0] == 'R')
         note_key(op + 1, n - 1);
-    if (w_step(op, n))
-        return;
-    switch (op[0]) {
-    case 'G':
-        for (size_t i = 0; i < FETCHES; i++)
-            if (P.fetch[i].id) {
-                fetch_done(i, op + 1, n - 1);
-                break;
+    if (!w_step(op, n)) {
+        switch (op[0]) {
+        case 'G':
+            for (size_t i = 0; i < FETCHES; i++)
+                if (P.fetch[i].id) {
+                    fetch_done(i, op + 1, n - 1);
+                    break;
+                }
+            break;
+        case 'N': P.refuse_next = true; break;
+        case 'X':
+            if (!P.stop_called) {
+                P.stop_called = true;
+                push_pra_stop(P.pra);
             }
-        break;
-    case 'N': P.refuse_next = true; break;
-    case 'X':
-        if (!P.stop_called) {
-            P.stop_called = true;
-            push_pra_stop(P.pra);
+            break;
+        default: w_receive(op, n); break;
         }
-        break;
-    default: w_receive(op, n); break;
+        w_pump();
     }
-    w_pump();
+    if (push_invite_rx_sessions(P.irx) > MAX_SESSIONS)
+        W_FAIL("more sessions than max_sessions");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
