@@ -4,8 +4,8 @@
  * MESSAGE, NOTIFY, REFER and INVITE with the content over MSRP, wired as
  * `sippush psa` wires them, on a fake clock (agent_world.h gives the input
  * format and the common steps). The peer (127.0.0.2:5070) is trusted and
- * plays every receiver and the core; it connects to the agent's MSRP
- * listener (@L) once the INVITE is answered.
+ * plays every receiver and the core (the agent's outbound proxy); it
+ * connects to the agent's MSRP listener (@L) at its first M step.
  *
  * Steps of this harness besides the common ones:
  *   C<flags>     first step only: 1 follow sip:carol@127.0.0.2's reg
@@ -38,7 +38,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 typedef struct job {
     bool started;
     int outcomes;
-    bool is_options;
 } job;
 
 static struct {
@@ -210,7 +209,6 @@ static void options(const char *p, size_t n)
     job *j = new_job();
     if (!j)
         return;
-    j->is_options = true;
     S.in_call = true;
     int rc = push_psa_options(S.psa, sp_str_cstr(to), on_caps, j);
     S.in_call = false;
