@@ -147,7 +147,7 @@ int snd_prepare(push_invite_sender *s, const push_invite_params *p)
     s->confirm = p->confirm;
     s->chunk_size = p->chunk_size;
     s->window = p->window;
-    s->answer_timeout_ms = p->answer_timeout_ms;
+    s->answer_timeout_ms = p->answer_timeout_ms ? p->answer_timeout_ms : PUSH_INVITE_ANSWER_TIMEOUT_DEFAULT_MS;
     s->se_asked = p->session_expires_s ? p->session_expires_s : PUSH_SE_DEFAULT_S;
     if (s->se_asked < PUSH_MIN_SE_FLOOR_S || s->se_asked > PUSH_SE_MAX_S)
         return SP_EINVAL;

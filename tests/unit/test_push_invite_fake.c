@@ -247,6 +247,27 @@ START_TEST(timeout_sends_cancel)
 }
 END_TEST
 
+/* RFC 3261 §17.1.1.2: no timer runs in Proceeding; without an answer
+ * timeout of its own the sender still gives up at the default. */
+START_TEST(ringing_for_ever_is_cancelled_at_the_default)
+{
+    fx f;
+    fx_open(&f, 0, false);
+    advance(&f, 50);
+    answer(&f, heard(&f, "INVITE", 0), 180, "", false);
+    advance(&f, PUSH_INVITE_ANSWER_TIMEOUT_DEFAULT_MS - 100);
+    ck_assert_uint_eq(fake_count_sent(f.net, 0, "CANCEL "), 0);
+    ck_assert(!f.done);
+    advance(&f, 100);
+    ck_assert_uint_eq(fake_count_sent(f.net, 0, "CANCEL "), 1);
+    advance(&f, 100);
+    ck_assert(f.done);
+    ck_assert_uint_eq(f.r.code, 408);
+    ck_assert(f.r.status.retry);
+    fx_close(&f);
+}
+END_TEST
+
 /* RFC 3261 §9.1: the 200 crosses the CANCEL; the sender ACKs and hangs up. */
 START_TEST(cancel_and_200_cross)
 {
@@ -474,6 +495,7 @@ static Suite *push_invite_fake_suite(void)
     tcase_add_test(t, file_date_without_last_modified);
     tcase_add_test(t, retry_after_422);
     tcase_add_test(t, timeout_sends_cancel);
+    tcase_add_test(t, ringing_for_ever_is_cancelled_at_the_default);
     tcase_add_test(t, cancel_and_200_cross);
     tcase_add_test(t, every_2xx_retransmission_is_acked);
     tcase_add_test(t, watching_side_ends_an_expired_session);
