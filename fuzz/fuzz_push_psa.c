@@ -264,8 +264,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (sip_txn_count(W.L) != 0)
         W_FAIL("a transaction outlived its timers");
     for (size_t i = 0; i < S.njobs; i++)
-        if (S.jobs[i].started && S.jobs[i].outcomes != 1)
+        if (S.jobs[i].started && S.jobs[i].outcomes != 1) {
+            fprintf(stderr, "job %zu of %zu\n", i, S.njobs);
             W_FAIL("a push without its outcome");
+        }
     sip_txn_layer_free(W.L);
     push_psa_free(S.psa);
     w_close_msrp();
