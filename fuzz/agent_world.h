@@ -441,13 +441,21 @@ static inline void w_pump(void)
                     W.in_len = W.in_scanned = 0; /* what was scanned is no longer needed */
                 }
                 ssize_t r = recv(W.fd, W.in + W.in_len, sizeof W.in - W.in_len, 0);
-                if (r <= 0)
+                if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+                    /* the agent closed it: the next M step opens (or takes) another */
+                    close(W.fd);
+                    W.fd = -1;
+                    W.in_len = W.in_scanned = W.ntids = 0;
+                    break;
+                }
+                if (r < 0)
                     break;
                 w_trace("<<< msrp", W.in + W.in_len, (size_t)r);
                 W.in_len += (size_t)r;
                 work = 1;
             }
-            w_msrp_scan();
+            if (W.fd >= 0)
+                w_msrp_scan();
         }
         if (work <= 0 && turn >= 2)
             break;
