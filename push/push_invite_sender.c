@@ -117,6 +117,15 @@ static void fail(push_invite_sender *s, push_code_source src, unsigned code, con
 
 /* --- the content ------------------------------------------------------------ */
 
+/* Every file still going has its MSRP connection. */
+static bool all_connected(const push_invite_sender *s)
+{
+    for (size_t i = 0; i < s->nfiles; i++)
+        if (!s->files[i].settled && s->files[i].ms && !msrp_session_bound(s->files[i].ms))
+            return false;
+    return true;
+}
+
 static bool all_settled(const push_invite_sender *s)
 {
     for (size_t i = 0; i < s->nfiles; i++)
@@ -412,6 +421,8 @@ static void on_2xx(push_invite_sender *s, const sip_msg *resp)
         return;
     }
     arm_session_timer(s);
+    if (!push_se_due_ms(&s->se)) /* the answer timer's slot is free from the 2xx on */
+        push_tmr_start(&s->c->env, &s->answer_tmr, PUSH_SENDER_CONNECT_MS, cookie(s, SND_TMR_ANSWER));
     if (s->cb.progress)
         push_tmr_start(&s->c->env, &s->progress_tmr, PUSH_SENDER_PROGRESS_MS, cookie(s, SND_TMR_PROGRESS));
 }
@@ -515,6 +526,11 @@ void push_sender_timer(push_invite_ctx *c, uint64_t id)
     switch (id & 3) {
     case SND_TMR_ANSWER:
         s->answer_tmr.handle = 0;
+        if (s->state != PUSH_SENDER_INVITING) { /* armed again at the 2xx: the connection's wait */
+            if (s->state == PUSH_SENDER_TRANSFER && !all_connected(s))
+                fail(s, PUSH_SRC_SIP_TIMEOUT, 408, "the receiver never connected", "no MSRP connection");
+            return;
+        }
         abandon(s, PUSH_SRC_SIP_TIMEOUT, 408, "no final answer in time");
         return;
     case SND_TMR_SESSION:

@@ -19,6 +19,10 @@
 #define PUSH_SENDER_MAX_491 3
 /* How often progress is reported while content flows. */
 #define PUSH_SENDER_PROGRESS_MS 100u
+/* A session without a session timer waits this long after the 2xx for the
+ * receiver's MSRP connection (RFC 4975 §5.4 sets no bound; an MSRP
+ * transaction's own timeout is taken): nothing else would end it. */
+#define PUSH_SENDER_CONNECT_MS MSRP_TXN_TIMEOUT_MS
 
 /* Timers of a sender: the cookie id is (sender id << 2) | which. */
 enum { SND_TMR_ANSWER = 0, SND_TMR_SESSION = 1, SND_TMR_PROGRESS = 2, SND_TMR_GLARE = 3 };

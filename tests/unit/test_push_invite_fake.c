@@ -268,6 +268,28 @@ START_TEST(ringing_for_ever_is_cancelled_at_the_default)
 }
 END_TEST
 
+/* Without a session timer only the wait for the receiver's MSRP
+ * connection bounds the session: it never connects, BYE and 408. */
+START_TEST(a_receiver_that_never_connects_is_given_up)
+{
+    fx f;
+    fx_open(&f, 0, false);
+    to_transfer(&f, "Contact: <sip:bob@10.0.0.2:5060>\r\nAllow: INVITE, ACK, BYE\r\n"); /* no Session-Expires */
+    advance(&f, PUSH_SENDER_CONNECT_MS - 200);
+    ck_assert(!heard(&f, "BYE", 0));
+    ck_assert(!f.done);
+    advance(&f, 200);
+    const fake_event *bye = heard(&f, "BYE", 0);
+    ck_assert_ptr_nonnull(bye);
+    answer(&f, bye, 200, "", false);
+    advance(&f, 50);
+    ck_assert(f.done);
+    ck_assert_uint_eq(f.r.code, 408);
+    ck_assert(f.r.status.retry);
+    fx_close(&f);
+}
+END_TEST
+
 /* RFC 3261 §9.1: the 200 crosses the CANCEL; the sender ACKs and hangs up. */
 START_TEST(cancel_and_200_cross)
 {
@@ -496,6 +518,7 @@ static Suite *push_invite_fake_suite(void)
     tcase_add_test(t, retry_after_422);
     tcase_add_test(t, timeout_sends_cancel);
     tcase_add_test(t, ringing_for_ever_is_cancelled_at_the_default);
+    tcase_add_test(t, a_receiver_that_never_connects_is_given_up);
     tcase_add_test(t, cancel_and_200_cross);
     tcase_add_test(t, every_2xx_retransmission_is_acked);
     tcase_add_test(t, watching_side_ends_an_expired_session);
