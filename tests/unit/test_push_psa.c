@@ -503,8 +503,11 @@ START_TEST(messages_to_one_uri_go_one_at_a_time)
 }
 END_TEST
 
+static void on_caps(void *ctx, const push_psa_caps *c) { (void)ctx, (void)c; }
+
 /* Only MESSAGEs wait for each other: one with no Request-URI is not held
- * behind a REFER (whose ruri is empty), where nothing would ever send it. */
+ * behind a REFER or OPTIONS (whose ruri is empty), where nothing would
+ * ever send it. */
 START_TEST(a_message_never_waits_behind_a_refer)
 {
     make(false);
@@ -517,6 +520,9 @@ START_TEST(a_message_never_waits_behind_a_refer)
     ck_assert_uint_eq(results, 0);
     pfake_reply(F, (size_t)pfake_last(F, "REFER "), 202, NULL, NULL, NULL);
     ck_assert_uint_eq(results, 1);
+    /* nor behind an OPTIONS query */
+    ck_assert_int_eq(push_psa_options(P, SP_LIT("sip:bob@" UE), on_caps, NULL), 0);
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 1);
     pfake_advance(F, 64000);
     ck_assert_uint_eq(results, 1);
     destroy();
