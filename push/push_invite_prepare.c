@@ -147,7 +147,7 @@ int snd_prepare(push_invite_sender *s, const push_invite_params *p)
     s->confirm = p->confirm;
     s->chunk_size = p->chunk_size;
     s->window = p->window;
-    s->answer_timeout_ms = p->answer_timeout_ms;
+    s->answer_timeout_ms = p->answer_timeout_ms ? p->answer_timeout_ms : PUSH_INVITE_ANSWER_TIMEOUT_DEFAULT_MS;
     /* seed 000 offers passive; RFC 6135 §4.2.2 prefers actpass */
     if (p->setup != SDP_SETUP_NONE && p->setup != SDP_SETUP_PASSIVE && p->setup != SDP_SETUP_ACTIVE &&
         p->setup != SDP_SETUP_ACTPASS)

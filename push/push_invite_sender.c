@@ -574,6 +574,8 @@ void push_sender_timer(push_invite_ctx *c, uint64_t id)
     switch (id & 3) {
     case SND_TMR_ANSWER:
         s->answer_tmr.handle = 0;
+        if (s->state != PUSH_SENDER_INVITING)
+            return;
         abandon(s, PUSH_SRC_SIP_TIMEOUT, 408, "no final answer in time");
         return;
     case SND_TMR_SESSION:

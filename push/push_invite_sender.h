@@ -45,6 +45,13 @@
 #include "push_status.h"
 #include "sdp_attr.h"
 
+/* How long an INVITE answered only provisionally waits for its final answer
+ * when the caller sets no answer_timeout_ms: RFC 3261 §17.1.1.2 runs no
+ * timer in Proceeding, so without one a receiver that rings for ever holds
+ * the push for ever; three minutes is the floor of a proxy's Timer C
+ * (§16.6 step 11). */
+#define PUSH_INVITE_ANSWER_TIMEOUT_DEFAULT_MS 180000u
+
 /* The push message headers given with one push at most. */
 #define PUSH_INVITE_MAX_HEADERS 16
 
@@ -74,7 +81,8 @@ typedef struct push_invite_params {
     uint32_t chunk_size;       /* 0: MSRP_CHUNK_DEFAULT */
     uint32_t window;           /* 0: MSRP_WINDOW_DEFAULT */
     uint32_t session_expires_s;/* 0: PUSH_SE_DEFAULT_S */
-    uint32_t answer_timeout_ms;/* no final answer by then: CANCEL (0: timer B only) */
+    uint32_t answer_timeout_ms;/* no final answer by then: CANCEL
+                                  (0: PUSH_INVITE_ANSWER_TIMEOUT_DEFAULT_MS) */
     sdp_setup setup;           /* the role offered (RFC 6135 §4.2): SDP_SETUP_NONE or
                                   PASSIVE for passive (seed 000), ACTIVE, or ACTPASS;
                                   an answer whose role cannot work with it ends the

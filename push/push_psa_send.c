@@ -389,7 +389,7 @@ int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, voi
         size_t waiting = 0;
         bool busy = false;
         for (const psa_pending *o = p->pending; o; o = o->next)
-            if (o != q && !strcmp(o->ruri, q->ruri)) {
+            if (o != q && o->ruri[0] && !strcmp(o->ruri, q->ruri)) { /* "": not a MESSAGE push */
                 busy |= !o->queued;
                 waiting += o->queued;
             }

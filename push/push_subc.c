@@ -233,8 +233,27 @@ static void arm_refresh(push_subc *s) { arm_refresh_from(s, now_ms(s)); }
 
 static void retry_later(push_subc *s)
 {
-    if (s->cfg.retry)
+    if (s->cfg.retry && !s->ending) /* un-subscribed by us: never again by itself */
         push_tmr_start(s->host->env, &s->tmr, PUSH_SUBC_RETRY_MS, push_cookie(s->host->timer_kind, s->id));
+}
+
+/* The subscriber dialog a 2xx to the initial SUBSCRIBE makes (RFC 6665
+ * §4.1.2.1), joined to the host's set; false when it cannot be made. */
+static bool dialog_from_2xx(push_subc *s, const sip_msg *resp)
+{
+    sip_header hdrs[SIP_DEFAULT_MAX_HEADERS];
+    sip_msg req;
+    sip_dialog *d = NULL;
+    if (!parse_sent(s, &req, hdrs, SIP_DEFAULT_MAX_HEADERS) ||
+        sip_dialog_uac_new(&d, &req, resp, s->cfg.contact, false) != 0)
+        return false;
+    if (sip_dialog_set_add(s->host->dialogs, d) != 0) {
+        sip_dialog_free(d);
+        return false;
+    }
+    d->user = s;
+    s->dlg = d;
+    return true;
 }
 
 static void on_response(void *ctx, sip_txn_id ct, const sip_txn_result *r)
@@ -249,6 +268,14 @@ static void on_response(void *ctx, sip_txn_id ct, const sip_txn_result *r)
         return;
     }
     unsigned st = r->status;
+    if (s->ending && s->state == PUSH_SUBC_TERMINATED) {
+        /* stopped while the initial SUBSCRIBE was out: its 2xx made a
+         * subscription at the notifier, ended at once in its dialog
+         * (RFC 6665 §4.1.2.3); a failure ends nothing more */
+        if (st >= 200 && st < 300 && !s->dlg && dialog_from_2xx(s, r->msg) && send_in_dialog(s, 0) == 0)
+            set_state(s, PUSH_SUBC_UNSUBSCRIBING, "unsubscribe sent", st, 0);
+        return;
+    }
     if (s->state == PUSH_SUBC_UNSUBSCRIBING) {
         /* the dialog stays for the final NOTIFY (RFC 6665 §4.1.2.3) */
         set_state(s, PUSH_SUBC_TERMINATED, "unsubscribed", st, 0);
@@ -261,18 +288,7 @@ static void on_response(void *ctx, sip_txn_id ct, const sip_txn_result *r)
         s->accepted_ms = now_ms(s);
         if (!s->dlg && s->state == PUSH_SUBC_SUBSCRIBING) {
             s->awaiting_notify = true;
-            sip_header hdrs[SIP_DEFAULT_MAX_HEADERS];
-            sip_msg req;
-            sip_dialog *d = NULL;
-            if (parse_sent(s, &req, hdrs, SIP_DEFAULT_MAX_HEADERS) &&
-                sip_dialog_uac_new(&d, &req, r->msg, s->cfg.contact, false) == 0) {
-                if (sip_dialog_set_add(s->host->dialogs, d) == 0) {
-                    d->user = s;
-                    s->dlg = d;
-                } else {
-                    sip_dialog_free(d);
-                }
-            }
+            dialog_from_2xx(s, r->msg);
         } else if (s->dlg) {
             sip_dialog_on_response(s->dlg, SP_LIT("SUBSCRIBE"), r->msg);
         }

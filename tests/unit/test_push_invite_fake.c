@@ -256,6 +256,51 @@ START_TEST(timeout_sends_cancel)
 }
 END_TEST
 
+/* RFC 3261 §17.1.1.2: no timer runs in Proceeding; without an answer
+ * timeout of its own the sender still gives up at the default. */
+START_TEST(ringing_for_ever_is_cancelled_at_the_default)
+{
+    fx f;
+    fx_open(&f, 0, false);
+    advance(&f, 50);
+    answer(&f, heard(&f, "INVITE", 0), 180, "", false);
+    advance(&f, PUSH_INVITE_ANSWER_TIMEOUT_DEFAULT_MS - 100);
+    ck_assert_uint_eq(fake_count_sent(f.net, 0, "CANCEL "), 0);
+    ck_assert(!f.done);
+    advance(&f, 100);
+    ck_assert_uint_eq(fake_count_sent(f.net, 0, "CANCEL "), 1);
+    advance(&f, 100);
+    ck_assert(f.done);
+    ck_assert_uint_eq(f.r.code, 408);
+    ck_assert(f.r.status.retry);
+    fx_close(&f);
+}
+END_TEST
+
+/* Without a session timer only the connection watch (its default here)
+ * bounds the session: the receiver never connects, BYE and 408. */
+START_TEST(a_receiver_that_never_connects_is_given_up)
+{
+    fx_connect_ms = 0; /* the default watch */
+    fx f;
+    fx_open(&f, 0, false);
+    fx_connect_ms = UINT32_MAX;
+    to_transfer(&f, "Contact: <sip:bob@10.0.0.2:5060>\r\nAllow: INVITE, ACK, BYE\r\n"); /* no Session-Expires */
+    advance(&f, PUSH_MSRP_CONNECT_TIMEOUT_MS - 200); /* the connection watch */
+    ck_assert(!heard(&f, "BYE", 0));
+    ck_assert(!f.done);
+    advance(&f, 200);
+    const fake_event *bye = heard(&f, "BYE", 0);
+    ck_assert_ptr_nonnull(bye);
+    answer(&f, bye, 200, "", false);
+    advance(&f, 50);
+    ck_assert(f.done);
+    ck_assert_uint_eq(f.r.code, 408);
+    ck_assert(f.r.status.retry);
+    fx_close(&f);
+}
+END_TEST
+
 /* RFC 3261 §9.1: the 200 crosses the CANCEL; the sender ACKs and hangs up. */
 START_TEST(cancel_and_200_cross)
 {
@@ -603,6 +648,8 @@ static Suite *push_invite_fake_suite(void)
     tcase_add_test(t, file_date_without_last_modified);
     tcase_add_test(t, retry_after_422);
     tcase_add_test(t, timeout_sends_cancel);
+    tcase_add_test(t, ringing_for_ever_is_cancelled_at_the_default);
+    tcase_add_test(t, a_receiver_that_never_connects_is_given_up);
     tcase_add_test(t, cancel_and_200_cross);
     tcase_add_test(t, every_2xx_retransmission_is_acked);
     tcase_add_test(t, watching_side_ends_an_expired_session);

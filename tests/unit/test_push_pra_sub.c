@@ -502,6 +502,56 @@ START_TEST(unsubscribes_on_stop)
 }
 END_TEST
 
+/* The Call-ID of every SUBSCRIBE sent is first's: no new subscription. */
+static void only_one_subscription(long first)
+{
+    char callid[64], first_callid[64];
+    pfake_header(F, (size_t)first, "Call-ID", first_callid, sizeof first_callid);
+    for (size_t i = 0; i < F->nsent; i++)
+        if (!strncmp(pfake_msg(F, i), "SUBSCRIBE ", 10)) {
+            pfake_header(F, i, "Call-ID", callid, sizeof callid);
+            ck_assert_str_eq(callid, first_callid);
+        }
+}
+
+START_TEST(stop_while_subscribing_never_subscribes_again)
+{
+    make(true);
+    long s = pfake_last(F, "SUBSCRIBE ");
+    ck_assert_int_ge(s, 0);
+    push_pra_stop(A);
+    /* the unanswered SUBSCRIBE times out (408); RFC 6665 §4.1.2.3: we
+     * ended the subscription, so no retry follows, however long we wait */
+    pfake_advance(F, 5 * 60 * 1000);
+    only_one_subscription(s);
+    destroy();
+}
+END_TEST
+
+START_TEST(a_2xx_after_stop_is_unsubscribed_at_once)
+{
+    make(true);
+    long s = pfake_last(F, "SUBSCRIBE ");
+    push_pra_stop(A);
+    pfake_reply(F, (size_t)s, 200, "Expires: 600\r\nContact: <sip:psa@" PSA ":5060>\r\n", NULL, NULL);
+    /* the notifier made the subscription: it is ended in its dialog */
+    long u = pfake_last(F, "SUBSCRIBE ");
+    ck_assert_int_gt(u, s);
+    char v[128];
+    pfake_header(F, (size_t)u, "Expires", v, sizeof v);
+    ck_assert_str_eq(v, "0");
+    pfake_header(F, (size_t)u, "CSeq", v, sizeof v);
+    ck_assert_str_eq(v, "2 SUBSCRIBE");
+    pfake_header(F, (size_t)u, "To", v, sizeof v);
+    ck_assert_ptr_nonnull(strstr(v, reply_tag((size_t)s)));
+    pfake_reply(F, (size_t)u, 200, "Expires: 0\r\n", NULL, NULL);
+    pfake_advance(F, 5 * 60 * 1000);
+    only_one_subscription(s);
+    ck_assert_uint_eq(pfake_count(F, "SUBSCRIBE "), 2);
+    destroy();
+}
+END_TEST
+
 static uint64_t fetch_id;
 static char fetch_url[128];
 static void on_fetch(void *ctx, uint64_t id, sp_str url, uint64_t max)
@@ -555,6 +605,8 @@ static Suite *push_pra_sub_suite(void)
     tcase_add_test(t, subscribe_discloses_invite_and_dev_cap);
     tcase_add_test(t, resubscribes_as_the_termination_reason_says);
     tcase_add_test(t, unsubscribes_on_stop);
+    tcase_add_test(t, stop_while_subscribing_never_subscribes_again);
+    tcase_add_test(t, a_2xx_after_stop_is_unsubscribed_at_once);
     tcase_add_test(t, notify_with_indirect_content);
     suite_add_tcase(s, t);
     return s;

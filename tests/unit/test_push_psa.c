@@ -675,6 +675,32 @@ START_TEST(messages_to_one_uri_go_one_at_a_time)
 }
 END_TEST
 
+static void on_caps(void *ctx, const push_psa_caps *c) { (void)ctx, (void)c; }
+
+/* Only MESSAGEs wait for each other: one with no Request-URI is not held
+ * behind a REFER or OPTIONS (whose ruri is empty), where nothing would
+ * ever send it. */
+START_TEST(a_message_never_waits_behind_a_refer)
+{
+    make(false);
+    push_psa_result now;
+    ck_assert_int_eq(push_psa_refer(P, SP_LIT("sip:bob@" UE), SP_LIT("wml.ua"), on_done, NULL, &now), 0);
+    push_psa_push p = {.ask = PUSH_ASK_MESSAGE, .to = SP_LIT(""), .content_type = SP_LIT("text/plain"),
+                       .body = SP_LIT("x")};
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 1);
+    ck_assert_uint_eq(now.status, 503);
+    ck_assert_uint_eq(results, 0);
+    pfake_reply(F, (size_t)pfake_last(F, "REFER "), 202, NULL, NULL, NULL);
+    ck_assert_uint_eq(results, 1);
+    /* nor behind an OPTIONS query */
+    ck_assert_int_eq(push_psa_options(P, SP_LIT("sip:bob@" UE), on_caps, NULL), 0);
+    ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 1);
+    pfake_advance(F, 64000);
+    ck_assert_uint_eq(results, 1);
+    destroy();
+}
+END_TEST
+
 START_TEST(gruu_targets_one_terminal)
 {
     tweak = with_invite;
@@ -1045,6 +1071,7 @@ static Suite *push_psa_suite(void)
     tcase_add_test(t, reg_event_follows_registrations);
     tcase_add_test(t, invite_to_an_unregistered_aor_asks_options_first);
     tcase_add_test(t, messages_to_one_uri_go_one_at_a_time);
+    tcase_add_test(t, a_message_never_waits_behind_a_refer);
     tcase_add_test(t, gruu_targets_one_terminal);
     tcase_add_test(t, notify_goes_to_the_subscribers_gruu);
     tcase_add_test(t, notify_carries_an_indirect_push);
