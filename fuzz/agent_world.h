@@ -45,9 +45,11 @@
 #include <unistd.h>
 
 #include "msrp_session.h"
+#include "msrp_tp.h"
 #include "push_agent.h"
 #include "sip_stateless.h"
 #include "sip_txn.h"
+#include "tp_addr.h"
 #include "tp_loop.h"
 
 #define W_DELIM "\n%%\n"
