@@ -1,4 +1,4 @@
-/* pap_gateway.h - the PSA as a push gateway: PAP requests (pap.h) taken
+/* pap_gateway.h - the PSA as a push gateway: PAP requests (push_pap.h) taken
  * over HTTP (http_server.h) become pushes of the PSA (push_psa.h), one
  * delivery per address, and their outcomes go back as PAP result codes and
  * message states: in status-query answers and in a resultnotification-

@@ -28,6 +28,6 @@
 #include "push_status.h"
 #include "push_subc.h"
 #include "push_xml.h"
-#include "pap.h"
+#include "push_pap.h"
 
 #endif
