@@ -203,7 +203,7 @@ START_TEST(overflow_reported)
     sp_buf_init(&b, small, sizeof small);
     push_pap_push_response r = {SP_LIT("id"), SP_STR_NULL, SP_STR_NULL, -1, 1000, SP_STR_NULL};
     push_pap_build_push_response(&b, PUSH_PAP_V1_0, &r);
-    ck_assert_int_eq(sp_buf_finish(&b), -1);
+    ck_assert_int_eq(sp_buf_finish(&b), SP_ENOSPC);
 }
 END_TEST
 
