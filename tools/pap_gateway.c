@@ -326,6 +326,30 @@ static void push_response(http_exchange *x, sp_buf *b, const push_pap_request *r
     answer_doc(x, code == PUSH_PAP_ACCEPTED ? 202 : 200, b);
 }
 
+/* PAP 1.0 §9.5: progress-notes-requested="true" asks for the stages the
+ * push went through before the push-response; the PSA writes one note per
+ * address (the address in the note attribute, the DTD's progress-note has no
+ * address element): "accepted" for every address, then "held" until its
+ * deliver-after-timestamp, "sent" while its request is out, or the state it
+ * ended in already (expired, undeliverable...). */
+static void accepted_with_notes(http_exchange *x, sp_buf *b, const push_pap_request *r, const pap_push *p, bool held)
+{
+    push_pap_progress_note notes[2 * PAP_GATEWAY_MAX_ADDRESSES];
+    size_t n = 0;
+    int64_t now = wall();
+    for (size_t i = 0; i < p->n && i < PAP_GATEWAY_MAX_ADDRESSES; i++) {
+        const pap_dlv *d = &p->d[i];
+        sp_str about = sp_str_cstr(d->address);
+        notes[n++] = (push_pap_progress_note){.stage = SP_LIT("accepted"), .note = about, .time = p->received};
+        const char *stage = held ? "held" : d->in_flight ? "sent" : push_pap_state_name(d->state);
+        notes[n++] = (push_pap_progress_note){.stage = sp_str_cstr(stage), .note = about,
+                                              .time = d->event_time ? d->event_time : now};
+    }
+    push_pap_push_response pr = {.push_id = r->push_id, .reply_time = now, .code = PUSH_PAP_ACCEPTED};
+    push_pap_build_push_response_notes(b, r->version, &pr, notes, n);
+    answer_doc(x, 202, b);
+}
+
 static char *dup_cstr(sp_str v)
 {
     char *s = malloc(v.n + 1);
@@ -431,12 +455,16 @@ static void on_push_message(pap_gateway *g, http_exchange *x, sp_buf *b, const p
     json_kv_u64(j, "size", p->creq.body.n);
     json_object_end(j);
     json_line_end(j);
-    push_response(x, b, r, PUSH_PAP_ACCEPTED, NULL);
     int64_t now = wall();
-    if (r->has_deliver_after && r->deliver_after > now)
+    bool held = r->has_deliver_after && r->deliver_after > now;
+    if (held)
         tp_timer_start(tp_loop_timers(g->cfg.loop), &p->hold, (tp_ms)(r->deliver_after - now) * 1000);
     else
         start_push(p);
+    if (r->progress_notes_requested)
+        accepted_with_notes(x, b, r, p, held);
+    else
+        push_response(x, b, r, PUSH_PAP_ACCEPTED, NULL);
     return;
 no_memory:
     if (p) {
