@@ -584,9 +584,10 @@ static void learn(pap_gateway *g, const char *uri)
 }
 
 /* ccq-message: what the PSA knows of the receiver (seed 002 §6.1 (3)): its
- * registration's push methods and the types its last OPTIONS answer took,
- * as a text part of the ccq-response; the receiver is asked again for the
- * next time. */
+ * registration's push methods, the types its last OPTIONS answer took and
+ * the dev-cap link (or vendor, model, version) of its ua-profile
+ * subscription, as a text part of the ccq-response; the receiver is asked
+ * again for the next time. */
 static void on_ccq(pap_gateway *g, http_exchange *x, sp_buf *b, const push_pap_request *r)
 {
     char uri[PUSH_URI_MAX];
@@ -597,7 +598,9 @@ static void on_ccq(pap_gateway *g, http_exchange *x, sp_buf *b, const push_pap_r
     } else {
         res.address = r->addr[0].value;
         accept = receiver_caps_accept(g->caps, sp_str_cstr(uri));
-        if (!push_psa_bindings(g->cfg.psa, sp_str_cstr(uri)) && !accept)
+        push_psa_profile none;
+        if (!push_psa_bindings(g->cfg.psa, sp_str_cstr(uri)) && !accept &&
+            !push_psa_receiver_profile(g->cfg.psa, sp_str_cstr(uri), &none))
             res.code = PUSH_PAP_CAPABILITIES_NOT_AVAILABLE;
         learn(g, uri);
     }
@@ -607,11 +610,19 @@ static void on_ccq(pap_gateway *g, http_exchange *x, sp_buf *b, const push_pap_r
         return;
     }
     push_caps c = push_psa_receiver_caps(g->cfg.psa, sp_str_cstr(uri));
-    char caps[RECEIVER_CAPS_ACCEPT_MAX + 128], ct[256], boundary[32];
-    snprintf(caps, sizeof caps, "Methods: %s%s%s%s\r\nReachable: %s\r\nAccept: %s\r\n",
-             c.known ? "" : "MESSAGE, NOTIFY, INVITE", c.known && c.message ? "MESSAGE " : "",
-             c.known && c.notify ? "NOTIFY " : "", c.known && c.invite ? "INVITE" : "",
-             push_psa_may_invite(g->cfg.psa, sp_str_cstr(uri)) ? "yes" : "no", accept ? accept : "unknown");
+    push_psa_profile prof;
+    bool has_prof = push_psa_receiver_profile(g->cfg.psa, sp_str_cstr(uri), &prof);
+    char caps[RECEIVER_CAPS_ACCEPT_MAX + sizeof prof + 192], ct[256], boundary[32];
+    int n = snprintf(caps, sizeof caps, "Methods: %s%s%s%s\r\nReachable: %s\r\nAccept: %s\r\n",
+                     c.known ? "" : "MESSAGE, NOTIFY, INVITE", c.known && c.message ? "MESSAGE " : "",
+                     c.known && c.notify ? "NOTIFY " : "", c.known && c.invite ? "INVITE" : "",
+                     push_psa_may_invite(g->cfg.psa, sp_str_cstr(uri)) ? "yes" : "no", accept ? accept : "unknown");
+    /* seed 002 §6.1 (3): the device its ua-profile subscription named */
+    if (n > 0 && has_prof && prof.dev_cap[0])
+        snprintf(caps + n, sizeof caps - (size_t)n, "Dev-Cap: %s\r\n", prof.dev_cap);
+    else if (n > 0 && has_prof)
+        snprintf(caps + n, sizeof caps - (size_t)n, "Vendor: %s\r\nModel: %s\r\nVersion: %s\r\n", prof.vendor,
+                 prof.model, prof.version);
     if (sp_random_token(boundary, 24, SP_RANDOM_ALNUM) != 0 ||
         push_pap_build_ccq_multipart(b, ct, sizeof ct, r->version, r->push_id, &res, SP_LIT("text/plain"),
                                 sp_str_cstr(caps), sp_str_cstr(boundary)) != 0) {
