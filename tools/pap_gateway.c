@@ -10,7 +10,7 @@
 #include "push_control.h"
 #include "push_headers.h"
 #include "push_indirect.h"
-#include "receiver_caps.h"
+#include "push_receiver_caps.h"
 #include "sp_random.h"
 
 #define DOC_MAX (16u * 1024u)          /* a response document, with PAP_GATEWAY_MAX_ADDRESSES results */
@@ -53,7 +53,7 @@ struct pap_gateway {
     pap_push *list;
     size_t count;
     http_poster *poster;
-    receiver_caps *caps;               /* what OPTIONS answers said of receivers */
+    push_receiver_caps *caps;          /* what OPTIONS answers said of receivers */
     asked *asked;                      /* OPTIONS not answered yet */
     char base_url[96];
     push_pap_address addr[PAP_GATEWAY_MAX_ADDRESSES];
@@ -424,8 +424,9 @@ static void on_push_message(pap_gateway *g, http_exchange *x, sp_buf *b, const p
         memcpy(d->address, v.p, v.n);
         /* seed 002 §7.1.2 step 3: a type the receiver said it does not take is
          * refused before anything is sent */
-        const char *accept = receiver_caps_accept(g->caps, sp_str_cstr(d->uri));
-        if (accept && r->content.content_type.n && !receiver_caps_takes(sp_str_cstr(accept), r->content.content_type)) {
+        const char *accept = push_receiver_caps_accept(g->caps, sp_str_cstr(d->uri));
+        if (accept && r->content.content_type.n &&
+            !push_receiver_caps_takes(sp_str_cstr(accept), r->content.content_type)) {
             free(p->d);
             free(p);
             return push_response(x, b, r, PUSH_PAP_CAPABILITIES_MISMATCH, "the receiver does not take this content type");
@@ -554,7 +555,7 @@ static void asked_free(asked *a)
 static void on_options(void *ctx, const push_psa_caps *c)
 {
     asked *a = ctx;
-    receiver_caps_put(a->g->caps, sp_str_cstr(a->uri), c);
+    push_receiver_caps_put(a->g->caps, sp_str_cstr(a->uri), c);
     json_out *j = a->g->cfg.out;
     json_object_begin(j);
     json_kv_cstr(j, "event", "receiver_caps");
@@ -597,7 +598,7 @@ static void on_ccq(pap_gateway *g, http_exchange *x, sp_buf *b, const push_pap_r
         res.code = PUSH_PAP_ADDRESS_ERROR;
     } else {
         res.address = r->addr[0].value;
-        accept = receiver_caps_accept(g->caps, sp_str_cstr(uri));
+        accept = push_receiver_caps_accept(g->caps, sp_str_cstr(uri));
         push_psa_profile none;
         if (!push_psa_bindings(g->cfg.psa, sp_str_cstr(uri)) && !accept &&
             !push_psa_receiver_profile(g->cfg.psa, sp_str_cstr(uri), &none))
@@ -612,7 +613,7 @@ static void on_ccq(pap_gateway *g, http_exchange *x, sp_buf *b, const push_pap_r
     push_caps c = push_psa_receiver_caps(g->cfg.psa, sp_str_cstr(uri));
     push_psa_profile prof;
     bool has_prof = push_psa_receiver_profile(g->cfg.psa, sp_str_cstr(uri), &prof);
-    char caps[RECEIVER_CAPS_ACCEPT_MAX + sizeof prof + 192], ct[256], boundary[32];
+    char caps[PUSH_RECEIVER_CAPS_ACCEPT_MAX + sizeof prof + 192], ct[256], boundary[32];
     int n = snprintf(caps, sizeof caps, "Methods: %s%s%s%s\r\nReachable: %s\r\nAccept: %s\r\n",
                      c.known ? "" : "MESSAGE, NOTIFY, INVITE", c.known && c.message ? "MESSAGE " : "",
                      c.known && c.notify ? "NOTIFY " : "", c.known && c.invite ? "INVITE" : "",
@@ -723,7 +724,7 @@ pap_gateway *pap_gateway_new(const pap_gateway_config *cfg)
         g->cfg.indirect_ttl_s = PAP_GATEWAY_INDIRECT_TTL_S;
     if (!g->cfg.remember_s)
         g->cfg.remember_s = PAP_GATEWAY_REMEMBER_S_DEFAULT;
-    if (!(g->poster = http_poster_new(cfg->loop, 256)) || !(g->caps = receiver_caps_new(0))) {
+    if (!(g->poster = http_poster_new(cfg->loop, 256)) || !(g->caps = push_receiver_caps_new(0))) {
         http_poster_free(g->poster);
         free(g);
         return NULL;
@@ -745,6 +746,6 @@ void pap_gateway_free(pap_gateway *g)
     while (g->asked)
         asked_free(g->asked);
     http_poster_free(g->poster);
-    receiver_caps_free(g->caps);
+    push_receiver_caps_free(g->caps);
     free(g);
 }

@@ -41,7 +41,7 @@ typedef struct pap_gateway_config {
     const char *domain;       /* --pap-domain: PLMN addresses become sip:+N@DOMAIN;user=phone; NULL: tel: */
     size_t max_pushes;        /* --pap-max-pushes */
     uint32_t remember_s;      /* --pap-remember-s */
-    content_store *store;     /* where that content is kept */
+    push_content_store *store; /* where that content is kept */
     uint32_t indirect_ttl_s;  /* its expiration, from the sending; PAP_GATEWAY_INDIRECT_TTL_S */
 } pap_gateway_config;
 
