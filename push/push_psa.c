@@ -199,7 +199,7 @@ push_caps push_psa_receiver_caps(const push_psa *p, sp_str aor)
 {
     push_caps u = {0};
     uint64_t now = now_ms(p);
-    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
         const psa_binding *b = &p->bindings[i];
         if (!b->used || b->expires_at <= now || !psa_aor_eq(sp_str_cstr(b->aor), aor) || !b->caps.known)
             continue;
