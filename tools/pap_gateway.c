@@ -613,15 +613,19 @@ static void on_ccq(pap_gateway *g, http_exchange *x, sp_buf *b, const push_pap_r
     push_caps c = push_psa_receiver_caps(g->cfg.psa, sp_str_cstr(uri));
     push_psa_profile prof;
     bool has_prof = push_psa_receiver_profile(g->cfg.psa, sp_str_cstr(uri), &prof);
-    char caps[PUSH_RECEIVER_CAPS_ACCEPT_MAX + sizeof prof + 192], ct[256], boundary[32];
+    char caps[PUSH_RECEIVER_CAPS_ACCEPT_MAX + sizeof prof + 512], ct[256], boundary[32];
     int n = snprintf(caps, sizeof caps, "Methods: %s%s%s%s\r\nReachable: %s\r\nAccept: %s\r\n",
                      c.known ? "" : "MESSAGE, NOTIFY, INVITE", c.known && c.message ? "MESSAGE " : "",
                      c.known && c.notify ? "NOTIFY " : "", c.known && c.invite ? "INVITE" : "",
                      push_psa_may_invite(g->cfg.psa, sp_str_cstr(uri)) ? "yes" : "no", accept ? accept : "unknown");
-    /* seed 002 §6.1 (3): the device its ua-profile subscription named */
-    if (n > 0 && has_prof && prof.dev_cap[0])
+    /* seed 002 §6.1 (3): the applications its registration named, and the
+     * device its ua-profile subscription named */
+    char apps[256];
+    if (n > 0 && (size_t)n < sizeof caps && push_psa_receiver_apps(g->cfg.psa, sp_str_cstr(uri), apps, sizeof apps))
+        n += snprintf(caps + n, sizeof caps - (size_t)n, "Applications: %s\r\n", apps);
+    if (n > 0 && (size_t)n < sizeof caps && has_prof && prof.dev_cap[0])
         snprintf(caps + n, sizeof caps - (size_t)n, "Dev-Cap: %s\r\n", prof.dev_cap);
-    else if (n > 0 && has_prof)
+    else if (n > 0 && (size_t)n < sizeof caps && has_prof)
         snprintf(caps + n, sizeof caps - (size_t)n, "Vendor: %s\r\nModel: %s\r\nVersion: %s\r\n", prof.vendor,
                  prof.model, prof.version);
     if (sp_random_token(boundary, 24, SP_RANDOM_ALNUM) != 0 ||

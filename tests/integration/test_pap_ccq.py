@@ -1,5 +1,5 @@
 """The ccq-message answered from what the PSA keeps of a receiver's device
-(seed 002 §6.1 (3)): the dev-cap link a sippush recv names in its
+(seed 002 §6.1 (3)): the push application its REGISTER named, the dev-cap link a sippush recv names in its
 ua-profile SUBSCRIBE (--dev-cap), and the vendor, model and version a raw
 SIP peer names instead; a dev-cap of PUSH_PSA_DEV_CAP_MAX - 1 bytes kept,
 one byte more not kept; the profile of an ended subscription no longer
@@ -52,6 +52,8 @@ def run(host):
     check(r is not None and code(r) == 1000 and r[1].get('content-type', '').startswith('multipart/related') and
           ('Dev-Cap: %s\r\n' % link).encode() in r[2],
           '%s: the ccq-response names the dev-cap link of its SUBSCRIBE' % host)
+    check(b'Applications: wml.ua\r\n' in r[2] and b'Methods: ' in r[2],
+          '%s: and the push application and methods its REGISTER named' % host)
 
     # from a raw peer: vendor, model, version instead
     peer = Peer(host=host)

@@ -305,6 +305,28 @@ START_TEST(receiver_caps_within_a_small_table)
 }
 END_TEST
 
+/* The push applications a user's bindings registered: each value once. */
+START_TEST(receiver_apps_of_the_bindings)
+{
+    make(false);
+    char apps[64];
+    ck_assert_uint_eq(push_psa_receiver_apps(P, SP_LIT("sip:bob@example.com"), apps, sizeof apps), 0);
+    ck_assert_str_eq(apps, "");
+    reg_lines("z9hG4bKra1", "Contact: <" BOB_A ">;+g.oma.pusheventapp=\"wml.ua\", <" BOB_B
+                            ">;+g.oma.pusheventapp=\"wml.ua\", <" BOB_C ">;+g.oma.pusheventapp=\"mms.ua\"\r\n");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(push_psa_receiver_apps(P, SP_LIT("sip:bob@example.com"), apps, sizeof apps),
+                      strlen("wml.ua, mms.ua"));
+    ck_assert_str_eq(apps, "wml.ua, mms.ua");
+    /* a value that does not fit is left out, the rest stays whole */
+    char small[12];
+    ck_assert_uint_eq(push_psa_receiver_apps(P, SP_LIT("sip:bob@example.com"), small, sizeof small), 6);
+    ck_assert_str_eq(small, "wml.ua");
+    ck_assert_uint_eq(push_psa_receiver_apps(P, SP_LIT("sip:carol@example.com"), apps, sizeof apps), 0);
+    destroy();
+}
+END_TEST
+
 static void subscribe(const char *branch, const char *callid, const char *event, const char *pai, unsigned expires)
 {
     char m[2048];
@@ -1091,6 +1113,7 @@ static Suite *push_psa_suite(void)
     tcase_add_test(t, bindings_limit_refuses_the_whole_register);
     tcase_add_test(t, subscription_refusals);
     tcase_add_test(t, receiver_caps_within_a_small_table);
+    tcase_add_test(t, receiver_apps_of_the_bindings);
     tcase_add_test(t, subscription_keeps_the_device_profile);
     tcase_add_test(t, subscription_notify_push_and_expiry);
     tcase_add_test(t, granted_expires_is_capped);
