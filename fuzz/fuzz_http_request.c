@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "pap.h"
+#include "push_pap.h"
 #include "push_http_req.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -60,11 +60,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap();
         if (!r.body.done)
             return 0;
-        pap_address addr[8];
-        pap_store st = {.addr = addr, .addr_cap = 8, .text = text, .text_cap = sizeof text};
-        pap_request pr;
-        pap_error perr;
-        (void)pap_parse(r.content_type, sp_str_make(body, body_len), NULL, &st, &pr, &perr);
+        push_pap_address addr[8];
+        push_pap_store st = {.addr = addr, .addr_cap = 8, .text = text, .text_cap = sizeof text};
+        push_pap_request pr;
+        push_pap_error perr;
+        (void)push_pap_parse(r.content_type, sp_str_make(body, body_len), NULL, &st, &pr, &perr);
     }
     return 0;
 }

@@ -199,7 +199,7 @@ push_caps push_psa_receiver_caps(const push_psa *p, sp_str aor)
 {
     push_caps u = {0};
     uint64_t now = now_ms(p);
-    for (size_t i = 0; i < PUSH_PSA_MAX_BINDINGS; i++) {
+    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
         const psa_binding *b = &p->bindings[i];
         if (!b->used || b->expires_at <= now || !psa_aor_eq(sp_str_cstr(b->aor), aor) || !b->caps.known)
             continue;
@@ -209,6 +209,30 @@ push_caps push_psa_receiver_caps(const push_psa *p, sp_str aor)
         u.invite |= b->caps.invite;
     }
     return u;
+}
+
+size_t push_psa_receiver_apps(const push_psa *p, sp_str aor, char *out, size_t cap)
+{
+    size_t len = 0;
+    uint64_t now = now_ms(p);
+    if (cap)
+        out[0] = '\0';
+    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
+        const psa_binding *b = &p->bindings[i];
+        if (!b->used || b->expires_at <= now || !psa_aor_eq(sp_str_cstr(b->aor), aor) || !b->apps[0])
+            continue;
+        bool seen = false; /* another binding of the same device set said it already */
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = p->bindings[j].used && p->bindings[j].expires_at > now &&
+                   psa_aor_eq(sp_str_cstr(p->bindings[j].aor), aor) && !strcmp(p->bindings[j].apps, b->apps);
+        size_t n = strlen(b->apps), sep = len ? 2 : 0;
+        if (seen || len + sep + n >= cap)
+            continue;
+        memcpy(out + len, ", ", sep);
+        memcpy(out + len + sep, b->apps, n + 1);
+        len += sep + n;
+    }
+    return len;
 }
 
 static psa_binding *binding_find(push_psa *p, sp_str aor, sp_str contact, sp_str instance)

@@ -173,6 +173,25 @@ SP_API bool push_psa_may_invite(const push_psa *p, sp_str aor);
  * (the methods feature tag, seed 002 §6.1 (3)): the union over them;
  * known false when none said anything. */
 SP_API push_caps push_psa_receiver_caps(const push_psa *p, sp_str aor);
+/* The push applications its live bindings registered (the +g.oma.pusheventapp
+ * feature tag, seed 002 §6.1 (3)), each binding's value once, joined by ", "
+ * into out (NUL-terminated; a value that does not fit is left out). Returns
+ * the length, 0 when none named one. */
+SP_API size_t push_psa_receiver_apps(const push_psa *p, sp_str aor, char *out, size_t cap);
+/* What a receiver said of its device in the Event of its ua-profile
+ * SUBSCRIBE (seed 002 §6.1 (3), §7.2.1.1): its dev-cap link (the UAProf
+ * document), or vendor, model and version. Each NUL-terminated, "" when not
+ * given; a value longer than its field is not kept. */
+#define PUSH_PSA_DEV_CAP_MAX 512
+#define PUSH_PSA_DEVICE_FIELD_MAX 64
+typedef struct push_psa_profile {
+    char dev_cap[PUSH_PSA_DEV_CAP_MAX];
+    char vendor[PUSH_PSA_DEVICE_FIELD_MAX], model[PUSH_PSA_DEVICE_FIELD_MAX], version[PUSH_PSA_DEVICE_FIELD_MAX];
+} push_psa_profile;
+
+/* The profile of aor's newest live subscription that gave one (a dev-cap, or
+ * a vendor or model); false when none did. */
+SP_API bool push_psa_receiver_profile(const push_psa *p, sp_str aor, push_psa_profile *out);
 /* Live subscriptions (for app, or any when app is absent) of an AoR. */
 SP_API size_t push_psa_subscriptions(const push_psa *p, sp_str aor, sp_str app);
 

@@ -42,6 +42,7 @@ typedef struct psa_sub {
     char aor[PUSH_URI_MAX];    /* asserted identity of the subscriber */
     char app[64];              /* event-app-id, "" when none */
     char event[256];           /* the Event value our NOTIFYs carry */
+    push_psa_profile profile;  /* what its Event said of the device (seed 002 §6.1 (3)) */
     uint64_t expires_at;
     push_tmr tmr;
     struct psa_sub *next;

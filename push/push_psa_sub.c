@@ -56,6 +56,42 @@ size_t push_psa_subscriptions(const push_psa *p, sp_str aor, sp_str app)
     return n;
 }
 
+bool push_psa_receiver_profile(const push_psa *p, sp_str aor, push_psa_profile *out)
+{
+    uint64_t now = p->env.now_ms(p->env.ctx);
+    for (const psa_sub *s = p->subs; s; s = s->next) /* newest first */
+        if (s->state == PSA_SUB_ACTIVE && s->expires_at > now && psa_aor_eq(sp_str_cstr(s->aor), aor) &&
+            (s->profile.dev_cap[0] || s->profile.vendor[0] || s->profile.model[0])) {
+            *out = s->profile;
+            return true;
+        }
+    return false;
+}
+
+/* Copies an Event parameter's value, unquoted, when present and it fits. */
+static void keep_param(sp_str params, const char *name, char *out, size_t cap)
+{
+    sp_str v;
+    out[0] = '\0';
+    if (!sip_param_find(params, name, &v) || !v.p)
+        return;
+    v = sip_unquote(v);
+    if (v.n < cap) {
+        memcpy(out, v.p, v.n);
+        out[v.n] = '\0';
+    }
+}
+
+/* Seed 002 §7.2.1.1: the ua-profile Event names the device by its dev-cap
+ * link, or by vendor, model and version. */
+static void keep_profile(psa_sub *s, sp_str params)
+{
+    keep_param(params, "dev-cap", s->profile.dev_cap, sizeof s->profile.dev_cap);
+    keep_param(params, "vendor", s->profile.vendor, sizeof s->profile.vendor);
+    keep_param(params, "model", s->profile.model, sizeof s->profile.model);
+    keep_param(params, "version", s->profile.version, sizeof s->profile.version);
+}
+
 static uint32_t remaining_s(push_psa *p, const psa_sub *s)
 {
     uint64_t now = p->env.now_ms(p->env.ctx);
@@ -298,6 +334,7 @@ void psa_on_subscribe(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_
         snprintf(s->event, sizeof s->event, "ua-profile;profile-type=oma-app;event-app-id=\"%s\"", s->app);
     else
         snprintf(s->event, sizeof s->event, "ua-profile;profile-type=oma-app");
+    keep_profile(s, ev.params);
     s->state = PSA_SUB_ACTIVE;
     s->expires_at = p->env.now_ms(p->env.ctx) + e * 1000ull;
     s->next = p->subs;

@@ -23,7 +23,7 @@ struct psa_app {
     tp_unix *control;
     size_t max_request;
     http_server *pap, *http;   /* --pap and --http listeners */
-    content_store *store;      /* content sent by reference, served on them */
+    push_content_store *store; /* content sent by reference, served on them */
     pap_gateway *gw;
     char trust[PUSH_PSA_MAX_TRUST][TP_ADDR_HOST_MAX + 1]; /* --trust, resolved */
 };
@@ -210,7 +210,7 @@ static int open_gateway(psa_app *a, pap_gateway_config *gc, const char *pap, con
     gc->loop = a->host.loop;
     gc->psa = a->psa;
     gc->out = &a->host.out;
-    if (!(a->store = content_store_new(0, 0)) || !(gc->store = a->store) || !(a->gw = pap_gateway_new(gc))) {
+    if (!(a->store = push_content_store_new(0, 0)) || !(gc->store = a->store) || !(a->gw = pap_gateway_new(gc))) {
         fprintf(stderr, "sippush psa: out of memory\n");
         return -1;
     }
@@ -392,7 +392,7 @@ done:
     a.host.tp = NULL;
     push_psa_free(a.psa);
     pap_gateway_free(a.gw); /* after the psa: its results come back through the gateway */
-    content_store_free(a.store);
+    push_content_store_free(a.store);
     invite_host_free(&a.ih);
     agent_host_free(&a.host);
     return status;

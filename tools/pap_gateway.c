@@ -5,12 +5,12 @@
 #include <time.h>
 
 #include "http_post.h"
-#include "pap.h"
+#include "push_pap.h"
 #include "pap_gateway.h"
 #include "push_control.h"
 #include "push_headers.h"
 #include "push_indirect.h"
-#include "receiver_caps.h"
+#include "push_receiver_caps.h"
 #include "sp_random.h"
 
 #define DOC_MAX (16u * 1024u)          /* a response document, with PAP_GATEWAY_MAX_ADDRESSES results */
@@ -24,7 +24,7 @@ typedef struct pap_dlv {
     pap_push *push;
     char address[PUSH_URI_MAX];        /* the address-value as the initiator wrote it */
     char uri[PUSH_URI_MAX];            /* what it maps to */
-    pap_state state;
+    push_pap_state state;
     unsigned code;
     const char *desc;
     int64_t event_time;
@@ -36,7 +36,7 @@ struct pap_push {
     pap_push *prev, *next;
     pap_gateway *g;
     char *push_id, *notify_to;
-    pap_version version;
+    push_pap_version version;
     int64_t received;
     char app[APP_MAX];
     control_request creq;              /* the push as the control socket would take it */
@@ -53,10 +53,10 @@ struct pap_gateway {
     pap_push *list;
     size_t count;
     http_poster *poster;
-    receiver_caps *caps;               /* what OPTIONS answers said of receivers */
+    push_receiver_caps *caps;          /* what OPTIONS answers said of receivers */
     asked *asked;                      /* OPTIONS not answered yet */
     char base_url[96];
-    pap_address addr[PAP_GATEWAY_MAX_ADDRESSES];
+    push_pap_address addr[PAP_GATEWAY_MAX_ADDRESSES];
 };
 
 static int64_t wall(void) { return (int64_t)time(NULL); }
@@ -116,13 +116,13 @@ static void on_notified(void *ctx, unsigned status, sp_str body)
     json_kv_cstr(j, "push_id", n->push_id);
     json_kv_u64(j, "status", status);
     /* the initiator's resultnotification-response, read for its code */
-    pap_request r;
-    pap_error err;
+    push_pap_request r;
+    push_pap_error err;
     char *text = malloc(body.n + 1);
-    pap_store st = {.addr = n->g->addr, .addr_cap = PAP_GATEWAY_MAX_ADDRESSES, .text = text, .text_cap = body.n + 1};
+    push_pap_store st = {.addr = n->g->addr, .addr_cap = PAP_GATEWAY_MAX_ADDRESSES, .text = text, .text_cap = body.n + 1};
     json_key(j, "code");
-    if (text && status && pap_parse(SP_LIT("application/xml"), body, NULL, &st, &r, &err) == 0 &&
-        r.kind == PAP_KIND_RESULTNOTIFICATION_RESPONSE)
+    if (text && status && push_pap_parse(SP_LIT("application/xml"), body, NULL, &st, &r, &err) == 0 &&
+        r.kind == PUSH_PAP_KIND_RESULTNOTIFICATION_RESPONSE)
         json_u64(j, r.code);
     else
         json_null(j);
@@ -141,10 +141,10 @@ static void notify(pap_push *p, const pap_dlv *d)
         goto fail;
     sp_buf b;
     sp_buf_init(&b, doc, DOC_MAX);
-    pap_notification nt = {.push_id = sp_str_cstr(p->push_id), .address = sp_str_cstr(d->address),
+    push_pap_notification nt = {.push_id = sp_str_cstr(p->push_id), .address = sp_str_cstr(d->address),
                            .state = d->state, .code = d->code, .desc = sp_str_cstr(d->desc),
                            .received_time = p->received, .event_time = d->event_time};
-    pap_build_resultnotification(&b, p->version, &nt);
+    push_pap_build_resultnotification(&b, p->version, &nt);
     long len = sp_buf_finish(&b);
     n->g = g;
     snprintf(n->push_id, sizeof n->push_id, "%s", p->push_id);
@@ -162,7 +162,7 @@ fail:
 
 /* --- deliveries ----------------------------------------------------------------- */
 
-static void delivery_ended(pap_dlv *d, pap_state state, unsigned code, const char *desc, const push_psa_result *r)
+static void delivery_ended(pap_dlv *d, push_pap_state state, unsigned code, const char *desc, const push_psa_result *r)
 {
     pap_push *p = d->push;
     pap_gateway *g = p->g;
@@ -175,7 +175,7 @@ static void delivery_ended(pap_dlv *d, pap_state state, unsigned code, const cha
     json_kv_cstr(j, "event", "pap_result");
     json_kv_cstr(j, "push_id", p->push_id);
     json_kv_cstr(j, "address", d->uri);
-    json_kv_cstr(j, "state", pap_state_name(state));
+    json_kv_cstr(j, "state", push_pap_state_name(state));
     json_kv_u64(j, "code", code);
     json_key(j, "indirect");
     json_cstr(j, d->url[0] ? d->url : NULL);
@@ -198,7 +198,7 @@ static void on_delivered(void *ctx, const push_psa_result *r)
 {
     pap_dlv *d = ctx;
     d->in_flight = false;
-    pap_outcome o = pap_outcome_of(r);
+    push_pap_outcome o = push_pap_outcome_of(r);
     delivery_ended(d, o.state, o.code, o.desc, r);
 }
 
@@ -231,7 +231,7 @@ static bool keep_last_modified(const control_request *cr, push_psa_push *pp, cha
         sp_str name, value;
         sp_error err;
         if (push_header_split(cr->headers[i], &name, &value, &err) != 0 ||
-            pap_header_class(name) != PAP_HDR_LAST_MODIFIED)
+            push_pap_header_class(name) != PUSH_PAP_HDR_LAST_MODIFIED)
             continue;
         int n = snprintf(hdrs + len, cap - len, "Last-Modified: %.*s\r\n", (int)value.n, value.p);
         if (n < 0 || (size_t)n >= cap - len)
@@ -248,7 +248,7 @@ static void start_delivery(pap_dlv *d)
     pap_gateway *g = p->g;
     d->started = true;
     if (p->has_before && wall() >= p->before) {
-        delivery_ended(d, PAP_STATE_EXPIRED, PAP_SERVICE_FAILURE, "deliver-before-timestamp passed", NULL);
+        delivery_ended(d, PUSH_PAP_STATE_EXPIRED, PUSH_PAP_SERVICE_FAILURE, "deliver-before-timestamp passed", NULL);
         return;
     }
     control_request cr = p->creq;
@@ -266,7 +266,7 @@ static void start_delivery(pap_dlv *d)
             n = push_extbody_build(sp_str_cstr(d->url), exp, true, cr.body.n, cr.content_type, SP_STR_NULL, ct,
                                    sizeof ct, part, sizeof part, &err);
         if (n < 0) {
-            delivery_ended(d, PAP_STATE_UNDELIVERABLE, PAP_SERVICE_UNAVAILABLE, "content store full", NULL);
+            delivery_ended(d, PUSH_PAP_STATE_UNDELIVERABLE, PUSH_PAP_SERVICE_UNAVAILABLE, "content store full", NULL);
             return;
         }
         cr.content_type = sp_str_cstr(ct);
@@ -278,17 +278,17 @@ static void start_delivery(pap_dlv *d)
     const char *why = NULL;
     push_psa_result now;
     if (!control_push_prepare(&cr, &pp, hdrs, sizeof hdrs, &why)) {
-        delivery_ended(d, PAP_STATE_UNDELIVERABLE, PAP_BAD_REQUEST, why, NULL);
+        delivery_ended(d, PUSH_PAP_STATE_UNDELIVERABLE, PUSH_PAP_BAD_REQUEST, why, NULL);
         return;
     }
     if (!strcmp(cr.method.p, "invite") && !keep_last_modified(&cr, &pp, hdrs, sizeof hdrs)) {
-        delivery_ended(d, PAP_STATE_UNDELIVERABLE, PAP_BAD_REQUEST, "push headers too long", NULL);
+        delivery_ended(d, PUSH_PAP_STATE_UNDELIVERABLE, PUSH_PAP_BAD_REQUEST, "push headers too long", NULL);
         return;
     }
     d->in_flight = true;
     if (push_psa_send(g->cfg.psa, &pp, on_delivered, d, &now) != 0) {
         d->in_flight = false;
-        pap_outcome o = pap_outcome_of(&now);
+        push_pap_outcome o = push_pap_outcome_of(&now);
         delivery_ended(d, o.state, o.code, o.desc, &now);
     }
 }
@@ -318,12 +318,36 @@ static void answer_doc(http_exchange *x, unsigned http_status, sp_buf *b)
     http_exchange_respond(x, http_status, SP_LIT("application/xml"), sp_str_make(b->p, (size_t)len), SP_STR_NULL);
 }
 
-static void push_response(http_exchange *x, sp_buf *b, const pap_request *r, unsigned code, const char *desc)
+static void push_response(http_exchange *x, sp_buf *b, const push_pap_request *r, unsigned code, const char *desc)
 {
-    pap_push_response pr = {.push_id = r->push_id, .reply_time = wall(), .code = code,
+    push_pap_push_response pr = {.push_id = r->push_id, .reply_time = wall(), .code = code,
                             .desc = desc ? sp_str_cstr(desc) : SP_STR_NULL};
-    pap_build_push_response(b, r->version, &pr);
-    answer_doc(x, code == PAP_ACCEPTED ? 202 : 200, b);
+    push_pap_build_push_response(b, r->version, &pr);
+    answer_doc(x, code == PUSH_PAP_ACCEPTED ? 202 : 200, b);
+}
+
+/* PAP 1.0 §9.5: progress-notes-requested="true" asks for the stages the
+ * push went through before the push-response; the PSA writes one note per
+ * address (the address in the note attribute, the DTD's progress-note has no
+ * address element): "accepted" for every address, then "held" until its
+ * deliver-after-timestamp, "sent" while its request is out, or the state it
+ * ended in already (expired, undeliverable...). */
+static void accepted_with_notes(http_exchange *x, sp_buf *b, const push_pap_request *r, const pap_push *p, bool held)
+{
+    push_pap_progress_note notes[2 * PAP_GATEWAY_MAX_ADDRESSES];
+    size_t n = 0;
+    int64_t now = wall();
+    for (size_t i = 0; i < p->n && i < PAP_GATEWAY_MAX_ADDRESSES; i++) {
+        const pap_dlv *d = &p->d[i];
+        sp_str about = sp_str_cstr(d->address);
+        notes[n++] = (push_pap_progress_note){.stage = SP_LIT("accepted"), .note = about, .time = p->received};
+        const char *stage = held ? "held" : d->in_flight ? "sent" : push_pap_state_name(d->state);
+        notes[n++] = (push_pap_progress_note){.stage = sp_str_cstr(stage), .note = about,
+                                              .time = d->event_time ? d->event_time : now};
+    }
+    push_pap_push_response pr = {.push_id = r->push_id, .reply_time = now, .code = PUSH_PAP_ACCEPTED};
+    push_pap_build_push_response_notes(b, r->version, &pr, notes, n);
+    answer_doc(x, 202, b);
 }
 
 static char *dup_cstr(sp_str v)
@@ -339,9 +363,9 @@ static char *dup_cstr(sp_str v)
 /* Copies what the push needs of the request (the body dies with the
  * exchange): the content, its type and the push headers seed 000 §8.3.5
  * keeps (Content-*, Last-Modified), as a control request. */
-static bool keep_content(pap_push *p, const pap_request *r)
+static bool keep_content(pap_push *p, const push_pap_request *r)
 {
-    const pap_content *c = &r->content;
+    const push_pap_content *c = &r->content;
     size_t need = c->headers.n + c->content_type.n + c->body.n + 1;
     char *at = p->copy = malloc(need);
     if (!at)
@@ -353,11 +377,11 @@ static bool keep_content(pap_push *p, const pap_request *r)
     if (c->content_type.n)
         KEEP(cr->content_type, c->content_type);
     sp_str rest = c->headers, name, value;
-    while (pap_header_next(&rest, &name, &value)) {
-        pap_hdr_class k = pap_header_class(name);
-        if (k == PAP_HDR_APPLICATION_ID)
-            pap_application_id(value, p->app, sizeof p->app);
-        if ((k != PAP_HDR_CONTENT && k != PAP_HDR_LAST_MODIFIED) || cr->nheaders >= CONTROL_MAX_HEADERS ||
+    while (push_pap_header_next(&rest, &name, &value)) {
+        push_pap_hdr_class k = push_pap_header_class(name);
+        if (k == PUSH_PAP_HDR_APPLICATION_ID)
+            push_pap_application_id(value, p->app, sizeof p->app);
+        if ((k != PUSH_PAP_HDR_CONTENT && k != PUSH_PAP_HDR_LAST_MODIFIED) || cr->nheaders >= CONTROL_MAX_HEADERS ||
             sp_str_caseeq_cstr(name, "Content-Type") || value.p < name.p)
             continue;
         sp_str line = sp_str_make(name.p, (size_t)(value.p + value.n - name.p)); /* NAME: VALUE as written */
@@ -366,21 +390,21 @@ static bool keep_content(pap_push *p, const pap_request *r)
 #undef KEEP
     cr->verb = SP_LIT("PUSH");
     cr->app = p->app[0] ? sp_str_cstr(p->app) : SP_STR_NULL;
-    cr->confirm = r->qos.delivery_method == PAP_DELIVERY_CONFIRMED ||
-                  r->qos.delivery_method == PAP_DELIVERY_PREFERCONFIRMED;
+    cr->confirm = r->qos.delivery_method == PUSH_PAP_DELIVERY_CONFIRMED ||
+                  r->qos.delivery_method == PUSH_PAP_DELIVERY_PREFERCONFIRMED;
     return true;
 }
 
-static void on_push_message(pap_gateway *g, http_exchange *x, sp_buf *b, const pap_request *r)
+static void on_push_message(pap_gateway *g, http_exchange *x, sp_buf *b, const push_pap_request *r)
 {
     if (!r->push_id.n)
-        return push_response(x, b, r, PAP_BAD_REQUEST, "push-id missing");
+        return push_response(x, b, r, PUSH_PAP_BAD_REQUEST, "push-id missing");
     if (find(g, r->push_id))
-        return push_response(x, b, r, PAP_DUPLICATE_PUSH_ID, NULL);
+        return push_response(x, b, r, PUSH_PAP_DUPLICATE_PUSH_ID, NULL);
     if (!r->n_addr)
-        return push_response(x, b, r, PAP_ADDRESS_ERROR, "no address");
+        return push_response(x, b, r, PUSH_PAP_ADDRESS_ERROR, "no address");
     if (g->count >= g->cfg.max_pushes)
-        return push_response(x, b, r, PAP_SERVICE_UNAVAILABLE, "too many pushes held");
+        return push_response(x, b, r, PUSH_PAP_SERVICE_UNAVAILABLE, "too many pushes held");
     pap_push *p = calloc(1, sizeof *p);
     if (!p || !(p->d = calloc(r->n_addr, sizeof *p->d)))
         goto no_memory;
@@ -389,22 +413,23 @@ static void on_push_message(pap_gateway *g, http_exchange *x, sp_buf *b, const p
     for (size_t i = 0; i < r->n_addr; i++) {
         pap_dlv *d = &p->d[i];
         d->push = p;
-        d->state = PAP_STATE_PENDING;
+        d->state = PUSH_PAP_STATE_PENDING;
         sp_str v = r->addr[i].value;
         if (v.n >= sizeof d->address ||
-            !pap_address_to_uri(v, sp_str_cstr(g->cfg.domain), d->uri, sizeof d->uri)) {
+            !push_pap_address_to_uri(v, sp_str_cstr(g->cfg.domain), d->uri, sizeof d->uri)) {
             free(p->d);
             free(p);
-            return push_response(x, b, r, PAP_ADDRESS_ERROR, NULL);
+            return push_response(x, b, r, PUSH_PAP_ADDRESS_ERROR, NULL);
         }
         memcpy(d->address, v.p, v.n);
         /* seed 002 §7.1.2 step 3: a type the receiver said it does not take is
          * refused before anything is sent */
-        const char *accept = receiver_caps_accept(g->caps, sp_str_cstr(d->uri));
-        if (accept && r->content.content_type.n && !receiver_caps_takes(sp_str_cstr(accept), r->content.content_type)) {
+        const char *accept = push_receiver_caps_accept(g->caps, sp_str_cstr(d->uri));
+        if (accept && r->content.content_type.n &&
+            !push_receiver_caps_takes(sp_str_cstr(accept), r->content.content_type)) {
             free(p->d);
             free(p);
-            return push_response(x, b, r, PAP_CAPABILITIES_MISMATCH, "the receiver does not take this content type");
+            return push_response(x, b, r, PUSH_PAP_CAPABILITIES_MISMATCH, "the receiver does not take this content type");
         }
     }
     if (!(p->push_id = dup_cstr(r->push_id)) || !keep_content(p, r) ||
@@ -431,12 +456,16 @@ static void on_push_message(pap_gateway *g, http_exchange *x, sp_buf *b, const p
     json_kv_u64(j, "size", p->creq.body.n);
     json_object_end(j);
     json_line_end(j);
-    push_response(x, b, r, PAP_ACCEPTED, NULL);
     int64_t now = wall();
-    if (r->has_deliver_after && r->deliver_after > now)
+    bool held = r->has_deliver_after && r->deliver_after > now;
+    if (held)
         tp_timer_start(tp_loop_timers(g->cfg.loop), &p->hold, (tp_ms)(r->deliver_after - now) * 1000);
     else
         start_push(p);
+    if (r->progress_notes_requested)
+        accepted_with_notes(x, b, r, p, held);
+    else
+        push_response(x, b, r, PUSH_PAP_ACCEPTED, NULL);
     return;
 no_memory:
     if (p) {
@@ -446,12 +475,12 @@ no_memory:
         free(p->d);
         free(p);
     }
-    push_response(x, b, r, PAP_INTERNAL_ERROR, "out of memory");
+    push_response(x, b, r, PUSH_PAP_INTERNAL_ERROR, "out of memory");
 }
 
 /* The deliveries a cancel or status query names: all, or those whose
  * address is among the request's. */
-static bool named(const pap_request *r, const pap_dlv *d)
+static bool named(const push_pap_request *r, const pap_dlv *d)
 {
     if (!r->n_addr)
         return true;
@@ -461,13 +490,13 @@ static bool named(const pap_request *r, const pap_dlv *d)
     return false;
 }
 
-static void on_cancel(pap_gateway *g, http_exchange *x, sp_buf *b, const pap_request *r)
+static void on_cancel(pap_gateway *g, http_exchange *x, sp_buf *b, const push_pap_request *r)
 {
     pap_push *p = find(g, r->push_id);
-    pap_result res[PAP_GATEWAY_MAX_ADDRESSES];
+    push_pap_result res[PAP_GATEWAY_MAX_ADDRESSES];
     size_t n = 0;
     if (!p) {
-        res[n++] = (pap_result){.code = PAP_PUSH_ID_NOT_FOUND};
+        res[n++] = (push_pap_result){.code = PUSH_PAP_PUSH_ID_NOT_FOUND};
     } else {
         /* a delivery held for its deliver-after-timestamp that is cancelled is
          * marked started: the hold timer, when it fires, starts the others */
@@ -478,31 +507,31 @@ static void on_cancel(pap_gateway *g, http_exchange *x, sp_buf *b, const pap_req
             bool can = !d->started;
             if (can) {
                 d->started = true;
-                delivery_ended(d, PAP_STATE_CANCELLED, PAP_OK, "cancelled", NULL);
+                delivery_ended(d, PUSH_PAP_STATE_CANCELLED, PUSH_PAP_OK, "cancelled", NULL);
             }
-            res[n++] = (pap_result){.address = sp_str_cstr(d->address),
-                                    .code = can ? PAP_OK : PAP_CANCELLATION_NOT_POSSIBLE};
+            res[n++] = (push_pap_result){.address = sp_str_cstr(d->address),
+                                    .code = can ? PUSH_PAP_OK : PUSH_PAP_CANCELLATION_NOT_POSSIBLE};
         }
     }
-    pap_build_cancel_response(b, r->version, r->push_id, res, n);
+    push_pap_build_cancel_response(b, r->version, r->push_id, res, n);
     answer_doc(x, 200, b);
 }
 
-static void on_status_query(pap_gateway *g, http_exchange *x, sp_buf *b, const pap_request *r)
+static void on_status_query(pap_gateway *g, http_exchange *x, sp_buf *b, const push_pap_request *r)
 {
     pap_push *p = find(g, r->push_id);
-    pap_result res[PAP_GATEWAY_MAX_ADDRESSES];
+    push_pap_result res[PAP_GATEWAY_MAX_ADDRESSES];
     size_t n = 0;
     if (!p) {
-        res[n++] = (pap_result){.code = PAP_PUSH_ID_NOT_FOUND, .state = PAP_STATE_UNKNOWN, .event_time = -1};
+        res[n++] = (push_pap_result){.code = PUSH_PAP_PUSH_ID_NOT_FOUND, .state = PUSH_PAP_STATE_UNKNOWN, .event_time = -1};
     } else {
         for (size_t i = 0; i < p->n && n < PAP_GATEWAY_MAX_ADDRESSES; i++)
             if (named(r, &p->d[i]))
-                res[n++] = (pap_result){.address = sp_str_cstr(p->d[i].address), .code = PAP_OK,
+                res[n++] = (push_pap_result){.address = sp_str_cstr(p->d[i].address), .code = PUSH_PAP_OK,
                                         .state = p->d[i].state,
                                         .event_time = p->d[i].event_time ? p->d[i].event_time : -1};
     }
-    pap_build_statusquery_response(b, r->version, r->push_id, res, n);
+    push_pap_build_statusquery_response(b, r->version, r->push_id, res, n);
     answer_doc(x, 200, b);
 }
 
@@ -526,7 +555,7 @@ static void asked_free(asked *a)
 static void on_options(void *ctx, const push_psa_caps *c)
 {
     asked *a = ctx;
-    receiver_caps_put(a->g->caps, sp_str_cstr(a->uri), c);
+    push_receiver_caps_put(a->g->caps, sp_str_cstr(a->uri), c);
     json_out *j = a->g->cfg.out;
     json_object_begin(j);
     json_kv_cstr(j, "event", "receiver_caps");
@@ -556,36 +585,51 @@ static void learn(pap_gateway *g, const char *uri)
 }
 
 /* ccq-message: what the PSA knows of the receiver (seed 002 §6.1 (3)): its
- * registration's push methods and the types its last OPTIONS answer took,
- * as a text part of the ccq-response; the receiver is asked again for the
- * next time. */
-static void on_ccq(pap_gateway *g, http_exchange *x, sp_buf *b, const pap_request *r)
+ * registration's push methods, the types its last OPTIONS answer took and
+ * the dev-cap link (or vendor, model, version) of its ua-profile
+ * subscription, as a text part of the ccq-response; the receiver is asked
+ * again for the next time. */
+static void on_ccq(pap_gateway *g, http_exchange *x, sp_buf *b, const push_pap_request *r)
 {
     char uri[PUSH_URI_MAX];
-    pap_result res = {.code = PAP_OK};
+    push_pap_result res = {.code = PUSH_PAP_OK};
     const char *accept = NULL;
-    if (r->n_addr != 1 || !pap_address_to_uri(r->addr[0].value, sp_str_cstr(g->cfg.domain), uri, sizeof uri)) {
-        res.code = PAP_ADDRESS_ERROR;
+    if (r->n_addr != 1 || !push_pap_address_to_uri(r->addr[0].value, sp_str_cstr(g->cfg.domain), uri, sizeof uri)) {
+        res.code = PUSH_PAP_ADDRESS_ERROR;
     } else {
         res.address = r->addr[0].value;
-        accept = receiver_caps_accept(g->caps, sp_str_cstr(uri));
-        if (!push_psa_bindings(g->cfg.psa, sp_str_cstr(uri)) && !accept)
-            res.code = PAP_CAPABILITIES_NOT_AVAILABLE;
+        accept = push_receiver_caps_accept(g->caps, sp_str_cstr(uri));
+        push_psa_profile none;
+        if (!push_psa_bindings(g->cfg.psa, sp_str_cstr(uri)) && !accept &&
+            !push_psa_receiver_profile(g->cfg.psa, sp_str_cstr(uri), &none))
+            res.code = PUSH_PAP_CAPABILITIES_NOT_AVAILABLE;
         learn(g, uri);
     }
-    if (res.code != PAP_OK) {
-        pap_build_ccq_response(b, r->version, r->push_id, &res);
+    if (res.code != PUSH_PAP_OK) {
+        push_pap_build_ccq_response(b, r->version, r->push_id, &res);
         answer_doc(x, 200, b);
         return;
     }
     push_caps c = push_psa_receiver_caps(g->cfg.psa, sp_str_cstr(uri));
-    char caps[RECEIVER_CAPS_ACCEPT_MAX + 128], ct[256], boundary[32];
-    snprintf(caps, sizeof caps, "Methods: %s%s%s%s\r\nReachable: %s\r\nAccept: %s\r\n",
-             c.known ? "" : "MESSAGE, NOTIFY, INVITE", c.known && c.message ? "MESSAGE " : "",
-             c.known && c.notify ? "NOTIFY " : "", c.known && c.invite ? "INVITE" : "",
-             push_psa_may_invite(g->cfg.psa, sp_str_cstr(uri)) ? "yes" : "no", accept ? accept : "unknown");
+    push_psa_profile prof;
+    bool has_prof = push_psa_receiver_profile(g->cfg.psa, sp_str_cstr(uri), &prof);
+    char caps[PUSH_RECEIVER_CAPS_ACCEPT_MAX + sizeof prof + 512], ct[256], boundary[32];
+    int n = snprintf(caps, sizeof caps, "Methods: %s%s%s%s\r\nReachable: %s\r\nAccept: %s\r\n",
+                     c.known ? "" : "MESSAGE, NOTIFY, INVITE", c.known && c.message ? "MESSAGE " : "",
+                     c.known && c.notify ? "NOTIFY " : "", c.known && c.invite ? "INVITE" : "",
+                     push_psa_may_invite(g->cfg.psa, sp_str_cstr(uri)) ? "yes" : "no", accept ? accept : "unknown");
+    /* seed 002 §6.1 (3): the applications its registration named, and the
+     * device its ua-profile subscription named */
+    char apps[256];
+    if (n > 0 && (size_t)n < sizeof caps && push_psa_receiver_apps(g->cfg.psa, sp_str_cstr(uri), apps, sizeof apps))
+        n += snprintf(caps + n, sizeof caps - (size_t)n, "Applications: %s\r\n", apps);
+    if (n > 0 && (size_t)n < sizeof caps && has_prof && prof.dev_cap[0])
+        snprintf(caps + n, sizeof caps - (size_t)n, "Dev-Cap: %s\r\n", prof.dev_cap);
+    else if (n > 0 && (size_t)n < sizeof caps && has_prof)
+        snprintf(caps + n, sizeof caps - (size_t)n, "Vendor: %s\r\nModel: %s\r\nVersion: %s\r\n", prof.vendor,
+                 prof.model, prof.version);
     if (sp_random_token(boundary, 24, SP_RANDOM_ALNUM) != 0 ||
-        pap_build_ccq_multipart(b, ct, sizeof ct, r->version, r->push_id, &res, SP_LIT("text/plain"),
+        push_pap_build_ccq_multipart(b, ct, sizeof ct, r->version, r->push_id, &res, SP_LIT("text/plain"),
                                 sp_str_cstr(caps), sp_str_cstr(boundary)) != 0) {
         http_exchange_respond(x, 500, SP_LIT("text/plain"), SP_LIT("no answer"), SP_STR_NULL);
         return;
@@ -597,28 +641,28 @@ static void on_ccq(pap_gateway *g, http_exchange *x, sp_buf *b, const pap_reques
         http_exchange_respond(x, 200, sp_str_cstr(ct), sp_str_make(b->p, (size_t)len), SP_STR_NULL);
 }
 
-static void on_refused(http_exchange *x, sp_buf *b, const pap_request *r, const pap_error *err)
+static void on_refused(http_exchange *x, sp_buf *b, const push_pap_request *r, const push_pap_error *err)
 {
     if (err->unreadable) {
-        pap_build_badmessage_response(b, r->version ? r->version : PAP_V1_0, err->code, sp_str_cstr(err->reason),
+        push_pap_build_badmessage_response(b, r->version ? r->version : PUSH_PAP_V1_0, err->code, sp_str_cstr(err->reason),
                                       err->fragment);
         answer_doc(x, 400, b);
         return;
     }
-    pap_result res = {.code = err->code, .desc = sp_str_cstr(err->reason), .state = PAP_STATE_UNKNOWN,
+    push_pap_result res = {.code = err->code, .desc = sp_str_cstr(err->reason), .state = PUSH_PAP_STATE_UNKNOWN,
                       .event_time = -1};
     switch (r->kind) {
-    case PAP_KIND_PUSH:
+    case PUSH_PAP_KIND_PUSH:
         push_response(x, b, r, err->code, err->reason);
         return;
-    case PAP_KIND_CANCEL:
-        pap_build_cancel_response(b, r->version, r->push_id, &res, 1);
+    case PUSH_PAP_KIND_CANCEL:
+        push_pap_build_cancel_response(b, r->version, r->push_id, &res, 1);
         break;
-    case PAP_KIND_STATUS_QUERY:
-        pap_build_statusquery_response(b, r->version, r->push_id, &res, 1);
+    case PUSH_PAP_KIND_STATUS_QUERY:
+        push_pap_build_statusquery_response(b, r->version, r->push_id, &res, 1);
         break;
     default:
-        pap_build_badmessage_response(b, r->version, err->code, sp_str_cstr(err->reason), err->fragment);
+        push_pap_build_badmessage_response(b, r->version, err->code, sp_str_cstr(err->reason), err->fragment);
         answer_doc(x, 400, b);
         return;
     }
@@ -648,21 +692,21 @@ void pap_gateway_http(void *ctx, http_exchange *x, const push_http_req *req, sp_
         http_exchange_respond(x, 503, SP_LIT("text/plain"), SP_LIT("out of memory"), SP_STR_NULL);
         return;
     }
-    pap_store st = {.addr = g->addr, .addr_cap = PAP_GATEWAY_MAX_ADDRESSES, .text = text, .text_cap = body.n + 1};
-    pap_request r;
-    pap_error err;
+    push_pap_store st = {.addr = g->addr, .addr_cap = PAP_GATEWAY_MAX_ADDRESSES, .text = text, .text_cap = body.n + 1};
+    push_pap_request r;
+    push_pap_error err;
     sp_buf b;
     sp_buf_init(&b, doc, DOC_MAX);
     memset(&r, 0, sizeof r);
-    if (pap_parse(req->content_type, body, NULL, &st, &r, &err) != 0)
+    if (push_pap_parse(req->content_type, body, NULL, &st, &r, &err) != 0)
         on_refused(x, &b, &r, &err);
-    else if (r.kind == PAP_KIND_PUSH)
+    else if (r.kind == PUSH_PAP_KIND_PUSH)
         on_push_message(g, x, &b, &r);
-    else if (r.kind == PAP_KIND_CANCEL)
+    else if (r.kind == PUSH_PAP_KIND_CANCEL)
         on_cancel(g, x, &b, &r);
-    else if (r.kind == PAP_KIND_STATUS_QUERY)
+    else if (r.kind == PUSH_PAP_KIND_STATUS_QUERY)
         on_status_query(g, x, &b, &r);
-    else if (r.kind == PAP_KIND_CCQ)
+    else if (r.kind == PUSH_PAP_KIND_CCQ)
         on_ccq(g, x, &b, &r);
     else
         http_exchange_respond(x, 400, SP_LIT("text/plain"), SP_LIT("not a request a gateway takes"), SP_STR_NULL);
@@ -684,7 +728,7 @@ pap_gateway *pap_gateway_new(const pap_gateway_config *cfg)
         g->cfg.indirect_ttl_s = PAP_GATEWAY_INDIRECT_TTL_S;
     if (!g->cfg.remember_s)
         g->cfg.remember_s = PAP_GATEWAY_REMEMBER_S_DEFAULT;
-    if (!(g->poster = http_poster_new(cfg->loop, 256)) || !(g->caps = receiver_caps_new(0))) {
+    if (!(g->poster = http_poster_new(cfg->loop, 256)) || !(g->caps = push_receiver_caps_new(0))) {
         http_poster_free(g->poster);
         free(g);
         return NULL;
@@ -706,6 +750,6 @@ void pap_gateway_free(pap_gateway *g)
     while (g->asked)
         asked_free(g->asked);
     http_poster_free(g->poster);
-    receiver_caps_free(g->caps);
+    push_receiver_caps_free(g->caps);
     free(g);
 }

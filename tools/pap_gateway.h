@@ -1,4 +1,4 @@
-/* pap_gateway.h - the PSA as a push gateway: PAP requests (pap.h) taken
+/* pap_gateway.h - the PSA as a push gateway: PAP requests (push_pap.h) taken
  * over HTTP (http_server.h) become pushes of the PSA (push_psa.h), one
  * delivery per address, and their outcomes go back as PAP result codes and
  * message states: in status-query answers and in a resultnotification-
@@ -41,7 +41,7 @@ typedef struct pap_gateway_config {
     const char *domain;       /* --pap-domain: PLMN addresses become sip:+N@DOMAIN;user=phone; NULL: tel: */
     size_t max_pushes;        /* --pap-max-pushes */
     uint32_t remember_s;      /* --pap-remember-s */
-    content_store *store;     /* where that content is kept */
+    push_content_store *store; /* where that content is kept */
     uint32_t indirect_ttl_s;  /* its expiration, from the sending; PAP_GATEWAY_INDIRECT_TTL_S */
 } pap_gateway_config;
 

@@ -2,7 +2,7 @@
  *
  * The input is one PAP request entity: its header lines (Content-Type at
  * least; an HTTP request line before them is skipped), an empty line and
- * the body, as a push initiator POSTs it. The output names what pap_parse
+ * the body, as a push initiator POSTs it. The output names what push_pap_parse
  * read: absent values are null, timestamps are epoch seconds, each address
  * has the URI the push would go to (no --pap-domain: a PLMN number becomes
  * a tel: URI), and each content entity header its fate (content, file-date,
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pap.h"
+#include "push_pap.h"
 #include "push_headers.h"
 
 #define PARSE_PAP_MAX_ADDRESSES 1024
@@ -36,13 +36,13 @@ static size_t headers_end(sp_str in, size_t *block_len)
     return 0;
 }
 
-static const char *class_name(pap_hdr_class c)
+static const char *class_name(push_pap_hdr_class c)
 {
     switch (c) {
-    case PAP_HDR_CONTENT: return "content";
-    case PAP_HDR_LAST_MODIFIED: return "file-date";
-    case PAP_HDR_APPLICATION_ID: return "application";
-    case PAP_HDR_DROP: return "drop";
+    case PUSH_PAP_HDR_CONTENT: return "content";
+    case PUSH_PAP_HDR_LAST_MODIFIED: return "file-date";
+    case PUSH_PAP_HDR_APPLICATION_ID: return "application";
+    case PUSH_PAP_HDR_DROP: return "drop";
     }
     return "drop";
 }
@@ -56,7 +56,7 @@ static void opt_time(json_out *j, const char *key, bool has, int64_t t)
         json_null(j);
 }
 
-static void qos_json(json_out *j, const pap_qos *q)
+static void qos_json(json_out *j, const push_pap_qos *q)
 {
     static const char *const priorities[] = {"medium", "high", "low"};
     static const char *const methods[] = {"notspecified", "confirmed", "preferconfirmed", "unconfirmed"};
@@ -75,14 +75,14 @@ static void qos_json(json_out *j, const pap_qos *q)
     json_object_end(j);
 }
 
-static void content_json(json_out *j, const pap_request *r)
+static void content_json(json_out *j, const push_pap_request *r)
 {
     json_key(j, "content");
-    if (r->kind != PAP_KIND_PUSH) {
+    if (r->kind != PUSH_PAP_KIND_PUSH) {
         json_null(j);
         return;
     }
-    const pap_content *c = &r->content;
+    const push_pap_content *c = &r->content;
     char app[128], file_date[PUSH_FILE_DATE_LEN + 1];
     bool have_app = false, have_date = false;
     json_object_begin(j);
@@ -90,16 +90,16 @@ static void content_json(json_out *j, const pap_request *r)
     json_key(j, "headers");
     json_array_begin(j);
     sp_str rest = c->headers, name, value;
-    while (pap_header_next(&rest, &name, &value)) {
-        pap_hdr_class cls = pap_header_class(name);
+    while (push_pap_header_next(&rest, &name, &value)) {
+        push_pap_hdr_class cls = push_pap_header_class(name);
         json_array_begin(j);
         json_str(j, name);
         json_str(j, value);
         json_cstr(j, class_name(cls));
         json_array_end(j);
-        if (cls == PAP_HDR_APPLICATION_ID && !have_app)
-            have_app = pap_application_id(value, app, sizeof app) > 0;
-        if (cls == PAP_HDR_LAST_MODIFIED && !have_date)
+        if (cls == PUSH_PAP_HDR_APPLICATION_ID && !have_app)
+            have_app = push_pap_application_id(value, app, sizeof app) > 0;
+        if (cls == PUSH_PAP_HDR_LAST_MODIFIED && !have_date)
             have_date = push_file_date_from_last_modified(value, file_date, sizeof file_date, NULL) > 0;
     }
     json_array_end(j);
@@ -109,11 +109,11 @@ static void content_json(json_out *j, const pap_request *r)
     json_object_end(j);
 }
 
-static void request_json(json_out *j, const pap_request *r)
+static void request_json(json_out *j, const push_pap_request *r)
 {
     json_object_begin(j);
-    json_kv_cstr(j, "kind", pap_kind_name(r->kind));
-    json_kv_cstr(j, "version", pap_version_name(r->version));
+    json_kv_cstr(j, "kind", push_pap_kind_name(r->kind));
+    json_kv_cstr(j, "version", push_pap_version_name(r->version));
     json_kv_str(j, "push_id", r->push_id);
     json_kv_str(j, "replace_push_id", r->replace_push_id);
     json_kv_cstr(j, "replace_method", r->replace_pending_only ? "pending-only" : "all");
@@ -124,7 +124,7 @@ static void request_json(json_out *j, const pap_request *r)
     json_kv_bool(j, "progress_notes_requested", r->progress_notes_requested);
     json_kv_str(j, "app_id", r->app_id);
     json_key(j, "code");
-    if (r->kind == PAP_KIND_RESULTNOTIFICATION_RESPONSE)
+    if (r->kind == PUSH_PAP_KIND_RESULTNOTIFICATION_RESPONSE)
         json_u64(j, r->code);
     else
         json_null(j);
@@ -133,8 +133,8 @@ static void request_json(json_out *j, const pap_request *r)
     json_key(j, "addresses");
     json_array_begin(j);
     for (size_t i = 0; i < r->n_addr; i++) {
-        char uri[PAP_URI_MAX + 1];
-        size_t n = pap_address_to_uri(r->addr[i].value, SP_STR_NULL, uri, sizeof uri);
+        char uri[PUSH_PAP_URI_MAX + 1];
+        size_t n = push_pap_address_to_uri(r->addr[i].value, SP_STR_NULL, uri, sizeof uri);
         json_object_begin(j);
         json_kv_str(j, "value", r->addr[i].value);
         json_kv_str(j, "uri", n ? sp_str_make(uri, n) : SP_STR_NULL);
@@ -160,21 +160,21 @@ int parse_pap_json(const char *buf, size_t len, json_out *j, sp_error *err)
     if (!body_at)
         return sp_fail(err, SP_EINVAL, len, 400, "no empty line after the request headers");
     sp_str headers = sp_str_make(rest.p, block), name, value, ct = SP_STR_NULL;
-    while (pap_header_next(&headers, &name, &value))
+    while (push_pap_header_next(&headers, &name, &value))
         if (sp_str_caseeq_cstr(name, "Content-Type") && !ct.p)
             ct = value;
     sp_str body = sp_str_make(rest.p + body_at, rest.n - body_at);
-    pap_address *addr = calloc(PARSE_PAP_MAX_ADDRESSES, sizeof *addr);
+    push_pap_address *addr = calloc(PARSE_PAP_MAX_ADDRESSES, sizeof *addr);
     char *text = malloc(body.n ? body.n : 1);
     if (!addr || !text) {
         free(addr);
         free(text);
         return sp_fail(err, SP_ELIMIT, 0, 0, "out of memory");
     }
-    pap_store st = {addr, PARSE_PAP_MAX_ADDRESSES, text, body.n};
-    pap_request r;
-    pap_error e;
-    int rc = pap_parse(ct, body, NULL, &st, &r, &e);
+    push_pap_store st = {addr, PARSE_PAP_MAX_ADDRESSES, text, body.n};
+    push_pap_request r;
+    push_pap_error e;
+    int rc = push_pap_parse(ct, body, NULL, &st, &r, &e);
     if (rc == 0)
         request_json(j, &r);
     else {

@@ -4,7 +4,8 @@ registered without INVITE, served on --http at a URL of at least 96 random
 bits until its expiration and 404 after (--pap-indirect-ttl-s);
 deliver-after-timestamp holding a push (pending, then cancelled by
 cancel-message, never sent); deliver-before-timestamp passed (expired, not
-sent); several addresses each with its own outcome; a PLMN address mapped
+sent); several addresses each with its own outcome; progress-notes-requested
+(a note per address and stage in the push-response); a PLMN address mapped
 with --pap-domain; an address that cannot be read (2002); a body that is
 not a PAP document (badmessage-response, 400); ccq-message answered from
 the registration and the receiver's OPTIONS answer, and a push of a type
@@ -30,7 +31,7 @@ def code(r):
 try:
     core = Peer()
     hport = free_port()
-    MAX = 8
+    MAX = 12
     psa, sport, pport = start_psa(procs, '--proxy', 'sip:127.0.0.1:%d' % core.port, '--http', 'tcp:127.0.0.1:%d' % hport,
                                   '--pap-indirect-ttl-s', '2', '--pap-path', '/gw', '--pap-domain', 'push.test',
                                   '--pap-max-pushes', str(MAX))
@@ -175,6 +176,36 @@ try:
     check(len(evs) == 2 and dict(states).get('sip:fred@push.test') == 'delivered' and
           dict(states).get('sip:+447700900123@push.test;user=phone') == 'undeliverable',
           'each address its own outcome: %s' % states)
+
+    # progress-notes-requested="true": per address "accepted", then the stage it is at; none when not asked
+    def notes(r):
+        return re.findall(rb'<progress-note stage="([^"]+)" note="([^"]+)"', r[2]) if r else []
+    r = push('notes-1@x', ['WAPPUSH=sip:hal%40push.test/TYPE=USER@ppg', 'WAPPUSH=+447700900124/TYPE=PLMN@ppg'],
+             extra_attrs=' progress-notes-requested="true"')
+    n1 = notes(r)
+    check(code(r) == 1001 and n1 == [(b'accepted', b'WAPPUSH=sip:hal%40push.test/TYPE=USER@ppg'),
+                                     (b'sent', b'WAPPUSH=sip:hal%40push.test/TYPE=USER@ppg'),
+                                     (b'accepted', b'WAPPUSH=+447700900124/TYPE=PLMN@ppg'),
+                                     (b'sent', b'WAPPUSH=+447700900124/TYPE=PLMN@ppg')],
+          'progress notes: each address accepted, then sent (%s)' % n1)
+    check(r is not None and re.search(rb'<progress-note[^>]* time="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"', r[2])
+          is not None and r[2].index(b'<progress-note') < r[2].index(b'<response-result'),
+          'each note has its time, and the notes come before the response-result')
+    got = answer_messages(200, 2)
+    check(len(got) == 2, 'and both are sent')
+    r = push('notes-2@x', ['WAPPUSH=sip:hal%40push.test/TYPE=USER@ppg'],
+             extra_attrs=' progress-notes-requested="true" deliver-before-timestamp="%s"' % iso(time.time() - 60))
+    check([st for st, _ in notes(r)] == [b'accepted', b'expired'], 'deliver-before passed: accepted, expired (%s)'
+          % notes(r))
+    r = push('notes-3@x', ['WAPPUSH=sip:hal%40push.test/TYPE=USER@ppg'],
+             extra_attrs=' progress-notes-requested="true" deliver-after-timestamp="%s"' % iso(time.time() + 600))
+    check([st for st, _ in notes(r)] == [b'accepted', b'held'], 'deliver-after ahead: accepted, held (%s)' % notes(r))
+    r = push('notes-4@x', ['WAPPUSH=sip:hal%40push.test/TYPE=USER@ppg'], extra_attrs=' progress-notes-requested="false"')
+    check(code(r) == 1001 and b'progress-note' not in r[2], 'progress-notes-requested="false": no progress-note')
+    answer_messages(200, 1)
+    r = push('notes-5@x', ['WAPPUSH=sip:hal%40push.test/TYPE=USER@ppg', 'WAPPUSH=nonsense/TYPE=USER@ppg'],
+             extra_attrs=' progress-notes-requested="true"')
+    check(code(r) == 2002 and b'progress-note' not in r[2], 'a push refused (2002): no progress-note, nothing accepted')
 
     # an address that cannot be read; a body that is not PAP
     r = push('bad-1@x', ['WAPPUSH=nonsense/TYPE=USER@ppg'])

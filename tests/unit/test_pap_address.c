@@ -4,12 +4,12 @@
 
 #include "check_main.h"
 #include "guard.h"
-#include "pap.h"
+#include "push_pap.h"
 
 static const char *uri_of(const char *addr, const char *domain)
 {
-    static char out[PAP_URI_MAX + 1];
-    size_t n = pap_address_to_uri(sp_str_make(guard_str(addr), strlen(addr)), sp_str_cstr(domain), out, sizeof out);
+    static char out[PUSH_PAP_URI_MAX + 1];
+    size_t n = push_pap_address_to_uri(sp_str_make(guard_str(addr), strlen(addr)), sp_str_cstr(domain), out, sizeof out);
     if (!n)
         return NULL;
     ck_assert_uint_eq(n, strlen(out));
@@ -75,7 +75,7 @@ START_TEST(other_addresses_refused)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         ck_assert_msg(!uri_of(bad[i], NULL), "%s accepted", bad[i]);
-    ck_assert_uint_eq(pap_address_to_uri(SP_STR_NULL, SP_STR_NULL, NULL, 0), 0);
+    ck_assert_uint_eq(push_pap_address_to_uri(SP_STR_NULL, SP_STR_NULL, NULL, 0), 0);
 }
 END_TEST
 
@@ -83,19 +83,19 @@ START_TEST(address_output_bounds)
 {
     const char *a = "WAPPUSH=sip:ab@c/TYPE=USER@ppg";
     char out[16];
-    ck_assert_uint_eq(pap_address_to_uri(sp_str_cstr(a), SP_STR_NULL, out, 9), 8); /* "sip:ab@c" + NUL fits... */
+    ck_assert_uint_eq(push_pap_address_to_uri(sp_str_cstr(a), SP_STR_NULL, out, 9), 8); /* "sip:ab@c" + NUL fits... */
     ck_assert_str_eq(out, "sip:ab@c");
-    ck_assert_uint_eq(pap_address_to_uri(sp_str_cstr(a), SP_STR_NULL, out, 8), 0);  /* ...one less does not */
+    ck_assert_uint_eq(push_pap_address_to_uri(sp_str_cstr(a), SP_STR_NULL, out, 8), 0);  /* ...one less does not */
     const char *p = "WAPPUSH=+12/TYPE=PLMN@ppg";
-    ck_assert_uint_eq(pap_address_to_uri(sp_str_cstr(p), SP_STR_NULL, out, 8), 7);
-    ck_assert_uint_eq(pap_address_to_uri(sp_str_cstr(p), SP_STR_NULL, out, 7), 0);
+    ck_assert_uint_eq(push_pap_address_to_uri(sp_str_cstr(p), SP_STR_NULL, out, 8), 7);
+    ck_assert_uint_eq(push_pap_address_to_uri(sp_str_cstr(p), SP_STR_NULL, out, 7), 0);
 }
 END_TEST
 
 static void expect_app(const char *value, const char *want)
 {
     char out[64];
-    size_t n = pap_application_id(sp_str_make(guard_str(value), strlen(value)), out, sizeof out);
+    size_t n = push_pap_application_id(sp_str_make(guard_str(value), strlen(value)), out, sizeof out);
     if (!want) {
         ck_assert_msg(n == 0, "%s gave %s", value, out);
         return;
@@ -132,8 +132,8 @@ START_TEST(application_ids)
     expect_app("x-wap-application:a b", NULL);
     expect_app("x-wap-application:a\"b", NULL);
     char small[6];
-    ck_assert_uint_eq(pap_application_id(SP_LIT("x-wap-application:wml.ua"), small, sizeof small), 0);
-    ck_assert_uint_eq(pap_application_id(SP_LIT("x-wap-application:wml.u"), small, sizeof small), 5);
+    ck_assert_uint_eq(push_pap_application_id(SP_LIT("x-wap-application:wml.ua"), small, sizeof small), 0);
+    ck_assert_uint_eq(push_pap_application_id(SP_LIT("x-wap-application:wml.u"), small, sizeof small), 5);
 }
 END_TEST
 
@@ -141,48 +141,48 @@ START_TEST(header_classes)
 {
     static const struct {
         const char *name;
-        pap_hdr_class c;
+        push_pap_hdr_class c;
     } rows[] = {
-        {"Content-Type", PAP_HDR_CONTENT},
-        {"content-language", PAP_HDR_CONTENT},
-        {"Content-ID", PAP_HDR_CONTENT},
-        {"Content-Disposition", PAP_HDR_CONTENT},
-        {"Content-Length", PAP_HDR_DROP},
-        {"Content-Transfer-Encoding", PAP_HDR_DROP},
-        {"Content-", PAP_HDR_DROP},
-        {"Last-Modified", PAP_HDR_LAST_MODIFIED},
-        {"X-Wap-Application-Id", PAP_HDR_APPLICATION_ID},
-        {"x-wap-application-id", PAP_HDR_APPLICATION_ID},
-        {"X-Wap-Push-OTA-Version", PAP_HDR_DROP},
-        {"X-Wap-Push-OTA-Delivery", PAP_HDR_DROP},
-        {"X-Wap-Initiator-URI", PAP_HDR_DROP},
-        {"X-Wap-Content-URI", PAP_HDR_DROP},
-        {"Expires", PAP_HDR_DROP},
+        {"Content-Type", PUSH_PAP_HDR_CONTENT},
+        {"content-language", PUSH_PAP_HDR_CONTENT},
+        {"Content-ID", PUSH_PAP_HDR_CONTENT},
+        {"Content-Disposition", PUSH_PAP_HDR_CONTENT},
+        {"Content-Length", PUSH_PAP_HDR_DROP},
+        {"Content-Transfer-Encoding", PUSH_PAP_HDR_DROP},
+        {"Content-", PUSH_PAP_HDR_DROP},
+        {"Last-Modified", PUSH_PAP_HDR_LAST_MODIFIED},
+        {"X-Wap-Application-Id", PUSH_PAP_HDR_APPLICATION_ID},
+        {"x-wap-application-id", PUSH_PAP_HDR_APPLICATION_ID},
+        {"X-Wap-Push-OTA-Version", PUSH_PAP_HDR_DROP},
+        {"X-Wap-Push-OTA-Delivery", PUSH_PAP_HDR_DROP},
+        {"X-Wap-Initiator-URI", PUSH_PAP_HDR_DROP},
+        {"X-Wap-Content-URI", PUSH_PAP_HDR_DROP},
+        {"Expires", PUSH_PAP_HDR_DROP},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        ck_assert_msg(pap_header_class(sp_str_cstr(rows[i].name)) == rows[i].c, "%s", rows[i].name);
+        ck_assert_msg(push_pap_header_class(sp_str_cstr(rows[i].name)) == rows[i].c, "%s", rows[i].name);
 }
 END_TEST
 
 START_TEST(header_walk)
 {
     sp_str rest = SP_LIT("Content-Type: text/plain\r\nX-A: 1\r\n  continued\r\nB:2\n"), n, v;
-    ck_assert(pap_header_next(&rest, &n, &v));
+    ck_assert(push_pap_header_next(&rest, &n, &v));
     ck_assert(sp_str_eq(n, SP_LIT("Content-Type")) && sp_str_eq(v, SP_LIT("text/plain")));
-    ck_assert(pap_header_next(&rest, &n, &v));
+    ck_assert(push_pap_header_next(&rest, &n, &v));
     ck_assert(sp_str_eq(n, SP_LIT("X-A")));
-    ck_assert(pap_header_next(&rest, &n, &v));
+    ck_assert(push_pap_header_next(&rest, &n, &v));
     ck_assert(sp_str_eq(n, SP_LIT("B")) && sp_str_eq(v, SP_LIT("2")));
-    ck_assert(!pap_header_next(&rest, &n, &v));
+    ck_assert(!push_pap_header_next(&rest, &n, &v));
     sp_str bad = SP_LIT("no colon\r\n");
-    ck_assert(!pap_header_next(&bad, &n, &v));
+    ck_assert(!push_pap_header_next(&bad, &n, &v));
     ck_assert_uint_eq(bad.n, 0);
 }
 END_TEST
 
 static Suite *pap_address_suite(void)
 {
-    Suite *s = suite_create("pap_address");
+    Suite *s = suite_create("push_pap_address");
     TCase *tc = tcase_create("addresses");
     tcase_add_test(tc, user_addresses);
     tcase_add_test(tc, plmn_addresses);

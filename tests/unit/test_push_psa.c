@@ -290,6 +290,43 @@ START_TEST(bindings_limit_refuses_the_whole_register)
 }
 END_TEST
 
+/* The methods of a user's bindings are read within the table the agent was
+ * made with, whatever its size. */
+START_TEST(receiver_caps_within_a_small_table)
+{
+    tweak = three_bindings;
+    make(false);
+    reg_lines("z9hG4bKrc1", "Contact: <" BOB_A ">;methods=\"MESSAGE\"\r\n");
+    ck_assert_uint_eq(last_status(), 200);
+    push_caps c = push_psa_receiver_caps(P, SP_LIT("sip:bob@example.com"));
+    ck_assert(c.known && c.message && !c.invite);
+    ck_assert(!push_psa_receiver_caps(P, SP_LIT("sip:carol@example.com")).known);
+    destroy();
+}
+END_TEST
+
+/* The push applications a user's bindings registered: each value once. */
+START_TEST(receiver_apps_of_the_bindings)
+{
+    make(false);
+    char apps[64];
+    ck_assert_uint_eq(push_psa_receiver_apps(P, SP_LIT("sip:bob@example.com"), apps, sizeof apps), 0);
+    ck_assert_str_eq(apps, "");
+    reg_lines("z9hG4bKra1", "Contact: <" BOB_A ">;+g.oma.pusheventapp=\"wml.ua\", <" BOB_B
+                            ">;+g.oma.pusheventapp=\"wml.ua\", <" BOB_C ">;+g.oma.pusheventapp=\"mms.ua\"\r\n");
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert_uint_eq(push_psa_receiver_apps(P, SP_LIT("sip:bob@example.com"), apps, sizeof apps),
+                      strlen("wml.ua, mms.ua"));
+    ck_assert_str_eq(apps, "wml.ua, mms.ua");
+    /* a value that does not fit is left out, the rest stays whole */
+    char small[12];
+    ck_assert_uint_eq(push_psa_receiver_apps(P, SP_LIT("sip:bob@example.com"), small, sizeof small), 6);
+    ck_assert_str_eq(small, "wml.ua");
+    ck_assert_uint_eq(push_psa_receiver_apps(P, SP_LIT("sip:carol@example.com"), apps, sizeof apps), 0);
+    destroy();
+}
+END_TEST
+
 static void subscribe(const char *branch, const char *callid, const char *event, const char *pai, unsigned expires)
 {
     char m[2048];
@@ -333,6 +370,45 @@ START_TEST(subscription_refusals)
     }
     ck_assert_uint_eq(subscribed, 0);
     ck_assert_uint_eq(push_psa_subscriptions(P, SP_LIT("sip:bob@example.com"), SP_STR_NULL), 0);
+    destroy();
+}
+END_TEST
+
+/* Seed 002 §6.1 (3), §7.2.1.1: the device the ua-profile Event names is
+ * kept with the subscription, the newest one's given. */
+START_TEST(subscription_keeps_the_device_profile)
+{
+    make(false);
+    push_psa_profile pr;
+    ck_assert(!push_psa_receiver_profile(P, SP_LIT("sip:bob@example.com"), &pr));
+    subscribe("z9hG4bKdp1", "dp1@x", UA_EVENT, SUB_PAI, 600);
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert(push_psa_receiver_profile(P, SP_LIT("sip:bob@example.com"), &pr));
+    ck_assert_str_eq(pr.vendor, "acme");
+    ck_assert_str_eq(pr.model, "pc100");
+    ck_assert_str_eq(pr.version, "1.0");
+    ck_assert_str_eq(pr.dev_cap, "");
+    subscribe("z9hG4bKdp2", "dp2@x",
+              "ua-profile;profile-type=oma-app;event-app-id=\"wml.ua\";dev-cap=\"http://uaprof.example.com/p.xml\"",
+              SUB_PAI, 600);
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert(push_psa_receiver_profile(P, SP_LIT("sip:bob@example.com"), &pr));
+    ck_assert_str_eq(pr.dev_cap, "http://uaprof.example.com/p.xml");
+    ck_assert_str_eq(pr.vendor, "");
+    /* a vendor longer than its field is not kept; the subscription stands */
+    char ev[256], vendor[PUSH_PSA_DEVICE_FIELD_MAX + 1];
+    memset(vendor, 'v', PUSH_PSA_DEVICE_FIELD_MAX);
+    vendor[PUSH_PSA_DEVICE_FIELD_MAX] = '\0';
+    snprintf(ev, sizeof ev, "ua-profile;profile-type=oma-app;event-app-id=\"a.ua\";vendor=\"%s\"", vendor);
+    subscribe("z9hG4bKdp3", "dp3@x", ev, "P-Asserted-Identity: <sip:carol@example.com>\r\n", 600);
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert(!push_psa_receiver_profile(P, SP_LIT("sip:carol@example.com"), &pr));
+    vendor[PUSH_PSA_DEVICE_FIELD_MAX - 1] = '\0';
+    snprintf(ev, sizeof ev, "ua-profile;profile-type=oma-app;event-app-id=\"b.ua\";vendor=\"%s\"", vendor);
+    subscribe("z9hG4bKdp4", "dp4@x", ev, "P-Asserted-Identity: <sip:carol@example.com>\r\n", 600);
+    ck_assert_uint_eq(last_status(), 200);
+    ck_assert(push_psa_receiver_profile(P, SP_LIT("sip:carol@example.com"), &pr));
+    ck_assert_str_eq(pr.vendor, vendor);
     destroy();
 }
 END_TEST
@@ -1062,6 +1138,9 @@ static Suite *push_psa_suite(void)
     tcase_add_test(t, register_with_a_bad_contact_changes_no_binding);
     tcase_add_test(t, bindings_limit_refuses_the_whole_register);
     tcase_add_test(t, subscription_refusals);
+    tcase_add_test(t, receiver_caps_within_a_small_table);
+    tcase_add_test(t, receiver_apps_of_the_bindings);
+    tcase_add_test(t, subscription_keeps_the_device_profile);
     tcase_add_test(t, subscription_notify_push_and_expiry);
     tcase_add_test(t, granted_expires_is_capped);
     tcase_add_test(t, notify_481_ends_the_subscription);

@@ -1,25 +1,25 @@
-/* pap_build.c - see pap.h: the documents the gateway writes (PAP 1.0 §9,
+/* push_pap_build.c - see push_pap.h: the documents the gateway writes (PAP 1.0 §9,
  * PAP 2.x: push-response, cancel-response, statusquery-response,
  * ccq-response, resultnotification-message, badmessage-response). */
-#include "pap.h"
+#include "push_pap.h"
 
 #include <string.h>
 
 /* The DOCTYPE of each version; a 2.x document also says which versions we
  * read (the wap-pap-ver processing instruction of PAP 2.x). */
-static void prolog(sp_buf *b, pap_version v)
+static void prolog(sp_buf *b, push_pap_version v)
 {
     sp_buf_puts(b, "<?xml version=\"1.0\"?>\n<!DOCTYPE pap PUBLIC ");
     switch (v) {
-    case PAP_V2_0:
+    case PUSH_PAP_V2_0:
         sp_buf_puts(b, "\"-//WAPFORUM//DTD PAP 2.0//EN\" \"http://www.wapforum.org/DTD/pap_2.0.dtd\"\n"
                        "[<?wap-pap-ver supported-versions=\"2.1,2.0,1.*\"?>]>\n");
         break;
-    case PAP_V2_1:
+    case PUSH_PAP_V2_1:
         sp_buf_puts(b, "\"-//WAPFORUM//DTD PAP 2.1//EN\" \"http://www.openmobilealliance.org/tech/DTD/pap_2.1.dtd\"\n"
                        "[<?wap-pap-ver supported-versions=\"2.1,2.0,1.*\"?>]>\n");
         break;
-    case PAP_V1_0:
+    case PUSH_PAP_V1_0:
     default:
         sp_buf_puts(b, "\"-//WAPFORUM//DTD PAP 1.0//EN\" \"http://www.wapforum.org/DTD/pap_1.0.dtd\">\n");
         break;
@@ -88,9 +88,9 @@ static void attr(sp_buf *b, const char *name, sp_str v)
 
 static void attr_time(sp_buf *b, const char *name, int64_t t)
 {
-    char s[PAP_TIME_LEN + 1];
-    if (t >= 0 && pap_time_format(t, s, sizeof s))
-        attr(b, name, sp_str_make(s, PAP_TIME_LEN));
+    char s[PUSH_PAP_TIME_LEN + 1];
+    if (t >= 0 && push_pap_time_format(t, s, sizeof s))
+        attr(b, name, sp_str_make(s, PUSH_PAP_TIME_LEN));
 }
 
 /* code="N" desc="..." (the code's standard description when desc is absent). */
@@ -99,7 +99,7 @@ static void attr_code(sp_buf *b, unsigned code, sp_str desc)
     sp_buf_puts(b, " code=\"");
     sp_buf_u64(b, code);
     sp_buf_puts(b, "\"");
-    attr(b, "desc", desc.p ? desc : sp_str_cstr(pap_code_desc(code)));
+    attr(b, "desc", desc.p ? desc : sp_str_cstr(push_pap_code_desc(code)));
 }
 
 static void address_element(sp_buf *b, sp_str address)
@@ -111,8 +111,8 @@ static void address_element(sp_buf *b, sp_str address)
     sp_buf_puts(b, "/>\n");
 }
 
-void pap_build_push_response_notes(sp_buf *b, pap_version v, const pap_push_response *r,
-                                   const pap_progress_note *notes, size_t n)
+void push_pap_build_push_response_notes(sp_buf *b, push_pap_version v, const push_pap_push_response *r,
+                                   const push_pap_progress_note *notes, size_t n)
 {
     prolog(b, v);
     sp_buf_puts(b, "<push-response");
@@ -134,19 +134,19 @@ void pap_build_push_response_notes(sp_buf *b, pap_version v, const pap_push_resp
     epilog(b);
 }
 
-void pap_build_push_response(sp_buf *b, pap_version v, const pap_push_response *r)
+void push_pap_build_push_response(sp_buf *b, push_pap_version v, const push_pap_push_response *r)
 {
-    pap_build_push_response_notes(b, v, r, NULL, 0);
+    push_pap_build_push_response_notes(b, v, r, NULL, 0);
 }
 
 /* One result element: its attributes, then the address it is about. */
-static void result_element(sp_buf *b, const char *name, const pap_result *res, bool state)
+static void result_element(sp_buf *b, const char *name, const push_pap_result *res, bool state)
 {
     sp_buf_puts(b, "<");
     sp_buf_puts(b, name);
     if (state) {
         attr_time(b, "event-time", res->event_time);
-        attr(b, "message-state", sp_str_cstr(pap_state_name(res->state)));
+        attr(b, "message-state", sp_str_cstr(push_pap_state_name(res->state)));
     }
     attr_code(b, res->code, res->desc);
     if (!res->address.p) {
@@ -161,8 +161,8 @@ static void result_element(sp_buf *b, const char *name, const pap_result *res, b
 }
 
 /* cancel-response and statusquery-response: push-id and a result per address. */
-static void results_document(sp_buf *b, pap_version v, const char *name, const char *result, bool state,
-                             sp_str push_id, const pap_result *res, size_t n)
+static void results_document(sp_buf *b, push_pap_version v, const char *name, const char *result, bool state,
+                             sp_str push_id, const push_pap_result *res, size_t n)
 {
     prolog(b, v);
     sp_buf_puts(b, "<");
@@ -177,17 +177,17 @@ static void results_document(sp_buf *b, pap_version v, const char *name, const c
     epilog(b);
 }
 
-void pap_build_cancel_response(sp_buf *b, pap_version v, sp_str push_id, const pap_result *res, size_t n)
+void push_pap_build_cancel_response(sp_buf *b, push_pap_version v, sp_str push_id, const push_pap_result *res, size_t n)
 {
     results_document(b, v, "cancel-response", "cancel-result", false, push_id, res, n);
 }
 
-void pap_build_statusquery_response(sp_buf *b, pap_version v, sp_str push_id, const pap_result *res, size_t n)
+void push_pap_build_statusquery_response(sp_buf *b, push_pap_version v, sp_str push_id, const push_pap_result *res, size_t n)
 {
     results_document(b, v, "statusquery-response", "statusquery-result", true, push_id, res, n);
 }
 
-void pap_build_ccq_response(sp_buf *b, pap_version v, sp_str query_id, const pap_result *res)
+void push_pap_build_ccq_response(sp_buf *b, push_pap_version v, sp_str query_id, const push_pap_result *res)
 {
     prolog(b, v);
     sp_buf_puts(b, "<ccq-response");
@@ -200,7 +200,7 @@ void pap_build_ccq_response(sp_buf *b, pap_version v, sp_str query_id, const pap
     epilog(b);
 }
 
-void pap_build_resultnotification(sp_buf *b, pap_version v, const pap_notification *n)
+void push_pap_build_resultnotification(sp_buf *b, push_pap_version v, const push_pap_notification *n)
 {
     prolog(b, v);
     sp_buf_puts(b, "<resultnotification-message");
@@ -209,7 +209,7 @@ void pap_build_resultnotification(sp_buf *b, pap_version v, const pap_notificati
     attr(b, "sender-name", n->sender_name);
     attr_time(b, "received-time", n->received_time);
     attr_time(b, "event-time", n->event_time);
-    attr(b, "message-state", sp_str_cstr(pap_state_name(n->state)));
+    attr(b, "message-state", sp_str_cstr(push_pap_state_name(n->state)));
     attr_code(b, n->code, n->desc);
     sp_buf_puts(b, ">\n");
     address_element(b, n->address);
@@ -217,7 +217,7 @@ void pap_build_resultnotification(sp_buf *b, pap_version v, const pap_notificati
     epilog(b);
 }
 
-void pap_build_badmessage_response(sp_buf *b, pap_version v, unsigned code, sp_str desc, sp_str fragment)
+void push_pap_build_badmessage_response(sp_buf *b, push_pap_version v, unsigned code, sp_str desc, sp_str fragment)
 {
     prolog(b, v);
     sp_buf_puts(b, "<badmessage-response");
@@ -249,8 +249,8 @@ static bool holds_delimiter(sp_str s, sp_str boundary)
     return false;
 }
 
-int pap_build_ccq_multipart(sp_buf *b, char *ct, size_t ct_cap, pap_version v, sp_str query_id,
-                            const pap_result *res, sp_str caps_type, sp_str caps, sp_str boundary)
+int push_pap_build_ccq_multipart(sp_buf *b, char *ct, size_t ct_cap, push_pap_version v, sp_str query_id,
+                            const push_pap_result *res, sp_str caps_type, sp_str caps, sp_str boundary)
 {
     if (!boundary_ok(boundary) || !caps_type.n || memchr(caps_type.p, '\r', caps_type.n) ||
         memchr(caps_type.p, '\n', caps_type.n) || holds_delimiter(caps, boundary))
@@ -267,7 +267,7 @@ int pap_build_ccq_multipart(sp_buf *b, char *ct, size_t ct_cap, pap_version v, s
     sp_buf_put(b, boundary);
     sp_buf_puts(b, "\r\nContent-Type: application/xml\r\n\r\n");
     size_t xml_at = b->len;
-    pap_build_ccq_response(b, v, query_id, res);
+    push_pap_build_ccq_response(b, v, query_id, res);
     if (!b->overflow && holds_delimiter(sp_str_make(b->p + xml_at, b->len - xml_at), boundary))
         return -1;
     sp_buf_puts(b, "\r\n--");

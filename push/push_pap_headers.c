@@ -1,28 +1,28 @@
-/* pap_headers.c - see pap.h: the headers of a push-message's content
+/* push_pap_headers.c - see push_pap.h: the headers of a push-message's content
  * entity (seed 000 §8.3.5) and the push application they name. */
-#include "pap.h"
+#include "push_pap.h"
 #include "push_mime_impl.h"
 #include "sp_hex.h"
 
 #include <string.h>
 
-pap_hdr_class pap_header_class(sp_str name)
+push_pap_hdr_class push_pap_header_class(sp_str name)
 {
     if (sp_str_caseeq_cstr(name, "X-Wap-Application-Id"))
-        return PAP_HDR_APPLICATION_ID;
+        return PUSH_PAP_HDR_APPLICATION_ID;
     if (sp_str_caseeq_cstr(name, "Last-Modified"))
-        return PAP_HDR_LAST_MODIFIED;
-    /* Framing of the entity: pap_parse has already applied it. */
+        return PUSH_PAP_HDR_LAST_MODIFIED;
+    /* Framing of the entity: push_pap_parse has already applied it. */
     if (sp_str_caseeq_cstr(name, "Content-Length") || sp_str_caseeq_cstr(name, "Content-Transfer-Encoding"))
-        return PAP_HDR_DROP;
+        return PUSH_PAP_HDR_DROP;
     if (name.n > 8 && sp_str_caseeq(sp_str_make(name.p, 8), SP_LIT("Content-")))
-        return PAP_HDR_CONTENT;
+        return PUSH_PAP_HDR_CONTENT;
     /* X-Wap-Push-OTA-*, X-Wap-Initiator-URI and every other Push OTA
      * header have no meaning past the gateway. */
-    return PAP_HDR_DROP;
+    return PUSH_PAP_HDR_DROP;
 }
 
-bool pap_header_next(sp_str *rest, sp_str *name, sp_str *value)
+bool push_pap_header_next(sp_str *rest, sp_str *name, sp_str *value)
 {
     size_t after;
     if (rest->n == 0 || push_mime_blank_line(*rest, 0, &after))
@@ -130,7 +130,7 @@ static size_t last_part(sp_str uri, char *out, size_t cap)
     return copy_name(sp_str_make(uri.p + last + 1, uri.n - last - 1), out, cap);
 }
 
-size_t pap_application_id(sp_str value, char *out, size_t cap)
+size_t push_pap_application_id(sp_str value, char *out, size_t cap)
 {
     sp_str v = sp_str_trim(value);
     unsigned id;

@@ -1,11 +1,11 @@
-/* pap_parse.c - see pap.h: reading one PAP request body.
+/* push_pap_parse.c - see push_pap.h: reading one PAP request body.
  *
  * Unreadable documents (not XML, not PAP, a version we do not speak, no
  * push-id to answer to) fail at once. A readable document that breaks a
  * rule of the DTD or carries a bad value is read to its end all the same,
  * so a later well-formedness error still makes it unreadable, and then
  * refused with the first rule it broke. */
-#include "pap_impl.h"
+#include "push_pap_impl.h"
 #include "sp_base64.h"
 
 #include <string.h>
@@ -13,12 +13,12 @@
 typedef struct walk {
     sp_str body;          /* the request body: error offsets and fragments */
     sp_str doc;           /* the control document, inside body */
-    const pap_store *st;
+    const push_pap_store *st;
     size_t text_used;
-    pap_request *r;
-    pap_error *err;
+    push_pap_request *r;
+    push_pap_error *err;
     bool refused;         /* readable but refused: refusal holds the first reason */
-    pap_error refusal;
+    push_pap_error refusal;
     bool have_message, have_qos, have_code;
     size_t addresses;     /* address elements read (stored or not) */
     const char *attr_at;  /* the raw value of the attribute being read: where a refusal points */
@@ -28,7 +28,7 @@ static size_t body_off(const walk *w, const char *p) { return (size_t)(p - w->bo
 
 static int unreadable(walk *w, unsigned code, int http, const char *at, const char *why)
 {
-    return pap_fail(w->err, code, http, true, w->body, body_off(w, at), why);
+    return push_pap_fail(w->err, code, http, true, w->body, body_off(w, at), why);
 }
 
 static void refuse(walk *w, unsigned code, const char *at, const char *why)
@@ -36,7 +36,7 @@ static void refuse(walk *w, unsigned code, const char *at, const char *why)
     if (w->refused)
         return;
     w->refused = true;
-    pap_fail(&w->refusal, code, 400, false, w->body, body_off(w, at), why);
+    push_pap_fail(&w->refusal, code, 400, false, w->body, body_off(w, at), why);
 }
 
 /* Bytes of store.text still free. */
@@ -49,18 +49,18 @@ static int value(walk *w, sp_str raw, sp_str *out)
     for (size_t i = 0; i < raw.n; i++) {
         unsigned char c = (unsigned char)raw.p[i];
         if (c < 0x20 && c != '\t' && c != '\r' && c != '\n')
-            return unreadable(w, PAP_BAD_REQUEST, 400, raw.p + i, "control character in an attribute value");
+            return unreadable(w, PUSH_PAP_BAD_REQUEST, 400, raw.p + i, "control character in an attribute value");
     }
     if (!memchr(raw.p, '&', raw.n)) {
         *out = raw;
         return 0;
     }
     if (text_room(w) < raw.n)
-        return unreadable(w, PAP_INTERNAL_ERROR, 500, raw.p, "no room to resolve references");
+        return unreadable(w, PUSH_PAP_INTERNAL_ERROR, 500, raw.p, "no room to resolve references");
     char *dst = w->st->text + w->text_used;
     size_t n = push_xml_decode(raw, dst, raw.n);
     if (n == (size_t)-1)
-        return unreadable(w, PAP_BAD_REQUEST, 400, raw.p, "unknown or malformed reference in an attribute value");
+        return unreadable(w, PUSH_PAP_BAD_REQUEST, 400, raw.p, "unknown or malformed reference in an attribute value");
     w->text_used += n;
     *out = sp_str_make(dst, n);
     return 0;
@@ -102,12 +102,12 @@ static bool contains(sp_str s, const char *lit)
 static const struct {
     const char *public_id;
     const char *system_file; /* NULL: matched by its public identifier only */
-    pap_version v;
+    push_pap_version v;
 } known_versions[] = {
-    {"-//WAPFORUM//DTD PAP 1.0//EN", "pap_1.0.dtd", PAP_V1_0},
-    {"-//WAPFORUM//DTD PAP//EN", NULL, PAP_V1_0}, /* the 1.0 form Kannel's initiator writes */
-    {"-//WAPFORUM//DTD PAP 2.0//EN", "pap_2.0.dtd", PAP_V2_0},
-    {"-//WAPFORUM//DTD PAP 2.1//EN", "pap_2.1.dtd", PAP_V2_1},
+    {"-//WAPFORUM//DTD PAP 1.0//EN", "pap_1.0.dtd", PUSH_PAP_V1_0},
+    {"-//WAPFORUM//DTD PAP//EN", NULL, PUSH_PAP_V1_0}, /* the 1.0 form Kannel's initiator writes */
+    {"-//WAPFORUM//DTD PAP 2.0//EN", "pap_2.0.dtd", PUSH_PAP_V2_0},
+    {"-//WAPFORUM//DTD PAP 2.1//EN", "pap_2.1.dtd", PUSH_PAP_V2_1},
 };
 
 /* The DOCTYPE names the version (PAP 2.x §8: the public identifier; the
@@ -118,11 +118,11 @@ static const struct {
 static int read_version(walk *w, const push_xml_doctype *d, const char *at)
 {
     if (!d->present) {
-        w->r->version = PAP_V1_0;
+        w->r->version = PUSH_PAP_V1_0;
         return 0;
     }
     if (!sp_str_eq(d->name, SP_LIT("pap")))
-        return unreadable(w, PAP_BAD_REQUEST, 400, d->name.p, "the DOCTYPE does not name the pap element");
+        return unreadable(w, PUSH_PAP_BAD_REQUEST, 400, d->name.p, "the DOCTYPE does not name the pap element");
     size_t n = sizeof known_versions / sizeof known_versions[0];
     if (d->public_id.p) {
         for (size_t i = 0; i < n; i++)
@@ -131,8 +131,8 @@ static int read_version(walk *w, const push_xml_doctype *d, const char *at)
                 return 0;
             }
         if (contains(d->public_id, "DTD PAP"))
-            return unreadable(w, PAP_VERSION_NOT_SUPPORTED, 400, d->public_id.p, "PAP version not supported");
-        return unreadable(w, PAP_BAD_REQUEST, 400, d->public_id.p, "not the PAP document type");
+            return unreadable(w, PUSH_PAP_VERSION_NOT_SUPPORTED, 400, d->public_id.p, "PAP version not supported");
+        return unreadable(w, PUSH_PAP_BAD_REQUEST, 400, d->public_id.p, "not the PAP document type");
     }
     if (d->system_id.p) {
         sp_str file = d->system_id;
@@ -147,11 +147,11 @@ static int read_version(walk *w, const push_xml_doctype *d, const char *at)
                 return 0;
             }
         if (file.n > 4 && !memcmp(file.p, "pap_", 4))
-            return unreadable(w, PAP_VERSION_NOT_SUPPORTED, 400, d->system_id.p, "PAP version not supported");
-        return unreadable(w, PAP_BAD_REQUEST, 400, d->system_id.p, "not the PAP document type");
+            return unreadable(w, PUSH_PAP_VERSION_NOT_SUPPORTED, 400, d->system_id.p, "PAP version not supported");
+        return unreadable(w, PUSH_PAP_BAD_REQUEST, 400, d->system_id.p, "not the PAP document type");
     }
     (void)at;
-    w->r->version = PAP_V1_0;
+    w->r->version = PUSH_PAP_V1_0;
     return 0;
 }
 
@@ -164,7 +164,7 @@ static bool read_bool(walk *w, sp_str v, bool *out, const char *why)
     else if (sp_str_eq(v, SP_LIT("false")))
         *out = false;
     else {
-        refuse(w, PAP_BAD_REQUEST, w->attr_at, why);
+        refuse(w, PUSH_PAP_BAD_REQUEST, w->attr_at, why);
         return false;
     }
     return true;
@@ -172,10 +172,10 @@ static bool read_bool(walk *w, sp_str v, bool *out, const char *why)
 
 static void read_time(walk *w, sp_str v, bool *has, int64_t *t, const char *why)
 {
-    if (pap_time_parse(v, t))
+    if (push_pap_time_parse(v, t))
         *has = true;
     else
-        refuse(w, PAP_BAD_REQUEST, w->attr_at, why);
+        refuse(w, PUSH_PAP_BAD_REQUEST, w->attr_at, why);
 }
 
 /* One of names (NULL-terminated); its index, or -1 (refused with why). */
@@ -184,7 +184,7 @@ static int read_enum(walk *w, sp_str v, const char *const *names, const char *wh
     for (int i = 0; names[i]; i++)
         if (sp_str_eq(v, sp_str_cstr(names[i])))
             return i;
-    refuse(w, PAP_BAD_REQUEST, w->attr_at, why);
+    refuse(w, PUSH_PAP_BAD_REQUEST, w->attr_at, why);
     return -1;
 }
 
@@ -192,24 +192,24 @@ static int read_enum(walk *w, sp_str v, const char *const *names, const char *wh
 
 static const struct {
     const char *name;
-    pap_kind kind;
+    push_pap_kind kind;
 } request_elements[] = {
-    {"push-message", PAP_KIND_PUSH},
-    {"cancel-message", PAP_KIND_CANCEL},
-    {"statusquery-message", PAP_KIND_STATUS_QUERY},
-    {"ccq-message", PAP_KIND_CCQ},
-    {"resultnotification-response", PAP_KIND_RESULTNOTIFICATION_RESPONSE},
+    {"push-message", PUSH_PAP_KIND_PUSH},
+    {"cancel-message", PUSH_PAP_KIND_CANCEL},
+    {"statusquery-message", PUSH_PAP_KIND_STATUS_QUERY},
+    {"ccq-message", PUSH_PAP_KIND_CCQ},
+    {"resultnotification-response", PUSH_PAP_KIND_RESULTNOTIFICATION_RESPONSE},
 };
 
 static int message_attr(walk *w, sp_str name, sp_str v)
 {
-    pap_request *r = w->r;
-    bool push = r->kind == PAP_KIND_PUSH;
-    if (sp_str_eq(name, SP_LIT("push-id")) && r->kind != PAP_KIND_CCQ)
+    push_pap_request *r = w->r;
+    bool push = r->kind == PUSH_PAP_KIND_PUSH;
+    if (sp_str_eq(name, SP_LIT("push-id")) && r->kind != PUSH_PAP_KIND_CCQ)
         r->push_id = v;
-    else if (sp_str_eq(name, SP_LIT("query-id")) && r->kind == PAP_KIND_CCQ)
+    else if (sp_str_eq(name, SP_LIT("query-id")) && r->kind == PUSH_PAP_KIND_CCQ)
         r->push_id = v;
-    else if (sp_str_eq(name, SP_LIT("app-id")) && r->kind == PAP_KIND_CCQ)
+    else if (sp_str_eq(name, SP_LIT("app-id")) && r->kind == PUSH_PAP_KIND_CCQ)
         r->app_id = v;
     else if (push && sp_str_eq(name, SP_LIT("replace-push-id")))
         r->replace_push_id = v;
@@ -229,15 +229,15 @@ static int message_attr(walk *w, sp_str name, sp_str v)
         r->ppg_notify_requested_to = v;
     else if (push && sp_str_eq(name, SP_LIT("progress-notes-requested")))
         read_bool(w, v, &r->progress_notes_requested, "progress-notes-requested is neither true nor false");
-    else if (r->kind == PAP_KIND_RESULTNOTIFICATION_RESPONSE && sp_str_eq(name, SP_LIT("code"))) {
+    else if (r->kind == PUSH_PAP_KIND_RESULTNOTIFICATION_RESPONSE && sp_str_eq(name, SP_LIT("code"))) {
         uint64_t c;
         if (sp_str_to_u64(v, 5999, &c) && c >= 1000) {
             r->code = (unsigned)c;
             w->have_code = true;
         } else {
-            refuse(w, PAP_BAD_REQUEST, w->attr_at, "code is not a PAP status code");
+            refuse(w, PUSH_PAP_BAD_REQUEST, w->attr_at, "code is not a PAP status code");
         }
-    } else if (r->kind == PAP_KIND_RESULTNOTIFICATION_RESPONSE && sp_str_eq(name, SP_LIT("desc")))
+    } else if (r->kind == PUSH_PAP_KIND_RESULTNOTIFICATION_RESPONSE && sp_str_eq(name, SP_LIT("desc")))
         r->desc = v;
     /* Other attributes (a later version's, an extension's) are ignored. */
     return 0;
@@ -245,17 +245,17 @@ static int message_attr(walk *w, sp_str name, sp_str v)
 
 static int qos_attr(walk *w, sp_str name, sp_str v)
 {
-    pap_qos *q = &w->r->qos;
+    push_pap_qos *q = &w->r->qos;
     if (sp_str_eq(name, SP_LIT("priority"))) {
         static const char *const names[] = {"medium", "high", "low", NULL};
         int p = read_enum(w, v, names, "priority is not high, medium or low");
         if (p >= 0)
-            q->priority = (pap_priority)p;
+            q->priority = (push_pap_priority)p;
     } else if (sp_str_eq(name, SP_LIT("delivery-method"))) {
         static const char *const names[] = {"notspecified", "confirmed", "preferconfirmed", "unconfirmed", NULL};
         int m = read_enum(w, v, names, "delivery-method is not confirmed, preferconfirmed, unconfirmed or notspecified");
         if (m >= 0)
-            q->delivery_method = (pap_delivery_method)m;
+            q->delivery_method = (push_pap_delivery_method)m;
     } else if (sp_str_eq(name, SP_LIT("network")))
         q->network = v;
     else if (sp_str_eq(name, SP_LIT("network-required")))
@@ -281,28 +281,28 @@ static int attrs(walk *w, sp_str list, int (*each)(walk *, sp_str, sp_str))
 
 static int address(walk *w, const push_xml_token *t)
 {
-    pap_request *r = w->r;
+    push_pap_request *r = w->r;
     sp_str raw, v;
     w->addresses++;
     if (!push_xml_attr_find(t->attrs, "address-value", &raw)) {
-        refuse(w, PAP_BAD_REQUEST, w->doc.p + t->offset, "address without address-value");
+        refuse(w, PUSH_PAP_BAD_REQUEST, w->doc.p + t->offset, "address without address-value");
         return 0;
     }
     if (value(w, raw, &v))
         return -1;
-    char uri[PAP_URI_MAX + 1];
-    if (!pap_address_to_uri(v, SP_STR_NULL, uri, sizeof uri)) {
-        refuse(w, PAP_ADDRESS_ERROR, raw.p, "address-value is not WAPPUSH=<sip:, sips: or tel: URI>/TYPE=USER@<ppg> "
+    char uri[PUSH_PAP_URI_MAX + 1];
+    if (!push_pap_address_to_uri(v, SP_STR_NULL, uri, sizeof uri)) {
+        refuse(w, PUSH_PAP_ADDRESS_ERROR, raw.p, "address-value is not WAPPUSH=<sip:, sips: or tel: URI>/TYPE=USER@<ppg> "
                                             "or WAPPUSH=+<E.164>/TYPE=PLMN@<ppg>");
         return 0;
     }
-    bool single = r->kind == PAP_KIND_CCQ || r->kind == PAP_KIND_RESULTNOTIFICATION_RESPONSE;
+    bool single = r->kind == PUSH_PAP_KIND_CCQ || r->kind == PUSH_PAP_KIND_RESULTNOTIFICATION_RESPONSE;
     if (single && w->addresses > 1) {
-        refuse(w, PAP_BAD_REQUEST, w->doc.p + t->offset, "more than one address");
+        refuse(w, PUSH_PAP_BAD_REQUEST, w->doc.p + t->offset, "more than one address");
         return 0;
     }
     if (!w->st || r->n_addr >= w->st->addr_cap) {
-        refuse(w, PAP_MULTIPLE_ADDRESSES_NOT_SUPPORTED, w->doc.p + t->offset, "too many addresses");
+        refuse(w, PUSH_PAP_MULTIPLE_ADDRESSES_NOT_SUPPORTED, w->doc.p + t->offset, "too many addresses");
         return 0;
     }
     r->addr[r->n_addr++].value = v;
@@ -311,34 +311,34 @@ static int address(walk *w, const push_xml_token *t)
 
 static int open_element(walk *w, const push_xml_token *t)
 {
-    pap_request *r = w->r;
+    push_pap_request *r = w->r;
     const char *at = w->doc.p + t->offset;
     if (t->depth == 1) {
         if (!sp_str_eq(t->name, SP_LIT("pap")))
-            return unreadable(w, PAP_BAD_REQUEST, 400, at, "the root element is not pap");
+            return unreadable(w, PUSH_PAP_BAD_REQUEST, 400, at, "the root element is not pap");
         return 0;
     }
     if (t->depth == 2) {
         if (w->have_message)
-            return unreadable(w, PAP_BAD_REQUEST, 400, at, "more than one message in the pap element");
+            return unreadable(w, PUSH_PAP_BAD_REQUEST, 400, at, "more than one message in the pap element");
         size_t i = 0, n = sizeof request_elements / sizeof request_elements[0];
         while (i < n && !sp_str_eq(t->name, sp_str_cstr(request_elements[i].name)))
             i++;
         if (i == n)
-            return unreadable(w, PAP_BAD_REQUEST, 400, at, "not a PAP request element");
+            return unreadable(w, PUSH_PAP_BAD_REQUEST, 400, at, "not a PAP request element");
         w->have_message = true;
         r->kind = request_elements[i].kind;
         return attrs(w, t->attrs, message_attr);
     }
     if (t->depth == 3 && sp_str_eq(t->name, SP_LIT("address")))
         return address(w, t);
-    if (t->depth == 3 && r->kind == PAP_KIND_PUSH && sp_str_eq(t->name, SP_LIT("quality-of-service"))) {
+    if (t->depth == 3 && r->kind == PUSH_PAP_KIND_PUSH && sp_str_eq(t->name, SP_LIT("quality-of-service"))) {
         if (w->have_qos)
-            refuse(w, PAP_BAD_REQUEST, at, "more than one quality-of-service");
+            refuse(w, PUSH_PAP_BAD_REQUEST, at, "more than one quality-of-service");
         w->have_qos = r->qos.present = true;
         return attrs(w, t->attrs, qos_attr);
     }
-    refuse(w, PAP_BAD_REQUEST, at, "element not allowed here by the PAP DTD");
+    refuse(w, PUSH_PAP_BAD_REQUEST, at, "element not allowed here by the PAP DTD");
     return 0;
 }
 
@@ -353,24 +353,24 @@ static bool blank(sp_str s)
 /* What the DTD requires once the document has been read. */
 static int check_complete(walk *w)
 {
-    pap_request *r = w->r;
+    push_pap_request *r = w->r;
     const char *end = w->doc.p + w->doc.n;
     if (!w->have_message)
-        return unreadable(w, PAP_BAD_REQUEST, 400, w->doc.p, "the pap element holds no message");
-    if (r->kind != PAP_KIND_CCQ && r->push_id.n == 0)
-        return unreadable(w, PAP_BAD_REQUEST, 400, w->doc.p, "push-id missing");
-    bool needs_address = r->kind == PAP_KIND_PUSH || r->kind == PAP_KIND_CCQ ||
-                         r->kind == PAP_KIND_RESULTNOTIFICATION_RESPONSE;
+        return unreadable(w, PUSH_PAP_BAD_REQUEST, 400, w->doc.p, "the pap element holds no message");
+    if (r->kind != PUSH_PAP_KIND_CCQ && r->push_id.n == 0)
+        return unreadable(w, PUSH_PAP_BAD_REQUEST, 400, w->doc.p, "push-id missing");
+    bool needs_address = r->kind == PUSH_PAP_KIND_PUSH || r->kind == PUSH_PAP_KIND_CCQ ||
+                         r->kind == PUSH_PAP_KIND_RESULTNOTIFICATION_RESPONSE;
     if (needs_address && w->addresses == 0)
-        refuse(w, PAP_BAD_REQUEST, end, "no address");
-    if (r->kind == PAP_KIND_RESULTNOTIFICATION_RESPONSE && !w->have_code)
-        refuse(w, PAP_BAD_REQUEST, end, "code missing");
+        refuse(w, PUSH_PAP_BAD_REQUEST, end, "no address");
+    if (r->kind == PUSH_PAP_KIND_RESULTNOTIFICATION_RESPONSE && !w->have_code)
+        refuse(w, PUSH_PAP_BAD_REQUEST, end, "code missing");
     if (r->has_deliver_before && r->has_deliver_after && r->deliver_before < r->deliver_after)
-        refuse(w, PAP_BAD_REQUEST, end, "deliver-before-timestamp is earlier than deliver-after-timestamp");
+        refuse(w, PUSH_PAP_BAD_REQUEST, end, "deliver-before-timestamp is earlier than deliver-after-timestamp");
     return 0;
 }
 
-static int read_document(walk *w, const pap_limits *lim)
+static int read_document(walk *w, const push_pap_limits *lim)
 {
     push_xml_limits xl = {lim->max_control, 8, 16, true};
     push_xml x;
@@ -380,13 +380,13 @@ static int read_document(walk *w, const pap_limits *lim)
         sp_error e;
         if (push_xml_next(&x, &t, &e) != 0) {
             const char *at = w->doc.p + (e.offset < w->doc.n ? e.offset : w->doc.n);
-            return unreadable(w, PAP_BAD_REQUEST, e.status == 413 ? 413 : 400, at, e.reason);
+            return unreadable(w, PUSH_PAP_BAD_REQUEST, e.status == 413 ? 413 : 400, at, e.reason);
         }
         if (t.kind == PUSH_XML_END)
             return check_complete(w);
         if (t.kind == PUSH_XML_TEXT) {
             if (!blank(t.text))
-                refuse(w, PAP_BAD_REQUEST, w->doc.p + t.offset, "text where the PAP DTD allows none");
+                refuse(w, PUSH_PAP_BAD_REQUEST, w->doc.p + t.offset, "text where the PAP DTD allows none");
             continue;
         }
         if (t.kind != PUSH_XML_OPEN)
@@ -415,7 +415,7 @@ static int base64_body(walk *w, sp_str in, sp_str *out)
         if (is_lws(in.p[i]))
             continue;
         if (ended) {
-            refuse(w, PAP_BAD_REQUEST, in.p + i, "base64 content continues after its padding");
+            refuse(w, PUSH_PAP_BAD_REQUEST, in.p + i, "base64 content continues after its padding");
             return 0;
         }
         quad[q++] = in.p[i];
@@ -423,20 +423,20 @@ static int base64_body(walk *w, sp_str in, sp_str *out)
             continue;
         q = 0;
         if (room - o < 3) {
-            refuse(w, PAP_INTERNAL_ERROR, in.p + i, "no room to decode the content");
+            refuse(w, PUSH_PAP_INTERNAL_ERROR, in.p + i, "no room to decode the content");
             return 0;
         }
         sp_error e;
         long n = sp_base64_decode(quad, 4, (uint8_t *)dst + o, 3, &e);
         if (n < 0) {
-            refuse(w, PAP_BAD_REQUEST, in.p + i, "content is not valid base64");
+            refuse(w, PUSH_PAP_BAD_REQUEST, in.p + i, "content is not valid base64");
             return 0;
         }
         o += (size_t)n;
         ended = quad[3] == '=';
     }
     if (q) {
-        refuse(w, PAP_BAD_REQUEST, in.p + in.n, "base64 content ends inside a quad");
+        refuse(w, PUSH_PAP_BAD_REQUEST, in.p + in.n, "base64 content ends inside a quad");
         return 0;
     }
     w->text_used += o;
@@ -444,34 +444,34 @@ static int base64_body(walk *w, sp_str in, sp_str *out)
     return 0;
 }
 
-static int content_entity(walk *w, const pap_part *part)
+static int content_entity(walk *w, const push_pap_part *part)
 {
-    pap_content *c = &w->r->content;
+    push_pap_content *c = &w->r->content;
     c->headers = part->headers;
-    c->content_type = pap_header_find(part->headers, "Content-Type");
+    c->content_type = push_pap_header_find(part->headers, "Content-Type");
     c->body = part->body;
     c->offset = part->offset;
-    sp_str cte = pap_header_find(part->headers, "Content-Transfer-Encoding");
+    sp_str cte = push_pap_header_find(part->headers, "Content-Transfer-Encoding");
     if (!cte.p || sp_str_caseeq_cstr(cte, "7bit") || sp_str_caseeq_cstr(cte, "8bit") ||
         sp_str_caseeq_cstr(cte, "binary"))
         return 0;
     if (sp_str_caseeq_cstr(cte, "base64"))
         return base64_body(w, part->body, &c->body);
-    refuse(w, PAP_NOT_IMPLEMENTED, cte.p, "Content-Transfer-Encoding not supported");
+    refuse(w, PUSH_PAP_NOT_IMPLEMENTED, cte.p, "Content-Transfer-Encoding not supported");
     return 0;
 }
 
 /* --- the request body ------------------------------------------------------------ */
 
-static bool is_xml_type(const pap_media *m)
+static bool is_xml_type(const push_pap_media *m)
 {
-    return pap_media_is(m, "application/xml") || pap_media_is(m, "text/xml");
+    return push_pap_media_is(m, "application/xml") || push_pap_media_is(m, "text/xml");
 }
 
 static bool is_xml_value(sp_str v)
 {
-    pap_media m;
-    return v.p && pap_media_parse(v, &m) && is_xml_type(&m);
+    push_pap_media m;
+    return v.p && push_pap_media_parse(v, &m) && is_xml_type(&m);
 }
 
 /* RFC 2387 §3.2: start names the root's Content-ID, angle brackets and all;
@@ -484,10 +484,10 @@ static sp_str strip_angles(sp_str s)
     return s;
 }
 
-int pap_parse(sp_str content_type, sp_str body, const pap_limits *lim, const pap_store *st, pap_request *r,
-              pap_error *err)
+int push_pap_parse(sp_str content_type, sp_str body, const push_pap_limits *lim, const push_pap_store *st, push_pap_request *r,
+              push_pap_error *err)
 {
-    pap_limits dflt = {PAP_DEFAULT_MAX_CONTROL, PAP_DEFAULT_MAX_PARTS};
+    push_pap_limits dflt = {PUSH_PAP_DEFAULT_MAX_CONTROL, PUSH_PAP_DEFAULT_MAX_PARTS};
     if (!lim)
         lim = &dflt;
     memset(r, 0, sizeof *r);
@@ -495,36 +495,36 @@ int pap_parse(sp_str content_type, sp_str body, const pap_limits *lim, const pap
     walk w = {.body = body, .st = st, .r = r, .err = err};
     if (!body.p)
         body = w.body = SP_LIT("");
-    pap_media m;
-    if (!content_type.p || !pap_media_parse(content_type, &m))
-        return pap_fail(err, PAP_BAD_REQUEST, 415, true, body, 0, "Content-Type missing or malformed");
-    pap_part parts[PAP_MAX_PARTS];
-    const pap_part *content = NULL;
+    push_pap_media m;
+    if (!content_type.p || !push_pap_media_parse(content_type, &m))
+        return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 415, true, body, 0, "Content-Type missing or malformed");
+    push_pap_part parts[PUSH_PAP_MAX_PARTS];
+    const push_pap_part *content = NULL;
     if (is_xml_type(&m)) {
         w.doc = body;
-    } else if (pap_media_is(&m, "multipart/related")) {
+    } else if (push_pap_media_is(&m, "multipart/related")) {
         sp_str boundary, type, start;
-        if (!pap_media_param(&m, "boundary", &boundary))
-            return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, 0, "multipart/related without a boundary");
-        if (pap_media_param(&m, "type", &type) && !is_xml_value(type))
-            return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, 0,
+        if (!push_pap_media_param(&m, "boundary", &boundary))
+            return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 400, true, body, 0, "multipart/related without a boundary");
+        if (push_pap_media_param(&m, "type", &type) && !is_xml_value(type))
+            return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 400, true, body, 0,
                             "the type of the multipart/related root is not application/xml");
-        size_t max = lim->max_parts < PAP_MAX_PARTS ? lim->max_parts : PAP_MAX_PARTS;
-        long n = pap_multipart_split(body, boundary, parts, max, err);
+        size_t max = lim->max_parts < PUSH_PAP_MAX_PARTS ? lim->max_parts : PUSH_PAP_MAX_PARTS;
+        long n = push_pap_multipart_split(body, boundary, parts, max, err);
         if (n < 0)
             return -1;
         long root = 0;
-        if (pap_media_param(&m, "start", &start)) {
+        if (push_pap_media_param(&m, "start", &start)) {
             sp_str want = strip_angles(start);
             if (want.n == 0)
-                return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, 0, "empty start parameter");
-            while (root < n && !sp_str_eq(strip_angles(pap_header_find(parts[root].headers, "Content-ID")), want))
+                return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 400, true, body, 0, "empty start parameter");
+            while (root < n && !sp_str_eq(strip_angles(push_pap_header_find(parts[root].headers, "Content-ID")), want))
                 root++;
             if (root == n)
-                return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, 0, "no part has the start Content-ID");
+                return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 400, true, body, 0, "no part has the start Content-ID");
         }
-        if (!is_xml_value(pap_header_find(parts[root].headers, "Content-Type")))
-            return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, parts[root].offset,
+        if (!is_xml_value(push_pap_header_find(parts[root].headers, "Content-Type")))
+            return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 400, true, body, parts[root].offset,
                             "the control entity is not application/xml");
         w.doc = parts[root].body;
         /* The content entity is the first other part; any further one (the
@@ -532,14 +532,14 @@ int pap_parse(sp_str content_type, sp_str body, const pap_limits *lim, const pap
         if (n > 1)
             content = &parts[root == 0 ? 1 : 0];
     } else {
-        return pap_fail(err, PAP_BAD_REQUEST, 415, true, body, 0,
+        return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 415, true, body, 0,
                         "Content-Type is neither multipart/related nor application/xml");
     }
     if (read_document(&w, lim))
         return -1;
-    if (r->kind == PAP_KIND_PUSH) {
+    if (r->kind == PUSH_PAP_KIND_PUSH) {
         if (!content)
-            refuse(&w, PAP_BAD_REQUEST, w.doc.p, "push-message without a content entity");
+            refuse(&w, PUSH_PAP_BAD_REQUEST, w.doc.p, "push-message without a content entity");
         else if (content_entity(&w, content))
             return -1;
     }

@@ -1,10 +1,10 @@
-/* pap_mime.c - see pap_impl.h. */
-#include "pap_impl.h"
+/* push_pap_mime.c - see push_pap_impl.h. */
+#include "push_pap_impl.h"
 #include "push_mime_impl.h"
 
 #include <string.h>
 
-int pap_fail(pap_error *err, unsigned code, int http_status, bool unreadable, sp_str in, size_t at,
+int push_pap_fail(push_pap_error *err, unsigned code, int http_status, bool unreadable, sp_str in, size_t at,
              const char *reason)
 {
     if (err) {
@@ -15,7 +15,7 @@ int pap_fail(pap_error *err, unsigned code, int http_status, bool unreadable, sp
         err->offset = at;
         if (at > in.n)
             at = in.n;
-        size_t n = in.n - at < PAP_FRAGMENT_MAX ? in.n - at : PAP_FRAGMENT_MAX;
+        size_t n = in.n - at < PUSH_PAP_FRAGMENT_MAX ? in.n - at : PUSH_PAP_FRAGMENT_MAX;
         err->fragment = sp_str_make(in.p ? in.p + at : "", n);
     }
     return -1;
@@ -43,7 +43,7 @@ static size_t token_end(sp_str s, size_t i)
     return i;
 }
 
-bool pap_media_parse(sp_str value, pap_media *m)
+bool push_pap_media_parse(sp_str value, push_pap_media *m)
 {
     size_t i = skip_lws(value, 0), at = i;
     i = token_end(value, i);
@@ -61,9 +61,9 @@ bool pap_media_parse(sp_str value, pap_media *m)
     return true;
 }
 
-bool pap_media_is(const pap_media *m, const char *type) { return sp_str_caseeq_cstr(m->type, type); }
+bool push_pap_media_is(const push_pap_media *m, const char *type) { return sp_str_caseeq_cstr(m->type, type); }
 
-bool pap_media_param(const pap_media *m, const char *name, sp_str *value)
+bool push_pap_media_param(const push_pap_media *m, const char *name, sp_str *value)
 {
     sp_str s = m->params;
     size_t i = 0;
@@ -109,10 +109,10 @@ bool pap_media_param(const pap_media *m, const char *name, sp_str *value)
     return false;
 }
 
-sp_str pap_header_find(sp_str headers, const char *name)
+sp_str push_pap_header_find(sp_str headers, const char *name)
 {
     sp_str rest = headers, n, v;
-    while (pap_header_next(&rest, &n, &v))
+    while (push_pap_header_next(&rest, &n, &v))
         if (sp_str_caseeq_cstr(n, name))
             return v;
     return SP_STR_NULL;
@@ -151,34 +151,34 @@ static size_t after_delimiter(sp_str body, size_t i, bool *close)
     return push_mime_blank_line(body, i, &after) ? after : 0;
 }
 
-long pap_multipart_split(sp_str body, sp_str boundary, pap_part *parts, size_t max, pap_error *err)
+long push_pap_multipart_split(sp_str body, sp_str boundary, push_pap_part *parts, size_t max, push_pap_error *err)
 {
     /* RFC 2046 §5.1.1: 1 to 70 characters. */
     char delim[2 + 70];
     if (boundary.n == 0 || boundary.n > 70)
-        return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, 0, "multipart boundary missing or too long");
+        return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 400, true, body, 0, "multipart boundary missing or too long");
     delim[0] = delim[1] = '-';
     memcpy(delim + 2, boundary.p, boundary.n);
     sp_str dash = sp_str_make(delim, boundary.n + 2);
 
     size_t at = find_delimiter(body, dash, 0);
     if (at >= body.n)
-        return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, 0, "no multipart delimiter with this boundary");
+        return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 400, true, body, 0, "no multipart delimiter with this boundary");
     bool close;
     size_t i = after_delimiter(body, at + dash.n, &close);
     if (!i)
-        return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, at, "malformed multipart delimiter line");
+        return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 400, true, body, at, "malformed multipart delimiter line");
     if (close)
-        return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, at, "multipart body without parts");
+        return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 400, true, body, at, "multipart body without parts");
     size_t count = 0;
     for (;;) {
         size_t start = i;
         size_t next = find_delimiter(body, dash, i);
         if (next >= body.n)
-            return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, start,
+            return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 400, true, body, start,
                             "multipart body truncated: no closing delimiter");
         if (count >= max)
-            return pap_fail(err, PAP_BAD_REQUEST, 413, true, body, start, "too many multipart parts");
+            return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 413, true, body, start, "too many multipart parts");
         /* The line end before the delimiter belongs to it. */
         size_t end = next;
         if (end > start && body.p[end - 1] == '\n')
@@ -191,7 +191,7 @@ long pap_multipart_split(sp_str body, sp_str boundary, pap_part *parts, size_t m
             sp_str n, v;
             size_t line_end = h < part.n ? push_mime_header_line(part, h, &n, &v) : 0;
             if (!line_end)
-                return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, start + h,
+                return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 400, true, body, start + h,
                                 "malformed header in a multipart part");
             h = line_end;
         }
@@ -201,7 +201,7 @@ long pap_multipart_split(sp_str body, sp_str boundary, pap_part *parts, size_t m
         count++;
         i = after_delimiter(body, next + dash.n, &close);
         if (!i)
-            return pap_fail(err, PAP_BAD_REQUEST, 400, true, body, next, "malformed multipart delimiter line");
+            return push_pap_fail(err, PUSH_PAP_BAD_REQUEST, 400, true, body, next, "malformed multipart delimiter line");
         if (close)
             return (long)count;
     }

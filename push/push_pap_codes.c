@@ -1,6 +1,6 @@
-/* pap_codes.c - see pap.h: the result codes, message states and the PAP
+/* push_pap_codes.c - see push_pap.h: the result codes, message states and the PAP
  * date form. */
-#include "pap.h"
+#include "push_pap.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -40,7 +40,7 @@ static const code_desc code_descs[] = {
     {4001, "Service Unavailable"},
 };
 
-const char *pap_code_desc(unsigned code)
+const char *push_pap_code_desc(unsigned code)
 {
     for (size_t i = 0; i < sizeof code_descs / sizeof code_descs[0]; i++)
         if (code_descs[i].code == code)
@@ -51,13 +51,13 @@ const char *pap_code_desc(unsigned code)
 }
 
 static const char *const state_names[] = {
-    [PAP_STATE_PENDING] = "pending",         [PAP_STATE_DELIVERED] = "delivered",
-    [PAP_STATE_UNDELIVERABLE] = "undeliverable", [PAP_STATE_EXPIRED] = "expired",
-    [PAP_STATE_ABORTED] = "aborted",         [PAP_STATE_TIMEOUT] = "timeout",
-    [PAP_STATE_CANCELLED] = "cancelled",     [PAP_STATE_UNKNOWN] = "unknown",
+    [PUSH_PAP_STATE_PENDING] = "pending",         [PUSH_PAP_STATE_DELIVERED] = "delivered",
+    [PUSH_PAP_STATE_UNDELIVERABLE] = "undeliverable", [PUSH_PAP_STATE_EXPIRED] = "expired",
+    [PUSH_PAP_STATE_ABORTED] = "aborted",         [PUSH_PAP_STATE_TIMEOUT] = "timeout",
+    [PUSH_PAP_STATE_CANCELLED] = "cancelled",     [PUSH_PAP_STATE_UNKNOWN] = "unknown",
 };
 
-const char *pap_state_name(pap_state s)
+const char *push_pap_state_name(push_pap_state s)
 {
     return (unsigned)s < sizeof state_names / sizeof state_names[0] ? state_names[s] : "unknown";
 }
@@ -88,11 +88,11 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 static bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 /* PAP 1.0 §9.2.1: "YYYY-MM-DDThh:mm:ssZ", always UTC, nothing else. */
-bool pap_time_parse(sp_str s, int64_t *t)
+bool push_pap_time_parse(sp_str s, int64_t *t)
 {
     static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y, mo, d, h, mi, se;
-    if (s.n != PAP_TIME_LEN || s.p[4] != '-' || s.p[7] != '-' || s.p[10] != 'T' || s.p[13] != ':' ||
+    if (s.n != PUSH_PAP_TIME_LEN || s.p[4] != '-' || s.p[7] != '-' || s.p[10] != 'T' || s.p[13] != ':' ||
         s.p[16] != ':' || s.p[19] != 'Z')
         return false;
     if (!digits(s, 0, 4, &y) || !digits(s, 5, 2, &mo) || !digits(s, 8, 2, &d) || !digits(s, 11, 2, &h) ||
@@ -106,36 +106,36 @@ bool pap_time_parse(sp_str s, int64_t *t)
     return true;
 }
 
-size_t pap_time_format(int64_t t, char *out, size_t cap)
+size_t push_pap_time_format(int64_t t, char *out, size_t cap)
 {
     struct tm tm;
     time_t tt = (time_t)t;
-    if (cap <= PAP_TIME_LEN || (int64_t)tt != t || !gmtime_r(&tt, &tm) || tm.tm_year < -1900 ||
+    if (cap <= PUSH_PAP_TIME_LEN || (int64_t)tt != t || !gmtime_r(&tt, &tm) || tm.tm_year < -1900 ||
         tm.tm_year > 9999 - 1900)
         return 0;
     int n = snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                      tm.tm_hour, tm.tm_min, tm.tm_sec);
-    return n == PAP_TIME_LEN ? PAP_TIME_LEN : 0;
+    return n == PUSH_PAP_TIME_LEN ? PUSH_PAP_TIME_LEN : 0;
 }
 
-const char *pap_version_name(pap_version v)
+const char *push_pap_version_name(push_pap_version v)
 {
     switch (v) {
-    case PAP_V1_0: return "1.0";
-    case PAP_V2_0: return "2.0";
-    case PAP_V2_1: return "2.1";
+    case PUSH_PAP_V1_0: return "1.0";
+    case PUSH_PAP_V2_0: return "2.0";
+    case PUSH_PAP_V2_1: return "2.1";
     }
     return "1.0";
 }
 
-const char *pap_kind_name(pap_kind k)
+const char *push_pap_kind_name(push_pap_kind k)
 {
     switch (k) {
-    case PAP_KIND_PUSH: return "push";
-    case PAP_KIND_CANCEL: return "cancel";
-    case PAP_KIND_STATUS_QUERY: return "status-query";
-    case PAP_KIND_CCQ: return "ccq";
-    case PAP_KIND_RESULTNOTIFICATION_RESPONSE: return "resultnotification-response";
+    case PUSH_PAP_KIND_PUSH: return "push";
+    case PUSH_PAP_KIND_CANCEL: return "cancel";
+    case PUSH_PAP_KIND_STATUS_QUERY: return "status-query";
+    case PUSH_PAP_KIND_CCQ: return "ccq";
+    case PUSH_PAP_KIND_RESULTNOTIFICATION_RESPONSE: return "resultnotification-response";
     }
     return "push";
 }

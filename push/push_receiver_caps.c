@@ -1,28 +1,28 @@
-/* receiver_caps.c - see receiver_caps.h. */
+/* push_receiver_caps.c - see push_receiver_caps.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "receiver_caps.h"
+#include "push_receiver_caps.h"
 
 typedef struct entry {
     char uri[PUSH_URI_MAX];
-    char accept[RECEIVER_CAPS_ACCEPT_MAX];
+    char accept[PUSH_RECEIVER_CAPS_ACCEPT_MAX];
     unsigned long long seq;   /* when it was learnt: the lowest is replaced */
 } entry;
 
-struct receiver_caps {
+struct push_receiver_caps {
     entry *e;
     size_t n, max;
     unsigned long long seq;
 };
 
-receiver_caps *receiver_caps_new(size_t max)
+push_receiver_caps *push_receiver_caps_new(size_t max)
 {
-    receiver_caps *rc = calloc(1, sizeof *rc);
+    push_receiver_caps *rc = calloc(1, sizeof *rc);
     if (!rc)
         return NULL;
-    rc->max = max ? max : RECEIVER_CAPS_MAX_DEFAULT;
+    rc->max = max ? max : PUSH_RECEIVER_CAPS_MAX_DEFAULT;
     if (!(rc->e = calloc(rc->max, sizeof *rc->e))) {
         free(rc);
         return NULL;
@@ -30,14 +30,14 @@ receiver_caps *receiver_caps_new(size_t max)
     return rc;
 }
 
-void receiver_caps_free(receiver_caps *rc)
+void push_receiver_caps_free(push_receiver_caps *rc)
 {
     if (rc)
         free(rc->e);
     free(rc);
 }
 
-static entry *find(const receiver_caps *rc, sp_str uri)
+static entry *find(const push_receiver_caps *rc, sp_str uri)
 {
     for (size_t i = 0; i < rc->n; i++)
         if (sp_str_eq(sp_str_cstr(rc->e[i].uri), uri))
@@ -45,9 +45,9 @@ static entry *find(const receiver_caps *rc, sp_str uri)
     return NULL;
 }
 
-void receiver_caps_put(receiver_caps *rc, sp_str uri, const push_psa_caps *c)
+void push_receiver_caps_put(push_receiver_caps *rc, sp_str uri, const push_psa_caps *c)
 {
-    if (c->status < 200 || c->status >= 300 || !c->accept.n || c->accept.n >= RECEIVER_CAPS_ACCEPT_MAX ||
+    if (c->status < 200 || c->status >= 300 || !c->accept.n || c->accept.n >= PUSH_RECEIVER_CAPS_ACCEPT_MAX ||
         uri.n >= PUSH_URI_MAX)
         return;
     entry *e = find(rc, uri);
@@ -64,7 +64,7 @@ void receiver_caps_put(receiver_caps *rc, sp_str uri, const push_psa_caps *c)
     e->seq = ++rc->seq;
 }
 
-const char *receiver_caps_accept(const receiver_caps *rc, sp_str uri)
+const char *push_receiver_caps_accept(const push_receiver_caps *rc, sp_str uri)
 {
     const entry *e = find(rc, uri);
     return e ? e->accept : NULL;
@@ -97,7 +97,7 @@ static bool q_zero(sp_str range)
     return false;
 }
 
-bool receiver_caps_takes(sp_str accept, sp_str type)
+bool push_receiver_caps_takes(sp_str accept, sp_str type)
 {
     sp_str t = bare(type);
     const char *slash = memchr(t.p, '/', t.n);

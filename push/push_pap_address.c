@@ -1,7 +1,7 @@
-/* pap_address.c - see pap.h: PPG client addresses (WAP-151 PPG Service
+/* push_pap_address.c - see push_pap.h: PPG client addresses (WAP-151 PPG Service
  * §7.1 "WAPPUSH=<client>/TYPE=<type>@<ppg>") turned into the URI the push
  * goes to. */
-#include "pap.h"
+#include "push_pap.h"
 #include "sp_hex.h"
 
 #include <string.h>
@@ -96,7 +96,7 @@ static size_t plmn_address(sp_str client, sp_str domain, char *out, size_t cap)
     return len < 0 ? 0 : finish(out, cap, (size_t)len);
 }
 
-size_t pap_address_to_uri(sp_str v, sp_str domain, char *out, size_t cap)
+size_t push_pap_address_to_uri(sp_str v, sp_str domain, char *out, size_t cap)
 {
     if (!v.p || !has_prefix_case(v, "WAPPUSH="))
         return 0;
