@@ -38,7 +38,7 @@ endif
 # adds one job for the integration tests, which mostly wait.
 PAR = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(1))
 
-MODULES := base sip sdp msrp transport push
+MODULES := base sip sdp msrp transport push host
 
 # Each library module sees only the folders below it, so the compiler enforces the layering; a
 # file's folder picks its list (LAYER_<folder>, or LAYER_<file> for a single file). Everything
@@ -53,6 +53,7 @@ LAYER_msrp/msrp_tp.c := base msrp transport
 LAYER_transport := base transport
 LAYER_push      := base sip sdp msrp
 LAYER_sip/sip_txn_tp.c := base sip transport
+LAYER_host      := base sip sdp msrp transport push
 LAYER_ALL       := $(MODULES) tools tests/unit include
 INCLUDES = $(addprefix -I,$(or $(LAYER_$<),$(LAYER_$(firstword $(subst /, ,$<))),$(LAYER_ALL)))
 

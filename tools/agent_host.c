@@ -224,12 +224,28 @@ static bool fwd_stateless(void *ctx, const sip_msg *req, const sip_peer *src, si
 
 void agent_host_set_tu(agent_host *h, sip_txn_tu tu) { h->tu = tu; }
 
-int agent_host_open(agent_host *h, sp_str allow, sp_str supported, bool defaults)
+void agent_host_prepare(agent_host *h, bool defaults)
 {
     if (defaults && !h->has_udp && !h->has_tcp) {
         agent_host_listen(h, "udp:127.0.0.1:5060");
         agent_host_listen(h, "tcp:127.0.0.1:5060");
     }
+    fit_descriptors(&h->tcp_limits);
+}
+
+void agent_host_adopt(agent_host *h, const host_agent *agent)
+{
+    h->local = *host_agent_local(agent);
+    tp_addr a;
+    if (host_agent_sip_bound(agent, SIP_TP_UDP, &a) == 0)
+        h->udp = a;
+    if (host_agent_sip_bound(agent, SIP_TP_TCP, &a) == 0)
+        h->tcp = a;
+}
+
+int agent_host_open(agent_host *h, sp_str allow, sp_str supported, bool defaults)
+{
+    agent_host_prepare(h, defaults);
     sip_txn_tp_config c;
     memset(&c, 0, sizeof c);
     sip_txn_config_default(&c.txn);
@@ -240,7 +256,6 @@ int agent_host_open(agent_host *h, sp_str allow, sp_str supported, bool defaults
     c.udp = h->has_udp ? &h->udp : NULL;
     c.tcp = h->has_tcp ? &h->tcp : NULL;
     c.tcp_limits = &h->tcp_limits;
-    fit_descriptors(&h->tcp_limits);
     int rc = sip_txn_tp_new(h->loop, &c, &h->tp);
     if (rc != 0) {
         fprintf(stderr, "sippush: cannot listen: %s\n", strerror(-rc));

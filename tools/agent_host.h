@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "host_agent.h"
 #include "push_agent.h"
 #include "sip_txn_tp.h"
 #include "sp_json_impl.h"
@@ -51,6 +52,12 @@ int agent_host_init(agent_host *h, void *agent, void (*timer_fn)(void *agent, ui
  * 0, or -1 with a message on stderr. */
 int agent_host_open(agent_host *h, sp_str allow, sp_str supported, bool defaults);
 void agent_host_set_tu(agent_host *h, sip_txn_tu tu);
+/* What agent_host_open does before the layer: the default listeners when
+ * none was asked (and defaults), descriptors for the TCP slots. For a
+ * program whose agent is a host_agent on h's loop. */
+void agent_host_prepare(agent_host *h, bool defaults);
+/* Takes the addresses agent bound, for agent_host_print_listening. */
+void agent_host_adopt(agent_host *h, const host_agent *agent);
 /* Prints {"event":"listening","listen":[...]}. */
 void agent_host_print_listening(agent_host *h);
 /* Runs until tp_loop_stop. */
