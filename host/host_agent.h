@@ -26,7 +26,7 @@
 #include "msrp_sink.h"
 #include "push_invite_receiver.h"
 #include "push_pra.h"
-#include "sip_txn_tp.h"
+#include "host_sip.h"
 #include "tp_addr.h"
 #include "tp_loop.h"
 #include "tp_tcp.h"
@@ -103,8 +103,8 @@ SP_API void host_agent_free(host_agent *h);
 SP_API tp_loop *host_agent_loop(const host_agent *h);
 /* The addresses bound (ports the system chose filled in). */
 SP_API const push_local *host_agent_local(const host_agent *h);
-/* 0 and *out: where the SIP listener of tp is bound; SP_EINVAL: none on tp. */
-SP_API int host_agent_sip_bound(const host_agent *h, sip_tp tp, tp_addr *out);
+/* The transaction layer and its listeners (host_sip_bound: where they are bound). */
+SP_API const host_sip *host_agent_sip(const host_agent *h);
 /* Where the MSRP endpoint listens. */
 SP_API void host_agent_msrp_bound(const host_agent *h, tp_addr *out);
 /* The session-mode pushes under way, and a BYE for each of them. */

@@ -8,29 +8,26 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "host_agent.h"
+#include "host_sip.h"
+#include "host_timers.h"
 #include "push_agent.h"
-#include "sip_txn_tp.h"
 #include "sp_json_impl.h"
 #include "tp_loop.h"
 
-typedef struct host_timer host_timer;
-
 typedef struct agent_host {
     tp_loop *loop;
-    sip_txn_tp *tp;
+    host_sip sip;                  /* the transaction layer, once open */
+    host_timers timers;            /* the agent's, into timer_fn */
     push_env env;
     push_local local;
     tp_addr udp, tcp;              /* from --listen; len 0 when not asked */
     bool has_udp, has_tcp;
     tp_tcp_limits tcp_limits;      /* SIP over TCP: the --tcp-* flags over the transport's defaults */
     void *agent;
-    sip_txn_tu tu;                 /* the agent's, once it exists (agent_host_set_tu) */
     void (*timer_fn)(void *agent, uint64_t cookie);
     void (*on_signal)(void *agent); /* first SIGINT/SIGTERM; a second one exits at once */
     bool signalled;
     bool verbose;                  /* --verbose: state changes on stderr */
-    host_timer *timers;            /* armed, for freeing at exit */
     json_out out;                  /* JSON lines: reach stdout at the end of each loop iteration */
     FILE *lines;                   /* the stream behind out */
     tp_defer flush;
@@ -56,8 +53,9 @@ void agent_host_set_tu(agent_host *h, sip_txn_tu tu);
  * none was asked (and defaults), descriptors for the TCP slots. For a
  * program whose agent is a host_agent on h's loop. */
 void agent_host_prepare(agent_host *h, bool defaults);
-/* Takes the addresses agent bound, for agent_host_print_listening. */
-void agent_host_adopt(agent_host *h, const host_agent *agent);
+/* Takes the addresses sip bound (a host_agent's, host_agent_sip), for
+ * agent_host_print_listening. */
+void agent_host_adopt(agent_host *h, const host_sip *sip);
 /* Prints {"event":"listening","listen":[...]}. */
 void agent_host_print_listening(agent_host *h);
 /* Runs until tp_loop_stop. */

@@ -371,7 +371,7 @@ int cmd_psa(int argc, char **argv)
         goto done;
     }
     agent_host_set_tu(&a.host, push_psa_tu(a.psa));
-    push_psa_set_layer(a.psa, sip_txn_tp_layer(a.host.tp));
+    push_psa_set_layer(a.psa, host_sip_layer(&a.host.sip));
     if (!limits.max_buffered && limits.max_request > TP_UNIX_MAX_BUFFERED_DEFAULT)
         limits.max_buffered = limits.max_request; /* room for one request of the largest size taken */
     if (control && open_control(&a, control, control_group, limits) != 0)
@@ -388,8 +388,7 @@ done:
     tp_unix_free(a.control);
     http_server_free(a.pap);
     http_server_free(a.http);
-    sip_txn_tp_free(a.host.tp);
-    a.host.tp = NULL;
+    host_sip_close(&a.host.sip);
     push_psa_free(a.psa);
     pap_gateway_free(a.gw); /* after the psa: its results come back through the gateway */
     content_store_free(a.store);

@@ -328,7 +328,7 @@ int cmd_recv(int argc, char **argv)
             fprintf(stderr, "sippush: %s: %s\n", err.why, strerror(-err.code));
         goto done;
     }
-    agent_host_adopt(&r.host, r.agent);
+    agent_host_adopt(&r.host, host_agent_sip(r.agent));
     agent_host_print_listening(&r.host);
     host_agent_start(r.agent);
     agent_host_run(&r.host);
