@@ -34,7 +34,6 @@ typedef struct recv_app {
     sip_credentials creds;
     char trust[PUSH_PRA_MAX_TRUST][TP_ADDR_HOST_MAX + 1]; /* --trust, resolved */
     uint64_t max_sessions, max_name; /* 0: the receiver's defaults */
-    tp_addr msrp_listen;
 } recv_app;
 
 static int usage(void)
@@ -188,13 +187,9 @@ static void on_event(void *ctx, const host_event *ev)
     case HOST_EV_STOPPED:
         tp_loop_stop(r->host.loop);
         break;
+    case HOST_EV_SENDER:
+        break;
     }
-}
-
-static void on_log(void *ctx, const char *line)
-{
-    if (((recv_app *)ctx)->host.verbose)
-        fprintf(stderr, "%s\n", line);
 }
 
 static void recv_signal(void *agent) { host_agent_stop(((recv_app *)agent)->agent); }
@@ -305,30 +300,11 @@ int cmd_recv(int argc, char **argv)
         c.creds = &r.creds;
         c.ncreds = 1;
     }
-    agent_host_prepare(&r.host, true);
-    if (io.msrp_listen) /* checked by invite_host_flag */
-        tp_addr_parse(io.msrp_listen, strlen(io.msrp_listen), 0, &r.msrp_listen);
-    host_agent_config hc = {.loop = r.host.loop, .udp = r.host.has_udp ? &r.host.udp : NULL,
-                            .tcp = r.host.has_tcp ? &r.host.tcp : NULL, .tcp_limits = &r.host.tcp_limits,
-                            .msrp_listen = io.msrp_listen ? &r.msrp_listen : NULL,
-                            .msrp_connect_timeout_ms = io.connect_timeout_ms, .receiver = c,
-                            .max_sessions = (size_t)r.max_sessions, .max_name = (size_t)r.max_name,
-                            .out_dir = r.out_dir, .fetch = true, .ctx = &r, .on_event = on_event, .log = on_log};
-    host_agent_error err;
-    if (host_agent_new(&hc, &r.agent, &err) != 0) {
-        bool usage_error = err.stage == HOST_FAIL_ACCEPT || err.stage == HOST_FAIL_CONFIG;
-        status = usage_error ? EXIT_USAGE : EXIT_FAIL;
-        char sip_host[TP_ADDR_HOST_MAX + 1];
-        tp_addr_format_host(hc.udp ? hc.udp : hc.tcp, sip_host, sizeof sip_host);
-        if (err.stage == HOST_FAIL_MSRP)
-            fprintf(stderr, "sippush: cannot listen for MSRP on %s\n", io.msrp_listen ? io.msrp_listen : sip_host);
-        else if (usage_error)
-            fprintf(stderr, "sippush recv: %s\n", err.stage == HOST_FAIL_ACCEPT ? "bad --accept types" : err.why);
-        else
-            fprintf(stderr, "sippush: %s: %s\n", err.why, strerror(-err.code));
+    host_agent_config hc = {.role = &host_receiver, .receiver = c, .max_sessions = (size_t)r.max_sessions,
+                            .max_name = (size_t)r.max_name, .out_dir = r.out_dir, .fetch = true, .ctx = &r,
+                            .on_event = on_event};
+    if ((status = invite_host_agent(&r.host, &io, &hc, "recv", &r.agent)) != 0)
         goto done;
-    }
-    agent_host_adopt(&r.host, host_agent_sip(r.agent));
     agent_host_print_listening(&r.host);
     host_agent_start(r.agent);
     agent_host_run(&r.host);

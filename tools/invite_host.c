@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "invite_host.h"
 #include "msrp_tp.h"
 
@@ -43,3 +44,46 @@ int invite_host_open(invite_host *ih, agent_host *h, sip_tp tp, const invite_hos
 }
 
 void invite_host_free(invite_host *ih) { host_session_close(ih); }
+
+static void verbose_log(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "%s\n", line);
+}
+
+int invite_host_agent(agent_host *h, const invite_host_opts *opts, host_agent_config *hc, const char *cmd,
+                      host_agent **out)
+{
+    agent_host_prepare(h, true);
+    tp_addr msrp;
+    if (opts->msrp_listen) /* checked by invite_host_flag */
+        tp_addr_parse(opts->msrp_listen, strlen(opts->msrp_listen), 0, &msrp);
+    hc->loop = h->loop;
+    hc->udp = h->has_udp ? &h->udp : NULL;
+    hc->tcp = h->has_tcp ? &h->tcp : NULL;
+    hc->tcp_limits = &h->tcp_limits;
+    hc->msrp_listen = opts->msrp_listen ? &msrp : NULL;
+    hc->msrp_connect_timeout_ms = opts->connect_timeout_ms;
+    hc->log = h->verbose ? verbose_log : NULL;
+    host_agent_error err;
+    if (host_agent_new(hc, out, &err) == 0) {
+        agent_host_adopt(h, host_agent_sip(*out));
+        return 0;
+    }
+    char sip_host[TP_ADDR_HOST_MAX + 1];
+    tp_addr_format_host(hc->udp ? hc->udp : hc->tcp, sip_host, sizeof sip_host);
+    switch (err.stage) {
+    case HOST_FAIL_ACCEPT:
+        fprintf(stderr, "sippush %s: bad --accept types\n", cmd);
+        return EXIT_USAGE;
+    case HOST_FAIL_CONFIG:
+        fprintf(stderr, "sippush %s: %s\n", cmd, err.why);
+        return EXIT_USAGE;
+    case HOST_FAIL_MSRP:
+        fprintf(stderr, "sippush: cannot listen for MSRP on %s\n", opts->msrp_listen ? opts->msrp_listen : sip_host);
+        return EXIT_FAIL;
+    default:
+        fprintf(stderr, "sippush: %s: %s\n", err.why, strerror(-err.code));
+        return EXIT_FAIL;
+    }
+}

@@ -65,6 +65,9 @@ static void on_event(void *ctx, const host_event *ev)
     case HOST_EV_STOPPED:
         s->stopped = true;
         break;
+    case HOST_EV_SENDER:
+        ck_abort_msg("a sender's event from a receiver");
+        break;
     }
 }
 
@@ -86,6 +89,7 @@ static host_agent *open_host(host_agent_config *c, int family, bool udp, bool tc
     tp_addr_loopback(&any, family, 0);
     c->udp = udp ? &any : NULL;
     c->tcp = tcp ? &any : NULL;
+    c->role = &host_receiver;
     c->ctx = &S;
     c->on_event = on_event;
     /* this host's pushes carry an identity it believes (RFC 3325 §5) */
@@ -438,17 +442,22 @@ START_TEST(t_failures)
 {
     host_agent *h = (host_agent *)1;
     host_agent_error err;
-    host_agent_config none = {0};
+    host_agent_config none = {.role = &host_receiver};
     ck_assert_int_eq(host_agent_new(&none, &h, &err), SP_EINVAL);
     ck_assert_ptr_null(h);
     ck_assert_int_eq(err.stage, HOST_FAIL_LISTEN);
+    tp_addr lo;
+    tp_addr_loopback(&lo, AF_INET, 0);
+    host_agent_config nobody = {.udp = &lo};
+    ck_assert_int_eq(host_agent_new(&nobody, &h, &err), SP_EINVAL);
+    ck_assert_int_eq(err.stage, HOST_FAIL_CONFIG);
 
     /* the port is taken */
     host_agent_config c = {0};
     host_agent *first = open_host(&c, AF_INET, true, false);
     tp_addr busy;
     ck_assert_int_eq(host_sip_bound(host_agent_sip(first), SIP_TP_UDP, &busy), 0);
-    host_agent_config again = {.udp = &busy};
+    host_agent_config again = {.role = &host_receiver, .udp = &busy};
     ck_assert_int_eq(host_agent_new(&again, &h, &err), -EADDRINUSE);
     ck_assert_int_eq(err.stage, HOST_FAIL_LISTEN);
     host_agent_free(first);
@@ -459,12 +468,12 @@ START_TEST(t_failures)
     /* MSRP on an address this host does not have */
     tp_addr far;
     ck_assert_int_ge(tp_addr_parse("192.0.2.1", 9, 0, &far), 0);
-    host_agent_config msrp = {.udp = &any, .msrp_listen = &far};
+    host_agent_config msrp = {.role = &host_receiver, .udp = &any, .msrp_listen = &far};
     ck_assert_int_lt(host_agent_new(&msrp, &h, &err), 0);
     ck_assert_int_eq(err.stage, HOST_FAIL_MSRP);
 
     /* more accepted types than an accept-types line holds */
-    host_agent_config acc = {.udp = &any};
+    host_agent_config acc = {.role = &host_receiver, .udp = &any};
     static char longtype[MSRP_ACCEPT_MAX];
     memset(longtype, 'a', sizeof longtype - 1);
     acc.receiver.accept[0] = sp_str_cstr(longtype);
@@ -473,7 +482,7 @@ START_TEST(t_failures)
     ck_assert_int_eq(err.stage, HOST_FAIL_ACCEPT);
 
     /* the receiver refuses its configuration, and says why */
-    host_agent_config bad = {.tcp = &v6, .receiver = {.aor = SP_LIT("not a uri")}};
+    host_agent_config bad = {.role = &host_receiver, .tcp = &v6, .receiver = {.aor = SP_LIT("not a uri")}};
     ck_assert_int_eq(host_agent_new(&bad, &h, &err), SP_EINVAL);
     ck_assert_int_eq(err.stage, HOST_FAIL_CONFIG);
     ck_assert_ptr_nonnull(err.why);
