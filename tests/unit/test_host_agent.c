@@ -2,8 +2,9 @@
  * sockets: page-mode pushes over UDP and TCP, IPv4 and IPv6, stored in a
  * directory or through a sink of the application's, a failing sink
  * answered 500, a session-mode push from a sender built of the host's
- * parts (host_sip, host_session, host_timers), the stop event, a borrowed
- * loop, and each stage of host_agent_new that can fail. */
+ * parts (host_sip, host_session, host_timers), a hosted sender
+ * (host_sender) pushing by MESSAGE and INVITE to a hosted receiver, the stop
+ * event, a borrowed loop, and each stage of host_agent_new that can fail. */
 #include <check.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -410,6 +411,85 @@ END_TEST
 START_TEST(t_session_push_ipv6) { session_push(AF_INET6); }
 END_TEST
 
+/* ---- the sender's role: a host_sender pushing to a host_receiver on its loop */
+
+typedef struct sent {
+    bool done;
+    push_psa_result r;
+} sent;
+
+static void on_sent(void *ctx, const push_psa_result *r)
+{
+    sent *s = ctx;
+    s->r = *r;
+    s->done = true;
+}
+
+static void on_sender_event(void *ctx, const host_event *ev)
+{
+    (void)ctx;
+    ck_assert_int_eq(ev->kind, HOST_EV_SENDER);
+    ck_assert_ptr_nonnull(ev->sender);
+}
+
+static void sender_pushes(int family, push_ask ask, size_t size, push_method method)
+{
+    host_agent_config c = {.out_dir = dir};
+    host_agent *rx = open_host(&c, family, true, true);
+    tp_loop *loop = host_agent_loop(rx);
+    tp_addr any;
+    tp_addr_loopback(&any, family, 0);
+    host_agent_config sc = {.role = &host_sender, .loop = loop, .udp = &any, .tcp = &any,
+                            .on_event = on_sender_event};
+    host_agent *tx;
+    host_agent_error err;
+    ck_assert_int_eq(host_agent_new(&sc, &tx, &err), 0);
+    ck_assert_ptr_nonnull(host_agent_sender(tx));
+    ck_assert_ptr_null(host_agent_receiver(tx));
+    ck_assert_ptr_nonnull(host_agent_receiver(rx));
+    ck_assert_ptr_null(host_agent_sender(rx));
+    host_agent_start(tx);
+
+    static char body[4096];
+    for (size_t i = 0; i < size; i++)
+        body[i] = (char)('a' + i % 26);
+    char to[128], hp[64];
+    tp_addr where;
+    ck_assert_int_eq(host_sip_bound(host_agent_sip(rx), SIP_TP_UDP, &where), 0);
+    tp_addr_format(&where, hp, sizeof hp);
+    snprintf(to, sizeof to, "sip:recv@%s", hp);
+    push_psa_push p = {.ask = ask, .to = sp_str_cstr(to), .app = SP_LIT("wml.ua"),
+                       .content_type = SP_LIT("text/plain"), .body = {body, size}};
+    sent out = {0};
+    push_psa_result now;
+    ck_assert_int_eq(push_psa_send(host_agent_sender(tx), &p, on_sent, &out, &now), 0);
+    ck_assert(loop_run_until(loop, &out.done, WAIT_MS));
+    ck_assert(out.r.delivered);
+    ck_assert_int_eq(out.r.method, method);
+    bool *got = method == PUSH_METHOD_INVITE ? &S.session : &S.push;
+    ck_assert(loop_run_until(loop, got, WAIT_MS));
+    if (method == PUSH_METHOD_INVITE) {
+        ck_assert_uint_eq(S.size, size);
+        uint8_t want[SP_SHA1_LEN];
+        sp_sha1(body, size, want);
+        ck_assert_int_eq(memcmp(S.sha1, want, SP_SHA1_LEN), 0);
+    } else {
+        ck_assert_uint_eq(strlen(S.body), size);
+        ck_assert_int_eq(memcmp(S.body, body, size), 0);
+    }
+    ck_assert_int_eq(testdir_count(dir, NULL, 0), 1);
+    host_agent_stop(tx);
+    loop_run_for(loop, 10); /* the last NOTIFYs, if any */
+    host_agent_free(tx);
+    host_agent_free(rx);
+}
+
+START_TEST(t_sender_message_ipv4) { sender_pushes(AF_INET, PUSH_ASK_MESSAGE, 100, PUSH_METHOD_MESSAGE); }
+END_TEST
+
+START_TEST(t_sender_invite_ipv6) { sender_pushes(AF_INET6, PUSH_ASK_INVITE, 4000, PUSH_METHOD_INVITE); }
+END_TEST
+
 /* host_agent_stop ends with HOST_EV_STOPPED; the loop is the caller's to stop. */
 START_TEST(t_stop_event)
 {
@@ -503,6 +583,8 @@ static Suite *host_agent_suite(void)
     tcase_add_test(tc, t_not_stored);
     tcase_add_test(tc, t_session_push_ipv4);
     tcase_add_test(tc, t_session_push_ipv6);
+    tcase_add_test(tc, t_sender_message_ipv4);
+    tcase_add_test(tc, t_sender_invite_ipv6);
     tcase_add_test(tc, t_stop_event);
     tcase_add_test(tc, t_borrowed_loop);
     tcase_add_test(tc, t_failures);
