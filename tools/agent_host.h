@@ -1,7 +1,8 @@
-/* agent_host.h - a push agent on the event loop: the listeners of --listen,
- * the transaction layer through sip_txn_tp, the agent's timers on the
- * loop's heap, SIGINT/SIGTERM, and the JSON lines the commands print.
- * Shared by `sippush recv`, `psa` and `send`. */
+/* agent_host.h - what the commands around a push agent share: the loop,
+ * the --listen and --tcp-* flags, SIGINT/SIGTERM, and the JSON lines they
+ * print. `recv` and `psa` run their agent as a host_agent on this loop
+ * (invite_host_agent); `send` makes its own of the host layer's parts
+ * (host_sip through agent_host_open, host_timers). */
 #ifndef SIPPUSH_AGENT_HOST_H
 #define SIPPUSH_AGENT_HOST_H
 
