@@ -1,4 +1,8 @@
 /* host_fetch.c - see host_fetch_impl.h. */
+#include "host_fetch_impl.h"
+#include "sp_platform.h"
+
+#if SP_HAVE_THREADS
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -8,7 +12,6 @@
 #include <unistd.h>
 
 #include "push_indirect.h"
-#include "host_fetch_impl.h"
 
 struct host_fetcher {
     tp_loop *loop;
@@ -124,3 +127,19 @@ void host_fetcher_free(host_fetcher *f)
      * a pipe nobody reads, and the process is about to exit */
     free(f);
 }
+
+#else /* no threads: no fetcher, and the receiver refuses indirect content (415) */
+
+host_fetcher *host_fetcher_new(tp_loop *loop)
+{
+    (void)loop;
+    return NULL;
+}
+
+void host_fetcher_set_agent(host_fetcher *f, push_pra *agent) { (void)f, (void)agent; }
+
+void host_fetcher_start(void *ctx, uint64_t id, sp_str url, uint64_t max) { (void)ctx, (void)id, (void)url, (void)max; }
+
+void host_fetcher_free(host_fetcher *f) { (void)f; }
+
+#endif

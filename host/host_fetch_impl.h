@@ -1,7 +1,9 @@
 /* host_fetch_impl.h - fetching RFC 4483 indirect content for the hosted
  * receiver off the loop thread: one worker thread per fetch runs the blocking
  * push_http_fetch and posts the result back through a pipe the loop
- * watches, where it is handed to the receiver agent. */
+ * watches, where it is handed to the receiver agent. Without threads
+ * (SP_HAVE_THREADS 0) there is no fetcher: host_fetcher_new returns NULL
+ * and the receiver refuses indirect content with 415. */
 #ifndef SIPPUSH_HOST_FETCH_IMPL_H
 #define SIPPUSH_HOST_FETCH_IMPL_H
 
