@@ -21,6 +21,7 @@
 #include "host_timers.h"
 #include "loop_run.h"
 #include "msrp_testdir.h"
+#include "push_invite.h"
 #include "push_invite_sender.h"
 #include "sp_sha1.h"
 
@@ -490,6 +491,61 @@ END_TEST
 START_TEST(t_sender_invite_ipv6) { sender_pushes(AF_INET6, PUSH_ASK_INVITE, 4000, PUSH_METHOD_INVITE); }
 END_TEST
 
+/* ---- the timer adapter alone */
+
+typedef struct fired_log {
+    uint64_t cookies[8];
+    size_t n;
+    bool two;
+} fired_log;
+
+static void note_fired(void *ctx, uint64_t cookie)
+{
+    fired_log *l = ctx;
+    ck_assert_uint_lt(l->n, 8);
+    l->cookies[l->n++] = cookie;
+    l->two = l->n >= 2;
+}
+
+/* Cookies come back in the order their delays run out; a cancelled one
+ * never; one still armed is freed with the adapter. */
+START_TEST(t_timers)
+{
+    tp_loop *loop = tp_loop_new();
+    ck_assert_ptr_nonnull(loop);
+    fired_log l = {0};
+    host_timers t;
+    host_timers_init(&t, loop, note_fired, NULL, &l);
+    push_env env = host_timers_env(&t);
+    uint64_t now = env.now_ms(env.ctx);
+    ck_assert_uint_ne(env.timer_start(env.ctx, 30, 3), 0);
+    uint64_t gone = env.timer_start(env.ctx, 5, 99);
+    ck_assert_uint_ne(gone, 0);
+    ck_assert_uint_ne(env.timer_start(env.ctx, 10, 1), 0);
+    ck_assert_uint_ne(env.timer_start(env.ctx, 60000, 7), 0); /* left armed */
+    env.timer_cancel(env.ctx, gone);
+    ck_assert(loop_run_until(loop, &l.two, WAIT_MS));
+    ck_assert_uint_eq(l.n, 2);
+    ck_assert_uint_eq(l.cookies[0], 1);
+    ck_assert_uint_eq(l.cookies[1], 3);
+    ck_assert_uint_ge(env.now_ms(env.ctx), now + 30);
+    host_timers_free(&t);
+    tp_loop_free(loop);
+}
+END_TEST
+
+/* The session-mode agents' cookie kinds, and no other, are theirs. */
+START_TEST(t_timer_owner)
+{
+    ck_assert(host_timer_is_session(push_cookie(PUSH_TMR_INVITE_SENDER, 5)));
+    ck_assert(host_timer_is_session(push_cookie(PUSH_TMR_INVITE_RX, 5)));
+    ck_assert(host_timer_is_session(push_cookie(PUSH_TMR_MSRP_CONNECT, 5)));
+    ck_assert(!host_timer_is_session(push_cookie(PUSH_TMR_INVITE_SENDER - 1, 5)));
+    ck_assert(!host_timer_is_session(push_cookie(PUSH_TMR_MSRP_CONNECT + 1, 5)));
+    ck_assert(!host_timer_is_session(push_cookie(0, 5)));
+}
+END_TEST
+
 /* host_agent_stop ends with HOST_EV_STOPPED; the loop is the caller's to stop. */
 START_TEST(t_stop_event)
 {
@@ -585,6 +641,8 @@ static Suite *host_agent_suite(void)
     tcase_add_test(tc, t_session_push_ipv6);
     tcase_add_test(tc, t_sender_message_ipv4);
     tcase_add_test(tc, t_sender_invite_ipv6);
+    tcase_add_test(tc, t_timers);
+    tcase_add_test(tc, t_timer_owner);
     tcase_add_test(tc, t_stop_event);
     tcase_add_test(tc, t_borrowed_loop);
     tcase_add_test(tc, t_failures);
