@@ -42,7 +42,9 @@ bool agent_host_listen(agent_host *h, const char *spec);
  * timeouts of SIP over TCP) with its value. Returns 1 when taken, 0 when
  * flag is not one of them, -1 (with a message on stderr) for a bad value. */
 int agent_host_tcp_flag(agent_host *h, const char *flag, const char *value);
-/* Creates the loop and the environment; nothing listens yet. 0 or -1. */
+/* Creates the loop and the environment (timer_fn gets the cookies of
+ * env's timers; NULL when the agent is a host_agent, whose timers are its
+ * own); nothing listens yet. 0 or -1. */
 int agent_host_init(agent_host *h, void *agent, void (*timer_fn)(void *agent, uint64_t cookie));
 /* Opens the listeners (none asked and defaults: both on 127.0.0.1:5060)
  * and the layer, whose requests go to the user set with
