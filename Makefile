@@ -38,13 +38,13 @@ endif
 # adds one job for the integration tests, which mostly wait.
 PAR = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(1))
 
-MODULES := base sip sdp msrp transport push
+MODULES := base sip sdp msrp transport push host
 
 # Each library module sees only the folders below it, so the compiler enforces the layering; a
 # file's folder picks its list (LAYER_<folder>, or LAYER_<file> for a single file). Everything
 # else (tools/, tests/, fuzz/) sees every folder.
-# Only the two bindings to the event loop see transport/: sip_txn_tp.c (transactions) and
-# msrp_tp.c (the MSRP endpoint's environment).
+# Of the protocol modules only the two bindings to the event loop see transport/: sip_txn_tp.c
+# (transactions) and msrp_tp.c (the MSRP endpoint's environment); host/ wires everything.
 LAYER_base      := base
 LAYER_sip       := base sip
 LAYER_sdp       := base sdp
@@ -53,6 +53,7 @@ LAYER_msrp/msrp_tp.c := base msrp transport
 LAYER_transport := base transport
 LAYER_push      := base sip sdp msrp
 LAYER_sip/sip_txn_tp.c := base sip transport
+LAYER_host      := base sip sdp msrp transport push
 LAYER_ALL       := $(MODULES) tools tests/unit include
 INCLUDES = $(addprefix -I,$(or $(LAYER_$<),$(LAYER_$(firstword $(subst /, ,$<))),$(LAYER_ALL)))
 

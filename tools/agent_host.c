@@ -11,63 +11,10 @@
 
 #include "agent_host.h"
 
-struct host_timer {
-    tp_timer t;
-    uint64_t cookie;
-    agent_host *h;
-    host_timer *prev, *next;
-};
-
-static void timer_unlink(agent_host *h, host_timer *r)
+static void timer_fired(void *ctx, uint64_t cookie)
 {
-    if (r->prev)
-        r->prev->next = r->next;
-    else
-        h->timers = r->next;
-    if (r->next)
-        r->next->prev = r->prev;
-}
-
-static void timer_fired(tp_timer *t, void *ctx)
-{
-    (void)t;
-    host_timer *r = ctx;
-    agent_host *h = r->h;
-    uint64_t cookie = r->cookie;
-    timer_unlink(h, r);
-    free(r);
+    agent_host *h = ctx;
     h->timer_fn(h->agent, cookie);
-}
-
-static uint64_t env_now(void *ctx) { return tp_loop_now(((agent_host *)ctx)->loop); }
-
-static uint64_t env_timer_start(void *ctx, uint64_t delay_ms, uint64_t cookie)
-{
-    agent_host *h = ctx;
-    host_timer *r = calloc(1, sizeof *r);
-    if (!r)
-        return 0;
-    r->h = h;
-    r->cookie = cookie;
-    tp_timer_init(&r->t, timer_fired, r);
-    if (tp_timer_start(tp_loop_timers(h->loop), &r->t, delay_ms) != 0) {
-        free(r);
-        return 0;
-    }
-    r->next = h->timers;
-    if (h->timers)
-        h->timers->prev = r;
-    h->timers = r;
-    return (uint64_t)(uintptr_t)r;
-}
-
-static void env_timer_cancel(void *ctx, uint64_t handle)
-{
-    agent_host *h = ctx;
-    host_timer *r = (host_timer *)(uintptr_t)handle;
-    tp_timer_stop(tp_loop_timers(h->loop), &r->t);
-    timer_unlink(h, r);
-    free(r);
 }
 
 static void env_log(void *ctx, const char *line)
@@ -180,8 +127,8 @@ int agent_host_init(agent_host *h, void *agent, void (*timer_fn)(void *agent, ui
         perror("sippush: event loop");
         return -1;
     }
-    h->env = (push_env){.ctx = h, .now_ms = env_now, .timer_start = env_timer_start, .timer_cancel = env_timer_cancel,
-                        .log = env_log};
+    host_timers_init(&h->timers, h->loop, timer_fired, env_log, h);
+    h->env = host_timers_env(&h->timers);
     signal(SIGPIPE, SIG_IGN);
     tp_loop_signal(h->loop, SIGINT, on_signal, h);
     tp_loop_signal(h->loop, SIGTERM, on_signal, h);
@@ -195,68 +142,38 @@ int agent_host_init(agent_host *h, void *agent, void (*timer_fn)(void *agent, ui
     return 0;
 }
 
-static void fwd_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_peer *src)
-{
-    agent_host *h = ctx;
-    if (h->tu.on_request)
-        h->tu.on_request(h->tu.ctx, st, req, src);
-}
+void agent_host_set_tu(agent_host *h, sip_txn_tu tu) { host_sip_set_tu(&h->sip, tu); }
 
-static void fwd_server_end(void *ctx, sip_txn_id st, sip_txn_end why)
-{
-    agent_host *h = ctx;
-    if (h->tu.on_server_end)
-        h->tu.on_server_end(h->tu.ctx, st, why);
-}
-
-static void fwd_stray(void *ctx, const sip_msg *resp, const sip_peer *src)
-{
-    agent_host *h = ctx;
-    if (h->tu.on_stray_response)
-        h->tu.on_stray_response(h->tu.ctx, resp, src);
-}
-
-static bool fwd_stateless(void *ctx, const sip_msg *req, const sip_peer *src, sip_txn_reply *reply)
-{
-    agent_host *h = ctx;
-    return h->tu.on_stateless_request && h->tu.on_stateless_request(h->tu.ctx, req, src, reply);
-}
-
-void agent_host_set_tu(agent_host *h, sip_txn_tu tu) { h->tu = tu; }
-
-int agent_host_open(agent_host *h, sp_str allow, sp_str supported, bool defaults)
+void agent_host_prepare(agent_host *h, bool defaults)
 {
     if (defaults && !h->has_udp && !h->has_tcp) {
         agent_host_listen(h, "udp:127.0.0.1:5060");
         agent_host_listen(h, "tcp:127.0.0.1:5060");
     }
-    sip_txn_tp_config c;
-    memset(&c, 0, sizeof c);
-    sip_txn_config_default(&c.txn);
-    c.txn.allow = allow;
-    c.txn.supported = supported;
-    c.tu = (sip_txn_tu){.ctx = h, .on_request = fwd_request, .on_server_end = fwd_server_end,
-                        .on_stray_response = fwd_stray, .on_stateless_request = fwd_stateless};
-    c.udp = h->has_udp ? &h->udp : NULL;
-    c.tcp = h->has_tcp ? &h->tcp : NULL;
-    c.tcp_limits = &h->tcp_limits;
     fit_descriptors(&h->tcp_limits);
-    int rc = sip_txn_tp_new(h->loop, &c, &h->tp);
+}
+
+void agent_host_adopt(agent_host *h, const host_sip *sip)
+{
+    h->local = sip->local;
+    tp_addr a;
+    if (host_sip_bound(sip, SIP_TP_UDP, &a) == 0)
+        h->udp = a;
+    if (host_sip_bound(sip, SIP_TP_TCP, &a) == 0)
+        h->tcp = a;
+}
+
+int agent_host_open(agent_host *h, sp_str allow, sp_str supported, bool defaults)
+{
+    agent_host_prepare(h, defaults);
+    host_sip_config c = {.udp = h->has_udp ? &h->udp : NULL, .tcp = h->has_tcp ? &h->tcp : NULL,
+                         .tcp_limits = &h->tcp_limits, .allow = allow, .supported = supported};
+    int rc = host_sip_open(&h->sip, h->loop, &c);
     if (rc != 0) {
         fprintf(stderr, "sippush: cannot listen: %s\n", strerror(-rc));
         return -1;
     }
-    tp_addr a;
-    const tp_addr *any = h->has_udp ? &h->udp : &h->tcp;
-    tp_addr_format_host(any, h->local.host, sizeof h->local.host);
-    if (sip_txn_tp_local(h->tp, SIP_TP_UDP, &a) == 0) {
-        h->udp = a;
-        h->local.udp_port = tp_addr_port(&a);
-    }
-    if (sip_txn_tp_local(h->tp, SIP_TP_TCP, &a) == 0) {
-        h->tcp = a;
-        h->local.tcp_port = tp_addr_port(&a);
-    }
+    agent_host_adopt(h, &h->sip);
     return 0;
 }
 
@@ -287,15 +204,8 @@ void agent_host_run(agent_host *h) { tp_loop_run(h->loop); }
 
 void agent_host_free(agent_host *h)
 {
-    if (h->tp)
-        sip_txn_tp_free(h->tp);
-    h->tp = NULL;
-    while (h->timers) {
-        host_timer *r = h->timers;
-        tp_timer_stop(tp_loop_timers(h->loop), &r->t);
-        timer_unlink(h, r);
-        free(r);
-    }
+    host_sip_close(&h->sip);
+    host_timers_free(&h->timers);
     if (h->lines)
         fclose(h->lines); /* what it holds goes to stdout, flushed at exit */
     h->lines = NULL;

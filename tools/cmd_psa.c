@@ -17,9 +17,9 @@
 #include "tp_unix.h"
 
 struct psa_app {
-    agent_host host;
-    invite_host ih;  /* session-mode pushes: MSRP and its context */
-    push_psa *psa;
+    agent_host host;           /* the loop, signals and JSON lines */
+    host_agent *agent;         /* the sender on it */
+    push_psa *psa;             /* the agent's */
     tp_unix *control;
     size_t max_request;
     http_server *pap, *http;   /* --pap and --http listeners */
@@ -48,9 +48,12 @@ static int usage(void)
     return EXIT_USAGE;
 }
 
-static void on_event(void *ctx, const push_psa_event *ev)
+static void on_event(void *ctx, const host_event *hev)
 {
     psa_app *a = ctx;
+    const push_psa_event *ev = hev->sender;
+    if (hev->kind != HOST_EV_SENDER)
+        return;
     json_out *j = &a->host.out;
     json_object_begin(j);
     switch (ev->kind) {
@@ -181,7 +184,7 @@ static int open_http(psa_app *a, const char *role, const char *spec, const http_
         fprintf(stderr, "sippush psa: --pap and --http want tcp:HOST:PORT (numeric host), not '%s'\n", spec);
         return -1;
     }
-    int rc = http_server_new(a->host.loop, l, pap_gateway_http, a->gw, out);
+    int rc = http_server_new(host_agent_loop(a->agent), l, pap_gateway_http, a->gw, out);
     if (rc == 0)
         rc = http_server_listen(*out, &bind, &bound);
     if (rc != 0) {
@@ -207,7 +210,7 @@ static int open_http(psa_app *a, const char *role, const char *spec, const http_
 static int open_gateway(psa_app *a, pap_gateway_config *gc, const char *pap, const char *http,
                         const http_server_limits *l)
 {
-    gc->loop = a->host.loop;
+    gc->loop = host_agent_loop(a->agent);
     gc->psa = a->psa;
     gc->out = &a->host.out;
     if (!(a->store = push_content_store_new(0, 0)) || !(gc->store = a->store) || !(a->gw = pap_gateway_new(gc))) {
@@ -241,7 +244,7 @@ static int open_control(psa_app *a, const char *spec, const char *group, tp_unix
         c.group_access = true;
         c.group = g ? g->gr_gid : (gid_t)gid;
     }
-    int rc = tp_unix_open(a->host.loop, &c, &a->control);
+    int rc = tp_unix_open(host_agent_loop(a->agent), &c, &a->control);
     if (rc == -EEXIST)
         fprintf(stderr, "sippush psa: control socket %s: something that is not a socket is there; not removed\n",
                 c.path);
@@ -253,12 +256,10 @@ static int open_control(psa_app *a, const char *spec, const char *group, tp_unix
     return rc == 0 ? 0 : -1;
 }
 
-static void psa_timer(void *agent, uint64_t cookie) { push_psa_timer(((psa_app *)agent)->psa, cookie); }
-
 static void psa_signal(void *agent)
 {
     psa_app *a = agent;
-    push_psa_stop(a->psa);
+    host_agent_stop(a->agent);
     tp_loop_stop(a->host.loop); /* the final NOTIFYs are queued and flushed on the way out */
 }
 
@@ -275,7 +276,7 @@ int cmd_psa(int argc, char **argv)
     pap_gateway_config gc = {0};
     const char *pap = NULL, *http = NULL;
     invite_host_opts io = {0};
-    if (agent_host_init(&a.host, &a, psa_timer) != 0)
+    if (agent_host_init(&a.host, &a, NULL) != 0)
         return EXIT_FAIL;
     a.host.on_signal = psa_signal;
     int status = EXIT_USAGE;
@@ -346,32 +347,11 @@ int cmd_psa(int argc, char **argv)
     }
     if (!c.ntrust) /* this host, over either family */
         agent_host_trust("localhost", a.trust, c.trust, &c.ntrust, PUSH_PSA_MAX_TRUST);
+    host_agent_config hc = {.role = &host_sender, .sender = c, .ctx = &a, .on_event = on_event};
+    if ((status = invite_host_agent(&a.host, &io, &hc, "psa", &a.agent)) != 0)
+        goto done;
+    a.psa = host_agent_sender(a.agent);
     status = EXIT_FAIL;
-    char allow[256];
-    snprintf(allow, sizeof allow, "%.*s, INVITE, ACK, BYE, CANCEL, UPDATE", (int)push_psa_allow().n, push_psa_allow().p);
-    if (agent_host_open(&a.host, sp_str_cstr(allow), SP_LIT(PUSH_PSA_SUPPORTED ", timer"), true) != 0 ||
-        invite_host_open(&a.ih, &a.host, a.host.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP, &io) != 0)
-        goto done;
-    char identity[PUSH_URI_MAX];
-    if (!c.identity.n) {
-        /* the port too: a REFER's Refer-To sends receivers here (seed 002 §7.2.3.1 2a) */
-        push_local_uri(&a.host.local, "psa", identity, sizeof identity);
-        c.identity = sp_str_cstr(identity);
-    }
-    c.local = a.host.local;
-    c.ctx = &a;
-    c.on_event = on_event;
-    a.ih.ctx.user = SP_LIT("psa");
-    c.invite = &a.ih.ctx;
-    const char *why = NULL;
-    a.psa = push_psa_new(&c, &a.host.env, &why);
-    if (!a.psa) {
-        fprintf(stderr, "sippush psa: %s\n", why);
-        status = EXIT_USAGE;
-        goto done;
-    }
-    agent_host_set_tu(&a.host, push_psa_tu(a.psa));
-    push_psa_set_layer(a.psa, sip_txn_tp_layer(a.host.tp));
     if (!limits.max_buffered && limits.max_request > TP_UNIX_MAX_BUFFERED_DEFAULT)
         limits.max_buffered = limits.max_request; /* room for one request of the largest size taken */
     if (control && open_control(&a, control, control_group, limits) != 0)
@@ -388,12 +368,9 @@ done:
     tp_unix_free(a.control);
     http_server_free(a.pap);
     http_server_free(a.http);
-    sip_txn_tp_free(a.host.tp);
-    a.host.tp = NULL;
-    push_psa_free(a.psa);
+    host_agent_free(a.agent);
     pap_gateway_free(a.gw); /* after the psa: its results come back through the gateway */
     push_content_store_free(a.store);
-    invite_host_free(&a.ih);
     agent_host_free(&a.host);
     return status;
 }

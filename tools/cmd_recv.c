@@ -6,15 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "agent_host.h"
 #include "cli.h"
+#include "host_agent.h"
 #include "invite_host.h"
-#include "push_invite_receiver.h"
-#include "msrp_sink.h"
-#include "push_pra.h"
-#include "recv_fetch.h"
 #include "sp_hex.h"
 #include "sp_sha1.h"
 
@@ -25,9 +21,8 @@
 #define RECV_LINGER_MAX_S 3600
 
 typedef struct recv_app {
-    agent_host host;
-    push_pra *pra;
-    recv_fetcher *fetcher;
+    agent_host host;       /* the loop, signals and JSON lines */
+    host_agent *agent;     /* the receiver on it */
     const char *out_dir;   /* NULL: --out none */
     unsigned long count;   /* 0: no limit */
     unsigned long pushes;
@@ -35,11 +30,7 @@ typedef struct recv_app {
     bool draining;         /* the Nth push arrived: exit once its sessions have ended */
     tp_defer drain_check;
     tp_timer linger;
-    unsigned long seq;
     sip_credentials creds;
-    invite_host ih;        /* the session-mode push: MSRP and its context */
-    push_invite_rx *irx;
-    char accept[MSRP_ACCEPT_MAX];
     char trust[PUSH_PRA_MAX_TRUST][TP_ADDR_HOST_MAX + 1]; /* --trust, resolved */
     uint64_t max_sessions, max_name; /* 0: the receiver's defaults */
 } recv_app;
@@ -99,41 +90,6 @@ static void print_event(recv_app *r, const push_pra_event *ev)
     json_line_end(j);
 }
 
-static void on_event(void *ctx, const push_pra_event *ev)
-{
-    recv_app *r = ctx;
-    if (ev->kind == PUSH_PRA_EV_STOPPED) {
-        tp_loop_stop(r->host.loop);
-        return;
-    }
-    print_event(r, ev);
-}
-
-/* Writes the push through the MSRP file sink: a temp file renamed into
- * place, so the name never shows a partial file. */
-static unsigned store(recv_app *r, const push_delivery *d, char *path, size_t cap)
-{
-    for (int tries = 0; tries < 100; tries++) {
-        char name[96];
-        snprintf(name, sizeof name, "%.*s-%lld-%lu", d->app.n ? (int)d->app.n : 4, d->app.n ? d->app.p : "push",
-                 (long long)time(NULL), ++r->seq);
-        msrp_sink s;
-        if (msrp_sink_file_open(&s, r->out_dir, sp_str_cstr(name), 0) != SP_OK)
-            return 500;
-        int rc = msrp_sink_write(&s, 0, d->body.p, d->body.n);
-        if (rc == SP_OK)
-            rc = msrp_sink_commit(&s, d->body.n);
-        if (rc == SP_OK)
-            snprintf(path, cap, "%s", msrp_sink_path(&s));
-        msrp_sink_close(&s);
-        if (rc == SP_OK)
-            return 0;
-        if (rc != MSRP_EEXIST)
-            return 500;
-    }
-    return 500;
-}
-
 /* --count N: after the Nth push, the session that carried it ends first
  * (its last 200s and REPORT go out, the sender's BYE is answered, seed 002
  * §7.3.1.2), then the agent stops. Checked after the dispatch that may
@@ -144,7 +100,7 @@ static unsigned store(recv_app *r, const push_delivery *d, char *path, size_t ca
 static void drain_check(void *ctx)
 {
     recv_app *r = ctx;
-    if (r->draining && !r->host.signalled && !push_invite_rx_sessions(r->irx))
+    if (r->draining && !r->host.signalled && !host_agent_sessions(r->agent))
         tp_timer_start(tp_loop_timers(r->host.loop), &r->linger, 0);
 }
 
@@ -156,19 +112,17 @@ static void linger_over(tp_timer *t, void *ctx)
     recv_app *r = ctx;
     if (r->host.signalled)
         return;
-    if (push_invite_rx_sessions(r->irx)) {
-        push_invite_rx_hang_up_all(r->irx, "--count reached");
+    if (host_agent_sessions(r->agent)) {
+        host_agent_hang_up_all(r->agent, "--count reached");
         tp_loop_defer(r->host.loop, &r->drain_check);
         return;
     }
     r->host.signalled = true;
-    push_pra_stop(r->pra);
+    host_agent_stop(r->agent);
 }
 
-static void session_ended(void *ctx, const char *why)
+static void session_ended(recv_app *r)
 {
-    (void)why;
-    recv_app *r = ctx;
     if (r->draining)
         tp_loop_defer(r->host.loop, &r->drain_check);
 }
@@ -182,98 +136,62 @@ static void counted(recv_app *r)
     tp_loop_defer(r->host.loop, &r->drain_check);
 }
 
-static unsigned on_push(void *ctx, const push_delivery *d)
+/* A page-mode push (stored already), or a session-mode one (stored and
+ * verified; offered again after it was delivered: confirmed, not delivered
+ * twice). */
+static void print_push(recv_app *r, const host_event *ev)
 {
-    recv_app *r = ctx;
-    char path[MSRP_SINK_PATH_MAX] = "";
-    if (r->out_dir && store(r, d, path, sizeof path) != 0)
-        return 500;
+    const push_delivery *d = ev->push;
+    const push_invite_delivery *sd = ev->session;
     uint8_t digest[SP_SHA1_LEN];
     char hex[2 * SP_SHA1_LEN + 1];
-    sp_sha1(d->body.p, d->body.n, digest);
-    sp_hex_encode(digest, sizeof digest, hex);
+    if (d)
+        sp_sha1(d->body.p, d->body.n, digest);
+    sp_hex_encode(d ? digest : sd->sha1, SP_SHA1_LEN, hex);
     hex[2 * SP_SHA1_LEN] = '\0';
     json_out *j = &r->host.out;
     json_object_begin(j);
-    json_kv_cstr(j, "event", "push");
-    json_kv_cstr(j, "method", push_method_name(d->method));
-    json_kv_str(j, "app", d->app);
-    json_kv_str(j, "from", d->from);
-    json_kv_str(j, "content_type", d->content_type);
-    json_kv_u64(j, "size", d->body.n);
+    json_kv_cstr(j, "event", sd && sd->duplicate ? "duplicate" : "push");
+    json_kv_cstr(j, "method", d ? push_method_name(d->method) : "INVITE");
+    json_kv_str(j, "app", d ? d->app : sd->app);
+    json_kv_str(j, "from", d ? d->from : sd->from);
+    json_kv_str(j, "content_type", d ? d->content_type : sd->content_type);
+    json_kv_u64(j, "size", d ? d->body.n : sd->size);
     json_kv_cstr(j, "sha1", hex);
-    json_kv_cstr(j, "file", r->out_dir ? path : NULL);
-    json_kv_str(j, "transfer_id", d->transfer_id);
+    json_kv_cstr(j, "file", r->out_dir ? ev->file : NULL);
+    json_kv_str(j, "transfer_id", d ? d->transfer_id : sd->transfer_id);
     json_object_end(j);
     json_line_end(j);
-    counted(r);
-    return 0;
 }
 
-/* A session-mode push: the receiver has stored and verified it already. */
-static void on_invite_push(void *ctx, const push_invite_delivery *d)
+static void on_event(void *ctx, const host_event *ev)
 {
     recv_app *r = ctx;
-    char hex[2 * SP_SHA1_LEN + 1];
-    sp_hex_encode(d->sha1, SP_SHA1_LEN, hex);
-    hex[2 * SP_SHA1_LEN] = '\0';
-    json_out *j = &r->host.out;
-    json_object_begin(j);
-    /* offered again after it was delivered: confirmed, not delivered twice */
-    json_kv_cstr(j, "event", d->duplicate ? "duplicate" : "push");
-    json_kv_cstr(j, "method", "INVITE");
-    json_kv_str(j, "app", d->app);
-    json_kv_str(j, "from", d->from);
-    json_kv_str(j, "content_type", d->content_type);
-    json_kv_u64(j, "size", d->size);
-    json_kv_cstr(j, "sha1", hex);
-    json_kv_cstr(j, "file", d->duplicate ? NULL : d->file);
-    json_kv_str(j, "transfer_id", d->transfer_id);
-    json_object_end(j);
-    json_line_end(j);
-    if (!d->duplicate)
+    switch (ev->kind) {
+    case HOST_EV_AGENT:
+        print_event(r, ev->agent);
+        break;
+    case HOST_EV_PUSH:
+        print_push(r, ev);
         counted(r);
+        break;
+    case HOST_EV_SESSION:
+        print_push(r, ev);
+        if (!ev->session->duplicate)
+            counted(r);
+        break;
+    case HOST_EV_ENDED:
+        session_ended(r);
+        break;
+    case HOST_EV_STOPPED:
+        tp_loop_stop(r->host.loop);
+        break;
+    case HOST_EV_SENDER:
+        break;
+    }
 }
 
-static void on_invite_rejected(void *ctx, unsigned status, const char *reason)
-{
-    recv_app *r = ctx;
-    push_pra_event ev = {.kind = PUSH_PRA_EV_REJECTED, .status = status, .method = SP_LIT("INVITE"),
-                         .reason = sp_str_cstr(reason)};
-    print_event(r, &ev);
-}
-
-/* The session-mode receiver takes what the page-mode one takes: message/cpim
- * (RFC 4975 §8.6) and the --accept types, or everything. */
-static push_invite_rx *invite_receiver(recv_app *r, const push_pra_config *c)
-{
-    size_t n = (size_t)snprintf(r->accept, sizeof r->accept, "message/cpim%s", c->naccept ? "" : " *");
-    for (size_t i = 0; i < c->naccept && n < sizeof r->accept; i++)
-        n += (size_t)snprintf(r->accept + n, sizeof r->accept - n, " %.*s", (int)c->accept[i].n, c->accept[i].p);
-    if (n >= sizeof r->accept)
-        return NULL;
-    push_invite_rx_config ic = {.accept_types = sp_str_cstr(r->accept), .max_size = c->max_size,
-                                .out_dir = r->out_dir, .apps = c->apps, .napps = c->napps,
-                                .max_sessions = (size_t)r->max_sessions, .max_name = (size_t)r->max_name};
-    push_invite_rx_cb cb = {.ctx = r, .delivered = on_invite_push, .rejected = on_invite_rejected,
-                            .ended = session_ended};
-    return push_invite_rx_new(&r->ih.ctx, &ic, &cb);
-}
-
-static void fetch_start(void *ctx, uint64_t id, sp_str url, uint64_t max)
-{
-    recv_fetcher_start(((recv_app *)ctx)->fetcher, id, url, max);
-}
-
-static void recv_timer(void *agent, uint64_t cookie)
-{
-    recv_app *r = agent;
-    if (invite_host_owns_timer(cookie))
-        push_invite_timer(&r->ih.ctx, cookie);
-    else
-        push_pra_timer(r->pra, cookie);
-}
-static void recv_signal(void *agent) { push_pra_stop(((recv_app *)agent)->pra); }
+static void recv_signal(void *agent) { host_agent_stop(((recv_app *)agent)->agent); }
 
 static bool add(sp_str *list, size_t *n, size_t max, const char *v)
 {
@@ -296,7 +214,7 @@ int cmd_recv(int argc, char **argv)
     memset(&c, 0, sizeof c);
     const char *out = "./inbox", *user = NULL, *password = NULL;
     invite_host_opts io = {0};
-    if (agent_host_init(&r.host, &r, recv_timer) != 0)
+    if (agent_host_init(&r.host, &r, NULL) != 0)
         return EXIT_FAIL;
     r.host.on_signal = recv_signal;
     r.linger_ms = RECV_LINGER_DEFAULT_S * 1000;
@@ -381,52 +299,19 @@ int cmd_recv(int argc, char **argv)
         c.creds = &r.creds;
         c.ncreds = 1;
     }
-    status = EXIT_FAIL;
-    if (agent_host_open(&r.host, push_pra_allow(true), SP_LIT("gruu, timer"), true) != 0 ||
-        invite_host_open(&r.ih, &r.host, r.host.local.udp_port ? SIP_TP_UDP : SIP_TP_TCP, &io) != 0)
+    host_agent_config hc = {.role = &host_receiver, .receiver = c, .max_sessions = (size_t)r.max_sessions,
+                            .max_name = (size_t)r.max_name, .out_dir = r.out_dir, .fetch = true, .ctx = &r,
+                            .on_event = on_event};
+    if ((status = invite_host_agent(&r.host, &io, &hc, "recv", &r.agent)) != 0)
         goto done;
-    char aor[PUSH_URI_MAX];
-    if (!c.aor.n) {
-        push_local_uri(&r.host.local, "recv", aor, sizeof aor);
-        c.aor = sp_str_cstr(aor);
-    }
-    r.fetcher = recv_fetcher_new(r.host.loop);
-    c.local = r.host.local;
-    c.ctx = &r;
-    c.on_event = on_event;
-    c.on_push = on_push;
-    c.fetch = r.fetcher ? fetch_start : NULL;
-    r.irx = invite_receiver(&r, &c);
-    if (!r.irx) {
-        fprintf(stderr, "sippush recv: bad --accept types\n");
-        status = EXIT_USAGE;
-        goto done;
-    }
-    c.invite = r.irx;
-    const char *why = NULL;
-    r.pra = push_pra_new(&c, &r.host.env, &why);
-    if (!r.pra) {
-        fprintf(stderr, "sippush recv: %s\n", why);
-        status = EXIT_USAGE;
-        goto done;
-    }
-    if (r.fetcher)
-        recv_fetcher_set_agent(r.fetcher, r.pra);
-    agent_host_set_tu(&r.host, push_pra_tu(r.pra));
-    push_pra_set_layer(r.pra, sip_txn_tp_layer(r.host.tp));
     agent_host_print_listening(&r.host);
-    push_pra_start(r.pra);
+    host_agent_start(r.agent);
     agent_host_run(&r.host);
     status = EXIT_OK;
 done:
     if (status == EXIT_USAGE)
         usage();
-    sip_txn_tp_free(r.host.tp); /* transactions go before the agent their callbacks name */
-    r.host.tp = NULL;
-    push_invite_rx_free(r.irx);
-    push_pra_free(r.pra);
-    invite_host_free(&r.ih); /* the MSRP endpoint, before the loop */
-    recv_fetcher_free(r.fetcher);
+    host_agent_free(r.agent);
     tp_defer_cancel(&r.drain_check);
     if (r.host.loop)
         tp_timer_stop(tp_loop_timers(r.host.loop), &r.linger);

@@ -125,7 +125,7 @@ static bool msrp_setup_flag(const char *v, sdp_setup *out)
 static void invite_timer(void *agent, uint64_t cookie)
 {
     send_app *s = agent;
-    if (invite_host_owns_timer(cookie))
+    if (host_timer_is_session(cookie))
         push_invite_timer(&s->ih.ctx, cookie);
 }
 
@@ -184,8 +184,7 @@ static int on_our_own_invite(send_app *s, const control_request *req, send_invit
     o->nheaders = req->nheaders;
     status = send_invite_run(&s->host, &s->ih, o);
 done:
-    sip_txn_tp_free(s->host.tp);
-    s->host.tp = NULL;
+    host_sip_close(&s->host.sip);
     invite_host_free(&s->ih);
     agent_host_free(&s->host);
     return status;
@@ -300,7 +299,7 @@ static int on_our_own(send_app *s, const control_request *req, sp_str proxy, sp_
         goto done;
     }
     agent_host_set_tu(&s->host, push_psa_tu(s->psa));
-    push_psa_set_layer(s->psa, sip_txn_tp_layer(s->host.tp));
+    push_psa_set_layer(s->psa, host_sip_layer(&s->host.sip));
     push_psa_push p;
     char hdrs[2048];
     push_psa_result now;
@@ -331,8 +330,7 @@ static int on_our_own(send_app *s, const control_request *req, sp_str proxy, sp_
     }
 done:
     tp_timer_stop(tp_loop_timers(s->host.loop), &s->refer_timer);
-    sip_txn_tp_free(s->host.tp);
-    s->host.tp = NULL;
+    host_sip_close(&s->host.sip);
     push_psa_free(s->psa);
     agent_host_free(&s->host);
     return status;

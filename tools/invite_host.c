@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "invite_host.h"
 #include "msrp_tp.h"
 
@@ -27,55 +28,62 @@ int invite_host_flag(invite_host_opts *opts, const char *o, const char *v)
     return 0;
 }
 
-/* Whether a is 0.0.0.0 or ::, which no peer can connect to. */
-static bool unspecified(const tp_addr *a)
-{
-    tp_addr any;
-    tp_addr_any(&any, tp_addr_family(a), tp_addr_port(a));
-    return tp_addr_eq(a, &any);
-}
-
 int invite_host_open(invite_host *ih, agent_host *h, sip_tp tp, const invite_host_opts *opts)
 {
-    memset(ih, 0, sizeof *ih);
-    int rc = msrp_endpoint_new(h->loop, NULL, &ih->ep);
-    /* RFC 6135 §4.2.2: a passive end's a=path holds an address it listens on */
-    const char *where = opts && opts->msrp_listen ? opts->msrp_listen : h->local.host;
     tp_addr bind;
-    if (rc == 0 && tp_addr_parse(where, strlen(where), 0, &bind) < 0)
-        rc = -1;
-    if (rc == 0)
-        rc = msrp_endpoint_listen(ih->ep, &bind, &ih->msrp);
-    if (rc != 0) {
+    const char *where = opts && opts->msrp_listen ? opts->msrp_listen : h->local.host;
+    host_session_config c = {.connect_timeout_ms = opts ? opts->connect_timeout_ms : 0, .tp = tp};
+    if (opts && opts->msrp_listen && tp_addr_parse(where, strlen(where), 0, &bind) >= 0)
+        c.listen = &bind;
+    if ((opts && opts->msrp_listen && !c.listen) || host_session_open(ih, h->loop, &h->env, &h->sip, &c) != 0) {
+        memset(ih, 0, sizeof *ih);
         fprintf(stderr, "sippush: cannot listen for MSRP on %s\n", where);
-        invite_host_free(ih);
         return -1;
     }
-    /* the URIs name the listener, or the SIP address when it listens on all */
-    if (unspecified(&ih->msrp))
-        snprintf(ih->host, sizeof ih->host, "%s", h->local.host);
-    else
-        tp_addr_format_host(&ih->msrp, ih->host, sizeof ih->host);
-    ih->ctx.msrp_connect_timeout_ms = opts ? opts->connect_timeout_ms : 0;
-    ih->ctx.env = h->env;
-    ih->ctx.sip = sip_txn_tp_layer(h->tp);
-    ih->ctx.msrp = ih->ep;
-    ih->ctx.msrp_host = ih->host;
-    ih->ctx.msrp_port = tp_addr_port(&ih->msrp);
-    ih->ctx.local = h->local;
-    ih->ctx.tp = tp;
     return 0;
 }
 
-void invite_host_free(invite_host *ih)
+void invite_host_free(invite_host *ih) { host_session_close(ih); }
+
+static void verbose_log(void *ctx, const char *line)
 {
-    if (ih->ep)
-        msrp_endpoint_free(ih->ep);
-    ih->ep = NULL;
+    (void)ctx;
+    fprintf(stderr, "%s\n", line);
 }
 
-bool invite_host_owns_timer(uint64_t cookie)
+int invite_host_agent(agent_host *h, const invite_host_opts *opts, host_agent_config *hc, const char *cmd,
+                      host_agent **out)
 {
-    unsigned k = push_cookie_kind(cookie);
-    return k == PUSH_TMR_INVITE_SENDER || k == PUSH_TMR_INVITE_RX || k == PUSH_TMR_MSRP_CONNECT;
+    agent_host_prepare(h, true);
+    tp_addr msrp;
+    if (opts->msrp_listen) /* checked by invite_host_flag */
+        tp_addr_parse(opts->msrp_listen, strlen(opts->msrp_listen), 0, &msrp);
+    hc->loop = h->loop;
+    hc->udp = h->has_udp ? &h->udp : NULL;
+    hc->tcp = h->has_tcp ? &h->tcp : NULL;
+    hc->tcp_limits = &h->tcp_limits;
+    hc->msrp_listen = opts->msrp_listen ? &msrp : NULL;
+    hc->msrp_connect_timeout_ms = opts->connect_timeout_ms;
+    hc->log = h->verbose ? verbose_log : NULL;
+    host_agent_error err;
+    if (host_agent_new(hc, out, &err) == 0) {
+        agent_host_adopt(h, host_agent_sip(*out));
+        return 0;
+    }
+    char sip_host[TP_ADDR_HOST_MAX + 1];
+    tp_addr_format_host(hc->udp ? hc->udp : hc->tcp, sip_host, sizeof sip_host);
+    switch (err.stage) {
+    case HOST_FAIL_ACCEPT:
+        fprintf(stderr, "sippush %s: bad --accept types\n", cmd);
+        return EXIT_USAGE;
+    case HOST_FAIL_CONFIG:
+        fprintf(stderr, "sippush %s: %s\n", cmd, err.why);
+        return EXIT_USAGE;
+    case HOST_FAIL_MSRP:
+        fprintf(stderr, "sippush: cannot listen for MSRP on %s\n", opts->msrp_listen ? opts->msrp_listen : sip_host);
+        return EXIT_FAIL;
+    default:
+        fprintf(stderr, "sippush: %s: %s\n", err.why, strerror(-err.code));
+        return EXIT_FAIL;
+    }
 }

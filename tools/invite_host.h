@@ -9,15 +9,12 @@
 #include <stdint.h>
 
 #include "agent_host.h"
+#include "host_agent.h"
+#include "host_session.h"
 #include "push_invite.h"
 #include "push_invite_sender.h"
 
-typedef struct invite_host {
-    msrp_endpoint *ep;
-    push_invite_ctx ctx;
-    tp_addr msrp;               /* where the endpoint listens */
-    char host[SIP_PEER_HOST_MAX];
-} invite_host;
+typedef host_session invite_host;
 
 /* The MSRP flags every command with session-mode pushes takes. */
 typedef struct invite_host_opts {
@@ -38,8 +35,13 @@ int invite_host_flag(invite_host_opts *opts, const char *o, const char *v);
 int invite_host_open(invite_host *ih, agent_host *h, sip_tp tp, const invite_host_opts *opts);
 void invite_host_free(invite_host *ih);
 
-/* Whether a timer cookie is the session-mode agents' (push_invite_timer). */
-bool invite_host_owns_timer(uint64_t cookie);
+/* `sippush recv` and `psa`: the agent of hc->role on h's loop, listening
+ * where h was told (--listen, the defaults when none), with the MSRP flags
+ * of opts and h's --tcp-* and --verbose; the rest of hc is the caller's.
+ * 0 and *out, or the exit status after a message on stderr (cmd names the
+ * command in it). */
+int invite_host_agent(agent_host *h, const invite_host_opts *opts, host_agent_config *hc, const char *cmd,
+                      host_agent **out);
 
 /* `sippush send` of a session-mode push. */
 typedef struct send_invite_opts {

@@ -14,7 +14,7 @@ ar=$BUILD/libsippush.a
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-headers=$(ls base/*.h sip/*.h sdp/*.h msrp/*.h transport/*.h push/*.h | grep -v '_impl\.h$')
+headers=$(ls base/*.h sip/*.h sdp/*.h msrp/*.h transport/*.h push/*.h host/*.h | grep -v '_impl\.h$')
 # The name a declaration line declares: the first identifier followed by ( [ or ;.
 declared() {
   sed -E -n 's/^[^(;[]*[^a-zA-Z0-9_(;[]([a-z_][a-z0-9_]*) *[([;].*/\1/p'

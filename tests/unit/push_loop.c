@@ -9,61 +9,32 @@
 
 #include "loop_run.h"
 
-struct pl_timer {
-    tp_timer t;
-    uint64_t cookie;
-    pl_side *side;
-    pl_timer *prev, *next;
-};
-
-static void timer_unlink(pl_side *s, pl_timer *r)
+static void timer_fired(void *ctx, uint64_t cookie)
 {
-    if (r->prev)
-        r->prev->next = r->next;
-    else
-        s->timers = r->next;
-    if (r->next)
-        r->next->prev = r->prev;
+    pl_side *s = ctx;
+    push_invite_timer(&s->sess.ctx, cookie);
 }
 
-static void timer_fired(tp_timer *t, void *ctx)
+static uint64_t env_now(void *ctx)
 {
-    (void)t;
-    pl_timer *r = ctx;
-    pl_side *s = r->side;
-    uint64_t cookie = r->cookie;
-    timer_unlink(s, r);
-    free(r);
-    push_invite_timer(&s->ctx, cookie);
+    pl_side *s = ctx;
+    return s->host_env.now_ms(s->host_env.ctx);
 }
-
-static uint64_t env_now(void *ctx) { return tp_loop_now(((pl_side *)ctx)->pl->loop); }
 
 static uint64_t env_timer_start(void *ctx, uint64_t delay_ms, uint64_t cookie)
 {
     pl_side *s = ctx;
-    pl_timer *r = calloc(1, sizeof *r);
-    ck_assert_ptr_nonnull(r);
     if (s->pl->time_div > 1) /* session timers of minutes run in a test's seconds */
         delay_ms /= s->pl->time_div;
-    r->side = s;
-    r->cookie = cookie;
-    tp_timer_init(&r->t, timer_fired, r);
-    ck_assert_int_eq(tp_timer_start(tp_loop_timers(s->pl->loop), &r->t, delay_ms), 0);
-    r->next = s->timers;
-    if (s->timers)
-        s->timers->prev = r;
-    s->timers = r;
-    return (uint64_t)(uintptr_t)r;
+    uint64_t h = s->host_env.timer_start(s->host_env.ctx, delay_ms, cookie);
+    ck_assert_uint_ne(h, 0);
+    return h;
 }
 
 static void env_timer_cancel(void *ctx, uint64_t handle)
 {
     pl_side *s = ctx;
-    pl_timer *r = (pl_timer *)(uintptr_t)handle;
-    tp_timer_stop(tp_loop_timers(s->pl->loop), &r->t);
-    timer_unlink(s, r);
-    free(r);
+    s->host_env.timer_cancel(s->host_env.ctx, handle);
 }
 
 static void env_log(void *ctx, const char *line)
@@ -86,13 +57,13 @@ static void on_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_p
         s->wire[s->nwire][n] = '\0';
         s->nwire++;
     }
-    if (push_invite_sender_route(&s->ctx, st, req, src))
+    if (push_invite_sender_route(&s->sess.ctx, st, req, src))
         return;
     if (s->rx && push_invite_rx_route(s->rx, st, req, src))
         return;
     if (st) {
         sip_txn_reply r = {.status = 481};
-        sip_txn_respond(sip_txn_tp_layer(s->tp), st, &r);
+        sip_txn_respond(host_sip_layer(&s->sip), st, &r);
     }
 }
 
@@ -108,28 +79,21 @@ static void side_open(push_loop *pl, pl_side *s, sip_tp tp)
     s->pl = pl;
     tp_addr any;
     tp_addr_loopback(&any, pl->family, 0);
-    sip_txn_tp_config c;
-    memset(&c, 0, sizeof c);
-    sip_txn_config_default(&c.txn);
-    c.tu = (sip_txn_tu){.ctx = s, .on_request = on_request, .on_server_end = on_server_end};
-    c.udp = tp == SIP_TP_UDP ? &any : NULL;
-    c.tcp = &any;
-    ck_assert_int_eq(sip_txn_tp_new(pl->loop, &c, &s->tp), 0);
-    ck_assert_int_eq(sip_txn_tp_local(s->tp, tp, &s->sip_addr), 0);
-    ck_assert_int_eq(msrp_endpoint_new(pl->loop, NULL, &s->ep), 0);
-    ck_assert_int_eq(msrp_endpoint_listen(s->ep, &any, &s->msrp_addr), 0);
-    s->ctx.env = (push_env){.ctx = s, .now_ms = env_now, .timer_start = env_timer_start,
-                            .timer_cancel = env_timer_cancel, .log = env_log};
-    s->ctx.sip = sip_txn_tp_layer(s->tp);
-    s->ctx.msrp = s->ep;
-    s->ctx.msrp_host = pl_host(pl);
-    s->ctx.msrp_port = tp_addr_port(&s->msrp_addr);
-    snprintf(s->ctx.local.host, sizeof s->ctx.local.host, "%s", pl_host(pl));
+    host_timers_init(&s->timers, pl->loop, timer_fired, NULL, s);
+    s->host_env = host_timers_env(&s->timers);
+    push_env env = {.ctx = s, .now_ms = env_now, .timer_start = env_timer_start, .timer_cancel = env_timer_cancel,
+                    .log = env_log};
+    host_sip_config c = {.udp = tp == SIP_TP_UDP ? &any : NULL, .tcp = &any};
+    ck_assert_int_eq(host_sip_open(&s->sip, pl->loop, &c), 0);
+    host_sip_set_tu(&s->sip, (sip_txn_tu){.ctx = s, .on_request = on_request, .on_server_end = on_server_end});
+    ck_assert_int_eq(host_sip_bound(&s->sip, tp, &s->sip_addr), 0);
+    host_session_config mc = {.listen = &any, .tp = tp};
+    ck_assert_int_eq(host_session_open(&s->sess, pl->loop, &env, &s->sip, &mc), 0);
+    /* the agents' Contact and Via name the transport under test only */
     if (tp == SIP_TP_UDP)
-        s->ctx.local.udp_port = tp_addr_port(&s->sip_addr);
+        s->sess.ctx.local.tcp_port = 0;
     else
-        s->ctx.local.tcp_port = tp_addr_port(&s->sip_addr);
-    s->ctx.tp = tp;
+        s->sess.ctx.local.udp_port = 0;
 }
 
 static void on_done(void *ctx, push_invite_sender *s, const push_invite_result *r)
@@ -208,12 +172,12 @@ void pl_open_family(push_loop *pl, int family, sip_tp tp, const push_invite_rx_c
     ck_assert_ptr_nonnull(pl->loop);
     side_open(pl, &pl->tx, tp);
     side_open(pl, &pl->rx, tp);
-    pl->tx.ctx.user = SP_LIT("psa");
-    pl->rx.ctx.user = SP_LIT("bob");
+    pl->tx.sess.ctx.user = SP_LIT("psa");
+    pl->rx.sess.ctx.user = SP_LIT("bob");
     push_invite_rx_config def = {0};
     push_invite_rx_cb cb = {.ctx = pl, .accept = on_accept, .delivered = on_delivered, .rejected = on_rejected,
                             .ended = on_ended};
-    pl->rx.rx = push_invite_rx_new(&pl->rx.ctx, cfg ? cfg : &def, &cb);
+    pl->rx.rx = push_invite_rx_new(&pl->rx.sess.ctx, cfg ? cfg : &def, &cb);
     ck_assert_ptr_nonnull(pl->rx.rx);
 }
 
@@ -221,15 +185,10 @@ static void side_close(pl_side *s)
 {
     if (s->rx)
         push_invite_rx_free(s->rx);
-    sip_txn_tp_free(s->tp);
-    while (s->timers) {
-        pl_timer *r = s->timers;
-        tp_timer_stop(tp_loop_timers(s->pl->loop), &r->t);
-        timer_unlink(s, r);
-        free(r);
-    }
+    host_sip_close(&s->sip);
+    host_timers_free(&s->timers);
     loop_run_for(s->pl->loop, 1);
-    msrp_endpoint_free(s->ep);
+    host_session_close(&s->sess);
     for (size_t i = 0; i < s->nwire; i++)
         free(s->wire[i]);
 }
@@ -251,7 +210,7 @@ const char *pl_target(push_loop *pl)
     static char uri[128];
     snprintf(uri, sizeof uri, pl->family == AF_INET6 ? "sip:bob@[%s]:%u%s" : "sip:bob@%s:%u%s", pl_host(pl),
              (unsigned)tp_addr_port(&pl->rx.sip_addr),
-             pl->rx.ctx.tp == SIP_TP_TCP ? ";transport=tcp" : "");
+             pl->rx.sess.ctx.tp == SIP_TP_TCP ? ";transport=tcp" : "");
     return uri;
 }
 
@@ -266,7 +225,7 @@ void pl_params(push_loop *pl, push_invite_params *p, push_invite_file *f, const 
     f->size = len;
     p->target = sp_str_cstr(pl_target(pl));
     p->from = SP_LIT("sip:psa@127.0.0.1");
-    sip_txn_tp_peer(&pl->rx.sip_addr, pl->rx.ctx.tp, &p->next_hop);
+    sip_txn_tp_peer(&pl->rx.sip_addr, pl->rx.sess.ctx.tp, &p->next_hop);
     p->app = SP_LIT("wml.ua");
     p->files = f;
     p->nfiles = 1;
@@ -277,7 +236,7 @@ push_invite_sender *pl_send(push_loop *pl, const push_invite_params *p)
     push_invite_sender_cb cb = {.ctx = pl, .done = on_done, .progress = on_progress};
     pl->done = false;
     push_invite_sender_free(pl->sender);
-    ck_assert_int_eq(push_invite_sender_new(&pl->tx.ctx, p, &cb, &pl->sender), 0);
+    ck_assert_int_eq(push_invite_sender_new(&pl->tx.sess.ctx, p, &cb, &pl->sender), 0);
     ck_assert_int_eq(push_invite_sender_start(pl->sender), 0);
     return pl->sender;
 }

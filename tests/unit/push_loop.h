@@ -1,30 +1,31 @@
 /* push_loop.h - a session-mode push sender and receiver on one tp_loop
  * over loopback (UDP or TCP for SIP, TCP for MSRP), for the agent tests:
- * each side has its transaction layer, MSRP endpoint and push_invite_ctx
- * whose timers run on the loop's heap; requests go to the sender's and the
- * receiver's routes, anything else is answered 481. */
+ * each side is the host layer's parts (host_sip, host_session,
+ * host_timers) with the test's transaction user: requests are recorded and
+ * go to the sender's and the receiver's routes, anything else is answered
+ * 481; timers may run faster (time_div) and log lines are kept. */
 #ifndef SIPPUSH_TEST_PUSH_LOOP_H
 #define SIPPUSH_TEST_PUSH_LOOP_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "host_session.h"
+#include "host_sip.h"
+#include "host_timers.h"
 #include "push_invite_receiver.h"
 #include "push_invite_sender.h"
-#include "sip_txn_tp.h"
 
 #define PL_LOG_MAX 256
 #define PL_WIRE_MAX 64
 
-typedef struct pl_timer pl_timer;
-
 typedef struct pl_side {
     struct push_loop *pl;
-    sip_txn_tp *tp;
-    msrp_endpoint *ep;
-    push_invite_ctx ctx;
-    tp_addr sip_addr, msrp_addr;
-    pl_timer *timers;
+    host_sip sip;
+    host_session sess;                   /* the endpoint and the agents' context */
+    host_timers timers;
+    push_env host_env;                   /* the timers' environment, under the test's */
+    tp_addr sip_addr;
     push_invite_rx *rx;                  /* the receiver side only */
     char *wire[PL_WIRE_MAX];             /* SIP requests received, in order */
     size_t nwire;

@@ -401,8 +401,8 @@ START_TEST(connection_watch_skips_refused_streams)
     push_invite_rx_config cfg = {.max_size = 1u << 30};
     push_loop pl;
     pl_open(&pl, SIP_TP_UDP, &cfg);
-    pl.tx.ctx.msrp_connect_timeout_ms = 200;
-    pl.rx.ctx.msrp_connect_timeout_ms = 200;
+    pl.tx.sess.ctx.msrp_connect_timeout_ms = 200;
+    pl.rx.sess.ctx.msrp_connect_timeout_ms = 200;
     uint8_t sha[SP_SHA1_LEN] = {0};
     push_invite_params p;
     push_invite_file f[2];
@@ -774,8 +774,8 @@ START_TEST(sender_vanishes)
     ck_assert_int_eq(push_invite_sender_state(pl.sender), PUSH_SENDER_TRANSFER);
     push_invite_sender_free(pl.sender);
     pl.sender = NULL;
-    msrp_endpoint_free(pl.tx.ep); /* its connections go with it */
-    ck_assert_int_eq(msrp_endpoint_new(pl.loop, NULL, &pl.tx.ep), 0);
+    msrp_endpoint_free(pl.tx.sess.ep); /* its connections go with it */
+    ck_assert_int_eq(msrp_endpoint_new(pl.loop, NULL, &pl.tx.sess.ep), 0);
     pl_run_for(&pl, 300);
     ck_assert_int_eq(pl.delivered, 0);
     ck_assert_uint_eq(push_invite_rx_sessions(pl.rx.rx), 0);

@@ -1,4 +1,8 @@
-/* recv_fetch.c - see recv_fetch.h. */
+/* host_fetch.c - see host_fetch_impl.h. */
+#include "host_fetch_impl.h"
+#include "sp_platform.h"
+
+#if SP_HAVE_THREADS
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -8,9 +12,8 @@
 #include <unistd.h>
 
 #include "push_indirect.h"
-#include "recv_fetch.h"
 
-struct recv_fetcher {
+struct host_fetcher {
     tp_loop *loop;
     push_pra *agent;
     int fds[2]; /* results: read end watched by the loop */
@@ -68,7 +71,7 @@ static void *worker(void *arg)
 static void on_result(tp_loop *loop, int fd, unsigned events, void *ctx)
 {
     (void)loop, (void)events;
-    recv_fetcher *f = ctx;
+    host_fetcher *f = ctx;
     fetch_job *j;
     while (read(fd, &j, sizeof j) == (ssize_t)sizeof j) {
         if (f->agent)
@@ -79,9 +82,9 @@ static void on_result(tp_loop *loop, int fd, unsigned events, void *ctx)
     }
 }
 
-recv_fetcher *recv_fetcher_new(tp_loop *loop)
+host_fetcher *host_fetcher_new(tp_loop *loop)
 {
-    recv_fetcher *f = calloc(1, sizeof *f);
+    host_fetcher *f = calloc(1, sizeof *f);
     if (!f || pipe2(f->fds, O_CLOEXEC | O_NONBLOCK) != 0 || tp_loop_fd_add(loop, f->fds[0], TP_EV_READ, on_result, f) != 0) {
         free(f);
         return NULL;
@@ -90,11 +93,11 @@ recv_fetcher *recv_fetcher_new(tp_loop *loop)
     return f;
 }
 
-void recv_fetcher_set_agent(recv_fetcher *f, push_pra *agent) { f->agent = agent; }
+void host_fetcher_set_agent(host_fetcher *f, push_pra *agent) { f->agent = agent; }
 
-void recv_fetcher_start(void *ctx, uint64_t id, sp_str url, uint64_t max)
+void host_fetcher_start(void *ctx, uint64_t id, sp_str url, uint64_t max)
 {
-    recv_fetcher *f = ctx;
+    host_fetcher *f = ctx;
     fetch_job *j = calloc(1, sizeof *j);
     pthread_t t;
     pthread_attr_t attr;
@@ -114,7 +117,7 @@ void recv_fetcher_start(void *ctx, uint64_t id, sp_str url, uint64_t max)
     push_pra_fetch_done(f->agent, id, 503, SP_STR_NULL, NULL, 0);
 }
 
-void recv_fetcher_free(recv_fetcher *f)
+void host_fetcher_free(host_fetcher *f)
 {
     if (!f)
         return;
@@ -124,3 +127,19 @@ void recv_fetcher_free(recv_fetcher *f)
      * a pipe nobody reads, and the process is about to exit */
     free(f);
 }
+
+#else /* no threads: no fetcher, and the receiver refuses indirect content (415) */
+
+host_fetcher *host_fetcher_new(tp_loop *loop)
+{
+    (void)loop;
+    return NULL;
+}
+
+void host_fetcher_set_agent(host_fetcher *f, push_pra *agent) { (void)f, (void)agent; }
+
+void host_fetcher_start(void *ctx, uint64_t id, sp_str url, uint64_t max) { (void)ctx, (void)id, (void)url, (void)max; }
+
+void host_fetcher_free(host_fetcher *f) { (void)f; }
+
+#endif
