@@ -122,6 +122,13 @@ typedef struct push_psa_push {
     bool indirect;          /* body is an RFC 4483 reference */
     bool confirm;           /* ask for delivery confirmation (an INVITE's Success-Report) */
     sp_str headers;         /* mapped push headers, each line ending in CRLF (push_headers.h) */
+    /* A push sent again (after a restart, push_journal.h) keeps the ids it
+     * first went with, so the receiver's duplicate recognition holds (RFC
+     * 3428 §7; RFC 5547 §8): a MESSAGE's Call-ID, From tag and CSeq, an
+     * INVITE's file-transfer-id. Absent (0): fresh ones. */
+    sp_str call_id, from_tag;
+    uint32_t cseq;
+    sp_str transfer_id;
 } push_psa_push;
 
 typedef struct push_psa_result {
