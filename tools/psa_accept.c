@@ -12,6 +12,7 @@ typedef struct accepted {
     tp_unix_conn *conn;     /* waiting for the outcome; NULL when answered or after a restart */
     bool reply_accepted;
     struct accepted *next;  /* the batch waiting for its commit */
+    struct accepted *out_prev, *out_next; /* every push not ended: freed with the acceptor */
 } accepted;
 
 struct psa_accept {
@@ -24,7 +25,32 @@ struct psa_accept {
     uint64_t next_id;       /* without a journal */
     tp_defer commit;
     accepted *batch, **batch_end;
+    accepted *outstanding;
 };
+
+static accepted *accepted_new(psa_accept *a, uint64_t id, tp_unix_conn *c, bool reply_accepted)
+{
+    accepted *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    *e = (accepted){.owner = a, .id = id, .conn = c, .reply_accepted = reply_accepted, .out_next = a->outstanding};
+    if (a->outstanding)
+        a->outstanding->out_prev = e;
+    a->outstanding = e;
+    return e;
+}
+
+static void accepted_free(accepted *e)
+{
+    psa_accept *a = e->owner;
+    if (e->out_prev)
+        e->out_prev->out_next = e->out_next;
+    else
+        a->outstanding = e->out_next;
+    if (e->out_next)
+        e->out_next->out_prev = e->out_prev;
+    free(e);
+}
 
 static void print_accepted_line(json_out *j, uint64_t id)
 {
@@ -74,7 +100,7 @@ static void on_done(void *ctx, const push_psa_result *r)
     json_line_end(a->out);
     if (e->conn)
         a->reply(a->ctx, e->conn, r);
-    free(e);
+    accepted_free(e);
 }
 
 static void start(accepted *e, const push_psa_push *p)
@@ -115,7 +141,7 @@ static void commit(void *ctx)
                                  .reason = "the push could not be written to the journal"};
             if (e->conn)
                 a->reply(a->ctx, e->conn, &r);
-            free(e);
+            accepted_free(e);
             continue;
         }
         if (e->reply_accepted)
@@ -142,11 +168,8 @@ void psa_accept_free(psa_accept *a)
     if (!a)
         return;
     tp_defer_cancel(&a->commit);
-    while (a->batch) {
-        accepted *e = a->batch;
-        a->batch = e->next;
-        free(e);
-    }
+    while (a->outstanding) /* the batch's too: they are journaled or not, never answered */
+        accepted_free(a->outstanding);
     free(a);
 }
 
@@ -158,12 +181,11 @@ static void refuse(psa_accept *a, tp_unix_conn *c, const char *why)
 
 void psa_accept_push(psa_accept *a, tp_unix_conn *c, bool reply_accepted, const push_psa_push *p)
 {
-    accepted *e = calloc(1, sizeof *e);
+    accepted *e = accepted_new(a, 0, c, reply_accepted);
     if (!e) {
         refuse(a, c, "out of memory");
         return;
     }
-    *e = (accepted){.owner = a, .conn = c, .reply_accepted = reply_accepted};
     if (!a->journal) {
         e->id = a->next_id++;
         if (reply_accepted)
@@ -175,7 +197,7 @@ void psa_accept_push(psa_accept *a, tp_unix_conn *c, bool reply_accepted, const 
      * for one by the receiver (RFC 3428 §7, RFC 5547 §8) */
     char call_id[PUSH_TOKEN_MAX], tag[PUSH_TOKEN_MAX], tid[PUSH_TOKEN_MAX], unused[PUSH_TOKEN_MAX];
     if (!push_req_ids_new(call_id, tag) || !push_req_ids_new(tid, unused)) {
-        free(e);
+        accepted_free(e);
         refuse(a, c, "no randomness for the push's ids");
         return;
     }
@@ -186,7 +208,7 @@ void psa_accept_push(psa_accept *a, tp_unix_conn *c, bool reply_accepted, const 
     r.push.cseq = 1;
     r.push.transfer_id = sp_str_cstr(tid);
     if (psa_journal_add(a->journal, &r) != 0) {
-        free(e);
+        accepted_free(e);
         refuse(a, c, "out of memory for the journal");
         return;
     }
@@ -221,13 +243,11 @@ void psa_accept_resume(psa_accept *a)
     id_list l = {0};
     psa_journal_each(a->journal, collect, &l);
     for (size_t i = 0; i < l.n; i++) {
-        accepted *e = calloc(1, sizeof *e);
-        if (!e) {
+        accepted *e = accepted_new(a, l.ids[i], NULL, false);
+        if (e)
+            start_journaled(e);
+        else
             fprintf(stderr, "sippush psa: out of memory: push %llu not started again\n", (unsigned long long)l.ids[i]);
-            continue;
-        }
-        *e = (accepted){.owner = a, .id = l.ids[i]};
-        start_journaled(e);
     }
     free(l.ids);
 }
