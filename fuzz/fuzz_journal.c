@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void count(void *ctx, const push_jrec *r)
 {
-    if (r->kind != PUSH_JREC_PUSH)
+    if (r->kind != PUSH_JREC_PUSH && r->kind != PUSH_JREC_BIND)
         abort();
     ++*(uint64_t *)ctx;
 }
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     push_journal_replay_stats st, st2;
     if (push_journal_replay(in, size, max, count, &live, &st) != 0)
         return 0;
-    if (st.valid != at || st.valid > size || st.live != live || st.accepted != st.ended + st.live)
+    if (st.valid != at || st.valid > size || st.live + st.bindings != live || st.accepted != st.ended + st.live)
         abort();
     if (push_journal_replay(in, (size_t)st.valid, max, count, &again, &st2) != 0)
         return 0;

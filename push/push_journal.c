@@ -7,6 +7,7 @@
 #include "sp_crc32c.h"
 
 enum { FLAG_INDIRECT = 1, FLAG_CONFIRM = 2, NSTRINGS = 9 };
+enum { FLAG_THIRD_PARTY = 1, FLAG_GRUU = 2 };
 
 static void strings_of(const push_psa_push *p, const sp_str *out[NSTRINGS])
 {
@@ -15,11 +16,26 @@ static void strings_of(const push_psa_push *p, const sp_str *out[NSTRINGS])
     memcpy(out, s, sizeof s);
 }
 
+uint64_t push_journal_binding_id(sp_str aor, sp_str contact)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < aor.n; i++)
+        h = (h ^ (unsigned char)aor.p[i]) * 1099511628211ull;
+    h = (h ^ 0x100) * 1099511628211ull; /* a separator no byte makes */
+    for (size_t i = 0; i < contact.n; i++)
+        h = (h ^ (unsigned char)contact.p[i]) * 1099511628211ull;
+    return h | PUSH_JOURNAL_BINDING_BIT;
+}
+
 static size_t payload_size(const push_jrec *r)
 {
     size_t n = 1 + 8;
     if (r->kind == PUSH_JREC_END)
         return n + 2 + 1;
+    if (r->kind == PUSH_JREC_BIND)
+        return n + 1 + 8 + 12 + r->bind.aor.n + r->bind.contact.n + r->bind.params.n;
+    if (r->kind == PUSH_JREC_UNBIND)
+        return n + 8 + r->bind.aor.n + r->bind.contact.n;
     const sp_str *s[NSTRINGS];
     strings_of(&r->push, s);
     n += 1 + 1 + 4;
@@ -35,6 +51,14 @@ static unsigned char *put_le(unsigned char *at, uint64_t v, int bytes)
     for (int i = 0; i < bytes; i++)
         *at++ = (unsigned char)(v >> (8 * i));
     return at;
+}
+
+static unsigned char *put_str(unsigned char *at, sp_str s)
+{
+    at = put_le(at, s.n, 4);
+    if (s.n)
+        memcpy(at, s.p, s.n);
+    return at + s.n;
 }
 
 static uint64_t get_le(const unsigned char *at, int bytes)
@@ -56,18 +80,23 @@ long push_journal_encode(const push_jrec *r, char *out, size_t cap)
     if (r->kind == PUSH_JREC_END) {
         at = put_le(at, r->status, 2);
         *at++ = r->delivered;
+    } else if (r->kind == PUSH_JREC_BIND || r->kind == PUSH_JREC_UNBIND) {
+        if (r->kind == PUSH_JREC_BIND) {
+            *at++ = (unsigned char)((r->bind.third_party ? FLAG_THIRD_PARTY : 0) | (r->bind.gruu ? FLAG_GRUU : 0));
+            at = put_le(at, r->bind.until_ms, 8);
+        }
+        at = put_str(at, r->bind.aor);
+        at = put_str(at, r->bind.contact);
+        if (r->kind == PUSH_JREC_BIND)
+            at = put_str(at, r->bind.params);
     } else {
         *at++ = (unsigned char)r->push.ask;
         *at++ = (unsigned char)((r->push.indirect ? FLAG_INDIRECT : 0) | (r->push.confirm ? FLAG_CONFIRM : 0));
         at = put_le(at, r->push.cseq, 4);
         const sp_str *s[NSTRINGS];
         strings_of(&r->push, s);
-        for (size_t i = 0; i < NSTRINGS; i++) {
-            at = put_le(at, s[i]->n, 4);
-            if (s[i]->n)
-                memcpy(at, s[i]->p, s[i]->n);
-            at += s[i]->n;
-        }
+        for (size_t i = 0; i < NSTRINGS; i++)
+            at = put_str(at, *s[i]);
     }
     put_le((unsigned char *)out, pn, 4);
     uint32_t crc = sp_crc32c(sp_crc32c(0, out, 4), out + PUSH_JOURNAL_HEAD, pn);
@@ -141,9 +170,27 @@ long push_journal_decode(const char *buf, size_t len, size_t max, push_jrec *r, 
                                &r->push.body, &r->push.call_id, &r->push.from_tag, &r->push.transfer_id};
         for (size_t i = 0; i < NSTRINGS; i++)
             *s[i] = take_str(&rd);
+    } else if (r->kind == PUSH_JREC_BIND || r->kind == PUSH_JREC_UNBIND) {
+        if (r->kind == PUSH_JREC_BIND) {
+            uint64_t flags = take_le(&rd, 1);
+            if (flags & ~(uint64_t)(FLAG_THIRD_PARTY | FLAG_GRUU))
+                rd.bad = true;
+            r->bind.third_party = flags & FLAG_THIRD_PARTY;
+            r->bind.gruu = flags & FLAG_GRUU;
+            r->bind.until_ms = take_le(&rd, 8);
+        }
+        r->bind.aor = take_str(&rd);
+        r->bind.contact = take_str(&rd);
+        if (r->kind == PUSH_JREC_BIND)
+            r->bind.params = take_str(&rd);
+        if (!rd.bad && r->id != push_journal_binding_id(r->bind.aor, r->bind.contact))
+            return corrupt(err, PUSH_JOURNAL_HEAD, "binding record under another binding's id");
     } else {
         return corrupt(err, PUSH_JOURNAL_HEAD, "unknown record kind");
     }
+    bool binding = r->kind == PUSH_JREC_BIND || r->kind == PUSH_JREC_UNBIND;
+    if (!binding && r->id & PUSH_JOURNAL_BINDING_BIT)
+        rd.bad = true; /* push ids stay below the bindings' */
     if (rd.bad || rd.left || !r->id)
         return corrupt(err, PUSH_JOURNAL_HEAD, "record fields do not fill its length");
     return (long)(PUSH_JOURNAL_HEAD + pn);
@@ -151,35 +198,27 @@ long push_journal_decode(const char *buf, size_t len, size_t max, push_jrec *r, 
 
 /* --- replay ---------------------------------------------------------------------- */
 
-/* The ids that ended: open addressing over a power-of-two table. */
-typedef struct id_set {
-    uint64_t *slot;
+/* The offset of each id's last record: open addressing over a power-of-two
+ * table (ids are never 0). */
+typedef struct last_map {
+    uint64_t *id;
+    uint64_t *at;
     size_t mask;
-} id_set;
+} last_map;
 
 static size_t id_hash(uint64_t id, size_t mask) { return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 17) & mask; }
 
-static bool id_set_has(const id_set *s, uint64_t id)
+static size_t last_slot(const last_map *m, uint64_t id)
 {
-    for (size_t i = id_hash(id, s->mask);; i = (i + 1) & s->mask) {
-        if (s->slot[i] == id)
-            return true;
-        if (!s->slot[i])
-            return false;
-    }
+    size_t i = id_hash(id, m->mask);
+    while (m->id[i] && m->id[i] != id)
+        i = (i + 1) & m->mask;
+    return i;
 }
 
-static void id_set_add(id_set *s, uint64_t id)
-{
-    size_t i = id_hash(id, s->mask);
-    while (s->slot[i] && s->slot[i] != id)
-        i = (i + 1) & s->mask;
-    s->slot[i] = id;
-}
-
-/* Walks the good prefix; calls fn on each record. */
-static void walk(const char *buf, size_t len, size_t max, void (*fn)(void *ctx, const push_jrec *r), void *ctx,
-                 push_journal_replay_stats *st)
+/* Walks the good prefix; calls fn on each record with its offset. */
+static void walk(const char *buf, size_t len, size_t max, void (*fn)(void *ctx, const push_jrec *r, uint64_t at),
+                 void *ctx, push_journal_replay_stats *st)
 {
     memset(st, 0, sizeof *st);
     st->next_id = 1;
@@ -192,60 +231,70 @@ static void walk(const char *buf, size_t len, size_t max, void (*fn)(void *ctx, 
             st->stop = (int)n;
             break;
         }
-        at += (size_t)n;
         st->records++;
-        if (r.id >= st->next_id)
+        if (!(r.id & PUSH_JOURNAL_BINDING_BIT) && r.id >= st->next_id)
             st->next_id = r.id + 1;
-        fn(ctx, &r);
+        fn(ctx, &r, at);
+        at += (size_t)n;
     }
     st->valid = at;
 }
 
 typedef struct replay_ctx {
-    id_set ended;
+    last_map last;
     void (*on_live)(void *ctx, const push_jrec *r);
     void *ctx;
     push_journal_replay_stats *st;
 } replay_ctx;
 
-static void count_pass(void *ctx, const push_jrec *r)
+static void nothing(void *ctx, const push_jrec *r, uint64_t at) { (void)ctx, (void)r, (void)at; }
+
+static void note_last(void *ctx, const push_jrec *r, uint64_t at)
 {
     replay_ctx *c = ctx;
-    if (r->kind == PUSH_JREC_END)
-        id_set_add(&c->ended, r->id);
+    size_t i = last_slot(&c->last, r->id);
+    c->last.id[i] = r->id;
+    c->last.at[i] = at;
 }
 
-static void live_pass(void *ctx, const push_jrec *r)
+static void live_pass(void *ctx, const push_jrec *r, uint64_t at)
 {
     replay_ctx *c = ctx;
-    if (r->kind != PUSH_JREC_PUSH)
-        return;
-    c->st->accepted++;
-    if (id_set_has(&c->ended, r->id)) {
-        c->st->ended++;
+    bool last = c->last.at[last_slot(&c->last, r->id)] == at;
+    if (r->kind == PUSH_JREC_PUSH) {
+        c->st->accepted++;
+        if (!last) {
+            c->st->ended++;
+            return;
+        }
+        c->st->live++;
+    } else if (r->kind == PUSH_JREC_BIND && last) {
+        c->st->bindings++;
+    } else {
         return;
     }
-    c->st->live++;
     c->on_live(c->ctx, r);
 }
-
-static void nothing(void *ctx, const push_jrec *r) { (void)ctx, (void)r; }
 
 int push_journal_replay(const char *buf, size_t len, size_t max, void (*on_live)(void *ctx, const push_jrec *r),
                         void *ctx, push_journal_replay_stats *st)
 {
-    /* first the records, to size the set of ended ids (at most one per record) */
+    /* first the records, to size the map (at most one id per record) */
     walk(buf, len, max, nothing, NULL, st);
     size_t cap = 16;
     while (cap < 2 * st->records + 2)
         cap *= 2;
-    replay_ctx c = {.ended = {.slot = calloc(cap, sizeof(uint64_t)), .mask = cap - 1}, .on_live = on_live,
-                    .ctx = ctx};
-    if (!c.ended.slot)
-        return -ENOMEM;
-    c.st = st;
-    walk(buf, len, max, count_pass, &c, st);
-    walk(buf, len, max, live_pass, &c, st); /* starts the counts afresh: they are this pass's */
-    free(c.ended.slot);
-    return 0;
+    replay_ctx c = {.last = {.id = calloc(cap, sizeof(uint64_t)), .at = calloc(cap, sizeof(uint64_t)),
+                             .mask = cap - 1},
+                    .on_live = on_live, .ctx = ctx, .st = st};
+    int rc = 0;
+    if (!c.last.id || !c.last.at) {
+        rc = -ENOMEM;
+    } else {
+        walk(buf, len, max, note_last, &c, st);
+        walk(buf, len, max, live_pass, &c, st); /* starts the counts afresh: they are this pass's */
+    }
+    free(c.last.id);
+    free(c.last.at);
+    return rc;
 }

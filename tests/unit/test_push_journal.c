@@ -295,6 +295,97 @@ START_TEST(replay_empty)
 }
 END_TEST
 
+static push_jrec sample_bind(const char *aor, const char *contact, uint64_t until)
+{
+    push_jrec r = {.kind = PUSH_JREC_BIND};
+    r.bind.aor = sp_str_cstr(aor);
+    r.bind.contact = sp_str_cstr(contact);
+    r.bind.params = SP_LIT(";+sip.instance=\"<urn:uuid:1>\";expires=600");
+    r.bind.gruu = true;
+    r.bind.until_ms = until;
+    r.id = push_journal_binding_id(r.bind.aor, r.bind.contact);
+    return r;
+}
+
+START_TEST(binding_round_trip)
+{
+    char buf[4096];
+    push_jrec b = sample_bind("sip:bob@example.com", "sip:bob@10.0.0.1:5060", 1700000000123ull), back;
+    push_jrec u = {.kind = PUSH_JREC_UNBIND, .id = b.id, .bind = {.aor = b.bind.aor, .contact = b.bind.contact}};
+    size_t n = put(buf, 0, &b), m = put(buf, n, &u);
+    sp_error err;
+    ck_assert_int_eq(push_journal_decode(guard_copy(buf, n), n, PUSH_JOURNAL_MAX_RECORD_DEFAULT, &back, &err), (long)n);
+    ck_assert_int_eq(back.kind, PUSH_JREC_BIND);
+    ck_assert(back.bind.gruu && !back.bind.third_party);
+    ck_assert_uint_eq(back.bind.until_ms, 1700000000123ull);
+    eq_str(back.bind.aor, b.bind.aor);
+    eq_str(back.bind.contact, b.bind.contact);
+    eq_str(back.bind.params, b.bind.params);
+    ck_assert_int_eq(push_journal_decode(guard_copy(buf + n, m - n), m - n, PUSH_JOURNAL_MAX_RECORD_DEFAULT, &back, &err),
+                     (long)(m - n));
+    ck_assert_int_eq(back.kind, PUSH_JREC_UNBIND);
+    eq_str(back.bind.contact, b.bind.contact);
+    ck_assert(b.id & PUSH_JOURNAL_BINDING_BIT);
+    ck_assert(push_journal_binding_id(SP_LIT("sip:a@x"), SP_LIT("sip:b@y")) !=
+              push_journal_binding_id(SP_LIT("sip:a@xsip:b"), SP_LIT("@y")));
+    /* under another id, or a push under a binding's id: refused */
+    b.id ^= 1;
+    n = put(buf, 0, &b);
+    ck_assert_int_eq(push_journal_decode(buf, n, PUSH_JOURNAL_MAX_RECORD_DEFAULT, &back, &err), SP_EINVAL);
+    push_jrec p = sample_push(PUSH_JOURNAL_BINDING_BIT | 5, "x");
+    n = put(buf, 0, &p);
+    ck_assert_int_eq(push_journal_decode(buf, n, PUSH_JOURNAL_MAX_RECORD_DEFAULT, &back, &err), SP_EINVAL);
+}
+END_TEST
+
+typedef struct kinds {
+    uint64_t contact_n[8];
+    size_t n;
+    size_t pushes;
+} kinds;
+
+static void on_live_kind(void *ctx, const push_jrec *r)
+{
+    kinds *k = ctx;
+    if (r->kind == PUSH_JREC_PUSH) {
+        k->pushes++;
+        return;
+    }
+    ck_assert_int_eq(r->kind, PUSH_JREC_BIND);
+    ck_assert_uint_lt(k->n, 8);
+    k->contact_n[k->n++] = r->bind.until_ms;
+}
+
+/* The last record of a binding says what is live: a refresh replaces, an
+ * UNBIND removes, a BIND after the UNBIND makes it again. */
+START_TEST(replay_bindings)
+{
+    char buf[4096];
+    push_jrec a1 = sample_bind("sip:bob@x", "sip:bob@10.0.0.1", 100), b1 = sample_bind("sip:bob@x", "sip:bob@10.0.0.2", 200);
+    push_jrec a2 = sample_bind("sip:bob@x", "sip:bob@10.0.0.1", 300), c1 = sample_bind("sip:carol@x", "sip:c@10.0.0.3", 400);
+    push_jrec ub = {.kind = PUSH_JREC_UNBIND, .id = b1.id, .bind = {.aor = b1.bind.aor, .contact = b1.bind.contact}};
+    push_jrec uc = {.kind = PUSH_JREC_UNBIND, .id = c1.id, .bind = {.aor = c1.bind.aor, .contact = c1.bind.contact}};
+    push_jrec c2 = sample_bind("sip:carol@x", "sip:c@10.0.0.3", 500), p1 = sample_push(1, "one");
+    size_t at = put(buf, 0, &a1);
+    at = put(buf, at, &b1);
+    at = put(buf, at, &p1);
+    at = put(buf, at, &a2);
+    at = put(buf, at, &c1);
+    at = put(buf, at, &ub);
+    at = put(buf, at, &uc);
+    at = put(buf, at, &c2);
+    kinds k = {.n = 0};
+    push_journal_replay_stats st;
+    ck_assert_int_eq(push_journal_replay(guard_copy(buf, at), at, PUSH_JOURNAL_MAX_RECORD_DEFAULT, on_live_kind, &k, &st), 0);
+    ck_assert_uint_eq(st.bindings, 2);
+    ck_assert_uint_eq(k.n, 2);
+    ck_assert_uint_eq(k.contact_n[0], 300); /* the refresh, not the first */
+    ck_assert_uint_eq(k.contact_n[1], 500); /* made again after its removal */
+    ck_assert_uint_eq(k.pushes, 1);
+    ck_assert_uint_eq(st.next_id, 2); /* bindings' ids are not push numbers */
+}
+END_TEST
+
 static Suite *push_journal_suite(void)
 {
     Suite *s = suite_create("push_journal");
@@ -305,6 +396,7 @@ static Suite *push_journal_suite(void)
     tcase_add_test(t, corrupt_at_every_byte);
     tcase_add_test(t, length_limit);
     tcase_add_test(t, sealed_lies);
+    tcase_add_test(t, binding_round_trip);
     suite_add_tcase(s, t);
     TCase *r = tcase_create("replay");
     tcase_add_test(r, replay_live);
@@ -312,6 +404,7 @@ static Suite *push_journal_suite(void)
     tcase_add_test(r, replay_stops_at_corruption);
     tcase_add_test(r, compaction_replays_the_same);
     tcase_add_test(r, replay_empty);
+    tcase_add_test(r, replay_bindings);
     suite_add_tcase(s, r);
     return s;
 }
