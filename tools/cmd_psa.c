@@ -60,6 +60,7 @@ static void on_event(void *ctx, const push_psa_event *ev)
     switch (ev->kind) {
     case PUSH_PSA_EV_REGISTERED:
     case PUSH_PSA_EV_UNREGISTERED:
+        psa_accept_binding(a->accept, ev);
         json_kv_cstr(j, "event", ev->kind == PUSH_PSA_EV_REGISTERED ? "registered" : "unregistered");
         json_kv_str(j, "aor", ev->aor);
         json_kv_str(j, "contact", ev->contact);
@@ -279,6 +280,7 @@ static int open_state(psa_app *a, const char *dir, uint64_t compact_at)
     json_kv_u64(j, "accepted", st.accepted);
     json_kv_u64(j, "ended", st.ended);
     json_kv_u64(j, "live", st.live);
+    json_kv_u64(j, "bindings", st.bindings);
     json_kv_cstr(j, "tail", st.stop == SP_AGAIN ? "torn" : st.stop ? "corrupt" : "clean");
     json_object_end(j);
     json_line_end(j);
@@ -422,6 +424,15 @@ int cmd_psa(int argc, char **argv)
     if ((pap || http) && open_gateway(&a, &gc, pap, http, &hl) != 0)
         goto done;
     agent_host_print_listening(&a.host);
+    if (a.journal) {
+        /* the registrations first: the pushes may be routed by them */
+        size_t made = psa_accept_restore_bindings(a.accept);
+        json_object_begin(&a.host.out);
+        json_kv_cstr(&a.host.out, "event", "journal_restored");
+        json_kv_u64(&a.host.out, "bindings", made);
+        json_object_end(&a.host.out);
+        json_line_end(&a.host.out);
+    }
     push_psa_start(a.psa);
     psa_accept_resume(a.accept);
     agent_host_run(&a.host);

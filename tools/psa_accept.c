@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "psa_accept.h"
 
@@ -26,6 +27,7 @@ struct psa_accept {
     tp_defer commit;
     accepted *batch, **batch_end;
     accepted *outstanding;
+    bool restoring;         /* bindings being made again from the journal */
 };
 
 static accepted *accepted_new(psa_accept *a, uint64_t id, tp_unix_conn *c, bool reply_accepted)
@@ -225,6 +227,8 @@ typedef struct id_list {
 static void collect(void *ctx, uint64_t id)
 {
     id_list *l = ctx;
+    if (id & PUSH_JOURNAL_BINDING_BIT)
+        return;
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 256;
         uint64_t *ids = realloc(l->ids, cap * sizeof *ids);
@@ -250,4 +254,70 @@ void psa_accept_resume(psa_accept *a)
             fprintf(stderr, "sippush psa: out of memory: push %llu not started again\n", (unsigned long long)l.ids[i]);
     }
     free(l.ids);
+}
+
+static uint64_t wall_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
+
+void psa_accept_binding(psa_accept *a, const push_psa_event *ev)
+{
+    if (!a || !a->journal || a->restoring)
+        return;
+    push_jrec r = {.kind = ev->kind == PUSH_PSA_EV_REGISTERED ? PUSH_JREC_BIND : PUSH_JREC_UNBIND,
+                   .id = push_journal_binding_id(ev->aor, ev->contact),
+                   .bind = {.aor = ev->aor, .contact = ev->contact}};
+    if (r.kind == PUSH_JREC_BIND) {
+        r.bind.params = ev->params;
+        r.bind.third_party = ev->third_party;
+        r.bind.gruu = ev->gruu;
+        r.bind.until_ms = wall_ms() + (uint64_t)ev->expires * 1000u;
+    }
+    if (psa_journal_add(a->journal, &r) != 0)
+        fprintf(stderr, "sippush psa: out of memory for the journal: a binding change unrecorded\n");
+    tp_loop_defer(a->loop, &a->commit);
+}
+
+static void collect_bindings(void *ctx, uint64_t id)
+{
+    if (id & PUSH_JOURNAL_BINDING_BIT)
+        collect(ctx, id & ~PUSH_JOURNAL_BINDING_BIT);
+}
+
+size_t psa_accept_restore_bindings(psa_accept *a)
+{
+    if (!a->journal)
+        return 0;
+    id_list l = {0};
+    psa_journal_each(a->journal, collect_bindings, &l);
+    uint64_t now = wall_ms();
+    size_t made = 0;
+    a->restoring = true; /* their REGISTERED events are the journal's own records */
+    for (size_t i = 0; i < l.n; i++) {
+        uint64_t id = l.ids[i] | PUSH_JOURNAL_BINDING_BIT;
+        push_jrec r;
+        if (!psa_journal_get(a->journal, id, &r))
+            continue;
+        if (r.bind.until_ms < now + 1000) {
+            /* it ended while the psa was down */
+            push_jrec u = {.kind = PUSH_JREC_UNBIND, .id = id, .bind = {.aor = r.bind.aor, .contact = r.bind.contact}};
+            if (psa_journal_add(a->journal, &u) == 0)
+                tp_loop_defer(a->loop, &a->commit);
+            continue;
+        }
+        uint64_t left = (r.bind.until_ms - now) / 1000u;
+        if (push_psa_binding_restore(a->psa, r.bind.aor, r.bind.contact, r.bind.params,
+                                     (uint32_t)(left > UINT32_MAX ? UINT32_MAX : left), r.bind.third_party,
+                                     r.bind.gruu) == 0)
+            made++;
+        else
+            fprintf(stderr, "sippush psa: a binding of %.*s could not be made again\n", (int)r.bind.aor.n,
+                    r.bind.aor.p);
+    }
+    a->restoring = false;
+    free(l.ids);
+    return made;
 }

@@ -238,7 +238,7 @@ int psa_journal_open(const char *dir, uint64_t compact_at, psa_journal **out, pu
     if (!rc)
         rc = push_journal_replay(buf ? buf : "", len, PUSH_JOURNAL_MAX_RECORD_DEFAULT, keep_live, j, st);
     free(buf);
-    if (!rc && j->nlive != st->live)
+    if (!rc && j->nlive != st->live + st->bindings)
         rc = -ENOMEM;
     if (!rc) {
         j->next_id = st->next_id;
@@ -287,12 +287,12 @@ int psa_journal_add(psa_journal *j, const push_jrec *r)
     }
     char *at = j->batch + j->batch_len;
     push_journal_encode(r, at, n);
-    if (r->kind == PUSH_JREC_PUSH && live_add(j, r->id, at, n) != 0)
+    /* what is live is each id's last record (push_journal.h) */
+    live_drop(j, r->id);
+    if ((r->kind == PUSH_JREC_PUSH || r->kind == PUSH_JREC_BIND) && live_add(j, r->id, at, n) != 0)
         return -ENOMEM;
-    if (r->kind == PUSH_JREC_END)
-        live_drop(j, r->id);
     j->batch_len += n;
-    if (r->id >= j->next_id)
+    if (!(r->id & PUSH_JOURNAL_BINDING_BIT) && r->id >= j->next_id)
         j->next_id = r->id + 1;
     return 0;
 }

@@ -26,8 +26,8 @@ int psa_journal_open(const char *dir, uint64_t compact_at, psa_journal **out, pu
 void psa_journal_free(psa_journal *j);
 /* The id for the next push accepted. */
 uint64_t psa_journal_next_id(psa_journal *j);
-/* Adds a record to the batch (a PUSH is kept live until its END). 0 or
- * -ENOMEM. */
+/* Adds a record to the batch (a PUSH is kept live until its END, a BIND
+ * until the next record of its binding). 0 or -ENOMEM. */
 int psa_journal_add(psa_journal *j, const push_jrec *r);
 /* Writes the batch and syncs it (compacting first when due). 0, or a
  * negative errno: then nothing the batch holds may be answered. */
@@ -37,10 +37,11 @@ int psa_journal_commit(psa_journal *j);
 void psa_journal_forget(psa_journal *j, uint64_t id);
 /* Bytes the batch holds, not yet committed. */
 size_t psa_journal_pending(const psa_journal *j);
-/* The live push id, decoded (its strings valid until its END is added).
+/* The live push or binding id, decoded (its strings valid until its END is added).
  * false when it is not live. */
 bool psa_journal_get(const psa_journal *j, uint64_t id, push_jrec *r);
-/* Calls fn for each live push, in the order accepted. */
+/* Calls fn for each live push and binding (ids with
+ * PUSH_JOURNAL_BINDING_BIT), in the order written. */
 void psa_journal_each(const psa_journal *j, void (*fn)(void *ctx, uint64_t id), void *ctx);
 
 #endif

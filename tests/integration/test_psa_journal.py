@@ -6,7 +6,10 @@ restarted on the same folder with a torn record appended to the journal
 (a power cut mid-write), and every accepted push reaches `sippush recv`
 exactly once: the repeats carry the first Call-ID, From tag and CSeq, so
 the receiver answers them from its duplicate table without delivering
-them again. A third start finds nothing live (the ENDs were journaled)."""
+them again. A third start finds nothing live (the ENDs were journaled).
+Then a receiver registered at another psa (no proxy) is reached through
+its binding after that psa was killed and started again, without
+registering again."""
 import hashlib, json, os, signal, socket, sys, tempfile, threading, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pushlib import Proc, check, free_port
@@ -14,7 +17,7 @@ from pushlib import Proc, check, free_port
 N = 40  # pushes: the even ones reach the receiver before the crash, the odd ones do not
 tmp = tempfile.mkdtemp(prefix='sippush-journal-')
 state = os.path.join(tmp, 'state')
-control = os.path.join(tmp, 'psa.sock')
+control = os.path.join(tmp, 'psa.sock')  # the first psa's
 procs = []
 
 
@@ -155,6 +158,52 @@ try:
     check(size < 100, 'the compacted journal holds only its high-water mark (%d bytes)' % size)
     check(psa.stop() == 0, 'the psa stops cleanly again')
     mb.stop = True
+
+    # --- registrations: a receiver registered, the psa killed and started
+    # again on the same port; the receiver does nothing, and a push to its
+    # AoR (no proxy: the psa routes by the binding) reaches it
+    state2 = os.path.join(tmp, 'state2')
+    control2 = os.path.join(tmp, 'psa2.sock')
+    sport = free_port()
+    psa_args = ['psa', '--listen', 'udp:127.0.0.1:%d' % sport, '--control', 'unix:' + control2, '--state', state2]
+    psa2 = Proc(psa_args)
+    procs.append(psa2)
+    check(psa2.wait_event('listening', 10) is not None, 'second psa listening')
+    carol = Proc(['recv', '--listen', 'udp:127.0.0.1:%d' % free_port(), '--aor', 'sip:carol@127.0.0.1',
+                  '--registrar', 'sip:127.0.0.1:%d' % sport, '--expires', '600', '--out', 'none'])
+    procs.append(carol)
+    check(carol.wait_event('registered', 10) is not None, 'carol registered at the psa')
+    check(psa2.wait_event('registered', 10, lambda e: 'carol' in e['aor']) is not None, 'the psa has the binding')
+    time.sleep(0.2)  # the BIND's group commit follows the 200 in the same iteration
+    psa2.p.send_signal(signal.SIGKILL)
+    psa2.p.wait()
+    os.unlink(control2)
+    psa2 = Proc(psa_args)
+    procs.append(psa2)
+    ev = psa2.wait_event('journal_restored', 10)
+    check(ev is not None and ev['bindings'] == 1, 'restart: the binding made again from the journal (%s)' % ev)
+    check(wait_for(lambda: os.path.exists(control2), 10), 'second control socket up')
+    registers = len([e for e in carol.events() if e.get('event') == 'registered'])
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(control2)
+    body = 'to carol, routed by the restored binding'
+    s.sendall(('PUSH SIPPUSH-CONTROL/1\nTo: sip:carol@127.0.0.1\nMethod: message\nContent-Type: text/plain\n'
+               'Content-Length: %d\n\n%s' % (len(body), body)).encode())
+    s.settimeout(15)
+    data = b''
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    out = json.loads(data.decode())
+    check(out.get('event') == 'delivered', 'the push to the AoR delivered through the restored binding (%s)' % out)
+    check(carol.wait_event('push', 10, lambda e: e['sha1'] == hashlib.sha1(body.encode()).hexdigest()) is not None,
+          'carol got it')
+    check(len([e for e in carol.events() if e.get('event') == 'registered']) == registers,
+          'carol did not register again')
+    check(psa2.stop() == 0, 'the second psa stops cleanly')
 finally:
     for p in procs:
         p.stop()
