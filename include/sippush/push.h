@@ -1,7 +1,7 @@
 /* sippush/push.h - the Push Sender and Receiver Agents (OMA Push using SIP) and what they are
  * built from: methods, feature tags, CPIM, push headers, indirect push, registration and
- * subscription state, the INVITE sender and receiver, the HTTP request reader and the PAP
- * documents of push initiators.
+ * subscription state, the INVITE sender and receiver, the journal of accepted pushes, the HTTP
+ * request reader and the PAP documents of push initiators.
  *
  * One include for embedders: #include <sippush/push.h> with $(pkg-config --cflags sippush). */
 #ifndef SIPPUSH_UMBRELLA_PUSH_H
@@ -19,6 +19,7 @@
 #include "push_invite.h"
 #include "push_invite_receiver.h"
 #include "push_invite_sender.h"
+#include "push_journal.h"
 #include "push_method.h"
 #include "push_offer.h"
 #include "push_pra.h"
