@@ -56,11 +56,21 @@ class Middlebox:
                 host, port = sent_by.rsplit(':', 1)
                 self.s.sendto(b'\r\n'.join(lines) + b'\r\n\r\n' + body, (host, int(port)))
                 continue
+            if body.startswith(b'unwanted'):
+                if self.healed:  # the receiver's side refuses it for good
+                    self.s.sendto(self.refusal(lines), src)
+                continue
             if not self.healed and body[-1:] in b'13579':
                 continue
             self.n += 1
             lines.insert(1, b'Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bKmb%d' % (self.port, self.n))
             self.s.sendto(b'\r\n'.join(lines) + b'\r\n\r\n' + body, ('127.0.0.1', self.rport))
+
+
+    @staticmethod
+    def refusal(lines):
+        keep = [l for l in lines[1:] if l.split(b':')[0].lower() in (b'via', b'from', b'to', b'call-id', b'cseq')]
+        return b'\r\n'.join([b'SIP/2.0 404 Not Found'] + keep + [b'Content-Length: 0']) + b'\r\n\r\n'
 
 
 def start_psa(mb, *extra):
@@ -115,6 +125,11 @@ try:
     answers = [push_accepted(i, b) for i, b in enumerate(bodies)]
     ids = [a.get('id') for a in answers if a and a.get('event') == 'accepted']
     check(len(ids) == N and len(set(ids)) == N, 'all %d pushes accepted, each its own id (%s)' % (N, answers[:2]))
+    # and F that will fail: nothing answers them before the crash, a 404 after it
+    F = 2
+    answers = [push_accepted(N + i, 'unwanted %d' % i) for i in range(F)]
+    failing = [a.get('id') for a in answers if a and a.get('event') == 'accepted']
+    check(len(failing) == F, 'the %d pushes bound to fail accepted too' % F)
     check(wait_for(lambda: len(messages(recv)) >= N // 2), 'the even pushes reached the receiver before the crash')
     time.sleep(0.3)  # the odd ones are dropped on the way: a moment to be sure none arrives
     check(len(messages(recv)) == N // 2, 'only the even pushes arrived (%d)' % len(messages(recv)))
@@ -131,13 +146,15 @@ try:
     # a small --state-compact-at: the journal is compacted while the ENDs come in
     psa = start_psa(mb, '--state-compact-at', '4096')
     ev = psa.wait_event('journal', 10)
-    check(ev is not None and ev['live'] == N and ev['accepted'] == N and ev['tail'] == 'torn',
-          'restart: %d pushes live in the journal, the torn tail seen and dropped (%s)' % (N, ev))
-    check(wait_for(lambda: len([e for e in psa.events() if e.get('event') == 'push_ended']) >= N, 30),
+    check(ev is not None and ev['live'] == N + F and ev['accepted'] == N + F and ev['tail'] == 'torn',
+          'restart: %d pushes live in the journal, the torn tail seen and dropped (%s)' % (N + F, ev))
+    check(wait_for(lambda: len([e for e in psa.events() if e.get('event') == 'push_ended']) >= N + F, 30),
           'every accepted push ended after the restart')
     ended = [e for e in psa.events() if e.get('event') == 'push_ended']
-    check(sorted(e['id'] for e in ended) == sorted(ids) and all(e['delivered'] for e in ended),
-          'the same ids, all delivered (%s)' % [e for e in ended if not e['delivered']][:2])
+    failed = [e for e in ended if not e['delivered']]
+    check(sorted(e['id'] for e in ended) == sorted(ids + failing) and
+          sorted(e['id'] for e in failed) == sorted(failing) and all(e['status'] == 404 for e in failed),
+          'the same ids: %d delivered, the %d bound to fail reported failed with 404 (%s)' % (N, F, failed))
     time.sleep(0.3)
     got = messages(recv)
     sums = sorted(e['sha1'] for e in got)
@@ -145,9 +162,10 @@ try:
     twice = len(sums) - len(set(sums))
     check(sums == want and twice == 0,
           'the receiver got every push exactly once: %d accepted, %d delivered, %d twice' % (N, len(got), twice))
+    check(not any(e for e in got if 'unwanted' in str(e)), 'none of the refused pushes was delivered')
     check(mb.n >= N + N // 2, 'the even pushes were sent again (%d MESSAGEs on the path), and not delivered again' % mb.n)
     print('journal across kill -9: accepted %d, delivered %d, reported failed %d, delivered twice %d'
-          % (N, len(set(sums)), len([e for e in ended if not e['delivered']]), twice))
+          % (N + F, len(set(sums)), len(failed), twice))
 
     # the ENDs were journaled: a third start has nothing to send again
     check(psa.stop() == 0, 'the psa stops cleanly')
