@@ -36,8 +36,9 @@
 #include "sp_error.h"
 
 #define PUSH_JOURNAL_HEAD 8
-/* The largest payload a record may declare (a push of the largest request
- * the psa takes, 16 MiB, and its fields): a longer one is corrupt. */
+/* A bound on the payload a record may declare, for a reader that knows its
+ * largest push (the control socket's default 16 MiB and the fields); the
+ * psa's file takes any length the format carries (tools/psa_journal.c). */
 #define PUSH_JOURNAL_MAX_RECORD_DEFAULT (16u * 1024 * 1024 + 64 * 1024)
 
 typedef enum push_jrec_kind {

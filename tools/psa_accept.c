@@ -209,9 +209,10 @@ void psa_accept_push(psa_accept *a, tp_unix_conn *c, bool reply_accepted, const 
     r.push.from_tag = sp_str_cstr(tag);
     r.push.cseq = 1;
     r.push.transfer_id = sp_str_cstr(tid);
-    if (psa_journal_add(a->journal, &r) != 0) {
+    int rc = psa_journal_add(a->journal, &r);
+    if (rc != 0) {
         accepted_free(e);
-        refuse(a, c, "out of memory for the journal");
+        refuse(a, c, rc == SP_ELIMIT ? "the push is too large for the journal" : "out of memory for the journal");
         return;
     }
     *a->batch_end = e;

@@ -10,6 +10,11 @@
 
 #include "psa_journal.h"
 
+/* The file takes any record its format can carry (a push as large as
+ * --max-request allows): a wrong length is refused by the checksum, or
+ * reads as a torn tail when it runs past the file. */
+#define JOURNAL_MAX_RECORD ((size_t)UINT32_MAX)
+
 /* A push not ended: its record's bytes, in a list in accepted order and a
  * hash by id. */
 typedef struct live_rec {
@@ -236,7 +241,7 @@ int psa_journal_open(const char *dir, uint64_t compact_at, psa_journal **out, pu
     size_t len = 0;
     int rc = !j->path || !j->tmp || !j->dir || !j->bucket ? -ENOMEM : read_file_all(j->path, &buf, &len);
     if (!rc)
-        rc = push_journal_replay(buf ? buf : "", len, PUSH_JOURNAL_MAX_RECORD_DEFAULT, keep_live, j, st);
+        rc = push_journal_replay(buf ? buf : "", len, JOURNAL_MAX_RECORD, keep_live, j, st);
     free(buf);
     if (!rc && j->nlive != st->live + st->bindings)
         rc = -ENOMEM;
@@ -275,6 +280,8 @@ size_t psa_journal_pending(const psa_journal *j) { return j->batch_len; }
 int psa_journal_add(psa_journal *j, const push_jrec *r)
 {
     size_t n = push_journal_size(r);
+    if (n - PUSH_JOURNAL_HEAD > JOURNAL_MAX_RECORD)
+        return SP_ELIMIT;
     if (j->batch_len + n > j->batch_cap) {
         size_t cap = j->batch_cap ? j->batch_cap : 65536;
         while (cap < j->batch_len + n)
@@ -325,7 +332,7 @@ bool psa_journal_get(const psa_journal *j, uint64_t id, push_jrec *r)
 {
     live_rec *l = live_find(j, id);
     sp_error err;
-    return l && push_journal_decode(l->bytes, l->len, PUSH_JOURNAL_MAX_RECORD_DEFAULT, r, &err) == (long)l->len;
+    return l && push_journal_decode(l->bytes, l->len, JOURNAL_MAX_RECORD, r, &err) == (long)l->len;
 }
 
 void psa_journal_each(const psa_journal *j, void (*fn)(void *ctx, uint64_t id), void *ctx)

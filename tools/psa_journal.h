@@ -27,7 +27,8 @@ void psa_journal_free(psa_journal *j);
 /* The id for the next push accepted. */
 uint64_t psa_journal_next_id(psa_journal *j);
 /* Adds a record to the batch (a PUSH is kept live until its END, a BIND
- * until the next record of its binding). 0 or -ENOMEM. */
+ * until the next record of its binding). 0, -ENOMEM, or SP_ELIMIT: a
+ * record over the format's 4 GiB. */
 int psa_journal_add(psa_journal *j, const push_jrec *r);
 /* Writes the batch and syncs it (compacting first when due). 0, or a
  * negative errno: then nothing the batch holds may be answered. */
