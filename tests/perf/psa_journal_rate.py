@@ -6,7 +6,8 @@ fdatasync that covers it), delivering MESSAGEs to a sipp UAS answering 200.
 The client is tests/perf/control_flood.c (built here with cc). One JSON
 line: pushes, accepted, refused, seconds, accepted_per_s, the psa's
 processor time (and per push: the rate one free core would sustain is
-1e6 / psa_cpu_us_per_push), the journal's size (strace -c -e fdatasync on the psa counts the group commits).
+1e6 / psa_cpu_us_per_push), the journal's size, and how many of the accepted were then delivered or failed (strace
+-c -e fdatasync on the psa counts the group commits).
 Not part of `make test`:  tests/perf/psa_journal_rate.py [BUILD]
 Environment: PUSHES (default 20000), CONNS (default 64), STATE (a folder on
 the disk to measure; default a temporary one)."""
@@ -48,7 +49,13 @@ try:
     r = subprocess.run([flood, control, str(pushes), str(conns), '127.0.0.1:%d' % uport], capture_output=True,
                        text=True, check=True)
     got = json.loads(r.stdout)
-    time.sleep(1)  # the ENDs of the last pushes
+    ended = []
+    end = time.time() + 60  # the outcomes (not part of the rate): how many of the accepted were delivered
+    while time.time() < end and len(ended) < got['accepted']:
+        time.sleep(0.5)
+        ended = [l for l in open(os.path.join(tmp, 'psa.out')) if '"push_ended"' in l]
+    got['delivered'] = sum('"delivered":true' in l for l in ended)
+    got['failed'] = len(ended) - got['delivered']
     f = open('/proc/%d/stat' % psa.pid).read().rsplit(')', 1)[1].split()
     cpu = (int(f[11]) + int(f[12])) / os.sysconf('SC_CLK_TCK')  # utime + stime
     print(json.dumps(dict(got, bench='psa_journal', conns=conns, psa_cpu_s=cpu,
