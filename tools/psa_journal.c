@@ -309,7 +309,8 @@ int psa_journal_commit(psa_journal *j)
     if (!j->batch_len)
         return 0;
     int rc;
-    if (j->file_size + j->batch_len > j->compact_at && j->file_size > 4 * j->live_bytes) {
+    uint64_t after = j->file_size + j->batch_len;
+    if (after > j->compact_at && after > 4 * j->live_bytes) {
         /* the live set holds the batch's pushes already: compaction writes them */
         rc = compact(j);
         j->batch_len = 0;
