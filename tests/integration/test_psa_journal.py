@@ -9,7 +9,7 @@ the receiver answers them from its duplicate table without delivering
 them again. A third start finds nothing live (the ENDs were journaled).
 Then a receiver registered at another psa (no proxy) is reached through
 its binding after that psa was killed and started again, without
-registering again."""
+registering again. Last, "Reply: accepted" without --state."""
 import hashlib, json, os, signal, socket, sys, tempfile, threading, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pushlib import Proc, check, free_port
@@ -223,6 +223,22 @@ try:
     check(len([e for e in carol.events() if e.get('event') == 'registered']) == registers,
           'carol did not register again')
     check(psa2.stop() == 0, 'the second psa stops cleanly')
+
+    # --- "Reply: accepted" without --state: answered once the push is on its
+    # way, the outcome printed with the same id
+    control = os.path.join(tmp, 'psa3.sock')
+    psa3 = Proc(['psa', '--listen', 'udp:127.0.0.1:%d' % free_port(), '--control', 'unix:' + control])
+    procs.append(psa3)
+    check(wait_for(lambda: os.path.exists(control), 10), 'third control socket up')
+    body = 'accepted without a journal'
+    a = push_accepted(99, body)
+    check(a is not None and a.get('event') == 'accepted' and a.get('id') == 1, 'answered accepted, id 1 (%s)' % a)
+    ev = psa3.wait_event('push_ended', 10)
+    check(ev is not None and ev['id'] == 1 and ev['delivered'] and ev['status'] == 200,
+          'its outcome printed with the same id (%s)' % ev)
+    check(recv.wait_event('push', 10, lambda e: e['sha1'] == hashlib.sha1(body.encode()).hexdigest()) is not None,
+          'and delivered')
+    check(psa3.stop() == 0, 'the third psa stops cleanly')
 finally:
     for p in procs:
         p.stop()
