@@ -193,7 +193,8 @@ try:
     procs.append(carol)
     check(carol.wait_event('registered', 10) is not None, 'carol registered at the psa')
     check(psa2.wait_event('registered', 10, lambda e: 'carol' in e['aor']) is not None, 'the psa has the binding')
-    time.sleep(0.2)  # the BIND's group commit follows the 200 in the same iteration
+    # the BIND's group commit follows the 200 in the same iteration: await it on disk
+    check(wait_for(lambda: os.path.getsize(os.path.join(state2, 'journal')) > 0, 10), 'the binding journaled')
     psa2.p.send_signal(signal.SIGKILL)
     psa2.p.wait()
     os.unlink(control2)
