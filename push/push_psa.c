@@ -257,10 +257,12 @@ static void copy_val(char *out, size_t cap, sp_str v)
     out[v.n] = '\0';
 }
 
-static void registered_event(push_psa *p, push_psa_event_kind k, const psa_binding *b, uint32_t expires)
+static void registered_event(push_psa *p, push_psa_event *ev, const psa_binding *b, uint32_t expires)
 {
-    push_psa_event ev = {.kind = k, .aor = sp_str_cstr(b->aor), .contact = sp_str_cstr(b->contact), .expires = expires};
-    psa_event(p, &ev);
+    ev->aor = sp_str_cstr(b->aor);
+    ev->contact = sp_str_cstr(b->contact);
+    ev->expires = expires;
+    psa_event(p, ev);
 }
 
 /* One Contact of a REGISTER, read and checked but not yet applied. */
@@ -354,7 +356,8 @@ static void bind_contact(push_psa *p, sp_str aor, const reg_contact *rc, bool gr
     }
     b->expires_at = now_ms(p) + rc->expires * 1000u;
     psa_mark_reach(p, aor, false);
-    registered_event(p, PUSH_PSA_EV_REGISTERED, b, (uint32_t)rc->expires);
+    push_psa_event ev = {.kind = PUSH_PSA_EV_REGISTERED, .params = rc->params, .third_party = third, .gruu = gruu};
+    registered_event(p, &ev, b, (uint32_t)rc->expires);
 }
 
 static void unbind(push_psa *p, psa_binding *b)
@@ -362,7 +365,25 @@ static void unbind(push_psa *p, psa_binding *b)
     if (!b->used)
         return;
     b->used = false;
-    registered_event(p, PUSH_PSA_EV_UNREGISTERED, b, 0);
+    push_psa_event ev = {.kind = PUSH_PSA_EV_UNREGISTERED};
+    registered_event(p, &ev, b, 0);
+}
+
+int push_psa_binding_restore(push_psa *p, sp_str aor, sp_str contact, sp_str params, uint32_t expires,
+                             bool third_party, bool gruu)
+{
+    sip_addr c = {.uri_str = contact, .params = params};
+    reg_contact rc;
+    if (!expires || read_contact(p, aor, &c, expires, &rc) != 0)
+        return SP_EINVAL;
+    rc.expires = expires; /* what remains, not the expires parameter the REGISTER had */
+    size_t used = 0;
+    for (size_t i = 0; i < p->cfg.max_bindings; i++)
+        used += p->bindings[i].used;
+    if (!rc.bound && used >= p->cfg.max_bindings)
+        return SP_ELIMIT;
+    bind_contact(p, aor, &rc, gruu, third_party);
+    return 0;
 }
 
 static size_t contact_count(const sip_msg *req)

@@ -69,6 +69,11 @@ typedef enum push_psa_event_kind {
 typedef struct push_psa_event {
     push_psa_event_kind kind;
     sp_str aor, contact, app, method, reason;
+    /* REGISTERED: the Contact's parameters, whether the core registered it
+     * on the user's behalf and a GRUU was asked for: with aor, contact and
+     * expires, what push_psa_binding_restore takes to make it again. */
+    sp_str params;
+    bool third_party, gruu;
     unsigned status;
     uint32_t expires;
     size_t count;
@@ -122,6 +127,13 @@ typedef struct push_psa_push {
     bool indirect;          /* body is an RFC 4483 reference */
     bool confirm;           /* ask for delivery confirmation (an INVITE's Success-Report) */
     sp_str headers;         /* mapped push headers, each line ending in CRLF (push_headers.h) */
+    /* A push sent again (after a restart, push_journal.h) keeps the ids it
+     * first went with, so the receiver's duplicate recognition holds (RFC
+     * 3428 §7; RFC 5547 §8): a MESSAGE's Call-ID, From tag and CSeq, an
+     * INVITE's file-transfer-id. Absent (0): fresh ones. */
+    sp_str call_id, from_tag;
+    uint32_t cseq;
+    sp_str transfer_id;
 } push_psa_push;
 
 typedef struct push_psa_result {
@@ -163,6 +175,12 @@ typedef struct push_psa_caps {
  * makes an unregistered receiver reachable again (seed 000 §8.2.5.1).
  * Returns 0 or a negative error; done gets the outcome later. */
 SP_API int push_psa_options(push_psa *p, sp_str to, void (*done)(void *ctx, const push_psa_caps *c), void *ctx);
+
+/* Makes a binding again as a REGISTER made it (a restart from a journal:
+ * the fields of its PUSH_PSA_EV_REGISTERED, expires what remains of it).
+ * 0, SP_EINVAL (a contact that does not read) or SP_ELIMIT (no room). */
+SP_API int push_psa_binding_restore(push_psa *p, sp_str aor, sp_str contact, sp_str params, uint32_t expires,
+                                    bool third_party, bool gruu);
 
 /* Live bindings of an AoR: from REGISTER and from the reg event. */
 SP_API size_t push_psa_bindings(const push_psa *p, sp_str aor);

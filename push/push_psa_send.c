@@ -46,8 +46,10 @@ static void pending_drop(push_psa *p, psa_pending *q)
 /* Keeps a copy of a push that goes out later (queued, or after a probe). */
 static bool pending_hold(psa_pending *q, const push_psa_push *req)
 {
-    const sp_str *from[] = {&req->to, &req->target, &req->app, &req->content_type, &req->body, &req->headers};
-    sp_str *to[] = {&q->held.to, &q->held.target, &q->held.app, &q->held.content_type, &q->held.body, &q->held.headers};
+    const sp_str *from[] = {&req->to,      &req->target,  &req->app,      &req->content_type, &req->body,
+                            &req->headers, &req->call_id, &req->from_tag, &req->transfer_id};
+    sp_str *to[] = {&q->held.to,      &q->held.target,  &q->held.app,      &q->held.content_type, &q->held.body,
+                    &q->held.headers, &q->held.call_id, &q->held.from_tag, &q->held.transfer_id};
     size_t need = 1;
     for (size_t i = 0; i < sizeof from / sizeof from[0]; i++)
         need += from[i]->n;
@@ -175,19 +177,27 @@ static void on_final(void *ctx, sip_txn_id ct, const sip_txn_result *r)
 
 /* --- requests outside a dialog ---------------------------------------------------- */
 
-/* A new request to ruri from our identity, with fresh ids; sends it. */
+/* A request to ruri from our identity; sends it. Its ids are fresh, or
+ * those of ids when it repeats a push (push_psa_push). */
 static int send_out_of_dialog(push_psa *p, psa_pending *q, sp_str method, sp_str ruri, sp_str to_uri, sp_str headers,
-                              sp_str ctype, sp_str body, char *call_id_out)
+                              sp_str ctype, sp_str body, const push_psa_push *ids, char *call_id_out)
 {
     sip_peer dest;
     if (psa_route(p, ruri, &dest) != 0)
         return SP_EINVAL;
     dest.tp = push_local_tp(&p->cfg.local, dest.tp);
     char call_id[PUSH_TOKEN_MAX], tag[PUSH_TOKEN_MAX];
-    if (!push_req_ids_new(call_id, tag))
+    bool again = ids && ids->call_id.n && ids->from_tag.n && ids->cseq && ids->call_id.n < PUSH_TOKEN_MAX &&
+                 ids->from_tag.n < PUSH_TOKEN_MAX;
+    if (again) {
+        snprintf(call_id, sizeof call_id, "%.*s", (int)ids->call_id.n, ids->call_id.p);
+        snprintf(tag, sizeof tag, "%.*s", (int)ids->from_tag.n, ids->from_tag.p);
+    } else if (!push_req_ids_new(call_id, tag)) {
         return SP_EINVAL; /* no randomness: fail rather than send guessable ids */
+    }
     push_req r = {.method = method, .ruri = ruri, .proxy = p->cfg.proxy, .from_uri = p->cfg.identity,
-                  .from_tag = sp_str_cstr(tag), .to_uri = to_uri, .call_id = sp_str_cstr(call_id), .cseq = 1,
+                  .from_tag = sp_str_cstr(tag), .to_uri = to_uri, .call_id = sp_str_cstr(call_id),
+                  .cseq = again ? ids->cseq : 1,
                   .contact = sp_str_cstr(p->contact), .headers = headers, .content_type = ctype, .body = body};
     char buf[PUSH_MSG_MAX];
     long n = push_req_build(p->L, &p->cfg.local, dest.tp, &r, buf, sizeof buf);
@@ -243,7 +253,7 @@ static int path_message(push_psa *p, const push_psa_push *req, psa_pending *q, p
         memcpy(hdrs + hn, req->headers.p, req->headers.n);
     /* step 2: the public identity, or step 7: a GRUU picks one terminal */
     int rc = send_out_of_dialog(p, q, SP_LIT("MESSAGE"), request_uri(req), req->to,
-                                sp_str_make(hdrs, hn + req->headers.n), req->content_type, req->body, NULL);
+                                sp_str_make(hdrs, hn + req->headers.n), req->content_type, req->body, req, NULL);
     if (rc != 0) {
         fail_now(now, PUSH_METHOD_MESSAGE, 503, true, "the MESSAGE could not be sent");
         return 1;
@@ -293,7 +303,7 @@ static int path_invite(push_psa *p, const push_psa_push *req, psa_pending *q, pu
     if (!q->held_mem && !push_psa_may_invite(p, req->to)) {
         if (!pending_hold(q, req) || send_out_of_dialog(p, q, SP_LIT("OPTIONS"), request_uri(req), req->to,
                                                         SP_LIT("Accept: application/sdp\r\n"), SP_STR_NULL,
-                                                        SP_STR_NULL, NULL) != 0) {
+                                                        SP_STR_NULL, NULL, NULL) != 0) {
             fail_now(now, PUSH_METHOD_INVITE, 503, true, "the OPTIONS probe could not be sent");
             return 1;
         }
@@ -312,7 +322,8 @@ static int path_invite(push_psa *p, const push_psa_push *req, psa_pending *q, pu
     }
     q->content = malloc(req->body.n ? req->body.n : 1);
     sp_str ruri = request_uri(req);
-    push_invite_file f = {.type = req->content_type, .data = q->content, .fd = -1, .size = req->body.n};
+    push_invite_file f = {.type = req->content_type, .data = q->content, .fd = -1, .size = req->body.n,
+                          .transfer_id = req->transfer_id};
     push_invite_params prm = {.target = ruri, .from = p->cfg.identity, .app = req->app, .icsi = p->cfg.icsi,
                               .files = &f, .nfiles = 1, .headers = hdrs, .nheaders = nh, .confirm = req->confirm};
     push_invite_sender_cb cb = {.ctx = q, .done = invite_done};
@@ -463,7 +474,7 @@ int push_psa_refer(push_psa *p, sp_str to, sp_str app, push_psa_done done, void 
     snprintf(q->to, sizeof q->to, "%.*s", (int)to.n, to.p);
     psa_refer *r = &p->refers[p->next_refer];
     if (send_out_of_dialog(p, q, SP_LIT("REFER"), to, to, sp_str_make(hdrs, (size_t)hn), SP_STR_NULL, SP_STR_NULL,
-                           r->call_id) != 0) {
+                           NULL, r->call_id) != 0) {
         pending_drop(p, q);
         fail_now(now, PUSH_METHOD_REFER, 503, true, "the REFER could not be sent");
         return 1;
@@ -515,7 +526,7 @@ int push_psa_options(push_psa *p, sp_str to, void (*done)(void *ctx, const push_
     q->ctx = ctx;
     snprintf(q->to, sizeof q->to, "%.*s", (int)to.n, to.p);
     int rc = send_out_of_dialog(p, q, SP_LIT("OPTIONS"), to, to, SP_LIT("Accept: application/sdp\r\n"), SP_STR_NULL,
-                                SP_STR_NULL, NULL);
+                                SP_STR_NULL, NULL, NULL);
     if (rc != 0)
         pending_drop(p, q);
     return rc;

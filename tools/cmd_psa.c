@@ -12,6 +12,8 @@
 #include "invite_host.h"
 #include "cli.h"
 #include "pap_gateway.h"
+#include "psa_accept.h"
+#include "psa_journal.h"
 #include "push_control.h"
 #include "push_psa.h"
 #include "tp_unix.h"
@@ -25,6 +27,8 @@ struct psa_app {
     http_server *pap, *http;   /* --pap and --http listeners */
     push_content_store *store; /* content sent by reference, served on them */
     pap_gateway *gw;
+    psa_journal *journal;      /* --state DIR */
+    psa_accept *accept;        /* how control pushes are accepted */
     char trust[PUSH_PSA_MAX_TRUST][TP_ADDR_HOST_MAX + 1]; /* --trust, resolved */
 };
 typedef struct psa_app psa_app;
@@ -44,7 +48,7 @@ static int usage(void)
                     "         [--pap tcp:HOST:PORT] [--pap-path PATH] [--pap-domain DOMAIN] [--pap-max-pushes N]\n"
                     "         [--pap-remember-s S] [--pap-indirect-ttl-s S] [--http tcp:HOST:PORT] [--max-request BYTES]\n"
                     "         [--http-timeout-ms MS] [--http-idle-timeout-ms MS] [--http-max-conns N] [--http-max-requests N]\n"
-                    "         [--http-max-in-flight BYTES]\n");
+                    "         [--http-max-in-flight BYTES] [--state DIR] [--state-compact-at BYTES]\n");
     return EXIT_USAGE;
 }
 
@@ -59,6 +63,7 @@ static void on_event(void *ctx, const host_event *hev)
     switch (ev->kind) {
     case PUSH_PSA_EV_REGISTERED:
     case PUSH_PSA_EV_UNREGISTERED:
+        psa_accept_binding(a->accept, ev);
         json_kv_cstr(j, "event", ev->kind == PUSH_PSA_EV_REGISTERED ? "registered" : "unregistered");
         json_kv_str(j, "aor", ev->aor);
         json_kv_str(j, "contact", ev->contact);
@@ -128,6 +133,8 @@ static void refuse(psa_app *a, tp_unix_conn *c, unsigned status, bool retry, con
 /* A push's outcome comes back with its connection. */
 static void push_done(void *ctx, const push_psa_result *r) { reply(tp_unix_conn_ctx(ctx), ctx, r); }
 
+static void accept_reply(void *ctx, tp_unix_conn *c, const push_psa_result *r) { reply(ctx, c, r); }
+
 /* The request is whole: the push (or REFER) starts. Everything it needs of
  * the request's bytes is copied before this returns. */
 static void start_request(psa_app *a, tp_unix_conn *c, const control_request *req)
@@ -141,8 +148,11 @@ static void start_request(psa_app *a, tp_unix_conn *c, const control_request *re
         refuse(a, c, 400, false, why ? why : "unknown verb");
         return;
     }
-    int rc = refer ? push_psa_refer(a->psa, req->to, req->app, push_done, c, &now)
-                   : push_psa_send(a->psa, &p, push_done, c, &now);
+    if (!refer) {
+        psa_accept_push(a->accept, c, req->reply_accepted, &p);
+        return;
+    }
+    int rc = push_psa_refer(a->psa, req->to, req->app, push_done, c, &now);
     if (rc != 0)
         reply(a, c, &now);
 }
@@ -256,6 +266,30 @@ static int open_control(psa_app *a, const char *spec, const char *group, tp_unix
     return rc == 0 ? 0 : -1;
 }
 
+/* --state DIR: the journal replayed, its torn or corrupt tail dropped;
+ * {"event":"journal","live":N,...} says what it held. */
+static int open_state(psa_app *a, const char *dir, uint64_t compact_at)
+{
+    push_journal_replay_stats st;
+    int rc = psa_journal_open(dir, compact_at, &a->journal, &st);
+    if (rc != 0) {
+        fprintf(stderr, "sippush psa: --state %s: %s\n", dir, strerror(-rc));
+        return -1;
+    }
+    json_out *j = &a->host.out;
+    json_object_begin(j);
+    json_kv_cstr(j, "event", "journal");
+    json_kv_u64(j, "records", st.records);
+    json_kv_u64(j, "accepted", st.accepted);
+    json_kv_u64(j, "ended", st.ended);
+    json_kv_u64(j, "live", st.live);
+    json_kv_u64(j, "bindings", st.bindings);
+    json_kv_cstr(j, "tail", st.stop == SP_AGAIN ? "torn" : st.stop ? "corrupt" : "clean");
+    json_object_end(j);
+    json_line_end(j);
+    return 0;
+}
+
 static void psa_signal(void *agent)
 {
     psa_app *a = agent;
@@ -274,7 +308,8 @@ int cmd_psa(int argc, char **argv)
     http_server_limits hl;
     http_server_limits_default(&hl);
     pap_gateway_config gc = {0};
-    const char *pap = NULL, *http = NULL;
+    const char *pap = NULL, *http = NULL, *state = NULL;
+    uint64_t compact_at = 0;
     invite_host_opts io = {0};
     if (agent_host_init(&a.host, &a, NULL) != 0)
         return EXIT_FAIL;
@@ -335,6 +370,10 @@ int cmd_psa(int argc, char **argv)
             ok = v && sp_str_to_u64(sp_str_cstr(v), 86400 * 7, &n) && n && (gc.remember_s = (uint32_t)n);
         else if (!strcmp(o, "--control-timeout-ms"))
             ok = v && sp_str_to_u64(sp_str_cstr(v), 3600000, &n) && (limits.timeout_ms = (uint32_t)n);
+        else if (!strcmp(o, "--state"))
+            ok = v && v[0] && (state = v);
+        else if (!strcmp(o, "--state-compact-at"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), UINT64_MAX, &compact_at) && compact_at;
         else if (!strcmp(o, "--verbose"))
             a.host.verbose = true, takes = false;
         else if (!strncmp(o, "--http-", 7))
@@ -352,6 +391,12 @@ int cmd_psa(int argc, char **argv)
         goto done;
     a.psa = host_agent_sender(a.agent);
     status = EXIT_FAIL;
+    if (state && open_state(&a, state, compact_at) != 0)
+        goto done;
+    if (!(a.accept = psa_accept_new(host_agent_loop(a.agent), a.psa, &a.host.out, a.journal, accept_reply, &a))) {
+        fprintf(stderr, "sippush psa: out of memory\n");
+        goto done;
+    }
     if (!limits.max_buffered && limits.max_request > TP_UNIX_MAX_BUFFERED_DEFAULT)
         limits.max_buffered = limits.max_request; /* room for one request of the largest size taken */
     if (control && open_control(&a, control, control_group, limits) != 0)
@@ -359,7 +404,17 @@ int cmd_psa(int argc, char **argv)
     if ((pap || http) && open_gateway(&a, &gc, pap, http, &hl) != 0)
         goto done;
     agent_host_print_listening(&a.host);
+    if (a.journal) {
+        /* the registrations first: the pushes may be routed by them */
+        size_t made = psa_accept_restore_bindings(a.accept);
+        json_object_begin(&a.host.out);
+        json_kv_cstr(&a.host.out, "event", "journal_restored");
+        json_kv_u64(&a.host.out, "bindings", made);
+        json_object_end(&a.host.out);
+        json_line_end(&a.host.out);
+    }
     push_psa_start(a.psa);
+    psa_accept_resume(a.accept);
     agent_host_run(&a.host);
     status = EXIT_OK;
 done:
@@ -369,6 +424,8 @@ done:
     http_server_free(a.pap);
     http_server_free(a.http);
     host_agent_free(a.agent);
+    psa_accept_free(a.accept); /* after the psa: the pushes' outcomes come back through it */
+    psa_journal_free(a.journal);
     pap_gateway_free(a.gw); /* after the psa: its results come back through the gateway */
     push_content_store_free(a.store);
     agent_host_free(&a.host);

@@ -62,6 +62,8 @@ int control_request_parse(const char *buf, size_t len, size_t max, control_reque
             r->indirect = sp_str_caseeq_cstr(value, "yes");
         else if (sp_str_caseeq_cstr(name, "Confirm"))
             r->confirm = sp_str_caseeq_cstr(value, "yes");
+        else if (sp_str_caseeq_cstr(name, "Reply"))
+            r->reply_accepted = sp_str_caseeq_cstr(value, "accepted");
         else if (sp_str_caseeq_cstr(name, "Header")) {
             if (r->nheaders >= CONTROL_MAX_HEADERS)
                 return sp_fail(err, SP_ELIMIT, pos, 413, "too many Header lines");

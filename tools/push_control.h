@@ -10,6 +10,7 @@
  *   Target: SIP-URI                 (optional: a GRUU)
  *   Indirect: yes                   (optional: the content is an RFC 4483 part)
  *   Confirm: yes                    (optional: ask for delivery confirmation)
+ *   Reply: accepted                 (optional: answer once the push is accepted)
  *   Content-Type: text/plain
  *   Header: Content-Language: en    (optional, repeatable: a mapped push header)
  *   Content-Length: 21
@@ -17,7 +18,10 @@
  *   <21 bytes of content>
  *
  * Lines end in LF or CRLF. The psa answers with one JSON line, the same
- * "delivered" or "failed" event it prints itself, and closes. A request
+ * "delivered" or "failed" event it prints itself, and closes. With
+ * "Reply: accepted" it answers {"event":"accepted","id":N} as soon as the
+ * push is accepted (with --state: once its journal record is on disk) and
+ * prints the outcome only on its own output, with the same id. A request
  * larger than the psa takes (--max-request) is answered 413, a malformed one (To not a
  * sip:, sips: or tel: URI...) 400, both with "retry": false. */
 #ifndef SIPPUSH_PUSH_CONTROL_H
@@ -42,6 +46,7 @@ typedef struct control_request {
     sp_str verb;          /* PUSH or REFER */
     sp_str to, method, app, target, content_type;
     bool indirect, confirm;
+    bool reply_accepted;  /* Reply: accepted */
     sp_str headers[CONTROL_MAX_HEADERS];
     size_t nheaders;
     sp_str body;

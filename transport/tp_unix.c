@@ -167,23 +167,22 @@ static void on_readable(tp_loop *loop, int fd, unsigned events, void *ctx)
         refuse(c, TP_UNIX_TOO_LARGE);
 }
 
-static void on_accept(tp_loop *loop, int fd, unsigned events, void *ctx)
+/* One connection taken from the backlog: 0, or -1 when it is empty. */
+static int accept_one(tp_loop *loop, tp_unix *s, int fd)
 {
-    (void)events;
-    tp_unix *s = ctx;
     int cfd = tp_sock_accept(fd, NULL, NULL, true);
     if (cfd < 0)
-        return;
+        return -1;
     tp_unix_conn *c = calloc(1, sizeof *c);
     if (!c) {
         close(cfd);
-        return;
+        return 0;
     }
     c->owner = s;
     c->fd = cfd;
     if (s->nconns >= s->cfg.limits.max_conns) {
         refuse(c, TP_UNIX_BUSY); /* not linked: told why, then closed */
-        return;
+        return 0;
     }
     tp_timer_init(&c->deadline, on_deadline, c);
     if (tp_loop_fd_add(loop, cfd, TP_EV_READ, on_readable, c) != 0 ||
@@ -191,13 +190,24 @@ static void on_accept(tp_loop *loop, int fd, unsigned events, void *ctx)
         tp_loop_fd_del(loop, cfd);
         close(cfd);
         free(c);
-        return;
+        return 0;
     }
     c->next = s->conns;
     if (s->conns)
         s->conns->prev = c;
     s->conns = c;
     s->nconns++;
+    return 0;
+}
+
+/* Up to TP_UNIX_ACCEPT_BATCH per wake-up: their requests are then read in
+ * one iteration, which lets a host batch its work on them (a journal's
+ * group commit) without starving the loop's other descriptors. */
+static void on_accept(tp_loop *loop, int fd, unsigned events, void *ctx)
+{
+    (void)events;
+    for (int i = 0; i < TP_UNIX_ACCEPT_BATCH && accept_one(loop, ctx, fd) == 0; i++)
+        ;
 }
 
 /* The path may be used: nothing there, or a stale socket (removed). */
@@ -245,7 +255,7 @@ static int listen_at(tp_unix *s)
     /* the group first, then its access */
     if (s->cfg.group_access && (chown(s->path, (uid_t)-1, s->cfg.group) != 0 || chmod(s->path, 0660) != 0))
         return -errno;
-    if (listen(s->fd, 16) != 0)
+    if (listen(s->fd, SOMAXCONN) != 0) /* bursts of clients wait in the backlog, not in connect() */
         return -errno;
     return tp_loop_fd_add(s->loop, s->fd, TP_EV_READ, on_accept, s);
 }

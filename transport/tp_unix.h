@@ -62,6 +62,9 @@ typedef enum tp_unix_refusal {
     TP_UNIX_TIMEOUT,   /* timeout_ms without a request taken */
 } tp_unix_refusal;
 
+/* Connections accepted per wake-up of the listening socket. */
+#define TP_UNIX_ACCEPT_BATCH 64
+
 typedef struct tp_unix_limits {
     size_t max_conns;     /* 0: TP_UNIX_MAX_CONNS_DEFAULT */
     size_t max_request;   /* 0: TP_UNIX_MAX_REQUEST_DEFAULT */

@@ -1,8 +1,8 @@
 /* sippush/push.h - the Push Sender and Receiver Agents (OMA Push using SIP) and what they are
  * built from: methods, feature tags, CPIM, push headers, indirect push, registration and
- * subscription state, the INVITE sender and receiver, the HTTP request reader, the PAP
- * documents of push initiators, and what a push gateway keeps: receivers' Accept and the
- * content it serves by reference.
+ * subscription state, the INVITE sender and receiver, the journal of accepted pushes, the HTTP
+ * request reader, the PAP documents of push initiators, and what a push gateway keeps: receivers'
+ * Accept and the content it serves by reference.
  *
  * One include for embedders: #include <sippush/push.h> with $(pkg-config --cflags sippush). */
 #ifndef SIPPUSH_UMBRELLA_PUSH_H
@@ -21,6 +21,7 @@
 #include "push_invite.h"
 #include "push_invite_receiver.h"
 #include "push_invite_sender.h"
+#include "push_journal.h"
 #include "push_method.h"
 #include "push_offer.h"
 #include "push_pra.h"

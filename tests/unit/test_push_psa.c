@@ -568,6 +568,64 @@ START_TEST(message_push_and_outcomes)
 }
 END_TEST
 
+/* A push sent again (after a restart from the journal) keeps its ids, so
+ * the receiver's duplicate table knows it (RFC 3428 §7); held behind
+ * another MESSAGE to the same URI, it keeps them too. */
+START_TEST(message_push_keeps_given_ids)
+{
+    make(false);
+    push_psa_push first = {.ask = PUSH_ASK_MESSAGE, .to = SP_LIT("sip:bob@" UE ":5060"),
+                           .content_type = SP_LIT("text/plain"), .body = SP_LIT("one")};
+    push_psa_push again = first;
+    again.body = SP_LIT("two");
+    again.call_id = SP_LIT("kept-call-id-1");
+    again.from_tag = SP_LIT("kepttag");
+    again.cseq = 7;
+    push_psa_result now;
+    ck_assert_int_eq(push_psa_send(P, &first, on_done, NULL, &now), 0);
+    long i = pfake_last(F, "MESSAGE ");
+    char v[128];
+    ck_assert(pfake_header(F, (size_t)i, "Call-ID", v, sizeof v));
+    ck_assert_str_ne(v, "kept-call-id-1"); /* none given: fresh ones */
+    ck_assert_int_eq(push_psa_send(P, &again, on_done, NULL, &now), 0); /* queued behind the first */
+    pfake_reply(F, (size_t)i, 200, NULL, NULL, NULL);
+    long k = pfake_last(F, "MESSAGE ");
+    ck_assert_int_gt(k, i);
+    ck_assert(pfake_header(F, (size_t)k, "Call-ID", v, sizeof v));
+    ck_assert_str_eq(v, "kept-call-id-1");
+    ck_assert(pfake_header(F, (size_t)k, "CSeq", v, sizeof v));
+    ck_assert_str_eq(v, "7 MESSAGE");
+    ck_assert(pfake_header(F, (size_t)k, "From", v, sizeof v));
+    ck_assert_ptr_nonnull(strstr(v, ";tag=kepttag"));
+    destroy();
+}
+END_TEST
+
+/* A binding made again from the journal is as the REGISTER made it: it
+ * counts, expires, and refuses past the limit. */
+START_TEST(binding_restore)
+{
+    tweak = three_bindings;
+    make(false);
+    sp_str aor = SP_LIT("sip:bob@example.com");
+    sp_str params = SP_LIT(";+sip.instance=\"<urn:uuid:00000000-0000-0000-0000-000000000001>\"");
+    ck_assert_int_eq(push_psa_binding_restore(P, aor, SP_LIT(BOB_A), params, 600, false, true), 0);
+    ck_assert_uint_eq(push_psa_bindings(P, aor), 1);
+    ck_assert_uint_eq(registered, 1);
+    ck_assert_int_eq(push_psa_binding_restore(P, aor, SP_LIT(BOB_A), params, 0, false, true), SP_EINVAL);
+    ck_assert_int_eq(push_psa_binding_restore(P, aor, SP_LIT(BOB_B), SP_STR_NULL, 600, true, false), 0);
+    ck_assert_int_eq(push_psa_binding_restore(P, aor, SP_LIT(BOB_C), SP_STR_NULL, 600, true, false), 0);
+    ck_assert_uint_eq(push_psa_bindings(P, aor), 3);
+    /* the limit (3) is taken; one more is refused, a refresh of one held is not */
+    ck_assert_int_eq(push_psa_binding_restore(P, aor, SP_LIT(BOB_D), SP_STR_NULL, 600, true, false), SP_ELIMIT);
+    ck_assert_int_eq(push_psa_binding_restore(P, aor, SP_LIT(BOB_B), SP_STR_NULL, 300, true, false), 0);
+    ck_assert_uint_eq(push_psa_bindings(P, aor), 3);
+    pfake_advance(F, 601 * 1000);
+    ck_assert_uint_eq(push_psa_bindings(P, aor), 0);
+    destroy();
+}
+END_TEST
+
 START_TEST(page_mode_bound_and_invite)
 {
     make(false);
@@ -684,7 +742,9 @@ START_TEST(invite_to_an_unregistered_aor_asks_options_first)
     ck_assert(res.retry);
     ck_assert_int_lt(pfake_last(F, "INVITE "), 0);
     ck_assert(!push_psa_may_invite(P, SP_LIT("sip:bob@example.com")));
-    /* answered 200: reachable again, and the INVITE follows */
+    /* answered 200: reachable again, and the INVITE follows (with the
+     * file-transfer-id it was given: a push sent again keeps it, RFC 5547 §8) */
+    p.transfer_id = SP_LIT("kepttid42");
     ck_assert_int_eq(push_psa_send(P, &p, on_done, NULL, &now), 0);
     o = pfake_last(F, "OPTIONS ");
     pfake_reply(F, (size_t)o, 200, "Allow: INVITE, MESSAGE\r\n", NULL, NULL);
@@ -698,6 +758,7 @@ START_TEST(invite_to_an_unregistered_aor_asks_options_first)
     ck_assert_ptr_nonnull(strstr(m, "P-Asserted-Service: urn:urn-7:3gpp-service.ims.icsi.oma.push\r\n"));
     /* seed 000 §8.2.5.1 j2: no Last-Modified, the file-date is the push's creation */
     ck_assert_ptr_nonnull(strstr(m, "\r\na=file-date:creation:\""));
+    ck_assert_ptr_nonnull(strstr(m, "\r\na=file-transfer-id:kepttid42\r\n"));
     ck_assert_uint_eq(results, 1);
     /* reachable: the next INVITE goes straight away */
     size_t options = pfake_count(F, "OPTIONS ");
@@ -1145,6 +1206,8 @@ static Suite *push_psa_suite(void)
     tcase_add_test(t, granted_expires_is_capped);
     tcase_add_test(t, notify_481_ends_the_subscription);
     tcase_add_test(t, message_push_and_outcomes);
+    tcase_add_test(t, message_push_keeps_given_ids);
+    tcase_add_test(t, binding_restore);
     tcase_add_test(t, page_mode_bound_and_invite);
     tcase_add_test(t, refer_asks_for_a_subscription);
     tcase_add_test(t, reg_event_follows_registrations);
