@@ -239,16 +239,27 @@ def sanitizer_clean(text):
 
 class Tshark:
     """A capture on the loopback interface into path (tshark -f bpf), ready once
-    tshark says it is capturing; fields() reads it back and a failing tshark
-    fails the test instead of reading as no rows."""
+    a datagram of its own is in the file (tshark says "Capturing" before it
+    keeps packets); fields() reads it back and a failing tshark fails the test
+    instead of reading as no rows."""
     def __init__(self, path, bpf):
         self.path = path
-        self.p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-B', '64', '-f', bpf, '-w', path],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline, said = time.time() + 10, b''
-        while b'Capturing' not in said and time.time() < deadline and self.p.poll() is None:
-            said = self.p.stderr.readline()
-        check(b'Capturing' in said, 'tshark captures on lo (%s)' % bpf)
+        probe_port = free_port()
+        probe = b'capture-probe-%d' % probe_port
+        self.p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-B', '64', '-f',
+                                   '(%s) or udp port %d' % (bpf, probe_port), '-w', path],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        deadline, live = time.time() + 30, False
+        while not live and time.time() < deadline and self.p.poll() is None:
+            s.sendto(probe, ('127.0.0.1', probe_port))
+            time.sleep(0.05)
+            try:
+                live = probe in open(path, 'rb').read()
+            except OSError:
+                pass
+        s.close()
+        check(live, 'tshark captures on lo (%s)' % bpf)
 
     def close(self):
         if self.p.poll() is None:
