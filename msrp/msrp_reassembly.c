@@ -1,7 +1,10 @@
 /* msrp_reassembly.c - see msrp_reassembly.h. */
+/* Before any <stdint.h>: newlib's <inttypes.h> defines PRIu64 only when it
+ * brings stdint.h in itself (the compiler's own stdint.h does not tell it). */
+#include <inttypes.h>
+
 #include "msrp_reassembly.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
