@@ -1,11 +1,11 @@
 /* msrp_reassembly.c - see msrp_reassembly.h. */
-/* Before any <stdint.h>: newlib's <inttypes.h> defines PRIu64 only when it
- * brings stdint.h in itself (the compiler's own stdint.h does not tell it). */
-#include <inttypes.h>
-
 #include "msrp_reassembly.h"
 
+/* <stdio.h> first: newlib's <inttypes.h> defines PRIu64 only once its own
+ * 64-bit types are declared (by <sys/types.h>), which the compiler's
+ * <stdint.h> does not do. */
 #include <stdio.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 

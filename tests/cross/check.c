@@ -1,0 +1,100 @@
+/* check.c - see check.h. */
+#include "check.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int ck_tests_run, ck_tests_failed;
+static jmp_buf test_exit;
+
+Suite *suite_create(const char *name)
+{
+    Suite *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    s->name = name;
+    return s;
+}
+
+TCase *tcase_create(const char *name)
+{
+    TCase *tc = calloc(1, sizeof *tc);
+    if (!tc)
+        abort();
+    tc->name = name;
+    return tc;
+}
+
+void suite_add_tcase(Suite *s, TCase *tc)
+{
+    if (s->ntcases == CK_MAX_TCASES)
+        abort();
+    s->tcases[s->ntcases++] = tc;
+}
+
+void ck_add_test(TCase *tc, ck_test_fn fn, const char *name, int start, int end)
+{
+    if (tc->ntests == CK_MAX_TESTS)
+        abort();
+    tc->tests[tc->ntests].fn = fn;
+    tc->tests[tc->ntests].name = name;
+    tc->tests[tc->ntests].start = start;
+    tc->tests[tc->ntests].end = end;
+    tc->ntests++;
+}
+
+SRunner *srunner_create(Suite *s)
+{
+    SRunner *sr = calloc(1, sizeof *sr);
+    if (!sr)
+        abort();
+    sr->suite = s;
+    return sr;
+}
+
+void ck_fail_at(const char *file, int line, const char *fmt, ...)
+{
+    printf("%s:%d: ", file, line);
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    longjmp(test_exit, 1);
+}
+
+void srunner_run_all(SRunner *sr, enum print_output mode)
+{
+    Suite *s = sr->suite;
+    int run = 0;
+    for (int c = 0; c < s->ntcases; c++) {
+        TCase *tc = s->tcases[c];
+        for (int t = 0; t < tc->ntests; t++)
+            for (volatile int i = tc->tests[t].start; i < tc->tests[t].end; i++) {
+                run++;
+                if (setjmp(test_exit) == 0) {
+                    tc->tests[t].fn(i);
+                } else {
+                    printf("  in %s/%s/%s[%d]\n", s->name, tc->name, tc->tests[t].name, i);
+                    sr->failed++;
+                }
+            }
+    }
+    ck_tests_run += run;
+    ck_tests_failed += sr->failed;
+    if (mode != CK_SILENT)
+        printf("%s: %d checks, %d failed\n", s->name, run, sr->failed);
+}
+
+int srunner_ntests_failed(SRunner *sr) { return sr->failed; }
+
+void srunner_free(SRunner *sr)
+{
+    Suite *s = sr->suite;
+    for (int c = 0; c < s->ntcases; c++)
+        free(s->tcases[c]);
+    free(s);
+    free(sr);
+}
