@@ -255,11 +255,13 @@ CROSS_CC   ?= arm-none-eabi-gcc
 CROSS_AR   ?= arm-none-eabi-ar
 CROSS_ARCH := -mcpu=cortex-m4 -mthumb
 CROSS_OPT  := -Os -g -ffunction-sections -fdata-sections
+# newlib-nano; CROSS_LIBC= for the full newlib (C99 printf formats: %zu, %llu)
+CROSS_LIBC ?= --specs=nano.specs
 CROSS_HOST_ONLY := $(filter-out transport/tp_timer.c,$(filter transport/%,$(LIB_SRC))) \
                    sip/sip_txn_tp.c msrp/msrp_tp.c msrp/msrp_sink_file.c push/push_http_fetch.c
 CROSS_LIB_SRC := $(filter-out $(CROSS_HOST_ONLY),$(LIB_SRC))
 CROSS_LIB_OBJ := $(call objs,cross,$(CROSS_LIB_SRC))
-CROSS_CFLAGS = $(CROSS_INCLUDES) $(BASEFLAGS) $(CROSS_ARCH) $(CROSS_OPT) --specs=nano.specs
+CROSS_CFLAGS = $(CROSS_INCLUDES) $(BASEFLAGS) $(CROSS_ARCH) $(CROSS_OPT) $(CROSS_LIBC)
 CROSS_INCLUDES =
 # The test image: the parser suites through a small check-compatible runner
 # (tests/cross/check.h), the conformance sets embedded, a scripted receiver
@@ -267,10 +269,11 @@ CROSS_INCLUDES =
 CROSS_SUITES := test_sip_uri test_sip_msg test_sip_hdr test_sip_hdr_ext test_sip_msg_check \
                 test_sip_parse_table test_sdp_parse test_sdp_attr test_msrp_frame test_msrp_hdr \
                 test_msrp_uri test_msrp_ranges
-CROSS_TEST_SRC := $(sort $(wildcard tests/cross/*.c)) tools/parse_sip.c tools/parse_sdp.c tools/parse_msrp.c
+CROSS_TEST_SRC := $(sort $(wildcard tests/cross/*.c)) tests/unit/msrp_feed.c tools/parse_sip.c tools/parse_sdp.c tools/parse_msrp.c
 CROSS_TEST_OBJ := $(call objs,cross,$(CROSS_TEST_SRC) $(addprefix tests/unit/,$(addsuffix .c,$(CROSS_SUITES)))) \
-                  $(BUILD)/cross/conformance_sets.o
-CROSS_LDFLAGS := -nostartfiles -T tests/cross/mps2.ld -Wl,--gc-sections --specs=nano.specs --specs=rdimon.specs
+                  $(BUILD)/cross/conformance_sets.o $(BUILD)/cross/corpus_list.o
+CROSS_CORPUS := fuzz/corpus/fuzz_msrp_stream
+CROSS_LDFLAGS = -nostartfiles -T tests/cross/mps2.ld -Wl,--gc-sections $(CROSS_LIBC) --specs=rdimon.specs
 QEMU_ARM ?= qemu-system-arm
 CROSS_QEMU = $(QEMU_ARM) -M mps2-an386 -nographic -semihosting-config enable=on,target=native -kernel
 
@@ -294,7 +297,14 @@ $(BUILD)/cross/conformance_sets.c: tests/cross/embed_sets.py $(sort $(wildcard t
 	@mkdir -p $(dir $@)
 	$(call say,GEN,$@)
 	$(Q)python3 tests/cross/embed_sets.py tests/conformance sip sdp msrp > $@
-$(BUILD)/cross/conformance_sets.o: $(BUILD)/cross/conformance_sets.c
+$(BUILD)/cross/corpus_list.c: $(sort $(wildcard $(CROSS_CORPUS)/*.msrp))
+	@mkdir -p $(dir $@)
+	$(call say,GEN,$@)
+	$(Q){ echo 'const char cross_corpus_dir[] = "$(CROSS_CORPUS)";'; \
+	  echo 'const char *const cross_corpus_names[] = {'; \
+	  for f in $(notdir $^); do echo "    \"$$f\","; done; echo '};'; \
+	  echo 'const unsigned cross_corpus_count = sizeof cross_corpus_names / sizeof cross_corpus_names[0];'; } > $@
+$(BUILD)/cross/%.o: $(BUILD)/cross/%.c
 	$(call say,M4-CC,$@)
 	$(Q)$(CROSS_CC) -Itests/cross $(CROSS_ARCH) $(CROSS_OPT) -std=c11 $(WARN) -c $< -o $@
 $(BUILD)/cross/test-image.elf: $(CROSS_TEST_OBJ) $(BUILD)/cross/libsippush.a tests/cross/mps2.ld

@@ -44,39 +44,54 @@ void srunner_run_all(SRunner *sr, enum print_output mode);
 int srunner_ntests_failed(SRunner *sr);
 void srunner_free(SRunner *sr);
 
+/* newlib has no timegm(), which a suite takes as its reference for dates:
+ * check.c gives it over mktime() (the image's time zone is UTC). */
+struct tm;
+long long ck_timegm(struct tm *tm);
+#define timegm(tm) ((time_t)ck_timegm(tm))
+
+/* A suite's CHECK_MAIN main(), renamed by -Dmain=cross_test_X for the
+ * image's runner to call, is declared here. */
+int main(void);
+
 /* Tests run by every srunner so far, and how many of them failed. */
 extern int ck_tests_run, ck_tests_failed;
 
 #define START_TEST(name) static void name(int _i __attribute__((unused)))
 #define END_TEST
 
-/* Ends the running test as failed; printf-style message. */
-_Noreturn void ck_fail_at(const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Ends the running test as failed: what failed, and a printf-style message. */
+_Noreturn void ck_fail_at(const char *file, int line, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-#define ck_assert_msg(expr, ...) \
-    ((expr) ? (void)0 : ck_fail_at(__FILE__, __LINE__, "Assertion '" #expr "' failed: " __VA_ARGS__))
-#define ck_assert(expr) ck_assert_msg(expr, "")
-#define ck_abort_msg(...) ck_fail_at(__FILE__, __LINE__, __VA_ARGS__)
-#define ck_abort() ck_abort_msg("")
+#define ck_assert_msg(expr, ...) ((expr) ? (void)0 : ck_fail_at(__FILE__, __LINE__, #expr, __VA_ARGS__))
+#define ck_assert(expr) ck_assert_msg(expr, "%s", "")
+#define ck_abort_msg(...) ck_fail_at(__FILE__, __LINE__, "abort", __VA_ARGS__)
+#define ck_abort() ck_abort_msg("%s", "")
 
-#define ck_assert_cmp_(T, fmt, X, OP, Y)                                                                    \
+/* A failed comparison of two integers (printed without printf's %lld, which
+ * newlib-nano lacks). */
+_Noreturn void ck_fail_int(const char *file, int line, const char *what, long long x, long long y);
+_Noreturn void ck_fail_uint(const char *file, int line, const char *what, unsigned long long x,
+                            unsigned long long y);
+#define ck_assert_cmp_(T, fail, X, OP, Y)                                                                  \
     do {                                                                                                  \
         T x_ = (X), y_ = (Y);                                                                             \
-        ck_assert_msg(x_ OP y_, "%s == %" fmt ", %s == %" fmt, #X, x_, #Y, y_);                          \
+        if (!(x_ OP y_))                                                                                  \
+            fail(__FILE__, __LINE__, #X " " #OP " " #Y, x_, y_);                                         \
     } while (0)
-#define ck_assert_int_eq(X, Y) ck_assert_cmp_(long long, "lld", X, ==, Y)
-#define ck_assert_int_ne(X, Y) ck_assert_cmp_(long long, "lld", X, !=, Y)
-#define ck_assert_int_lt(X, Y) ck_assert_cmp_(long long, "lld", X, <, Y)
-#define ck_assert_int_le(X, Y) ck_assert_cmp_(long long, "lld", X, <=, Y)
-#define ck_assert_int_gt(X, Y) ck_assert_cmp_(long long, "lld", X, >, Y)
-#define ck_assert_int_ge(X, Y) ck_assert_cmp_(long long, "lld", X, >=, Y)
-#define ck_assert_uint_eq(X, Y) ck_assert_cmp_(unsigned long long, "llu", X, ==, Y)
-#define ck_assert_uint_ne(X, Y) ck_assert_cmp_(unsigned long long, "llu", X, !=, Y)
-#define ck_assert_uint_lt(X, Y) ck_assert_cmp_(unsigned long long, "llu", X, <, Y)
-#define ck_assert_uint_le(X, Y) ck_assert_cmp_(unsigned long long, "llu", X, <=, Y)
-#define ck_assert_uint_gt(X, Y) ck_assert_cmp_(unsigned long long, "llu", X, >, Y)
-#define ck_assert_uint_ge(X, Y) ck_assert_cmp_(unsigned long long, "llu", X, >=, Y)
+#define ck_assert_int_eq(X, Y) ck_assert_cmp_(long long, ck_fail_int, X, ==, Y)
+#define ck_assert_int_ne(X, Y) ck_assert_cmp_(long long, ck_fail_int, X, !=, Y)
+#define ck_assert_int_lt(X, Y) ck_assert_cmp_(long long, ck_fail_int, X, <, Y)
+#define ck_assert_int_le(X, Y) ck_assert_cmp_(long long, ck_fail_int, X, <=, Y)
+#define ck_assert_int_gt(X, Y) ck_assert_cmp_(long long, ck_fail_int, X, >, Y)
+#define ck_assert_int_ge(X, Y) ck_assert_cmp_(long long, ck_fail_int, X, >=, Y)
+#define ck_assert_uint_eq(X, Y) ck_assert_cmp_(unsigned long long, ck_fail_uint, X, ==, Y)
+#define ck_assert_uint_ne(X, Y) ck_assert_cmp_(unsigned long long, ck_fail_uint, X, !=, Y)
+#define ck_assert_uint_lt(X, Y) ck_assert_cmp_(unsigned long long, ck_fail_uint, X, <, Y)
+#define ck_assert_uint_le(X, Y) ck_assert_cmp_(unsigned long long, ck_fail_uint, X, <=, Y)
+#define ck_assert_uint_gt(X, Y) ck_assert_cmp_(unsigned long long, ck_fail_uint, X, >, Y)
+#define ck_assert_uint_ge(X, Y) ck_assert_cmp_(unsigned long long, ck_fail_uint, X, >=, Y)
 #define ck_assert_ptr_eq(X, Y) ck_assert_msg((const void *)(X) == (const void *)(Y), "pointers differ")
 #define ck_assert_ptr_ne(X, Y) ck_assert_msg((const void *)(X) != (const void *)(Y), "pointers equal")
 #define ck_assert_ptr_null(X) ck_assert_msg((const void *)(X) == NULL, "not NULL")
