@@ -258,7 +258,7 @@ CROSS_OPT  := -Os -g -ffunction-sections -fdata-sections
 # newlib-nano; CROSS_LIBC= for the full newlib (C99 printf formats: %zu, %llu)
 CROSS_LIBC ?= --specs=nano.specs
 CROSS_HOST_ONLY := $(filter-out transport/tp_timer.c,$(filter transport/%,$(LIB_SRC))) \
-                   sip/sip_txn_tp.c msrp/msrp_tp.c msrp/msrp_sink_file.c push/push_http_fetch.c
+                   sip/sip_txn_tp.c msrp/msrp_tp.c push/push_http_fetch.c
 CROSS_LIB_SRC := $(filter-out $(CROSS_HOST_ONLY),$(LIB_SRC))
 CROSS_LIB_OBJ := $(call objs,cross,$(CROSS_LIB_SRC))
 CROSS_CFLAGS = $(CROSS_INCLUDES) $(BASEFLAGS) $(CROSS_ARCH) $(CROSS_OPT) $(CROSS_LIBC)
@@ -268,12 +268,13 @@ CROSS_INCLUDES =
 # session; run by QEMU, whose exit status is the image's.
 CROSS_SUITES := test_sip_uri test_sip_msg test_sip_hdr test_sip_hdr_ext test_sip_msg_check \
                 test_sip_parse_table test_sdp_parse test_sdp_attr test_msrp_frame test_msrp_hdr \
-                test_msrp_uri test_msrp_ranges
-CROSS_TEST_SRC := $(sort $(wildcard tests/cross/*.c)) tests/unit/msrp_feed.c tools/parse_sip.c tools/parse_sdp.c tools/parse_msrp.c
+                test_msrp_uri test_msrp_ranges test_msrp_env test_push_pra test_push_pra_sub
+CROSS_TEST_SRC := $(sort $(wildcard tests/cross/*.c)) tests/unit/msrp_feed.c tests/unit/push_fake.c tools/parse_sip.c tools/parse_sdp.c tools/parse_msrp.c
 CROSS_TEST_OBJ := $(call objs,cross,$(CROSS_TEST_SRC) $(addprefix tests/unit/,$(addsuffix .c,$(CROSS_SUITES)))) \
                   $(BUILD)/cross/conformance_sets.o $(BUILD)/cross/corpus_list.o
 CROSS_CORPUS := fuzz/corpus/fuzz_msrp_stream
-CROSS_LDFLAGS = -nostartfiles -T tests/cross/mps2.ld -Wl,--gc-sections $(CROSS_LIBC) --specs=rdimon.specs
+CROSS_LDFLAGS = -nostartfiles -T tests/cross/mps2.ld -Wl,--gc-sections $(CROSS_LIBC) --specs=rdimon.specs \
+                -Wl,--wrap=malloc,--wrap=free,--wrap=calloc,--wrap=realloc,--wrap=sp_random_set_source
 QEMU_ARM ?= qemu-system-arm
 CROSS_QEMU = $(QEMU_ARM) -M mps2-an386 -nographic -semihosting-config enable=on,target=native -kernel
 
@@ -293,6 +294,7 @@ $(BUILD)/cross/tests/%.o: CROSS_INCLUDES = -Itests/cross
 $(BUILD)/cross/tests/unit/%.o: CROSS_INCLUDES = -Itests/cross -Dmain=cross_$(notdir $*)
 $(BUILD)/cross/tests/cross/runner.o: CROSS_INCLUDES = -Itests/cross \
     -DCROSS_SUITES="$(foreach t,$(CROSS_SUITES),X($(t)))"
+$(BUILD)/cross/tests/cross/runner.o: Makefile
 $(BUILD)/cross/conformance_sets.c: tests/cross/embed_sets.py $(sort $(wildcard tests/conformance/*/*/*))
 	@mkdir -p $(dir $@)
 	$(call say,GEN,$@)

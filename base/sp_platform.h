@@ -15,6 +15,8 @@
  *   SP_HAVE_THREADS   pthreads: large MSRP contents      else hashed in line as they arrive
  *                     hashed in a thread of their own
  *   SP_HAVE_MONOTONIC clock_gettime(CLOCK_MONOTONIC)     else the embedder defines sp_clock_ms
+ *   SP_HAVE_FILES     a POSIX file system: the file      else files refused (ENOSYS): the
+ *                     sink, sending from a file           embedder's own sink stores
  *   SP_HAVE_GETRANDOM the kernel's getrandom()           else no randomness until the embedder
  *                                                         sets a source (sp_random_set_source)
  */
@@ -77,6 +79,12 @@
 #define SP_HAVE_MONOTONIC 1
 #else
 #define SP_HAVE_MONOTONIC 0
+#endif
+
+#if SP_POSIX_ && !defined(SP_NO_FILES)
+#define SP_HAVE_FILES 1
+#else
+#define SP_HAVE_FILES 0
 #endif
 
 #if SP_LINUX_ && !defined(SP_NO_GETRANDOM)

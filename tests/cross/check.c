@@ -1,6 +1,7 @@
 /* check.c - see check.h. */
 #include "check.h"
 
+#include "cross.h"
 #include "sp_decimal.h"
 
 #include <setjmp.h>
@@ -88,10 +89,12 @@ void ck_fail_at(const char *file, int line, const char *what, const char *fmt, .
 /* Whether fn(i) ran to its end. */
 static bool passes(ck_test_fn fn, int i)
 {
-    if (setjmp(test_exit) != 0)
-        return false;
-    fn(i);
-    return true;
+    cross_heap_test_begin();
+    bool ok = setjmp(test_exit) == 0;
+    if (ok)
+        fn(i);
+    cross_heap_test_end(); /* what the test left, freed as by the end of a process */
+    return ok;
 }
 
 void srunner_run_all(SRunner *sr, enum print_output mode)

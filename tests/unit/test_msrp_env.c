@@ -440,8 +440,9 @@ static size_t send_text(char *buf, size_t cap, const char *tid, sp_str to, const
 {
     int n = snprintf(buf, cap,
                      "MSRP %s SEND\r\nTo-Path: %.*s\r\nFrom-Path: %s\r\nMessage-ID: m%s\r\n"
-                     "Byte-Range: 1-%zu/%zu\r\nContent-Type: text/plain\r\n\r\n%s\r\n-------%s$\r\n",
-                     tid, (int)to.n, to.p, from, tid, strlen(body), strlen(body), body, tid);
+                     "Byte-Range: 1-%lu/%lu\r\nContent-Type: text/plain\r\n\r\n%s\r\n-------%s$\r\n",
+                     tid, (int)to.n, to.p, from, tid, (unsigned long)strlen(body), (unsigned long)strlen(body), body,
+                     tid);
     ck_assert(n > 0 && (size_t)n < cap);
     return (size_t)n;
 }
