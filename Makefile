@@ -18,6 +18,7 @@
 #   make test-portable  the same with every Linux feature off (the fallbacks)
 #   make test-m32     the unit suites built for 32-bit x86
 #   make cross        the library for a Cortex-M4 (arm-none-eabi-gcc, newlib-nano)
+#   make size         the Cortex-M4 budgets as one JSON line (code, stack, heap)
 #   make test-cross   the parser suites, the conformance sets and a receiver session on an
 #                     emulated Cortex-M4 (qemu-system-arm -M mps2-an386, semihosting)
 
@@ -128,7 +129,7 @@ SLOW_SUITES := test_msrp_1gib test_msrp_frame test_msrp_reassembly test_msrp_ses
 
 .PHONY: all test test-deps test-all test-unit test-valgrind test-conformance test-integration \
         integration-run test-fuzz-replay test-platform test-poll test-portable test-m32 test-plain \
-        demo bench fuzz fuzz-deps fuzz-build install clean FORCE cross test-cross cross-run
+        demo bench fuzz fuzz-deps fuzz-build install clean FORCE cross test-cross cross-run size
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -254,7 +255,7 @@ test-cross: $(LOGS)/platform/cross
 CROSS_CC   ?= arm-none-eabi-gcc
 CROSS_AR   ?= arm-none-eabi-ar
 CROSS_ARCH := -mcpu=cortex-m4 -mthumb
-CROSS_OPT  := -Os -g -ffunction-sections -fdata-sections
+CROSS_OPT  := -Os -g -ffunction-sections -fdata-sections -fstack-usage -fcallgraph-info=su
 # newlib-nano; CROSS_LIBC= for the full newlib (C99 printf formats: %zu, %llu)
 CROSS_LIBC ?= --specs=nano.specs
 CROSS_HOST_ONLY := $(filter-out transport/tp_timer.c,$(filter transport/%,$(LIB_SRC))) \
@@ -314,6 +315,18 @@ $(BUILD)/cross/test-image.elf: $(CROSS_TEST_OBJ) $(BUILD)/cross/libsippush.a tes
 	$(Q)$(CROSS_CC) $(CROSS_ARCH) $(CROSS_LDFLAGS) -o $@ $(CROSS_TEST_OBJ) $(BUILD)/cross/libsippush.a -lm
 cross-run: $(BUILD)/cross/test-image.elf
 	$(Q)$(CROSS_QEMU) $<
+
+# The budgets (tests/cross/size.py): small programs linked with --gc-sections
+# that use only the parsers, a page-mode receiver, the whole receiver.
+SIZE_PROGRAMS := parsers pagemode receiver
+$(BUILD)/cross/size/%.elf: $(BUILD)/cross/tests/cross/size/%.o $(BUILD)/cross/libsippush.a
+	@mkdir -p $(dir $@)
+	$(call say,M4-LD,$@)
+	$(Q)$(CROSS_CC) $(CROSS_ARCH) -Wl,--gc-sections -Wl,-Map=$(@:.elf=.map) --specs=nano.specs --specs=nosys.specs \
+	    -o $@ $(filter %.o,$^) $(BUILD)/cross/libsippush.a -lm
+$(BUILD)/cross/size/parsers.elf: $(call objs,cross,tools/parse_sip.c tools/parse_sdp.c tools/parse_msrp.c)
+size: $(addprefix $(BUILD)/cross/size/,$(addsuffix .elf,$(SIZE_PROGRAMS)))
+	@python3 tests/cross/size.py $(BUILD)/cross $(patsubst %,$(BUILD)/cross/size/%.map,$(SIZE_PROGRAMS))
 
 # --- fuzzing -------------------------------------------------------------
 
