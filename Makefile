@@ -325,8 +325,10 @@ $(BUILD)/cross/size/%.elf: $(BUILD)/cross/tests/cross/size/%.o $(BUILD)/cross/li
 	$(Q)$(CROSS_CC) $(CROSS_ARCH) -Wl,--gc-sections -Wl,-Map=$(@:.elf=.map) --specs=nano.specs --specs=nosys.specs \
 	    -o $@ $(filter %.o,$^) $(BUILD)/cross/libsippush.a -lm
 $(BUILD)/cross/size/parsers.elf: $(call objs,cross,tools/parse_sip.c tools/parse_sdp.c tools/parse_msrp.c)
-size: $(addprefix $(BUILD)/cross/size/,$(addsuffix .elf,$(SIZE_PROGRAMS)))
-	@python3 tests/cross/size.py $(BUILD)/cross $(patsubst %,$(BUILD)/cross/size/%.map,$(SIZE_PROGRAMS))
+size: $(addprefix $(BUILD)/cross/size/,$(addsuffix .elf,$(SIZE_PROGRAMS))) $(BUILD)/cross/test-image.elf
+	@$(CROSS_QEMU) $(BUILD)/cross/test-image.elf > $(BUILD)/cross/size/image.log 2>&1 || true
+	@python3 tests/cross/size.py $(BUILD)/cross $(patsubst %,$(BUILD)/cross/size/%.map,$(SIZE_PROGRAMS)) \
+	    $(BUILD)/cross/size/image.log
 
 # --- fuzzing -------------------------------------------------------------
 

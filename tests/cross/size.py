@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The Cortex-M4 budgets as one JSON line (make size).
 
-usage: size.py LIBDIR PARSERS.map PAGEMODE.map RECEIVER.map
+usage: size.py LIBDIR PARSERS.map PAGEMODE.map RECEIVER.map IMAGE.log
 
 *_text: bytes of code and read-only data the library (libsippush.a) brings
 into each program linked with --gc-sections, from the link maps.
@@ -9,8 +9,9 @@ max_frame: the largest stack frame (-fstack-usage, LIBDIR/**/*.su) of a
 library function linked into the receiver; max_path: the deepest sum of
 frames along a call path of the receiver, from -fcallgraph-info (calls
 through function pointers are not in that graph: a lower bound).
-heap_peak: the most bytes allocated while receiving a 1 MiB session-mode
-push, or null while nothing measures it.
+heap_peak: the most bytes the library held while receiving a 1 MiB
+session-mode push into a sink (the "heap_peak N" line of the test image's
+run, tests/cross/session.c); null when the run printed none.
 Exits 1 when a figure is over its budget or missing.
 """
 import glob
@@ -71,7 +72,8 @@ def deepest(frames, calls, linked):
 
 
 def main():
-    libdir, parsers, pagemode, receiver = sys.argv[1:5]
+    libdir, parsers, pagemode, receiver, image_log = sys.argv[1:6]
+    heap = re.search(r'heap_peak (\d+)', open(image_log, errors='replace').read())
     linked = {name.split('.', 2)[2] for name, _ in library_sections(receiver) if name.startswith('.text.')}
     frames = read_frames(libdir)
     figures = {
@@ -80,7 +82,7 @@ def main():
         'parsers_text': text_bytes(parsers),
         'max_frame': max([frames.get(f, 0) for f in linked] or [0]),
         'max_path': deepest(frames, read_calls(libdir), linked),
-        'heap_peak': None,
+        'heap_peak': int(heap.group(1)) if heap else None,
     }
     print(json.dumps(figures))
     over = [k for k, v in figures.items() if v is None or v > BUDGETS[k]]
