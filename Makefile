@@ -17,6 +17,10 @@
 #   make test-poll    the platform suites on the poll() backend
 #   make test-portable  the same with every Linux feature off (the fallbacks)
 #   make test-m32     the unit suites built for 32-bit x86
+#   make cross        the library for a Cortex-M4 (arm-none-eabi-gcc, newlib-nano)
+#   make size         the Cortex-M4 budgets as one JSON line (code, stack, heap)
+#   make test-cross   the parser suites, the conformance sets and a receiver session on an
+#                     emulated Cortex-M4 (qemu-system-arm -M mps2-an386, semihosting)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -127,7 +131,8 @@ PLATFORM_SUITES := $(filter $(addprefix tests/unit/,test_tp_% test_sip_txn_tp% t
                      test_msrp_session% test_msrp_hasher.c),$(TEST_SRC))
 PORTABLE_DEFS := -DSP_NO_RECVMMSG -DSP_NO_SIGNALFD -DSP_NO_ACCEPT4 -DSP_NO_ERRQUEUE -DSP_NO_THREADS
 M32_PKG_CONFIG = PKG_CONFIG_LIBDIR=/usr/lib/$(shell $(CC) -m32 -print-multiarch 2>/dev/null)/pkgconfig pkg-config
-PLATFORM_VERDICTS := $(LOGS)/platform/poll $(LOGS)/platform/portable $(LOGS)/platform/m32
+PLATFORM_VERDICTS := $(LOGS)/platform/poll $(LOGS)/platform/portable $(LOGS)/platform/m32 \
+                     $(LOGS)/platform/cross
 # The longest suites start first so that none is left running alone at the end.
 SLOW_FIRST = $(filter $(addprefix %/,$(SLOW_SUITES)),$(1)) $(filter-out $(addprefix %/,$(SLOW_SUITES)),$(1))
 SLOW_SUITES := test_msrp_1gib test_msrp_frame test_msrp_reassembly test_msrp_session test_sip_txn_scale \
@@ -135,7 +140,7 @@ SLOW_SUITES := test_msrp_1gib test_msrp_frame test_msrp_reassembly test_msrp_ses
 
 .PHONY: all test test-deps test-all test-unit test-valgrind test-conformance test-integration \
         integration-run test-fuzz-replay test-platform test-poll test-portable test-m32 test-plain \
-        demo bench fuzz fuzz-deps fuzz-build install clean FORCE
+        demo bench fuzz fuzz-deps fuzz-build install clean FORCE cross test-cross cross-run size
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -238,6 +243,93 @@ test-portable: $(LOGS)/platform/portable
 	@$(RUN) summary $^
 test-m32: $(LOGS)/platform/m32
 	@$(RUN) summary $^
+$(LOGS)/platform/cross: FORCE
+	@$(RUN) run command $@ $(MAKE) --no-print-directory cross-run
+test-cross: $(LOGS)/platform/cross
+	@$(RUN) summary $^
+
+# --- the Cortex-M4 build -------------------------------------------------
+
+# The library as a device links it: every file but host/ and the bindings to the host's
+# sockets, files and event loop (a device brings its own I/O through
+# sip_txn_env, msrp_env and a sink of its own); the timer wheel is portable.
+CROSS_CC   ?= arm-none-eabi-gcc
+CROSS_AR   ?= arm-none-eabi-ar
+CROSS_ARCH := -mcpu=cortex-m4 -mthumb
+CROSS_OPT  := -Os -g -ffunction-sections -fdata-sections -fstack-usage -fcallgraph-info=su
+# newlib-nano; CROSS_LIBC= for the full newlib (C99 printf formats: %zu, %llu)
+CROSS_LIBC ?= --specs=nano.specs
+CROSS_HOST_ONLY := $(filter-out transport/tp_timer.c,$(filter transport/%,$(LIB_SRC))) \
+                   $(filter host/%,$(LIB_SRC)) sip/sip_txn_tp.c msrp/msrp_tp.c push/push_http_fetch.c
+CROSS_LIB_SRC := $(filter-out $(CROSS_HOST_ONLY),$(LIB_SRC))
+CROSS_LIB_OBJ := $(call objs,cross,$(CROSS_LIB_SRC))
+CROSS_CFLAGS = $(CROSS_INCLUDES) $(BASEFLAGS) $(CROSS_ARCH) $(CROSS_OPT) $(CROSS_LIBC)
+CROSS_INCLUDES =
+# The test image: the parser suites through a small check-compatible runner
+# (tests/cross/check.h), the conformance sets embedded, a scripted receiver
+# session; run by QEMU, whose exit status is the image's.
+CROSS_SUITES := test_sip_uri test_sip_msg test_sip_hdr test_sip_hdr_ext test_sip_msg_check \
+                test_sip_parse_table test_sdp_parse test_sdp_attr test_msrp_frame test_msrp_hdr \
+                test_msrp_uri test_msrp_ranges test_msrp_env test_push_pra test_push_pra_sub
+CROSS_TEST_SRC := $(sort $(wildcard tests/cross/*.c)) tests/unit/msrp_feed.c tests/unit/push_fake.c tools/parse_sip.c tools/parse_sdp.c tools/parse_msrp.c
+CROSS_TEST_OBJ := $(call objs,cross,$(CROSS_TEST_SRC) $(addprefix tests/unit/,$(addsuffix .c,$(CROSS_SUITES)))) \
+                  $(BUILD)/cross/conformance_sets.o $(BUILD)/cross/corpus_list.o
+CROSS_CORPUS := fuzz/corpus/fuzz_msrp_stream
+CROSS_LDFLAGS = -nostartfiles -T tests/cross/mps2.ld -Wl,--gc-sections $(CROSS_LIBC) --specs=rdimon.specs \
+                -Wl,--wrap=malloc,--wrap=free,--wrap=calloc,--wrap=realloc,--wrap=sp_random_set_source
+QEMU_ARM ?= qemu-system-arm
+CROSS_QEMU = $(QEMU_ARM) -M mps2-an386 -nographic -semihosting-config enable=on,target=native -kernel
+
+cross: $(BUILD)/cross/libsippush.a
+
+$(BUILD)/cross/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,M4-CC,$@)
+	$(Q)$(CROSS_CC) $(CROSS_CFLAGS) -c $< -o $@
+$(BUILD)/cross/libsippush.a: $(CROSS_LIB_OBJ)
+	@rm -f $@
+	$(call say,M4-AR,$@)
+	$(Q)$(CROSS_AR) rcs $@ $^
+# The test files see tests/cross first, for its check.h; each suite's main()
+# is renamed so that one image runs them all.
+$(BUILD)/cross/tests/%.o: CROSS_INCLUDES = -Itests/cross
+$(BUILD)/cross/tests/unit/%.o: CROSS_INCLUDES = -Itests/cross -Dmain=cross_$(notdir $*)
+$(BUILD)/cross/tests/cross/runner.o: CROSS_INCLUDES = -Itests/cross \
+    -DCROSS_SUITES="$(foreach t,$(CROSS_SUITES),X($(t)))"
+$(BUILD)/cross/tests/cross/runner.o: Makefile
+$(BUILD)/cross/conformance_sets.c: tests/cross/embed_sets.py $(sort $(wildcard tests/conformance/*/*/*))
+	@mkdir -p $(dir $@)
+	$(call say,GEN,$@)
+	$(Q)python3 tests/cross/embed_sets.py tests/conformance sip sdp msrp > $@
+$(BUILD)/cross/corpus_list.c: $(sort $(wildcard $(CROSS_CORPUS)/*.msrp))
+	@mkdir -p $(dir $@)
+	$(call say,GEN,$@)
+	$(Q){ echo 'const char cross_corpus_dir[] = "$(CROSS_CORPUS)";'; \
+	  echo 'const char *const cross_corpus_names[] = {'; \
+	  for f in $(notdir $^); do echo "    \"$$f\","; done; echo '};'; \
+	  echo 'const unsigned cross_corpus_count = sizeof cross_corpus_names / sizeof cross_corpus_names[0];'; } > $@
+$(BUILD)/cross/%.o: $(BUILD)/cross/%.c
+	$(call say,M4-CC,$@)
+	$(Q)$(CROSS_CC) -Itests/cross $(CROSS_ARCH) $(CROSS_OPT) -std=c11 $(WARN) -c $< -o $@
+$(BUILD)/cross/test-image.elf: $(CROSS_TEST_OBJ) $(BUILD)/cross/libsippush.a tests/cross/mps2.ld
+	$(call say,M4-LD,$@)
+	$(Q)$(CROSS_CC) $(CROSS_ARCH) $(CROSS_LDFLAGS) -o $@ $(CROSS_TEST_OBJ) $(BUILD)/cross/libsippush.a -lm
+cross-run: $(BUILD)/cross/test-image.elf
+	$(Q)$(CROSS_QEMU) $<
+
+# The budgets (tests/cross/size.py): small programs linked with --gc-sections
+# that use only the parsers, a page-mode receiver, the whole receiver.
+SIZE_PROGRAMS := parsers pagemode receiver
+$(BUILD)/cross/size/%.elf: $(BUILD)/cross/tests/cross/size/%.o $(BUILD)/cross/libsippush.a
+	@mkdir -p $(dir $@)
+	$(call say,M4-LD,$@)
+	$(Q)$(CROSS_CC) $(CROSS_ARCH) -Wl,--gc-sections -Wl,-Map=$(@:.elf=.map) --specs=nano.specs --specs=nosys.specs \
+	    -o $@ $(filter %.o,$^) $(BUILD)/cross/libsippush.a -lm
+$(BUILD)/cross/size/parsers.elf: $(call objs,cross,tools/parse_sip.c tools/parse_sdp.c tools/parse_msrp.c)
+size: $(addprefix $(BUILD)/cross/size/,$(addsuffix .elf,$(SIZE_PROGRAMS))) $(BUILD)/cross/test-image.elf
+	@$(CROSS_QEMU) $(BUILD)/cross/test-image.elf > $(BUILD)/cross/size/image.log 2>&1 || true
+	@python3 tests/cross/size.py $(BUILD)/cross $(patsubst %,$(BUILD)/cross/size/%.map,$(SIZE_PROGRAMS)) \
+	    $(BUILD)/cross/size/image.log
 
 # --- fuzzing -------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 /* sp_json.c - see sp_json_impl.h. */
 #include "sp_json_impl.h"
 
-#include <inttypes.h>
 #include <math.h>
+
+#include "sp_decimal.h"
 
 void json_init(json_out *j, FILE *f)
 {
@@ -129,16 +130,27 @@ void json_cstr(json_out *j, const char *s)
     json_str(j, s ? sp_str_cstr(s) : SP_STR_NULL);
 }
 
+static void put_i64(FILE *f, int64_t v)
+{
+    char dec[SP_U64_DEC_SIZE];
+    if (v < 0)
+        fputc('-', f);
+    sp_u64_dec(dec, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    fputs(dec, f);
+}
+
 void json_u64(json_out *j, uint64_t v)
 {
     value_prefix(j);
-    fprintf(j->f, "%" PRIu64, v);
+    char dec[SP_U64_DEC_SIZE];
+    sp_u64_dec(dec, v);
+    fputs(dec, j->f);
 }
 
 void json_i64(json_out *j, int64_t v)
 {
     value_prefix(j);
-    fprintf(j->f, "%" PRId64, v);
+    put_i64(j->f, v);
 }
 
 void json_double(json_out *j, double v)
@@ -147,7 +159,7 @@ void json_double(json_out *j, double v)
     if (!isfinite(v))
         fputs("null", j->f);
     else if (v == (double)(int64_t)v && fabs(v) < 1e15)
-        fprintf(j->f, "%" PRId64, (int64_t)v);
+        put_i64(j->f, (int64_t)v);
     else
         fprintf(j->f, "%.4f", v);
 }

@@ -15,6 +15,10 @@
  *   SP_HAVE_THREADS   pthreads: large MSRP contents      else hashed in line as they arrive
  *                     hashed in a thread of their own
  *   SP_HAVE_MONOTONIC clock_gettime(CLOCK_MONOTONIC)     else the embedder defines sp_clock_ms
+ *   SP_HAVE_FILES     a POSIX file system: the file      else files refused (ENOSYS): the
+ *                     sink, sending from a file           embedder's own sink stores
+ *   SP_HAVE_GETRANDOM the kernel's getrandom()           else no randomness until the embedder
+ *                                                         sets a source (sp_random_set_source)
  */
 #ifndef SIPPUSH_SP_PLATFORM_H
 #define SIPPUSH_SP_PLATFORM_H
@@ -75,6 +79,18 @@
 #define SP_HAVE_MONOTONIC 1
 #else
 #define SP_HAVE_MONOTONIC 0
+#endif
+
+#if SP_POSIX_ && !defined(SP_NO_FILES)
+#define SP_HAVE_FILES 1
+#else
+#define SP_HAVE_FILES 0
+#endif
+
+#if SP_LINUX_ && !defined(SP_NO_GETRANDOM)
+#define SP_HAVE_GETRANDOM 1
+#else
+#define SP_HAVE_GETRANDOM 0
 #endif
 
 /* Milliseconds of a clock that never goes back (CLOCK_MONOTONIC). Without

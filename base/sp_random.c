@@ -11,11 +11,18 @@
 
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "sp_platform.h"
+
+#if SP_HAVE_THREADS
+#include <pthread.h>
+#endif
+#if SP_HAVE_GETRANDOM
 #include <sys/random.h>
+#endif
 
 /* Bytes handed out under one kernel key before the next is drawn. */
 #define SP_RANDOM_RESEED_BYTES (1u << 20)
@@ -32,6 +39,7 @@ void sp_random_set_source(sp_random_source fn, void *ctx)
     source_ctx = ctx;
 }
 
+#if SP_HAVE_GETRANDOM
 static int kernel_bytes(void *buf, size_t n)
 {
     uint8_t *p = buf;
@@ -46,6 +54,15 @@ static int kernel_bytes(void *buf, size_t n)
     }
     return 0;
 }
+#else
+/* No kernel generator on this platform: nothing is drawn until the embedder
+ * sets a source, and no counter stands in for one. */
+static int kernel_bytes(void *buf, size_t n)
+{
+    (void)buf, (void)n;
+    return -ENOSYS;
+}
+#endif
 
 /* --- ChaCha20 (RFC 8439 §2.3), the block function only ------------------ */
 
@@ -83,17 +100,23 @@ typedef struct rng {
     size_t since_seed;  /* bytes handed out under the kernel's key */
 } rng;
 
+#if SP_HAVE_THREADS
 static _Thread_local rng state;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 /* A child of fork() must not repeat its parent's stream. */
 static void forget_in_child(void) { memset(&state, 0, sizeof state); }
 static void register_atfork(void) { pthread_atfork(NULL, NULL, forget_in_child); }
+static void watch_fork(void) { pthread_once(&atfork_once, register_atfork); }
+#else
+static rng state; /* one thread, no fork() */
+static void watch_fork(void) {}
+#endif
 
 static int refill(rng *r)
 {
     if (!r->keyed || r->since_seed >= SP_RANDOM_RESEED_BYTES) {
-        pthread_once(&atfork_once, register_atfork);
+        watch_fork();
         int rc = kernel_bytes(r->key, sizeof r->key);
         if (rc != 0) {
             memset(r, 0, sizeof *r);

@@ -23,7 +23,9 @@ typedef int (*sp_random_source)(void *ctx, void *buf, size_t n);
 
 /* Draws sp_random_bytes() from fn instead of the kernel (NULL: the kernel
  * again): for a device with its own generator, and for tests that need
- * randomness to fail. Process-wide; set it before threads draw. */
+ * randomness to fail. Process-wide; set it before threads draw. Where the
+ * platform has no kernel generator (SP_HAVE_GETRANDOM 0, sp_platform.h)
+ * nothing is drawn (-ENOSYS) until a source is set. */
 SP_API void sp_random_set_source(sp_random_source fn, void *ctx);
 
 /* Writes len characters drawn uniformly from alphabet (1..256 distinct

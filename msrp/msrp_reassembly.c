@@ -1,12 +1,12 @@
 /* msrp_reassembly.c - see msrp_reassembly.h. */
 #include "msrp_reassembly.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "msrp_hasher_impl.h"
+#include "sp_decimal.h"
 
 void msrp_reassembly_init(msrp_reassembly *r, msrp_sink *sink, const msrp_reassembly_limits *limits,
                           const msrp_expect *expect)
@@ -284,11 +284,11 @@ int msrp_reassembly_byte_range(const msrp_reassembly *r, size_t i, char *out, si
 {
     if (i >= r->ranges.count)
         return SP_EINVAL;
-    int n;
-    if (r->total == MSRP_UNKNOWN)
-        n = snprintf(out, cap, "%" PRIu64 "-%" PRIu64 "/*", r->ranges.iv[i].start, r->ranges.iv[i].end);
-    else
-        n = snprintf(out, cap, "%" PRIu64 "-%" PRIu64 "/%" PRIu64, r->ranges.iv[i].start, r->ranges.iv[i].end,
-                     r->total);
+    char start[SP_U64_DEC_SIZE], end[SP_U64_DEC_SIZE], total[SP_U64_DEC_SIZE] = "*";
+    sp_u64_dec(start, r->ranges.iv[i].start);
+    sp_u64_dec(end, r->ranges.iv[i].end);
+    if (r->total != MSRP_UNKNOWN)
+        sp_u64_dec(total, r->total);
+    int n = snprintf(out, cap, "%s-%s/%s", start, end, total);
     return n >= 0 && (size_t)n < cap ? n : SP_ENOSPC;
 }

@@ -1,19 +1,23 @@
 /* msrp_sink_file.c - the file sink (msrp_sink_file_ops): a temp file
  * written at offsets, renamed into place on commit; the sweep of what dead
  * processes left; and the safe file name. */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "msrp_sink.h"
 #include "sp_hex.h"
+#include "sp_platform.h"
+
+#if SP_HAVE_FILES
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 /* ".sippush-<pid>-XXXXXX": the pid of the process writing it, which also
  * holds an flock on it while it lives, so a sweep knows a stale one. */
@@ -27,6 +31,17 @@ static int fail_errno(msrp_sink *s, int e)
     return MSRP_EIO;
 }
 
+const uint8_t *msrp_sink_head(const msrp_sink *s, size_t *len)
+{
+    if (!s->head || s->head_len == HEAD_UNKNOWN) {
+        *len = 0;
+        return NULL;
+    }
+    *len = s->head_len;
+    return s->head;
+}
+
+#if SP_HAVE_FILES
 /* Fills the paths; false when they do not fit. */
 static bool set_paths(msrp_sink *s, const char *dir, sp_str offered_name)
 {
@@ -72,16 +87,6 @@ int msrp_sink_file_strip_head(msrp_sink *s, msrp_sink_head_fn fn, void *ctx)
     s->head_got = 0;
     s->head_len = HEAD_UNKNOWN;
     return SP_OK;
-}
-
-const uint8_t *msrp_sink_head(const msrp_sink *s, size_t *len)
-{
-    if (!s->head || s->head_len == HEAD_UNKNOWN) {
-        *len = 0;
-        return NULL;
-    }
-    *len = s->head_len;
-    return s->head;
 }
 
 int msrp_sink_file_reopen(msrp_sink *s, const char *temp_path, const char *dir, sp_str offered_name,
@@ -367,6 +372,44 @@ int msrp_sink_sweep(const char *dir)
     closedir(d);
     return removed;
 }
+
+#else
+/* No file system on this platform: a receiver stores through a sink of its
+ * own (msrp_sink_open); a file asked for is refused as a disk that fails. */
+int msrp_sink_file_open(msrp_sink *s, const char *dir, sp_str offered_name, unsigned flags)
+{
+    (void)dir, (void)offered_name, (void)flags;
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+    return fail_errno(s, ENOSYS);
+}
+
+int msrp_sink_file_reopen(msrp_sink *s, const char *temp_path, const char *dir, sp_str offered_name,
+                          unsigned flags)
+{
+    (void)temp_path;
+    return msrp_sink_file_open(s, dir, offered_name, flags);
+}
+
+int msrp_sink_file_strip_head(msrp_sink *s, msrp_sink_head_fn fn, void *ctx)
+{
+    (void)fn, (void)ctx;
+    return fail_errno(s, ENOSYS);
+}
+
+static int file_ops_open(msrp_sink *s, void *ctx, const msrp_sink_info *info)
+{
+    return msrp_sink_file_open(s, ctx, info->name, MSRP_SINK_UNIQUE);
+}
+
+const msrp_sink_ops msrp_sink_file_ops = {.open = file_ops_open};
+
+int msrp_sink_sweep(const char *dir)
+{
+    (void)dir;
+    return MSRP_EIO;
+}
+#endif
 
 size_t msrp_sink_safe_name(sp_str offered, char *out, size_t cap)
 {

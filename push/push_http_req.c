@@ -5,6 +5,7 @@
 
 #include "push_buf_impl.h"
 #include "push_http_impl.h"
+#include "sp_decimal.h"
 
 static int bad(sp_error *err, size_t at, const char *why) { return sp_fail(err, SP_EINVAL, at, 400, why); }
 
@@ -202,8 +203,11 @@ int push_http_response_head(unsigned status, sp_str content_type, uint64_t conte
         sp_buf_puts(&b, "\r\n");
     }
     /* a 1xx has no body and no framing (RFC 9110 §15.2) */
-    if (status >= 200)
-        sp_buf_printf(&b, "Content-Length: %llu\r\n", (unsigned long long)content_length);
+    if (status >= 200) {
+        char dec[SP_U64_DEC_SIZE];
+        sp_u64_dec(dec, content_length);
+        sp_buf_printf(&b, "Content-Length: %s\r\n", dec);
+    }
     if (!keep_alive && status >= 200)
         sp_buf_puts(&b, "Connection: close\r\n");
     sp_buf_put(&b, extra);

@@ -5,6 +5,7 @@
 #include "push_headers.h"
 #include "push_mime_impl.h"
 #include "sip_hdr.h"
+#include "sp_decimal.h"
 
 /* sip_date_parse first; then, RFC 4483's examples write months in full
  * ("Mon, 24 June 2002 09:00:00 GMT"): shorten the name and try again. */
@@ -106,8 +107,11 @@ int push_extbody_build(sp_str url, time_t expires, bool has_size, uint64_t size,
     sp_buf_puts(&t, "\";URL=\"");
     sp_buf_put(&t, url);
     sp_buf_puts(&t, "\"");
-    if (has_size)
-        sp_buf_printf(&t, ";size=%llu", (unsigned long long)size);
+    if (has_size) {
+        char dec[SP_U64_DEC_SIZE];
+        sp_u64_dec(dec, size);
+        sp_buf_printf(&t, ";size=%s", dec);
+    }
     if (push_buf_end(&t, err) < 0)
         return SP_ELIMIT;
     sp_buf_init(&t, body, body_cap);

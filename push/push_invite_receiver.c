@@ -16,6 +16,7 @@
 #include "sdp_build.h"
 #include "sdp_offer.h"
 #include "sip_hdr.h"
+#include "sp_decimal.h"
 #include "sp_sha1.h"
 
 #define RX_NAME_MAX 256
@@ -569,8 +570,8 @@ static unsigned build_answer(push_rx_session *s, const sip_msg *req, const sdp_d
         sp_str path = s->streams[i].ms ? msrp_session_local_uri(s->streams[i].ms) : SP_STR_NULL;
         sdp_answer_stream(&offer->streams[i], &rx->caps, v[i], stream_port(rx, &s->streams[i]), path, &ans[i]);
     }
-    char sid[24];
-    snprintf(sid, sizeof sid, "%llu", (unsigned long long)(s->id + 2890844526ull));
+    char sid[SP_U64_DEC_SIZE];
+    sp_u64_dec(sid, s->id + 2890844526ull);
     sp_str host = sp_str_cstr(rx->c->msrp_host);
     sp_str at = strchr(rx->c->msrp_host, ':') ? SP_LIT("IP6") : SP_LIT("IP4");
     sdp_desc d = {.origin = {.username = SP_LIT("sippush"), .sess_id = sp_str_cstr(sid),

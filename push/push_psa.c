@@ -10,6 +10,7 @@
 #include "sip_build.h"
 #include "sip_hdr.h"
 #include "sip_stateless.h"
+#include "sp_decimal.h"
 
 typedef void (*psa_handler)(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src);
 
@@ -483,8 +484,9 @@ static size_t bindings_headers(push_psa *p, sp_str aor, char *out, size_t cap)
         const psa_binding *x = &p->bindings[i];
         if (!x->used || !psa_aor_eq(sp_str_cstr(x->aor), aor))
             continue;
-        sp_buf_printf(&b, "Contact: <%s>;expires=%llu", x->contact,
-                       (unsigned long long)((x->expires_at - now + 999) / 1000));
+        char expires[SP_U64_DEC_SIZE];
+        sp_u64_dec(expires, (x->expires_at - now + 999) / 1000);
+        sp_buf_printf(&b, "Contact: <%s>;expires=%s", x->contact, expires);
         if (x->instance[0])
             sp_buf_printf(&b, ";+sip.instance=\"%s\"", x->instance);
         if (x->pub_gruu[0])

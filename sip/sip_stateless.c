@@ -1,14 +1,18 @@
 /* sip_stateless.c - stateless answers, the Via stamp and response routing
  * (RFC 3261 §8.2.6, §8.2.7, §18.2.1, §18.2.2, RFC 3581 §4). */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sip_build.h"
 #include "sip_stateless.h"
 #include "sip_txn_impl.h"
+#include "sp_platform.h"
 #include "sp_random.h"
 #include "sp_sha1.h"
+
+#if SP_HAVE_THREADS
+#include <pthread.h>
+#endif
 
 static uint16_t default_port(sip_tp tp) { return tp == SIP_TP_TLS || tp == SIP_TP_WSS ? 5061 : 5060; }
 
@@ -190,15 +194,22 @@ unsigned sip_method_refusal(sp_str method)
 
 static uint8_t tag_key[16];
 static bool tag_keyed;
+#if SP_HAVE_THREADS
 static pthread_mutex_t tag_key_lock = PTHREAD_MUTEX_INITIALIZER;
+#define LOCK_TAG_KEY() pthread_mutex_lock(&tag_key_lock)
+#define UNLOCK_TAG_KEY() pthread_mutex_unlock(&tag_key_lock)
+#else
+#define LOCK_TAG_KEY() ((void)0)
+#define UNLOCK_TAG_KEY() ((void)0)
+#endif
 
 bool sip_stateless_key(void)
 {
-    pthread_mutex_lock(&tag_key_lock);
+    LOCK_TAG_KEY();
     if (!tag_keyed)
         tag_keyed = sp_random_bytes(tag_key, sizeof tag_key) == 0;
     bool ok = tag_keyed;
-    pthread_mutex_unlock(&tag_key_lock);
+    UNLOCK_TAG_KEY();
     return ok;
 }
 

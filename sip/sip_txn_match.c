@@ -1,9 +1,9 @@
 /* sip_txn_match.c - which transaction a message belongs to (RFC 3261
  * §17.1.3, §17.2.3, §9.2, §13.3.1.4). */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "sip_txn_impl.h"
+#include "sp_inet.h"
 
 bool txn_branch_is_magic(sp_str branch)
 {
@@ -87,12 +87,9 @@ void txn_server_keys(sip_txn *t, const sip_msg *req, const sip_via *via)
  * is not numeric. */
 static bool same_address(const char *a, const char *b)
 {
-    unsigned char x[16], y[16];
-    int f = strchr(a, ':') ? AF_INET6 : AF_INET;
-    if (inet_pton(f, a, x) != 1 || inet_pton(strchr(b, ':') ? AF_INET6 : AF_INET, b, y) != 1 ||
-        (strchr(b, ':') != NULL) != (f == AF_INET6))
-        return false;
-    return memcmp(x, y, f == AF_INET6 ? 16 : 4) == 0;
+    uint8_t x[16], y[16];
+    int n = sp_inet_parse(a, x);
+    return n != 0 && sp_inet_parse(b, y) == n && memcmp(x, y, (size_t)n) == 0;
 }
 
 /* §17.1.3 matches a response on its branch and method; beyond that, over
@@ -107,8 +104,8 @@ bool txn_response_from_peer(const sip_txn *t, const sip_peer *src)
         return true;
     if (src->port == t->peer.port && strcmp(src->host, t->peer.host) == 0)
         return true; /* the usual answer: the same text the adapter formats */
-    unsigned char any[16];
-    bool numeric = inet_pton(strchr(t->peer.host, ':') ? AF_INET6 : AF_INET, t->peer.host, any) == 1;
+    uint8_t any[16];
+    bool numeric = sp_inet_parse(t->peer.host, any) != 0;
     return !numeric || (src->port == t->peer.port && same_address(t->peer.host, src->host));
 }
 

@@ -22,6 +22,10 @@ case ${1:-test} in
     m32ok || missing="$missing gcc-multilib"
     [ -e /usr/lib/i386-linux-gnu/pkgconfig/check.pc ] || i386="check:i386 libsubunit-dev:i386"
     missing="$missing${i386:+ $i386}"
+    # make test-cross: the Cortex-M4 compiler, newlib and the emulated board
+    need arm-none-eabi-gcc gcc-arm-none-eabi
+    [ -e /usr/lib/arm-none-eabi/newlib/thumb/v7e-m/nofp/libc_nano.a ] || missing="$missing libnewlib-arm-none-eabi"
+    need qemu-system-arm qemu-system-arm
     # Kannel's PAP push initiator (test_ppg) drives the PAP gateway tests
     [ -x /usr/lib/kannel/test/test_ppg ] || missing="$missing kannel-extras" ;;
   fuzz)

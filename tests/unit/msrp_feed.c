@@ -1,7 +1,6 @@
 /* msrp_feed.c - see msrp_feed.h. */
 #include "msrp_feed.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +33,8 @@ static void put_str(text *t, sp_str s) { put(t, s.p, s.n); }
 static void put_head(text *t, const msrp_head *h)
 {
     char line[128];
-    snprintf(line, sizeof line, "HEAD@%llu req=%d status=%u body=%d len=%u\n", (unsigned long long)h->offset,
-             h->is_request, h->status, h->has_body, h->length);
+    snprintf(line, sizeof line, "HEAD@%lu req=%d status=%u body=%d len=%lu\n", (unsigned long)h->offset,
+             h->is_request, (unsigned)h->status, h->has_body, (unsigned long)h->length);
     puts_(t, line);
     put_str(t, msrp_head_str(h, h->tid));
     puts_(t, "|");
@@ -82,7 +81,7 @@ void feed_cuts(const char *data, size_t len, const size_t *cuts, size_t ncuts, c
                 break;
             if (rc < 0) {
                 char line[160];
-                snprintf(line, sizeof line, "\nERROR %d at %zu (%d): %s\n", rc, err.offset, err.status, err.reason);
+                snprintf(line, sizeof line, "\nERROR %d at %lu (%d): %s\n", rc, (unsigned long)err.offset, err.status, err.reason);
                 puts_(&t, line);
                 out->error = rc;
                 out->offset = err.offset;
@@ -94,7 +93,7 @@ void feed_cuts(const char *data, size_t len, const size_t *cuts, size_t ncuts, c
                 put_str(&t, ev.body);
                 if (ev.kind == MSRP_EV_END) {
                     char line[64];
-                    snprintf(line, sizeof line, "\nEND %c body_len=%llu\n", ev.flag, (unsigned long long)p.body_len);
+                    snprintf(line, sizeof line, "\nEND %c body_len=%lu\n", ev.flag, (unsigned long)p.body_len);
                     puts_(&t, line);
                     out->frames++;
                 }
@@ -143,27 +142,4 @@ char *feed_read_file(const char *path, size_t *len)
     fclose(f);
     *len = n > 0 ? (size_t)n : 0;
     return buf;
-}
-
-static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-size_t feed_list_dir(const char *dir, char **paths, size_t max)
-{
-    DIR *d = opendir(dir);
-    size_t n = 0;
-    if (!d)
-        return 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < max) {
-        size_t l = strlen(e->d_name);
-        if (e->d_name[0] == '.' || l < 6 || strcmp(e->d_name + l - 5, ".msrp") != 0)
-            continue;
-        size_t need = strlen(dir) + l + 2;
-        paths[n] = malloc(need);
-        snprintf(paths[n], need, "%s/%s", dir, e->d_name);
-        n++;
-    }
-    closedir(d);
-    qsort(paths, n, sizeof *paths, cmp_names);
-    return n;
 }

@@ -155,7 +155,7 @@ void pfake_reply(pfake *f, size_t n, unsigned status, const char *headers, const
     char *cl = strstr(out, "Content-Length: 0\r\n\r\n");
     if (cl && bl) {
         size_t head = (size_t)(cl - out);
-        snprintf(msg, sizeof msg, "%.*sContent-Length: %zu\r\n\r\n%s", (int)head, out, bl, body);
+        snprintf(msg, sizeof msg, "%.*sContent-Length: %lu\r\n\r\n%s", (int)head, out, (unsigned long)bl, body);
     } else {
         snprintf(msg, sizeof msg, "%.*s", (int)len, out);
     }

@@ -294,9 +294,9 @@ END_TEST
 START_TEST(header_count_boundary)
 {
     char s[4096];
-    for (uint32_t extra = 30; extra <= 31; extra++) {
+    for (unsigned extra = 30; extra <= 31; extra++) {
         size_t n = (size_t)snprintf(s, sizeof s, "MSRP abcd SEND\r\n" TO FROM);
-        for (uint32_t i = 0; i < extra; i++)
+        for (unsigned i = 0; i < extra; i++)
             n += (size_t)snprintf(s + n, sizeof s - n, "X-H%u: v\r\n", i);
         size_t last = n - strlen("X-H30: v\r\n");
         n += (size_t)snprintf(s + n, sizeof s - n, "-------abcd$\r\n");
@@ -415,7 +415,7 @@ START_TEST(corpus_every_split)
             if (len > 4096 && at > 700 && at + 700 < len && at % 997)
                 continue;
             char how[32];
-            snprintf(how, sizeof how, "at %zu", at);
+            snprintf(how, sizeof how, "at %lu", (unsigned long)at);
             feed_cuts(data, len, &at, 1, NULL, &cut);
             check_same(paths[k], &whole, &cut, how);
             feed_free(&cut);

@@ -135,8 +135,8 @@ static void message_from(const char *host, const char *branch, const char *calli
              "CSeq: 1 MESSAGE\r\n"
              "%s"
              "Content-Type: %s\r\n"
-             "Content-Length: %zu\r\n\r\n%s",
-             host, branch, callid, extra, ctype, strlen(body), body);
+             "Content-Length: %lu\r\n\r\n%s",
+             host, branch, callid, extra, ctype, (unsigned long)strlen(body), body);
     pfake_inject(F, m, host, 5060);
 }
 

@@ -110,9 +110,9 @@ static void notify_ct(size_t n, const char *branch, unsigned cseq, const char *s
              "From: <sip:psa@example.com>;tag=%s\r\nTo: <sip:bob@example.com>;tag=%s\r\nCall-ID: %s\r\n"
              "CSeq: %u NOTIFY\r\nContact: <sip:psa@" PSA ":5060>\r\n"
              "Event: ua-profile;profile-type=oma-app;event-app-id=\"wml.ua\"\r\nSubscription-State: %s\r\n" PAI
-             "%s%s%sContent-Length: %zu\r\n\r\n%s",
+             "%s%s%sContent-Length: %lu\r\n\r\n%s",
              branch, notifier_tag, from_tag, callid, cseq, state, *b ? "Content-Type: " : "", *b ? ctype : "",
-             *b ? "\r\n" : "", strlen(b), b);
+             *b ? "\r\n" : "", (unsigned long)strlen(b), b);
     pfake_inject(F, m, PSA, 5060);
 }
 

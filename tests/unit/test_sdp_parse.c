@@ -349,7 +349,7 @@ static size_t media_text(char *out, size_t cap, size_t n)
 {
     size_t len = (size_t)snprintf(out, cap, "%s", HEAD "c=IN IP4 h\r\nt=0 0\r\n");
     for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(out + len, cap - len, "m=message %zu TCP/MSRP *\r\na=sendonly\r\n", 1000 + i);
+        len += (size_t)snprintf(out + len, cap - len, "m=message %lu TCP/MSRP *\r\na=sendonly\r\n", (unsigned long)(1000 + i));
     return len;
 }
 

@@ -607,12 +607,12 @@ START_TEST(default_limits)
     size_t total = SIP_DEFAULT_MAX_MSG_SIZE;
     char *big = malloc(total + 1);
     ck_assert_ptr_nonnull(big);
-    int head = snprintf(big, 128, "MESSAGE sip:x SIP/2.0\r\nContent-Length: %05zu\r\n\r\n", (size_t)0);
+    int head = snprintf(big, 128, "MESSAGE sip:x SIP/2.0\r\nContent-Length: %05lu\r\n\r\n", 0ul);
     size_t body = total - (size_t)head;
-    snprintf(big, 128, "MESSAGE sip:x SIP/2.0\r\nContent-Length: %05zu\r\n\r\n", body);
+    snprintf(big, 128, "MESSAGE sip:x SIP/2.0\r\nContent-Length: %05lu\r\n\r\n", (unsigned long)body);
     memset(big + head, 'x', body + 1);
     ck_assert_int_eq(parse_n(big, total, SIP_FRAME_DATAGRAM, NULL), (int)total);
-    snprintf(big, 128, "MESSAGE sip:x SIP/2.0\r\nContent-Length: %05zu\r\n\r\n", body + 1);
+    snprintf(big, 128, "MESSAGE sip:x SIP/2.0\r\nContent-Length: %05lu\r\n\r\n", (unsigned long)(body + 1));
     big[head] = 'x';
     ck_assert_int_eq(parse_n(big, total + 1, SIP_FRAME_DATAGRAM, NULL), SP_ELIMIT);
     free(big);

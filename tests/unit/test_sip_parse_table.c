@@ -11,7 +11,10 @@
  * Each row holds what the parser must find, or the exact error: offset,
  * status and reason. Inputs end at a guard page. */
 #include <stdio.h>
+#include <inttypes.h> /* after <stdio.h>, for newlib */
 #include <string.h>
+
+#include "sp_decimal.h"
 
 #include "check_main.h"
 #include "sip_hdr.h"
@@ -40,7 +43,7 @@ static void summarize(const char *kind, sp_str s, char *out, size_t cap)
     } else if (!strcmp(kind, "cseq")) {
         sip_cseq c;
         if ((rc = (sip_cseq_parse)(s, &c, &e)) == 0)
-            snprintf(ok, sizeof ok, "seq=%u method=%.*s", c.seq, SL(c.method));
+            snprintf(ok, sizeof ok, "seq=%" PRIu32 " method=%.*s", c.seq, SL(c.method));
     } else if (!strcmp(kind, "callid")) {
         sp_str id;
         if ((rc = (sip_callid_parse)(s, &id, &e)) == 0)
@@ -51,8 +54,9 @@ static void summarize(const char *kind, sp_str s, char *out, size_t cap)
             snprintf(ok, sizeof ok, "%.*s/%.*s params=%.*s", SL(m.type), SL(m.subtype), SL(m.params));
     } else if (!strcmp(kind, "uint64") || !strcmp(kind, "uint16")) {
         uint64_t v;
-        if ((rc = (sip_uint_parse)(s, kind[4] == '6' ? UINT64_MAX : 65535, &v, &e)) == 0)
-            snprintf(ok, sizeof ok, "value=%llu", (unsigned long long)v);
+        char dec[SP_U64_DEC_SIZE];
+        if ((rc = (sip_uint_parse)(s, kind[4] == '6' ? UINT64_MAX : 65535, &v, &e)) == 0 && sp_u64_dec(dec, v))
+            snprintf(ok, sizeof ok, "value=%s", dec);
     } else if (!strcmp(kind, "uri")) {
         sip_uri u;
         if ((rc = (sip_uri_parse)(s, &u, &e)) == 0)
@@ -68,7 +72,7 @@ static void summarize(const char *kind, sp_str s, char *out, size_t cap)
         sip_msg m;
         sip_header h[16];
         if ((rc = (sip_msg_parse)(s.p, s.n, &m, h, 16, NULL, SIP_FRAME_DATAGRAM, &e)) >= 0) {
-            int k = snprintf(ok, sizeof ok, "len=%d uri=%.*s n=%zu", rc, SL(m.uri), m.nheaders);
+            int k = snprintf(ok, sizeof ok, "len=%d uri=%.*s n=%lu", rc, SL(m.uri), (unsigned long)m.nheaders);
             for (size_t i = 0; i < m.nheaders && k > 0 && (size_t)k < sizeof ok; i++)
                 k += snprintf(ok + k, sizeof ok - (size_t)k, " %u:%.*s", h[i].id, SL(h[i].name));
             rc = 0;
@@ -78,8 +82,8 @@ static void summarize(const char *kind, sp_str s, char *out, size_t cap)
     if (rc == 0)
         snprintf(out, cap, "ok %s", ok);
     else
-        snprintf(out, cap, "error %s at %zu (%d): %s", rc == SP_AGAIN ? "SP_AGAIN" : rc == SP_EINVAL ? "SP_EINVAL"
-                 : rc == SP_ELIMIT ? "SP_ELIMIT" : "other", e.offset, e.status, e.reason ? e.reason : "?");
+        snprintf(out, cap, "error %s at %lu (%d): %s", rc == SP_AGAIN ? "SP_AGAIN" : rc == SP_EINVAL ? "SP_EINVAL"
+                 : rc == SP_ELIMIT ? "SP_ELIMIT" : "other", (unsigned long)e.offset, e.status, e.reason ? e.reason : "?");
 }
 
 typedef struct row {
