@@ -57,7 +57,9 @@ static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_p
     psa_answer(p, st, req, sip_method_refusal(req->method), NULL, sp_str_make(allow, (size_t)n));
 }
 
-sip_txn_tu push_psa_tu(push_psa *p) { return (sip_txn_tu){.ctx = p, .on_request = tu_request}; }
+static void tu_room(void *ctx) { psa_on_room(ctx); }
+
+sip_txn_tu push_psa_tu(push_psa *p) { return (sip_txn_tu){.ctx = p, .on_request = tu_request, .on_room = tu_room}; }
 
 void push_psa_set_layer(push_psa *p, sip_txn_layer *L)
 {
@@ -573,6 +575,10 @@ push_psa *push_psa_new(const push_psa_config *cfg, const push_env *env, const ch
         p->cfg.max_subs = PUSH_PSA_MAX_SUBS;
     if (!p->cfg.max_subs_per_identity)
         p->cfg.max_subs_per_identity = PUSH_PSA_MAX_SUBS_PER_IDENTITY;
+    if (!p->cfg.max_queued_per_uri)
+        p->cfg.max_queued_per_uri = PUSH_PSA_MSG_QUEUE_MAX;
+    if (!p->cfg.max_queued_bytes)
+        p->cfg.max_queued_bytes = PUSH_PSA_MAX_QUEUED_BYTES_DEFAULT;
     p->sub_dialogs = sip_dialog_set_new(p->cfg.max_subs);
     p->watch_dialogs = sip_dialog_set_new(PUSH_PSA_MAX_WATCH);
     if (!p->mem || !p->bindings || !p->sub_dialogs || !p->watch_dialogs || psa_watch_init(p) != 0) {
@@ -601,6 +607,7 @@ void push_psa_free(push_psa *p)
     while (p->subs)
         psa_sub_end(p, p->subs, NULL, false);
     psa_pending_free_all(p);
+    psa_dest_free_all(p);
     push_subc_host_clear(&p->watch_host);
     free(p->watches);
     while (p->reach) {

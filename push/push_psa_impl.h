@@ -75,11 +75,27 @@ typedef struct psa_pending {
      * to the same URI, or an INVITE waiting for its OPTIONS probe. */
     push_psa_push held;
     char *held_mem;
-    bool queued;               /* MESSAGE: waits for the one in flight to held.target or to */
+    bool queued;               /* not sent yet: behind its URI's turn, or for room (room_wait) */
+    bool room_wait;            /* in the room queue: the transaction table was full */
+    size_t held_size;          /* what it counts against max_queued_bytes while held */
+    struct psa_dest *dest;     /* MESSAGE: its Request-URI's turn */
+    struct psa_pending *fifo;  /* the next in its dest's queue or the room queue */
+    struct psa_pending *prev;
     bool probing;              /* INVITE: the OPTIONS to an unregistered AoR is out */
     void *ctx;
     struct psa_pending *next;
 } psa_pending;
+
+/* A Request-URI with a MESSAGE in flight (RFC 3428 §8) and those that wait
+ * their turn behind it; found by hash, gone when idle. */
+typedef struct psa_dest {
+    struct psa_dest *next;     /* in its bucket */
+    uint32_t hash;
+    bool busy;                 /* one is in flight or in the room queue */
+    psa_pending *head, *tail;  /* waiting their turn */
+    size_t waiting;
+    char ruri[];
+} psa_dest;
 
 /* REFERs sent: their NOTIFYs (Event: refer) are recognised by Call-ID. */
 #define PSA_MAX_REFERS 64
@@ -104,7 +120,14 @@ struct push_psa {
     push_subc_host watch_host;
     sip_dialog_set *watch_dialogs;
     psa_watch *watches;          /* cfg.nwatch */
-    psa_pending *pending;
+    psa_pending *pending;        /* doubly linked */
+    psa_dest **dests;            /* buckets, ndest_buckets of them */
+    size_t ndest_buckets, ndests;
+    psa_pending *room_head, *room_tail; /* waiting for room in the transaction table */
+    size_t nqueued;
+    uint64_t queued_bytes;
+    unsigned sending;            /* inside a send: the layer's on_room waits */
+    bool room_later;
     psa_refer refers[PSA_MAX_REFERS];
     size_t next_refer;
     bool stopping;
@@ -141,6 +164,15 @@ long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_
 /* pushes (push_psa_send.c) */
 void psa_on_refer_notify(push_psa *p, sip_txn_id st, const sip_msg *req);
 void psa_pending_free_all(push_psa *p);
+/* the Request-URIs' turns (push_psa_queue.c) */
+psa_dest *psa_dest_find(const push_psa *p, sp_str ruri);
+/* Found or made; NULL when out of memory. */
+psa_dest *psa_dest_get(push_psa *p, sp_str ruri);
+/* Forgets d when nothing is in flight to it or waiting. */
+void psa_dest_release(push_psa *p, psa_dest *d);
+void psa_dest_free_all(push_psa *p);
+/* The layer has room again (sip_txn_tu.on_room): the room queue goes. */
+void psa_on_room(push_psa *p);
 
 /* the reg event (push_psa_watch.c) */
 int psa_watch_init(push_psa *p);

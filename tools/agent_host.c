@@ -209,6 +209,13 @@ static void fwd_server_end(void *ctx, sip_txn_id st, sip_txn_end why)
         h->tu.on_server_end(h->tu.ctx, st, why);
 }
 
+static void fwd_room(void *ctx)
+{
+    agent_host *h = ctx;
+    if (h->tu.on_room)
+        h->tu.on_room(h->tu.ctx);
+}
+
 static void fwd_stray(void *ctx, const sip_msg *resp, const sip_peer *src)
 {
     agent_host *h = ctx;
@@ -235,8 +242,10 @@ int agent_host_open(agent_host *h, sp_str allow, sp_str supported, bool defaults
     sip_txn_config_default(&c.txn);
     c.txn.allow = allow;
     c.txn.supported = supported;
+    if (h->max_txns)
+        c.txn.max_txns = h->max_txns;
     c.tu = (sip_txn_tu){.ctx = h, .on_request = fwd_request, .on_server_end = fwd_server_end,
-                        .on_stray_response = fwd_stray, .on_stateless_request = fwd_stateless};
+                        .on_stray_response = fwd_stray, .on_stateless_request = fwd_stateless, .on_room = fwd_room};
     c.udp = h->has_udp ? &h->udp : NULL;
     c.tcp = h->has_tcp ? &h->tcp : NULL;
     c.tcp_limits = &h->tcp_limits;

@@ -29,6 +29,7 @@ typedef struct agent_host {
     void (*on_signal)(void *agent); /* first SIGINT/SIGTERM; a second one exits at once */
     bool signalled;
     bool verbose;                  /* --verbose: state changes on stderr */
+    uint32_t max_txns;             /* the layer's transaction table; 0: the layer's default */
     host_timer *timers;            /* armed, for freeing at exit */
     json_out out;                  /* JSON lines: reach stdout at the end of each loop iteration */
     FILE *lines;                   /* the stream behind out */
