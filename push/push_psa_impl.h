@@ -12,25 +12,32 @@
 
 enum { PSA_TMR_SUB = 1, PSA_TMR_WATCH = 2 };
 
-/* A contact registered for an AoR (RFC 3261 §10.3, seed 001 B.1). */
+/* A contact registered for an AoR (RFC 3261 §10.3, seed 001 B.1), sized
+ * to its strings: the contact, then its +sip.instance ("<urn:uuid:...>",
+ * "" when none), then its +g.oma.pusheventapp values ("" when none). */
 typedef struct psa_binding {
-    bool used;
-    bool third_party;          /* registered by the core on the user's behalf */
-    char aor[PUSH_URI_MAX];
-    char contact[PUSH_URI_MAX];
-    char instance[128];        /* "<urn:uuid:...>", "" when none */
-    char apps[128];            /* +g.oma.pusheventapp values, "" when none */
-    char pub_gruu[PUSH_URI_MAX];
-    push_caps caps;            /* from its methods feature tag */
+    struct psa_binding *next;  /* the user's */
     uint64_t expires_at;       /* on the agent's clock, ms */
+    push_caps caps;            /* from its methods feature tag */
+    bool third_party;          /* registered by the core on the user's behalf */
+    bool gruu;                 /* a public GRUU was issued for it (psa_binding_gruu) */
+    uint16_t instance_at, apps_at;
+    char text[];
 } psa_binding;
 
-/* What is known of an AoR's reachability (seed 000 §8.2.5.1). */
-typedef struct psa_reach {
-    char aor[PUSH_URI_MAX];
+static inline const char *psa_binding_contact(const psa_binding *b) { return b->text; }
+static inline const char *psa_binding_instance(const psa_binding *b) { return b->text + b->instance_at; }
+static inline const char *psa_binding_apps(const psa_binding *b) { return b->text + b->apps_at; }
+
+/* A user: its bindings, and what is known of its reachability (seed 000
+ * §8.2.5.1). Kept while it has bindings or is marked unregistered. */
+typedef struct psa_user {
+    struct psa_user *next;     /* in its bucket */
+    psa_binding *bindings;
+    uint32_t hash;
     bool unregistered;         /* it unregistered and has not come back */
-    struct psa_reach *next;
-} psa_reach;
+    char aor[];
+} psa_user;
 
 typedef enum psa_sub_state { PSA_SUB_ACTIVE, PSA_SUB_TERMINATED } psa_sub_state;
 
@@ -111,8 +118,9 @@ struct push_psa {
     push_env env;
     sip_txn_layer *L;
     char contact[PUSH_URI_MAX];  /* "<sip:psa@host:port>" */
-    psa_binding *bindings;       /* config.max_bindings */
-    psa_reach *reach;
+    psa_user **users;            /* buckets, nuser_buckets of them */
+    size_t nuser_buckets, nusers;
+    size_t nbindings;            /* at most config.max_bindings */
     sip_dialog_set *sub_dialogs;
     psa_sub *subs;
     size_t nsubs;
@@ -164,6 +172,19 @@ long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_
 /* pushes (push_psa_send.c) */
 void psa_on_refer_notify(push_psa *p, sip_txn_id st, const sip_msg *req);
 void psa_pending_free_all(push_psa *p);
+/* the registrar's store (push_psa_bindings.c) */
+psa_user *psa_user_find(const push_psa *p, sp_str aor);
+/* Found or made; NULL when out of memory or aor is no SIP URI. */
+psa_user *psa_user_get(push_psa *p, sp_str aor);
+/* Forgets u when it has no binding and nothing is known of it. */
+void psa_user_release(push_psa *p, psa_user *u);
+/* A new binding of u (strings copied); NULL when out of memory. */
+psa_binding *psa_binding_add(push_psa *p, psa_user *u, sp_str contact, sp_str instance, sp_str apps);
+void psa_binding_remove(push_psa *p, psa_user *u, psa_binding *b);
+/* b's public GRUU into out; false when it has none. */
+bool psa_binding_gruu(const psa_user *u, const psa_binding *b, char *out, size_t cap);
+void psa_users_free_all(push_psa *p);
+
 /* the Request-URIs' turns (push_psa_queue.c) */
 psa_dest *psa_dest_find(const push_psa *p, sp_str ruri);
 /* Found or made; NULL when out of memory. */

@@ -460,22 +460,6 @@ static const psa_path paths[] = {
 
 static psa_path path_of(push_method m) { return paths[m]; }
 
-/* What the registrations say the receiver accepts (its methods tag). */
-static push_caps caps_of(const push_psa *p, sp_str aor)
-{
-    push_caps c = {0};
-    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
-        const psa_binding *b = &p->bindings[i];
-        if (!b->used || !b->caps.known || !psa_aor_eq(sp_str_cstr(b->aor), aor))
-            continue;
-        c.known = true;
-        c.message |= b->caps.message;
-        c.notify |= b->caps.notify;
-        c.invite |= b->caps.invite;
-    }
-    return c;
-}
-
 /* RFC 3428 §8: one MESSAGE at a time to a URI. Takes the URI's turn, or
  * queues q behind the one that has it (q->queued); 1 with *now when it
  * cannot wait (q dropped). */
@@ -512,7 +496,7 @@ int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, voi
 {
     push_method_input in = {.ask = req->ask, .body_len = req->body.n, .indirect = req->indirect,
                             .has_subscription = psa_sub_find(p, req->to, req->app) != NULL,
-                            .caps = caps_of(p, req->to)};
+                            .caps = push_psa_receiver_caps(p, req->to)};
     push_method m;
     sp_error err;
     if (push_method_select(&in, &m, &err) != 0) {
