@@ -153,13 +153,13 @@ void txn_leave(sip_txn_layer *L)
 
 void txn_free_all(sip_txn_layer *L)
 {
+    L->tu.on_room = NULL; /* the layer is going: no one to tell */
     for (uint32_t rec = 1; rec <= L->nrecs; rec++) {
         sip_txn *t = txn_rec(L, rec);
         if (t->id && !(t->flags & TXN_F_DEAD))
             txn_kill(L, t);
     }
     L->depth = 0;
-    L->tu.on_room = NULL; /* the layer is going: no one to tell */
     txn_leave(L);
 }
 
