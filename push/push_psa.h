@@ -193,5 +193,10 @@ SP_API size_t push_psa_subscriptions(const push_psa *p, sp_str aor, sp_str app);
 /* Pushes accepted that have not gone out yet, and the bytes they hold
  * (counted against config.max_queued_bytes). */
 SP_API size_t push_psa_queued(const push_psa *p, uint64_t *bytes);
+/* Whether n more pushes, each with a body of body_bytes, could all wait in
+ * the queue (counting the most their other parts may take): asked by an
+ * initiator that answers before the push goes out (PAP), so that it
+ * refuses at submission rather than accept what could not wait. */
+SP_API bool push_psa_can_queue(const push_psa *p, size_t n, size_t body_bytes);
 
 #endif

@@ -79,6 +79,9 @@ static bool pending_hold(push_psa *p, psa_pending *q, const push_psa_push *req)
 
 static sp_str request_uri(const push_psa_push *req) { return req->target.n ? req->target : req->to; }
 
+/* The push headers a MESSAGE carries, with ours. */
+#define PSA_HEADERS_MAX 2048
+
 /* A path's answer when the transaction table is full: the push waits. */
 #define PSA_NO_ROOM 2
 
@@ -346,7 +349,7 @@ static size_t identity_headers(const push_psa *p, sp_str app, unsigned methods, 
 
 static int path_message(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now)
 {
-    char hdrs[2048];
+    char hdrs[PSA_HEADERS_MAX];
     size_t hn = identity_headers(p, req->app, 0, hdrs, sizeof hdrs);
     if (!hn || hn + req->headers.n >= sizeof hdrs) {
         fail_now(now, PUSH_METHOD_MESSAGE, 400, false, "push headers too long or bad application id");
@@ -539,6 +542,13 @@ int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, voi
         send_end(p);
     }
     return rc;
+}
+
+bool push_psa_can_queue(const push_psa *p, size_t n, size_t body_bytes)
+{
+    /* to, target, app, content type and push headers at their largest */
+    uint64_t each = sizeof(psa_pending) + body_bytes + 4 * PUSH_URI_MAX + PSA_HEADERS_MAX;
+    return n <= (p->cfg.max_queued_bytes - p->queued_bytes) / each;
 }
 
 size_t push_psa_queued(const push_psa *p, uint64_t *bytes)

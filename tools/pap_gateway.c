@@ -381,6 +381,9 @@ static void on_push_message(pap_gateway *g, http_exchange *x, sp_buf *b, const p
         return push_response(x, b, r, PAP_ADDRESS_ERROR, "no address");
     if (g->count >= g->cfg.max_pushes)
         return push_response(x, b, r, PAP_SERVICE_UNAVAILABLE, "too many pushes held");
+    /* accepted means it goes out: refused now if it could not wait its turn */
+    if (!push_psa_can_queue(g->cfg.psa, r->n_addr, r->content.body.n))
+        return push_response(x, b, r, PAP_SERVICE_UNAVAILABLE, "the push queue is full");
     pap_push *p = calloc(1, sizeof *p);
     if (!p || !(p->d = calloc(r->n_addr, sizeof *p->d)))
         goto no_memory;
