@@ -10,7 +10,8 @@
  * submits that many as fast as the window lets it. At most --window are
  * outstanding at once: control connections waiting for their outcome, or
  * PAP connections (keep-alive, one request at a time) waiting for the
- * push-response. Prints one JSON line: submitted, accepted, refused at
+ * push-response. With --seconds, submission stops when the time is up
+ * (short of rate x seconds when the psa cannot keep up). Prints one JSON line: submitted, accepted, refused at
  * submission, and, through the control socket, delivered and failed (PAP
  * outcomes are the psa's pap_result lines). */
 #include <errno.h>
@@ -179,6 +180,8 @@ static int run(const bp_args *a, bp_counts *k, double *secs)
     double t0 = now_s();
     while (k->submitted < total || outstanding) {
         double el = now_s() - t0;
+        if (a->seconds && el >= a->seconds)
+            total = k->submitted; /* the time is up: what is out finishes */
         uint64_t allowed = a->rate ? (uint64_t)(el * (double)a->rate) + 1 : total;
         for (size_t i = 0; i < a->window && k->submitted < total && k->submitted < allowed; i++) {
             bp_conn *c = &conns[i];
