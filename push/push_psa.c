@@ -579,8 +579,11 @@ push_psa *push_psa_new(const push_psa_config *cfg, const push_env *env, const ch
     if (!p->cfg.max_queued_bytes)
         p->cfg.max_queued_bytes = PUSH_PSA_MAX_QUEUED_BYTES_DEFAULT;
     p->sub_dialogs = sip_dialog_set_new(p->cfg.max_subs);
+    for (p->sub_id_mask = 1; p->sub_id_mask < p->cfg.max_subs; p->sub_id_mask <<= 1)
+        ;
+    p->sub_ids = calloc(p->sub_id_mask--, sizeof *p->sub_ids);
     p->watch_dialogs = sip_dialog_set_new(PUSH_PSA_MAX_WATCH);
-    if (!p->mem || !p->sub_dialogs || !p->watch_dialogs || psa_watch_init(p) != 0) {
+    if (!p->mem || !p->sub_ids || !p->sub_dialogs || !p->watch_dialogs || psa_watch_init(p) != 0) {
         *why = "out of memory";
         push_psa_free(p);
         return NULL;
@@ -610,6 +613,7 @@ void push_psa_free(push_psa *p)
     push_subc_host_clear(&p->watch_host);
     free(p->watches);
     psa_users_free_all(p);
+    free(p->sub_ids);
     sip_dialog_set_free(p->sub_dialogs);
     sip_dialog_set_free(p->watch_dialogs);
     free(p->mem);

@@ -77,7 +77,7 @@ psa_user *psa_user_get(push_psa *p, sp_str aor)
 
 void psa_user_release(push_psa *p, psa_user *u)
 {
-    if (u->bindings || u->unregistered)
+    if (u->bindings || u->subs || u->unregistered)
         return;
     for (psa_user **uu = &p->users[u->hash & (p->nuser_buckets - 1)]; *uu; uu = &(*uu)->next)
         if (*uu == u) {

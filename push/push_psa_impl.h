@@ -30,10 +30,12 @@ static inline const char *psa_binding_instance(const psa_binding *b) { return b-
 static inline const char *psa_binding_apps(const psa_binding *b) { return b->text + b->apps_at; }
 
 /* A user: its bindings, and what is known of its reachability (seed 000
- * §8.2.5.1). Kept while it has bindings or is marked unregistered. */
+ * §8.2.5.1). Kept while it has bindings or subscriptions, or is marked
+ * unregistered. */
 typedef struct psa_user {
     struct psa_user *next;     /* in its bucket */
     psa_binding *bindings;
+    struct psa_sub *subs;      /* the subscriptions it holds (their aor names it) */
     uint32_t hash;
     bool unregistered;         /* it unregistered and has not come back */
     char aor[];
@@ -41,17 +43,20 @@ typedef struct psa_user {
 
 typedef enum psa_sub_state { PSA_SUB_ACTIVE, PSA_SUB_TERMINATED } psa_sub_state;
 
-/* A ua-profile subscription we are the notifier of. */
+/* A ua-profile subscription we are the notifier of: in the list of all,
+ * in its user's (found by the subscriber's AoR) and in its id's bucket. */
 typedef struct psa_sub {
     uint64_t id;
     psa_sub_state state;
     sip_dialog *dlg;
-    char aor[PUSH_URI_MAX];    /* asserted identity of the subscriber */
     char app[64];              /* event-app-id, "" when none */
-    char event[256];           /* the Event value our NOTIFYs carry */
     uint64_t expires_at;
     push_tmr tmr;
-    struct psa_sub *next;
+    struct psa_sub *next, *prev;
+    struct psa_sub *user_next; /* in user->subs */
+    struct psa_sub *id_next;   /* in its id's bucket */
+    psa_user *user;
+    char aor[];                /* asserted identity of the subscriber */
 } psa_sub;
 
 /* A user whose registrations we follow through the reg event. */
@@ -122,8 +127,10 @@ struct push_psa {
     size_t nuser_buckets, nusers;
     size_t nbindings;            /* at most config.max_bindings */
     sip_dialog_set *sub_dialogs;
-    psa_sub *subs;
+    psa_sub *subs;               /* doubly linked */
     size_t nsubs;
+    psa_sub **sub_ids;           /* buckets by id: the next power of 2 from max_subs */
+    size_t sub_id_mask;
     uint64_t next_sub;
     push_subc_host watch_host;
     sip_dialog_set *watch_dialogs;
