@@ -10,7 +10,12 @@ psa's control socket or its PAP listener: at --rate pushes/s for --seconds,
 or a burst of --pushes as fast as it can. Prints one JSON line: pushes
 submitted, accepted, refused at submission, delivered and failed, the rate,
 and the psa's processor time per push. Through PAP the outcomes are the
-psa's pap_result lines, awaited until every accepted push has one.
+psa's pap_result lines, awaited until every accepted push has one. sipp
+gets a large socket buffer and -deadcall_wait 0: by default it absorbs,
+unanswered, requests of calls it has ended, so a MESSAGE retransmitted after
+a lost 200 (the loopback drops datagrams on a busy machine) would never be
+answered; with 0 it answers it again, as the UAS's server transaction would
+for 32 s (RFC 3261 §17.2.2).
 Not part of `make test`: run it by hand on a quiet machine."""
 import argparse, json, os, socket, subprocess, sys, tempfile, time
 
@@ -47,7 +52,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix='sippush-psarate-')
     sport, pport, hport = free_port(), free_port(), free_port(socket.SOCK_STREAM)
     sipp = subprocess.Popen(['sipp', '-sf', os.path.join(ROOT, 'tests', 'sipp', 'uas_message.xml'), '-i', '127.0.0.1',
-                             '-p', str(sport), '-nostdin'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             '-p', str(sport), '-nostdin', '-buff_size', '8388608', '-deadcall_wait', '0'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ctl = os.path.join(tmp, 'psa.sock')
     out = os.path.join(tmp, 'psa.jsonl')
     psa = subprocess.Popen([exe, 'psa', '--listen', 'udp:127.0.0.1:%d' % pport, '--proxy', 'sip:127.0.0.1:%d' % sport,
