@@ -53,6 +53,7 @@ def main():
     sport, pport, hport = free_port(), free_port(), free_port(socket.SOCK_STREAM)
     sipp = subprocess.Popen(['sipp', '-sf', os.path.join(ROOT, 'tests', 'sipp', 'uas_message.xml'), '-i', '127.0.0.1',
                              '-p', str(sport), '-nostdin', '-buff_size', '8388608', '-deadcall_wait', '0'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)  # sipp's socket is bound before the first push
     ctl = os.path.join(tmp, 'psa.sock')
     out = os.path.join(tmp, 'psa.jsonl')
     psa = subprocess.Popen([exe, 'psa', '--listen', 'udp:127.0.0.1:%d' % pport, '--proxy', 'sip:127.0.0.1:%d' % sport,
