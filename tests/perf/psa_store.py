@@ -50,7 +50,7 @@ def one_run(a, users, tmp):
         t0 = time.time()
         r = subprocess.run(['sipp', '-sf', os.path.join(ROOT, 'tests', 'sipp', SCENARIO[a.kind]),
                             '127.0.0.1:%d' % port, '-i', '127.0.0.1', '-p', str(free_port()), '-m', str(a.count),
-                            '-r', str(a.rate), '-l', '100000', '-inf', inf, '-nostdin'],
+                            '-r', str(a.rate), '-l', '100000', '-inf', inf, '-nostdin', '-recv_timeout', '35000'],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=3600)
         secs = time.time() - t0
         time.sleep(34)  # the REGISTERs' server transactions end (timer J)
