@@ -34,11 +34,12 @@
 #define PUSH_PSA_MAX_TRUST 16
 #define PUSH_PSA_MAX_WATCH 16
 /* Registered contacts kept at once (config.max_bindings); a REGISTER that
- * would pass it gets 503 and changes no binding. */
-#define PUSH_PSA_MAX_BINDINGS 1024
+ * would pass it gets 503 and changes no binding. Memory follows the
+ * bindings held (about 200 bytes each), not this. */
+#define PUSH_PSA_MAX_BINDINGS 1000000u
 /* Subscriptions kept at once (config.max_subs); more get 503 with
  * Retry-After PUSH_PSA_RETRY_AFTER_SUBS_S. */
-#define PUSH_PSA_MAX_SUBS 1024
+#define PUSH_PSA_MAX_SUBS 100000u
 #define PUSH_PSA_RETRY_AFTER_SUBS_S 60
 /* Subscriptions one identity may hold at once (config.max_subs_per_identity):
  * four terminals with four applications each; more get 403. */
