@@ -41,7 +41,7 @@ static int open_all(host_agent *h, const host_agent_config *cfg, host_failure *s
     const host_role *r = h->role;
     *stage = HOST_FAIL_LISTEN;
     *why = "cannot listen";
-    host_sip_config sc = {.udp = cfg->udp, .tcp = cfg->tcp, .tcp_limits = cfg->tcp_limits,
+    host_sip_config sc = {.udp = cfg->udp, .tcp = cfg->tcp, .tcp_limits = cfg->tcp_limits, .max_txns = cfg->max_txns,
                           .allow = r->allow(h->allow, sizeof h->allow), .supported = sp_str_cstr(r->supported)};
     int rc = host_sip_open(&h->sip, h->loop, &sc);
     if (rc != 0)

@@ -67,6 +67,7 @@ typedef struct host_agent_config {
     /* SIP listeners; NULL: none on that transport (at least one) */
     const tp_addr *udp, *tcp;
     const tp_tcp_limits *tcp_limits; /* SIP over TCP; NULL: the transport's defaults */
+    uint32_t max_txns;               /* the transaction table; 0: the layer's default */
     const tp_addr *msrp_listen;    /* NULL: the SIP listener's host, a port of the system's choosing */
     uint32_t msrp_connect_timeout_ms; /* 0: PUSH_MSRP_CONNECT_TIMEOUT_MS */
     /* The receiver: everything of push_pra_config but local, ctx and the

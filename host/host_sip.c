@@ -24,6 +24,13 @@ static void fwd_stray(void *ctx, const sip_msg *resp, const sip_peer *src)
         s->tu.on_stray_response(s->tu.ctx, resp, src);
 }
 
+static void fwd_room(void *ctx)
+{
+    host_sip *s = ctx;
+    if (s->tu.on_room)
+        s->tu.on_room(s->tu.ctx);
+}
+
 static bool fwd_stateless(void *ctx, const sip_msg *req, const sip_peer *src, sip_txn_reply *reply)
 {
     host_sip *s = ctx;
@@ -40,8 +47,10 @@ int host_sip_open(host_sip *s, tp_loop *loop, const host_sip_config *cfg)
     sip_txn_config_default(&c.txn);
     c.txn.allow = cfg->allow;
     c.txn.supported = cfg->supported;
+    if (cfg->max_txns)
+        c.txn.max_txns = cfg->max_txns;
     c.tu = (sip_txn_tu){.ctx = s, .on_request = fwd_request, .on_server_end = fwd_server_end,
-                        .on_stray_response = fwd_stray, .on_stateless_request = fwd_stateless};
+                        .on_stray_response = fwd_stray, .on_stateless_request = fwd_stateless, .on_room = fwd_room};
     c.udp = cfg->udp;
     c.tcp = cfg->tcp;
     c.tcp_limits = cfg->tcp_limits;

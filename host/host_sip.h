@@ -27,6 +27,7 @@ typedef struct host_sip_config {
     const tp_addr *udp, *tcp;        /* NULL: none on that transport (at least one) */
     const tp_tcp_limits *tcp_limits; /* NULL: the transport's defaults */
     sp_str allow, supported;         /* the layer's Allow and Supported */
+    uint32_t max_txns;               /* the transaction table; 0: the layer's default */
 } host_sip_config;
 
 /* 0, or a negative errno (SP_EINVAL: no listener asked; the socket's own). */

@@ -1,5 +1,6 @@
 /* push_psa.c - the Push Sender Agent: method dispatch, registrations
  * (REGISTER and third-party REGISTER, seed 001 B.1), reachability, OPTIONS. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,10 +8,10 @@
 #include "push_featuretags.h"
 #include "push_invite_sender.h"
 #include "push_psa_impl.h"
+#include "sp_decimal.h"
 #include "sip_build.h"
 #include "sip_hdr.h"
 #include "sip_stateless.h"
-#include "sp_decimal.h"
 
 typedef void (*psa_handler)(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_peer *src);
 
@@ -58,7 +59,9 @@ static void tu_request(void *ctx, sip_txn_id st, const sip_msg *req, const sip_p
     psa_answer(p, st, req, sip_method_refusal(req->method), NULL, sp_str_make(allow, (size_t)n));
 }
 
-sip_txn_tu push_psa_tu(push_psa *p) { return (sip_txn_tu){.ctx = p, .on_request = tu_request}; }
+static void tu_room(void *ctx) { psa_on_room(ctx); }
+
+sip_txn_tu push_psa_tu(push_psa *p) { return (sip_txn_tu){.ctx = p, .on_request = tu_request, .on_room = tu_room}; }
 
 void push_psa_set_layer(push_psa *p, sip_txn_layer *L)
 {
@@ -121,18 +124,15 @@ bool psa_aor_eq(sp_str a, sp_str b)
 
 void psa_mark_reach(push_psa *p, sp_str aor, bool unregistered)
 {
-    psa_reach *r = p->reach;
-    while (r && !psa_aor_eq(sp_str_cstr(r->aor), aor))
-        r = r->next;
-    if (!r) {
-        if (!unregistered || !(r = calloc(1, sizeof *r)))
-            return; /* nothing known means reachable */
-        snprintf(r->aor, sizeof r->aor, "%.*s", (int)aor.n, aor.p);
-        r->next = p->reach;
-        p->reach = r;
-    }
-    r->unregistered = unregistered;
+    /* nothing known means reachable: a record only for one that left */
+    psa_user *u = unregistered ? psa_user_get(p, aor) : psa_user_find(p, aor);
+    if (!u)
+        return;
+    u->unregistered = unregistered;
+    psa_user_release(p, u);
 }
+
+static uint64_t now_ms(const push_psa *p) { return p->env.now_ms(p->env.ctx); }
 
 int psa_route(const push_psa *p, sp_str uri, sip_peer *dest)
 {
@@ -140,76 +140,88 @@ int psa_route(const push_psa *p, sp_str uri, sip_peer *dest)
         return push_uri_peer(p->cfg.proxy, dest);
     sip_uri u;
     sp_str gr;
-    uint64_t now = p->env.now_ms(p->env.ctx), newest = 0;
+    uint64_t now = now_ms(p), newest = 0;
     const psa_binding *pick = NULL;
-    if (sip_uri_parse(uri, &u, NULL) == 0) {
-        bool is_gruu = sip_uri_param(&u, "gr", &gr);
-        for (size_t i = 0; i < p->cfg.max_bindings; i++) {
-            const psa_binding *b = &p->bindings[i];
-            if (!b->used || b->expires_at <= now)
-                continue;
-            sip_uri g;
-            if (is_gruu ? b->pub_gruu[0] && sip_uri_parse(sp_str_cstr(b->pub_gruu), &g, NULL) == 0 &&
-                              sip_uri_equal(&g, &u)
-                        : psa_aor_eq(sp_str_cstr(b->aor), uri) && b->expires_at > newest) {
-                pick = b;
-                newest = b->expires_at;
-                if (is_gruu)
-                    break;
-            }
+    /* a GRUU names its AoR's user (RFC 5627 §3.1): the same record */
+    const psa_user *user = sip_uri_parse(uri, &u, NULL) == 0 ? psa_user_find(p, uri) : NULL;
+    bool is_gruu = user && sip_uri_param(&u, "gr", &gr);
+    for (const psa_binding *b = user ? user->bindings : NULL; b; b = b->next) {
+        if (b->expires_at <= now)
+            continue;
+        char text[PUSH_URI_MAX];
+        sip_uri g;
+        if (is_gruu ? psa_binding_gruu(user, b, text, sizeof text) && sip_uri_parse(sp_str_cstr(text), &g, NULL) == 0 &&
+                          sip_uri_equal(&g, &u)
+                    : b->expires_at > newest) {
+            pick = b;
+            newest = b->expires_at;
+            if (is_gruu)
+                break;
         }
     }
-    return push_uri_peer(pick ? sp_str_cstr(pick->contact) : uri, dest);
+    return push_uri_peer(pick ? sp_str_cstr(psa_binding_contact(pick)) : uri, dest);
 }
 
 bool push_psa_may_invite(const push_psa *p, sp_str aor)
 {
-    for (const psa_reach *r = p->reach; r; r = r->next)
-        if (psa_aor_eq(sp_str_cstr(r->aor), aor))
-            return !r->unregistered;
-    return true;
+    const psa_user *u = psa_user_find(p, aor);
+    return !u || !u->unregistered;
 }
 
 /* --- registrations ------------------------------------------------------------ */
 
-static uint64_t now_ms(const push_psa *p) { return p->env.now_ms(p->env.ctx); }
+static size_t live_bindings(const psa_user *u, uint64_t now)
+{
+    size_t n = 0;
+    for (const psa_binding *b = u ? u->bindings : NULL; b; b = b->next)
+        n += b->expires_at > now;
+    return n;
+}
 
-static void expire_bindings(push_psa *p)
+/* Drops u's bindings that expired; marks it unregistered when none is
+ * left (seed 000 §8.2.5.1). */
+static void expire_user(push_psa *p, psa_user *u)
 {
     uint64_t now = now_ms(p);
-    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
-        psa_binding *b = &p->bindings[i];
-        if (b->used && b->expires_at <= now) {
-            b->used = false;
-            if (!push_psa_bindings(p, sp_str_cstr(b->aor)))
-                psa_mark_reach(p, sp_str_cstr(b->aor), true);
-        }
+    bool had = u->bindings != NULL;
+    for (psa_binding *b = u->bindings, *next; b; b = next) {
+        next = b->next;
+        if (b->expires_at <= now)
+            psa_binding_remove(p, u, b);
     }
+    if (had && !u->bindings)
+        u->unregistered = true;
+}
+
+/* Every user's expired bindings: when the store looks full. */
+static void expire_all(push_psa *p)
+{
+    for (size_t i = 0; i < p->nuser_buckets; i++)
+        for (psa_user *u = p->users[i], *next; u; u = next) {
+            next = u->next;
+            expire_user(p, u);
+        }
 }
 
 size_t push_psa_bindings(const push_psa *p, sp_str aor)
 {
-    size_t n = psa_watch_count(p, aor);
-    uint64_t now = now_ms(p);
-    for (size_t i = 0; i < p->cfg.max_bindings; i++)
-        n += p->bindings[i].used && p->bindings[i].expires_at > now && psa_aor_eq(sp_str_cstr(p->bindings[i].aor), aor);
-    return n;
+    return psa_watch_count(p, aor) + live_bindings(psa_user_find(p, aor), now_ms(p));
 }
 
 push_caps push_psa_receiver_caps(const push_psa *p, sp_str aor)
 {
-    push_caps u = {0};
+    push_caps c = {0};
     uint64_t now = now_ms(p);
-    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
-        const psa_binding *b = &p->bindings[i];
-        if (!b->used || b->expires_at <= now || !psa_aor_eq(sp_str_cstr(b->aor), aor) || !b->caps.known)
+    const psa_user *u = psa_user_find(p, aor);
+    for (const psa_binding *b = u ? u->bindings : NULL; b; b = b->next) {
+        if (b->expires_at <= now || !b->caps.known)
             continue;
-        u.known = true;
-        u.message |= b->caps.message;
-        u.notify |= b->caps.notify;
-        u.invite |= b->caps.invite;
+        c.known = true;
+        c.message |= b->caps.message;
+        c.notify |= b->caps.notify;
+        c.invite |= b->caps.invite;
     }
-    return u;
+    return c;
 }
 
 size_t push_psa_receiver_apps(const push_psa *p, sp_str aor, char *out, size_t cap)
@@ -218,52 +230,42 @@ size_t push_psa_receiver_apps(const push_psa *p, sp_str aor, char *out, size_t c
     uint64_t now = now_ms(p);
     if (cap)
         out[0] = '\0';
-    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
-        const psa_binding *b = &p->bindings[i];
-        if (!b->used || b->expires_at <= now || !psa_aor_eq(sp_str_cstr(b->aor), aor) || !b->apps[0])
+    const psa_user *u = psa_user_find(p, aor);
+    for (const psa_binding *b = u ? u->bindings : NULL; b; b = b->next) {
+        const char *apps = psa_binding_apps(b);
+        if (b->expires_at <= now || !apps[0])
             continue;
         bool seen = false; /* another binding of the same device set said it already */
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = p->bindings[j].used && p->bindings[j].expires_at > now &&
-                   psa_aor_eq(sp_str_cstr(p->bindings[j].aor), aor) && !strcmp(p->bindings[j].apps, b->apps);
-        size_t n = strlen(b->apps), sep = len ? 2 : 0;
+        for (const psa_binding *o = u->bindings; o != b && !seen; o = o->next)
+            seen = o->expires_at > now && !strcmp(psa_binding_apps(o), apps);
+        size_t n = strlen(apps), sep = len ? 2 : 0;
         if (seen || len + sep + n >= cap)
             continue;
         memcpy(out + len, ", ", sep);
-        memcpy(out + len + sep, b->apps, n + 1);
+        memcpy(out + len + sep, apps, n + 1);
         len += sep + n;
     }
     return len;
 }
 
-static psa_binding *binding_find(push_psa *p, sp_str aor, sp_str contact, sp_str instance)
+static psa_binding *binding_find(const psa_user *u, sp_str contact, sp_str instance)
 {
-    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
-        psa_binding *b = &p->bindings[i];
-        if (!b->used || !psa_aor_eq(sp_str_cstr(b->aor), aor))
-            continue;
+    for (psa_binding *b = u ? u->bindings : NULL; b; b = b->next)
         /* RFC 5626 §6: the instance names the device whatever its address */
-        if (instance.n ? sp_str_eq(sp_str_cstr(b->instance), instance) : sp_str_eq(sp_str_cstr(b->contact), contact))
+        if (instance.n ? sp_str_eq(sp_str_cstr(psa_binding_instance(b)), instance)
+                       : sp_str_eq(sp_str_cstr(psa_binding_contact(b)), contact))
             return b;
-    }
     return NULL;
 }
 
-static void copy_val(char *out, size_t cap, sp_str v)
+/* params: the Contact's, for a REGISTERED event (what a journal keeps to
+ * make the binding again). */
+static void registered_event(push_psa *p, push_psa_event_kind k, const psa_user *u, const psa_binding *b,
+                             uint32_t expires, sp_str params)
 {
-    v = sip_unquote(v);
-    if (v.n >= cap)
-        v.n = 0;
-    memcpy(out, v.p ? v.p : "", v.n);
-    out[v.n] = '\0';
-}
-
-static void registered_event(push_psa *p, push_psa_event *ev, const psa_binding *b, uint32_t expires)
-{
-    ev->aor = sp_str_cstr(b->aor);
-    ev->contact = sp_str_cstr(b->contact);
-    ev->expires = expires;
-    psa_event(p, ev);
+    push_psa_event ev = {.kind = k, .aor = sp_str_cstr(u->aor), .contact = sp_str_cstr(psa_binding_contact(b)),
+                         .expires = expires, .params = params, .third_party = b->third_party, .gruu = b->gruu};
+    psa_event(p, &ev);
 }
 
 /* One Contact of a REGISTER, read and checked but not yet applied. */
@@ -276,7 +278,7 @@ typedef struct reg_contact {
 } reg_contact;
 
 /* Reads one Contact value (not "*"). Returns 0 or the status to refuse with. */
-static unsigned read_contact(push_psa *p, sp_str aor, const sip_addr *c, uint64_t default_exp, reg_contact *rc)
+static unsigned read_contact(const psa_user *u, sp_str aor, const sip_addr *c, uint64_t default_exp, reg_contact *rc)
 {
     sp_str v;
     memset(rc, 0, sizeof *rc);
@@ -287,9 +289,9 @@ static unsigned read_contact(push_psa *p, sp_str aor, const sip_addr *c, uint64_
         return 400;
     if (sip_param_find(c->params, "+sip.instance", &v) && v.p)
         rc->inst = sip_unquote(v);
-    if (rc->expires && (aor.n >= sizeof p->bindings[0].aor || c->uri_str.n >= sizeof p->bindings[0].contact))
+    if (rc->expires && (aor.n >= PUSH_URI_MAX || c->uri_str.n >= PUSH_URI_MAX || rc->inst.n >= 128))
         return 400;
-    rc->bound = binding_find(p, aor, c->uri_str, rc->inst);
+    rc->bound = binding_find(u, c->uri_str, rc->inst);
     return 0;
 }
 
@@ -329,62 +331,61 @@ static long slots_needed(const reg_contact *rc, size_t n)
     return need;
 }
 
-static void bind_contact(push_psa *p, sp_str aor, const reg_contact *rc, bool gruu, bool third)
+/* Only what fits the limits the registrar answers with (RFC 3261 §10.3). */
+static sp_str unquoted_within(sp_str v, size_t cap)
 {
-    psa_binding *b = rc->bound;
-    for (size_t i = 0; !b && i < p->cfg.max_bindings; i++)
-        if (!p->bindings[i].used)
-            b = &p->bindings[i];
-    if (!b)
-        return; /* cannot happen: the room was counted before */
-    sp_str v;
-    memset(b, 0, sizeof *b);
-    b->used = true;
-    b->third_party = third;
-    copy_val(b->aor, sizeof b->aor, aor);
-    copy_val(b->contact, sizeof b->contact, rc->uri);
-    copy_val(b->instance, sizeof b->instance, rc->inst);
-    if (sip_feature_find(rc->params, PUSH_FTAG_APP, &v))
-        copy_val(b->apps, sizeof b->apps, v);
-    if (sip_feature_find(rc->params, "methods", &v))
-        b->caps = push_caps_from_list(v);
-    /* RFC 5627 §3.1: a public GRUU is the AoR with gr=<instance URN> */
-    sp_str inst = rc->inst;
-    if (gruu && inst.n > 2 && inst.p[0] == '<') {
-        int n = snprintf(b->pub_gruu, sizeof b->pub_gruu, "%s;gr=%.*s", b->aor, (int)inst.n - 2, inst.p + 1);
-        if (n < 0 || (size_t)n >= sizeof b->pub_gruu)
-            b->pub_gruu[0] = '\0';
-    }
-    b->expires_at = now_ms(p) + rc->expires * 1000u;
-    psa_mark_reach(p, aor, false);
-    push_psa_event ev = {.kind = PUSH_PSA_EV_REGISTERED, .params = rc->params, .third_party = third, .gruu = gruu};
-    registered_event(p, &ev, b, (uint32_t)rc->expires);
+    v = sip_unquote(v);
+    return v.n < cap ? v : SP_STR_NULL;
 }
 
-static void unbind(push_psa *p, psa_binding *b)
+static void bind_contact(push_psa *p, psa_user *u, const reg_contact *rc, bool gruu, bool third)
 {
-    if (!b->used)
-        return;
-    b->used = false;
-    push_psa_event ev = {.kind = PUSH_PSA_EV_UNREGISTERED};
-    registered_event(p, &ev, b, 0);
+    sp_str apps = SP_STR_NULL, v;
+    if (sip_feature_find(rc->params, PUSH_FTAG_APP, &v))
+        apps = unquoted_within(v, 128);
+    if (rc->bound) /* an update: made again, with what this Contact says */
+        psa_binding_remove(p, u, rc->bound);
+    psa_binding *b = psa_binding_add(p, u, rc->uri, rc->inst, apps);
+    if (!b)
+        return; /* out of memory: as if it had expired */
+    b->third_party = third;
+    if (sip_feature_find(rc->params, "methods", &v))
+        b->caps = push_caps_from_list(v);
+    char text[PUSH_URI_MAX];
+    b->gruu = gruu && rc->inst.n > 2 && rc->inst.p[0] == '<';
+    b->gruu = b->gruu && psa_binding_gruu(u, b, text, sizeof text);
+    b->expires_at = now_ms(p) + rc->expires * 1000u;
+    u->unregistered = false;
+    registered_event(p, PUSH_PSA_EV_REGISTERED, u, b, (uint32_t)rc->expires, rc->params);
+}
+
+static void unbind(push_psa *p, psa_user *u, psa_binding *b)
+{
+    registered_event(p, PUSH_PSA_EV_UNREGISTERED, u, b, 0, SP_STR_NULL);
+    psa_binding_remove(p, u, b);
 }
 
 int push_psa_binding_restore(push_psa *p, sp_str aor, sp_str contact, sp_str params, uint32_t expires,
                              bool third_party, bool gruu)
 {
+    if (!expires)
+        return SP_EINVAL;
+    psa_user *u = psa_user_get(p, aor);
+    if (!u)
+        return -ENOMEM;
     sip_addr c = {.uri_str = contact, .params = params};
     reg_contact rc;
-    if (!expires || read_contact(p, aor, &c, expires, &rc) != 0)
-        return SP_EINVAL;
-    rc.expires = expires; /* what remains, not the expires parameter the REGISTER had */
-    size_t used = 0;
-    for (size_t i = 0; i < p->cfg.max_bindings; i++)
-        used += p->bindings[i].used;
-    if (!rc.bound && used >= p->cfg.max_bindings)
-        return SP_ELIMIT;
-    bind_contact(p, aor, &rc, gruu, third_party);
-    return 0;
+    int rv = 0;
+    if (read_contact(u, aor, &c, expires, &rc) != 0)
+        rv = SP_EINVAL;
+    else if (!rc.bound && p->nbindings >= p->cfg.max_bindings)
+        rv = SP_ELIMIT;
+    if (rv == 0) {
+        rc.expires = expires; /* what remains, not the expires parameter the REGISTER had */
+        bind_contact(p, u, &rc, gruu, third_party);
+    }
+    psa_user_release(p, u);
+    return rv;
 }
 
 static size_t contact_count(const sip_msg *req)
@@ -400,8 +401,8 @@ static size_t contact_count(const sip_msg *req)
 
 /* Reads every Contact of req into rc[n] (n from contact_count). Returns 0,
  * or the status to refuse with and *why; *star when the one Contact is "*". */
-static unsigned read_contacts(push_psa *p, const sip_msg *req, sp_str aor, uint64_t e, reg_contact *rc, size_t n,
-                              bool *star, const char **why)
+static unsigned read_contacts(const psa_user *u, const sip_msg *req, sp_str aor, uint64_t e, reg_contact *rc,
+                              size_t n, bool *star, const char **why)
 {
     size_t i = 0;
     *star = false;
@@ -421,7 +422,7 @@ static unsigned read_contacts(push_psa *p, const sip_msg *req, sp_str aor, uint6
                 *star = true;
                 return 0;
             }
-            unsigned bad = read_contact(p, aor, &c, e, &rc[i]);
+            unsigned bad = read_contact(u, aor, &c, e, &rc[i]);
             if (bad)
                 return bad;
             for (size_t j = 0; j < i; j++)
@@ -437,8 +438,8 @@ static unsigned read_contacts(push_psa *p, const sip_msg *req, sp_str aor, uint6
  * and checked, and the room its binding needs counted, before any binding
  * changes; a later Contact naming the same binding replaces an earlier one.
  * Returns 0, or the status to refuse with and *why. */
-static unsigned apply_contacts(push_psa *p, const sip_msg *req, sp_str aor, uint64_t e, bool gruu, bool third,
-                               const char **why)
+static unsigned apply_contacts(push_psa *p, psa_user *u, const sip_msg *req, sp_str aor, uint64_t e, bool gruu,
+                               bool third, const char **why)
 {
     size_t n = contact_count(req);
     if (!n)
@@ -449,50 +450,49 @@ static unsigned apply_contacts(push_psa *p, const sip_msg *req, sp_str aor, uint
         return 500;
     }
     bool star;
-    unsigned bad = read_contacts(p, req, aor, e, rc, n, &star, why);
-    size_t used = 0;
-    for (size_t i = 0; i < p->cfg.max_bindings; i++)
-        used += p->bindings[i].used;
-    if (!bad && !star && (long)used + slots_needed(rc, n) > (long)p->cfg.max_bindings) {
+    unsigned bad = read_contacts(u, req, aor, e, rc, n, &star, why);
+    long need = bad || star ? 0 : slots_needed(rc, n);
+    if (need > 0 && p->nbindings + (size_t)need > p->cfg.max_bindings)
+        expire_all(p); /* expired ones hold their room until swept */
+    if (need > 0 && p->nbindings + (size_t)need > p->cfg.max_bindings) {
         *why = "Too Many Registrations";
         bad = 503;
     }
     if (!bad && star) {
-        for (size_t i = 0; i < p->cfg.max_bindings; i++)
-            if (p->bindings[i].used && psa_aor_eq(sp_str_cstr(p->bindings[i].aor), aor))
-                unbind(p, &p->bindings[i]);
+        while (u->bindings)
+            unbind(p, u, u->bindings);
     } else if (!bad) {
         /* removals first, so that the slots they free take the additions */
         for (size_t i = 0; i < n; i++)
             if (!rc[i].superseded && !rc[i].expires && rc[i].bound && slot_freed(rc, n, i))
-                unbind(p, rc[i].bound);
+                unbind(p, u, rc[i].bound);
         for (size_t i = 0; i < n; i++)
             if (!rc[i].superseded && rc[i].expires)
-                bind_contact(p, aor, &rc[i], gruu, third);
+                bind_contact(p, u, &rc[i], gruu, third);
     }
     free(rc);
     return bad;
 }
 
 /* The 200's Contact lines: every binding of the AoR with what remains of it. */
-static size_t bindings_headers(push_psa *p, sp_str aor, char *out, size_t cap)
+static size_t bindings_headers(push_psa *p, const psa_user *u, char *out, size_t cap)
 {
     sp_buf b;
     sp_buf_init(&b, out, cap);
     uint64_t now = now_ms(p);
-    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
-        const psa_binding *x = &p->bindings[i];
-        if (!x->used || !psa_aor_eq(sp_str_cstr(x->aor), aor))
+    for (const psa_binding *x = u->bindings; x; x = x->next) {
+        if (x->expires_at <= now)
             continue;
+        char gruu[PUSH_URI_MAX];
         char expires[SP_U64_DEC_SIZE];
         sp_u64_dec(expires, (x->expires_at - now + 999) / 1000);
-        sp_buf_printf(&b, "Contact: <%s>;expires=%s", x->contact, expires);
-        if (x->instance[0])
-            sp_buf_printf(&b, ";+sip.instance=\"%s\"", x->instance);
-        if (x->pub_gruu[0])
-            sp_buf_printf(&b, ";pub-gruu=\"%s\"", x->pub_gruu);
-        if (x->apps[0])
-            sp_buf_printf(&b, ";" PUSH_FTAG_APP "=\"%s\"", x->apps);
+        sp_buf_printf(&b, "Contact: <%s>;expires=%s", psa_binding_contact(x), expires);
+        if (psa_binding_instance(x)[0])
+            sp_buf_printf(&b, ";+sip.instance=\"%s\"", psa_binding_instance(x));
+        if (psa_binding_gruu(u, x, gruu, sizeof gruu))
+            sp_buf_printf(&b, ";pub-gruu=\"%s\"", gruu);
+        if (psa_binding_apps(x)[0])
+            sp_buf_printf(&b, ";" PUSH_FTAG_APP "=\"%s\"", psa_binding_apps(x));
         sp_buf_puts(&b, "\r\n");
     }
     long n = sp_buf_finish(&b);
@@ -518,11 +518,17 @@ static void on_register(push_psa *p, sip_txn_id st, const sip_msg *req, const si
         psa_answer(p, st, req, 400, "To Is Not A SIP Or SIPS URI", SP_STR_NULL);
         return;
     }
-    expire_bindings(p);
+    psa_user *u = psa_user_get(p, aor);
+    if (!u) {
+        psa_answer(p, st, req, 500, "No Room For The Registration", SP_STR_NULL);
+        return;
+    }
+    expire_user(p, u);
     uint64_t e = PUSH_PSA_REG_EXPIRES_DEFAULT;
     sp_str eh = push_hdr(req, SIP_H_EXPIRES);
     if (sp_str_present(eh) && sip_uint_parse(eh, UINT32_MAX, &e, NULL) != 0) {
         psa_answer(p, st, req, 400, "Bad Expires", SP_STR_NULL);
+        psa_user_release(p, u);
         return;
     }
     /* third party: the Contact is the core's own, not the user's device */
@@ -530,15 +536,16 @@ static void on_register(push_psa *p, sip_txn_id st, const sip_msg *req, const si
     bool third = from.n && !psa_aor_eq(from, aor);
     bool gruu = sip_list_has(push_hdr(req, SIP_H_SUPPORTED), SP_LIT("gruu"), false);
     const char *why = NULL;
-    unsigned bad = apply_contacts(p, req, aor, e, gruu, third, &why);
+    unsigned bad = apply_contacts(p, u, req, aor, e, gruu, third, &why);
     if (bad) {
         psa_answer(p, st, req, bad, why, SP_STR_NULL);
+        psa_user_release(p, u);
         return;
     }
     if (!push_psa_bindings(p, aor))
-        psa_mark_reach(p, aor, true);
+        u->unregistered = true;
     char hdrs[4096];
-    size_t n = bindings_headers(p, aor, hdrs, sizeof hdrs);
+    size_t n = bindings_headers(p, u, hdrs, sizeof hdrs);
     psa_answer(p, st, req, 200, NULL, sp_str_make(hdrs, n));
 }
 
@@ -615,14 +622,20 @@ push_psa *push_psa_new(const push_psa_config *cfg, const push_env *env, const ch
     p->mem = malloc(total);
     if (!p->cfg.max_bindings)
         p->cfg.max_bindings = PUSH_PSA_MAX_BINDINGS;
-    p->bindings = calloc(p->cfg.max_bindings, sizeof *p->bindings);
     if (!p->cfg.max_subs)
         p->cfg.max_subs = PUSH_PSA_MAX_SUBS;
     if (!p->cfg.max_subs_per_identity)
         p->cfg.max_subs_per_identity = PUSH_PSA_MAX_SUBS_PER_IDENTITY;
+    if (!p->cfg.max_queued_per_uri)
+        p->cfg.max_queued_per_uri = PUSH_PSA_MSG_QUEUE_MAX;
+    if (!p->cfg.max_queued_bytes)
+        p->cfg.max_queued_bytes = PUSH_PSA_MAX_QUEUED_BYTES_DEFAULT;
     p->sub_dialogs = sip_dialog_set_new(p->cfg.max_subs);
+    for (p->sub_id_mask = 1; p->sub_id_mask < p->cfg.max_subs; p->sub_id_mask <<= 1)
+        ;
+    p->sub_ids = calloc(p->sub_id_mask--, sizeof *p->sub_ids);
     p->watch_dialogs = sip_dialog_set_new(PUSH_PSA_MAX_WATCH);
-    if (!p->mem || !p->bindings || !p->sub_dialogs || !p->watch_dialogs || psa_watch_init(p) != 0) {
+    if (!p->mem || !p->sub_ids || !p->sub_dialogs || !p->watch_dialogs || psa_watch_init(p) != 0) {
         *why = "out of memory";
         push_psa_free(p);
         return NULL;
@@ -648,16 +661,13 @@ void push_psa_free(push_psa *p)
     while (p->subs)
         psa_sub_end(p, p->subs, NULL, false);
     psa_pending_free_all(p);
+    psa_dest_free_all(p);
     push_subc_host_clear(&p->watch_host);
     free(p->watches);
-    while (p->reach) {
-        psa_reach *r = p->reach;
-        p->reach = r->next;
-        free(r);
-    }
+    psa_users_free_all(p);
+    free(p->sub_ids);
     sip_dialog_set_free(p->sub_dialogs);
     sip_dialog_set_free(p->watch_dialogs);
-    free(p->bindings);
     free(p->mem);
     free(p);
 }

@@ -34,19 +34,30 @@
 #define PUSH_PSA_MAX_TRUST 16
 #define PUSH_PSA_MAX_WATCH 16
 /* Registered contacts kept at once (config.max_bindings); a REGISTER that
- * would pass it gets 503 and changes no binding. */
-#define PUSH_PSA_MAX_BINDINGS 1024
+ * would pass it gets 503 and changes no binding. Memory follows the
+ * bindings held (about 200 bytes each), not this. */
+#define PUSH_PSA_MAX_BINDINGS 1000000u
 /* Subscriptions kept at once (config.max_subs); more get 503 with
  * Retry-After PUSH_PSA_RETRY_AFTER_SUBS_S. */
-#define PUSH_PSA_MAX_SUBS 1024
+#define PUSH_PSA_MAX_SUBS 100000u
 #define PUSH_PSA_RETRY_AFTER_SUBS_S 60
 /* Subscriptions one identity may hold at once (config.max_subs_per_identity):
  * four terminals with four applications each; more get 403. */
 #define PUSH_PSA_MAX_SUBS_PER_IDENTITY 16
 /* MESSAGEs waiting behind the one in flight to the same Request-URI
- * (RFC 3428 §8: one at a time per destination); one more fails at once
- * with 503, retry allowed. */
+ * (RFC 3428 §8: one at a time per destination; config.max_queued_per_uri):
+ * one more is refused at submission with 503, retry allowed. */
 #define PUSH_PSA_MSG_QUEUE_MAX 32
+/* Memory the pushes waiting to go out may take (config.max_queued_bytes):
+ * those behind another to their URI and those waiting for room in the
+ * transaction table. A push that would pass it is refused at submission
+ * with 503, retry allowed; one that fits is never failed for lack of room. */
+#define PUSH_PSA_MAX_QUEUED_BYTES_DEFAULT (256u * 1024 * 1024)
+/* The transaction table a server PSA wants (the layer's max_txns, grown on
+ * demand up to it): a client non-INVITE transaction lives until timer K
+ * (5 s) and a server one until timer J (32 s), so 2^20 sustains 32,768
+ * requests/s (sip/README.md, Sizing); past it pushes wait, not fail. */
+#define PUSH_PSA_MAX_TXNS_DEFAULT (1u << 20)
 /* Subscription and registration durations (seconds). */
 #define PUSH_PSA_SUB_EXPIRES_DEFAULT 3600u
 #define PUSH_PSA_SUB_EXPIRES_MAX 86400u
@@ -91,6 +102,8 @@ typedef struct push_psa_config {
     uint32_t max_subs;        /* 0: PUSH_PSA_MAX_SUBS */
     uint32_t max_bindings;    /* 0: PUSH_PSA_MAX_BINDINGS */
     uint32_t max_subs_per_identity; /* 0: PUSH_PSA_MAX_SUBS_PER_IDENTITY */
+    uint32_t max_queued_per_uri;    /* 0: PUSH_PSA_MSG_QUEUE_MAX */
+    uint64_t max_queued_bytes;      /* 0: PUSH_PSA_MAX_QUEUED_BYTES_DEFAULT */
     push_local local;
     void *ctx;
     void (*on_event)(void *ctx, const push_psa_event *ev);
@@ -151,9 +164,12 @@ typedef void (*push_psa_done)(void *ctx, const push_psa_result *r);
 
 /* Picks the method (push_method_select, with what the registrations and
  * subscriptions say of the receiver) and sends the push. Returns 0 when it
- * is on its way (done follows, never from inside this call), or 1 when it
- * failed at once (*now filled: no subscription for NOTIFY, a body over the
- * page-mode limit, INVITE not available...). */
+ * is accepted: on its way, or waiting in the queue for its URI's turn or
+ * for room in the transaction table (done follows, never from inside this
+ * call); or 1 when it failed at once (*now filled: no subscription for
+ * NOTIFY, a body over the page-mode limit, INVITE not available, the queue
+ * full: 503 with retry...). A push accepted is never failed for lack of
+ * room. */
 SP_API int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, void *ctx, push_psa_result *now);
 
 /* Asks the receiver to subscribe (seed 002 §7.2.3.1): REFER to `to` whose
@@ -192,7 +208,8 @@ SP_API bool push_psa_may_invite(const push_psa *p, sp_str aor);
  * known false when none said anything. */
 SP_API push_caps push_psa_receiver_caps(const push_psa *p, sp_str aor);
 /* The push applications its live bindings registered (the +g.oma.pusheventapp
- * feature tag, seed 002 §6.1 (3)), each binding's value once, joined by ", "
+ * feature tag, seed 002 §6.1 (3)), each binding's value once, newest binding
+ * first, joined by ", "
  * into out (NUL-terminated; a value that does not fit is left out). Returns
  * the length, 0 when none named one. */
 SP_API size_t push_psa_receiver_apps(const push_psa *p, sp_str aor, char *out, size_t cap);
@@ -212,5 +229,13 @@ typedef struct push_psa_profile {
 SP_API bool push_psa_receiver_profile(const push_psa *p, sp_str aor, push_psa_profile *out);
 /* Live subscriptions (for app, or any when app is absent) of an AoR. */
 SP_API size_t push_psa_subscriptions(const push_psa *p, sp_str aor, sp_str app);
+/* Pushes accepted that have not gone out yet, and the bytes they hold
+ * (counted against config.max_queued_bytes). */
+SP_API size_t push_psa_queued(const push_psa *p, uint64_t *bytes);
+/* Whether n more pushes, each with a body of body_bytes, could all wait in
+ * the queue (counting the most their other parts may take): asked by an
+ * initiator that answers before the push goes out (PAP), so that it
+ * refuses at submission rather than accept what could not wait. */
+SP_API bool push_psa_can_queue(const push_psa *p, size_t n, size_t body_bytes);
 
 #endif

@@ -26,25 +26,31 @@ static psa_pending *pending_new(push_psa *p, push_method m, push_psa_done done, 
     q->started = p->env.now_ms(p->env.ctx);
     q->owner = p;
     q->next = p->pending;
+    if (p->pending)
+        p->pending->prev = q;
     p->pending = q;
     return q;
 }
 
 static void pending_drop(push_psa *p, psa_pending *q)
 {
-    for (psa_pending **pp = &p->pending; *pp; pp = &(*pp)->next)
-        if (*pp == q) {
-            *pp = q->next;
-            break;
-        }
+    if (q->prev)
+        q->prev->next = q->next;
+    else
+        p->pending = q->next;
+    if (q->next)
+        q->next->prev = q->prev;
+    p->queued_bytes -= q->held_size;
+    p->nqueued -= q->queued;
     push_invite_sender_free(q->sender);
     free(q->content);
     free(q->held_mem);
     free(q);
 }
 
-/* Keeps a copy of a push that goes out later (queued, or after a probe). */
-static bool pending_hold(psa_pending *q, const push_psa_push *req)
+/* Keeps a copy of a push that goes out later (queued, or after a probe),
+ * within max_queued_bytes. */
+static bool pending_hold(push_psa *p, psa_pending *q, const push_psa_push *req)
 {
     const sp_str *from[] = {&req->to,      &req->target,  &req->app,      &req->content_type, &req->body,
                             &req->headers, &req->call_id, &req->from_tag, &req->transfer_id};
@@ -53,9 +59,15 @@ static bool pending_hold(psa_pending *q, const push_psa_push *req)
     size_t need = 1;
     for (size_t i = 0; i < sizeof from / sizeof from[0]; i++)
         need += from[i]->n;
+    if (q->held_mem)
+        return true; /* held already: going round again */
+    if (p->queued_bytes + sizeof *q + need > p->cfg.max_queued_bytes)
+        return false;
     q->held = *req;
     if (!(q->held_mem = malloc(need)))
         return false;
+    q->held_size = sizeof *q + need;
+    p->queued_bytes += q->held_size;
     char *at = q->held_mem;
     for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
         if (!from[i]->p)
@@ -68,6 +80,67 @@ static bool pending_hold(psa_pending *q, const push_psa_push *req)
 }
 
 static sp_str request_uri(const push_psa_push *req) { return req->target.n ? req->target : req->to; }
+
+/* The push headers a MESSAGE carries, with ours. */
+#define PSA_HEADERS_MAX 2048
+
+/* A path's answer when the transaction table is full: the push waits. */
+#define PSA_NO_ROOM 2
+
+static void fifo_push(psa_pending **head, psa_pending **tail, psa_pending *q)
+{
+    q->fifo = NULL;
+    if (*tail)
+        (*tail)->fifo = q;
+    else
+        *head = q;
+    *tail = q;
+}
+
+static psa_pending *fifo_pop(psa_pending **head, psa_pending **tail)
+{
+    psa_pending *q = *head;
+    if (q && !(*head = q->fifo))
+        *tail = NULL;
+    return q;
+}
+
+/* Into the room queue (its copy is held already); it goes when the layer
+ * has room (psa_on_room), in the order the pushes came. */
+static void room_wait(push_psa *p, psa_pending *q)
+{
+    if (!q->queued)
+        p->nqueued++;
+    q->queued = q->room_wait = true;
+    fifo_push(&p->room_head, &p->room_tail, q);
+}
+
+/* Out of the queue and on its way: the copy is no longer needed (an INVITE
+ * keeps it for after its probe). */
+static void queue_left(push_psa *p, psa_pending *q)
+{
+    if (q->queued)
+        p->nqueued--;
+    q->queued = q->room_wait = false;
+    q->started = p->env.now_ms(p->env.ctx);
+    if (q->method != PUSH_METHOD_INVITE && q->held_mem) {
+        free(q->held_mem);
+        q->held_mem = NULL;
+        p->queued_bytes -= q->held_size;
+        q->held_size = 0;
+    }
+}
+
+static void send_begin(push_psa *p) { p->sending++; }
+
+/* A room signal that came while we were sending is taken now. */
+static void send_end(push_psa *p)
+{
+    if (--p->sending == 0 && p->room_later) {
+        p->room_later = false;
+        psa_on_room(p);
+    }
+}
 
 void psa_pending_free_all(push_psa *p)
 {
@@ -84,28 +157,76 @@ static void fail_now(push_psa_result *now, push_method m, unsigned status, bool 
     now->reason = reason;
 }
 
+typedef int (*psa_path)(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now);
 static int path_message(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now);
 static int path_invite(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now);
 
-/* RFC 3428 §8: the MESSAGE to ruri is done; the oldest one queued behind it
- * goes now (one failing at once reports and makes room for the next). */
-static void message_next(push_psa *p, const char *ruri)
+static psa_path path_of(push_method m);
+
+/* RFC 3428 §8: the MESSAGE to d is done; the oldest one waiting its turn
+ * goes now (to the room queue when the table is full; one failing at once
+ * reports and makes room for the next). */
+static void turn_next(push_psa *p, psa_dest *d)
 {
     for (;;) {
-        psa_pending *next = NULL;
-        for (psa_pending *q = p->pending; q; q = q->next)
-            if (q->queued && !strcmp(q->ruri, ruri))
-                next = q; /* the list is newest first: the last match waited longest */
-        if (!next)
+        psa_pending *next = fifo_pop(&d->head, &d->tail);
+        if (!next) {
+            d->busy = false;
+            psa_dest_release(p, d);
             return;
-        next->queued = false;
-        next->started = p->env.now_ms(p->env.ctx);
+        }
+        d->waiting--;
+        if (p->room_head) { /* others wait for room already: behind them */
+            room_wait(p, next);
+            return;
+        }
         push_psa_result now;
-        if (path_message(p, &next->held, next, &now) == 0)
+        send_begin(p);
+        int rc = path_message(p, &next->held, next, &now);
+        if (rc == PSA_NO_ROOM)
+            room_wait(p, next);
+        else
+            queue_left(p, next);
+        if (rc != 0 && rc != PSA_NO_ROOM) {
+            if (next->done)
+                next->done(next->ctx, &now);
+            pending_drop(p, next);
+        }
+        send_end(p);
+        if (rc == 0 || rc == PSA_NO_ROOM)
             return;
-        if (next->done)
-            next->done(next->ctx, &now);
-        pending_drop(p, next);
+    }
+}
+
+void psa_on_room(push_psa *p)
+{
+    if (p->sending) {
+        p->room_later = true;
+        return;
+    }
+    psa_pending *q;
+    while ((q = fifo_pop(&p->room_head, &p->room_tail))) {
+        push_psa_result now;
+        send_begin(p);
+        int rc = path_of(q->method)(p, &q->held, q, &now);
+        if (rc == PSA_NO_ROOM) { /* still full: first again, for the next room */
+            q->fifo = p->room_head;
+            p->room_head = q;
+            if (!p->room_tail)
+                p->room_tail = q;
+            send_end(p);
+            return;
+        }
+        queue_left(p, q);
+        if (rc != 0) {
+            psa_dest *d = q->dest;
+            if (q->done)
+                q->done(q->ctx, &now);
+            pending_drop(p, q);
+            if (d)
+                turn_next(p, d);
+        }
+        send_end(p);
     }
 }
 
@@ -130,13 +251,10 @@ static void probe_answered(push_psa *p, psa_pending *q, unsigned status)
 /* The final answer of a push, REFER or OPTIONS. */
 static void on_final(void *ctx, sip_txn_id ct, const sip_txn_result *r)
 {
-    push_psa *p = ctx;
+    (void)ct;
+    psa_pending *q = ctx; /* lives until this final answer */
+    push_psa *p = q->owner;
     if (!r->final)
-        return;
-    psa_pending *q = p->pending;
-    while (q && (q->ct != ct || q->queued))
-        q = q->next;
-    if (!q)
         return;
     if (r->status >= 200 && r->status < 300)
         psa_mark_reach(p, sp_str_cstr(q->to), false);
@@ -168,11 +286,10 @@ static void on_final(void *ctx, sip_txn_id ct, const sip_txn_result *r)
         }
         q->caps_done(q->ctx, &c);
     }
-    char ruri[PUSH_URI_MAX];
-    snprintf(ruri, sizeof ruri, "%s", q->ruri);
+    psa_dest *d = q->dest;
     pending_drop(p, q);
-    if (ruri[0])
-        message_next(p, ruri);
+    if (d)
+        turn_next(p, d);
 }
 
 /* --- requests outside a dialog ---------------------------------------------------- */
@@ -205,7 +322,7 @@ static int send_out_of_dialog(push_psa *p, psa_pending *q, sp_str method, sp_str
         return (int)n;
     if (call_id_out)
         snprintf(call_id_out, PUSH_TOKEN_MAX, "%s", call_id);
-    return sip_txn_request(p->L, buf, (size_t)n, &dest, on_final, p, &q->ct);
+    return sip_txn_request(p->L, buf, (size_t)n, &dest, on_final, q, &q->ct);
 }
 
 /* P-Asserted-Identity (seed 002 §7.1.2 step 6), Accept-Contact with the
@@ -239,11 +356,10 @@ static size_t identity_headers(const push_psa *p, sp_str app, unsigned methods, 
 
 /* --- the delivery paths -------------------------------------------------------------- */
 
-typedef int (*psa_path)(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now);
 
 static int path_message(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now)
 {
-    char hdrs[2048];
+    char hdrs[PSA_HEADERS_MAX];
     size_t hn = identity_headers(p, req->app, 0, hdrs, sizeof hdrs);
     if (!hn || hn + req->headers.n >= sizeof hdrs) {
         fail_now(now, PUSH_METHOD_MESSAGE, 400, false, "push headers too long or bad application id");
@@ -254,6 +370,8 @@ static int path_message(push_psa *p, const push_psa_push *req, psa_pending *q, p
     /* step 2: the public identity, or step 7: a GRUU picks one terminal */
     int rc = send_out_of_dialog(p, q, SP_LIT("MESSAGE"), request_uri(req), req->to,
                                 sp_str_make(hdrs, hn + req->headers.n), req->content_type, req->body, req, NULL);
+    if (rc == SP_ELIMIT)
+        return PSA_NO_ROOM;
     if (rc != 0) {
         fail_now(now, PUSH_METHOD_MESSAGE, 503, true, "the MESSAGE could not be sent");
         return 1;
@@ -271,7 +389,10 @@ static int path_notify(push_psa *p, const push_psa_push *req, psa_pending *q, pu
     char buf[PUSH_MSG_MAX];
     sip_peer dest;
     long n = psa_sub_notify_build(p, s, req->headers, req->content_type, req->body, buf, sizeof buf, &dest);
-    if (n < 0 || sip_txn_request(p->L, buf, (size_t)n, &dest, on_final, p, &q->ct) != 0) {
+    int rc = n < 0 ? (int)n : sip_txn_request(p->L, buf, (size_t)n, &dest, on_final, q, &q->ct);
+    if (rc == SP_ELIMIT)
+        return PSA_NO_ROOM;
+    if (rc != 0) {
         fail_now(now, PUSH_METHOD_NOTIFY, 503, true, "the NOTIFY could not be sent");
         return 1;
     }
@@ -301,7 +422,7 @@ static int path_invite(push_psa *p, const push_psa_push *req, psa_pending *q, pu
     /* seed 000 §8.2.5.1: no INVITE to a client that unregistered until it
      * answers an OPTIONS; ask it first, once (push/README.md) */
     if (!q->held_mem && !push_psa_may_invite(p, req->to)) {
-        if (!pending_hold(q, req) || send_out_of_dialog(p, q, SP_LIT("OPTIONS"), request_uri(req), req->to,
+        if (!pending_hold(p, q, req) || send_out_of_dialog(p, q, SP_LIT("OPTIONS"), request_uri(req), req->to,
                                                         SP_LIT("Accept: application/sdp\r\n"), SP_STR_NULL,
                                                         SP_STR_NULL, NULL, NULL) != 0) {
             fail_now(now, PUSH_METHOD_INVITE, 503, true, "the OPTIONS probe could not be sent");
@@ -351,27 +472,45 @@ static const psa_path paths[] = {
     [PUSH_METHOD_INVITE] = path_invite,
 };
 
-/* What the registrations say the receiver accepts (its methods tag). */
-static push_caps caps_of(const push_psa *p, sp_str aor)
+static psa_path path_of(push_method m) { return paths[m]; }
+
+/* RFC 3428 §8: one MESSAGE at a time to a URI. Takes the URI's turn, or
+ * queues q behind the one that has it (q->queued); 1 with *now when it
+ * cannot wait (q dropped). */
+static int message_turn(push_psa *p, const push_psa_push *req, psa_pending *q, push_psa_result *now)
 {
-    push_caps c = {0};
-    for (size_t i = 0; i < p->cfg.max_bindings; i++) {
-        const psa_binding *b = &p->bindings[i];
-        if (!b->used || !b->caps.known || !psa_aor_eq(sp_str_cstr(b->aor), aor))
-            continue;
-        c.known = true;
-        c.message |= b->caps.message;
-        c.notify |= b->caps.notify;
-        c.invite |= b->caps.invite;
+    sp_str ruri = request_uri(req);
+    snprintf(q->ruri, sizeof q->ruri, "%.*s", (int)ruri.n, ruri.p);
+    psa_dest *d = psa_dest_get(p, ruri);
+    const char *why = NULL;
+    if (!d)
+        why = "out of memory";
+    else if (!d->busy)
+        d->busy = true;
+    else if (d->waiting >= p->cfg.max_queued_per_uri)
+        why = "too many MESSAGEs waiting for this recipient";
+    else if (!pending_hold(p, q, req))
+        why = "the push queue is full";
+    if (why) {
+        fail_now(now, PUSH_METHOD_MESSAGE, 503, true, why);
+        pending_drop(p, q);
+        return 1;
     }
-    return c;
+    q->dest = d;
+    if (q->held_mem) {
+        q->queued = true;
+        p->nqueued++;
+        fifo_push(&d->head, &d->tail, q);
+        d->waiting++;
+    }
+    return 0;
 }
 
 int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, void *ctx, push_psa_result *now)
 {
     push_method_input in = {.ask = req->ask, .body_len = req->body.n, .indirect = req->indirect,
                             .has_subscription = psa_sub_find(p, req->to, req->app) != NULL,
-                            .caps = caps_of(p, req->to)};
+                            .caps = push_psa_receiver_caps(p, req->to)};
     push_method m;
     sp_error err;
     if (push_method_select(&in, &m, &err) != 0) {
@@ -393,36 +532,41 @@ int push_psa_send(push_psa *p, const push_psa_push *req, push_psa_done done, voi
     }
     q->bytes = req->body.n;
     snprintf(q->to, sizeof q->to, "%.*s", (int)req->to.n, req->to.p);
-    if (m == PUSH_METHOD_MESSAGE) {
-        sp_str ruri = request_uri(req);
-        snprintf(q->ruri, sizeof q->ruri, "%.*s", (int)ruri.n, ruri.p);
-        /* RFC 3428 §8: one MESSAGE at a time to a URI; the others wait */
-        size_t waiting = 0;
-        bool busy = false;
-        for (const psa_pending *o = p->pending; o; o = o->next)
-            if (o != q && o->ruri[0] && !strcmp(o->ruri, q->ruri)) { /* "": not a MESSAGE push */
-                busy |= !o->queued;
-                waiting += o->queued;
-            }
-        if (busy) {
-            if (waiting >= PUSH_PSA_MSG_QUEUE_MAX) {
-                fail_now(now, m, 503, true, "too many MESSAGEs waiting for this recipient");
-                pending_drop(p, q);
-                return 1;
-            }
-            if (!pending_hold(q, req)) {
-                fail_now(now, m, 500, true, "out of memory");
-                pending_drop(p, q);
-                return 1;
-            }
-            q->queued = true;
-            return 0;
+    int rc = m == PUSH_METHOD_MESSAGE ? message_turn(p, req, q, now) : 0;
+    if (rc == 0 && !q->queued) {
+        send_begin(p);
+        /* others wait for room already: behind them, in the order given */
+        rc = p->room_head && m != PUSH_METHOD_INVITE ? PSA_NO_ROOM : paths[m](p, req, q, now);
+        if (rc == PSA_NO_ROOM && pending_hold(p, q, req)) {
+            room_wait(p, q);
+            rc = 0;
+        } else if (rc == PSA_NO_ROOM) {
+            fail_now(now, m, 503, true, "the push queue is full");
+            rc = 1;
         }
+        if (rc != 0 && q->dest) { /* it had the URI's turn, with no one behind it yet */
+            q->dest->busy = false;
+            psa_dest_release(p, q->dest);
+        }
+        if (rc != 0)
+            pending_drop(p, q);
+        send_end(p);
     }
-    int rc = paths[m](p, req, q, now);
-    if (rc != 0)
-        pending_drop(p, q);
     return rc;
+}
+
+bool push_psa_can_queue(const push_psa *p, size_t n, size_t body_bytes)
+{
+    /* to, target, app, content type and push headers at their largest */
+    uint64_t each = sizeof(psa_pending) + body_bytes + 4 * PUSH_URI_MAX + PSA_HEADERS_MAX;
+    return n <= (p->cfg.max_queued_bytes - p->queued_bytes) / each;
+}
+
+size_t push_psa_queued(const push_psa *p, uint64_t *bytes)
+{
+    if (bytes)
+        *bytes = p->queued_bytes;
+    return p->nqueued;
 }
 
 /* --- REFER (seed 002 §7.2.3.1) -------------------------------------------------------- */

@@ -31,7 +31,7 @@ static void sub_set(push_psa *p, psa_sub *s, psa_sub_state to, const char *event
 
 psa_sub *psa_sub_by_id(push_psa *p, uint64_t id)
 {
-    for (psa_sub *s = p->subs; s; s = s->next)
+    for (psa_sub *s = p->sub_ids[id & p->sub_id_mask]; s; s = s->id_next)
         if (s->id == id)
             return s;
     return NULL;
@@ -40,9 +40,9 @@ psa_sub *psa_sub_by_id(push_psa *p, uint64_t id)
 psa_sub *psa_sub_find(push_psa *p, sp_str aor, sp_str app)
 {
     uint64_t now = p->env.now_ms(p->env.ctx);
-    for (psa_sub *s = p->subs; s; s = s->next)
-        if (s->state == PSA_SUB_ACTIVE && s->expires_at > now && psa_aor_eq(sp_str_cstr(s->aor), aor) &&
-            (!app.n || sp_str_eq(sp_str_cstr(s->app), app)))
+    psa_user *u = psa_user_find(p, aor);
+    for (psa_sub *s = u ? u->subs : NULL; s; s = s->user_next)
+        if (s->state == PSA_SUB_ACTIVE && s->expires_at > now && (!app.n || sp_str_eq(sp_str_cstr(s->app), app)))
             return s;
     return NULL;
 }
@@ -50,9 +50,9 @@ psa_sub *psa_sub_find(push_psa *p, sp_str aor, sp_str app)
 size_t push_psa_subscriptions(const push_psa *p, sp_str aor, sp_str app)
 {
     size_t n = 0;
-    for (const psa_sub *s = p->subs; s; s = s->next)
-        n += s->state == PSA_SUB_ACTIVE && psa_aor_eq(sp_str_cstr(s->aor), aor) &&
-             (!app.n || sp_str_eq(sp_str_cstr(s->app), app));
+    const psa_user *u = psa_user_find(p, aor);
+    for (const psa_sub *s = u ? u->subs : NULL; s; s = s->user_next)
+        n += s->state == PSA_SUB_ACTIVE && (!app.n || sp_str_eq(sp_str_cstr(s->app), app));
     return n;
 }
 
@@ -61,8 +61,8 @@ bool push_psa_receiver_profile(const push_psa *p, sp_str aor, push_psa_profile *
     uint64_t now = p->env.now_ms(p->env.ctx);
     for (const psa_sub *s = p->subs; s; s = s->next) /* newest first */
         if (s->state == PSA_SUB_ACTIVE && s->expires_at > now && psa_aor_eq(sp_str_cstr(s->aor), aor) &&
-            (s->profile.dev_cap[0] || s->profile.vendor[0] || s->profile.model[0])) {
-            *out = s->profile;
+            s->profile) {
+            *out = *s->profile;
             return true;
         }
     return false;
@@ -83,13 +83,64 @@ static void keep_param(sp_str params, const char *name, char *out, size_t cap)
 }
 
 /* Seed 002 §7.2.1.1: the ua-profile Event names the device by its dev-cap
- * link, or by vendor, model and version. */
+ * link, or by vendor, model and version. Kept apart, and only when said, so
+ * a subscription without it costs nothing more. */
 static void keep_profile(psa_sub *s, sp_str params)
 {
-    keep_param(params, "dev-cap", s->profile.dev_cap, sizeof s->profile.dev_cap);
-    keep_param(params, "vendor", s->profile.vendor, sizeof s->profile.vendor);
-    keep_param(params, "model", s->profile.model, sizeof s->profile.model);
-    keep_param(params, "version", s->profile.version, sizeof s->profile.version);
+    push_psa_profile pr;
+    keep_param(params, "dev-cap", pr.dev_cap, sizeof pr.dev_cap);
+    keep_param(params, "vendor", pr.vendor, sizeof pr.vendor);
+    keep_param(params, "model", pr.model, sizeof pr.model);
+    keep_param(params, "version", pr.version, sizeof pr.version);
+    if ((pr.dev_cap[0] || pr.vendor[0] || pr.model[0]) && (s->profile = malloc(sizeof pr)))
+        *s->profile = pr;
+}
+
+/* Files s in the list of all, its user's and its id's bucket. */
+static void sub_link(push_psa *p, psa_sub *s, psa_user *u)
+{
+    s->next = p->subs;
+    if (p->subs)
+        p->subs->prev = s;
+    p->subs = s;
+    s->user = u;
+    s->user_next = u->subs;
+    u->subs = s;
+    psa_sub **b = &p->sub_ids[s->id & p->sub_id_mask];
+    s->id_next = *b;
+    *b = s;
+    p->nsubs++;
+}
+
+static void sub_unlink(push_psa *p, psa_sub *s)
+{
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        p->subs = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    for (psa_sub **pp = &s->user->subs; *pp; pp = &(*pp)->user_next)
+        if (*pp == s) {
+            *pp = s->user_next;
+            break;
+        }
+    for (psa_sub **pp = &p->sub_ids[s->id & p->sub_id_mask]; *pp; pp = &(*pp)->id_next)
+        if (*pp == s) {
+            *pp = s->id_next;
+            break;
+        }
+    p->nsubs--;
+    psa_user_release(p, s->user);
+}
+
+/* The Event value our NOTIFYs in s carry. */
+static void sub_event(const psa_sub *s, char *out, size_t cap)
+{
+    if (s->app[0])
+        snprintf(out, cap, "ua-profile;profile-type=oma-app;event-app-id=\"%s\"", s->app);
+    else
+        snprintf(out, cap, "ua-profile;profile-type=oma-app");
 }
 
 static uint32_t remaining_s(push_psa *p, const psa_sub *s)
@@ -101,7 +152,8 @@ static uint32_t remaining_s(push_psa *p, const psa_sub *s)
 long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_type, sp_str body, char *out,
                           size_t cap, sip_peer *dest)
 {
-    char hdrs[1024];
+    char hdrs[1024], event[128];
+    sub_event(s, event, sizeof event);
     /* a route set leads the way; without one the remote target may be a
      * GRUU we issued, reached through its binding */
     sp_str hop = sip_dialog_next_hop(s->dlg);
@@ -111,11 +163,11 @@ long psa_sub_notify_build(push_psa *p, psa_sub *s, sp_str extra, sp_str content_
     int hn;
     if (s->state == PSA_SUB_ACTIVE)
         hn = snprintf(hdrs, sizeof hdrs, "Event: %s\r\nSubscription-State: active;expires=%u\r\n"
-                      "P-Asserted-Identity: <%.*s>\r\n%.*s", s->event, (unsigned)remaining_s(p, s),
+                      "P-Asserted-Identity: <%.*s>\r\n%.*s", event, (unsigned)remaining_s(p, s),
                       (int)p->cfg.identity.n, p->cfg.identity.p, (int)extra.n, extra.p ? extra.p : "");
     else
         hn = snprintf(hdrs, sizeof hdrs, "Event: %s\r\nSubscription-State: terminated;reason=%.*s\r\n"
-                      "P-Asserted-Identity: <%.*s>\r\n", s->event, (int)extra.n, extra.p ? extra.p : "timeout",
+                      "P-Asserted-Identity: <%.*s>\r\n", event, (int)extra.n, extra.p ? extra.p : "timeout",
                       (int)p->cfg.identity.n, p->cfg.identity.p);
     if (hn < 0 || (size_t)hn >= sizeof hdrs)
         return SP_ENOSPC;
@@ -202,15 +254,11 @@ void psa_sub_end(push_psa *p, psa_sub *s, const char *reason, bool send)
                          .reason = sp_str_cstr(reason)};
     if (reason)
         psa_event(p, &ev);
-    for (psa_sub **pp = &p->subs; *pp; pp = &(*pp)->next)
-        if (*pp == s) {
-            *pp = s->next;
-            break;
-        }
-    p->nsubs--;
+    sub_unlink(p, s);
     push_tmr_stop(&p->env, &s->tmr);
     sip_dialog_set_remove(p->sub_dialogs, s->dlg);
     sip_dialog_free(s->dlg);
+    free(s->profile);
     free(s);
 }
 
@@ -317,29 +365,26 @@ void psa_on_subscribe(push_psa *p, sip_txn_id st, const sip_msg *req, const sip_
     char tag[SIP_TAG_SIZE];
     if (!sip_stateless_tag(req, tag))
         return; /* no randomness: no dialog; the transaction ends unanswered */
-    psa_sub *s = calloc(1, sizeof *s);
+    psa_user *u = psa_user_get(p, aor);
+    psa_sub *s = u ? calloc(1, sizeof *s + aor.n + 1) : NULL;
     if (!s || sip_dialog_uas_new(&s->dlg, req, sp_str_cstr(tag), sp_str_cstr(p->contact), false, false) != 0 ||
         sip_dialog_set_add(p->sub_dialogs, s->dlg) != 0) {
         if (s)
             sip_dialog_free(s->dlg);
         free(s);
+        if (u)
+            psa_user_release(p, u);
         psa_answer(p, st, req, 500, "Subscription Not Kept", SP_STR_NULL);
         return;
     }
     s->id = ++p->next_sub;
     s->dlg->user = s;
-    snprintf(s->aor, sizeof s->aor, "%.*s", (int)aor.n, aor.p);
+    memcpy(s->aor, aor.p, aor.n);
     snprintf(s->app, sizeof s->app, "%.*s", (int)app.n, app.p ? app.p : "");
-    if (app.n)
-        snprintf(s->event, sizeof s->event, "ua-profile;profile-type=oma-app;event-app-id=\"%s\"", s->app);
-    else
-        snprintf(s->event, sizeof s->event, "ua-profile;profile-type=oma-app");
     keep_profile(s, ev.params);
     s->state = PSA_SUB_ACTIVE;
     s->expires_at = p->env.now_ms(p->env.ctx) + e * 1000ull;
-    s->next = p->subs;
-    p->subs = s;
-    p->nsubs++;
+    sub_link(p, s, u);
     answer_200(p, st, e, s->dlg->local_tag);
     push_logf(&p->env, "subscription %llu: (none) -> active (subscribe)", (unsigned long long)s->id);
     if (e == 0) {

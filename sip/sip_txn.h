@@ -141,6 +141,12 @@ typedef struct sip_txn_tu {
      * standing in for the transaction's. reply->to_tag and body are unused:
      * the tag is derived from the request. */
     bool (*on_stateless_request)(void *ctx, const sip_msg *req, const sip_peer *src, struct sip_txn_reply *reply);
+    /* A transaction ended after a new one was refused for a full table
+     * (sip_txn_request returned SP_ELIMIT): there is room again (may be
+     * NULL). Called once per refusal
+     * spell, outside every other callback; the TU may start transactions
+     * from it. */
+    void (*on_room)(void *ctx);
 } sip_txn_tu;
 
 /* What a client transaction reports to its TU. */

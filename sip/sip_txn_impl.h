@@ -145,6 +145,8 @@ struct sip_txn_layer {
 
     uint32_t dead;         /* record number + 1: terminated during a call, freed when it unwinds */
     unsigned depth;
+    bool room_wanted;      /* a new transaction was refused for a full table */
+    bool in_room;          /* inside tu.on_room */
 
     uint64_t retransmissions;
 

@@ -56,11 +56,11 @@ static uint32_t take_record(sip_txn_layer *L)
 
 sip_txn *txn_alloc(sip_txn_layer *L, sip_txn_kind kind)
 {
-    if (L->live >= L->cfg.max_txns || txn_index_reserve(&L->index) != 0)
+    uint32_t rec = 0;
+    if (L->live >= L->cfg.max_txns || txn_index_reserve(&L->index) != 0 || !(rec = take_record(L))) {
+        L->room_wanted = true; /* tu.on_room when one ends */
         return NULL;
-    uint32_t rec = take_record(L);
-    if (!rec)
-        return NULL;
+    }
     sip_txn *t = txn_rec(L, rec);
     uint32_t gen = t->gen + 1 ? t->gen + 1 : 1;
     memset(t, 0, sizeof *t);
@@ -142,10 +142,18 @@ void txn_leave(sip_txn_layer *L)
         L->dead = t->link;
         txn_release(L, t);
     }
+    /* a transaction ended after one was refused: the TU may try again now */
+    if (L->room_wanted && L->live < L->cfg.max_txns && L->tu.on_room && !L->in_room) {
+        L->room_wanted = false;
+        L->in_room = true;
+        L->tu.on_room(L->tu.ctx);
+        L->in_room = false;
+    }
 }
 
 void txn_free_all(sip_txn_layer *L)
 {
+    L->tu.on_room = NULL; /* the layer is going: no one to tell */
     for (uint32_t rec = 1; rec <= L->nrecs; rec++) {
         sip_txn *t = txn_rec(L, rec);
         if (t->id && !(t->flags & TXN_F_DEAD))

@@ -167,7 +167,8 @@ int agent_host_open(agent_host *h, sp_str allow, sp_str supported, bool defaults
 {
     agent_host_prepare(h, defaults);
     host_sip_config c = {.udp = h->has_udp ? &h->udp : NULL, .tcp = h->has_tcp ? &h->tcp : NULL,
-                         .tcp_limits = &h->tcp_limits, .allow = allow, .supported = supported};
+                         .tcp_limits = &h->tcp_limits, .allow = allow, .supported = supported,
+                         .max_txns = h->max_txns};
     int rc = host_sip_open(&h->sip, h->loop, &c);
     if (rc != 0) {
         fprintf(stderr, "sippush: cannot listen: %s\n", strerror(-rc));

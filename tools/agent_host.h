@@ -24,6 +24,7 @@ typedef struct agent_host {
     tp_addr udp, tcp;              /* from --listen; len 0 when not asked */
     bool has_udp, has_tcp;
     tp_tcp_limits tcp_limits;      /* SIP over TCP: the --tcp-* flags over the transport's defaults */
+    uint32_t max_txns;             /* the layer's transaction table; 0: the layer's default */
     void *agent;
     void (*timer_fn)(void *agent, uint64_t cookie);
     void (*on_signal)(void *agent); /* first SIGINT/SIGTERM; a second one exits at once */

@@ -39,6 +39,7 @@ long bench_parse_msrp(const char *buf, size_t len);
 int bench_sha1(int argc, char **argv);
 /* `sippush bench txn ...` */
 int bench_txn(int argc, char **argv);
+int bench_psa(int argc, char **argv);
 
 /* Reads a whole file ("-" for standard input) into a malloc'd buffer. */
 char *cli_read_file(const char *path, size_t *len);

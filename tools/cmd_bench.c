@@ -297,6 +297,8 @@ int cmd_bench(int argc, char **argv)
         return bench_msrp(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "txn"))
         return bench_txn(argc - 1, argv + 1);
-    fprintf(stderr, "usage: sippush bench parse|sha1|msrp|txn [...]\n");
+    if (argc >= 2 && !strcmp(argv[1], "psa"))
+        return bench_psa(argc - 1, argv + 1);
+    fprintf(stderr, "usage: sippush bench parse|sha1|msrp|txn|psa [...]\n");
     return EXIT_USAGE;
 }

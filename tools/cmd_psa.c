@@ -41,7 +41,7 @@ static int usage(void)
     fprintf(stderr, "usage: sippush psa [--listen udp|tcp:HOST:PORT]... [--control unix:PATH] [--identity SIP-URI]\n"
                     "         [--proxy SIP-URI] [--trust HOST]... [--watch SIP-URI]... [--icsi URN]\n"
                     "         [--max-expires S] [--max-subscriptions N] [--max-subscriptions-per-identity N]\n"
-                    "         [--max-bindings N]\n"
+                    "         [--max-bindings N] [--max-txns N] [--max-queued-bytes BYTES] [--max-queued-per-uri N]\n"
                     "         [--control-group GROUP] [--control-max-conns N] [--control-max-buffered BYTES]\n"
                     "         [--control-max-request BYTES] [--control-timeout-ms MS] [--verbose]\n"
                     "         [--tcp-max-conns N] [--tcp-max-per-host N] [--tcp-msg-timeout MS] [--tcp-idle-timeout MS]\n"
@@ -313,6 +313,7 @@ int cmd_psa(int argc, char **argv)
     invite_host_opts io = {0};
     if (agent_host_init(&a.host, &a, NULL) != 0)
         return EXIT_FAIL;
+    a.host.max_txns = PUSH_PSA_MAX_TXNS_DEFAULT;
     a.host.on_signal = psa_signal;
     int status = EXIT_USAGE;
     for (int i = 1; i < argc; i++) {
@@ -344,6 +345,12 @@ int cmd_psa(int argc, char **argv)
             ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX, &n) && (c.max_subs_per_identity = (uint32_t)n);
         else if (!strcmp(o, "--max-bindings"))
             ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX, &n) && (c.max_bindings = (uint32_t)n);
+        else if (!strcmp(o, "--max-txns"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), SIP_MAX_TXNS_LIMIT, &n) && (a.host.max_txns = (uint32_t)n);
+        else if (!strcmp(o, "--max-queued-bytes"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), UINT64_MAX / 2, &n) && (c.max_queued_bytes = n);
+        else if (!strcmp(o, "--max-queued-per-uri"))
+            ok = v && sp_str_to_u64(sp_str_cstr(v), PSA_FLAG_MAX, &n) && (c.max_queued_per_uri = (uint32_t)n);
         else if (!strcmp(o, "--control-group"))
             control_group = v;
         else if (!strcmp(o, "--control-max-conns"))

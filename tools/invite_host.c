@@ -62,6 +62,7 @@ int invite_host_agent(agent_host *h, const invite_host_opts *opts, host_agent_co
     hc->udp = h->has_udp ? &h->udp : NULL;
     hc->tcp = h->has_tcp ? &h->tcp : NULL;
     hc->tcp_limits = &h->tcp_limits;
+    hc->max_txns = h->max_txns;
     hc->msrp_listen = opts->msrp_listen ? &msrp : NULL;
     hc->msrp_connect_timeout_ms = opts->connect_timeout_ms;
     hc->log = h->verbose ? verbose_log : NULL;

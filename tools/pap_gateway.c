@@ -34,6 +34,7 @@ typedef struct pap_dlv {
 
 struct pap_push {
     pap_push *prev, *next;
+    pap_push *id_next;         /* in its push-id's bucket */
     pap_gateway *g;
     char *push_id, *notify_to;
     push_pap_version version;
@@ -52,6 +53,8 @@ struct pap_gateway {
     pap_gateway_config cfg;
     pap_push *list;
     size_t count;
+    pap_push **ids;                    /* buckets by push-id: the next power of 2 from max_pushes */
+    size_t id_mask;
     http_poster *poster;
     push_receiver_caps *caps;          /* what OPTIONS answers said of receivers */
     asked *asked;                      /* OPTIONS not answered yet */
@@ -63,9 +66,18 @@ static int64_t wall(void) { return (int64_t)time(NULL); }
 
 size_t pap_gateway_count(const pap_gateway *g) { return g->count; }
 
+/* FNV-1a: push-ids are compared as written (PAP §9.1). */
+static pap_push **id_bucket(pap_gateway *g, sp_str id)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < id.n; i++)
+        h = (h ^ (uint8_t)id.p[i]) * 16777619u;
+    return &g->ids[h & g->id_mask];
+}
+
 static pap_push *find(pap_gateway *g, sp_str id)
 {
-    for (pap_push *p = g->list; p; p = p->next)
+    for (pap_push *p = *id_bucket(g, id); p; p = p->id_next)
         if (sp_str_eq(sp_str_cstr(p->push_id), id))
             return p;
     return NULL;
@@ -83,6 +95,11 @@ static void push_free(pap_push *p)
     if (p->next)
         p->next->prev = p->prev;
     g->count--;
+    for (pap_push **pp = id_bucket(g, sp_str_cstr(p->push_id)); *pp; pp = &(*pp)->id_next)
+        if (*pp == p) {
+            *pp = p->id_next;
+            break;
+        }
     free(p->push_id);
     free(p->notify_to);
     free(p->copy);
@@ -405,6 +422,9 @@ static void on_push_message(pap_gateway *g, http_exchange *x, sp_buf *b, const p
         return push_response(x, b, r, PUSH_PAP_ADDRESS_ERROR, "no address");
     if (g->count >= g->cfg.max_pushes)
         return push_response(x, b, r, PUSH_PAP_SERVICE_UNAVAILABLE, "too many pushes held");
+    /* accepted means it goes out: refused now if it could not wait its turn */
+    if (!push_psa_can_queue(g->cfg.psa, r->n_addr, r->content.body.n))
+        return push_response(x, b, r, PUSH_PAP_SERVICE_UNAVAILABLE, "the push queue is full");
     pap_push *p = calloc(1, sizeof *p);
     if (!p || !(p->d = calloc(r->n_addr, sizeof *p->d)))
         goto no_memory;
@@ -446,6 +466,9 @@ static void on_push_message(pap_gateway *g, http_exchange *x, sp_buf *b, const p
         g->list->prev = p;
     g->list = p;
     g->count++;
+    pap_push **bucket = id_bucket(g, sp_str_cstr(p->push_id));
+    p->id_next = *bucket;
+    *bucket = p;
     json_out *j = g->cfg.out;
     json_object_begin(j);
     json_kv_cstr(j, "event", "pap_push");
@@ -728,8 +751,12 @@ pap_gateway *pap_gateway_new(const pap_gateway_config *cfg)
         g->cfg.indirect_ttl_s = PAP_GATEWAY_INDIRECT_TTL_S;
     if (!g->cfg.remember_s)
         g->cfg.remember_s = PAP_GATEWAY_REMEMBER_S_DEFAULT;
-    if (!(g->poster = http_poster_new(cfg->loop, 256)) || !(g->caps = push_receiver_caps_new(0))) {
+    for (g->id_mask = 1; g->id_mask < g->cfg.max_pushes; g->id_mask <<= 1)
+        ;
+    g->ids = calloc(g->id_mask--, sizeof *g->ids);
+    if (!g->ids || !(g->poster = http_poster_new(cfg->loop, 256)) || !(g->caps = push_receiver_caps_new(0))) {
         http_poster_free(g->poster);
+        free(g->ids);
         free(g);
         return NULL;
     }
@@ -751,5 +778,6 @@ void pap_gateway_free(pap_gateway *g)
         asked_free(g->asked);
     http_poster_free(g->poster);
     push_receiver_caps_free(g->caps);
+    free(g->ids);
     free(g);
 }

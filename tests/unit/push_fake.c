@@ -63,6 +63,13 @@ static bool fwd_stateless(void *ctx, const sip_msg *req, const sip_peer *src, si
     return f->tu.on_stateless_request && f->tu.on_stateless_request(f->tu.ctx, req, src, reply);
 }
 
+static void fwd_room(void *ctx)
+{
+    pfake *f = ctx;
+    if (f->tu.on_room)
+        f->tu.on_room(f->tu.ctx);
+}
+
 push_local pfake_local(void)
 {
     push_local l;
@@ -72,7 +79,9 @@ push_local pfake_local(void)
     return l;
 }
 
-pfake *pfake_new(const char *allow, const char *supported)
+pfake *pfake_new(const char *allow, const char *supported) { return pfake_new_sized(allow, supported, 0); }
+
+pfake *pfake_new_sized(const char *allow, const char *supported, uint32_t max_txns)
 {
     pfake *f = calloc(1, sizeof *f);
     f->sent = calloc(PFAKE_MAX_SENT, sizeof *f->sent);
@@ -81,9 +90,11 @@ pfake *pfake_new(const char *allow, const char *supported)
     sip_txn_config_default(&c);
     c.allow = sp_str_cstr(allow);
     c.supported = sp_str_cstr(supported);
+    if (max_txns)
+        c.max_txns = max_txns;
     sip_txn_env env = {.ctx = f, .now_ms = f_now, .send = f_send, .timer_start = l_timer_start,
                        .timer_cancel = any_timer_cancel};
-    sip_txn_tu tu = {.ctx = f, .on_request = fwd_request, .on_stateless_request = fwd_stateless};
+    sip_txn_tu tu = {.ctx = f, .on_request = fwd_request, .on_stateless_request = fwd_stateless, .on_room = fwd_room};
     f->L = sip_txn_layer_new(&c, &env, &tu);
     f->env = (push_env){.ctx = f, .now_ms = f_now, .timer_start = a_timer_start, .timer_cancel = any_timer_cancel,
                         .log = f_log};

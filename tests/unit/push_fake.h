@@ -44,6 +44,8 @@ typedef struct pfake {
 
 /* The agent listens at 10.0.0.9:5060 over UDP (push_local). */
 pfake *pfake_new(const char *allow, const char *supported);
+/* With a transaction table of max_txns (0: the layer's default). */
+pfake *pfake_new_sized(const char *allow, const char *supported, uint32_t max_txns);
 void pfake_free(pfake *f);
 push_local pfake_local(void);
 void pfake_attach(pfake *f, void *agent, sip_txn_tu tu, void (*timer)(void *agent, uint64_t cookie));

@@ -53,12 +53,14 @@ static void on_done(void *ctx, const push_psa_result *r)
 static void timer(void *agent, uint64_t cookie) { push_psa_timer(agent, cookie); }
 
 static void (*tweak)(push_psa_config *c);
+static uint32_t fake_txns; /* the layer's table for the next make(); 0: its default */
 
 static void make(bool watch)
 {
     results = registered = unregistered = subscribed = sub_ended = regstate = 0;
     memset(&res, 0, sizeof res);
-    F = pfake_new(push_psa_allow().p, PUSH_PSA_SUPPORTED);
+    F = pfake_new_sized(push_psa_allow().p, PUSH_PSA_SUPPORTED, fake_txns);
+    fake_txns = 0;
     push_psa_config c;
     memset(&c, 0, sizeof c);
     c.identity = SP_LIT("sip:psa@example.com");
@@ -305,7 +307,8 @@ START_TEST(receiver_caps_within_a_small_table)
 }
 END_TEST
 
-/* The push applications a user's bindings registered: each value once. */
+/* The push applications a user's bindings registered: each value once,
+ * newest binding first. */
 START_TEST(receiver_apps_of_the_bindings)
 {
     make(false);
@@ -316,12 +319,12 @@ START_TEST(receiver_apps_of_the_bindings)
                             ">;+g.oma.pusheventapp=\"wml.ua\", <" BOB_C ">;+g.oma.pusheventapp=\"mms.ua\"\r\n");
     ck_assert_uint_eq(last_status(), 200);
     ck_assert_uint_eq(push_psa_receiver_apps(P, SP_LIT("sip:bob@example.com"), apps, sizeof apps),
-                      strlen("wml.ua, mms.ua"));
-    ck_assert_str_eq(apps, "wml.ua, mms.ua");
+                      strlen("mms.ua, wml.ua"));
+    ck_assert_str_eq(apps, "mms.ua, wml.ua");
     /* a value that does not fit is left out, the rest stays whole */
     char small[12];
     ck_assert_uint_eq(push_psa_receiver_apps(P, SP_LIT("sip:bob@example.com"), small, sizeof small), 6);
-    ck_assert_str_eq(small, "wml.ua");
+    ck_assert_str_eq(small, "mms.ua");
     ck_assert_uint_eq(push_psa_receiver_apps(P, SP_LIT("sip:carol@example.com"), apps, sizeof apps), 0);
     destroy();
 }
@@ -1190,6 +1193,162 @@ START_TEST(ids_come_from_the_csprng_or_the_push_fails)
 }
 END_TEST
 
+/* --- back-pressure: pushes wait for room, refused only at submission ------------- */
+
+static int push_to(const char *user, const char *body, push_psa_result *now)
+{
+    char to[64];
+    snprintf(to, sizeof to, "sip:%s@" UE ":5060", user);
+    push_psa_push p = {.ask = PUSH_ASK_MESSAGE, .to = sp_str_cstr(to), .content_type = SP_LIT("text/plain"),
+                       .body = sp_str_cstr(body)};
+    return push_psa_send(P, &p, on_done, NULL, now);
+}
+
+/* The body of sent message n. */
+static const char *body_of(size_t n)
+{
+    const char *m = pfake_msg(F, n), *b = strstr(m, "\r\n\r\n");
+    return b ? b + 4 : "";
+}
+
+/* Answers with 200 every MESSAGE sent from index *from on. */
+static void answer_messages(size_t *from)
+{
+    for (; *from < F->nsent; (*from)++)
+        if (!strncmp(pfake_msg(F, *from), "MESSAGE ", 8))
+            pfake_reply(F, *from, 200, NULL, NULL, NULL);
+}
+
+START_TEST(a_full_transaction_table_makes_pushes_wait_not_fail)
+{
+    fake_txns = 4;
+    make(false);
+    push_psa_result now;
+    char users[10][16], bodies[10][16];
+    for (int k = 0; k < 10; k++) {
+        snprintf(users[k], sizeof users[k], "u%d", k);
+        snprintf(bodies[k], sizeof bodies[k], "%d", k);
+        ck_assert_int_eq(push_to(users[k], bodies[k], &now), 0); /* accepted, all of them */
+    }
+    /* four transactions: four out, six waiting */
+    ck_assert_uint_eq(pfake_count(F, "MESSAGE "), 4);
+    uint64_t bytes = 0;
+    ck_assert_uint_eq(push_psa_queued(P, &bytes), 6);
+    ck_assert_uint_gt(bytes, 0);
+    size_t answered = 0;
+    answer_messages(&answered);
+    ck_assert_uint_eq(results, 4);
+    ck_assert(res.delivered);
+    /* answered, but their transactions hold the table until timer K */
+    ck_assert_uint_eq(pfake_count(F, "MESSAGE "), 4);
+    ck_assert_uint_eq(push_psa_queued(P, NULL), 6);
+    pfake_advance(F, 5001);
+    /* as each ended, the next waiting went, in the order given */
+    ck_assert_uint_eq(pfake_count(F, "MESSAGE "), 8);
+    ck_assert_uint_eq(push_psa_queued(P, NULL), 2);
+    for (size_t n = 0, k = 0; n < F->nsent; n++)
+        if (!strncmp(pfake_msg(F, n), "MESSAGE ", 8))
+            ck_assert_str_eq(body_of(n), bodies[k++]);
+    answer_messages(&answered);
+    pfake_advance(F, 5001);
+    answer_messages(&answered);
+    ck_assert_uint_eq(pfake_count(F, "MESSAGE "), 10);
+    ck_assert_uint_eq(results, 10);
+    ck_assert(res.delivered);
+    ck_assert_uint_eq(push_psa_queued(P, &bytes), 0);
+    ck_assert_uint_eq(bytes, 0);
+    destroy();
+}
+END_TEST
+
+START_TEST(a_uri_turn_waits_behind_those_waiting_for_room)
+{
+    fake_txns = 1;
+    make(false);
+    push_psa_result now;
+    ck_assert_int_eq(push_to("bob", "a", &now), 0);   /* out */
+    ck_assert_int_eq(push_to("bob", "b", &now), 0);   /* behind a, its URI's turn */
+    ck_assert_int_eq(push_to("carol", "c", &now), 0); /* no room */
+    ck_assert_uint_eq(pfake_count(F, "MESSAGE "), 1);
+    ck_assert_uint_eq(push_psa_queued(P, NULL), 2);
+    size_t answered = 0;
+    answer_messages(&answered);
+    /* b's turn came while c waited for room: c goes first */
+    pfake_advance(F, 5001);
+    ck_assert_uint_eq(pfake_count(F, "MESSAGE "), 2);
+    ck_assert_str_eq(body_of((size_t)pfake_last(F, "MESSAGE ")), "c");
+    answer_messages(&answered);
+    pfake_advance(F, 5001);
+    ck_assert_str_eq(body_of((size_t)pfake_last(F, "MESSAGE ")), "b");
+    answer_messages(&answered);
+    ck_assert_uint_eq(results, 3);
+    ck_assert_uint_eq(push_psa_queued(P, NULL), 0);
+    destroy();
+}
+END_TEST
+
+static uint64_t queue_bytes;
+static void with_queue_bytes(push_psa_config *c) { c->max_queued_bytes = queue_bytes; }
+
+START_TEST(a_full_queue_refuses_at_submission)
+{
+    /* what one waiting push holds */
+    fake_txns = 1;
+    make(false);
+    push_psa_result now;
+    ck_assert_int_eq(push_to("u0", "x", &now), 0);
+    ck_assert_int_eq(push_to("u1", "x", &now), 0);
+    uint64_t one = 0;
+    ck_assert_uint_eq(push_psa_queued(P, &one), 1);
+    destroy();
+    /* room for two: the second taken (the limit), the third refused at once */
+    queue_bytes = 2 * one;
+    tweak = with_queue_bytes;
+    fake_txns = 1;
+    make(false);
+    ck_assert_int_eq(push_to("u0", "x", &now), 0);
+    ck_assert_int_eq(push_to("u1", "x", &now), 0);
+    ck_assert_int_eq(push_to("u2", "x", &now), 0);
+    ck_assert_int_eq(push_to("u3", "x", &now), 1);
+    ck_assert_uint_eq(now.status, 503);
+    ck_assert(now.retry);
+    ck_assert_str_eq(now.reason, "the push queue is full");
+    ck_assert_uint_eq(results, 0); /* refused, not accepted and failed */
+    ck_assert_uint_eq(push_psa_queued(P, NULL), 2);
+    /* a push behind a URI's turn counts against the same memory */
+    ck_assert_int_eq(push_to("u0", "x", &now), 1);
+    ck_assert_str_eq(now.reason, "the push queue is full");
+    /* the accepted ones all go */
+    size_t answered = 0;
+    for (int i = 0; i < 3; i++) {
+        answer_messages(&answered);
+        pfake_advance(F, 5001);
+    }
+    ck_assert_uint_eq(results, 3);
+    ck_assert(res.delivered);
+    destroy();
+}
+END_TEST
+
+static void two_per_uri(push_psa_config *c) { c->max_queued_per_uri = 2; }
+
+START_TEST(max_queued_per_uri_at_the_boundary)
+{
+    tweak = two_per_uri;
+    make(false);
+    push_psa_result now;
+    /* one in flight and two waiting: taken; a third waiting: refused */
+    for (int k = 0; k < 3; k++)
+        ck_assert_int_eq(push_to("bob", "x", &now), 0);
+    ck_assert_int_eq(push_to("bob", "x", &now), 1);
+    ck_assert_uint_eq(now.status, 503);
+    ck_assert(now.retry);
+    ck_assert_str_eq(now.reason, "too many MESSAGEs waiting for this recipient");
+    ck_assert_uint_eq(push_psa_queued(P, NULL), 2);
+    destroy();
+}
+END_TEST
+
 static Suite *push_psa_suite(void)
 {
     Suite *s = suite_create("push_psa");
@@ -1225,6 +1384,10 @@ static Suite *push_psa_suite(void)
     tcase_add_test(t, expires_zero_at_the_notifier);
     tcase_add_test(t, own_via_asks_rport);
     tcase_add_test(t, ids_come_from_the_csprng_or_the_push_fails);
+    tcase_add_test(t, a_full_transaction_table_makes_pushes_wait_not_fail);
+    tcase_add_test(t, a_uri_turn_waits_behind_those_waiting_for_room);
+    tcase_add_test(t, a_full_queue_refuses_at_submission);
+    tcase_add_test(t, max_queued_per_uri_at_the_boundary);
     suite_add_tcase(s, t);
     return s;
 }

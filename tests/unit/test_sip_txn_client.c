@@ -322,6 +322,35 @@ START_TEST(client_table_limit)
 }
 END_TEST
 
+/* A TU refused for a full table hears once when one ends (tu.on_room);
+ * one never refused hears nothing. */
+START_TEST(a_full_table_tells_the_tu_when_room_frees)
+{
+    sip_txn_config cfg;
+    sip_txn_config_default(&cfg);
+    cfg.max_txns = 2;
+    fake_net *net = fake_net_new(&cfg);
+    net->ep[1].auto_status = 200;
+    ck_assert(fake_request(net, 0, fake_req("MESSAGE", "z9hG4bKb1", 1, NULL)) != 0);
+    fake_advance(net, 6000); /* answered, then timer K */
+    ck_assert_uint_eq(net->ep[0].nroom, 0);
+    ck_assert(fake_request(net, 0, fake_req("MESSAGE", "z9hG4bKb2", 2, NULL)) != 0);
+    ck_assert(fake_request(net, 0, fake_req("MESSAGE", "z9hG4bKb3", 3, NULL)) != 0);
+    ck_assert(fake_request(net, 0, fake_req("MESSAGE", "z9hG4bKb4", 4, NULL)) == 0);
+    ck_assert(fake_request(net, 0, fake_req("MESSAGE", "z9hG4bKb5", 5, NULL)) == 0);
+    fake_advance(net, 1000); /* answered: Completed, still in the table */
+    ck_assert_uint_eq(net->ep[0].nroom, 0);
+    fake_advance(net, 5000); /* timer K ends both: told once */
+    ck_assert_uint_eq(net->ep[0].nroom, 1);
+    ck_assert(fake_request(net, 0, fake_req("MESSAGE", "z9hG4bKb6", 6, NULL)) != 0);
+    ck_assert(fake_request(net, 0, fake_req("MESSAGE", "z9hG4bKb7", 7, NULL)) != 0);
+    ck_assert(fake_request(net, 0, fake_req("MESSAGE", "z9hG4bKb8", 8, NULL)) == 0);
+    fake_advance(net, 6000);
+    ck_assert_uint_eq(net->ep[0].nroom, 2);
+    fake_net_free(net);
+}
+END_TEST
+
 static Suite *txn_client_suite(void)
 {
     Suite *s = suite_create("sip_txn_client");
@@ -337,6 +366,7 @@ static Suite *txn_client_suite(void)
     tcase_add_test(tc, cancel_without_final_gives_up_after_64_t1);
     tcase_add_test(tc, requests_without_a_usable_branch_are_refused);
     tcase_add_test(tc, client_table_limit);
+    tcase_add_test(tc, a_full_table_tells_the_tu_when_room_frees);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -154,6 +154,8 @@ sip_peer fake_peer(const char *host, uint16_t port, sip_tp tp)
     return p;
 }
 
+static void tu_room(void *ctx) { ((fake_ep *)ctx)->nroom++; }
+
 fake_net *fake_net_new(const sip_txn_config *cfg)
 {
     fake_net *net = calloc(1, sizeof *net);
@@ -173,7 +175,7 @@ fake_net *fake_net_new(const sip_txn_config *cfg)
         sip_txn_env env = {.ctx = e, .now_ms = fake_now, .send = fake_send,
                            .timer_start = fake_timer_start, .timer_cancel = fake_timer_cancel};
         sip_txn_tu tu = {.ctx = e, .on_request = tu_request, .on_server_end = tu_end,
-                         .on_stray_response = tu_stray};
+                         .on_stray_response = tu_stray, .on_room = tu_room};
         e->L = sip_txn_layer_new(&c, &env, &tu);
     }
     return net;

@@ -50,6 +50,7 @@ typedef struct fake_ep {
     fake_event stray[FAKE_MAX_MSGS]; size_t nstray;
     /* auto answer of the TU: 0 none, else this status for every non-ACK request */
     unsigned auto_status;
+    size_t nroom;         /* times the layer said it has room again (tu.on_room) */
     /* called with every request after it is recorded (an agent under test); may be NULL */
     void (*on_request)(void *ctx, sip_txn_id st, const sip_msg *req, const sip_peer *src);
     void *on_request_ctx;
