@@ -65,7 +65,8 @@ try:
     others.append(sipp)
     time.sleep(0.5)
     sock = os.path.join(tmp, 'psa.sock')
-    psa = start_psa(sock, 'sip:127.0.0.1:%d;transport=tcp' % sport, '--max-txns', '4')
+    # 70 control connections wait for their outcomes at once: past the default of 64
+    psa = start_psa(sock, 'sip:127.0.0.1:%d;transport=tcp' % sport, '--max-txns', '4', '--control-max-conns', '128')
     conns = [push(sock, 'sip:u%d@perf.test' % k) for k in range(60)]
     conns += [push(sock, 'sip:same@perf.test', b'n%d' % k) for k in range(10)]
     results = [answer(c, secs=60) for c in conns]
