@@ -237,6 +237,27 @@ def sanitizer_clean(text):
                                         'SUMMARY: UndefinedBehaviorSanitizer'))
 
 
+def start_capture(path, bpf):
+    """tshark on lo writing bpf's packets to path, and whether it keeps packets:
+    a datagram of its own is in the file (it says "Capturing" before that)."""
+    probe_port = free_port()
+    probe = b'capture-probe-%d' % probe_port
+    # a large capture buffer: on a loaded machine the default one drops packets
+    p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-B', '64', '-f', '(%s) or udp port %d' % (bpf, probe_port),
+                          '-w', path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    deadline, live = time.time() + 30, False
+    while not live and time.time() < deadline and p.poll() is None:
+        s.sendto(probe, ('127.0.0.1', probe_port))
+        time.sleep(0.05)
+        try:
+            live = probe in open(path, 'rb').read()
+        except OSError:
+            pass
+    s.close()
+    return p, live
+
+
 class Tshark:
     """A capture on the loopback interface into path (tshark -f bpf), ready once
     a datagram of its own is in the file (tshark says "Capturing" before it
@@ -244,21 +265,7 @@ class Tshark:
     instead of reading as no rows."""
     def __init__(self, path, bpf):
         self.path = path
-        probe_port = free_port()
-        probe = b'capture-probe-%d' % probe_port
-        self.p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-B', '64', '-f',
-                                   '(%s) or udp port %d' % (bpf, probe_port), '-w', path],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        deadline, live = time.time() + 30, False
-        while not live and time.time() < deadline and self.p.poll() is None:
-            s.sendto(probe, ('127.0.0.1', probe_port))
-            time.sleep(0.05)
-            try:
-                live = probe in open(path, 'rb').read()
-            except OSError:
-                pass
-        s.close()
+        self.p, live = start_capture(path, bpf)
         check(live, 'tshark captures on lo (%s)' % bpf)
 
     def close(self):

@@ -11,7 +11,7 @@ delivery status, a 256 MiB push.
 Bounded in time; own free ports; every process it starts is stopped."""
 import hashlib, json, os, random, shutil, signal, socket, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pushlib import wait_sip
+from pushlib import start_capture, wait_sip
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get('BUILD', 'build')
@@ -86,25 +86,8 @@ class Capture:
 
     def __init__(self, path, bpf):
         self.path = path
-        # tshark says "Capturing" before the first packets are kept: a datagram to a port
-        # of our own, seen in the file, proves the capture live
-        probe_port = free_port()
-        probe = b'capture-probe-%d' % probe_port
-        # a large capture buffer: on a loaded machine the default one drops packets
-        self.p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-B', '64', '-f', '(%s) or udp port %d' % (bpf, probe_port),
-                                   '-w', path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.p, live = start_capture(path, bpf)
         procs.append(self)
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        end = time.time() + 30
-        live = False
-        while not live and time.time() < end and self.p.poll() is None:
-            s.sendto(probe, ('127.0.0.1', probe_port))
-            time.sleep(0.05)
-            try:
-                live = probe in open(path, 'rb').read()
-            except OSError:
-                pass
-        s.close()
         check(live, 'the capture on lo is live')
 
     def stop(self):
