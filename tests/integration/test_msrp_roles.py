@@ -19,7 +19,7 @@ Bounded in time; own free ports; every process it starts is stopped."""
 import hashlib, os, random, re, select, shutil, socket, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pushlib import EXE, Msg, Proc, tag_of  # noqa: E402
+from pushlib import EXE, Msg, Peer, Proc, tag_of  # noqa: E402
 
 FAMILIES = [(socket.AF_INET, '127.0.0.1'), (socket.AF_INET6, '::1')]
 failures = []
@@ -57,33 +57,17 @@ def rand_id(n=12):
 
 # --- SIP over UDP -----------------------------------------------------------------
 
-class Sip:
-    """A UDP SIP endpoint of either family."""
+class Sip(Peer):
+    """A UDP SIP endpoint of either family (the family follows host)."""
 
-    def __init__(self, family, host):
-        self.host = host
-        self.s = socket.socket(family, socket.SOCK_DGRAM)
-        self.s.bind((host, 0))
-        self.port = self.s.getsockname()[1]
-        self.queue = []
+    def __init__(self, host):
+        super().__init__(host=host)
 
     def send(self, text, addr):
         self.s.sendto(text.encode(), addr[:2])
 
     def recv(self, pred, secs=10):
-        end = time.time() + secs
-        while True:
-            for i, (m, addr) in enumerate(self.queue):
-                if pred(m):
-                    del self.queue[i]
-                    return m, addr
-            left = end - time.time()
-            if left <= 0:
-                return None, None
-            r, _, _ = select.select([self.s], [], [], left)
-            if r:
-                data, addr = self.s.recvfrom(65535)
-                self.queue.append((Msg(data), addr))
+        return Peer.recv(self, pred, secs)
 
     def request(self, method, secs=10):
         return self.recv(lambda m: m.is_request and m.method == method, secs)
@@ -265,7 +249,7 @@ class RecvSide:
                           'sip:bob@%s' % bracket(host), '--app', 'wml.ua', '--trust', host, '--out', self.inbox]
                          + list(extra))
         procs.append(self.recv)
-        self.sip = Sip(family, host)
+        self.sip = Sip(host)
         self.cseq = 1
 
     def ready(self):
@@ -465,7 +449,7 @@ class Uas:
 
     def __init__(self, family, host):
         self.family, self.host = family, host
-        self.sip = Sip(family, host)
+        self.sip = Sip(host)
         self.lsock = None
 
     def answer(self, setup, listen, secs=15):
